@@ -1,0 +1,186 @@
+// Package account registers wallet accounts, signs them in and out, and reads them back with their
+// personal data decrypted.
+package account
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/purse-wallet/purse"
+	"github.com/purse-wallet/purse/secret"
+	"github.com/purse-wallet/purse/vault"
+)
+
+// Sign-in limits (issue 2): five wrong passwords lock sign-in for fifteen minutes.
+const (
+	MaxLoginFailures = 5
+	LoginLock        = 15 * time.Minute
+	SessionLifetime  = 7 * 24 * time.Hour
+)
+
+// Service is the account service.
+type Service struct {
+	Store  purse.Store
+	Vault  *vault.Vault
+	Hasher *secret.Hasher
+	Clock  purse.Clock
+	Log    *slog.Logger
+}
+
+// Registration is what a new account is made of.
+type Registration struct {
+	Phone           string
+	Email           string
+	Password        string
+	PaymentPassword string
+	Name            string
+	Language        string
+	Kind            purse.AccountKind // defaults to mobile (phone only), or unverified with an e-mail
+}
+
+// Register creates an account. Errors: INVALID_PHONE, INVALID_EMAIL, PASSWORD_TOO_SHORT,
+// PAYMENT_PASSWORD_WEAK, PHONE_TAKEN, EMAIL_TAKEN.
+func (s *Service) Register(ctx context.Context, r Registration) (*purse.Account, error) {
+	phone, err := NormalizePhone(r.Phone)
+	if err != nil {
+		return nil, err
+	}
+	email, err := NormalizeEmail(r.Email)
+	if err != nil {
+		return nil, err
+	}
+	if err := CheckPassword(r.Password); err != nil {
+		return nil, err
+	}
+	if err := CheckPaymentPassword(r.PaymentPassword); err != nil {
+		return nil, err
+	}
+	// Hash outside the transaction: argon2id takes tens of milliseconds, and SQLite has one writer.
+	pwHash, err := s.Hasher.Hash(ctx, r.Password)
+	if err != nil {
+		return nil, err
+	}
+	payHash, err := s.Hasher.Hash(ctx, r.PaymentPassword)
+	if err != nil {
+		return nil, err
+	}
+	kind := r.Kind
+	if kind == "" {
+		kind = purse.KindMobile
+	}
+	lang := r.Language
+	if lang != "en" {
+		lang = "zh-CN"
+	}
+	rec := &purse.AccountRecord{
+		ID: purse.NewID(), Kind: kind, Status: purse.StatusActive, Language: lang,
+		PhoneHash: s.Vault.Lookup("phone", phone), PhoneMasked: MaskPhone(phone),
+		PasswordHash: pwHash, PaymentPasswordHash: payHash, Activated: true,
+	}
+	if email != "" {
+		rec.EmailHash = s.Vault.Lookup("email", email)
+	}
+	key, wrapped, err := s.Vault.NewDataKey(rec.ID)
+	if err != nil {
+		return nil, err
+	}
+	rec.PhoneSealed = key.Seal("phone", phone)
+	rec.EmailSealed = key.Seal("email", email)
+	rec.NameSealed = key.Seal("name", r.Name)
+	err = s.Store.Tx(ctx, func(tx purse.Tx) error {
+		rec.CreatedAt, rec.UpdatedAt = tx.Now(), tx.Now()
+		if _, err := tx.LiveAccountByLookup(ctx, rec.PhoneHash); err == nil {
+			return purse.Errorf(purse.CodePhoneTaken, "phone belongs to a live account")
+		} else if !errors.Is(err, purse.ErrNotFound) {
+			return err
+		}
+		if rec.EmailHash != "" {
+			if _, err := tx.LiveAccountByLookup(ctx, rec.EmailHash); err == nil {
+				return purse.Errorf(purse.CodeEmailTaken, "e-mail belongs to a live account")
+			} else if !errors.Is(err, purse.ErrNotFound) {
+				return err
+			}
+		}
+		if err := tx.InsertAccount(ctx, rec); err != nil {
+			if errors.Is(err, purse.ErrDuplicate) {
+				// A concurrent registration won the race for the phone or the e-mail.
+				return purse.Errorf(purse.CodePhoneTaken, "phone or e-mail taken concurrently")
+			}
+			return err
+		}
+		return tx.InsertDataKey(ctx, &purse.DataKey{AccountID: rec.ID, Wrapped: wrapped, CreatedAt: tx.Now()})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("register: %w", err)
+	}
+	s.Log.InfoContext(ctx, "account registered", "account_id", rec.ID, "kind", string(kind))
+	return &purse.Account{ID: rec.ID, Kind: kind, Status: rec.Status, Phone: phone, Email: email,
+		Name: r.Name, Language: lang, CreatedAt: rec.CreatedAt}, nil
+}
+
+// Open decrypts a stored account. A purged account opens with its personal fields empty.
+func (s *Service) Open(ctx context.Context, tx purse.Tx, rec *purse.AccountRecord) (*purse.Account, error) {
+	a := &purse.Account{ID: rec.ID, Kind: rec.Kind, Status: rec.Status, Language: rec.Language,
+		CreatedAt: rec.CreatedAt}
+	if !rec.ClosedAt.IsZero() {
+		c := rec.ClosedAt
+		a.ClosedAt = &c
+	}
+	key, err := s.DataKey(ctx, tx, rec.ID)
+	if errors.Is(err, vault.ErrShredded) {
+		return a, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	if a.Phone, err = key.Open("phone", rec.PhoneSealed); err != nil {
+		return nil, err
+	}
+	if a.Email, err = key.Open("email", rec.EmailSealed); err != nil {
+		return nil, err
+	}
+	if a.Name, err = key.Open("name", rec.NameSealed); err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+// DataKey unwraps the account's data key; vault.ErrShredded once it was destroyed.
+func (s *Service) DataKey(ctx context.Context, tx purse.Tx, accountID string) (vault.DataKey, error) {
+	k, err := tx.DataKey(ctx, accountID)
+	if err != nil {
+		return vault.DataKey{}, fmt.Errorf("data key of %s: %w", accountID, err)
+	}
+	return s.Vault.Unwrap(accountID, k.Wrapped)
+}
+
+// Get returns the account with id, decrypted. NOT_FOUND when there is none.
+func (s *Service) Get(ctx context.Context, id string) (*purse.Account, error) {
+	var a *purse.Account
+	err := s.Store.Read(ctx, func(tx purse.Tx) error {
+		rec, err := tx.Account(ctx, id)
+		if errors.Is(err, purse.ErrNotFound) {
+			return purse.Errorf(purse.CodeNotFound, "no account %s", id)
+		}
+		if err != nil {
+			return err
+		}
+		a, err = s.Open(ctx, tx, rec)
+		return err
+	})
+	return a, err
+}
+
+// LookupLogin turns a login (phone or e-mail) into its keyed hash.
+func (s *Service) LookupLogin(login string) (string, bool) {
+	if phone, err := NormalizePhone(login); err == nil {
+		return s.Vault.Lookup("phone", phone), true
+	}
+	if email, err := NormalizeEmail(login); err == nil && email != "" {
+		return s.Vault.Lookup("email", email), true
+	}
+	return "", false
+}

@@ -1,0 +1,139 @@
+package account
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/purse-wallet/purse"
+	"github.com/purse-wallet/purse/secret"
+)
+
+// SignedIn is a new session: the token is shown once and never stored.
+type SignedIn struct {
+	Token     string    `json:"token"`
+	AccountID string    `json:"account_id"`
+	ExpiresAt time.Time `json:"expires_at"`
+}
+
+// dummyHash is verified against when the login is unknown, so that an unknown login and a wrong
+// password take the same time and an attacker cannot enumerate registered phones.
+const dummyHash = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$0n2wLNOYDMp6vK0WEbSqaF6VnuxiP2Ig3ZlGk9uJOXQ"
+
+// SignIn checks a login (phone or e-mail) and password and opens a session. Errors: LOGIN_FAILED
+// (unknown login or wrong password, indistinguishable), LOGIN_LOCKED (with Until and RetryAfter),
+// ACCOUNT_CLOSED (the login belonged to an account that was closed: register anew, TP-6/TP-7).
+func (s *Service) SignIn(ctx context.Context, login, password string) (*SignedIn, error) {
+	hash, ok := s.LookupLogin(login)
+	var rec *purse.AccountRecord
+	if ok {
+		err := s.Store.Read(ctx, func(tx purse.Tx) error {
+			r, err := tx.LiveAccountByLookup(ctx, hash)
+			if errors.Is(err, purse.ErrNotFound) {
+				r, err = tx.LatestAccountByLookup(ctx, hash)
+			}
+			rec = r
+			return err
+		})
+		if err != nil && !errors.Is(err, purse.ErrNotFound) {
+			return nil, fmt.Errorf("sign in: %w", err)
+		}
+	}
+	if rec == nil {
+		_, _ = s.Hasher.Verify(ctx, dummyHash, password)
+		return nil, purse.Errorf(purse.CodeLoginFailed, "unknown login")
+	}
+	now := s.Clock.Now()
+	if now.Before(rec.LoginLockedUntil) {
+		return nil, lockedError(rec.LoginLockedUntil, now)
+	}
+	good, err := s.Hasher.Verify(ctx, rec.PasswordHash, password)
+	if err != nil {
+		return nil, fmt.Errorf("sign in: %w", err)
+	}
+	if good && !rec.Status.Live() {
+		// Only a caller who knows the old password learns that the account is closed.
+		return nil, &purse.Error{Code: purse.CodeAccountClosed, Detail: "account closed",
+			Params: map[string]any{"ClosedAt": rec.ClosedAt}}
+	}
+	var out *SignedIn
+	err = s.Store.Tx(ctx, func(tx purse.Tx) error {
+		cur, err := tx.AccountForUpdate(ctx, rec.ID)
+		if err != nil {
+			return err
+		}
+		now := tx.Now()
+		if now.Before(cur.LoginLockedUntil) {
+			return lockedError(cur.LoginLockedUntil, now)
+		}
+		if !good {
+			cur.LoginFailures++
+			cur.UpdatedAt = now
+			var failure error = purse.Errorf(purse.CodeLoginFailed, "wrong password")
+			if cur.LoginFailures >= MaxLoginFailures {
+				cur.LoginFailures = 0
+				cur.LoginLockedUntil = now.Add(LoginLock)
+				failure = lockedError(cur.LoginLockedUntil, now)
+			}
+			if err := tx.UpdateAccount(ctx, cur); err != nil {
+				return err
+			}
+			// The failure count must persist although the call fails.
+			return purse.FailAfterCommit(failure)
+		}
+		if cur.LoginFailures != 0 {
+			cur.LoginFailures, cur.UpdatedAt = 0, now
+			if err := tx.UpdateAccount(ctx, cur); err != nil {
+				return err
+			}
+		}
+		token := secret.NewToken("pst_")
+		sess := &purse.Session{ID: purse.NewID(), TokenHash: secret.HashToken(token), AccountID: cur.ID,
+			CreatedAt: now, ExpiresAt: now.Add(SessionLifetime)}
+		if err := tx.InsertSession(ctx, sess); err != nil {
+			return err
+		}
+		out = &SignedIn{Token: token, AccountID: cur.ID, ExpiresAt: sess.ExpiresAt}
+		return nil
+	})
+	return out, err
+}
+
+func lockedError(until, now time.Time) *purse.Error {
+	return &purse.Error{Code: purse.CodeLoginLocked, Detail: "too many wrong passwords",
+		Params: map[string]any{"Until": until}, RetryAfter: until.Sub(now)}
+}
+
+// Authenticate returns the session and account for a bearer token. UNAUTHENTICATED for an unknown,
+// expired or revoked token; ACCOUNT_CLOSED when the account was closed since.
+func (s *Service) Authenticate(ctx context.Context, token string) (*purse.Session, *purse.AccountRecord, error) {
+	var sess *purse.Session
+	var rec *purse.AccountRecord
+	err := s.Store.Read(ctx, func(tx purse.Tx) error {
+		var err error
+		if sess, err = tx.SessionByTokenHash(ctx, secret.HashToken(token), tx.Now()); err != nil {
+			return err
+		}
+		rec, err = tx.Account(ctx, sess.AccountID)
+		return err
+	})
+	if errors.Is(err, purse.ErrNotFound) {
+		return nil, nil, purse.Errorf(purse.CodeUnauthenticated, "unknown or expired token")
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("authenticate: %w", err)
+	}
+	if !rec.Status.Live() {
+		return nil, nil, purse.Errorf(purse.CodeAccountClosed, "account closed")
+	}
+	return sess, rec, nil
+}
+
+// SignOut revokes the session.
+func (s *Service) SignOut(ctx context.Context, sessionID string) error {
+	return s.Store.Tx(ctx, func(tx purse.Tx) error {
+		return tx.RevokeSession(ctx, sessionID, tx.Now())
+	})
+}
+

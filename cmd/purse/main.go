@@ -1,0 +1,40 @@
+// Command purse runs the purse wallet server and its operator tools.
+package main
+
+import (
+	"fmt"
+	"os"
+
+	"github.com/alecthomas/kong"
+	_ "time/tzdata" // the operator's time zone must load on machines without a zoneinfo database
+)
+
+// version is set at build time with -ldflags "-X main.version=…".
+var version = "dev"
+
+// CLI is every subcommand and flag. Each flag is also an environment variable PURSE_*.
+type CLI struct {
+	Serve   ServeCmd   `cmd:"" help:"Run the HTTP server."`
+	Migrate MigrateCmd `cmd:"" help:"Apply pending database migrations and exit."`
+	Version VersionCmd `cmd:"" help:"Print the version."`
+}
+
+func main() {
+	var cli CLI
+	ctx := kong.Parse(&cli, kong.Name("purse"),
+		kong.Description("purse: a self-hosted digital wallet with a safe, compliant account closure."),
+		kong.UsageOnError())
+	if err := ctx.Run(); err != nil {
+		fmt.Fprintln(os.Stderr, "purse:", err)
+		os.Exit(1)
+	}
+}
+
+// VersionCmd prints the version.
+type VersionCmd struct{}
+
+// Run prints the version.
+func (VersionCmd) Run() error {
+	fmt.Println("purse", version)
+	return nil
+}

@@ -1,0 +1,136 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/purse-wallet/purse"
+	"github.com/purse-wallet/purse/app"
+	"github.com/purse-wallet/purse/clock"
+	"github.com/purse-wallet/purse/demo"
+	purshttp "github.com/purse-wallet/purse/http"
+	"github.com/purse-wallet/purse/logs"
+	"github.com/purse-wallet/purse/vault"
+)
+
+// StoreFlags name the database.
+type StoreFlags struct {
+	DB string `default:"purse.db" env:"PURSE_DB" help:"SQLite file path, or a postgres:// URL for PostgreSQL."`
+}
+
+// ServeCmd runs the server.
+type ServeCmd struct {
+	StoreFlags
+	Addr             string `default:":8080" env:"PURSE_ADDR" help:"Address to listen on."`
+	Demo             bool   `env:"PURSE_DEMO" help:"Seed demo accounts, enable the dev endpoints, and make a master key if none is given."`
+	MinClientVersion string `env:"PURSE_MIN_CLIENT_VERSION" help:"Answer 426 APP_VERSION_OUTDATED to clients whose X-Client-Version is older."`
+	Maintenance      string `env:"PURSE_MAINTENANCE" help:"Start in maintenance mode with this notice (503 MAINTENANCE)."`
+	LogFormat        string `default:"json" enum:"json,text" env:"PURSE_LOG_FORMAT" help:"Log format: json or text."`
+	MasterKeyFile    string `env:"PURSE_MASTER_KEY_FILE" help:"File holding the 32-byte master key (hex or base64). PURSE_MASTER_KEY may hold it instead."`
+	TimeZone         string `default:"Asia/Shanghai" env:"PURSE_TIME_ZONE" help:"Time zone for times shown to users."`
+}
+
+// Run starts the server and blocks until SIGINT or SIGTERM.
+func (c *ServeCmd) Run() error {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	log := logs.New(c.LogFormat, os.Stderr, slog.LevelInfo)
+	key, err := masterKey(c.MasterKeyFile, c.Demo, c.DB)
+	if err != nil {
+		return err
+	}
+	loc, err := time.LoadLocation(c.TimeZone)
+	if err != nil {
+		return fmt.Errorf("time zone %q: %w", c.TimeZone, err)
+	}
+	var clk purse.Clock = purse.SystemClock{}
+	if c.Demo {
+		clk = &clock.Offset{} // the dev endpoint may move it forward
+	}
+	store, err := app.OpenStore(ctx, c.DB, clk)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	a, err := app.New(ctx, store, app.Config{
+		MasterKey: key, Clock: clk, Log: log, Location: loc,
+		HTTP: purshttp.Config{Version: version, MinClientVersion: c.MinClientVersion,
+			Maintenance: c.Maintenance, Demo: c.Demo, SettingsTTL: 2 * time.Second},
+	})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", c.Addr)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{Handler: a.HTTP, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
+		WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second}
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	log.Info("purse serving", "addr", ln.Addr().String(), "store", store.Dialect(), "demo", c.Demo, "version", version)
+	fmt.Fprintf(os.Stdout, "purse %s listening on http://%s (store: %s)\n", version, displayAddr(ln.Addr()), store.Dialect())
+
+	if c.Demo {
+		// Seeding hashes two dozen passwords; the listener is already up so health answers at once.
+		go func() {
+			if err := demo.Seed(ctx, a, os.Stdout); err != nil {
+				log.Error("demo seed failed", "error", err.Error())
+			}
+		}()
+	}
+
+	select {
+	case err := <-served:
+		if !errors.Is(err, http.ErrServerClosed) {
+			return err
+		}
+	case <-ctx.Done():
+	}
+	log.Info("purse shutting down")
+	shutdown, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	return srv.Shutdown(shutdown)
+}
+
+func displayAddr(a net.Addr) string {
+	if t, ok := a.(*net.TCPAddr); ok && t.IP.IsUnspecified() {
+		return fmt.Sprintf("localhost:%d", t.Port)
+	}
+	return a.String()
+}
+
+// masterKey reads the operator's master key: PURSE_MASTER_KEY, else the key file. With --demo and
+// neither, a key file is made next to the database so that demo data survives restarts.
+func masterKey(file string, demoMode bool, db string) ([]byte, error) {
+	if env := os.Getenv("PURSE_MASTER_KEY"); env != "" {
+		return vault.ParseMasterKey(env)
+	}
+	if file != "" {
+		b, err := os.ReadFile(file)
+		if err != nil {
+			return nil, fmt.Errorf("master key: %w", err)
+		}
+		return vault.ParseMasterKey(string(b))
+	}
+	if demoMode {
+		path := "purse-demo.key"
+		if !isURL(db) {
+			path = db + ".key"
+		}
+		return vault.LoadOrCreateMasterKey(path)
+	}
+	return nil, errors.New("a master key is required: set PURSE_MASTER_KEY or --master-key-file (32 bytes, hex or base64; e.g. `openssl rand -hex 32`), or run with --demo")
+}
+
+func isURL(db string) bool {
+	return len(db) > 11 && (db[:11] == "postgres://" || (len(db) > 13 && db[:13] == "postgresql://"))
+}

@@ -1,0 +1,59 @@
+// Package demo seeds the demo accounts that `purse serve --demo` offers: one clean account that can
+// be closed at once, and one for each thing that blocks a closure. Seeding is idempotent: an account
+// whose phone is already live is left as it is.
+package demo
+
+import (
+	"context"
+	"fmt"
+	"io"
+
+	"github.com/purse-wallet/purse"
+	"github.com/purse-wallet/purse/account"
+	"github.com/purse-wallet/purse/app"
+)
+
+// The demo credentials (issue 3).
+const (
+	Password        = "Demo-pass-1"
+	PaymentPassword = "135790"
+)
+
+// Account is one demo account: its phone and what state it shows.
+type Account struct {
+	Phone string
+	Email string
+	Kind  purse.AccountKind
+	State string
+	// Prepare puts the fresh account into its state.
+	Prepare func(ctx context.Context, a *app.App, acct *purse.Account) error
+}
+
+// Accounts are the demo accounts, in the order they are printed.
+var Accounts = []Account{
+	{Phone: "13800000000", Kind: purse.KindVerified, State: "clean: zero in every book, nothing bound — closable"},
+}
+
+// Seed creates every demo account that does not exist yet and writes the logins to w.
+func Seed(ctx context.Context, a *app.App, w io.Writer) error {
+	fmt.Fprintf(w, "Demo accounts (login password %s, payment password %s):\n", Password, PaymentPassword)
+	for _, d := range Accounts {
+		acct, err := a.Accounts.Register(ctx, account.Registration{
+			Phone: d.Phone, Email: d.Email, Password: Password, PaymentPassword: PaymentPassword,
+			Name: "Demo " + d.Phone[len(d.Phone)-2:], Kind: d.Kind,
+		})
+		switch {
+		case purse.ErrorCode(err) == purse.CodePhoneTaken:
+			// Seeded by an earlier start.
+		case err != nil:
+			return fmt.Errorf("demo: seed %s: %w", d.Phone, err)
+		case d.Prepare != nil:
+			if err := d.Prepare(ctx, a, acct); err != nil {
+				return fmt.Errorf("demo: prepare %s: %w", d.Phone, err)
+			}
+		}
+		fmt.Fprintf(w, "  %s  %s\n", d.Phone, d.State)
+	}
+	return nil
+}
+

@@ -1,0 +1,94 @@
+package http
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/danielgtaylor/huma/v2"
+	"github.com/purse-wallet/purse"
+	"github.com/purse-wallet/purse/account"
+)
+
+type registerInput struct {
+	Body struct {
+		Phone           string `json:"phone" doc:"Mainland mobile (11 digits starting with 1) or E.164" maxLength:"32"`
+		Email           string `json:"email,omitempty" required:"false" format:"email" maxLength:"254"`
+		Password        string `json:"password" doc:"Login password, 8 to 128 characters" maxLength:"512"`
+		PaymentPassword string `json:"payment_password" doc:"6 digits, not repeated or sequential" maxLength:"16"`
+		Name            string `json:"name,omitempty" required:"false" maxLength:"100"`
+		Language        string `json:"language,omitempty" required:"false" enum:"zh-CN,en" doc:"Language of notifications"`
+	}
+}
+
+type accountOutput struct {
+	Body *purse.Account
+}
+
+type signInInput struct {
+	Body struct {
+		Login    string `json:"login" doc:"Phone number or e-mail" maxLength:"254"`
+		Password string `json:"password" maxLength:"512"`
+	}
+}
+
+type signInOutput struct {
+	Body *account.SignedIn
+}
+
+type emptyOutput struct{}
+
+func (s *Server) registerAccounts() {
+	register(s, huma.Operation{
+		OperationID: "register", Method: http.MethodPost, Path: "/api/v1/accounts", DefaultStatus: 201,
+		Summary: "Register an account", Tags: []string{"Accounts"},
+		Errors: []int{409, 422},
+	}, func(ctx context.Context, in *registerInput) (*accountOutput, error) {
+		a, err := s.Accounts.Register(ctx, account.Registration{
+			Phone: in.Body.Phone, Email: in.Body.Email, Password: in.Body.Password,
+			PaymentPassword: in.Body.PaymentPassword, Name: in.Body.Name, Language: in.Body.Language,
+		})
+		if err != nil {
+			return nil, err
+		}
+		return &accountOutput{Body: a}, nil
+	})
+
+	register(s, huma.Operation{
+		OperationID: "sign-in", Method: http.MethodPost, Path: "/api/v1/sessions", DefaultStatus: 201,
+		Summary: "Sign in", Description: "Opens a session; send its token as `Authorization: Bearer`.",
+		Tags: []string{"Accounts"}, Errors: []int{401, 403, 423},
+	}, func(ctx context.Context, in *signInInput) (*signInOutput, error) {
+		out, err := s.Accounts.SignIn(ctx, in.Body.Login, in.Body.Password)
+		if err != nil {
+			return nil, err
+		}
+		return &signInOutput{Body: out}, nil
+	})
+
+	register(s, huma.Operation{
+		OperationID: "sign-out", Method: http.MethodDelete, Path: "/api/v1/sessions/current", DefaultStatus: 204,
+		Summary: "Sign out", Tags: []string{"Accounts"}, Security: bearer, Errors: []int{401},
+	}, func(ctx context.Context, _ *struct{}) (*emptyOutput, error) {
+		p, err := caller(ctx)
+		if err != nil {
+			return nil, err
+		}
+		return &emptyOutput{}, s.Accounts.SignOut(ctx, p.Session.ID)
+	})
+
+	register(s, huma.Operation{
+		OperationID: "me", Method: http.MethodGet, Path: "/api/v1/me",
+		Summary: "The signed-in account", Tags: []string{"Accounts"}, Security: bearer, Errors: []int{401},
+	}, func(ctx context.Context, _ *struct{}) (*accountOutput, error) {
+		p, err := caller(ctx)
+		if err != nil {
+			return nil, err
+		}
+		a, err := s.Accounts.Get(ctx, p.Account.ID)
+		if err != nil {
+			return nil, err
+		}
+		return &accountOutput{Body: a}, nil
+	})
+}
+

@@ -1,0 +1,53 @@
+package http
+
+import (
+	"context"
+	"net/http"
+	"strings"
+
+	"github.com/purse-wallet/purse"
+)
+
+// principal is who is calling: the session and its account.
+type principal struct {
+	Session *purse.Session
+	Account *purse.AccountRecord
+}
+
+type principalKey struct{}
+
+// authenticate resolves a bearer token (or the web session cookie) to its account. A request with
+// no credentials passes through, and operations that need one refuse it; a request with bad
+// credentials is refused here, so a client learns at once that its token is no good.
+func (s *Server) authenticate(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		token := ""
+		if h := r.Header.Get("Authorization"); h != "" {
+			scheme, value, ok := strings.Cut(h, " ")
+			if !ok || !strings.EqualFold(scheme, "Bearer") || value == "" {
+				s.writeProblem(w, r, purse.Errorf(purse.CodeUnauthenticated, "malformed Authorization header"))
+				return
+			}
+			token = strings.TrimSpace(value)
+		}
+		if token == "" || strings.HasPrefix(r.URL.Path, "/api/v1/admin/") {
+			next.ServeHTTP(w, r)
+			return
+		}
+		sess, acct, err := s.Accounts.Authenticate(r.Context(), token)
+		if err != nil {
+			s.writeProblem(w, r, err)
+			return
+		}
+		ctx := context.WithValue(r.Context(), principalKey{}, &principal{Session: sess, Account: acct})
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
+}
+
+// caller returns the signed-in principal, or UNAUTHENTICATED.
+func caller(ctx context.Context) (*principal, error) {
+	if p, ok := ctx.Value(principalKey{}).(*principal); ok {
+		return p, nil
+	}
+	return nil, purse.Errorf(purse.CodeUnauthenticated, "no session")
+}

@@ -1,0 +1,188 @@
+package http
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"io"
+	"net/http"
+	"strings"
+
+	"github.com/purse-wallet/purse"
+)
+
+// idempotency makes a state-changing request sent with an Idempotency-Key take effect once.
+//
+// The request runs inside one transaction bound to its context (purse.Store.Bind); its answer is
+// stored in that same transaction and both commit together. So a crash at any instant leaves
+// either the effect and its answer, or neither, and a retry either replays the first answer or
+// runs afresh (DESIGN.md §4.4, §4.5). Two concurrent requests with one key serialize on the key's
+// row: the second replays the first's answer. Answers of 5xx are not kept: they are rolled back
+// with the effect, and the retry runs again.
+func (s *Server) idempotency(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		key := r.Header.Get("Idempotency-Key")
+		if key == "" || r.Method == http.MethodGet || r.Method == http.MethodHead || !strings.HasPrefix(r.URL.Path, "/api/") {
+			next.ServeHTTP(w, r)
+			return
+		}
+		if !validKey(key) {
+			s.writeProblem(w, r, purse.Errorf(purse.CodeIdempotencyKeyBad, "bad Idempotency-Key"))
+			return
+		}
+		body, err := io.ReadAll(r.Body)
+		if err != nil {
+			var tooBig *http.MaxBytesError
+			if errors.As(err, &tooBig) {
+				s.writeProblem(w, r, purse.Errorf(purse.CodeBodyTooLarge, "body over %d bytes", MaxBody))
+				return
+			}
+			s.writeProblem(w, r, purse.Errorf(purse.CodeMalformedJSON, "unreadable body"))
+			return
+		}
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		sum := sha256.Sum256([]byte(r.Method + " " + r.URL.Path + "\n" + string(body)))
+		hash := hex.EncodeToString(sum[:])
+		scope := "anon"
+		if p, err := caller(r.Context()); err == nil {
+			scope = p.Account.ID
+		}
+
+		ctx, end, err := s.Store.Bind(r.Context())
+		if err != nil {
+			s.writeProblem(w, r, err)
+			return
+		}
+		var first *purse.IdempotentResponse
+		err = s.Store.Read(ctx, func(tx purse.Tx) error {
+			first, err = tx.IdempotentResponse(ctx, scope, key)
+			return err
+		})
+		if err == nil {
+			_ = end(false)
+			s.replay(w, r, first, hash)
+			return
+		}
+		if !errors.Is(err, purse.ErrNotFound) {
+			_ = end(false)
+			s.writeProblem(w, r, err)
+			return
+		}
+
+		rec := &bufferedWriter{header: http.Header{}}
+		func() {
+			defer func() {
+				if p := recover(); p != nil {
+					_ = end(false)
+					panic(p)
+				}
+			}()
+			next.ServeHTTP(rec, r.WithContext(ctx))
+		}()
+		if rec.status == 0 {
+			rec.status = http.StatusOK
+		}
+		if rec.status >= 500 {
+			_ = end(false)
+			rec.flush(w)
+			return
+		}
+		answer := &purse.IdempotentResponse{Scope: scope, Key: key, RequestHash: hash, Status: rec.status,
+			Header: keptHeaders(rec.header), Body: rec.body.Bytes()}
+		err = s.Store.Tx(ctx, func(tx purse.Tx) error {
+			answer.CreatedAt = tx.Now()
+			return tx.InsertIdempotentResponse(ctx, answer)
+		})
+		if errors.Is(err, purse.ErrDuplicate) {
+			// A concurrent request with this key committed first: undo ours and answer as it did.
+			_ = end(false)
+			err = s.Store.Read(r.Context(), func(tx purse.Tx) error {
+				first, err = tx.IdempotentResponse(r.Context(), scope, key)
+				return err
+			})
+			if err != nil {
+				s.writeProblem(w, r, err)
+				return
+			}
+			s.replay(w, r, first, hash)
+			return
+		}
+		if err != nil {
+			_ = end(false)
+			s.writeProblem(w, r, err)
+			return
+		}
+		if err := end(true); err != nil {
+			s.writeProblem(w, r, &purse.Error{Code: purse.CodeUnavailable, Err: err})
+			return
+		}
+		rec.flush(w)
+	})
+}
+
+func (s *Server) replay(w http.ResponseWriter, r *http.Request, first *purse.IdempotentResponse, hash string) {
+	if first.RequestHash != hash {
+		s.writeProblem(w, r, purse.Errorf(purse.CodeIdempotencyKeyReused, "key used for another request"))
+		return
+	}
+	for k, v := range first.Header {
+		w.Header().Set(k, v)
+	}
+	w.Header().Set("Idempotent-Replayed", "true")
+	w.WriteHeader(first.Status)
+	w.Write(first.Body)
+}
+
+func validKey(k string) bool {
+	if len(k) > 255 {
+		return false
+	}
+	for _, c := range k {
+		if c < 0x21 || c > 0x7e {
+			return false
+		}
+	}
+	return true
+}
+
+// keptHeaders are the response headers a replay repeats.
+func keptHeaders(h http.Header) map[string]string {
+	out := map[string]string{}
+	for _, k := range []string{"Content-Type", "Location", "Retry-After", "Content-Language"} {
+		if v := h.Get(k); v != "" {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+// bufferedWriter holds a response until its transaction has committed.
+type bufferedWriter struct {
+	header http.Header
+	status int
+	body   bytes.Buffer
+}
+
+func (b *bufferedWriter) Header() http.Header { return b.header }
+
+func (b *bufferedWriter) WriteHeader(code int) {
+	if b.status == 0 {
+		b.status = code
+	}
+}
+
+func (b *bufferedWriter) Write(p []byte) (int, error) {
+	if b.status == 0 {
+		b.status = http.StatusOK
+	}
+	return b.body.Write(p)
+}
+
+func (b *bufferedWriter) flush(w http.ResponseWriter) {
+	for k, v := range b.header {
+		w.Header()[k] = v
+	}
+	w.WriteHeader(b.status)
+	w.Write(b.body.Bytes())
+}

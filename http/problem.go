@@ -1,0 +1,172 @@
+package http
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/danielgtaylor/huma/v2"
+	"github.com/purse-wallet/purse"
+	"github.com/purse-wallet/purse/i18n"
+)
+
+// Problem is an RFC 9457 problem document with purse's members: a stable code, field errors,
+// closure blockers with their remedies, and when to retry.
+type Problem struct {
+	Type       string             `json:"type"`
+	Title      string             `json:"title"`
+	Status     int                `json:"status"`
+	Detail     string             `json:"detail"`
+	Code       purse.Code         `json:"code"`
+	Instance   string             `json:"instance,omitempty"`
+	Errors     []purse.FieldError `json:"errors,omitempty"`
+	Blockers   []purse.Blocker    `json:"blockers,omitempty"`
+	RetryAfter int                `json:"retry_after,omitempty"` // seconds
+	Until      *time.Time         `json:"until,omitempty"`
+	Extra      map[string]any     `json:"extra,omitempty"`
+
+	retry time.Duration
+}
+
+// Error makes Problem a huma.StatusError.
+func (p *Problem) Error() string { return string(p.Code) + ": " + p.Detail }
+
+// GetStatus makes Problem a huma.StatusError.
+func (p *Problem) GetStatus() int { return p.Status }
+
+// ContentType makes huma send problems as application/problem+json.
+func (p *Problem) ContentType(string) string { return "application/problem+json" }
+
+// GetHeaders makes huma send Retry-After with the problem.
+func (p *Problem) GetHeaders() http.Header {
+	h := http.Header{}
+	if p.retry > 0 {
+		h.Set("Retry-After", strconv.Itoa(p.RetryAfter))
+	}
+	return h
+}
+
+// problem builds the problem document for err in lang. Anything that is not a *purse.Error is an
+// internal failure: logged with its cause, shown to the user as INTERNAL without details.
+func (s *Server) problem(ctx context.Context, err error) *Problem {
+	lang := languageOf(ctx)
+	e := purse.AsError(err)
+	if e == nil {
+		if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+			e = &purse.Error{Code: purse.CodeUnavailable, Err: err}
+		} else {
+			e = &purse.Error{Code: purse.CodeInternal, Err: err}
+		}
+	}
+	status := statusFor(e.Code)
+	if status >= 500 {
+		s.log.ErrorContext(ctx, "request failed", "code", string(e.Code), "error", err.Error())
+	}
+	params := map[string]any{}
+	for k, v := range e.Params {
+		params[k] = v
+	}
+	if e.RetryAfter > 0 {
+		params["RetryAfter"] = e.RetryAfter
+	}
+	p := &Problem{
+		Type:   "/problems/" + strings.ToLower(strings.ReplaceAll(string(e.Code), "_", "-")),
+		Title:  http.StatusText(status),
+		Status: status,
+		Detail: s.Catalog.Message(lang, string(e.Code), params),
+		Code:   e.Code,
+		Errors: e.Fields,
+		retry:  e.RetryAfter,
+	}
+	if e.RetryAfter > 0 {
+		p.RetryAfter = int((e.RetryAfter + time.Second - 1) / time.Second)
+	}
+	if until, ok := e.Params["Until"].(time.Time); ok {
+		p.Until = &until
+	}
+	for _, b := range e.Blockers {
+		if b.Message == "" {
+			b.Message = s.Catalog.Message(lang, string(b.Code), nil)
+		}
+		p.Blockers = append(p.Blockers, b)
+	}
+	for i := range p.Errors {
+		if p.Errors[i].Message == "" {
+			p.Errors[i].Message = s.Catalog.Message(lang, string(p.Errors[i].Code), nil)
+		}
+	}
+	return p
+}
+
+// writeProblem answers with a problem outside huma (middleware, pages' API fallbacks).
+func (s *Server) writeProblem(w http.ResponseWriter, r *http.Request, err error) {
+	p := s.problem(r.Context(), err)
+	p.Instance = r.URL.Path
+	for k, v := range p.GetHeaders() {
+		w.Header()[k] = v
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(p.Status)
+	_ = json.NewEncoder(w).Encode(p)
+}
+
+// hookHumaErrors makes huma's own errors (bad JSON, validation, body size, media type) purse
+// problems with codes. huma offers one package-level hook, so it is set once, and it finds the
+// server that is answering through the request's context.
+func hookHumaErrors() {
+	huma.NewErrorWithContext = func(hctx huma.Context, status int, msg string, errs ...error) huma.StatusError {
+		var e *purse.Error
+		switch {
+		case status == http.StatusRequestEntityTooLarge:
+			e = &purse.Error{Code: purse.CodeBodyTooLarge, Detail: msg}
+		case status == http.StatusUnsupportedMediaType:
+			e = &purse.Error{Code: purse.CodeUnsupportedMediaType, Detail: msg}
+		case status == http.StatusBadRequest && strings.Contains(msg, "required"):
+			e = &purse.Error{Code: purse.CodeInvalidRequest, Detail: msg}
+		case status == http.StatusBadRequest:
+			e = &purse.Error{Code: purse.CodeMalformedJSON, Detail: msg}
+		case status == http.StatusUnprocessableEntity:
+			e = &purse.Error{Code: purse.CodeInvalidRequest, Detail: msg}
+		case status == http.StatusNotFound:
+			e = &purse.Error{Code: purse.CodeNotFound, Detail: msg}
+		case status >= 500:
+			e = &purse.Error{Code: purse.CodeInternal, Detail: msg, Err: errors.Join(errs...)}
+		default:
+			e = &purse.Error{Code: purse.CodeInvalidRequest, Detail: msg}
+		}
+		for _, err := range errs {
+			var d *huma.ErrorDetail
+			if errors.As(err, &d) {
+				e.Fields = append(e.Fields, purse.FieldError{
+					Field: strings.TrimPrefix(strings.TrimPrefix(d.Location, "body."), "body"),
+					Code:  e.Code, Message: d.Message})
+			}
+		}
+		ctx := context.Background()
+		if hctx != nil {
+			ctx = hctx.Context()
+		}
+		s, ok := ctx.Value(serverKey{}).(*Server)
+		if !ok {
+			return &Problem{Status: status, Code: e.Code, Detail: msg, Title: http.StatusText(status)}
+		}
+		p := s.problem(ctx, e)
+		if hctx != nil {
+			p.Instance = hctx.URL().Path
+		}
+		return p
+	}
+}
+
+// languageOf returns the caller's language put in the context by the locale middleware.
+func languageOf(ctx context.Context) string {
+	if l, ok := ctx.Value(langKey{}).(string); ok {
+		return l
+	}
+	return i18n.Chinese
+}

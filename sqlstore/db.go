@@ -1,0 +1,225 @@
+// Package sqlstore implements purse.Store over database/sql for both SQLite and PostgreSQL.
+//
+// The queries are written once, in the SQL both engines share (RETURNING, ON CONFLICT, partial
+// indexes), with "?" placeholders rebound to "$n" for PostgreSQL. A Dialect supplies the few things
+// that really differ: error classification, row locks and the migration folder. Writing every query
+// twice, once per engine, would double the code without buying a difference. The sqlite and postgres
+// subpackages open connections and hold their migrations.
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io/fs"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/pressly/goose/v3"
+	"github.com/purse-wallet/purse"
+)
+
+// Dialect is what differs between the engines.
+type Dialect struct {
+	Name        string // "sqlite" or "postgres"
+	Goose       goose.Dialect
+	Migrations  fs.FS
+	Numbered    bool // placeholders are $1, $2 … instead of ?
+	RowLocks    bool // SELECT … FOR UPDATE is meaningful
+	IsRetryable func(error) bool
+	IsUnique    func(error) bool
+	IsBadInput  func(error) bool // the engine refused a value's form: treated as "no such row"
+}
+
+// DB is a purse.Store.
+type DB struct {
+	write   *sql.DB
+	read    *sql.DB
+	dialect Dialect
+	clock   purse.Clock
+	goose   *goose.Provider
+	rebound sync.Map // query text → dialect text
+}
+
+// New wraps open connection pools: write for read-write transactions, read for read-only ones (the
+// same pool on PostgreSQL). It does not migrate; call Migrate.
+func New(write, read *sql.DB, d Dialect, clock purse.Clock) (*DB, error) {
+	sub, err := fs.Sub(d.Migrations, ".")
+	if err != nil {
+		return nil, err
+	}
+	p, err := goose.NewProvider(d.Goose, write, sub, goose.WithAllowOutofOrder(true))
+	if err != nil {
+		return nil, fmt.Errorf("storage: migrations: %w", err)
+	}
+	return &DB{write: write, read: read, dialect: d, clock: clock, goose: p}, nil
+}
+
+// Migrate applies every pending migration.
+func (db *DB) Migrate(ctx context.Context) error {
+	if _, err := db.goose.Up(ctx); err != nil {
+		return fmt.Errorf("storage: migrate: %w", err)
+	}
+	return nil
+}
+
+// Pending reports whether migrations remain to be applied.
+func (db *DB) Pending(ctx context.Context) (bool, error) {
+	return db.goose.HasPending(ctx)
+}
+
+// Dialect names the engine.
+func (db *DB) Dialect() string { return db.dialect.Name }
+
+// Ping checks that the database answers.
+func (db *DB) Ping(ctx context.Context) error {
+	return db.write.PingContext(ctx)
+}
+
+// Close closes the pools.
+func (db *DB) Close() error {
+	err := db.write.Close()
+	if db.read != db.write {
+		err = errors.Join(err, db.read.Close())
+	}
+	return err
+}
+
+// SQL returns the write pool, for tests that must reach past the store (tampering with a row to
+// prove that a check finds it).
+func (db *DB) SQL() *sql.DB { return db.write }
+
+type txKey struct{}
+
+// Tx runs fn in a read-write transaction; see purse.Store.
+func (db *DB) Tx(ctx context.Context, fn func(purse.Tx) error) error {
+	if t, ok := ctx.Value(txKey{}).(*tx); ok {
+		return t.savepoint(ctx, fn)
+	}
+	return db.retry(ctx, func() error { return db.run(ctx, db.write, false, fn) })
+}
+
+// Read runs fn in a read-only transaction; see purse.Store.
+func (db *DB) Read(ctx context.Context, fn func(purse.Tx) error) error {
+	if t, ok := ctx.Value(txKey{}).(*tx); ok {
+		return fn(t)
+	}
+	return db.retry(ctx, func() error { return db.run(ctx, db.read, true, fn) })
+}
+
+// Bind begins a transaction carried by the returned context; see purse.Store.
+func (db *DB) Bind(ctx context.Context) (context.Context, func(commit bool) error, error) {
+	if _, ok := ctx.Value(txKey{}).(*tx); ok {
+		return nil, nil, errors.New("storage: bind: a transaction is already bound")
+	}
+	t, err := db.begin(ctx, db.write, false)
+	if err != nil {
+		return nil, nil, err
+	}
+	end := func(commit bool) error {
+		if commit {
+			return wrapCommit(t.sql.Commit())
+		}
+		return t.sql.Rollback()
+	}
+	return context.WithValue(ctx, txKey{}, t), end, nil
+}
+
+func (db *DB) retry(ctx context.Context, once func() error) error {
+	var err error
+	for attempt := 0; attempt < 8; attempt++ {
+		err = once()
+		if err == nil || !db.dialect.IsRetryable(err) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(time.Duration(1<<attempt) * time.Millisecond):
+		}
+	}
+	return fmt.Errorf("storage: gave up after repeated serialization failures: %w", err)
+}
+
+func (db *DB) begin(ctx context.Context, pool *sql.DB, readOnly bool) (*tx, error) {
+	var opts *sql.TxOptions
+	if readOnly && db.dialect.Name == "postgres" {
+		opts = &sql.TxOptions{ReadOnly: true}
+	}
+	st, err := pool.BeginTx(ctx, opts)
+	if err != nil {
+		return nil, fmt.Errorf("storage: begin: %w", err)
+	}
+	return &tx{db: db, sql: st, now: db.clock.Now().UTC()}, nil
+}
+
+func (db *DB) run(ctx context.Context, pool *sql.DB, readOnly bool, fn func(purse.Tx) error) (err error) {
+	t, err := db.begin(ctx, pool, readOnly)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			_ = t.sql.Rollback()
+			panic(p)
+		}
+	}()
+	if err := fn(t); err != nil {
+		if kept, ok := committed(err); ok {
+			if cerr := t.sql.Commit(); cerr != nil {
+				return wrapCommit(cerr)
+			}
+			return kept
+		}
+		_ = t.sql.Rollback()
+		return err
+	}
+	return wrapCommit(t.sql.Commit())
+}
+
+// committed unwraps a purse.FailAfterCommit error.
+func committed(err error) (error, bool) {
+	var c *purse.CommittedError
+	if errors.As(err, &c) {
+		return c.Err, true
+	}
+	return nil, false
+}
+
+func wrapCommit(err error) error {
+	if err != nil {
+		return fmt.Errorf("storage: commit: %w", err)
+	}
+	return nil
+}
+
+// rebind turns "?" placeholders into "$n" for PostgreSQL and drops row-lock clauses where the
+// engine has none (SQLite's single writer already serializes every write transaction).
+func (db *DB) rebind(q string) string {
+	if v, ok := db.rebound.Load(q); ok {
+		return v.(string)
+	}
+	out := q
+	if !db.dialect.RowLocks {
+		out = strings.ReplaceAll(out, " FOR UPDATE", "")
+		out = strings.ReplaceAll(out, " FOR SHARE", "")
+	}
+	if db.dialect.Numbered {
+		var b strings.Builder
+		n := 0
+		for _, r := range out {
+			if r == '?' {
+				n++
+				b.WriteString("$" + strconv.Itoa(n))
+				continue
+			}
+			b.WriteRune(r)
+		}
+		out = b.String()
+	}
+	db.rebound.Store(q, out)
+	return out
+}

@@ -1,0 +1,84 @@
+package sqlstore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/purse-wallet/purse"
+)
+
+func (t *tx) Setting(ctx context.Context, key string) (string, error) {
+	var v string
+	err := t.queryRow(ctx, `SELECT value FROM settings WHERE key = ?`, key).Scan(&v)
+	if err := t.notFound(err); errors.Is(err, purse.ErrNotFound) {
+		return "", nil
+	} else if err != nil {
+		return "", fmt.Errorf("storage: setting %s: %w", key, err)
+	}
+	return v, nil
+}
+
+func (t *tx) SetSetting(ctx context.Context, key, value string, now time.Time) error {
+	_, err := t.exec(ctx, `INSERT INTO settings (key, value, updated_at) VALUES (?,?,?)
+		ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
+		key, value, ts(now))
+	if err != nil {
+		return fmt.Errorf("storage: set setting %s: %w", key, err)
+	}
+	return nil
+}
+
+func (t *tx) Hit(ctx context.Context, key string, windowStart time.Time) (int, error) {
+	var n int
+	err := t.queryRow(ctx, `INSERT INTO rate_counters (key, window_start, count) VALUES (?,?,1)
+		ON CONFLICT (key, window_start) DO UPDATE SET count = rate_counters.count + 1
+		RETURNING count`, key, ts(windowStart)).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("storage: rate hit: %w", err)
+	}
+	return n, nil
+}
+
+func (t *tx) Hits(ctx context.Context, key string, windowStart time.Time) (int, error) {
+	var n int
+	err := t.queryRow(ctx, `SELECT count FROM rate_counters WHERE key = ? AND window_start = ?`,
+		key, ts(windowStart)).Scan(&n)
+	if err := t.notFound(err); errors.Is(err, purse.ErrNotFound) {
+		return 0, nil
+	} else if err != nil {
+		return 0, fmt.Errorf("storage: rate hits: %w", err)
+	}
+	return n, nil
+}
+
+func (t *tx) InsertDataKey(ctx context.Context, k *purse.DataKey) error {
+	_, err := t.exec(ctx, `INSERT INTO data_keys (account_id, wrapped, created_at, destroyed_at) VALUES (?,?,?,?)`,
+		k.AccountID, k.Wrapped, ts(k.CreatedAt), ts(k.DestroyedAt))
+	if err != nil {
+		return fmt.Errorf("storage: insert data key: %w", t.duplicate(err))
+	}
+	return nil
+}
+
+func (t *tx) DataKey(ctx context.Context, accountID string) (*purse.DataKey, error) {
+	k := purse.DataKey{AccountID: accountID}
+	var created, destroyed int64
+	err := t.queryRow(ctx, `SELECT wrapped, created_at, destroyed_at FROM data_keys WHERE account_id = ?`,
+		accountID).Scan(&k.Wrapped, &created, &destroyed)
+	if err != nil {
+		return nil, t.notFound(err)
+	}
+	k.CreatedAt, k.DestroyedAt = tm(created), tm(destroyed)
+	return &k, nil
+}
+
+func (t *tx) DestroyDataKey(ctx context.Context, accountID string, now time.Time) error {
+	_, err := t.exec(ctx, `UPDATE data_keys SET wrapped = NULL, destroyed_at = ? WHERE account_id = ?`,
+		ts(now), accountID)
+	if err != nil {
+		return fmt.Errorf("storage: destroy data key: %w", err)
+	}
+	return nil
+}

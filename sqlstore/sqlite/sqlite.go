@@ -1,0 +1,93 @@
+// Package sqlite opens purse's embedded store: one SQLite file through the pure-Go modernc driver.
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+
+	"github.com/pressly/goose/v3"
+	"github.com/purse-wallet/purse"
+	"github.com/purse-wallet/purse/sqlstore"
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// Open opens (creating if needed) the SQLite database at path and applies pending migrations.
+//
+// SQLite has one writer: writes go through a pool of one connection whose transactions begin
+// IMMEDIATE, so they queue in Go rather than spin on SQLITE_BUSY; reads use their own pool and run
+// beside the writer under WAL. synchronous=FULL makes a commit durable before it is acknowledged;
+// secure_delete overwrites erased personal data instead of leaving it in free pages.
+func Open(ctx context.Context, path string, clock purse.Clock) (*sqlstore.DB, error) {
+	pragmas := []string{"journal_mode(WAL)", "busy_timeout(10000)", "foreign_keys(1)",
+		"synchronous(FULL)", "secure_delete(1)"}
+	dsn := func(txlock string, extra ...string) string {
+		q := url.Values{}
+		for _, p := range append(pragmas, extra...) {
+			q.Add("_pragma", p)
+		}
+		q.Set("_txlock", txlock)
+		return "file:" + path + "?" + q.Encode()
+	}
+	write, err := sql.Open("sqlite", dsn("immediate"))
+	if err != nil {
+		return nil, fmt.Errorf("storage: open sqlite %s: %w", path, err)
+	}
+	write.SetMaxOpenConns(1)
+	write.SetMaxIdleConns(1)
+	write.SetConnMaxLifetime(0)
+	write.SetConnMaxIdleTime(0)
+	read, err := sql.Open("sqlite", dsn("deferred", "query_only(1)"))
+	if err != nil {
+		write.Close()
+		return nil, fmt.Errorf("storage: open sqlite %s: %w", path, err)
+	}
+	read.SetMaxOpenConns(4)
+	read.SetMaxIdleConns(4)
+	read.SetConnMaxIdleTime(0)
+	sub, _ := fs.Sub(migrations, "migrations")
+	db, err := sqlstore.New(write, read, sqlstore.Dialect{
+		Name:        "sqlite",
+		Goose:       goose.DialectSQLite3,
+		Migrations:  sub,
+		IsRetryable: isBusy,
+		IsUnique:    isUnique,
+		IsBadInput:  func(error) bool { return false },
+	}, clock)
+	if err != nil {
+		write.Close()
+		read.Close()
+		return nil, err
+	}
+	if err := db.Migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+func code(err error) int {
+	var e *sqlite.Error
+	if errors.As(err, &e) {
+		return e.Code()
+	}
+	return 0
+}
+
+func isBusy(err error) bool {
+	c := code(err) & 0xff
+	return c == sqlite3.SQLITE_BUSY || c == sqlite3.SQLITE_LOCKED
+}
+
+func isUnique(err error) bool {
+	c := code(err)
+	return c == sqlite3.SQLITE_CONSTRAINT_UNIQUE || c == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY
+}

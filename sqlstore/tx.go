@@ -1,0 +1,99 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/purse-wallet/purse"
+)
+
+// tx is one transaction. Its time is fixed when it begins, so every row it writes carries the
+// same "now" and a test's clock decides it.
+type tx struct {
+	db         *DB
+	sql        *sql.Tx
+	now        time.Time
+	savepoints int
+}
+
+var _ purse.Tx = (*tx)(nil)
+
+func (t *tx) Now() time.Time { return t.now }
+
+// savepoint runs fn inside the bound transaction so that its failure undoes only its own writes.
+func (t *tx) savepoint(ctx context.Context, fn func(purse.Tx) error) error {
+	t.savepoints++
+	name := fmt.Sprintf("sp%d", t.savepoints)
+	if _, err := t.sql.ExecContext(ctx, "SAVEPOINT "+name); err != nil {
+		return fmt.Errorf("storage: savepoint: %w", err)
+	}
+	if err := fn(t); err != nil {
+		if kept, ok := committed(err); ok {
+			if _, relErr := t.sql.ExecContext(ctx, "RELEASE SAVEPOINT "+name); relErr != nil {
+				return errors.Join(kept, relErr)
+			}
+			return kept
+		}
+		if _, rbErr := t.sql.ExecContext(ctx, "ROLLBACK TO SAVEPOINT "+name); rbErr != nil {
+			return errors.Join(err, rbErr)
+		}
+		return err
+	}
+	_, err := t.sql.ExecContext(ctx, "RELEASE SAVEPOINT "+name)
+	return err
+}
+
+func (t *tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	return t.sql.ExecContext(ctx, t.db.rebind(q), args...)
+}
+
+func (t *tx) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	return t.sql.QueryContext(ctx, t.db.rebind(q), args...)
+}
+
+func (t *tx) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	return t.sql.QueryRowContext(ctx, t.db.rebind(q), args...)
+}
+
+// notFound turns "no rows" (and an engine's refusal of a malformed value) into purse.ErrNotFound.
+func (t *tx) notFound(err error) error {
+	if errors.Is(err, sql.ErrNoRows) || (err != nil && t.db.dialect.IsBadInput(err)) {
+		return purse.ErrNotFound
+	}
+	return err
+}
+
+// duplicate turns a unique-constraint violation into purse.ErrDuplicate.
+func (t *tx) duplicate(err error) error {
+	if err != nil && t.db.dialect.IsUnique(err) {
+		return fmt.Errorf("%w: %v", purse.ErrDuplicate, err)
+	}
+	return err
+}
+
+// ts stores a time as microseconds since the epoch; the zero time stores as 0.
+func ts(v time.Time) int64 {
+	if v.IsZero() {
+		return 0
+	}
+	return v.UnixMicro()
+}
+
+// tm reads what ts stored.
+func tm(v int64) time.Time {
+	if v == 0 {
+		return time.Time{}
+	}
+	return time.UnixMicro(v).UTC()
+}
+
+// nullable stores "" as NULL, for columns whose uniqueness must ignore absent values.
+func nullable(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}

@@ -1,0 +1,147 @@
+package purse
+
+import (
+	"context"
+	"errors"
+	"time"
+)
+
+// ErrNotFound is returned by store methods when no row matches. Services turn it into the
+// CodeNotFound error their callers see.
+var ErrNotFound = errors.New("not found")
+
+// ErrDuplicate is returned by store methods when a unique constraint refuses a row.
+var ErrDuplicate = errors.New("duplicate")
+
+// Store is the one storage seam. The sqlstore package implements it for SQLite and PostgreSQL.
+type Store interface {
+	// Tx runs fn in a read-write transaction and commits when fn returns nil. When ctx already
+	// carries a transaction (see Store.Bind), fn runs inside it under a savepoint, so that a failing
+	// step rolls back alone and the outer work (an idempotent request) still commits atomically.
+	// Serialization failures are retried.
+	Tx(ctx context.Context, fn func(Tx) error) error
+	// Read runs fn in a read-only transaction; on SQLite it does not wait for the writer.
+	Read(ctx context.Context, fn func(Tx) error) error
+	// Bind begins a transaction and returns a context that carries it: every Tx and Read under that
+	// context joins it. commit ends it; commit(false) rolls it back. The idempotency middleware uses
+	// it so that a request's effect and its stored answer commit together or not at all.
+	Bind(ctx context.Context) (context.Context, func(commit bool) error, error)
+	// Ping checks that the database answers.
+	Ping(ctx context.Context) error
+	// Pending reports whether migrations remain to be applied.
+	Pending(ctx context.Context) (bool, error)
+	// Dialect names the engine: "sqlite" or "postgres".
+	Dialect() string
+	Close() error
+}
+
+// Tx is everything one transaction can do: the union of the per-domain query sets. Each domain adds
+// its interface here and its implementation in a file of its own in sqlstore.
+type Tx interface {
+	AccountQueries
+	SessionQueries
+	IdempotencyQueries
+	SettingQueries
+	RateQueries
+	KeyQueries
+	// Now is the transaction's fixed time, taken from the store's clock when it began.
+	Now() time.Time
+}
+
+// AccountQueries store accounts.
+type AccountQueries interface {
+	// InsertAccount stores a new account; ErrDuplicate when the phone or e-mail hash belongs to a
+	// live account.
+	InsertAccount(ctx context.Context, a *AccountRecord) error
+	// Account returns the account with id, or ErrNotFound.
+	Account(ctx context.Context, id string) (*AccountRecord, error)
+	// AccountForUpdate returns the account with id and locks its row until the transaction ends
+	// (PostgreSQL FOR UPDATE; SQLite's single writer already serializes).
+	AccountForUpdate(ctx context.Context, id string) (*AccountRecord, error)
+	// LiveAccountByLookup returns the live account whose phone or e-mail hash is hash, or ErrNotFound.
+	LiveAccountByLookup(ctx context.Context, hash string) (*AccountRecord, error)
+	// LatestAccountByLookup returns the newest account, live or not, whose phone or e-mail hash is
+	// hash, so that sign-in can tell a closed account from an unknown one (TP-6).
+	LatestAccountByLookup(ctx context.Context, hash string) (*AccountRecord, error)
+	// UpdateAccount writes every mutable field of a.
+	UpdateAccount(ctx context.Context, a *AccountRecord) error
+	// CountAccounts counts accounts by status.
+	CountAccounts(ctx context.Context) (map[AccountStatus]int, error)
+}
+
+// SessionQueries store sign-in sessions.
+type SessionQueries interface {
+	InsertSession(ctx context.Context, s *Session) error
+	// SessionByTokenHash returns the unrevoked, unexpired session for the hash, or ErrNotFound.
+	SessionByTokenHash(ctx context.Context, hash string, now time.Time) (*Session, error)
+	RevokeSession(ctx context.Context, id string, now time.Time) error
+	// RevokeAccountSessions revokes every session of the account (closure, password change).
+	RevokeAccountSessions(ctx context.Context, accountID string, now time.Time) (int, error)
+}
+
+// IdempotentResponse is the first answer to a request sent with an Idempotency-Key.
+type IdempotentResponse struct {
+	Scope       string // the account id, or "anon" for unauthenticated calls
+	Key         string
+	RequestHash string // SHA-256 of method, path and body
+	Status      int
+	Header      map[string]string
+	Body        []byte
+	CreatedAt   time.Time
+}
+
+// IdempotencyQueries store idempotent answers.
+type IdempotencyQueries interface {
+	// IdempotentResponse returns the stored answer, or ErrNotFound.
+	IdempotentResponse(ctx context.Context, scope, key string) (*IdempotentResponse, error)
+	// InsertIdempotentResponse stores an answer; ErrDuplicate when the key was taken meanwhile.
+	InsertIdempotentResponse(ctx context.Context, r *IdempotentResponse) error
+	// DeleteIdempotentResponses removes answers created before the time, returning how many.
+	DeleteIdempotentResponses(ctx context.Context, before time.Time) (int, error)
+}
+
+// SettingQueries store the operator's live switches (maintenance, minimum client version).
+type SettingQueries interface {
+	// Setting returns the value, or "" when unset.
+	Setting(ctx context.Context, key string) (string, error)
+	SetSetting(ctx context.Context, key, value string, now time.Time) error
+}
+
+// RateQueries count events in fixed windows in the database, so that limits hold across several
+// instances of purse.
+type RateQueries interface {
+	// Hit adds one to the counter for key in the window starting at windowStart and returns the
+	// new count.
+	Hit(ctx context.Context, key string, windowStart time.Time) (int, error)
+	// Hits returns the count without adding.
+	Hits(ctx context.Context, key string, windowStart time.Time) (int, error)
+}
+
+// DataKey is an account's data-encryption key, wrapped by the operator's master key. Destroying it
+// crypto-shreds the account's personal data, backups included.
+type DataKey struct {
+	AccountID   string
+	Wrapped     []byte
+	CreatedAt   time.Time
+	DestroyedAt time.Time
+}
+
+// KeyQueries store data keys.
+type KeyQueries interface {
+	InsertDataKey(ctx context.Context, k *DataKey) error
+	// DataKey returns the account's key, or ErrNotFound; a destroyed key has Wrapped == nil.
+	DataKey(ctx context.Context, accountID string) (*DataKey, error)
+	// DestroyDataKey overwrites the wrapped key and marks it destroyed.
+	DestroyDataKey(ctx context.Context, accountID string, now time.Time) error
+}
+
+// FailAfterCommit wraps err so that Store.Tx commits what the transaction wrote and still returns
+// err to its caller. It is for failures that must leave a trace: a wrong password's failure count,
+// a one-time code's spent attempt, a lock that has just been set.
+func FailAfterCommit(err error) error { return &CommittedError{Err: err} }
+
+// CommittedError is the carrier FailAfterCommit returns; stores unwrap it after committing.
+type CommittedError struct{ Err error }
+
+func (c *CommittedError) Error() string { return c.Err.Error() }
+func (c *CommittedError) Unwrap() error { return c.Err }
