@@ -44,6 +44,10 @@ type Tx interface {
 	SettingQueries
 	RateQueries
 	KeyQueries
+	OperatorQueries
+	OutboxQueries
+	AuditQueries
+	EligibilityQueries
 	// Now is the transaction's fixed time, taken from the store's clock when it began.
 	Now() time.Time
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/purse-wallet/purse/account"
 	purshttp "github.com/purse-wallet/purse/http"
 	"github.com/purse-wallet/purse/i18n"
+	"github.com/purse-wallet/purse/operator"
 	"github.com/purse-wallet/purse/secret"
 	"github.com/purse-wallet/purse/sqlstore"
 	"github.com/purse-wallet/purse/sqlstore/postgres"
@@ -33,14 +34,15 @@ type Config struct {
 
 // App is a running purse: its store, services and HTTP handler.
 type App struct {
-	Store    *sqlstore.DB
-	Vault    *vault.Vault
-	Hasher   *secret.Hasher
-	Catalog  *i18n.Catalog
-	Accounts *account.Service
-	HTTP     *purshttp.Server
-	Clock    purse.Clock
-	Log      *slog.Logger
+	Store     *sqlstore.DB
+	Vault     *vault.Vault
+	Hasher    *secret.Hasher
+	Catalog   *i18n.Catalog
+	Accounts  *account.Service
+	Operators *operator.Service
+	HTTP      *purshttp.Server
+	Clock     purse.Clock
+	Log       *slog.Logger
 }
 
 // OpenStore opens the store a --db value names: a postgres:// or postgresql:// URL, else a SQLite
@@ -73,8 +75,9 @@ func New(ctx context.Context, store *sqlstore.DB, cfg Config) (*App, error) {
 	hasher := secret.NewHasher(params, runtime.GOMAXPROCS(0))
 	a := &App{Store: store, Vault: v, Hasher: hasher, Catalog: cat, Clock: cfg.Clock, Log: cfg.Log}
 	a.Accounts = &account.Service{Store: store, Vault: v, Hasher: hasher, Clock: cfg.Clock, Log: cfg.Log}
+	a.Operators = &operator.Service{Store: store, Hasher: hasher}
 	a.HTTP = purshttp.New(&purshttp.Server{
-		Accounts: a.Accounts, Store: store, Catalog: cat, Clock: cfg.Clock, Config: cfg.HTTP,
+		Accounts: a.Accounts, Operators: a.Operators, Store: store, Catalog: cat, Clock: cfg.Clock, Config: cfg.HTTP,
 	}, cfg.Log)
 	if err := a.applyStartSwitches(ctx, cfg.HTTP); err != nil {
 		return nil, err

@@ -91,4 +91,3 @@ func (s *Server) registerAccounts() {
 		return &accountOutput{Body: a}, nil
 	})
 }
-

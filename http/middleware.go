@@ -16,6 +16,7 @@ import (
 func (s *Server) chain(next http.Handler) http.Handler {
 	h := s.idempotency(notePattern(next))
 	h = s.authenticate(h)
+	h = s.authenticateOperator(h)
 	h = s.gate(h)
 	h = s.limitBody(h)
 	h = s.locale(h)

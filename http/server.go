@@ -15,6 +15,7 @@ import (
 	"github.com/purse-wallet/purse"
 	"github.com/purse-wallet/purse/account"
 	"github.com/purse-wallet/purse/i18n"
+	"github.com/purse-wallet/purse/operator"
 )
 
 // MaxBody is the largest request body the API reads (issue 2: 64 KiB).
@@ -32,11 +33,12 @@ type Config struct {
 
 // Server holds the services the handlers call.
 type Server struct {
-	Accounts *account.Service
-	Store    purse.Store
-	Catalog  *i18n.Catalog
-	Clock    purse.Clock
-	Config   Config
+	Accounts  *account.Service
+	Operators *operator.Service
+	Store     purse.Store
+	Catalog   *i18n.Catalog
+	Clock     purse.Clock
+	Config    Config
 
 	log      *slog.Logger
 	api      huma.API
@@ -64,7 +66,8 @@ func New(s *Server, log *slog.Logger) *Server {
 	cfg.SchemasPath = ""
 	cfg.CreateHooks = nil // no $schema member or Link header in responses
 	cfg.Components.SecuritySchemes = map[string]*huma.SecurityScheme{
-		"bearer": {Type: "http", Scheme: "bearer", Description: "A session token from POST /api/v1/sessions."},
+		"bearer":   {Type: "http", Scheme: "bearer", Description: "A session token from POST /api/v1/sessions."},
+		"operator": {Type: "http", Scheme: "bearer", Description: "An operator token from `purse admin create-operator`."},
 	}
 	s.api = humago.New(s.mux, cfg)
 	s.switches = &switches{store: s.Store, ttl: s.Config.SettingsTTL, clock: s.Clock}

@@ -36,6 +36,10 @@ var statusOf = map[purse.Code]int{
 	purse.CodeLoginLocked:          http.StatusLocked,
 	purse.CodeAccountClosed:        http.StatusForbidden,
 	purse.CodeAccountNotActive:     http.StatusConflict,
+
+	purse.CodeOperatorUnauthenticated: http.StatusUnauthorized,
+	purse.CodeRoleRequired:            http.StatusForbidden,
+	purse.CodeUsernameTaken:           http.StatusConflict,
 }
 
 func statusFor(c purse.Code) int {

@@ -16,6 +16,7 @@ var version = "dev"
 type CLI struct {
 	Serve   ServeCmd   `cmd:"" help:"Run the HTTP server."`
 	Migrate MigrateCmd `cmd:"" help:"Apply pending database migrations and exit."`
+	Admin   AdminCmd   `cmd:"" help:"Operator helpers."`
 	Version VersionCmd `cmd:"" help:"Print the version."`
 }
 

@@ -1,0 +1,5 @@
+package apitest
+
+import "github.com/purse-wallet/purse"
+
+func purseRole(r string) purse.Role { return purse.Role(r) }

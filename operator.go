@@ -1,0 +1,58 @@
+package purse
+
+import (
+	"context"
+	"time"
+)
+
+// Role is what an operator (customer service) may do: agents read, reviewers decide closures,
+// admins configure.
+type Role string
+
+// Operator roles, each including the ones before it.
+const (
+	RoleAgent    Role = "agent"
+	RoleReviewer Role = "reviewer"
+	RoleAdmin    Role = "admin"
+)
+
+// Includes reports whether a holder of r may act as need.
+func (r Role) Includes(need Role) bool {
+	rank := map[Role]int{RoleAgent: 1, RoleReviewer: 2, RoleAdmin: 3}
+	return rank[r] >= rank[need] && rank[need] > 0
+}
+
+// Operator is a customer-service user of the admin console and API.
+type Operator struct {
+	ID           string    `json:"id"`
+	Username     string    `json:"username"`
+	Role         Role      `json:"role"`
+	PasswordHash string    `json:"-"`
+	CreatedAt    time.Time `json:"created_at"`
+}
+
+// OperatorToken is an API token of an operator; only its hash is stored.
+type OperatorToken struct {
+	TokenHash  string
+	OperatorID string
+	Label      string
+	CreatedAt  time.Time
+	ExpiresAt  time.Time
+}
+
+// OperatorQueries store operators and their tokens.
+type OperatorQueries interface {
+	// InsertOperator stores an operator; ErrDuplicate when the username is taken.
+	InsertOperator(ctx context.Context, o *Operator) error
+	OperatorByUsername(ctx context.Context, username string) (*Operator, error)
+	InsertOperatorToken(ctx context.Context, t *OperatorToken) error
+	// OperatorByToken returns the operator of an unexpired, unrevoked token hash, or ErrNotFound.
+	OperatorByToken(ctx context.Context, tokenHash string, now time.Time) (*Operator, error)
+}
+
+// Codes of operator access.
+const (
+	CodeOperatorUnauthenticated Code = "OPERATOR_UNAUTHENTICATED"
+	CodeRoleRequired            Code = "ROLE_REQUIRED"
+	CodeUsernameTaken           Code = "USERNAME_TAKEN"
+)

@@ -1,0 +1,60 @@
+package sqlstore
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"github.com/purse-wallet/purse"
+)
+
+func (t *tx) LockAuditHead(ctx context.Context) (int64, string, error) {
+	var seq int64
+	var hash string
+	err := t.queryRow(ctx, `SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE`).Scan(&seq, &hash)
+	if err != nil {
+		return 0, "", fmt.Errorf("storage: lock audit head: %w", err)
+	}
+	return seq, hash, nil
+}
+
+func (t *tx) InsertAudit(ctx context.Context, e *purse.AuditEvent) error {
+	data, err := json.Marshal(e.Data)
+	if err != nil {
+		return err
+	}
+	if _, err := t.exec(ctx, `INSERT INTO audit_events (seq, id, at, actor, action, subject, data, prev_hash, hash)
+		VALUES (?,?,?,?,?,?,?,?,?)`, e.Seq, e.ID, ts(e.At), e.Actor, e.Action, e.Subject, string(data),
+		e.PrevHash, e.Hash); err != nil {
+		return fmt.Errorf("storage: insert audit event: %w", t.duplicate(err))
+	}
+	if _, err := t.exec(ctx, `UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1`, e.Seq, e.Hash); err != nil {
+		return fmt.Errorf("storage: move audit head: %w", err)
+	}
+	return nil
+}
+
+func (t *tx) AuditEvents(ctx context.Context, subject string, after int64, limit int) ([]*purse.AuditEvent, error) {
+	rows, err := t.query(ctx, `SELECT seq, id, at, actor, action, subject, data, prev_hash, hash
+		FROM audit_events WHERE seq > ? AND (? = '' OR subject = ?) ORDER BY seq LIMIT ?`,
+		after, subject, subject, limit)
+	if err != nil {
+		return nil, fmt.Errorf("storage: audit events: %w", err)
+	}
+	defer rows.Close()
+	var out []*purse.AuditEvent
+	for rows.Next() {
+		var e purse.AuditEvent
+		var at int64
+		var data string
+		if err := rows.Scan(&e.Seq, &e.ID, &at, &e.Actor, &e.Action, &e.Subject, &data, &e.PrevHash, &e.Hash); err != nil {
+			return nil, err
+		}
+		e.At = tm(at)
+		if err := json.Unmarshal([]byte(data), &e.Data); err != nil {
+			return nil, fmt.Errorf("storage: audit event %d data: %w", e.Seq, err)
+		}
+		out = append(out, &e)
+	}
+	return out, rows.Err()
+}
