@@ -39,6 +39,9 @@ type Server struct {
 	Catalog   *i18n.Catalog
 	Clock     purse.Clock
 	Config    Config
+	// Pages serves the end-user pages and the admin console (the web package); routes the API does
+	// not claim fall through to it.
+	Pages http.Handler
 
 	log      *slog.Logger
 	api      huma.API
@@ -78,6 +81,9 @@ func New(s *Server, log *slog.Logger) *Server {
 		s.writeProblem(w, r, purse.Errorf(purse.CodeNotFound, "no route %s %s", r.Method, r.URL.Path))
 	})
 	s.registerAccounts()
+	if s.Pages != nil {
+		s.mux.Handle("/", s.Pages)
+	}
 
 	s.handler = s.chain(s.mux)
 	return s

@@ -204,6 +204,7 @@ func (db *DB) rebind(q string) string {
 	}
 	out := q
 	if !db.dialect.RowLocks {
+		out = strings.ReplaceAll(out, " SKIP LOCKED", "")
 		out = strings.ReplaceAll(out, " FOR UPDATE", "")
 		out = strings.ReplaceAll(out, " FOR SHARE", "")
 	}

@@ -1,0 +1,50 @@
+// Package notify renders notifications in the recipient's language and puts them in the outbox,
+// in the caller's transaction; its workers deliver them by e-mail, SMS or webhook.
+package notify
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/purse-wallet/purse"
+	"github.com/purse-wallet/purse/i18n"
+)
+
+// Notice is what a domain package asks to send.
+type Notice struct {
+	AccountID string
+	Channel   purse.Channel
+	To        string
+	Template  string // message ids "<Template>.subject" and "<Template>.body" in the catalog
+	Language  string
+	Data      map[string]string
+}
+
+// Enqueue renders the notice and writes it to the outbox inside tx, so that it is sent if and only
+// if the transaction commits. It returns the message (its ID is the delivery idempotency key).
+func Enqueue(ctx context.Context, tx purse.Tx, cat *i18n.Catalog, n Notice) (*purse.Message, error) {
+	lang := n.Language
+	if lang != i18n.English {
+		lang = i18n.Chinese
+	}
+	params := make(map[string]any, len(n.Data))
+	for k, v := range n.Data {
+		params[k] = v
+	}
+	m := &purse.Message{
+		ID: purse.NewID(), AccountID: n.AccountID, Channel: n.Channel, To: n.To, Template: n.Template,
+		Language: lang, Data: n.Data, Status: "pending", NextAt: tx.Now(), CreatedAt: tx.Now(),
+		Body: cat.Message(lang, n.Template+".body", params),
+	}
+	if n.Channel == purse.ChannelEmail {
+		m.Subject = cat.Message(lang, n.Template+".subject", params)
+	}
+	if m.Body == n.Template+".body" {
+		return nil, fmt.Errorf("notify: no template %q", n.Template)
+	}
+	if err := tx.InsertMessage(ctx, m); err != nil {
+		return nil, fmt.Errorf("notify: enqueue %s: %w", n.Template, err)
+	}
+	return m, nil
+}
+
