@@ -136,4 +136,3 @@ func (s *Service) SignOut(ctx context.Context, sessionID string) error {
 		return tx.RevokeSession(ctx, sessionID, tx.Now())
 	})
 }
-

@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/purse-wallet/purse"
+	"github.com/purse-wallet/purse/account"
 )
 
 // statusOf is the one place where error codes become HTTP statuses. A code missing here answers
@@ -36,6 +37,9 @@ var statusOf = map[purse.Code]int{
 	purse.CodeLoginLocked:          http.StatusLocked,
 	purse.CodeAccountClosed:        http.StatusForbidden,
 	purse.CodeAccountNotActive:     http.StatusConflict,
+
+	account.CodePaymentPasswordWrong:  http.StatusUnprocessableEntity,
+	account.CodePaymentPasswordLocked: http.StatusLocked,
 
 	purse.CodeOperatorUnauthenticated: http.StatusUnauthorized,
 	purse.CodeRoleRequired:            http.StatusForbidden,
