@@ -7,6 +7,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 
@@ -77,9 +78,7 @@ func New(s *Server, log *slog.Logger) *Server {
 
 	s.mux.HandleFunc("GET /healthz", s.healthz)
 	s.mux.HandleFunc("GET /readyz", s.readyz)
-	s.mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
-		s.writeProblem(w, r, purse.Errorf(purse.CodeNotFound, "no route %s %s", r.Method, r.URL.Path))
-	})
+	s.mux.HandleFunc("/api/", s.noRoute)
 	s.registerAccounts()
 	if s.Pages != nil {
 		s.mux.Handle("/", s.Pages)
@@ -110,6 +109,25 @@ func register[I, O any](s *Server, op huma.Operation, h func(context.Context, *I
 
 // bearer marks an operation as needing a session token.
 var bearer = []map[string][]string{{"bearer": {}}}
+
+// noRoute answers API paths no operation claims: 405 with Allow when the path exists under another
+// method, 404 otherwise.
+func (s *Server) noRoute(w http.ResponseWriter, r *http.Request) {
+	var allow []string
+	for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {
+		probe := r.Clone(r.Context())
+		probe.Method = m
+		if _, pattern := s.mux.Handler(probe); pattern != "" && pattern != "/api/" {
+			allow = append(allow, m)
+		}
+	}
+	if len(allow) > 0 {
+		w.Header().Set("Allow", strings.Join(allow, ", "))
+		s.writeProblem(w, r, purse.Errorf(purse.CodeMethodNotAllowed, "%s not allowed on %s", r.Method, r.URL.Path))
+		return
+	}
+	s.writeProblem(w, r, purse.Errorf(purse.CodeNotFound, "no route %s %s", r.Method, r.URL.Path))
+}
 
 func (s *Server) healthz(w http.ResponseWriter, _ *http.Request) {
 	w.Header().Set("Content-Type", "application/json")

@@ -14,9 +14,9 @@ const accountColumns = `id, kind, status, phone_hash, email_hash, phone_sealed, 
 	legal_hold, created_at, updated_at, closed_at, purged_at`
 
 func (t *tx) InsertAccount(ctx context.Context, a *purse.AccountRecord) error {
-	_, err := t.exec(ctx, `INSERT INTO accounts (`+accountColumns+`)
+	err := t.insertUnique(ctx, `INSERT INTO accounts (`+accountColumns+`)
 		VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`, accountArgs(a)...)
-	if err := t.duplicate(err); err != nil {
+	if err != nil {
 		return fmt.Errorf("storage: insert account: %w", err)
 	}
 	return nil

@@ -31,9 +31,9 @@ func (t *tx) InsertIdempotentResponse(ctx context.Context, r *purse.IdempotentRe
 	if err != nil {
 		return err
 	}
-	_, err = t.exec(ctx, `INSERT INTO idempotent_responses (scope, key, request_hash, status, header, body, created_at)
+	err = t.insertUnique(ctx, `INSERT INTO idempotent_responses (scope, key, request_hash, status, header, body, created_at)
 		VALUES (?,?,?,?,?,?,?)`, r.Scope, r.Key, r.RequestHash, r.Status, string(header), r.Body, ts(r.CreatedAt))
-	if err := t.duplicate(err); err != nil {
+	if err != nil {
 		return fmt.Errorf("storage: insert idempotent response: %w", err)
 	}
 	return nil

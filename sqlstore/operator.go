@@ -9,9 +9,9 @@ import (
 )
 
 func (t *tx) InsertOperator(ctx context.Context, o *purse.Operator) error {
-	_, err := t.exec(ctx, `INSERT INTO operators (id, username, role, password_hash, created_at) VALUES (?,?,?,?,?)`,
+	err := t.insertUnique(ctx, `INSERT INTO operators (id, username, role, password_hash, created_at) VALUES (?,?,?,?,?)`,
 		o.ID, o.Username, string(o.Role), o.PasswordHash, ts(o.CreatedAt))
-	if err := t.duplicate(err); err != nil {
+	if err != nil {
 		return fmt.Errorf("storage: insert operator: %w", err)
 	}
 	return nil

@@ -97,3 +97,20 @@ func nullable(s string) any {
 	}
 	return s
 }
+
+// insertUnique runs an INSERT that may meet a unique constraint and returns purse.ErrDuplicate when
+// it does, leaving the transaction usable. A plain unique violation would abort a PostgreSQL
+// transaction (every later statement fails until rollback); ON CONFLICT DO NOTHING does not, on
+// either engine, whichever unique index (partial ones included) the row collides with.
+func (t *tx) insertUnique(ctx context.Context, q string, args ...any) error {
+	res, err := t.exec(ctx, q+" ON CONFLICT DO NOTHING", args...)
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return err
+	} else if n == 0 {
+		return purse.ErrDuplicate
+	}
+	return nil
+}
