@@ -42,6 +42,11 @@ type ServeCmd struct {
 func (c *ServeCmd) Run() error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	return c.run(ctx)
+}
+
+// run serves until ctx ends, then shuts down gracefully.
+func (c *ServeCmd) run(ctx context.Context) error {
 	log := logs.New(c.LogFormat, os.Stderr, slog.LevelInfo)
 	key, err := masterKey(c.MasterKeyFile, c.Demo, c.DB)
 	if err != nil {

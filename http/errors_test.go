@@ -1,0 +1,178 @@
+package http_test
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/purse-wallet/purse"
+	"github.com/purse-wallet/purse/apitest"
+	purshttp "github.com/purse-wallet/purse/http"
+)
+
+// accountCount counts stored accounts, to prove that a refused request stored nothing.
+func accountCount(t *testing.T, e *apitest.Env) int {
+	t.Helper()
+	n := 0
+	err := e.DB.Read(context.Background(), func(tx purse.Tx) error {
+		c, err := tx.CountAccounts(context.Background())
+		for _, v := range c {
+			n += v
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func TestBadInputIsAClearProblemAndStoresNothing(t *testing.T) {
+	t.Parallel()
+	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
+		good := `{"phone":"13912345678","password":"long enough","payment_password":"135790"}`
+		cases := []struct {
+			name, body, contentType string
+			status                  int
+			code                    string
+		}{
+			{"malformed JSON", `{"phone":`, "application/json", 400, "MALFORMED_JSON"},
+			{"not an object", `[1,2,3]`, "application/json", 422, "INVALID_REQUEST"},
+			{"unknown field", strings.Replace(good, "}", `,"admin":true}`, 1), "application/json", 422, "INVALID_REQUEST"},
+			{"wrong type", `{"phone":13912345678,"password":"long enough","payment_password":"135790"}`, "application/json", 422, "INVALID_REQUEST"},
+			{"missing field", `{"phone":"13912345678"}`, "application/json", 422, "INVALID_REQUEST"},
+			{"invalid UTF-8", "{\"phone\":\"139\xff\xfe\",\"password\":\"long enough\",\"payment_password\":\"135790\"}", "application/json", 422, "INVALID_PHONE"},
+			{"deep nesting", strings.Repeat("[", 5000) + strings.Repeat("]", 5000), "application/json", 422, "INVALID_REQUEST"},
+			{"huge body", `{"phone":"` + strings.Repeat("1", 70<<10) + `"}`, "application/json", 413, "BODY_TOO_LARGE"},
+			{"form instead of JSON", "phone=1", "application/x-www-form-urlencoded", 415, "UNSUPPORTED_MEDIA_TYPE"},
+			{"empty body", ``, "application/json", 422, "INVALID_REQUEST"},
+			{"bad phone", strings.Replace(good, "13912345678", "12345", 1), "application/json", 422, "INVALID_PHONE"},
+			{"bad e-mail", strings.Replace(good, "}", `,"email":"not-an-address"}`, 1), "application/json", 422, "INVALID_REQUEST"},
+			{"short password", strings.Replace(good, "long enough", "short", 1), "application/json", 422, "PASSWORD_TOO_SHORT"},
+			{"run PIN", strings.Replace(good, "135790", "123456", 1), "application/json", 422, "PAYMENT_PASSWORD_WEAK"},
+			{"same-digit PIN", strings.Replace(good, "135790", "888888", 1), "application/json", 422, "PAYMENT_PASSWORD_WEAK"},
+			{"letters in PIN", strings.Replace(good, "135790", "13579a", 1), "application/json", 422, "PAYMENT_PASSWORD_WEAK"},
+		}
+		for _, c := range cases {
+			before := accountCount(t, e)
+			res := e.Call("POST", "/api/v1/accounts", []byte(c.body), "Content-Type", c.contentType)
+			p := res.ExpectProblem(t, c.status, c.code)
+			if p.Detail == "" || p.Type == "" {
+				t.Errorf("%s: problem without detail or type: %s", c.name, res.Body)
+			}
+			if after := accountCount(t, e); after != before {
+				t.Errorf("%s: stored an account (%d → %d)", c.name, before, after)
+			}
+		}
+	})
+}
+
+func TestAuthErrors(t *testing.T) {
+	t.Parallel()
+	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
+		e.Call("GET", "/api/v1/me", nil).ExpectProblem(t, 401, "UNAUTHENTICATED")
+		e.Call("GET", "/api/v1/me", nil, "Authorization", "Bearer pst_forged").ExpectProblem(t, 401, "UNAUTHENTICATED")
+		e.Call("GET", "/api/v1/me", nil, "Authorization", "Basic dXNlcjpwYXNz").ExpectProblem(t, 401, "UNAUTHENTICATED")
+		e.Call("GET", "/api/v1/nothing-here", nil).ExpectProblem(t, 404, "NOT_FOUND")
+		res := e.Call("PUT", "/api/v1/me", nil)
+		res.ExpectProblem(t, 405, "METHOD_NOT_ALLOWED")
+		if res.Header.Get("Allow") != "GET" {
+			t.Errorf("Allow = %q, want GET", res.Header.Get("Allow"))
+		}
+		// An operator token is no user session, and a user session opens no admin route.
+		u := e.SignUp("")
+		op := e.Operator("admin")
+		e.Call("GET", "/api/v1/me", nil, apitest.Auth(op)...).ExpectProblem(t, 401, "UNAUTHENTICATED")
+		e.Call("GET", "/api/v1/admin/anything", nil, u.Header()...).ExpectProblem(t, 401, "OPERATOR_UNAUTHENTICATED")
+	})
+}
+
+func TestDuplicatesAndLanguages(t *testing.T) {
+	t.Parallel()
+	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
+		u := e.SignUp("dup@example.com")
+		body := map[string]any{"phone": u.Phone, "password": "long enough", "payment_password": "135790"}
+		p := e.Call("POST", "/api/v1/accounts", body).ExpectProblem(t, 409, "PHONE_TAKEN")
+		if !strings.Contains(p.Detail, "手机号") {
+			t.Errorf("default language is not Chinese: %q", p.Detail)
+		}
+		body = map[string]any{"phone": apitest.NextPhone(), "email": "DUP@example.com", "password": "long enough", "payment_password": "135790"}
+		p = e.Call("POST", "/api/v1/accounts", body, "Accept-Language", "en-GB,en;q=0.9").ExpectProblem(t, 409, "EMAIL_TAKEN")
+		if !strings.Contains(p.Detail, "e-mail") {
+			t.Errorf("English was asked for: %q", p.Detail)
+		}
+		// "+86" and spaces are the same number.
+		body = map[string]any{"phone": "+86 " + u.Phone[:3] + " " + u.Phone[3:], "password": "long enough", "payment_password": "135790"}
+		e.Call("POST", "/api/v1/accounts", body).ExpectProblem(t, 409, "PHONE_TAKEN")
+	})
+}
+
+func TestSignInLocksAfterFiveWrongPasswords(t *testing.T) {
+	t.Parallel()
+	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
+		u := e.SignUp("")
+		wrong := map[string]any{"login": u.Phone, "password": "wrong password"}
+		for i := 0; i < 4; i++ {
+			e.Call("POST", "/api/v1/sessions", wrong).ExpectProblem(t, 401, "LOGIN_FAILED")
+		}
+		res := e.Call("POST", "/api/v1/sessions", wrong)
+		p := res.ExpectProblem(t, 423, "LOGIN_LOCKED")
+		if p.RetryAfter != 900 || res.Header.Get("Retry-After") != "900" {
+			t.Errorf("locked for %d s (header %q), want 900", p.RetryAfter, res.Header.Get("Retry-After"))
+		}
+		// Even the right password waits out the lock: the lock is what stops guessing.
+		right := map[string]any{"login": u.Phone, "password": u.Password}
+		e.Call("POST", "/api/v1/sessions", right).ExpectProblem(t, 423, "LOGIN_LOCKED")
+		e.Clock.Advance(15*time.Minute + time.Second)
+		e.Call("POST", "/api/v1/sessions", right).Expect(t, 201)
+		// An unknown login fails the same way as a wrong password: no enumeration.
+		e.Call("POST", "/api/v1/sessions", map[string]any{"login": "13700000000", "password": "whatever1"}).
+			ExpectProblem(t, 401, "LOGIN_FAILED")
+	})
+}
+
+func TestClientVersionAndMaintenance(t *testing.T) {
+	t.Parallel()
+	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
+		ctx := context.Background()
+		if err := e.App.HTTP.SetMinClientVersion(ctx, "3.2.0"); err != nil {
+			t.Fatal(err)
+		}
+		p := e.Call("GET", "/api/v1/me", nil, "X-Client-Version", "3.1.9").ExpectProblem(t, 426, "APP_VERSION_OUTDATED")
+		if !strings.Contains(p.Detail, "3.2.0") {
+			t.Errorf("the minimum version is not named: %q", p.Detail)
+		}
+		e.Call("GET", "/api/v1/me", nil, "X-Client-Version", "garbage").ExpectProblem(t, 426, "APP_VERSION_OUTDATED")
+		e.Call("GET", "/api/v1/me", nil, "X-Client-Version", "3.10").ExpectProblem(t, 401, "UNAUTHENTICATED")
+		e.Call("GET", "/api/v1/me", nil).ExpectProblem(t, 401, "UNAUTHENTICATED") // no header: not judged
+
+		until := e.Clock.Now().Add(30 * time.Minute)
+		if err := e.App.HTTP.SetMaintenance(ctx, &purshttp.Maintenance{Notice: "数据库升级", Until: until}); err != nil {
+			t.Fatal(err)
+		}
+		res := e.Call("POST", "/api/v1/accounts", map[string]any{"phone": "13912345678"})
+		p = res.ExpectProblem(t, 503, "MAINTENANCE")
+		if res.Header.Get("Retry-After") != "1800" || !strings.Contains(p.Detail, "数据库升级") {
+			t.Errorf("maintenance answer lacks its notice or Retry-After: %q %s", res.Header.Get("Retry-After"), res.Body)
+		}
+		e.Call("GET", "/healthz", nil).Expect(t, 200)
+		e.Call("GET", "/readyz", nil).Expect(t, 200)
+		if err := e.App.HTTP.SetMaintenance(ctx, nil); err != nil {
+			t.Fatal(err)
+		}
+		e.Call("GET", "/api/v1/me", nil).ExpectProblem(t, 401, "UNAUTHENTICATED")
+	})
+}
+
+func TestReadiness(t *testing.T) {
+	t.Parallel()
+	e := apitest.New(t, "sqlite")
+	res := e.Call("GET", "/readyz", nil).Expect(t, 200)
+	if !strings.Contains(string(res.Body), `"sqlite"`) {
+		t.Errorf("readyz = %s", res.Body)
+	}
+	e.DB.Close()
+	e.Call("GET", "/readyz", nil).ExpectProblem(t, http.StatusServiceUnavailable, "UNAVAILABLE")
+}

@@ -1,0 +1,72 @@
+package i18n_test
+
+import (
+	"sort"
+	"testing"
+	"time"
+
+	"github.com/purse-wallet/purse/i18n"
+)
+
+func TestEveryMessageExistsInBothLanguages(t *testing.T) {
+	zh, err := i18n.IDs(i18n.Chinese)
+	if err != nil {
+		t.Fatal(err)
+	}
+	en, err := i18n.IDs(i18n.English)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(zh) == 0 {
+		t.Fatal("no messages loaded")
+	}
+	missing := func(a, b []string) []string {
+		have := map[string]bool{}
+		for _, id := range b {
+			have[id] = true
+		}
+		var out []string
+		for _, id := range a {
+			if !have[id] {
+				out = append(out, id)
+			}
+		}
+		sort.Strings(out)
+		return out
+	}
+	if m := missing(zh, en); len(m) > 0 {
+		t.Errorf("in zh-CN but not in en: %v", m)
+	}
+	if m := missing(en, zh); len(m) > 0 {
+		t.Errorf("in en but not in zh-CN: %v", m)
+	}
+}
+
+func TestMatch(t *testing.T) {
+	for header, want := range map[string]string{
+		"": "zh-CN", "zh-CN": "zh-CN", "zh-Hans-CN": "zh-CN", "zh-TW": "zh-CN", "en-US,en;q=0.9": "en",
+		"fr-FR, en;q=0.5": "en", "de": "zh-CN", "en;q=0.1, zh;q=0.9": "zh-CN", "garbage;;;": "zh-CN",
+	} {
+		if got := i18n.Match(header); got != want {
+			t.Errorf("Match(%q) = %s, want %s", header, got, want)
+		}
+	}
+}
+
+func TestTimesAreShownInTheOperatorsZone(t *testing.T) {
+	shanghai, err := time.LoadLocation("Asia/Shanghai")
+	if err != nil {
+		t.Skip("no zoneinfo:", err)
+	}
+	c, err := i18n.New(shanghai)
+	if err != nil {
+		t.Fatal(err)
+	}
+	until := time.Date(2026, 3, 2, 9, 15, 0, 0, time.UTC)
+	if got := c.Message("zh-CN", "LOGIN_LOCKED", map[string]any{"Until": until}); got != "密码错误次数过多，登录已锁定，请于 2026年3月2日 17:15 后再试。" {
+		t.Errorf("zh-CN: %s", got)
+	}
+	if got := c.Message("en", "LOGIN_LOCKED", map[string]any{"Until": until}); got != "Too many wrong passwords: sign-in is locked until 2 Mar 2026 17:15 CST." {
+		t.Errorf("en: %s", got)
+	}
+}
