@@ -47,15 +47,15 @@ type OutboxQueries interface {
 // AuditEvent is one entry of the append-only, hash-chained audit log: every closure transition,
 // every verification attempt (never its secret), every operator action and every purge.
 type AuditEvent struct {
-	Seq       int64             `json:"seq"`
-	ID        string            `json:"id"`
-	At        time.Time         `json:"at"`
-	Actor     string            `json:"actor"`   // "account:<id>", "operator:<id>", "system"
-	Action    string            `json:"action"`  // e.g. "closure.transition", "admin.dispute.open"
-	Subject   string            `json:"subject"` // the account id (pseudonymous after purge)
-	Data      map[string]string `json:"data,omitempty"`
-	PrevHash  string            `json:"prev_hash"`
-	Hash      string            `json:"hash"`
+	Seq      int64             `json:"seq"`
+	ID       string            `json:"id"`
+	At       time.Time         `json:"at"`
+	Actor    string            `json:"actor"`   // "account:<id>", "operator:<id>", "system"
+	Action   string            `json:"action"`  // e.g. "closure.transition", "admin.dispute.open"
+	Subject  string            `json:"subject"` // the account id (pseudonymous after purge)
+	Data     map[string]string `json:"data,omitempty"`
+	PrevHash string            `json:"prev_hash"`
+	Hash     string            `json:"hash"`
 }
 
 // AuditQueries store the audit chain. The audit package computes the hashes.

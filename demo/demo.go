@@ -56,4 +56,3 @@ func Seed(ctx context.Context, a *app.App, w io.Writer) error {
 	}
 	return nil
 }
-

@@ -47,4 +47,3 @@ func Enqueue(ctx context.Context, tx purse.Tx, cat *i18n.Catalog, n Notice) (*pu
 	}
 	return m, nil
 }
-
