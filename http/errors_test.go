@@ -176,3 +176,19 @@ func TestReadiness(t *testing.T) {
 	e.DB.Close()
 	e.Call("GET", "/readyz", nil).ExpectProblem(t, http.StatusServiceUnavailable, "UNAVAILABLE")
 }
+
+func TestProblemTypesResolve(t *testing.T) {
+	t.Parallel()
+	e := apitest.New(t, "sqlite")
+	p := e.Call("GET", "/api/v1/me", nil).ExpectProblem(t, 401, "UNAUTHENTICATED")
+	var doc struct {
+		Code        string `json:"code"`
+		Status      int    `json:"status"`
+		Description string `json:"description"`
+	}
+	e.Call("GET", p.Type, nil, "Accept-Language", "en").Expect(t, 200).JSON(t, &doc)
+	if doc.Code != "UNAUTHENTICATED" || doc.Status != 401 || doc.Description != "Please sign in first." {
+		t.Fatalf("problem type document = %+v", doc)
+	}
+	e.Call("GET", "/problems/no-such-problem", nil).ExpectProblem(t, 404, "NOT_FOUND")
+}

@@ -27,7 +27,6 @@ type Problem struct {
 	Blockers   []purse.Blocker    `json:"blockers,omitempty"`
 	RetryAfter int                `json:"retry_after,omitempty"` // seconds
 	Until      *time.Time         `json:"until,omitempty"`
-	Extra      map[string]any     `json:"extra,omitempty"`
 
 	retry time.Duration
 }
@@ -119,6 +118,11 @@ func (s *Server) writeProblem(w http.ResponseWriter, r *http.Request, err error)
 // problems with codes. huma offers one package-level hook, so it is set once, and it finds the
 // server that is answering through the request's context.
 func hookHumaErrors() {
+	// NewError also gives the OpenAPI document its error schema: the Problem purse really sends.
+	huma.NewError = func(status int, msg string, errs ...error) huma.StatusError {
+		return &Problem{Type: "about:blank", Title: http.StatusText(status), Status: status, Detail: msg,
+			Code: purse.CodeInternal}
+	}
 	huma.NewErrorWithContext = func(hctx huma.Context, status int, msg string, errs ...error) huma.StatusError {
 		var e *purse.Error
 		switch {

@@ -78,6 +78,7 @@ func New(s *Server, log *slog.Logger) *Server {
 
 	s.mux.HandleFunc("GET /healthz", s.healthz)
 	s.mux.HandleFunc("GET /readyz", s.readyz)
+	s.mux.HandleFunc("GET /problems/{slug}", s.problemType)
 	s.mux.HandleFunc("/api/", s.noRoute)
 	s.registerAccounts()
 	if s.Pages != nil {
