@@ -83,6 +83,8 @@ func New(s *Server, log *slog.Logger) *Server {
 	s.registerAccounts()
 	if s.Pages != nil {
 		s.mux.Handle("/", s.Pages)
+	} else {
+		s.mux.HandleFunc("/", s.noRoute)
 	}
 
 	s.handler = s.chain(s.mux)
@@ -118,7 +120,7 @@ func (s *Server) noRoute(w http.ResponseWriter, r *http.Request) {
 	for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {
 		probe := r.Clone(r.Context())
 		probe.Method = m
-		if _, pattern := s.mux.Handler(probe); pattern != "" && pattern != "/api/" {
+		if _, pattern := s.mux.Handler(probe); pattern != "" && pattern != "/api/" && pattern != "/" {
 			allow = append(allow, m)
 		}
 	}
