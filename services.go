@@ -42,6 +42,8 @@ type Contract struct {
 	Status    string    `json:"status"`
 	CreatedAt time.Time `json:"created_at"`
 	EndedAt   time.Time `json:"ended_at,omitzero"`
+	// InTermNow is InTerm at the time it was read; not stored.
+	InTermNow bool `json:"in_term"`
 }
 
 // InTerm reports whether the contract still binds at now: active and not past its end.
