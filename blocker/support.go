@@ -6,6 +6,7 @@ import (
 
 	"github.com/purse-wallet/purse"
 	"github.com/purse-wallet/purse/account"
+	"github.com/purse-wallet/purse/audit"
 )
 
 // Overview is what customer service sees of an account at a glance: no personal data beyond the
@@ -147,4 +148,13 @@ func (s *Service) Items(ctx context.Context, accountID string) (*Items, error) {
 		return nil, err
 	}
 	return &it, nil
+}
+
+// Viewed records that an operator looked at an account or searched for one: support reads
+// personal data, and who read what belongs in the audit chain too. subject is the account id, or
+// "" for a search.
+func (s *Service) Viewed(ctx context.Context, actor, action, subject string, data map[string]string) error {
+	return s.Store.Tx(ctx, func(tx purse.Tx) error {
+		return audit.Record(ctx, tx, actor, action, subject, data)
+	})
 }
