@@ -104,7 +104,11 @@ func TestMerchantContracts(t *testing.T) {
 		if m := inTerm(); m[short] || !m[long] {
 			t.Fatalf("after a day in term = %v", m)
 		}
-		var o struct{ Counts struct{ ContractsInTerm int `json:"contracts_in_term"` } }
+		var o struct {
+			Counts struct {
+				ContractsInTerm int `json:"contracts_in_term"`
+			}
+		}
 		e.Call("GET", "/api/v1/admin/accounts/"+u.ID, nil, agent...).Expect(t, 200).JSON(t, &o)
 		if o.Counts.ContractsInTerm != 1 {
 			t.Fatalf("contracts in term = %d", o.Counts.ContractsInTerm)

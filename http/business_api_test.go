@@ -61,7 +61,11 @@ func TestPhoneChange(t *testing.T) {
 			t.Fatalf("flow = %+v", f)
 		}
 		code := lastCode(t, e, newPhone)
-		var o struct{ Counts struct{ PendingBusiness int `json:"pending_business"` } }
+		var o struct {
+			Counts struct {
+				PendingBusiness int `json:"pending_business"`
+			}
+		}
 		e.Call("GET", "/api/v1/admin/accounts/"+u.ID, nil, apitest.Auth(e.Operator("agent"))...).Expect(t, 200).JSON(t, &o)
 		if o.Counts.PendingBusiness != 1 {
 			t.Fatalf("pending business = %d", o.Counts.PendingBusiness)
