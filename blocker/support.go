@@ -141,6 +141,12 @@ func (s *Service) Items(ctx context.Context, accountID string) (*Items, error) {
 		if it.Business, err = tx.BusinessFlows(ctx, accountID); err != nil {
 			return err
 		}
+		for _, f := range it.Business {
+			// A pending flow past its expiry no longer counts (AP-8.7); show it as it counts.
+			if f.Status == "pending" && !tx.Now().Before(f.ExpiresAt) {
+				f.Status = "expired"
+			}
+		}
 		it.Coupons, err = tx.Coupons(ctx, accountID)
 		return err
 	})
