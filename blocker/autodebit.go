@@ -20,7 +20,7 @@ func (s *Service) AddAutoDebit(ctx context.Context, actor, accountID, merchant s
 		return nil, invalid("kind", "kind must be general, cae or travel_credit")
 	}
 	a := &purse.AutoDebit{ID: purse.NewID(), AccountID: accountID, Merchant: merchant, Kind: kind, Status: "active"}
-	err = s.change(ctx, actor, accountID, "admin.auto_debit.create", true, func(tx purse.Tx, _ *purse.AccountRecord) (map[string]string, error) {
+	err = s.change(ctx, actor, accountID, "admin.auto_debit.create", newBusiness, func(tx purse.Tx, _ *purse.AccountRecord) (map[string]string, error) {
 		a.CreatedAt = tx.Now()
 		return map[string]string{"auto_debit_id": a.ID, "kind": string(kind)}, tx.InsertAutoDebit(ctx, a)
 	})
@@ -45,7 +45,7 @@ func (s *Service) AutoDebits(ctx context.Context, accountID string) ([]*purse.Au
 // nothing and answers it again. Errors: NOT_FOUND (no such agreement on this account).
 func (s *Service) CancelAutoDebit(ctx context.Context, actor, accountID, id string) (*purse.AutoDebit, error) {
 	var a *purse.AutoDebit
-	err := s.change(ctx, actor, accountID, "auto_debit.cancel", false, func(tx purse.Tx, _ *purse.AccountRecord) (map[string]string, error) {
+	err := s.change(ctx, actor, accountID, "auto_debit.cancel", anyStatus, func(tx purse.Tx, _ *purse.AccountRecord) (map[string]string, error) {
 		var err error
 		if a, err = tx.AutoDebit(ctx, accountID, id); err != nil {
 			return nil, item(err, "auto-debit", id)

@@ -19,7 +19,7 @@ func (s *Service) GrantCoupon(ctx context.Context, actor, accountID, title strin
 	}
 	c := &purse.Coupon{ID: purse.NewID(), AccountID: accountID, Title: title, Amount: amount, Currency: purse.CNY,
 		Status: "unused", ExpiresAt: expiresAt.UTC()}
-	err = s.change(ctx, actor, accountID, "admin.coupon.grant", true, func(tx purse.Tx, _ *purse.AccountRecord) (map[string]string, error) {
+	err = s.change(ctx, actor, accountID, "admin.coupon.grant", newBusiness, func(tx purse.Tx, _ *purse.AccountRecord) (map[string]string, error) {
 		if !c.ExpiresAt.After(tx.Now()) {
 			return nil, invalid("expires_at", "expires_at must be in the future")
 		}

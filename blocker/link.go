@@ -24,7 +24,7 @@ func (s *Service) Link(ctx context.Context, accountID, platform, externalID stri
 		return nil, err
 	}
 	l := &purse.LinkedAccount{ID: purse.NewID(), AccountID: accountID, Platform: platform, ExternalID: externalID, Status: "linked"}
-	err = s.change(ctx, AccountActor(accountID), accountID, "link.create", true, func(tx purse.Tx, _ *purse.AccountRecord) (map[string]string, error) {
+	err = s.change(ctx, AccountActor(accountID), accountID, "link.create", newBusiness, func(tx purse.Tx, _ *purse.AccountRecord) (map[string]string, error) {
 		l.CreatedAt = tx.Now()
 		if p, err := tx.Platform(ctx, platform); err == nil {
 			l.WebhookURL = p.WebhookURL
@@ -58,7 +58,7 @@ func (s *Service) Links(ctx context.Context, accountID string) ([]*purse.LinkedA
 // again unchanged. Errors: NOT_FOUND.
 func (s *Service) Unlink(ctx context.Context, accountID, id string) (*purse.LinkedAccount, error) {
 	var l *purse.LinkedAccount
-	err := s.change(ctx, AccountActor(accountID), accountID, "link.end", false, func(tx purse.Tx, _ *purse.AccountRecord) (map[string]string, error) {
+	err := s.change(ctx, AccountActor(accountID), accountID, "link.end", anyStatus, func(tx purse.Tx, _ *purse.AccountRecord) (map[string]string, error) {
 		var err error
 		if l, err = tx.LinkedAccount(ctx, accountID, id); err != nil {
 			return nil, item(err, "linked account", id)

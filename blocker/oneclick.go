@@ -11,7 +11,11 @@ import (
 // setting. TP-1 tells the user to switch it off before closing. Errors: NOT_FOUND,
 // ACCOUNT_NOT_ACTIVE (switching on for an account that is closing).
 func (s *Service) SetOneClickPay(ctx context.Context, accountID string, enabled bool) (bool, error) {
-	err := s.change(ctx, AccountActor(accountID), accountID, "settings.one_click_pay", enabled, func(tx purse.Tx, acct *purse.AccountRecord) (map[string]string, error) {
+	allowed := anyStatus
+	if enabled {
+		allowed = newBusiness
+	}
+	err := s.change(ctx, AccountActor(accountID), accountID, "settings.one_click_pay", allowed, func(tx purse.Tx, acct *purse.AccountRecord) (map[string]string, error) {
 		if acct.OneClickPay == enabled {
 			return nil, nil
 		}

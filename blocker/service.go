@@ -42,11 +42,20 @@ func OperatorActor(o *purse.Operator) string { return "operator:" + o.ID }
 // AccountActor names an end user acting on their own account.
 func AccountActor(accountID string) string { return "account:" + accountID }
 
-// change runs fn on the locked account and records the audit event fn describes. With creating
-// set, the account must still take new business: a closing or closed account answers
-// ACCOUNT_NOT_ACTIVE, so nothing new can slip in behind a closure's last check. fn returns the
-// audit data, or nil data to record nothing (an item that was already ended).
-func (s *Service) change(ctx context.Context, actor, accountID, action string, creating bool,
+// Who may receive what: new business needs an account that still takes it (active or
+// restricted), so nothing new slips in behind a closure's last check (DESIGN.md §2); an operator's
+// protective marks (a dispute, a flag) may still land on a closing account, during cooling-off,
+// where a fraud found late must be able to stop the closure; ending anything is always allowed.
+var (
+	newBusiness  = purse.AccountStatus.AcceptsPostings
+	operatorMark = purse.AccountStatus.Live
+	anyStatus    = func(purse.AccountStatus) bool { return true }
+)
+
+// change runs fn on the locked account and records the audit event fn describes. An account whose
+// status allowed refuses answers ACCOUNT_NOT_ACTIVE. fn returns the audit data, or nil data to
+// record nothing (an item that was already ended).
+func (s *Service) change(ctx context.Context, actor, accountID, action string, allowed func(purse.AccountStatus) bool,
 	fn func(tx purse.Tx, acct *purse.AccountRecord) (map[string]string, error)) error {
 	if !purse.ValidID(accountID) {
 		return notFound("account", accountID)
@@ -59,7 +68,7 @@ func (s *Service) change(ctx context.Context, actor, accountID, action string, c
 		if err != nil {
 			return err
 		}
-		if creating && !acct.Status.AcceptsPostings() {
+		if !allowed(acct.Status) {
 			return &purse.Error{Code: purse.CodeAccountNotActive, Detail: "account is " + string(acct.Status)}
 		}
 		data, err := fn(tx, acct)

@@ -60,9 +60,11 @@ func (s *Service) StartRecovery(ctx context.Context, login string) error {
 }
 
 // ConfirmRecovery sets a new login password with the code sent by StartRecovery, clears the
-// sign-in lock and revokes every session. An unknown login, or one without a pending recovery,
-// answers like a wrong code. Errors: PASSWORD_TOO_SHORT, OTP_INVALID, OTP_EXPIRED,
-// OTP_RATE_LIMITED.
+// sign-in lock and revokes every session. Every failure of the code answers the same OTP_INVALID,
+// without a count of tries left: an unknown login, a login without a pending recovery, and a
+// wrong, expired or exhausted code must look alike, or the answer would tell which logins exist.
+// The tries still count, and the fifth wrong one still ends the flow. Errors: PASSWORD_TOO_SHORT,
+// OTP_INVALID.
 func (s *Service) ConfirmRecovery(ctx context.Context, login, code, newPassword string) error {
 	if err := account.CheckPassword(newPassword); err != nil {
 		return err
@@ -72,7 +74,7 @@ func (s *Service) ConfirmRecovery(ctx context.Context, login, code, newPassword 
 	if err != nil {
 		return err
 	}
-	noFlow := &purse.Error{Code: CodeOTPInvalid, Detail: "no pending recovery", Params: map[string]any{"Remaining": 0}}
+	noFlow := purse.Errorf(CodeOTPInvalid, "no pending recovery")
 	hash, ok := s.Accounts.LookupLogin(login)
 	if !ok {
 		return noFlow
@@ -124,8 +126,12 @@ func (s *Service) ConfirmRecovery(ctx context.Context, login, code, newPassword 
 		return audit.Record(ctx, tx, "anonymous", "business.password_recovery.complete", acct.ID,
 			map[string]string{"flow_id": f.ID})
 	})
-	if err != nil {
-		return fmt.Errorf("confirm password recovery: %w", err)
+	switch purse.ErrorCode(err) {
+	case "":
+		return nil
+	case CodeOTPInvalid, CodeOTPExpired, CodeOTPRateLimited:
+		// Converted after the transaction, so that a spent try has committed.
+		return &purse.Error{Code: CodeOTPInvalid, Detail: "recovery code refused", Err: err}
 	}
-	return nil
+	return fmt.Errorf("confirm password recovery: %w", err)
 }

@@ -113,3 +113,29 @@ func TestNoNewServicesWhileClosing(t *testing.T) {
 		}
 	})
 }
+
+// During cooling-off the operator can still open a dispute or flag: a fraud found late must be
+// able to stop a closure. Ending items is always allowed.
+func TestOperatorMarksOnClosingAccount(t *testing.T) {
+	t.Parallel()
+	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
+		u := e.SignUp("")
+		rev := apitest.Auth(e.Operator("reviewer"))
+		id := idOf(t, e.Call("POST", "/api/v1/admin/accounts/"+u.ID+"/auto-debits", map[string]any{"merchant": "m", "kind": "general"}, rev...).Expect(t, 201))
+		if _, err := e.DB.SQL().Exec(rebind(e, `UPDATE accounts SET status = 'closing' WHERE id = ?`), u.ID); err != nil {
+			t.Fatal(err)
+		}
+		e.Call("POST", "/api/v1/admin/accounts/"+u.ID+"/disputes", map[string]any{"reason": "late fraud report", "restricts": true}, rev...).Expect(t, 201)
+		e.Call("POST", "/api/v1/admin/accounts/"+u.ID+"/flags", map[string]any{"kind": "terms_not_met", "note": "n"}, rev...).Expect(t, 201)
+		e.Call("DELETE", "/api/v1/auto-debits/"+id, nil, u.Header()...).Expect(t, 200)
+		e.Call("PUT", "/api/v1/settings/one-click-pay", map[string]any{"enabled": true}, u.Header()...).ExpectProblem(t, 409, "ACCOUNT_NOT_ACTIVE")
+		var o struct {
+			Status string
+			Counts map[string]any
+		}
+		e.Call("GET", "/api/v1/admin/accounts/"+u.ID, nil, rev...).Expect(t, 200).JSON(t, &o)
+		if o.Status != "closing" || o.Counts["open_disputes"] != float64(1) || o.Counts["auto_debits"] != float64(0) {
+			t.Fatalf("overview = %+v", o)
+		}
+	})
+}

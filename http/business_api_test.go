@@ -1,6 +1,7 @@
 package http_test
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -113,7 +114,10 @@ func TestPhoneChangeWrongCodes(t *testing.T) {
 		id := idOf(t, e.Call("POST", "/api/v1/business/phone-change", map[string]any{"new_phone": newPhone}, u.Header()...).Expect(t, 201))
 		code := lastCode(t, e, newPhone)
 		for i := 1; i < business.MaxAttempts; i++ {
-			e.Call("POST", "/api/v1/business/"+id+"/confirm", map[string]any{"code": wrong(code)}, u.Header()...).ExpectProblem(t, 422, "OTP_INVALID")
+			p := e.Call("POST", "/api/v1/business/"+id+"/confirm", map[string]any{"code": wrong(code)}, append(u.Header(), "Accept-Language", "en")...).ExpectProblem(t, 422, "OTP_INVALID")
+			if want := fmt.Sprintf("%d tries left", business.MaxAttempts-i); !strings.Contains(p.Detail, want) {
+				t.Fatalf("detail %q lacks %q", p.Detail, want)
+			}
 			if got := list(t, e, "/api/v1/business", u.Header()); got[0]["attempts"] != float64(i) || got[0]["status"] != "pending" {
 				t.Fatalf("after %d wrong codes: %v", i, got)
 			}
@@ -277,5 +281,40 @@ func TestPasswordRecoveryDailyCap(t *testing.T) {
 		if n := len(messagesTo(t, e, u.Phone)); n != business.DailySends {
 			t.Fatalf("%d messages sent, cap %d", n, business.DailySends)
 		}
+	})
+}
+
+// Every refusal of a recovery code looks the same, whether the login exists or not; the tries
+// still count and an expired code still fails, and nothing changes.
+func TestPasswordRecoveryNoEnumeration(t *testing.T) {
+	t.Parallel()
+	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
+		u := e.SignUp("")
+		unknown := apitest.NextPhone()
+		confirm := func(login, code string) apitest.Problem {
+			return e.Call("POST", "/api/v1/business/password-recovery/confirm",
+				map[string]any{"login": login, "code": code, "new_password": "brand new password"}).ExpectProblem(t, 422, "OTP_INVALID")
+		}
+		e.Call("POST", "/api/v1/business/password-recovery", map[string]any{"login": u.Phone}).Expect(t, 202)
+		e.Call("POST", "/api/v1/business/password-recovery", map[string]any{"login": unknown}).Expect(t, 202)
+		code := lastCode(t, e, u.Phone)
+		if a, b := confirm(unknown, wrong(code)), confirm(u.Phone, wrong(code)); a.Detail != b.Detail {
+			t.Fatalf("answers differ: %q vs %q", a.Detail, b.Detail)
+		}
+		for i := 2; i <= business.MaxAttempts; i++ {
+			confirm(u.Phone, wrong(code))
+		}
+		if got := list(t, e, "/api/v1/business", u.Header()); got[0]["status"] != "expired" || got[0]["attempts"] != float64(business.MaxAttempts) {
+			t.Fatalf("after %d wrong codes: %v", business.MaxAttempts, got)
+		}
+		confirm(u.Phone, code) // exhausted: the right code no longer works
+		e.Call("POST", "/api/v1/sessions", map[string]any{"login": u.Phone, "password": u.Password}).Expect(t, 201)
+
+		e.Call("POST", "/api/v1/business/password-recovery", map[string]any{"login": u.Phone}).Expect(t, 202)
+		code = lastCode(t, e, u.Phone)
+		e.Clock.Advance(business.CodeLifetime)
+		confirm(u.Phone, code) // expired
+		e.Call("POST", "/api/v1/sessions", map[string]any{"login": u.Phone, "password": u.Password}).Expect(t, 201)
+		e.Call("GET", "/api/v1/me", nil, u.Header()...).Expect(t, 200)
 	})
 }
