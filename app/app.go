@@ -81,7 +81,8 @@ func New(ctx context.Context, store *sqlstore.DB, cfg Config) (*App, error) {
 	a.Accounts = &account.Service{Store: store, Vault: v, Hasher: hasher, Clock: cfg.Clock, Log: cfg.Log}
 	a.Operators = &operator.Service{Store: store, Hasher: hasher}
 	a.Blockers = &blocker.Service{Store: store, Vault: v, Log: cfg.Log}
-	a.Business = &business.Service{Store: store, Vault: v, Accounts: a.Accounts, Hasher: hasher, Catalog: cat, Log: cfg.Log}
+	a.Business = &business.Service{Store: store, Vault: v, Accounts: a.Accounts, Hasher: hasher, Catalog: cat, Log: cfg.Log,
+		RecoveryFloor: business.DefaultRecoveryFloor}
 	a.HTTP = purshttp.New(&purshttp.Server{
 		Accounts: a.Accounts, Operators: a.Operators, Store: store, Catalog: cat, Clock: cfg.Clock, Config: cfg.HTTP,
 		Blockers: a.Blockers, Business: a.Business,

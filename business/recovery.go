@@ -15,7 +15,19 @@ import (
 // StartRecovery begins a password recovery for a login (phone or e-mail), sending a code to the
 // account's phone. It answers the same for an unknown login, a closed account or a reached daily
 // cap, so that nobody can learn from it which logins exist; only a storage failure is an error.
+// It also takes at least RecoveryFloor, so that its time does not tell them either: a known login
+// costs a few writes more than an unknown one.
 func (s *Service) StartRecovery(ctx context.Context, login string) error {
+	if s.RecoveryFloor > 0 {
+		floor := time.NewTimer(s.RecoveryFloor)
+		defer func() {
+			select {
+			case <-floor.C:
+			case <-ctx.Done():
+				floor.Stop()
+			}
+		}()
+	}
 	hash, ok := s.Accounts.LookupLogin(login)
 	if !ok {
 		return nil

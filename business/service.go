@@ -56,7 +56,13 @@ type Service struct {
 	Hasher   *secret.Hasher
 	Catalog  *i18n.Catalog
 	Log      *slog.Logger
+	// RecoveryFloor is the least time StartRecovery takes (see there); DefaultRecoveryFloor in
+	// production, 0 to skip.
+	RecoveryFloor time.Duration
 }
+
+// DefaultRecoveryFloor is well above the time a recovery start takes on a loaded store.
+const DefaultRecoveryFloor = 250 * time.Millisecond
 
 // newCode returns 6 random digits.
 func newCode() (string, error) {

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/purse-wallet/purse/apitest"
 	"github.com/purse-wallet/purse/business"
@@ -317,4 +318,18 @@ func TestPasswordRecoveryNoEnumeration(t *testing.T) {
 		e.Call("POST", "/api/v1/sessions", map[string]any{"login": u.Phone, "password": u.Password}).Expect(t, 201)
 		e.Call("GET", "/api/v1/me", nil, u.Header()...).Expect(t, 200)
 	})
+}
+
+// Starting a recovery takes the same floor of time for a known and an unknown login.
+func TestPasswordRecoveryTimeFloor(t *testing.T) {
+	t.Parallel()
+	e := apitest.New(t, "sqlite")
+	u := e.SignUp("")
+	for _, login := range []string{u.Phone, apitest.NextPhone()} {
+		start := time.Now()
+		e.Call("POST", "/api/v1/business/password-recovery", map[string]any{"login": login}).Expect(t, 202)
+		if d := time.Since(start); d < business.DefaultRecoveryFloor {
+			t.Fatalf("%s answered in %v, under the floor %v", login, d, business.DefaultRecoveryFloor)
+		}
+	}
 }
