@@ -12,6 +12,8 @@ import (
 
 	"github.com/purse-wallet/purse"
 	"github.com/purse-wallet/purse/account"
+	"github.com/purse-wallet/purse/blocker"
+	"github.com/purse-wallet/purse/business"
 	purshttp "github.com/purse-wallet/purse/http"
 	"github.com/purse-wallet/purse/i18n"
 	"github.com/purse-wallet/purse/operator"
@@ -40,6 +42,8 @@ type App struct {
 	Catalog   *i18n.Catalog
 	Accounts  *account.Service
 	Operators *operator.Service
+	Blockers  *blocker.Service
+	Business  *business.Service
 	HTTP      *purshttp.Server
 	Clock     purse.Clock
 	Log       *slog.Logger
@@ -76,8 +80,12 @@ func New(ctx context.Context, store *sqlstore.DB, cfg Config) (*App, error) {
 	a := &App{Store: store, Vault: v, Hasher: hasher, Catalog: cat, Clock: cfg.Clock, Log: cfg.Log}
 	a.Accounts = &account.Service{Store: store, Vault: v, Hasher: hasher, Clock: cfg.Clock, Log: cfg.Log}
 	a.Operators = &operator.Service{Store: store, Hasher: hasher}
+	a.Blockers = &blocker.Service{Store: store, Vault: v, Log: cfg.Log}
+	a.Business = &business.Service{Store: store, Vault: v, Accounts: a.Accounts, Hasher: hasher, Catalog: cat, Log: cfg.Log,
+		RecoveryFloor: business.DefaultRecoveryFloor}
 	a.HTTP = purshttp.New(&purshttp.Server{
 		Accounts: a.Accounts, Operators: a.Operators, Store: store, Catalog: cat, Clock: cfg.Clock, Config: cfg.HTTP,
+		Blockers: a.Blockers, Business: a.Business,
 	}, cfg.Log)
 	if err := a.applyStartSwitches(ctx, cfg.HTTP); err != nil {
 		return nil, err

@@ -48,6 +48,11 @@ func (s *Server) idempotency(next http.Handler) http.Handler {
 		if p, err := caller(r.Context()); err == nil {
 			scope = p.Account.ID
 		}
+		// Operators get their own scope: under "anon", a second operator reusing a key and body would
+		// be replayed the first one's answer (a new operator's token, say).
+		if o, ok := r.Context().Value(operatorKey{}).(*purse.Operator); ok {
+			scope = "operator:" + o.ID
+		}
 
 		ctx, end, err := s.Store.Bind(r.Context())
 		if err != nil {

@@ -15,6 +15,8 @@ import (
 	"github.com/danielgtaylor/huma/v2/adapters/humago"
 	"github.com/purse-wallet/purse"
 	"github.com/purse-wallet/purse/account"
+	"github.com/purse-wallet/purse/blocker"
+	"github.com/purse-wallet/purse/business"
 	"github.com/purse-wallet/purse/i18n"
 	"github.com/purse-wallet/purse/operator"
 )
@@ -36,6 +38,8 @@ type Config struct {
 type Server struct {
 	Accounts  *account.Service
 	Operators *operator.Service
+	Blockers  *blocker.Service  // services that can block a closure (AP-8)
+	Business  *business.Service // business in progress (AP-8.7)
 	Store     purse.Store
 	Catalog   *i18n.Catalog
 	Clock     purse.Clock
@@ -81,6 +85,10 @@ func New(s *Server, log *slog.Logger) *Server {
 	s.mux.HandleFunc("GET /problems/{slug}", s.problemType)
 	s.mux.HandleFunc("/api/", s.noRoute)
 	s.registerAccounts()
+	s.registerBlockers()
+	s.registerBusiness()
+	s.registerAdminBlockers()
+	s.registerAdminSupport()
 	if s.Pages != nil {
 		s.mux.Handle("/", s.Pages)
 	} else {

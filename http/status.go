@@ -5,6 +5,8 @@ import (
 
 	"github.com/purse-wallet/purse"
 	"github.com/purse-wallet/purse/account"
+	"github.com/purse-wallet/purse/blocker"
+	"github.com/purse-wallet/purse/business"
 )
 
 // statusOf is the one place where error codes become HTTP statuses. A code missing here answers
@@ -44,6 +46,13 @@ var statusOf = map[purse.Code]int{
 	purse.CodeOperatorUnauthenticated: http.StatusUnauthorized,
 	purse.CodeRoleRequired:            http.StatusForbidden,
 	purse.CodeUsernameTaken:           http.StatusConflict,
+
+	blocker.CodeNotMerchant:     http.StatusConflict,
+	blocker.CodeLinkExists:      http.StatusConflict,
+	business.CodeOTPInvalid:     http.StatusUnprocessableEntity,
+	business.CodeOTPExpired:     http.StatusUnprocessableEntity,
+	business.CodeOTPRateLimited: http.StatusTooManyRequests,
+	business.CodeWrongFlow:      http.StatusConflict,
 }
 
 func statusFor(c purse.Code) int {

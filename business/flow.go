@@ -1,0 +1,114 @@
+package business
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/purse-wallet/purse"
+	"github.com/purse-wallet/purse/audit"
+)
+
+// List returns the account's flows, newest first; a pending flow past its expiry shows as
+// expired.
+func (s *Service) List(ctx context.Context, accountID string) ([]*purse.BusinessFlow, error) {
+	var out []*purse.BusinessFlow
+	err := s.Store.Read(ctx, func(tx purse.Tx) (err error) {
+		out, err = tx.BusinessFlows(ctx, accountID)
+		for _, f := range out {
+			shown(f, tx.Now())
+		}
+		return err
+	})
+	return out, err
+}
+
+// flow runs fn on the account's flow id, locked. NOT_FOUND for a malformed id or another account's
+// flow.
+func (s *Service) flow(ctx context.Context, accountID, id string, fn func(tx purse.Tx, acct *purse.AccountRecord, f *purse.BusinessFlow) error) error {
+	if !purse.ValidID(id) {
+		return purse.Errorf(purse.CodeNotFound, "no business flow %s", id)
+	}
+	return s.Store.Tx(ctx, func(tx purse.Tx) error {
+		acct, err := tx.AccountForUpdate(ctx, accountID)
+		if err != nil {
+			return err
+		}
+		f, err := tx.BusinessFlow(ctx, accountID, id)
+		if errors.Is(err, purse.ErrNotFound) {
+			return purse.Errorf(purse.CodeNotFound, "no business flow %s", id)
+		}
+		if err != nil {
+			return err
+		}
+		return fn(tx, acct, f)
+	})
+}
+
+// Cancel ends a pending flow (AP-8.7's remedy). A flow that has already ended answers again
+// unchanged. Errors: NOT_FOUND.
+func (s *Service) Cancel(ctx context.Context, accountID, id string) (*purse.BusinessFlow, error) {
+	var out *purse.BusinessFlow
+	err := s.flow(ctx, accountID, id, func(tx purse.Tx, _ *purse.AccountRecord, f *purse.BusinessFlow) error {
+		out = shown(f, tx.Now())
+		if f.Status != "pending" {
+			return nil
+		}
+		f.Status, f.EndedAt = "cancelled", tx.Now()
+		if err := tx.UpdateBusinessFlow(ctx, f); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, "account:"+accountID, "business.cancel", accountID,
+			map[string]string{"flow_id": id, "kind": string(f.Kind)})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("cancel business %s: %w", id, err)
+	}
+	return out, nil
+}
+
+// Resend sends a fresh code for a pending flow, at most once per ResendAfter. The new code
+// replaces the old one and gets MaxAttempts tries. Errors: NOT_FOUND, OTP_EXPIRED (the flow ended
+// or expired), RATE_LIMITED (too soon, with RetryAfter, or the daily cap).
+func (s *Service) Resend(ctx context.Context, accountID, id string) (*purse.BusinessFlow, error) {
+	var out *purse.BusinessFlow
+	err := s.flow(ctx, accountID, id, func(tx purse.Tx, acct *purse.AccountRecord, f *purse.BusinessFlow) error {
+		now := tx.Now()
+		if shown(f, now).Status != "pending" {
+			return purse.Errorf(CodeOTPExpired, "flow is %s", f.Status)
+		}
+		if wait := f.CodeSentAt.Add(ResendAfter).Sub(now); wait > 0 {
+			return &purse.Error{Code: purse.CodeRateLimited, Detail: "resend too soon", RetryAfter: wait}
+		}
+		phone, err := s.recipient(ctx, tx, acct, f)
+		if err != nil {
+			return err
+		}
+		if err := s.issue(ctx, tx, f, acct, phone); err != nil {
+			return err
+		}
+		if err := tx.UpdateBusinessFlow(ctx, f); err != nil {
+			return err
+		}
+		out = f
+		return audit.Record(ctx, tx, "account:"+accountID, "business.resend", accountID,
+			map[string]string{"flow_id": id, "kind": string(f.Kind)})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("resend business code %s: %w", id, err)
+	}
+	return out, nil
+}
+
+// recipient is the phone a flow's code goes to: the new phone for a phone change, the account's
+// phone for a password recovery.
+func (s *Service) recipient(ctx context.Context, tx purse.Tx, acct *purse.AccountRecord, f *purse.BusinessFlow) (string, error) {
+	key, err := s.Accounts.DataKey(ctx, tx, acct.ID)
+	if err != nil {
+		return "", err
+	}
+	if f.Kind == purse.BusinessPhoneChange {
+		return key.Open("new_phone", f.TargetSealed)
+	}
+	return key.Open("phone", acct.PhoneSealed)
+}

@@ -1,0 +1,149 @@
+package business
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/purse-wallet/purse"
+	"github.com/purse-wallet/purse/account"
+	"github.com/purse-wallet/purse/audit"
+	"github.com/purse-wallet/purse/notify"
+)
+
+// StartRecovery begins a password recovery for a login (phone or e-mail), sending a code to the
+// account's phone. It answers the same for an unknown login, a closed account or a reached daily
+// cap, so that nobody can learn from it which logins exist; only a storage failure is an error.
+// It also takes at least RecoveryFloor, so that its time does not tell them either: a known login
+// costs a few writes more than an unknown one.
+func (s *Service) StartRecovery(ctx context.Context, login string) error {
+	if s.RecoveryFloor > 0 {
+		floor := time.NewTimer(s.RecoveryFloor)
+		defer func() {
+			select {
+			case <-floor.C:
+			case <-ctx.Done():
+				floor.Stop()
+			}
+		}()
+	}
+	hash, ok := s.Accounts.LookupLogin(login)
+	if !ok {
+		return nil
+	}
+	err := s.Store.Tx(ctx, func(tx purse.Tx) error {
+		found, err := tx.LiveAccountByLookup(ctx, hash)
+		if errors.Is(err, purse.ErrNotFound) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		acct, err := tx.AccountForUpdate(ctx, found.ID)
+		if err != nil {
+			return err
+		}
+		if err := supersede(ctx, tx, acct.ID, purse.BusinessPasswordRecovery); err != nil {
+			return err
+		}
+		f := newFlow(acct.ID, purse.BusinessPasswordRecovery, tx.Now())
+		phone, err := s.recipient(ctx, tx, acct, f)
+		if err != nil {
+			return err
+		}
+		if err := s.issue(ctx, tx, f, acct, phone); err != nil {
+			return err
+		}
+		if err := tx.InsertBusinessFlow(ctx, f); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, "anonymous", "business.password_recovery.start", acct.ID,
+			map[string]string{"flow_id": f.ID})
+	})
+	if purse.ErrorCode(err) == purse.CodeRateLimited {
+		// The cap holds (the transaction rolled back), but the caller must not learn the login exists.
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("start password recovery: %w", err)
+	}
+	return nil
+}
+
+// ConfirmRecovery sets a new login password with the code sent by StartRecovery, clears the
+// sign-in lock and revokes every session. Every failure of the code answers the same OTP_INVALID,
+// without a count of tries left: an unknown login, a login without a pending recovery, and a
+// wrong, expired or exhausted code must look alike, or the answer would tell which logins exist.
+// The tries still count, and the fifth wrong one still ends the flow. Errors: PASSWORD_TOO_SHORT,
+// OTP_INVALID.
+func (s *Service) ConfirmRecovery(ctx context.Context, login, code, newPassword string) error {
+	if err := account.CheckPassword(newPassword); err != nil {
+		return err
+	}
+	// Hash before the transaction: argon2id is slow, and SQLite has one writer.
+	pwHash, err := s.Hasher.Hash(ctx, newPassword)
+	if err != nil {
+		return err
+	}
+	noFlow := purse.Errorf(CodeOTPInvalid, "no pending recovery")
+	hash, ok := s.Accounts.LookupLogin(login)
+	if !ok {
+		return noFlow
+	}
+	err = s.Store.Tx(ctx, func(tx purse.Tx) error {
+		found, err := tx.LiveAccountByLookup(ctx, hash)
+		if errors.Is(err, purse.ErrNotFound) {
+			return noFlow
+		}
+		if err != nil {
+			return err
+		}
+		acct, err := tx.AccountForUpdate(ctx, found.ID)
+		if err != nil {
+			return err
+		}
+		f, err := tx.PendingBusinessFlow(ctx, acct.ID, purse.BusinessPasswordRecovery)
+		if errors.Is(err, purse.ErrNotFound) {
+			return noFlow
+		}
+		if err != nil {
+			return err
+		}
+		if err := s.verify(ctx, tx, f, code); err != nil {
+			return err
+		}
+		now := tx.Now()
+		acct.PasswordHash, acct.LoginFailures, acct.UpdatedAt = pwHash, 0, now
+		// Holding the phone proves more than a password guess: the sign-in lock goes too.
+		acct.LoginLockedUntil = time.Time{}
+		if err := tx.UpdateAccount(ctx, acct); err != nil {
+			return err
+		}
+		if _, err := tx.RevokeAccountSessions(ctx, acct.ID, now); err != nil {
+			return err
+		}
+		f.Status, f.EndedAt = "completed", now
+		if err := tx.UpdateBusinessFlow(ctx, f); err != nil {
+			return err
+		}
+		phone, err := s.recipient(ctx, tx, acct, f)
+		if err != nil {
+			return err
+		}
+		if _, err := notify.Enqueue(ctx, tx, s.Catalog, notify.Notice{AccountID: acct.ID, Channel: purse.ChannelSMS,
+			To: phone, Template: "password_recovered", Language: acct.Language}); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, "anonymous", "business.password_recovery.complete", acct.ID,
+			map[string]string{"flow_id": f.ID})
+	})
+	switch purse.ErrorCode(err) {
+	case "":
+		return nil
+	case CodeOTPInvalid, CodeOTPExpired, CodeOTPRateLimited:
+		// Converted after the transaction, so that a spent try has committed.
+		return &purse.Error{Code: CodeOTPInvalid, Detail: "recovery code refused", Err: err}
+	}
+	return fmt.Errorf("confirm password recovery: %w", err)
+}

@@ -1,0 +1,45 @@
+package sqlstore
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/purse-wallet/purse"
+)
+
+const contractColumns = `id, account_id, title, starts_at, ends_at, status, created_at, ended_at`
+
+func (t *tx) InsertContract(ctx context.Context, c *purse.Contract) error {
+	_, err := t.exec(ctx, `INSERT INTO merchant_contracts (`+contractColumns+`) VALUES (?,?,?,?,?,?,?,?)`,
+		c.ID, c.AccountID, c.Title, ts(c.StartsAt), ts(c.EndsAt), c.Status, ts(c.CreatedAt), ts(c.EndedAt))
+	if err != nil {
+		return fmt.Errorf("storage: insert contract: %w", t.duplicate(err))
+	}
+	return nil
+}
+
+func (t *tx) Contracts(ctx context.Context, accountID string) ([]*purse.Contract, error) {
+	rows, err := t.query(ctx, `SELECT `+contractColumns+` FROM merchant_contracts WHERE account_id = ?
+		ORDER BY created_at DESC, id DESC`, accountID)
+	return scanAll(rows, err, "contracts", scanContract)
+}
+
+func (t *tx) Contract(ctx context.Context, accountID, id string) (*purse.Contract, error) {
+	return scanOne(t, t.queryRow(ctx, `SELECT `+contractColumns+` FROM merchant_contracts WHERE id = ? AND account_id = ?`,
+		id, accountID), scanContract)
+}
+
+func (t *tx) EndContract(ctx context.Context, accountID, id string, now time.Time) error {
+	return t.endItem(ctx, "merchant_contracts", "active", "terminated", accountID, id, now)
+}
+
+func scanContract(row interface{ Scan(...any) error }) (*purse.Contract, error) {
+	var c purse.Contract
+	var starts, ends, created, ended int64
+	if err := row.Scan(&c.ID, &c.AccountID, &c.Title, &starts, &ends, &c.Status, &created, &ended); err != nil {
+		return nil, err
+	}
+	c.StartsAt, c.EndsAt, c.CreatedAt, c.EndedAt = tm(starts), tm(ends), tm(created), tm(ended)
+	return &c, nil
+}

@@ -1,0 +1,13 @@
+package sqlstore
+
+import (
+	"context"
+
+	"github.com/purse-wallet/purse"
+)
+
+func (t *tx) AccountsByLookup(ctx context.Context, hash string) ([]*purse.AccountRecord, error) {
+	rows, err := t.query(ctx, `SELECT `+accountColumns+` FROM accounts WHERE phone_hash = ? OR email_hash = ?
+		ORDER BY created_at DESC, id DESC LIMIT 20`, hash, hash)
+	return scanAll(rows, err, "accounts", scanAccount)
+}
