@@ -12,7 +12,7 @@ import (
 	"github.com/purse-wallet/purse/storetest"
 )
 
-func newAccount(t *testing.T, db *sqlstore.DB, phoneHash string) string {
+func insertAccount(t *testing.T, db *sqlstore.DB, phoneHash string) string {
 	t.Helper()
 	id := purse.NewID()
 	err := db.Tx(context.Background(), func(tx purse.Tx) error {
@@ -32,7 +32,7 @@ func TestServiceQueries(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *sqlstore.DB, clk *clock.Fixed) {
 		ctx := context.Background()
-		a, b := newAccount(t, db, "h-a"), newAccount(t, db, "h-b")
+		a, b := insertAccount(t, db, "h-a"), insertAccount(t, db, "h-b")
 		facts := func(id string) *purse.EligibilityFacts {
 			t.Helper()
 			var f *purse.EligibilityFacts
