@@ -10,11 +10,8 @@ import (
 	"github.com/purse-wallet/purse/secret"
 )
 
-// CreateBy is Create on behalf of an actor ("operator:<id>"), for the admin API: the audit event
-// names who created the operator. Errors as Create.
-//
-// It repeats Create's few lines rather than changing Create's signature, so that branches written
-// against Create merge untouched; the two can become one when they have landed.
+// CreateBy is Create on behalf of an actor ("operator:<id>", or "system" for the CLI): the audit
+// event names who created the operator. Errors as Create.
 func (s *Service) CreateBy(ctx context.Context, actor, username string, role purse.Role, password string) (*purse.Operator, string, error) {
 	if !usernamePattern.MatchString(username) {
 		return nil, "", purse.Errorf(purse.CodeInvalidRequest, "username must be 3-64 of a-z 0-9 . _ -")
