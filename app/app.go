@@ -20,6 +20,7 @@ import (
 	"github.com/purse-wallet/purse/sqlstore/postgres"
 	"github.com/purse-wallet/purse/sqlstore/sqlite"
 	"github.com/purse-wallet/purse/vault"
+	"github.com/purse-wallet/purse/web"
 )
 
 // Config is what App needs beyond the store.
@@ -41,6 +42,7 @@ type App struct {
 	Accounts  *account.Service
 	Operators *operator.Service
 	HTTP      *purshttp.Server
+	Web       *web.Handler
 	Clock     purse.Clock
 	Log       *slog.Logger
 }
@@ -76,9 +78,19 @@ func New(ctx context.Context, store *sqlstore.DB, cfg Config) (*App, error) {
 	a := &App{Store: store, Vault: v, Hasher: hasher, Catalog: cat, Clock: cfg.Clock, Log: cfg.Log}
 	a.Accounts = &account.Service{Store: store, Vault: v, Hasher: hasher, Clock: cfg.Clock, Log: cfg.Log}
 	a.Operators = &operator.Service{Store: store, Hasher: hasher}
+	// The pages need the API server's live switches and the API server mounts the pages: the
+	// pages get the server through a forwarder set once both exist.
+	sw := &switchesOf{}
+	a.Web, err = web.New(&web.Handler{Accounts: a.Accounts, Operators: a.Operators, Store: store, Catalog: cat,
+		Clock: cfg.Clock, Log: cfg.Log, Switches: sw, Key: web.DeriveKey(cfg.MasterKey)})
+	if err != nil {
+		return nil, err
+	}
 	a.HTTP = purshttp.New(&purshttp.Server{
 		Accounts: a.Accounts, Operators: a.Operators, Store: store, Catalog: cat, Clock: cfg.Clock, Config: cfg.HTTP,
+		Pages: a.Web,
 	}, cfg.Log)
+	sw.Switches = a.HTTP
 	if err := a.applyStartSwitches(ctx, cfg.HTTP); err != nil {
 		return nil, err
 	}
@@ -103,3 +115,6 @@ func (a *App) applyStartSwitches(ctx context.Context, c purshttp.Config) error {
 
 // Close closes the store.
 func (a *App) Close() error { return a.Store.Close() }
+
+// switchesOf forwards the pages' switch changes to the API server, created after the pages.
+type switchesOf struct{ web.Switches }
