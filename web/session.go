@@ -41,7 +41,7 @@ func whoOf(r *http.Request) *who {
 	return &who{}
 }
 
-func accountOf(r *http.Request) *purse.Account    { return whoOf(r).account }
+func accountOf(r *http.Request) *purse.Account   { return whoOf(r).account }
 func operatorOf(r *http.Request) *purse.Operator { return whoOf(r).operator }
 
 // identify resolves the session cookie of the part of the site the request is for, and makes sure
