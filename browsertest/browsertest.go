@@ -283,7 +283,11 @@ func (b *Browser) Shot(name string) string {
 	b.mu.Unlock()
 	ctx, cancel := context.WithTimeout(b.ctx, 20*time.Second)
 	defer cancel()
+	// A full-page capture draws fixed bars where the viewport happens to end; let the bottom tabs
+	// sit in the flow for the picture, and put them back after.
+	_, _ = chromedp.Run(ctx, chromedp.Evaluate[bool](`document.querySelectorAll(".tabs").forEach(e => e.style.position = "static"), true`))
 	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	_, _ = chromedp.Run(ctx, chromedp.Evaluate[bool](`document.querySelectorAll(".tabs").forEach(e => e.style.position = ""), true`))
 	if err != nil {
 		b.T.Logf("screenshot %s: %v", name, err)
 		return ""
