@@ -228,6 +228,19 @@ func (b *Browser) settle() {
 	value(b, "wait for the load", chromedp.Poll[bool](`document.readyState === "complete"`, chromedp.WithPollingTimeout(10*time.Second)))
 }
 
+// Keys types keys (chromedp/kb names such as kb.Tab, kb.Enter) into the focused element, as a
+// keyboard user does.
+func (b *Browser) Keys(keys string) {
+	b.T.Helper()
+	b.run("type keys", chromedp.KeyEvent(keys))
+}
+
+// Focused returns the id, or else the class, of the element that has the keyboard focus.
+func (b *Browser) Focused() string {
+	b.T.Helper()
+	return value(b, "focused element", chromedp.Evaluate[string](`(document.activeElement && (document.activeElement.id || document.activeElement.className)) || ""`))
+}
+
 // Text returns the text of the first element matching sel.
 func (b *Browser) Text(sel string) string {
 	b.T.Helper()
@@ -286,6 +299,12 @@ func (b *Browser) Shot(name string) string {
 	// A full-page capture draws fixed bars where the viewport happens to end; let the bottom tabs
 	// sit in the flow for the picture, and put them back after.
 	_, _ = chromedp.Run(ctx, chromedp.Evaluate[bool](`document.querySelectorAll(".tabs").forEach(e => e.style.position = "static"), true`))
+	// purse must work on a 375-pixel-wide phone: nothing may stick out sideways.
+	if wide, _ := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.documentElement.scrollWidth > window.innerWidth`)); wide {
+		b.mu.Lock()
+		b.problems = append(b.problems, fmt.Sprintf("step %s is wider than %d pixels", name, Width))
+		b.mu.Unlock()
+	}
 	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
 	_, _ = chromedp.Run(ctx, chromedp.Evaluate[bool](`document.querySelectorAll(".tabs").forEach(e => e.style.position = ""), true`))
 	if err != nil {

@@ -145,6 +145,7 @@ func TestClosedAccountSignIn(t *testing.T) {
 func TestOperatorMaintenance(t *testing.T) {
 	t.Parallel()
 	e := apitest.New(t, "sqlite")
+	u := e.SignUp("")
 	if _, _, err := e.App.Operators.Create(context.Background(), "alice", purse.RoleAdmin, "operator password 1"); err != nil {
 		t.Fatal(err)
 	}
@@ -162,6 +163,14 @@ func TestOperatorMaintenance(t *testing.T) {
 	b.Expect("#operator-name", "alice")
 	b.Expect("#operator-role", "管理员")
 	b.Shot("console-dashboard")
+
+	// Find an account by its phone: htmx swaps the results in; only the masked phone shows.
+	b.Fill("#f-q", u.Phone)
+	b.Click("form.search button")
+	b.Expect("#results", u.ID)
+	b.Expect("#results", u.Phone[:3]+"****"+u.Phone[7:])
+	b.ExpectPath("/admin/accounts")
+	b.Shot("console-find-account")
 
 	b.Click(".console-nav a[href='/admin/maintenance']")
 	b.Click("#f-on")
