@@ -164,7 +164,7 @@ func TestConsoleFindAccount(t *testing.T) {
 		consoleSignIn(t, c, "agent1")
 		masked := u.Phone[:3] + "****" + u.Phone[7:]
 		for _, q := range []string{u.Phone, "Find.Me@example.com", u.ID} {
-			p := c.get("/admin/accounts?q=" + url.QueryEscape(q)).expect(t, 200, `id="results"`, u.ID, masked, "正常")
+			p := c.get("/admin/accounts?q="+url.QueryEscape(q)).expect(t, 200, `id="results"`, u.ID, masked, "正常")
 			if strings.Contains(p.Body, u.Phone) && q != u.Phone {
 				t.Fatal("the full phone number is shown")
 			}

@@ -112,4 +112,3 @@ func (p *page) expect(t *testing.T, status int, contains ...string) *page {
 	}
 	return p
 }
-
