@@ -15,13 +15,13 @@ import (
 // client is a browser-like HTTP client: a cookie jar, no automatic redirects followed silently
 // past what the test wants to see, and Accept: text/html.
 type client struct {
-	t    *testing.T
+	t    testing.TB
 	e    *apitest.Env
 	http *http.Client
 	lang string
 }
 
-func newClient(t *testing.T, e *apitest.Env) *client {
+func newClient(t testing.TB, e *apitest.Env) *client {
 	jar, _ := cookiejar.New(nil)
 	return &client{t: t, e: e, http: &http.Client{Jar: jar}}
 }
@@ -100,7 +100,7 @@ func (c *client) post(from, action string, form url.Values) *page {
 	return c.do("POST", action, form)
 }
 
-func (p *page) expect(t *testing.T, status int, contains ...string) *page {
+func (p *page) expect(t testing.TB, status int, contains ...string) *page {
 	t.Helper()
 	if p.Status != status {
 		t.Fatalf("%s: status %d, want %d\n%s", p.URL, p.Status, status, p.Body)
