@@ -2,6 +2,11 @@
 // server-rendered HTML: html/template with embedded templates and static files, htmx as an
 // embedded script, no third-party requests, a strict Content-Security-Policy, cookie sessions and
 // CSRF tokens on every form. One file per page or action.
+//
+// static/htmx.min.js is htmx 2.0.11 as published in the npm package htmx.org@2.0.11 (dist/),
+// under the Zero-Clause BSD licence kept beside it in static/htmx.LICENSE.txt. The pages set
+// htmx's config so that it never evaluates code or injects inline styles, which the
+// Content-Security-Policy would refuse.
 package web
 
 import (
