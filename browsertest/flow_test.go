@@ -171,6 +171,11 @@ func TestOperatorMaintenance(t *testing.T) {
 	b.Expect("#results", u.Phone[:3]+"****"+u.Phone[7:])
 	b.ExpectPath("/admin/accounts")
 	b.Shot("console-find-account")
+	b.Click("#results a")
+	b.ExpectPath("/admin/accounts/" + u.ID)
+	b.Expect("#account-status", "正常")
+	b.Expect("#trail", "account.search")
+	b.Shot("console-account")
 
 	b.Click(".console-nav a[href='/admin/maintenance']")
 	b.Click("#f-on")

@@ -29,7 +29,7 @@ func TestEveryPageTranslated(t *testing.T) {
 		consoleSignIn(t, c, "admin1")
 		for _, path := range []string{"/", "/settings", "/service", "/service/self", "/help", "/closure",
 			"/problems/maintenance", "/problems/app-version-outdated", "/problems/unavailable", "/problems/not-found",
-			"/nowhere", "/admin", "/admin/accounts?q=" + url.QueryEscape("13800000000"), "/admin/maintenance"} {
+			"/nowhere", "/admin", "/admin/accounts?q=" + url.QueryEscape("13800000000"), "/admin/maintenance", "/admin/accounts/" + c.accountID()} {
 			p := c.get(path)
 			if m := missingKey.FindString(p.Body); m != "" {
 				t.Errorf("%s in %s: untranslated %s", path, lang, m)

@@ -183,6 +183,11 @@ func TestConsoleFindAccount(t *testing.T) {
 			t.Fatal(err)
 		}
 		c.get("/admin/accounts?q="+u.Phone).expect(t, 200, u.ID, "已注销")
+		p := c.get("/admin/accounts/"+u.ID).expect(t, 200, `id="account-status">已注销`, masked, `id="trail"`, "account.search")
+		if strings.Contains(p.Body, u.Phone) || strings.Contains(p.Body, "find.me@example.com") {
+			t.Fatal("the account page shows personal data")
+		}
+		c.get("/admin/accounts/no-such-id").expect(t, 404, "页面不存在")
 		n := 0
 		for _, a := range auditActions(t, e) {
 			if a == "account.search" {
@@ -191,6 +196,9 @@ func TestConsoleFindAccount(t *testing.T) {
 		}
 		if n != 5 {
 			t.Fatalf("%d account.search audit events, want 5", n)
+		}
+		if !strings.Contains(strings.Join(auditActions(t, e), ","), "account.view") {
+			t.Fatal("viewing an account was not audited")
 		}
 	})
 }

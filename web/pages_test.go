@@ -112,3 +112,15 @@ func (p *page) expect(t testing.TB, status int, contains ...string) *page {
 	}
 	return p
 }
+
+var accountIDRe = regexp.MustCompile(`<dd class="mono">([0-9a-f-]{36})</dd>`)
+
+// accountID reads the signed-in account's id from its home page.
+func (c *client) accountID() string {
+	c.t.Helper()
+	m := accountIDRe.FindStringSubmatch(c.get("/").Body)
+	if m == nil {
+		c.t.Fatal("no account id on the home page")
+	}
+	return m[1]
+}

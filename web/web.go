@@ -102,6 +102,7 @@ func New(h *Handler) (*Handler, error) {
 	h.mux.HandleFunc("POST /admin/signin", h.adminSignIn)
 	h.mux.HandleFunc("POST /admin/signout", h.adminSignOut)
 	h.mux.HandleFunc("GET /admin/accounts", h.adminAccounts)
+	h.mux.HandleFunc("GET /admin/accounts/{id}", h.adminAccount)
 	h.mux.HandleFunc("GET /admin/maintenance", h.adminMaintenance)
 	h.mux.HandleFunc("POST /admin/maintenance", h.adminSetMaintenance)
 
