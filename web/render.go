@@ -89,6 +89,11 @@ func (v *view) Date(t time.Time) string {
 // Time shows an instant in the operator's zone and the reader's language.
 func (v *view) Time(t time.Time) string { return v.cat.FormatTime(v.Lang, t) }
 
+// Under reports whether the page is prefix or below it, for the navigation's current item.
+func (v *view) Under(prefix string) bool {
+	return v.Path == prefix || strings.HasPrefix(v.Path, prefix+"/")
+}
+
 // Masked is the signed-in account's phone, masked.
 func (v *view) Masked() string {
 	if v.Account == nil {
