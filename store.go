@@ -49,6 +49,7 @@ type Tx interface {
 	AuditQueries
 	EligibilityQueries
 	ServiceQueries
+	ConsoleQueries
 	// Now is the transaction's fixed time, taken from the store's clock when it began.
 	Now() time.Time
 }

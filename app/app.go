@@ -22,6 +22,7 @@ import (
 	"github.com/purse-wallet/purse/sqlstore/postgres"
 	"github.com/purse-wallet/purse/sqlstore/sqlite"
 	"github.com/purse-wallet/purse/vault"
+	"github.com/purse-wallet/purse/web"
 )
 
 // Config is what App needs beyond the store.
@@ -45,6 +46,7 @@ type App struct {
 	Blockers  *blocker.Service
 	Business  *business.Service
 	HTTP      *purshttp.Server
+	Web       *web.Handler
 	Clock     purse.Clock
 	Log       *slog.Logger
 }
@@ -83,10 +85,19 @@ func New(ctx context.Context, store *sqlstore.DB, cfg Config) (*App, error) {
 	a.Blockers = &blocker.Service{Store: store, Vault: v, Log: cfg.Log}
 	a.Business = &business.Service{Store: store, Vault: v, Accounts: a.Accounts, Hasher: hasher, Catalog: cat, Log: cfg.Log,
 		RecoveryFloor: business.DefaultRecoveryFloor}
+	// The pages need the API server's live switches and the API server mounts the pages: the
+	// pages get the server through a forwarder set once both exist.
+	sw := &switchesOf{}
+	a.Web, err = web.New(&web.Handler{Accounts: a.Accounts, Operators: a.Operators, Store: store, Catalog: cat,
+		Clock: cfg.Clock, Log: cfg.Log, Switches: sw, Key: web.DeriveKey(cfg.MasterKey)})
+	if err != nil {
+		return nil, err
+	}
 	a.HTTP = purshttp.New(&purshttp.Server{
 		Accounts: a.Accounts, Operators: a.Operators, Store: store, Catalog: cat, Clock: cfg.Clock, Config: cfg.HTTP,
-		Blockers: a.Blockers, Business: a.Business,
+		Blockers: a.Blockers, Business: a.Business, Pages: a.Web,
 	}, cfg.Log)
+	sw.Switches = a.HTTP
 	if err := a.applyStartSwitches(ctx, cfg.HTTP); err != nil {
 		return nil, err
 	}
@@ -111,3 +122,6 @@ func (a *App) applyStartSwitches(ctx context.Context, c purshttp.Config) error {
 
 // Close closes the store.
 func (a *App) Close() error { return a.Store.Close() }
+
+// switchesOf forwards the pages' switch changes to the API server, created after the pages.
+type switchesOf struct{ web.Switches }

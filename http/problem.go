@@ -108,6 +108,9 @@ func (s *Server) writeProblem(w http.ResponseWriter, r *http.Request, err error)
 	for k, v := range p.GetHeaders() {
 		w.Header()[k] = v
 	}
+	if s.problemPage(w, r, p) {
+		return
+	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(p.Status)

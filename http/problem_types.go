@@ -9,8 +9,13 @@ import (
 )
 
 // problemType answers GET /problems/{slug}: each problem's "type" URI resolves to a description of
-// that problem in the caller's language, so the link in every error document leads somewhere.
+// that problem in the caller's language, as JSON for API clients and as a page for browsers, so the
+// link in every error document leads somewhere.
 func (s *Server) problemType(w http.ResponseWriter, r *http.Request) {
+	if s.Pages != nil && strings.Contains(r.Header.Get("Accept"), "text/html") {
+		s.Pages.ServeHTTP(w, r) // a browser gets the explanation as a page
+		return
+	}
 	code := purse.Code(strings.ToUpper(strings.ReplaceAll(r.PathValue("slug"), "-", "_")))
 	status, ok := statusOf[code]
 	if !ok {

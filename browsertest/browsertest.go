@@ -1,0 +1,319 @@
+// Package browsertest drives Debian's Chromium through purse's pages with chromedp, the way a user
+// clicks through them: it starts the real server (apitest on SQLite), opens pages, clicks and
+// fills, screenshots every step into a folder named after the test, and fails a test whose pages
+// request any host but purse's own or break the Content-Security-Policy.
+//
+// Without Chromium the tests skip with a message, unless PURSE_REQUIRE_BROWSER=1 (CI) makes a
+// missing browser a failure. PURSE_SCREENSHOTS names the folder for the screenshots (default: a
+// temporary folder per test); PURSE_CHROMIUM overrides the browser's path.
+package browsertest
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/log"
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/chromedp"
+	"github.com/purse-wallet/purse/apitest"
+)
+
+// Width and Height are the viewport: a phone (iPhone SE/mini class), where purse must work.
+const (
+	Width  = 375
+	Height = 812
+)
+
+// Browser is one Chromium with one tab, on one running purse.
+type Browser struct {
+	T   *testing.T
+	Env *apitest.Env
+	ctx context.Context
+	dir string
+
+	mu       sync.Mutex
+	step     int
+	foreign  []string // requests to any host but the server's
+	problems []string // CSP violations and script errors
+}
+
+// Chromium returns the browser's path, or "" when there is none.
+func Chromium() string {
+	for _, p := range []string{os.Getenv("PURSE_CHROMIUM"), "/usr/bin/chromium", "/usr/lib/chromium/chromium"} {
+		if p == "" {
+			continue
+		}
+		if _, err := os.Stat(p); err == nil {
+			return p
+		}
+	}
+	return ""
+}
+
+// New opens a headless Chromium on e's server. It skips the test when Chromium is absent, unless
+// PURSE_REQUIRE_BROWSER=1.
+func New(t *testing.T, e *apitest.Env) *Browser {
+	t.Helper()
+	path := Chromium()
+	if path == "" {
+		if os.Getenv("PURSE_REQUIRE_BROWSER") == "1" {
+			t.Fatal("Chromium not found at /usr/bin/chromium (PURSE_REQUIRE_BROWSER=1): apt-get install -y chromium")
+		}
+		t.Skip("browser tests skipped: Chromium not found at /usr/bin/chromium (apt-get install -y chromium, or set PURSE_CHROMIUM)")
+	}
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(path),
+		chromedp.NoSandbox, // purse's CI runs as root
+		chromedp.Headless,
+		chromedp.DisableGPU,
+		chromedp.NoFirstRun,
+		chromedp.NoDefaultBrowserCheck,
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-extensions", true),
+		chromedp.Flag("disable-default-apps", true),
+		chromedp.Flag("metrics-recording-only", true),
+		chromedp.Flag("disable-features", "Translate,OptimizationHints,MediaRouter"),
+		chromedp.WindowSize(Width, Height),
+		// A user in China: the browser asks for Chinese, as purse's default readers do.
+		chromedp.Flag("lang", "zh-CN"),
+		chromedp.Flag("accept-lang", "zh-CN,zh"),
+	}
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancelTab := chromedp.NewContext(actx)
+	b := &Browser{T: t, Env: e, ctx: ctx, dir: screenshotDir(t)}
+	server, _ := url.Parse(e.Server.URL)
+	err := chromedp.Listen(ctx, func(ev any) {
+		switch ev := ev.(type) {
+		case *network.EventRequestWillBeSent:
+			u, err := url.Parse(ev.Request.URL)
+			if err != nil || (u.Scheme != "data" && u.Host != server.Host) {
+				b.mu.Lock()
+				b.foreign = append(b.foreign, ev.Request.URL)
+				b.mu.Unlock()
+			}
+		case *log.EventEntryAdded:
+			if ev.Entry.Level == log.EntryLevelError && (ev.Entry.Source == log.EntrySourceSecurity || strings.Contains(ev.Entry.Text, "Content Security Policy")) {
+				b.mu.Lock()
+				b.problems = append(b.problems, ev.Entry.Text)
+				b.mu.Unlock()
+			}
+		case *runtime.EventExceptionThrown:
+			b.mu.Lock()
+			b.problems = append(b.problems, "script error: "+ev.ExceptionDetails.Text)
+			b.mu.Unlock()
+		}
+	})
+	if err == nil {
+		_, err = chromedp.Call(ctx, network.Enable, network.EnableParams{})
+	}
+	if err == nil {
+		_, err = chromedp.Call(ctx, log.Enable, cdp.Empty{})
+	}
+	if err == nil {
+		_, err = chromedp.Call(ctx, runtime.Enable, cdp.Empty{})
+	}
+	if err == nil {
+		err = chromedp.Do(ctx, chromedp.EmulateViewport(Width, Height, chromedp.EmulateScale(2)))
+	}
+	if err != nil {
+		cancelTab()
+		cancelAlloc()
+		t.Fatalf("start Chromium: %v", err)
+	}
+	t.Cleanup(func() {
+		cancelTab()
+		cancelAlloc()
+		b.mu.Lock()
+		defer b.mu.Unlock()
+		for _, f := range b.foreign {
+			t.Errorf("a page requested a foreign host: %s", f)
+		}
+		for _, p := range b.problems {
+			t.Errorf("the browser reported: %s", p)
+		}
+		t.Logf("screenshots in %s", b.dir)
+		if t.Failed() {
+			for _, line := range strings.Split(e.Log.String(), "\n") {
+				if strings.Contains(line, `"level":"ERROR"`) {
+					t.Logf("server: %s", line)
+				}
+			}
+		}
+	})
+	return b
+}
+
+var unsafeName = regexp.MustCompile(`[^A-Za-z0-9._-]+`)
+
+func screenshotDir(t *testing.T) string {
+	root := os.Getenv("PURSE_SCREENSHOTS")
+	if root == "" {
+		return t.TempDir()
+	}
+	dir := filepath.Join(root, unsafeName.ReplaceAllString(t.Name(), "_"))
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// run runs actions with a timeout, failing the test with what was being done.
+func (b *Browser) run(what string, actions ...chromedp.Action[chromedp.Void]) {
+	b.T.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, 20*time.Second)
+	defer cancel()
+	if err := chromedp.Do(ctx, actions...); err != nil {
+		b.Shot("failed")
+		b.T.Fatalf("%s: %v", what, err)
+	}
+}
+
+// value runs an action that returns a value, failing the test with what was being done.
+func value[T any](b *Browser, what string, a chromedp.Action[T]) T {
+	b.T.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, 20*time.Second)
+	defer cancel()
+	v, err := chromedp.Run(ctx, a)
+	if err != nil {
+		b.Shot("failed")
+		b.T.Fatalf("%s: %v", what, err)
+	}
+	return v
+}
+
+// Open loads a path of the server and waits for its main landmark.
+func (b *Browser) Open(path string) {
+	b.T.Helper()
+	b.run("open "+path, chromedp.Navigate(b.Env.Server.URL+path), chromedp.WaitReady(chromedp.CSS("main")))
+}
+
+// Click clicks the element and waits for the next page's main landmark when it navigates.
+func (b *Browser) Click(sel string) {
+	b.T.Helper()
+	b.run("click "+sel, chromedp.WaitVisible(chromedp.CSS(sel)), chromedp.Click(chromedp.CSS(sel)))
+	b.settle()
+}
+
+// Fill types value into the input.
+func (b *Browser) Fill(sel, value string) {
+	b.T.Helper()
+	b.run("fill "+sel, chromedp.WaitVisible(chromedp.CSS(sel)), chromedp.SendKeys(chromedp.CSS(sel), value))
+}
+
+// Submit submits the form the element belongs to, as pressing its button does, and waits for the
+// answer.
+func (b *Browser) Submit(sel string) {
+	b.T.Helper()
+	b.run("submit "+sel, chromedp.Submit(chromedp.CSS(sel)))
+	b.settle()
+}
+
+// settle waits until the document that answers a navigation is loaded.
+func (b *Browser) settle() {
+	b.T.Helper()
+	b.run("wait for the page", chromedp.Sleep(100*time.Millisecond), chromedp.WaitReady(chromedp.CSS("body")))
+	value(b, "wait for the load", chromedp.Poll[bool](`document.readyState === "complete"`, chromedp.WithPollingTimeout(10*time.Second)))
+}
+
+// Keys types keys (chromedp/kb names such as kb.Tab, kb.Enter) into the focused element, as a
+// keyboard user does.
+func (b *Browser) Keys(keys string) {
+	b.T.Helper()
+	b.run("type keys", chromedp.KeyEvent(keys))
+}
+
+// Focused returns the id, or else the class, of the element that has the keyboard focus.
+func (b *Browser) Focused() string {
+	b.T.Helper()
+	return value(b, "focused element", chromedp.Evaluate[string](`(document.activeElement && (document.activeElement.id || document.activeElement.className)) || ""`))
+}
+
+// Text returns the text of the first element matching sel.
+func (b *Browser) Text(sel string) string {
+	b.T.Helper()
+	b.run("wait for "+sel, chromedp.WaitVisible(chromedp.CSS(sel)))
+	return value(b, "read "+sel, chromedp.Text(chromedp.CSS(sel)))
+}
+
+// Expect fails the test unless the element sel shows want.
+func (b *Browser) Expect(sel, want string) {
+	b.T.Helper()
+	if got := b.Text(sel); !strings.Contains(got, want) {
+		b.Shot("unexpected")
+		b.T.Fatalf("%s shows %q, want %q", sel, got, want)
+	}
+}
+
+// Path returns the current page's path and query.
+func (b *Browser) Path() string {
+	b.T.Helper()
+	loc := value(b, "location", chromedp.Location())
+	u, err := url.Parse(loc)
+	if err != nil {
+		b.T.Fatal(err)
+	}
+	return u.RequestURI()
+}
+
+// ExpectPath fails the test unless the current page is path (query included when given).
+func (b *Browser) ExpectPath(want string) {
+	b.T.Helper()
+	got := b.Path()
+	if !strings.Contains(want, "?") {
+		got, _, _ = strings.Cut(got, "?")
+	}
+	if got != want {
+		b.Shot("unexpected")
+		b.T.Fatalf("on %s, want %s", got, want)
+	}
+}
+
+// Has reports whether an element matches sel now.
+func (b *Browser) Has(sel string) bool {
+	b.T.Helper()
+	return value(b, "look for "+sel, chromedp.Evaluate[bool](fmt.Sprintf("document.querySelector(%q) !== null", sel)))
+}
+
+// Shot saves a full-page screenshot, numbered in the order of the steps.
+func (b *Browser) Shot(name string) string {
+	b.T.Helper()
+	b.mu.Lock()
+	b.step++
+	n := b.step
+	b.mu.Unlock()
+	ctx, cancel := context.WithTimeout(b.ctx, 20*time.Second)
+	defer cancel()
+	// A full-page capture draws fixed bars where the viewport happens to end; let the bottom tabs
+	// sit in the flow for the picture, and put them back after.
+	_, _ = chromedp.Run(ctx, chromedp.Evaluate[bool](`document.querySelectorAll(".tabs").forEach(e => e.style.position = "static"), true`))
+	// purse must work on a 375-pixel-wide phone: nothing may stick out sideways.
+	if wide, _ := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.documentElement.scrollWidth > window.innerWidth`)); wide {
+		b.mu.Lock()
+		b.problems = append(b.problems, fmt.Sprintf("step %s is wider than %d pixels", name, Width))
+		b.mu.Unlock()
+	}
+	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	_, _ = chromedp.Run(ctx, chromedp.Evaluate[bool](`document.querySelectorAll(".tabs").forEach(e => e.style.position = ""), true`))
+	if err != nil {
+		b.T.Logf("screenshot %s: %v", name, err)
+		return ""
+	}
+	file := filepath.Join(b.dir, fmt.Sprintf("%02d-%s.png", n, unsafeName.ReplaceAllString(name, "_")))
+	if err := os.WriteFile(file, png, 0o644); err != nil {
+		b.T.Fatal(err)
+	}
+	return file
+}

@@ -1,0 +1,60 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"slices"
+
+	"github.com/purse-wallet/purse"
+	"github.com/purse-wallet/purse/audit"
+)
+
+// maxTrail bounds the audit events one account page lists.
+const maxTrail = 500
+
+// accountData is one account as support sees it: its state and its audit trail, no personal data
+// beyond the masked phone.
+type accountData struct {
+	Account *purse.AccountRecord
+	Trail   []*purse.AuditEvent // newest first
+	Now     int64
+}
+
+// LoginLocked reports whether sign-in is locked now.
+func (d *accountData) LoginLocked() bool { return d.Account.LoginLockedUntil.UnixMicro() > d.Now }
+
+// PayLocked reports whether the payment password is locked now.
+func (d *accountData) PayLocked() bool { return d.Account.PayLockedUntil.UnixMicro() > d.Now }
+
+// adminAccount shows one account and its audit trail to any operator. The view itself is audited
+// (account.view) in the same transaction that reads the trail.
+func (h *Handler) adminAccount(w http.ResponseWriter, r *http.Request) {
+	o, ok := requireOperator(w, r)
+	if !ok {
+		return
+	}
+	id := r.PathValue("id")
+	d := &accountData{}
+	err := h.Store.Tx(r.Context(), func(tx purse.Tx) error {
+		rec, err := tx.Account(r.Context(), id)
+		if errors.Is(err, purse.ErrNotFound) {
+			return purse.Errorf(purse.CodeNotFound, "no account %s", id)
+		}
+		if err != nil {
+			return err
+		}
+		d.Account, d.Now = rec, tx.Now().UnixMicro()
+		if d.Trail, err = tx.AuditEvents(r.Context(), rec.ID, 0, maxTrail); err != nil {
+			return err
+		}
+		slices.Reverse(d.Trail)
+		return audit.Record(r.Context(), tx, "operator:"+o.ID, "account.view", rec.ID, nil)
+	})
+	if err != nil {
+		h.serveError(w, r, err)
+		return
+	}
+	v := h.newView(r, "web_admin_account_title")
+	v.Data = d
+	h.render(w, r, http.StatusOK, "admin_account", v)
+}
