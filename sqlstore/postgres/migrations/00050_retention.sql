@@ -1,0 +1,16 @@
+-- +goose Up
+-- Retention (DESIGN.md §3): where each closed account is in its purge, one row per account the
+-- jobs have touched. A separate table keeps the accounts table as the foundation made it.
+CREATE TABLE purge_state (
+    account_id        TEXT PRIMARY KEY REFERENCES accounts (id),
+    notice_id         TEXT NOT NULL DEFAULT '',
+    noticed_at        BIGINT NOT NULL DEFAULT 0,
+    erased_at         BIGINT NOT NULL DEFAULT 0,
+    records_purged_at BIGINT NOT NULL DEFAULT 0
+);
+-- The records job looks for purged accounts by closure time.
+CREATE INDEX accounts_legal_hold ON accounts (legal_hold, status, closed_at);
+
+-- +goose Down
+DROP INDEX accounts_legal_hold;
+DROP TABLE purge_state;
