@@ -26,8 +26,9 @@ type PurgeCandidate struct {
 type RetentionQueries interface {
 	// ClosedForPurge lists closed accounts not under legal hold whose closure is at or before
 	// closedBefore, oldest first, claimed with FOR UPDATE SKIP LOCKED so that two instances take
-	// different accounts.
-	ClosedForPurge(ctx context.Context, closedBefore time.Time, limit int) ([]*PurgeCandidate, error)
+	// different accounts. It leaves out accounts whose data_erased notice was enqueued after
+	// noticedAfter and is still pending: they wait for its delivery.
+	ClosedForPurge(ctx context.Context, closedBefore, noticedAfter time.Time, limit int) ([]*PurgeCandidate, error)
 	// PurgedForRecords lists purged accounts not under legal hold, closed at or before
 	// closedBefore, whose records were not purged yet; claimed like ClosedForPurge.
 	PurgedForRecords(ctx context.Context, closedBefore time.Time, limit int) ([]*PurgeCandidate, error)
@@ -91,6 +92,5 @@ var ExportTables = map[string][]string{
 // Codes of retention and exports.
 const (
 	CodeLegalHoldUnchanged Code = "LEGAL_HOLD_UNCHANGED"
-	CodeAccountPurged      Code = "ACCOUNT_PURGED"
 	CodeExportRange        Code = "EXPORT_RANGE_INVALID"
 )

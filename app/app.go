@@ -14,6 +14,7 @@ import (
 	"github.com/purse-wallet/purse/account"
 	purshttp "github.com/purse-wallet/purse/http"
 	"github.com/purse-wallet/purse/i18n"
+	"github.com/purse-wallet/purse/lifecycle"
 	"github.com/purse-wallet/purse/operator"
 	"github.com/purse-wallet/purse/secret"
 	"github.com/purse-wallet/purse/sqlstore"
@@ -30,6 +31,7 @@ type Config struct {
 	HTTP         purshttp.Config
 	Location     *time.Location // the operator's time zone, for messages
 	HasherParams *secret.Params // nil: secret.DefaultParams
+	Retention    lifecycle.Policy // zero fields take lifecycle.DefaultPolicy
 }
 
 // App is a running purse: its store, services and HTTP handler.
@@ -40,6 +42,7 @@ type App struct {
 	Catalog   *i18n.Catalog
 	Accounts  *account.Service
 	Operators *operator.Service
+	Lifecycle *lifecycle.Service
 	HTTP      *purshttp.Server
 	Clock     purse.Clock
 	Log       *slog.Logger
@@ -76,8 +79,10 @@ func New(ctx context.Context, store *sqlstore.DB, cfg Config) (*App, error) {
 	a := &App{Store: store, Vault: v, Hasher: hasher, Catalog: cat, Clock: cfg.Clock, Log: cfg.Log}
 	a.Accounts = &account.Service{Store: store, Vault: v, Hasher: hasher, Clock: cfg.Clock, Log: cfg.Log}
 	a.Operators = &operator.Service{Store: store, Hasher: hasher}
+	a.Lifecycle = &lifecycle.Service{Store: store, Vault: v, Catalog: cat, Log: cfg.Log, Policy: cfg.Retention}
 	a.HTTP = purshttp.New(&purshttp.Server{
 		Accounts: a.Accounts, Operators: a.Operators, Store: store, Catalog: cat, Clock: cfg.Clock, Config: cfg.HTTP,
+		Lifecycle: a.Lifecycle,
 	}, cfg.Log)
 	if err := a.applyStartSwitches(ctx, cfg.HTTP); err != nil {
 		return nil, err

@@ -15,6 +15,7 @@ import (
 	"github.com/purse-wallet/purse"
 	"github.com/purse-wallet/purse/account"
 	"github.com/purse-wallet/purse/i18n"
+	"github.com/purse-wallet/purse/lifecycle"
 	"github.com/purse-wallet/purse/operator"
 )
 
@@ -35,6 +36,7 @@ type Config struct {
 type Server struct {
 	Accounts  *account.Service
 	Operators *operator.Service
+	Lifecycle *lifecycle.Service
 	Store     purse.Store
 	Catalog   *i18n.Catalog
 	Clock     purse.Clock
@@ -81,6 +83,7 @@ func New(s *Server, log *slog.Logger) *Server {
 		s.writeProblem(w, r, purse.Errorf(purse.CodeNotFound, "no route %s %s", r.Method, r.URL.Path))
 	})
 	s.registerAccounts()
+	s.registerLegalHold()
 	if s.Pages != nil {
 		s.mux.Handle("/", s.Pages)
 	}

@@ -44,6 +44,8 @@ var statusOf = map[purse.Code]int{
 	purse.CodeOperatorUnauthenticated: http.StatusUnauthorized,
 	purse.CodeRoleRequired:            http.StatusForbidden,
 	purse.CodeUsernameTaken:           http.StatusConflict,
+	purse.CodeLegalHoldUnchanged:      http.StatusConflict,
+	purse.CodeExportRange:             http.StatusUnprocessableEntity,
 }
 
 func statusFor(c purse.Code) int {

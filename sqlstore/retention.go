@@ -13,10 +13,12 @@ import (
 // The candidate queries lock account rows only (no join), so that FOR UPDATE SKIP LOCKED applies
 // to one table on PostgreSQL and the clause can be dropped as a whole on SQLite.
 
-func (t *tx) ClosedForPurge(ctx context.Context, closedBefore time.Time, limit int) ([]*purse.PurgeCandidate, error) {
+func (t *tx) ClosedForPurge(ctx context.Context, closedBefore, noticedAfter time.Time, limit int) ([]*purse.PurgeCandidate, error) {
 	return t.candidates(ctx, `SELECT `+accountColumns+` FROM accounts
 		WHERE status = 'closed' AND closed_at > 0 AND closed_at <= ? AND legal_hold = ?
-		ORDER BY closed_at, id LIMIT ? FOR UPDATE SKIP LOCKED`, ts(closedBefore), false, limit)
+		AND NOT EXISTS (SELECT 1 FROM purge_state s WHERE s.account_id = accounts.id AND s.noticed_at > ?
+			AND EXISTS (SELECT 1 FROM outbox o WHERE o.id = s.notice_id AND o.status = 'pending'))
+		ORDER BY closed_at, id LIMIT ? FOR UPDATE SKIP LOCKED`, ts(closedBefore), false, ts(noticedAfter), limit)
 }
 
 func (t *tx) PurgedForRecords(ctx context.Context, closedBefore time.Time, limit int) ([]*purse.PurgeCandidate, error) {
