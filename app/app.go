@@ -31,7 +31,9 @@ type Config struct {
 	HTTP         purshttp.Config
 	Location     *time.Location // the operator's time zone, for messages
 	HasherParams *secret.Params // nil: secret.DefaultParams
-	Retention    lifecycle.Policy // zero fields take lifecycle.DefaultPolicy
+
+	// Retention is the retention policy; zero fields take lifecycle.DefaultPolicy.
+	Retention lifecycle.Policy
 }
 
 // App is a running purse: its store, services and HTTP handler.

@@ -42,7 +42,9 @@ func ParsePeriod(s string) (Period, error) {
 func (p Period) After(t time.Time) time.Time { return t.AddDate(p.Years, 0, p.Days).Add(p.Extra) }
 
 // Before returns the latest start whose period has ended by now.
-func (p Period) Before(now time.Time) time.Time { return now.AddDate(-p.Years, 0, -p.Days).Add(-p.Extra) }
+func (p Period) Before(now time.Time) time.Time {
+	return now.AddDate(-p.Years, 0, -p.Days).Add(-p.Extra)
+}
 
 func (p Period) String() string {
 	var parts []string

@@ -50,7 +50,7 @@ func (s *Service) Plan(ctx context.Context) ([]Planned, error) {
 		}
 		for _, c := range recs {
 			out = append(out, Planned{AccountID: c.Account.ID, Step: "records", ClosedAt: c.Account.ClosedAt,
-				DueAt: p.Records.After(c.Account.ClosedAt),
+				DueAt:  p.Records.After(c.Account.ClosedAt),
 				Reason: fmt.Sprintf("AML records period %s after closure ended: remove ledger transactions no live party needs (balances carried) and service rows", p.Records)})
 		}
 		return errDryRun
