@@ -12,6 +12,7 @@ import (
 
 	"github.com/purse-wallet/purse"
 	"github.com/purse-wallet/purse/account"
+	"github.com/purse-wallet/purse/export"
 	purshttp "github.com/purse-wallet/purse/http"
 	"github.com/purse-wallet/purse/i18n"
 	"github.com/purse-wallet/purse/lifecycle"
@@ -45,6 +46,7 @@ type App struct {
 	Accounts  *account.Service
 	Operators *operator.Service
 	Lifecycle *lifecycle.Service
+	Exports   *export.Service
 	HTTP      *purshttp.Server
 	Clock     purse.Clock
 	Log       *slog.Logger
@@ -82,9 +84,11 @@ func New(ctx context.Context, store *sqlstore.DB, cfg Config) (*App, error) {
 	a.Accounts = &account.Service{Store: store, Vault: v, Hasher: hasher, Clock: cfg.Clock, Log: cfg.Log}
 	a.Operators = &operator.Service{Store: store, Hasher: hasher}
 	a.Lifecycle = &lifecycle.Service{Store: store, Vault: v, Catalog: cat, Log: cfg.Log, Policy: cfg.Retention}
+	a.Exports = &export.Service{Store: store, Accounts: a.Accounts, Catalog: cat, Location: cfg.Location}
 	a.HTTP = purshttp.New(&purshttp.Server{
 		Accounts: a.Accounts, Operators: a.Operators, Store: store, Catalog: cat, Clock: cfg.Clock, Config: cfg.HTTP,
 		Lifecycle: a.Lifecycle,
+		Exports:   a.Exports,
 	}, cfg.Log)
 	if err := a.applyStartSwitches(ctx, cfg.HTTP); err != nil {
 		return nil, err

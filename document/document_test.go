@@ -38,7 +38,7 @@ func TestStatementChinese(t *testing.T) {
 	err := WriteStatement(&out, Statement{
 		Title: "钱包对账单", Fields: [][2]string{{"账户", "01a1"}, {"户名", "张三"}},
 		Columns: []string{"时间", "类型", "账本", "金额", "币种", "备注"}, Empty: "无", Created: time.Unix(0, 0),
-		Totals: [][2]string{{"合计 CNY", "-20.00"}},
+		Totals: func() [][2]string { return [][2]string{{"合计 CNY", "-20.00"}} },
 	}, func() ([]string, bool, error) {
 		if i == len(rows) {
 			return nil, false, nil

@@ -8,11 +8,13 @@ import (
 // Statement is an account statement for a period, with its labels already in the reader's
 // language: the document package knows layout, not languages.
 type Statement struct {
-	Title     string
-	Fields    [][2]string // label, value: account, holder, period, generated
-	Columns   []string    // headings of Rows, six: time, transaction kind, book, amount, currency, memo
-	Empty     string      // shown when there are no rows
-	Totals    [][2]string // label, value lines after the table
+	Title   string
+	Fields  [][2]string // label, value: account, holder, period, generated
+	Columns []string    // headings of Rows, six: time, transaction kind, book, amount, currency, memo
+	Empty   string      // shown when there are no rows
+	// Totals returns label, value lines for after the table; it is called once every row was
+	// written, so a caller can sum the rows as they pass. nil for none.
+	Totals    func() [][2]string
 	Created   time.Time
 	NoteAfter string // a line at the end, e.g. how the totals were computed
 }
@@ -77,7 +79,11 @@ func WriteStatement(w io.Writer, s Statement, next func() ([]string, bool, error
 	p.pdf.Line(15, y+1, 195, y+1)
 	y += 3
 	p.size = 10
-	for _, t := range s.Totals {
+	var totals [][2]string
+	if s.Totals != nil {
+		totals = s.Totals()
+	}
+	for _, t := range totals {
 		if y > 280 {
 			p.pdf.AddPage()
 			y = 15

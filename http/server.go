@@ -14,6 +14,7 @@ import (
 	"github.com/danielgtaylor/huma/v2/adapters/humago"
 	"github.com/purse-wallet/purse"
 	"github.com/purse-wallet/purse/account"
+	"github.com/purse-wallet/purse/export"
 	"github.com/purse-wallet/purse/i18n"
 	"github.com/purse-wallet/purse/lifecycle"
 	"github.com/purse-wallet/purse/operator"
@@ -37,6 +38,7 @@ type Server struct {
 	Accounts  *account.Service
 	Operators *operator.Service
 	Lifecycle *lifecycle.Service
+	Exports   *export.Service
 	Store     purse.Store
 	Catalog   *i18n.Catalog
 	Clock     purse.Clock
@@ -84,6 +86,7 @@ func New(s *Server, log *slog.Logger) *Server {
 	})
 	s.registerAccounts()
 	s.registerLegalHold()
+	s.registerExports()
 	if s.Pages != nil {
 		s.mux.Handle("/", s.Pages)
 	}
