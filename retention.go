@@ -39,9 +39,10 @@ type RetentionQueries interface {
 	// ErasePersonalRows erases what the account's rows other than the account itself hold of its
 	// personal data: sealed card numbers and holders, sealed business-flow targets, linked-account
 	// ids, the outbox's recipients and bodies (pending messages fail), sessions and stored
-	// idempotent answers; messages sent to one of addresses without an account id (a code sent
-	// before sign-up) are scrubbed too. It returns how many rows it touched.
-	ErasePersonalRows(ctx context.Context, accountID string, addresses []string) (int, error)
+	// idempotent answers. Messages without an account id sent to one of addresses before sentBefore
+	// (a code sent before sign-up) are scrubbed too; later ones may be a new owner's, since closure
+	// frees the phone and e-mail (TP-7). It returns how many rows it touched.
+	ErasePersonalRows(ctx context.Context, accountID string, addresses []string, sentBefore time.Time) (int, error)
 	// PurgeRecords removes the account's AML records: every ledger transaction whose parties all
 	// reached the end of their records period (this account included) is deleted with its
 	// postings and replaced by one carried-balance transaction per currency that keeps every

@@ -94,7 +94,7 @@ func (s *Service) personal(ctx context.Context, tx purse.Tx, c *purse.PurgeCandi
 			return nil // erase in a later run, after delivery
 		}
 	}
-	rows, err := tx.ErasePersonalRows(ctx, a.ID, []string{contact.phone, contact.email})
+	rows, err := tx.ErasePersonalRows(ctx, a.ID, []string{contact.phone, contact.email}, a.ClosedAt)
 	if err != nil {
 		return err
 	}
@@ -170,6 +170,13 @@ func (s *Service) PurgeRecords(ctx context.Context) (int, error) {
 	done := 0
 	err := s.Store.Tx(ctx, func(tx purse.Tx) error {
 		done = 0
+		// Records batches run one at a time: whether a shared transaction may go depends on the
+		// other party's records having been purged, and two batches deciding it at once (each
+		// seeing the other's account as not yet purged) would both keep it for ever. The audit
+		// head is the lock every batch takes anyway to record what it did.
+		if _, _, err := tx.LockAuditHead(ctx); err != nil {
+			return err
+		}
 		cands, err := tx.PurgedForRecords(ctx, p.Records.Before(tx.Now()), p.Batch)
 		if err != nil {
 			return err

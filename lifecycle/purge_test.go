@@ -19,7 +19,12 @@ func TestPurgeRows(t *testing.T) {
 		t.Parallel()
 		p := personal{phone: apitest.NextPhone(), email: "rows@example.com", name: "王芳", card: "6222020200199998888",
 			holder: "WANG FANG"}
+		code := message(t, e, p.phone, "您的验证码是 123456") // sent before sign-up: no account id
 		id := closedWithData(t, e, p)
+		e.Clock.Advance(day)
+		// Closure freed the phone (TP-7): a code to its next owner is not the purged account's.
+		next := message(t, e, p.phone, "您的验证码是 654321")
+		e.Clock.Advance(-day)
 		live := e.SignUp("live@example.com")
 		transact(t, e, "topup", id, posting{id, purse.BookMain, 500}, posting{"operator:bank", purse.BookOperator, -500})
 		transact(t, e, "withdrawal", id, posting{id, purse.BookMain, -500}, posting{"operator:bank", purse.BookOperator, 500})
@@ -50,6 +55,13 @@ func TestPurgeRows(t *testing.T) {
 		rows.Close()
 		if msgs != 1 {
 			t.Errorf("%d outbox rows for the account, want the one data_erased notice", msgs)
+		}
+
+		if to, body := outboxRow(t, e, code); to != "" || body != "" {
+			t.Errorf("the code sent before sign-up still holds %q %q", to, body)
+		}
+		if to, body := outboxRow(t, e, next); to != p.phone || body == "" {
+			t.Errorf("the next owner's code was scrubbed: %q %q", to, body)
 		}
 
 		a := account(t, e, id)
@@ -202,4 +214,23 @@ func TestShreddedKey(t *testing.T) {
 	if _, err := v.Unwrap("x", nil); !errors.Is(err, vault.ErrShredded) {
 		t.Fatal(err)
 	}
+}
+
+// message puts a message without an account id in the outbox, as a sign-up code is sent.
+func message(t *testing.T, e *apitest.Env, to, body string) string {
+	t.Helper()
+	m := &purse.Message{ID: purse.NewID(), Channel: purse.ChannelSMS, To: to, Template: "otp", Language: "zh-CN",
+		Body: body, Status: "sent", NextAt: e.Clock.Now(), CreatedAt: e.Clock.Now()}
+	if err := e.DB.Tx(context.Background(), func(tx purse.Tx) error { return tx.InsertMessage(context.Background(), m) }); err != nil {
+		t.Fatal(err)
+	}
+	return m.ID
+}
+
+func outboxRow(t *testing.T, e *apitest.Env, id string) (to, body string) {
+	t.Helper()
+	if err := e.DB.SQL().QueryRow(rebind(e, `SELECT recipient, body FROM outbox WHERE id = ?`), id).Scan(&to, &body); err != nil {
+		t.Fatal(err)
+	}
+	return to, body
 }

@@ -80,7 +80,7 @@ func (t *tx) MessageStatus(ctx context.Context, id string) (string, error) {
 	return status, nil
 }
 
-func (t *tx) ErasePersonalRows(ctx context.Context, accountID string, addresses []string) (int, error) {
+func (t *tx) ErasePersonalRows(ctx context.Context, accountID string, addresses []string, sentBefore time.Time) (int, error) {
 	total := 0
 	run := func(q string, args ...any) error {
 		res, err := t.exec(ctx, q, args...)
@@ -112,7 +112,7 @@ func (t *tx) ErasePersonalRows(ctx context.Context, accountID string, addresses 
 			steps = append(steps, struct {
 				q    string
 				args []any
-			}{scrub + `recipient = ?`, []any{a}})
+			}{scrub + `account_id = '' AND recipient = ? AND created_at <= ?`, []any{a, ts(sentBefore)}})
 		}
 	}
 	for _, s := range steps {
