@@ -73,6 +73,13 @@ func Amount(amount int64, cur purse.Currency) string {
 	return fmt.Sprintf("%s%d.%02d", sign, u/100, u%100)
 }
 
+func (s *Service) now() time.Time {
+	if s.Accounts != nil && s.Accounts.Clock != nil {
+		return s.Accounts.Clock.Now()
+	}
+	return time.Now()
+}
+
 func (s *Service) loc() *time.Location {
 	if s.Location == nil {
 		return time.UTC

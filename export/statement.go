@@ -22,10 +22,7 @@ func (s *Service) Statement(ctx context.Context, w io.Writer, accountID, lang st
 		return err
 	}
 	loc := s.loc()
-	now := time.Now()
-	if s.Accounts.Clock != nil {
-		now = s.Accounts.Clock.Now()
-	}
+	now := s.now()
 	st := document.Statement{
 		Title: s.msg(lang, "export.statement.title"),
 		Fields: [][2]string{

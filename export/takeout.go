@@ -68,7 +68,7 @@ func (s *Service) Takeout(ctx context.Context, w io.Writer, accountID, lang stri
 	if err := s.CSV(ctx, cw, accountID, lang); err != nil {
 		return err
 	}
-	now := s.Accounts.Clock.Now()
+	now := s.now()
 	pw, err := z.Create("statement.pdf")
 	if err != nil {
 		return err

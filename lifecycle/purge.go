@@ -121,7 +121,10 @@ func (s *Service) personal(ctx context.Context, tx purse.Tx, c *purse.PurgeCandi
 type contact struct{ phone, email string }
 
 // contact decrypts the account's phone and e-mail; an account whose key is already gone (an
-// earlier, interrupted erasure) has none.
+// earlier, interrupted erasure) has none. A wrapped key that does not open fails the batch: the
+// likely cause is a wrong master key, and erasing every due account without its notice would be
+// the wrong answer to that. A value that does not open under a good key is one damaged account:
+// it is logged and erased without a notice, so it cannot stop the purge of the others.
 func (s *Service) contact(ctx context.Context, tx purse.Tx, a *purse.AccountRecord) (contact, error) {
 	k, err := tx.DataKey(ctx, a.ID)
 	if errors.Is(err, purse.ErrNotFound) {
@@ -135,14 +138,19 @@ func (s *Service) contact(ctx context.Context, tx purse.Tx, a *purse.AccountReco
 		return contact{}, nil
 	}
 	if err != nil {
-		return contact{}, err
+		return contact{}, fmt.Errorf("%w (is the master key right?)", err)
 	}
 	var c contact
-	if c.phone, err = key.Open("phone", a.PhoneSealed); err != nil {
-		return contact{}, err
+	c.phone, err = key.Open("phone", a.PhoneSealed)
+	if err == nil {
+		c.email, err = key.Open("email", a.EmailSealed)
 	}
-	if c.email, err = key.Open("email", a.EmailSealed); err != nil {
-		return contact{}, err
+	if err != nil {
+		if s.Log != nil {
+			s.Log.WarnContext(ctx, "purge: personal data does not open; erasing without a notice",
+				"account_id", a.ID, "error", err.Error())
+		}
+		return contact{}, nil
 	}
 	return c, nil
 }

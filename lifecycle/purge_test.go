@@ -1,6 +1,7 @@
 package lifecycle_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"testing"
@@ -233,4 +234,26 @@ func outboxRow(t *testing.T, e *apitest.Env, id string) (to, body string) {
 		t.Fatal(err)
 	}
 	return to, body
+}
+
+// TestPurgeWrongMasterKey checks that a purge run with another master key stops instead of
+// erasing accounts without their notice.
+func TestPurgeWrongMasterKey(t *testing.T) {
+	t.Parallel()
+	e := apitest.New(t, "sqlite")
+	id := register(t, e, apitest.NextPhone(), "wrongkey@example.com", "")
+	closeAccount(t, e, id)
+	e.Clock.Advance(31 * day)
+	other, _ := vault.New(bytes.Repeat([]byte{9}, 32))
+	svc := *e.App.Lifecycle
+	svc.Vault = other
+	if n, err := svc.PurgePersonal(context.Background()); err == nil || n != 0 {
+		t.Fatalf("purge with a wrong master key: %d, %v", n, err)
+	}
+	if a := account(t, e, id); a.Status != purse.StatusClosed || a.PhoneSealed == nil {
+		t.Fatal("the account changed")
+	}
+	if n := count(t, e, `SELECT COUNT(*) FROM purge_state`); n != 0 {
+		t.Fatalf("%d purge states written", n)
+	}
 }
