@@ -14,11 +14,33 @@ import (
 // to one table on PostgreSQL and the clause can be dropped as a whole on SQLite.
 
 func (t *tx) ClosedForPurge(ctx context.Context, closedBefore, noticedAfter time.Time, limit int) ([]*purse.PurgeCandidate, error) {
-	return t.candidates(ctx, `SELECT `+accountColumns+` FROM accounts
+	cands, err := t.candidates(ctx, `SELECT `+accountColumns+` FROM accounts
 		WHERE status = 'closed' AND closed_at > 0 AND closed_at <= ? AND legal_hold = ?
 		AND NOT EXISTS (SELECT 1 FROM purge_state s WHERE s.account_id = accounts.id AND s.noticed_at > ?
 			AND EXISTS (SELECT 1 FROM outbox o WHERE o.id = s.notice_id AND o.status = 'pending'))
 		ORDER BY closed_at, id LIMIT ? FOR UPDATE SKIP LOCKED`, ts(closedBefore), false, ts(noticedAfter), limit)
+	if err != nil {
+		return nil, err
+	}
+	// The notice step writes purge_state and the outbox but not the account row. On PostgreSQL
+	// (READ COMMITTED) a claim whose snapshot predates another worker's commit can still lock
+	// that worker's accounts once it released them, and the NOT EXISTS above was judged on the old
+	// snapshot. The purge states were read after the lock, by statements that see every commit
+	// before them, so the check is made again on them.
+	out := cands[:0]
+	for _, c := range cands {
+		if c.State.NoticeID != "" && c.State.ErasedAt.IsZero() && c.State.NoticedAt.After(noticedAfter) {
+			status, err := t.MessageStatus(ctx, c.State.NoticeID)
+			if err != nil && err != purse.ErrNotFound {
+				return nil, err
+			}
+			if status == "pending" {
+				continue
+			}
+		}
+		out = append(out, c)
+	}
+	return out, nil
 }
 
 func (t *tx) PurgedForRecords(ctx context.Context, closedBefore time.Time, limit int) ([]*purse.PurgeCandidate, error) {
