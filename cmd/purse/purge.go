@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"log/slog"
 	"os"
 	"text/tabwriter"
@@ -51,8 +52,9 @@ type PurgeCmd struct {
 }
 
 // Run purges or lists.
-func (c *PurgeCmd) Run() error {
-	ctx := context.Background()
+func (c *PurgeCmd) Run() error { return c.run(context.Background(), os.Stdout) }
+
+func (c *PurgeCmd) run(ctx context.Context, out io.Writer) error {
 	policy, err := c.Policy()
 	if err != nil {
 		return err
@@ -82,12 +84,12 @@ func (c *PurgeCmd) Run() error {
 		if err != nil {
 			return err
 		}
-		fmt.Printf("retention: personal data %s, AML records %s after closure\n", policy.Personal, policy.Records)
+		fmt.Fprintf(out, "retention: personal data %s, AML records %s after closure\n", policy.Personal, policy.Records)
 		if len(plan) == 0 {
-			fmt.Println("nothing to purge now")
+			fmt.Fprintln(out, "nothing to purge now")
 			return nil
 		}
-		w := tabwriter.NewWriter(os.Stdout, 0, 4, 2, ' ', 0)
+		w := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
 		fmt.Fprintln(w, "ACCOUNT\tSTEP\tCLOSED\tDUE\tWHY")
 		for _, p := range plan {
 			fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\n", p.AccountID, p.Step, p.ClosedAt.In(loc).Format(time.DateOnly),
@@ -107,7 +109,7 @@ func (c *PurgeCmd) Run() error {
 				break
 			}
 		}
-		fmt.Printf("%s: %d accounts\n", t.Name, total)
+		fmt.Fprintf(out, "%s: %d accounts\n", t.Name, total)
 	}
 	return nil
 }
