@@ -227,3 +227,16 @@ func BenchmarkCSV(b *testing.B) {
 	}
 	b.ReportMetric(float64(10000), "rows/op")
 }
+
+// TestOpenAPI checks the export and legal-hold routes are described with their media types.
+func TestOpenAPI(t *testing.T) {
+	t.Parallel()
+	e := apitest.New(t, "sqlite")
+	body := string(e.Call("GET", "/api/openapi.json", nil).Expect(t, 200).Body)
+	for _, want := range []string{`"/api/v1/exports/transactions.csv"`, `"/api/v1/exports/statement.pdf"`,
+		`"/api/v1/exports/takeout.zip"`, `"/api/v1/admin/accounts/{id}/legal-hold"`, `"text/csv"`, `"application/pdf"`, `"application/zip"`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("OpenAPI lacks %s", want)
+		}
+	}
+}
