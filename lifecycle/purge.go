@@ -158,7 +158,8 @@ func (s *Service) contact(ctx context.Context, tx purse.Tx, a *purse.AccountReco
 // notice is the data_erased notice: by e-mail where there is one, else by SMS (AP-5).
 func (c contact) notice(a *purse.AccountRecord, p Policy) (notify.Notice, bool) {
 	n := notify.Notice{AccountID: a.ID, Template: "data_erased", Language: a.Language,
-		Data: map[string]string{"ClosedAt": a.ClosedAt.UTC().Format("2006-01-02"), "Records": p.Records.String()}}
+		Data: map[string]string{"ClosedAt": a.ClosedAt.UTC().Format("2006-01-02"),
+			"RecordsUntil": p.Records.After(a.ClosedAt).UTC().Format("2006-01-02")}}
 	switch {
 	case c.email != "":
 		n.Channel, n.To = purse.ChannelEmail, c.email

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/purse-wallet/purse"
@@ -130,6 +131,10 @@ func TestPurgeNotice(t *testing.T) {
 		if err != nil || len(msgs) != 1 || msgs[0].Channel != purse.ChannelSMS || msgs[0].Template != "data_erased" ||
 			msgs[0].Language != "zh-CN" || msgs[0].Status != "pending" {
 			t.Fatalf("notice: %v %+v", err, msgs)
+		}
+		// Closed at the test epoch (2026-03-02); the AML records are kept five years.
+		if b := msgs[0].Body; !strings.Contains(b, "2026-03-02") || !strings.Contains(b, "2031-03-02") || !strings.Contains(b, "注销") {
+			t.Errorf("notice body: %s", b)
 		}
 		e.Clock.Advance(71 * 3600e9)
 		if n := run(t, e, "purge-personal"); n != 0 {
