@@ -23,7 +23,15 @@ type Service struct {
 	Catalog *i18n.Catalog
 	Log     *slog.Logger
 	Policy  Policy
+	// Erasers let other domains erase the personal data their own tables hold (a closure's
+	// free-text reason, a verification's contact) in the erasing transaction; RecordPurgers
+	// likewise remove their AML-period rows in the records transaction. app wires them.
+	Erasers       []Hook
+	RecordPurgers []Hook
 }
+
+// Hook acts on one account inside a retention transaction; an error rolls the batch back.
+type Hook func(ctx context.Context, tx purse.Tx, accountID string) error
 
 // Tasks are the retention jobs for the runner. Each batch is one transaction that claims its
 // accounts (FOR UPDATE SKIP LOCKED on PostgreSQL), so several instances share the work; every
@@ -97,6 +105,11 @@ func (s *Service) personal(ctx context.Context, tx purse.Tx, c *purse.PurgeCandi
 	rows, err := tx.ErasePersonalRows(ctx, a.ID, []string{contact.phone, contact.email}, a.ClosedAt)
 	if err != nil {
 		return err
+	}
+	for _, h := range s.Erasers {
+		if err := h(ctx, tx, a.ID); err != nil {
+			return err
+		}
 	}
 	if err := tx.DestroyDataKey(ctx, a.ID, tx.Now()); err != nil {
 		return err
@@ -194,6 +207,11 @@ func (s *Service) PurgeRecords(ctx context.Context) (int, error) {
 			n, err := tx.PurgeRecords(ctx, c.Account.ID, tx.Now())
 			if err != nil {
 				return err
+			}
+			for _, h := range s.RecordPurgers {
+				if err := h(ctx, tx, c.Account.ID); err != nil {
+					return err
+				}
 			}
 			c.State.RecordsPurgedAt = tx.Now()
 			if err := tx.SavePurgeState(ctx, &c.State); err != nil {
