@@ -9,6 +9,7 @@ import (
 
 	"github.com/purse-wallet/purse"
 	"github.com/purse-wallet/purse/apitest"
+	"github.com/purse-wallet/purse/lifecycle"
 	"github.com/purse-wallet/purse/vault"
 )
 
@@ -37,7 +38,15 @@ func TestPurgeRows(t *testing.T) {
 			t.Fatalf("purged %d accounts before the retention ended", n)
 		}
 		e.Clock.Advance(-29 * day)
+		var hooked []string
+		e.App.Lifecycle.Erasers = []lifecycle.Hook{func(_ context.Context, _ purse.Tx, accountID string) error {
+			hooked = append(hooked, accountID)
+			return nil
+		}}
 		purgeDue(t, e, id)
+		if len(hooked) != 1 || hooked[0] != id {
+			t.Errorf("erasers called for %v, want once for %s", hooked, id)
+		}
 
 		msgs := 0
 		rows, err := e.DB.SQL().Query(rebind(e, `SELECT recipient, subject, body, status, template FROM outbox WHERE account_id = ?`), id)
