@@ -26,7 +26,13 @@ type Service struct {
 	Catalog  *i18n.Catalog
 	Location *time.Location // times in exports are shown in the operator's zone
 	PageSize int            // 0: PageSize
+	// MaxStatementRows caps a PDF statement (0: MaxStatementRows); the CSV has every row.
+	MaxStatementRows int
 }
+
+// MaxStatementRows is how many rows a PDF statement shows at most: fpdf builds the document in
+// memory, about 50 rows a page.
+const MaxStatementRows = 10000
 
 // Lines calls fn for each of the account's ledger lines created in [from, to) (zero times leave
 // the range open), in order. Each page is its own short read transaction, so a slow reader never

@@ -111,6 +111,13 @@ func TestStatement(t *testing.T) {
 		if !bytes.HasPrefix(res.Body, []byte("%PDF-")) || res.Header.Get("Content-Type") != "application/pdf" {
 			t.Fatalf("not a PDF: %q", res.Body[:min(20, len(res.Body))])
 		}
+		// Past the row cap the statement stops (and says so) instead of growing in memory.
+		e.App.Exports.MaxStatementRows = 2
+		var b bytes.Buffer
+		if err := e.App.Exports.Statement(context.Background(), &b, u.ID, "zh-CN", e.Clock.Now().Add(-time.Hour),
+			e.Clock.Now().Add(24*time.Hour)); err != nil || !bytes.HasPrefix(b.Bytes(), []byte("%PDF-")) {
+			t.Fatalf("capped statement: %v", err)
+		}
 	})
 }
 

@@ -59,9 +59,17 @@ func (s *Service) Statement(ctx context.Context, w io.Writer, accountID, lang st
 			ch <- item{err: err}
 		}
 	}()
+	limit := s.MaxStatementRows
+	if limit <= 0 {
+		limit = MaxStatementRows
+	}
+	rows, truncated := 0, false
 	totals := map[string]int64{}
 	st.Totals = func() [][2]string {
 		var out [][2]string
+		if truncated {
+			out = append(out, [2]string{s.Catalog.Message(lang, "export.statement.truncated", map[string]any{"Max": limit}), ""})
+		}
 		for _, k := range sortedKeys(totals) {
 			book, cur, _ := strings.Cut(k, " ")
 			out = append(out, [2]string{s.msg(lang, "export.statement.total") + " " + book,
@@ -77,6 +85,13 @@ func (s *Service) Statement(ctx context.Context, w io.Writer, accountID, lang st
 		if it.err != nil {
 			return nil, false, it.err
 		}
+		if rows == limit {
+			// The totals below cover the rows shown; the note says where the rest are.
+			truncated = true
+			cancel()
+			return nil, false, nil
+		}
+		rows++
 		l := it.l
 		totals[string(l.Book)+" "+string(l.Currency)] += l.Amount
 		return []string{l.CreatedAt.In(loc).Format("2006-01-02 15:04"), l.Kind, string(l.Book),
