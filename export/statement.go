@@ -11,8 +11,9 @@ import (
 	"github.com/purse-wallet/purse/document"
 )
 
-// Statement writes a PDF statement of the account for [from, to) in lang. Errors:
-// EXPORT_RANGE_INVALID when from is not before to or the period is longer than MaxStatementDays.
+// Statement writes a PDF statement of the account for [from, to) in lang, at most
+// MaxStatementRows rows. Errors: EXPORT_RANGE_INVALID when from is not before to or the period is
+// longer than MaxStatementDays; NOT_FOUND for no such account.
 func (s *Service) Statement(ctx context.Context, w io.Writer, accountID, lang string, from, to time.Time) error {
 	if err := CheckRange(from, to); err != nil {
 		return err

@@ -26,7 +26,7 @@ var takeoutFiles = []struct {
 // Takeout writes a zip archive of everything purse holds about the account: its profile, books,
 // coupons, masked cards, agreements, linked accounts and audit trail as JSON, the transactions as
 // CSV and a statement of the last year as PDF. The archive streams: each entry is written as it is
-// read.
+// read. Errors: NOT_FOUND for no such account (before anything is written).
 func (s *Service) Takeout(ctx context.Context, w io.Writer, accountID, lang string) error {
 	z := zip.NewWriter(w)
 	a, err := s.Accounts.Get(ctx, accountID)
