@@ -8,9 +8,7 @@ CREATE TABLE purge_state (
     erased_at         INTEGER NOT NULL DEFAULT 0,
     records_purged_at INTEGER NOT NULL DEFAULT 0
 );
--- The records job looks for purged accounts by closure time.
-CREATE INDEX accounts_legal_hold ON accounts (legal_hold, status, closed_at);
+-- The jobs find their accounts through accounts_status (status, closed_at).
 
 -- +goose Down
-DROP INDEX accounts_legal_hold;
 DROP TABLE purge_state;
