@@ -50,6 +50,8 @@ type Tx interface {
 	EligibilityQueries
 	ServiceQueries
 	ConsoleQueries
+	RetentionQueries
+	ExportQueries
 	// Now is the transaction's fixed time, taken from the store's clock when it began.
 	Now() time.Time
 }

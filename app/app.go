@@ -14,8 +14,10 @@ import (
 	"github.com/purse-wallet/purse/account"
 	"github.com/purse-wallet/purse/blocker"
 	"github.com/purse-wallet/purse/business"
+	"github.com/purse-wallet/purse/export"
 	purshttp "github.com/purse-wallet/purse/http"
 	"github.com/purse-wallet/purse/i18n"
+	"github.com/purse-wallet/purse/lifecycle"
 	"github.com/purse-wallet/purse/operator"
 	"github.com/purse-wallet/purse/secret"
 	"github.com/purse-wallet/purse/sqlstore"
@@ -33,6 +35,9 @@ type Config struct {
 	HTTP         purshttp.Config
 	Location     *time.Location // the operator's time zone, for messages
 	HasherParams *secret.Params // nil: secret.DefaultParams
+
+	// Retention is the retention policy; zero fields take lifecycle.DefaultPolicy.
+	Retention lifecycle.Policy
 }
 
 // App is a running purse: its store, services and HTTP handler.
@@ -45,6 +50,8 @@ type App struct {
 	Operators *operator.Service
 	Blockers  *blocker.Service
 	Business  *business.Service
+	Lifecycle *lifecycle.Service
+	Exports   *export.Service
 	HTTP      *purshttp.Server
 	Web       *web.Handler
 	Clock     purse.Clock
@@ -93,9 +100,12 @@ func New(ctx context.Context, store *sqlstore.DB, cfg Config) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
+	a.Lifecycle = &lifecycle.Service{Store: store, Vault: v, Catalog: cat, Log: cfg.Log, Policy: cfg.Retention}
+	a.Exports = &export.Service{Store: store, Accounts: a.Accounts, Catalog: cat, Location: cfg.Location}
 	a.HTTP = purshttp.New(&purshttp.Server{
 		Accounts: a.Accounts, Operators: a.Operators, Store: store, Catalog: cat, Clock: cfg.Clock, Config: cfg.HTTP,
 		Blockers: a.Blockers, Business: a.Business, Pages: a.Web,
+		Lifecycle: a.Lifecycle, Exports: a.Exports,
 	}, cfg.Log)
 	sw.Switches = a.HTTP
 	if err := a.applyStartSwitches(ctx, cfg.HTTP); err != nil {

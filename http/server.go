@@ -17,7 +17,9 @@ import (
 	"github.com/purse-wallet/purse/account"
 	"github.com/purse-wallet/purse/blocker"
 	"github.com/purse-wallet/purse/business"
+	"github.com/purse-wallet/purse/export"
 	"github.com/purse-wallet/purse/i18n"
+	"github.com/purse-wallet/purse/lifecycle"
 	"github.com/purse-wallet/purse/operator"
 )
 
@@ -40,6 +42,8 @@ type Server struct {
 	Operators *operator.Service
 	Blockers  *blocker.Service  // services that can block a closure (AP-8)
 	Business  *business.Service // business in progress (AP-8.7)
+	Lifecycle *lifecycle.Service
+	Exports   *export.Service
 	Store     purse.Store
 	Catalog   *i18n.Catalog
 	Clock     purse.Clock
@@ -89,6 +93,8 @@ func New(s *Server, log *slog.Logger) *Server {
 	s.registerBusiness()
 	s.registerAdminBlockers()
 	s.registerAdminSupport()
+	s.registerLegalHold()
+	s.registerExports()
 	if s.Pages != nil {
 		s.mux.Handle("/", s.Pages)
 	} else {

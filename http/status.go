@@ -47,12 +47,14 @@ var statusOf = map[purse.Code]int{
 	purse.CodeRoleRequired:            http.StatusForbidden,
 	purse.CodeUsernameTaken:           http.StatusConflict,
 
-	blocker.CodeNotMerchant:     http.StatusConflict,
-	blocker.CodeLinkExists:      http.StatusConflict,
-	business.CodeOTPInvalid:     http.StatusUnprocessableEntity,
-	business.CodeOTPExpired:     http.StatusUnprocessableEntity,
-	business.CodeOTPRateLimited: http.StatusTooManyRequests,
-	business.CodeWrongFlow:      http.StatusConflict,
+	blocker.CodeNotMerchant:      http.StatusConflict,
+	blocker.CodeLinkExists:       http.StatusConflict,
+	business.CodeOTPInvalid:      http.StatusUnprocessableEntity,
+	business.CodeOTPExpired:      http.StatusUnprocessableEntity,
+	business.CodeOTPRateLimited:  http.StatusTooManyRequests,
+	business.CodeWrongFlow:       http.StatusConflict,
+	purse.CodeLegalHoldUnchanged: http.StatusConflict,
+	purse.CodeExportRange:        http.StatusUnprocessableEntity,
 }
 
 func statusFor(c purse.Code) int {

@@ -17,6 +17,7 @@ type CLI struct {
 	Serve   ServeCmd   `cmd:"" help:"Run the HTTP server."`
 	Migrate MigrateCmd `cmd:"" help:"Apply pending database migrations and exit."`
 	Admin   AdminCmd   `cmd:"" help:"Operator helpers."`
+	Purge   PurgeCmd   `cmd:"" help:"Run the retention purges now (--dry-run lists what they would do)."`
 	Version VersionCmd `cmd:"" help:"Print the version."`
 }
 

@@ -17,6 +17,7 @@ import (
 	"github.com/purse-wallet/purse/clock"
 	"github.com/purse-wallet/purse/demo"
 	purshttp "github.com/purse-wallet/purse/http"
+	"github.com/purse-wallet/purse/jobs"
 	"github.com/purse-wallet/purse/logs"
 	"github.com/purse-wallet/purse/vault"
 )
@@ -29,6 +30,7 @@ type StoreFlags struct {
 // ServeCmd runs the server.
 type ServeCmd struct {
 	StoreFlags
+	RetentionFlags
 	Addr             string `default:":8080" env:"PURSE_ADDR" help:"Address to listen on."`
 	Demo             bool   `env:"PURSE_DEMO" help:"Seed demo accounts, enable the dev endpoints, and make a master key if none is given."`
 	MinClientVersion string `env:"PURSE_MIN_CLIENT_VERSION" help:"Answer 426 APP_VERSION_OUTDATED to clients whose X-Client-Version is older."`
@@ -65,8 +67,13 @@ func (c *ServeCmd) run(ctx context.Context) error {
 		return err
 	}
 	defer store.Close()
+	retention, err := c.Policy()
+	if err != nil {
+		return err
+	}
 	a, err := app.New(ctx, store, app.Config{
 		MasterKey: key, Clock: clk, Log: log, Location: loc,
+		Retention: retention,
 		HTTP: purshttp.Config{Version: version, MinClientVersion: c.MinClientVersion,
 			Maintenance: c.Maintenance, Demo: c.Demo, SettingsTTL: 2 * time.Second},
 	})
@@ -92,6 +99,10 @@ func (c *ServeCmd) run(ctx context.Context) error {
 			}
 		}()
 	}
+
+	// The retention purges run in every instance; they claim accounts in the database.
+	waitRetention := (&jobs.Runner{Tasks: a.Lifecycle.Tasks(), Log: log}).Start(ctx)
+	defer waitRetention()
 
 	select {
 	case err := <-served:

@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/alecthomas/kong"
 )
 
 // TestServeDemoOnAnEmptyDirectory runs `purse serve --demo` as the README's quick start does, in a
@@ -23,8 +25,16 @@ func TestServeDemoOnAnEmptyDirectory(t *testing.T) {
 	addr := ln.Addr().String()
 	ln.Close()
 	t.Setenv("PURSE_MASTER_KEY", "")
-	cmd := &ServeCmd{StoreFlags: StoreFlags{DB: filepath.Join(dir, "purse.db")}, Addr: addr, Demo: true,
-		LogFormat: "json", TimeZone: "Asia/Shanghai"}
+	// Parse real arguments, as the binary does, so every flag gets its default.
+	var cli CLI
+	parser, err := kong.New(&cli)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := parser.Parse([]string{"serve", "--demo", "--db", filepath.Join(dir, "purse.db"), "--addr", addr}); err != nil {
+		t.Fatal(err)
+	}
+	cmd := &cli.Serve
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- cmd.run(ctx) }()

@@ -1,0 +1,39 @@
+// Package lifecycle runs purse's data retention (DESIGN.md §3): the personal-data purge that
+// crypto-shreds a closed account when its retention ends (GE-8), the purge of the AML records
+// when the records period ends, and the legal hold that stops both.
+package lifecycle
+
+import "time"
+
+// Policy is the operator's retention configuration.
+type Policy struct {
+	// Personal is how long after closure personal data is kept (default 30 days, GE-8).
+	Personal Period
+	// Records is how long after closure the AML records are kept (default 5 years: the AML law
+	// keeps records five years after the business relationship ends; some operators keep 10).
+	Records Period
+	// NoticeWait is the longest the erasure waits for the data_erased notice to be delivered
+	// before it erases the address anyway (default 72 hours).
+	NoticeWait time.Duration
+	// Batch is how many accounts one job transaction handles (default 50).
+	Batch int
+}
+
+// DefaultPolicy is the policy when the operator sets nothing.
+var DefaultPolicy = Policy{Personal: Period{Days: 30}, Records: Period{Years: 5}, NoticeWait: 72 * time.Hour, Batch: 50}
+
+func (p Policy) withDefaults() Policy {
+	if p.Personal == (Period{}) {
+		p.Personal = DefaultPolicy.Personal
+	}
+	if p.Records == (Period{}) {
+		p.Records = DefaultPolicy.Records
+	}
+	if p.NoticeWait == 0 {
+		p.NoticeWait = DefaultPolicy.NoticeWait
+	}
+	if p.Batch <= 0 {
+		p.Batch = DefaultPolicy.Batch
+	}
+	return p
+}

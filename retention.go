@@ -1,0 +1,97 @@
+package purse
+
+import (
+	"context"
+	"time"
+)
+
+// PurgeState is where an account is in its retention life after closure (DESIGN.md §3). The
+// personal-data purge works in two steps, a notice and then the erasure, so that the "data erased"
+// notice can be delivered before the address it goes to is erased.
+type PurgeState struct {
+	AccountID       string
+	NoticeID        string    // the outbox message of the data_erased notice, "" when none was sent
+	NoticedAt       time.Time // zero until the notice step ran
+	ErasedAt        time.Time // zero until the personal data was erased
+	RecordsPurgedAt time.Time // zero until the AML records were purged
+}
+
+// PurgeCandidate is an account a retention job may act on, with its purge state.
+type PurgeCandidate struct {
+	Account *AccountRecord
+	State   PurgeState
+}
+
+// RetentionQueries serve the retention jobs (lifecycle package) and the legal hold.
+type RetentionQueries interface {
+	// ClosedForPurge lists closed accounts not under legal hold whose closure is at or before
+	// closedBefore, oldest first, claimed with FOR UPDATE SKIP LOCKED so that two instances take
+	// different accounts. It leaves out accounts whose data_erased notice was enqueued after
+	// noticedAfter and is still pending: they wait for its delivery.
+	ClosedForPurge(ctx context.Context, closedBefore, noticedAfter time.Time, limit int) ([]*PurgeCandidate, error)
+	// PurgedForRecords lists purged accounts not under legal hold, closed at or before
+	// closedBefore, whose records were not purged yet; claimed like ClosedForPurge.
+	PurgedForRecords(ctx context.Context, closedBefore time.Time, limit int) ([]*PurgeCandidate, error)
+	// SavePurgeState inserts or updates the account's purge state.
+	SavePurgeState(ctx context.Context, s *PurgeState) error
+	// MessageStatus returns an outbox message's status ("pending", "sent", "failed"), or ErrNotFound.
+	MessageStatus(ctx context.Context, id string) (string, error)
+	// ErasePersonalRows erases what the account's rows other than the account itself hold of its
+	// personal data: sealed card numbers and holders, sealed business-flow targets, linked-account
+	// ids, the outbox's recipients and bodies (pending messages fail), sessions and stored
+	// idempotent answers. Messages without an account id sent to one of addresses before sentBefore
+	// (a code sent before sign-up) are scrubbed too; later ones may be a new owner's, since closure
+	// frees the phone and e-mail (TP-7). It returns how many rows it touched.
+	ErasePersonalRows(ctx context.Context, accountID string, addresses []string, sentBefore time.Time) (int, error)
+	// PurgeRecords removes the account's AML records: every ledger transaction whose parties all
+	// reached the end of their records period (this account included) is deleted with its
+	// postings and replaced by one carried-balance transaction per currency that keeps every
+	// owner's balance, so the ledger still sums to zero; and the account's service rows (cards,
+	// coupons, agreements, linked accounts, disputes, flags, flows, outbox) are deleted. The
+	// account row stays as a pseudonymous tombstone. It returns the number of transactions removed.
+	PurgeRecords(ctx context.Context, accountID string, now time.Time) (int, error)
+}
+
+// LedgerLine is one posting of an account as exported: the movement it belongs to and the amount
+// that moved in one of the account's books.
+type LedgerLine struct {
+	Seq           int64 // the posting's id: the export's cursor
+	TransactionID string
+	Kind          string
+	Status        string
+	Counterparty  string
+	Memo          string
+	Book          Book
+	Amount        int64 // signed: positive into the book
+	Currency      Currency
+	CreatedAt     time.Time
+}
+
+// ExportQueries read what an account's exports hold, page by page.
+type ExportQueries interface {
+	// LedgerLines returns the account's postings with Seq > after and created in [from, to) (zero
+	// times leave the range open), in Seq order, at most limit.
+	LedgerLines(ctx context.Context, accountID string, after int64, from, to time.Time, limit int) ([]LedgerLine, error)
+	// AccountRows returns the account's rows of a service table as column → value maps, for the
+	// takeout archive. table is one of ExportTables.
+	AccountRows(ctx context.Context, table, accountID string) ([]map[string]any, error)
+}
+
+// ExportTables are the service tables a takeout archive holds, with the columns it shows: sealed
+// columns are left out (the card number is shown masked through last4).
+var ExportTables = map[string][]string{
+	"cards":              {"id", "bank", "last4", "status", "created_at", "ended_at"},
+	"coupons":            {"id", "title", "amount", "currency", "status", "expires_at", "created_at"},
+	"auto_debits":        {"id", "merchant", "kind", "status", "created_at", "ended_at"},
+	"credit_lines":       {"id", "limit_amount", "currency", "status", "created_at", "ended_at"},
+	"merchant_contracts": {"id", "title", "starts_at", "ends_at", "status", "created_at", "ended_at"},
+	"linked_accounts":    {"id", "platform", "external_id", "status", "created_at", "ended_at"},
+	"account_flags":      {"id", "kind", "note", "status", "created_at", "ended_at"},
+	"ledger_balances":    {"book", "currency", "amount", "updated_at"},
+}
+
+// Codes of retention and exports.
+const (
+	CodeLegalHoldUnchanged Code = "LEGAL_HOLD_UNCHANGED"
+	CodeExportRange        Code = "EXPORT_RANGE_INVALID"
+)

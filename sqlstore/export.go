@@ -1,0 +1,93 @@
+package sqlstore
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/purse-wallet/purse"
+)
+
+func (t *tx) LedgerLines(ctx context.Context, accountID string, after int64, from, to time.Time, limit int) ([]purse.LedgerLine, error) {
+	q := `SELECT p.id, t.id, t.kind, t.status, t.counterparty, t.memo, p.book, p.amount, p.currency, p.created_at
+		FROM ledger_postings p JOIN ledger_transactions t ON t.id = p.transaction_id
+		WHERE p.owner = ? AND p.id > ?`
+	args := []any{accountID, after}
+	if !from.IsZero() {
+		q += ` AND p.created_at >= ?`
+		args = append(args, ts(from))
+	}
+	if !to.IsZero() {
+		q += ` AND p.created_at < ?`
+		args = append(args, ts(to))
+	}
+	q += ` ORDER BY p.id LIMIT ?`
+	args = append(args, limit)
+	rows, err := t.query(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("storage: ledger lines: %w", err)
+	}
+	defer rows.Close()
+	out := make([]purse.LedgerLine, 0, limit)
+	for rows.Next() {
+		var l purse.LedgerLine
+		var book, cur string
+		var created int64
+		if err := rows.Scan(&l.Seq, &l.TransactionID, &l.Kind, &l.Status, &l.Counterparty, &l.Memo, &book,
+			&l.Amount, &cur, &created); err != nil {
+			return nil, err
+		}
+		l.Book, l.Currency, l.CreatedAt = purse.Book(book), purse.Currency(cur), tm(created)
+		out = append(out, l)
+	}
+	return out, rows.Err()
+}
+
+func (t *tx) AccountRows(ctx context.Context, table, accountID string) ([]map[string]any, error) {
+	cols, ok := purse.ExportTables[table]
+	if !ok {
+		return nil, fmt.Errorf("storage: %q is not an export table", table)
+	}
+	where := "account_id = ?"
+	if table == "ledger_balances" {
+		where = "owner = ?"
+	}
+	rows, err := t.query(ctx, `SELECT `+strings.Join(cols, ", ")+` FROM `+table+` WHERE `+where+
+		` ORDER BY `+cols[0], accountID)
+	if err != nil {
+		return nil, fmt.Errorf("storage: rows of %s: %w", table, err)
+	}
+	defer rows.Close()
+	var out []map[string]any
+	for rows.Next() {
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			return nil, err
+		}
+		m := make(map[string]any, len(cols))
+		for i, c := range cols {
+			v := vals[i]
+			if b, ok := v.([]byte); ok {
+				v = string(b)
+			}
+			// Times are stored as microseconds; show them as times.
+			if strings.HasSuffix(c, "_at") {
+				if n, ok := v.(int64); ok {
+					if n == 0 {
+						v = nil
+					} else {
+						v = tm(n)
+					}
+				}
+			}
+			m[c] = v
+		}
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
