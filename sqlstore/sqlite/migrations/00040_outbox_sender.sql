@@ -1,0 +1,9 @@
+-- +goose Up
+-- Which sender delivered a message ("smtp", "sms-webhook", "webhook", or "dev" when no provider is
+-- configured for its channel), and an index for the workers' claim of due, unleased messages.
+ALTER TABLE outbox ADD COLUMN sender TEXT NOT NULL DEFAULT '';
+CREATE INDEX outbox_pending ON outbox (next_attempt_at) WHERE status = 'pending';
+
+-- +goose Down
+DROP INDEX outbox_pending;
+ALTER TABLE outbox DROP COLUMN sender;
