@@ -14,6 +14,8 @@ import (
 	"github.com/purse-wallet/purse/account"
 	purshttp "github.com/purse-wallet/purse/http"
 	"github.com/purse-wallet/purse/i18n"
+	"github.com/purse-wallet/purse/jobs"
+	"github.com/purse-wallet/purse/notify"
 	"github.com/purse-wallet/purse/operator"
 	"github.com/purse-wallet/purse/secret"
 	"github.com/purse-wallet/purse/sqlstore"
@@ -30,6 +32,7 @@ type Config struct {
 	HTTP         purshttp.Config
 	Location     *time.Location // the operator's time zone, for messages
 	HasherParams *secret.Params // nil: secret.DefaultParams
+	Notify       notify.Config  // message providers; a channel without one goes to the dev outbox
 }
 
 // App is a running purse: its store, services and HTTP handler.
@@ -43,6 +46,9 @@ type App struct {
 	HTTP      *purshttp.Server
 	Clock     purse.Clock
 	Log       *slog.Logger
+	// Jobs are the background tasks serve runs (jobs.Runner); each service appends its own.
+	Jobs   []jobs.Task
+	Outbox *notify.Worker
 }
 
 // OpenStore opens the store a --db value names: a postgres:// or postgresql:// URL, else a SQLite
@@ -79,10 +85,31 @@ func New(ctx context.Context, store *sqlstore.DB, cfg Config) (*App, error) {
 	a.HTTP = purshttp.New(&purshttp.Server{
 		Accounts: a.Accounts, Operators: a.Operators, Store: store, Catalog: cat, Clock: cfg.Clock, Config: cfg.HTTP,
 	}, cfg.Log)
+	if err := a.startOutbox(cfg); err != nil {
+		return nil, err
+	}
 	if err := a.applyStartSwitches(ctx, cfg.HTTP); err != nil {
 		return nil, err
 	}
 	return a, nil
+}
+
+// startOutbox builds the outbox worker over the configured providers and adds it to the jobs.
+// Outside the demo, a channel left to the dev outbox is worth a warning: its messages are marked
+// sent and reach nobody.
+func (a *App) startOutbox(cfg Config) error {
+	senders, err := cfg.Notify.Senders(cfg.Clock)
+	if err != nil {
+		return fmt.Errorf("notifications: %w", err)
+	}
+	for _, ch := range []purse.Channel{purse.ChannelEmail, purse.ChannelSMS, purse.ChannelWebhook} {
+		if senders[ch] == nil && !cfg.HTTP.Demo && cfg.Log != nil {
+			cfg.Log.Warn("no provider configured: messages go to the dev outbox and reach nobody", "channel", string(ch))
+		}
+	}
+	a.Outbox = &notify.Worker{Store: a.Store, Senders: senders, Log: cfg.Log}
+	a.Jobs = append(a.Jobs, a.Outbox.Task())
+	return nil
 }
 
 // applyStartSwitches writes --maintenance and --min-client-version to the live settings, so that

@@ -81,6 +81,8 @@ func New(s *Server, log *slog.Logger) *Server {
 		s.writeProblem(w, r, purse.Errorf(purse.CodeNotFound, "no route %s %s", r.Method, r.URL.Path))
 	})
 	s.registerAccounts()
+	s.registerAdminAudit()
+	s.registerDevOutbox()
 	if s.Pages != nil {
 		s.mux.Handle("/", s.Pages)
 	}

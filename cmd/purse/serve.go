@@ -17,7 +17,9 @@ import (
 	"github.com/purse-wallet/purse/clock"
 	"github.com/purse-wallet/purse/demo"
 	purshttp "github.com/purse-wallet/purse/http"
+	"github.com/purse-wallet/purse/jobs"
 	"github.com/purse-wallet/purse/logs"
+	"github.com/purse-wallet/purse/notify"
 	"github.com/purse-wallet/purse/vault"
 )
 
@@ -36,6 +38,10 @@ type ServeCmd struct {
 	LogFormat        string `default:"json" enum:"json,text" env:"PURSE_LOG_FORMAT" help:"Log format: json or text."`
 	MasterKeyFile    string `env:"PURSE_MASTER_KEY_FILE" help:"File holding the 32-byte master key (hex or base64). PURSE_MASTER_KEY may hold it instead."`
 	TimeZone         string `default:"Asia/Shanghai" env:"PURSE_TIME_ZONE" help:"Time zone for times shown to users."`
+	SMTPURL          string `name:"smtp-url" env:"PURSE_SMTP_URL" help:"Send e-mail through this server: smtp://user:pass@host:port (smtps:// for TLS from the start); PURSE_SMTP_PASSWORD may hold the password instead. Unset: e-mail goes to the dev outbox."`
+	SMTPTLS          string `name:"smtp-tls" default:"mandatory" enum:"mandatory,opportunistic,none" env:"PURSE_SMTP_TLS" help:"STARTTLS policy for smtp://: mandatory, opportunistic or none."`
+	MailFrom         string `env:"PURSE_MAIL_FROM" help:"From address of e-mail, e.g. 'purse <noreply@example.com>'."`
+	SMSWebhookURL    string `name:"sms-webhook-url" env:"PURSE_SMS_WEBHOOK_URL" help:"Post SMS as signed JSON to this provider URL (HMAC-SHA256 with PURSE_SMS_WEBHOOK_SECRET). Unset: SMS go to the dev outbox."`
 }
 
 // Run starts the server and blocks until SIGINT or SIGTERM.
@@ -64,6 +70,7 @@ func (c *ServeCmd) Run() error {
 		MasterKey: key, Clock: clk, Log: log, Location: loc,
 		HTTP: purshttp.Config{Version: version, MinClientVersion: c.MinClientVersion,
 			Maintenance: c.Maintenance, Demo: c.Demo, SettingsTTL: 2 * time.Second},
+		Notify: c.notifyConfig(),
 	})
 	if err != nil {
 		return err
@@ -88,6 +95,11 @@ func (c *ServeCmd) Run() error {
 		}()
 	}
 
+	// Background jobs stop when ctx ends (a signal); shutdown waits for their current batch.
+	jobsCtx, stopJobs := context.WithCancel(ctx)
+	defer stopJobs()
+	waitJobs := (&jobs.Runner{Tasks: a.Jobs, Log: log}).Start(jobsCtx)
+
 	select {
 	case err := <-served:
 		if !errors.Is(err, http.ErrServerClosed) {
@@ -98,7 +110,18 @@ func (c *ServeCmd) Run() error {
 	log.Info("purse shutting down")
 	shutdown, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()
-	return srv.Shutdown(shutdown)
+	err = srv.Shutdown(shutdown)
+	stopJobs()
+	waitJobs()
+	return err
+}
+
+// notifyConfig gathers the message providers. Secrets come from the environment only.
+func (c *ServeCmd) notifyConfig() notify.Config {
+	return notify.Config{SMTPURL: c.SMTPURL, SMTPTLS: c.SMTPTLS, MailFrom: c.MailFrom,
+		SMTPPassword:  os.Getenv("PURSE_SMTP_PASSWORD"),
+		SMSWebhookURL: c.SMSWebhookURL, SMSSecret: []byte(os.Getenv("PURSE_SMS_WEBHOOK_SECRET")),
+		WebhookSecret: []byte(os.Getenv("PURSE_WEBHOOK_SECRET"))}
 }
 
 func displayAddr(a net.Addr) string {
