@@ -15,6 +15,7 @@ import (
 	purshttp "github.com/purse-wallet/purse/http"
 	"github.com/purse-wallet/purse/i18n"
 	"github.com/purse-wallet/purse/jobs"
+	"github.com/purse-wallet/purse/metrics"
 	"github.com/purse-wallet/purse/notify"
 	"github.com/purse-wallet/purse/operator"
 	"github.com/purse-wallet/purse/secret"
@@ -47,8 +48,9 @@ type App struct {
 	Clock     purse.Clock
 	Log       *slog.Logger
 	// Jobs are the background tasks serve runs (jobs.Runner); each service appends its own.
-	Jobs   []jobs.Task
-	Outbox *notify.Worker
+	Jobs    []jobs.Task
+	Outbox  *notify.Worker
+	Metrics *metrics.Metrics
 }
 
 // OpenStore opens the store a --db value names: a postgres:// or postgresql:// URL, else a SQLite
@@ -80,10 +82,12 @@ func New(ctx context.Context, store *sqlstore.DB, cfg Config) (*App, error) {
 	// One argon2id hash at a time per core: each holds 19 MiB, and more at once only queue in the CPU.
 	hasher := secret.NewHasher(params, runtime.GOMAXPROCS(0))
 	a := &App{Store: store, Vault: v, Hasher: hasher, Catalog: cat, Clock: cfg.Clock, Log: cfg.Log}
+	a.Metrics = metrics.New(store)
 	a.Accounts = &account.Service{Store: store, Vault: v, Hasher: hasher, Clock: cfg.Clock, Log: cfg.Log}
 	a.Operators = &operator.Service{Store: store, Hasher: hasher}
 	a.HTTP = purshttp.New(&purshttp.Server{
 		Accounts: a.Accounts, Operators: a.Operators, Store: store, Catalog: cat, Clock: cfg.Clock, Config: cfg.HTTP,
+		Metrics: a.Metrics,
 	}, cfg.Log)
 	if err := a.startOutbox(cfg); err != nil {
 		return nil, err
@@ -107,7 +111,7 @@ func (a *App) startOutbox(cfg Config) error {
 			cfg.Log.Warn("no provider configured: messages go to the dev outbox and reach nobody", "channel", string(ch))
 		}
 	}
-	a.Outbox = &notify.Worker{Store: a.Store, Senders: senders, Log: cfg.Log}
+	a.Outbox = &notify.Worker{Store: a.Store, Senders: senders, Log: cfg.Log, Observe: a.Metrics.Message}
 	a.Jobs = append(a.Jobs, a.Outbox.Task())
 	return nil
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/purse-wallet/purse"
 	"github.com/purse-wallet/purse/account"
 	"github.com/purse-wallet/purse/i18n"
+	"github.com/purse-wallet/purse/metrics"
 	"github.com/purse-wallet/purse/operator"
 )
 
@@ -42,6 +43,8 @@ type Server struct {
 	// Pages serves the end-user pages and the admin console (the web package); routes the API does
 	// not claim fall through to it.
 	Pages http.Handler
+	// Metrics counts requests and serves /metrics; nil leaves both out.
+	Metrics *metrics.Metrics
 
 	log      *slog.Logger
 	api      huma.API
@@ -83,6 +86,9 @@ func New(s *Server, log *slog.Logger) *Server {
 	s.registerAccounts()
 	s.registerAdminAudit()
 	s.registerDevOutbox()
+	if s.Metrics != nil {
+		s.mux.Handle("GET /metrics", s.Metrics.Handler())
+	}
 	if s.Pages != nil {
 		s.mux.Handle("/", s.Pages)
 	}
