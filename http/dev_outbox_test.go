@@ -74,3 +74,26 @@ func TestDevOutboxNeedsDemo(t *testing.T) {
 	enqueueNotice(t, e, purse.ChannelSMS, "13900009998", "zh-CN")
 	e.Call("GET", "/api/v1/dev/outbox?to=13900009998", nil).ExpectProblem(t, 404, "NOT_FOUND")
 }
+
+// TestMailThroughApp: the app's outbox job delivers over real SMTP to an in-process server, with
+// the message's Message-ID derived from its outbox id; the dev outbox shows it as sent.
+func TestMailThroughApp(t *testing.T) {
+	t.Parallel()
+	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
+		mb := e.Mailbox()
+		m := enqueueNotice(t, e, purse.ChannelEmail, "han.meimei@example.com", "en")
+		e.RunJobs()
+		e.RunJobs()
+		got := mb.To(t, "han.meimei@example.com")
+		if len(got) != 1 || got[0].Subject != "purse test notice" || got[0].Header.Get("Content-Language") != "en" ||
+			got[0].Header.Get("Message-Id") != "<"+m.ID+"@purse.example>" ||
+			got[0].Body != "Hello, this is a test notice from purse: 123456. If you did not expect it, please ignore it." {
+			t.Fatalf("mailbox: %+v", got)
+		}
+		var shown []devMessage
+		e.Call("GET", "/api/v1/dev/outbox?to=han.meimei@example.com", nil).Expect(t, 200).JSON(t, &shown)
+		if len(shown) != 1 || shown[0].Status != "sent" {
+			t.Fatalf("dev outbox: %+v", shown)
+		}
+	})
+}

@@ -17,6 +17,7 @@ import (
 	"github.com/purse-wallet/purse/i18n"
 	"github.com/purse-wallet/purse/jobs"
 	"github.com/purse-wallet/purse/notify"
+	"github.com/purse-wallet/purse/notify/notifytest"
 	"github.com/purse-wallet/purse/sqlstore"
 	"github.com/purse-wallet/purse/sqlstore/postgres"
 	"github.com/purse-wallet/purse/storetest"
@@ -95,15 +96,6 @@ func run(t *testing.T, w *notify.Worker) int {
 	return n
 }
 
-func mailSender(t *testing.T, ms *mailServer) notify.Sender {
-	t.Helper()
-	m, err := notify.NewMail("smtp://purse:s3cret@"+ms.Addr, "none", "purse <noreply@purse.example>")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return m
-}
-
 // TestMailDelivered sends a Chinese and an English message through a real SMTP server and reads
 // what arrived: envelope, headers (encoded subject, Message-ID from the outbox id, language,
 // charset) and the decoded body.
@@ -112,18 +104,18 @@ func TestMailDelivered(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *sqlstore.DB, clk *clock.Fixed) {
 		t.Parallel()
 		e := newEnv(t, db, clk)
-		ms := newMailServer(t)
+		ms := notifytest.NewMailbox(t)
 		zh := e.enqueue(t, purse.ChannelEmail, "li.lei@example.com", i18n.Chinese, "注销申请已提交")
 		en := e.enqueue(t, purse.ChannelEmail, "han.meimei@example.com", i18n.English, "closure submitted")
-		w := e.worker(map[purse.Channel]notify.Sender{purse.ChannelEmail: mailSender(t, ms)})
+		w := e.worker(map[purse.Channel]notify.Sender{purse.ChannelEmail: ms.Sender(t)})
 		if n := run(t, w); n != 2 {
 			t.Fatalf("handled %d, want 2", n)
 		}
-		got := ms.messages()
+		got := ms.Received()
 		if len(got) != 2 {
 			t.Fatalf("server received %d messages, want 2", len(got))
 		}
-		byTo := map[string]received{}
+		byTo := map[string]notifytest.Received{}
 		for _, r := range got {
 			if len(r.To) != 1 || r.From != "noreply@purse.example" {
 				t.Fatalf("envelope from %q to %v", r.From, r.To)
@@ -184,11 +176,11 @@ func TestMailDelivered(t *testing.T) {
 				t.Errorf("stored %s after %d attempts at %v by %s", m.Status, m.Attempts, m.SentAt, e.sender(t, m.ID))
 			}
 		}
-		if len(ms.authed) != 2 {
-			t.Errorf("authenticated %d times, want once per message", len(ms.authed))
+		if ms.Auths() != 2 {
+			t.Errorf("authenticated %d times, want once per message", ms.Auths())
 		}
-		if n := run(t, w); n != 0 || len(ms.messages()) != 2 {
-			t.Errorf("a second run handled %d and the server holds %d", n, len(ms.messages()))
+		if n := run(t, w); n != 0 || len(ms.Received()) != 2 {
+			t.Errorf("a second run handled %d and the server holds %d", n, len(ms.Received()))
 		}
 	})
 }
@@ -200,10 +192,10 @@ func TestMailRetried(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *sqlstore.DB, clk *clock.Fixed) {
 		t.Parallel()
 		e := newEnv(t, db, clk)
-		ms := newMailServer(t)
-		ms.failData = 1
+		ms := notifytest.NewMailbox(t)
+		ms.FailData(1)
 		m := e.enqueue(t, purse.ChannelEmail, "li.lei@example.com", i18n.Chinese, "重试")
-		w := e.worker(map[purse.Channel]notify.Sender{purse.ChannelEmail: mailSender(t, ms)})
+		w := e.worker(map[purse.Channel]notify.Sender{purse.ChannelEmail: ms.Sender(t)})
 		w.RetryBase = time.Minute
 		run(t, w)
 		got := e.message(t, m.ID)
@@ -221,7 +213,7 @@ func TestMailRetried(t *testing.T) {
 		}
 		clk.Advance(time.Hour)
 		run(t, w)
-		if n := len(ms.messages()); n != 1 {
+		if n := len(ms.Received()); n != 1 {
 			t.Fatalf("delivered %d times, want exactly once", n)
 		}
 		if got := e.message(t, m.ID); got.Status != "sent" || got.Attempts != 2 || got.LastError != "" {
@@ -236,10 +228,10 @@ func TestMailRejected(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *sqlstore.DB, clk *clock.Fixed) {
 		t.Parallel()
 		e := newEnv(t, db, clk)
-		ms := newMailServer(t)
-		ms.rejectTo = true
+		ms := notifytest.NewMailbox(t)
+		ms.RejectRecipients()
 		m := e.enqueue(t, purse.ChannelEmail, "nobody@example.com", i18n.English, "x")
-		run(t, e.worker(map[purse.Channel]notify.Sender{purse.ChannelEmail: mailSender(t, ms)}))
+		run(t, e.worker(map[purse.Channel]notify.Sender{purse.ChannelEmail: ms.Sender(t)}))
 		got := e.message(t, m.ID)
 		if got.Status != "failed" || got.Attempts != 1 || !strings.Contains(got.LastError, "550") {
 			t.Fatalf("stored %s after %d attempts, error %q", got.Status, got.Attempts, got.LastError)
@@ -256,14 +248,14 @@ func TestSMSHook(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *sqlstore.DB, clk *clock.Fixed) {
 		t.Parallel()
 		e := newEnv(t, db, clk)
-		hs := newHookServer(t, smsSecret)
+		hs := notifytest.NewReceiver(t, smsSecret)
 		sms, err := notify.NewSMSHook(hs.URL, smsSecret, clk)
 		if err != nil {
 			t.Fatal(err)
 		}
 		m := e.enqueue(t, purse.ChannelSMS, "13900000001", i18n.Chinese, "验证码")
 		run(t, e.worker(map[purse.Channel]notify.Sender{purse.ChannelSMS: sms}))
-		byKey, bodies, _, bad := hs.snapshot()
+		byKey, bodies, _, bad := hs.Snapshot()
 		if bad != 0 || byKey[m.ID] != 1 || len(bodies) != 1 {
 			t.Fatalf("keys %v, bad signatures %d", byKey, bad)
 		}
@@ -285,11 +277,11 @@ func TestHookWrongSecretFails(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *sqlstore.DB, clk *clock.Fixed) {
 		t.Parallel()
 		e := newEnv(t, db, clk)
-		hs := newHookServer(t, smsSecret)
+		hs := notifytest.NewReceiver(t, smsSecret)
 		sms, _ := notify.NewSMSHook(hs.URL, []byte("another secret"), clk)
 		m := e.enqueue(t, purse.ChannelSMS, "13900000002", i18n.Chinese, "x")
 		run(t, e.worker(map[purse.Channel]notify.Sender{purse.ChannelSMS: sms}))
-		if _, _, _, bad := hs.snapshot(); bad != 1 {
+		if _, _, _, bad := hs.Snapshot(); bad != 1 {
 			t.Fatalf("bad signatures %d, want 1", bad)
 		}
 		if got := e.message(t, m.ID); got.Status != "failed" || !strings.Contains(got.LastError, "401") {
@@ -305,8 +297,8 @@ func TestPlatformHookRetries(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *sqlstore.DB, clk *clock.Fixed) {
 		t.Parallel()
 		e := newEnv(t, db, clk)
-		hs := newHookServer(t, hookKey)
-		hs.fail = 1
+		hs := notifytest.NewReceiver(t, hookKey)
+		hs.Fail(1)
 		hook, err := notify.NewPlatformHook(hookKey, clk)
 		if err != nil {
 			t.Fatal(err)
@@ -319,7 +311,7 @@ func TestPlatformHookRetries(t *testing.T) {
 		}
 		clk.Advance(2 * time.Hour)
 		run(t, w)
-		byKey, bodies, requests, bad := hs.snapshot()
+		byKey, bodies, requests, bad := hs.Snapshot()
 		if requests != 2 || bad != 0 || byKey[m.ID] != 1 || len(byKey) != 1 {
 			t.Fatalf("%d requests, keys %v, bad signatures %d", requests, byKey, bad)
 		}
@@ -328,9 +320,7 @@ func TestPlatformHookRetries(t *testing.T) {
 		}
 
 		// A platform that never accepts: three attempts, then failed.
-		hs.mu.Lock()
-		hs.fail = 100
-		hs.mu.Unlock()
+		hs.Fail(100)
 		dead := e.enqueue(t, purse.ChannelWebhook, hs.URL+"/purse/closure", i18n.English, "never")
 		for range 5 {
 			run(t, w)
@@ -371,10 +361,10 @@ func TestCrashRedelivers(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *sqlstore.DB, clk *clock.Fixed) {
 		t.Parallel()
 		e := newEnv(t, db, clk)
-		hs := newHookServer(t, smsSecret)
-		ms := newMailServer(t)
+		hs := notifytest.NewReceiver(t, smsSecret)
+		ms := notifytest.NewMailbox(t)
 		sms, _ := notify.NewSMSHook(hs.URL, smsSecret, clk)
-		senders := map[purse.Channel]notify.Sender{purse.ChannelSMS: sms, purse.ChannelEmail: mailSender(t, ms)}
+		senders := map[purse.Channel]notify.Sender{purse.ChannelSMS: sms, purse.ChannelEmail: ms.Sender(t)}
 		e.enqueue(t, purse.ChannelSMS, "13900000003", i18n.Chinese, "x")
 		e.enqueue(t, purse.ChannelEmail, "li.lei@example.com", i18n.Chinese, "x")
 
@@ -407,7 +397,7 @@ func TestCrashRedelivers(t *testing.T) {
 				t.Errorf("%s: %s after %d attempts", m.Channel, got.Status, got.Attempts)
 			}
 		}
-		byKey, _, requests, _ := hs.snapshot()
+		byKey, _, requests, _ := hs.Snapshot()
 		sms0 := claimed[0]
 		if sms0.Channel != purse.ChannelSMS {
 			sms0 = claimed[1]
@@ -416,14 +406,14 @@ func TestCrashRedelivers(t *testing.T) {
 			t.Errorf("SMS provider: %d requests, keys %v; want the same key twice", requests, byKey)
 		}
 		ids := map[string]int{}
-		for _, r := range ms.messages() {
+		for _, r := range ms.Received() {
 			msg, err := mail.ReadMessage(bytes.NewReader(r.Data))
 			if err != nil {
 				t.Fatal(err)
 			}
 			ids[msg.Header.Get("Message-Id")]++
 		}
-		if len(ids) != 1 || len(ms.messages()) != 2 {
+		if len(ids) != 1 || len(ms.Received()) != 2 {
 			t.Errorf("mail server: Message-IDs %v; want one id twice", ids)
 		}
 	})
@@ -445,7 +435,7 @@ func TestTwoWorkersOnePostgres(t *testing.T) {
 		dbs = append(dbs, db)
 	}
 	e := newEnv(t, dbs[0], clk)
-	hs := newHookServer(t, smsSecret)
+	hs := notifytest.NewReceiver(t, smsSecret)
 	sms, _ := notify.NewSMSHook(hs.URL, smsSecret, clk)
 	const total = 200
 	for i := range total {
@@ -485,7 +475,7 @@ func TestTwoWorkersOnePostgres(t *testing.T) {
 	for _, wait := range waits {
 		wait()
 	}
-	byKey, _, requests, bad := hs.snapshot()
+	byKey, _, requests, bad := hs.Snapshot()
 	if requests != total || len(byKey) != total || bad != 0 {
 		t.Fatalf("provider got %d requests for %d keys (%d bad signatures), want %d once each",
 			requests, len(byKey), bad, total)
