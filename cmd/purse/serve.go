@@ -19,7 +19,6 @@ import (
 	purshttp "github.com/purse-wallet/purse/http"
 	"github.com/purse-wallet/purse/jobs"
 	"github.com/purse-wallet/purse/logs"
-	"github.com/purse-wallet/purse/notify"
 	"github.com/purse-wallet/purse/vault"
 )
 
@@ -38,10 +37,7 @@ type ServeCmd struct {
 	LogFormat        string `default:"json" enum:"json,text" env:"PURSE_LOG_FORMAT" help:"Log format: json or text."`
 	MasterKeyFile    string `env:"PURSE_MASTER_KEY_FILE" help:"File holding the 32-byte master key (hex or base64). PURSE_MASTER_KEY may hold it instead."`
 	TimeZone         string `default:"Asia/Shanghai" env:"PURSE_TIME_ZONE" help:"Time zone for times shown to users."`
-	SMTPURL          string `name:"smtp-url" env:"PURSE_SMTP_URL" help:"Send e-mail through this server: smtp://user:pass@host:port (smtps:// for TLS from the start); PURSE_SMTP_PASSWORD may hold the password instead. Unset: e-mail goes to the dev outbox."`
-	SMTPTLS          string `name:"smtp-tls" default:"mandatory" enum:"mandatory,opportunistic,none" env:"PURSE_SMTP_TLS" help:"STARTTLS policy for smtp://: mandatory, opportunistic or none."`
-	MailFrom         string `env:"PURSE_MAIL_FROM" help:"From address of e-mail, e.g. 'purse <noreply@example.com>'."`
-	SMSWebhookURL    string `name:"sms-webhook-url" env:"PURSE_SMS_WEBHOOK_URL" help:"Post SMS as signed JSON to this provider URL (HMAC-SHA256 with PURSE_SMS_WEBHOOK_SECRET). Unset: SMS go to the dev outbox."`
+	NotifyFlags
 }
 
 // Run starts the server and blocks until SIGINT or SIGTERM.
@@ -114,14 +110,6 @@ func (c *ServeCmd) Run() error {
 	stopJobs()
 	waitJobs()
 	return err
-}
-
-// notifyConfig gathers the message providers. Secrets come from the environment only.
-func (c *ServeCmd) notifyConfig() notify.Config {
-	return notify.Config{SMTPURL: c.SMTPURL, SMTPTLS: c.SMTPTLS, MailFrom: c.MailFrom,
-		SMTPPassword:  os.Getenv("PURSE_SMTP_PASSWORD"),
-		SMSWebhookURL: c.SMSWebhookURL, SMSSecret: []byte(os.Getenv("PURSE_SMS_WEBHOOK_SECRET")),
-		WebhookSecret: []byte(os.Getenv("PURSE_WEBHOOK_SECRET"))}
 }
 
 func displayAddr(a net.Addr) string {
