@@ -39,6 +39,7 @@ type Mailbox struct {
 	failData int
 	rejectTo bool
 	auths    int
+	hold     chan struct{}
 }
 
 // Received is one accepted message: its envelope and raw data.
@@ -63,7 +64,10 @@ func NewMailbox(t testing.TB) *Mailbox {
 	}
 	mb.Addr = ln.Addr().String()
 	go s.Serve(ln)
-	t.Cleanup(func() { s.Close() })
+	t.Cleanup(func() {
+		mb.Release()
+		s.Close()
+	})
 	return mb
 }
 
@@ -84,6 +88,25 @@ func (mb *Mailbox) Sender(t testing.TB) *notify.Mail {
 func (mb *Mailbox) FailData(n int) {
 	mb.mu.Lock()
 	mb.failData = n
+	mb.mu.Unlock()
+}
+
+// Hold makes the server keep each following message and then not answer the end of its data
+// until Release: the sender waits as if the server were slow, which lets a test kill it between
+// a message reaching the provider and purse marking it sent.
+func (mb *Mailbox) Hold() {
+	mb.mu.Lock()
+	mb.hold = make(chan struct{})
+	mb.mu.Unlock()
+}
+
+// Release answers every held message and stops holding.
+func (mb *Mailbox) Release() {
+	mb.mu.Lock()
+	if mb.hold != nil {
+		close(mb.hold)
+		mb.hold = nil
+	}
 	mb.mu.Unlock()
 }
 
@@ -211,12 +234,17 @@ func (s *session) Data(r io.Reader) error {
 		return err
 	}
 	s.mb.mu.Lock()
-	defer s.mb.mu.Unlock()
 	if s.mb.failData > 0 {
 		s.mb.failData--
+		s.mb.mu.Unlock()
 		return &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: "try again later"}
 	}
 	s.mb.received = append(s.mb.received, Received{From: s.from, To: s.to, Data: b})
+	hold := s.mb.hold
+	s.mb.mu.Unlock()
+	if hold != nil {
+		<-hold
+	}
 	return nil
 }
 
