@@ -21,6 +21,9 @@ type DeliveryQueries interface {
 	MarkFailed(ctx context.Context, id, lastError string) error
 	// Message returns the message with id, or ErrNotFound.
 	Message(ctx context.Context, id string) (*Message, error)
+	// PruneMessages deletes up to limit sent or failed messages created before the time, returning
+	// how many: their bodies hold one-time codes and contact details nobody needs once settled.
+	PruneMessages(ctx context.Context, before time.Time, limit int) (int, error)
 	// CountMessages counts messages by status.
 	CountMessages(ctx context.Context) (map[string]int, error)
 }

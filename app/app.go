@@ -112,7 +112,7 @@ func (a *App) startOutbox(cfg Config) error {
 		}
 	}
 	a.Outbox = &notify.Worker{Store: a.Store, Senders: senders, Log: cfg.Log, Observe: a.Metrics.Message}
-	a.Jobs = append(a.Jobs, a.Outbox.Task())
+	a.Jobs = append(a.Jobs, a.Outbox.Task(), (&notify.Pruner{Store: a.Store}).Task())
 	return nil
 }
 

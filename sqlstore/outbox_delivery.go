@@ -85,3 +85,13 @@ func (t *tx) CountMessages(ctx context.Context) (map[string]int, error) {
 	}
 	return out, rows.Err()
 }
+
+func (t *tx) PruneMessages(ctx context.Context, before time.Time, limit int) (int, error) {
+	res, err := t.exec(ctx, `DELETE FROM outbox WHERE id IN (SELECT id FROM outbox
+		WHERE status <> 'pending' AND created_at < ? ORDER BY created_at LIMIT ?)`, ts(before), limit)
+	if err != nil {
+		return 0, fmt.Errorf("storage: prune messages: %w", err)
+	}
+	n, err := res.RowsAffected()
+	return int(n), err
+}
