@@ -24,6 +24,12 @@ type DeliveryQueries interface {
 	// PruneMessages deletes up to limit sent or failed messages created before the time, returning
 	// how many: their bodies hold one-time codes and contact details nobody needs once settled.
 	PruneMessages(ctx context.Context, before time.Time, limit int) (int, error)
+	// MessagesByStatus lists messages with the status, newest first, created before the time
+	// (zero: any), at most limit: the operators' view of failed notices.
+	MessagesByStatus(ctx context.Context, status string, before time.Time, limit int) ([]*Message, error)
+	// RequeueMessage makes a failed message pending again, due at the time, with its attempts reset;
+	// ErrNotFound when no failed message has the id.
+	RequeueMessage(ctx context.Context, id string, at time.Time) error
 	// CountMessages counts messages by status.
 	CountMessages(ctx context.Context) (map[string]int, error)
 }

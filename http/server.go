@@ -86,6 +86,7 @@ func New(s *Server, log *slog.Logger) *Server {
 	s.registerAccounts()
 	s.registerAdminAudit()
 	s.registerDevOutbox()
+	s.registerAdminOutbox()
 	if s.Metrics != nil {
 		s.mux.Handle("GET /metrics", s.Metrics.Handler())
 	}

@@ -95,3 +95,37 @@ func (t *tx) PruneMessages(ctx context.Context, before time.Time, limit int) (in
 	n, err := res.RowsAffected()
 	return int(n), err
 }
+
+func (t *tx) MessagesByStatus(ctx context.Context, status string, before time.Time, limit int) ([]*purse.Message, error) {
+	cut := int64(1<<63 - 1)
+	if !before.IsZero() {
+		cut = ts(before)
+	}
+	rows, err := t.query(ctx, `SELECT `+messageColumns+` FROM outbox WHERE status = ? AND created_at < ?
+		ORDER BY created_at DESC, id DESC LIMIT ?`, status, cut, limit)
+	if err != nil {
+		return nil, fmt.Errorf("storage: messages by status: %w", err)
+	}
+	defer rows.Close()
+	var out []*purse.Message
+	for rows.Next() {
+		m, err := scanMessage(rows)
+		if err != nil {
+			return nil, fmt.Errorf("storage: messages by status: %w", err)
+		}
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
+
+func (t *tx) RequeueMessage(ctx context.Context, id string, at time.Time) error {
+	res, err := t.exec(ctx, `UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = ?,
+		locked_until = 0, last_error = '' WHERE id = ? AND status = 'failed'`, ts(at), id)
+	if err != nil {
+		return fmt.Errorf("storage: requeue message: %w", err)
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 0 {
+		return fmt.Errorf("storage: requeue message: %w", purse.ErrNotFound)
+	}
+	return nil
+}
