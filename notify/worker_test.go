@@ -487,3 +487,26 @@ func TestTwoWorkersOnePostgres(t *testing.T) {
 	}
 	t.Logf("worker 1 handled %d, worker 2 handled %d", handled[0], handled[1])
 }
+
+// TestMailTLSMandatory: under the default policy a server that offers no STARTTLS gets nothing,
+// not even the password, and the message waits for a retry instead of going out in clear text.
+func TestMailTLSMandatory(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *sqlstore.DB, clk *clock.Fixed) {
+		t.Parallel()
+		e := newEnv(t, db, clk)
+		ms := notifytest.NewMailbox(t)
+		strict, err := notify.NewMail(ms.URL(), "", notifytest.From)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := e.enqueue(t, purse.ChannelEmail, "li.lei@example.com", i18n.Chinese, "x")
+		run(t, e.worker(map[purse.Channel]notify.Sender{purse.ChannelEmail: strict}))
+		if got := e.message(t, m.ID); got.Status != "pending" || got.Attempts != 1 || !strings.Contains(got.LastError, "STARTTLS") {
+			t.Fatalf("stored %s after %d attempts, error %q", got.Status, got.Attempts, got.LastError)
+		}
+		if len(ms.Received()) != 0 || ms.Auths() != 0 {
+			t.Fatalf("the server got %d messages and %d sign-ins", len(ms.Received()), ms.Auths())
+		}
+	})
+}
