@@ -96,13 +96,16 @@ func (w *Worker) sender(ch purse.Channel) Sender {
 }
 
 // settle records every outcome of a batch in one transaction. A send cut short because the worker is
-// stopping is left to its lease: it was not the provider's fault, so it costs no retry delay.
+// stopping is handed back at once: it was not the provider's fault, so it costs no back-off.
 func (w *Worker) settle(ctx context.Context, results []outcome) error {
+	// Settling still runs when ctx ends (serve shutting down): what was sent must be marked.
+	stopping := ctx.Err() != nil
+	ctx = context.WithoutCancel(ctx)
 	var outcomes []string
-	err := w.Store.Tx(context.WithoutCancel(ctx), func(tx purse.Tx) error {
+	err := w.Store.Tx(ctx, func(tx purse.Tx) error {
 		outcomes = outcomes[:0]
 		for _, r := range results {
-			o, err := w.settleOne(ctx, tx, r)
+			o, err := w.settleOne(ctx, tx, r, stopping)
 			if err != nil {
 				return err
 			}
@@ -119,12 +122,13 @@ func (w *Worker) settle(ctx context.Context, results []outcome) error {
 	return nil
 }
 
-func (w *Worker) settleOne(ctx context.Context, tx purse.Tx, r outcome) (string, error) {
+func (w *Worker) settleOne(ctx context.Context, tx purse.Tx, r outcome, stopping bool) (string, error) {
 	if r.err == nil {
 		return "sent", tx.MarkSent(ctx, r.m.ID, r.sender, tx.Now())
 	}
-	if ctx.Err() != nil && errors.Is(r.err, context.Canceled) {
-		return "", nil
+	if stopping && errors.Is(r.err, context.Canceled) {
+		// Not the provider's fault: hand the message back at once, for this or another instance.
+		return "", tx.MarkRetry(ctx, r.m.ID, tx.Now(), "interrupted: purse was stopping")
 	}
 	msg := logs.Scrub(truncate(r.err.Error(), 500))
 	if IsPermanent(r.err) || r.m.Attempts >= orInt(w.MaxAttempts, 8) {

@@ -510,3 +510,43 @@ func TestMailTLSMandatory(t *testing.T) {
 		}
 	})
 }
+
+// stuck is a provider that answers only when the send is abandoned.
+type stuck struct{ started chan struct{} }
+
+func (stuck) Name() string { return "stuck" }
+func (s stuck) Send(ctx context.Context, _ *purse.Message) error {
+	close(s.started)
+	<-ctx.Done()
+	return ctx.Err()
+}
+
+// TestStopMidSend: a worker stopped while a send is in flight hands the message back at once, so
+// the next instance sends it without waiting for the lease to end.
+func TestStopMidSend(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *sqlstore.DB, clk *clock.Fixed) {
+		t.Parallel()
+		e := newEnv(t, db, clk)
+		m := e.enqueue(t, purse.ChannelSMS, "13900000004", i18n.Chinese, "x")
+		s := stuck{started: make(chan struct{})}
+		stopping, stop := context.WithCancel(ctx)
+		go func() {
+			<-s.started
+			stop()
+		}()
+		w := e.worker(map[purse.Channel]notify.Sender{purse.ChannelSMS: s})
+		if _, err := w.Run(stopping); err != nil {
+			t.Fatal(err)
+		}
+		if got := e.message(t, m.ID); got.Status != "pending" || !strings.Contains(got.LastError, "stopping") {
+			t.Fatalf("after the stop: %s, error %q", got.Status, got.LastError)
+		}
+		if n := run(t, e.worker(nil)); n != 1 {
+			t.Fatalf("the next worker handled %d at once, want 1", n)
+		}
+		if got := e.message(t, m.ID); got.Status != "sent" {
+			t.Fatalf("stored %s", got.Status)
+		}
+	})
+}
