@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	netmail "net/mail"
 	"net/url"
 	"strconv"
 	"strings"
@@ -31,11 +32,11 @@ func NewMail(rawURL, tlsPolicy, from string) (*Mail, error) {
 	if u.Scheme != "smtp" && u.Scheme != "smtps" || u.Hostname() == "" {
 		return nil, errors.New("smtp url: want smtp://user:pass@host:port or smtps://…")
 	}
-	_, domain, ok := strings.Cut(from, "@")
-	if !ok || domain == "" {
-		return nil, fmt.Errorf("mail from %q: not an e-mail address", from)
+	addr, err := netmail.ParseAddress(from)
+	if err != nil {
+		return nil, fmt.Errorf("mail from %q: %w", from, err)
 	}
-	domain = strings.TrimSuffix(domain, ">")
+	_, domain, _ := strings.Cut(addr.Address, "@")
 	opts := []mail.Option{mail.WithTimeout(20 * time.Second)}
 	port := 587
 	if u.Scheme == "smtps" {
