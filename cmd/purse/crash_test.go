@@ -27,10 +27,7 @@ func TestKillDuringSend(t *testing.T) {
 		t.Skip("builds and runs the purse binary")
 	}
 	t.Parallel()
-	bin := filepath.Join(t.TempDir(), "purse")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
+	bin := build(t)
 	dbs := map[string]string{"sqlite": filepath.Join(t.TempDir(), "purse.db")}
 	if os.Getenv("PURSE_TEST_POSTGRES") != "" {
 		dbs["postgres"] = storetest.PostgresURL(t)
@@ -123,4 +120,14 @@ func killDuringSend(t *testing.T, bin, db string) {
 	if a := stored().Attempts; a != 2 {
 		t.Fatalf("%d attempts, want 2", a)
 	}
+}
+
+// build compiles the purse binary into a temporary directory.
+func build(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "purse")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	return bin
 }
