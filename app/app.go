@@ -12,6 +12,7 @@ import (
 
 	"github.com/purse-wallet/purse"
 	"github.com/purse-wallet/purse/account"
+	"github.com/purse-wallet/purse/audit"
 	purshttp "github.com/purse-wallet/purse/http"
 	"github.com/purse-wallet/purse/i18n"
 	"github.com/purse-wallet/purse/jobs"
@@ -112,7 +113,7 @@ func (a *App) startOutbox(cfg Config) error {
 		}
 	}
 	a.Outbox = &notify.Worker{Store: a.Store, Senders: senders, Log: cfg.Log, Observe: a.Metrics.Message}
-	a.Jobs = append(a.Jobs, a.Outbox.Task(), (&notify.Pruner{Store: a.Store}).Task())
+	a.Jobs = append(a.Jobs, a.Outbox.Task(), (&notify.Pruner{Store: a.Store}).Task(), audit.AnchorTask(a.Store, cfg.Log))
 	return nil
 }
 
