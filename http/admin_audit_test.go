@@ -82,3 +82,32 @@ func TestAdminAuditRefused(t *testing.T) {
 		}
 	})
 }
+
+func TestAdminAuditVerify(t *testing.T) {
+	t.Parallel()
+	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
+		admin := apitest.Auth(e.Operator("admin"))
+		agent := apitest.Auth(e.Operator("agent"))
+		recordAudit(t, e, "acct-a", "acct-b", "acct-a")
+		var v struct {
+			Intact      bool   `json:"intact"`
+			Events      int64  `json:"events"`
+			FirstBroken int64  `json:"first_broken"`
+			Reason      string `json:"reason"`
+			Head        string `json:"head"`
+		}
+		e.Call("GET", "/api/v1/admin/audit/verify", nil, admin...).Expect(t, 200).JSON(t, &v)
+		head, _ := audit.Head(context.Background(), e.DB)
+		if !v.Intact || v.Events != 5 || v.FirstBroken != 0 || v.Head != head.String() {
+			t.Fatalf("whole chain: %+v", v)
+		}
+		e.Call("GET", "/api/v1/admin/audit/verify", nil, agent...).ExpectProblem(t, 403, "ROLE_REQUIRED")
+		if _, err := e.DB.SQL().Exec(`UPDATE audit_events SET subject = 'acct-c' WHERE seq = 4`); err != nil {
+			t.Fatal(err)
+		}
+		e.Call("GET", "/api/v1/admin/audit/verify", nil, admin...).Expect(t, 200).JSON(t, &v)
+		if v.Intact || v.FirstBroken != 4 || v.Reason == "" {
+			t.Fatalf("edited chain: %+v", v)
+		}
+	})
+}
