@@ -94,6 +94,9 @@ func (h *Hook) Send(ctx context.Context, m *purse.Message) error {
 	if err != nil {
 		return Permanent(fmt.Errorf("%s: %w", h.name, err))
 	}
+	if req.URL.Scheme != "https" && req.URL.Scheme != "http" || req.URL.Host == "" {
+		return Permanent(fmt.Errorf("%s: %q is not an http(s) URL", h.name, req.URL.Redacted()))
+	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("User-Agent", "purse")
 	req.Header.Set(IdempotencyHeader, m.ID)

@@ -103,3 +103,18 @@ func TestPlatformHookRetries(t *testing.T) {
 		}
 	})
 }
+
+// TestPlatformHookBadURL: a recipient that is not an http(s) URL fails at once.
+func TestPlatformHookBadURL(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *sqlstore.DB, clk *clock.Fixed) {
+		t.Parallel()
+		e := newEnv(t, db, clk)
+		hook, _ := notify.NewPlatformHook(hookKey, clk)
+		m := e.enqueue(t, purse.ChannelWebhook, "ftp://platform.example/hook", i18n.English, "x")
+		run(t, e.worker(map[purse.Channel]notify.Sender{purse.ChannelWebhook: hook}))
+		if got := e.message(t, m.ID); got.Status != "failed" || got.Attempts != 1 {
+			t.Fatalf("stored %s after %d attempts", got.Status, got.Attempts)
+		}
+	})
+}
