@@ -26,9 +26,9 @@ type Worker struct {
 
 	Batch       int           // messages claimed at once; default 20
 	Parallel    int           // sends in flight per batch; default 4
-	Lease       time.Duration // how long a claim holds; default 2 minutes, well above a batch's sends
+	Lease       time.Duration // how long a claim holds; default 5 minutes, above a full batch of timed-out sends (100 s)
 	Timeout     time.Duration // per send; default 20 seconds
-	MaxAttempts int           // attempts before a message fails; default 8 (about 2 hours of retries)
+	MaxAttempts int           // attempts before a message fails; default 8 (about an hour of retries)
 	RetryBase   time.Duration // first back-off; default 30 seconds
 	RetryLimit  time.Duration // longest back-off; default 1 hour
 	Every       time.Duration // poll interval; default 1 second
@@ -54,7 +54,7 @@ func (w *Worker) Run(ctx context.Context) (int, error) {
 	var claimed []*purse.Message
 	err := w.Store.Tx(ctx, func(tx purse.Tx) error {
 		var err error
-		claimed, err = tx.ClaimMessages(ctx, tx.Now().Add(or(w.Lease, 2*time.Minute)), orInt(w.Batch, 20))
+		claimed, err = tx.ClaimMessages(ctx, tx.Now().Add(or(w.Lease, 5*time.Minute)), orInt(w.Batch, 20))
 		return err
 	})
 	if err != nil || len(claimed) == 0 {
