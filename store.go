@@ -52,6 +52,8 @@ type Tx interface {
 	ConsoleQueries
 	RetentionQueries
 	ExportQueries
+	DeliveryQueries
+	AuditReadQueries
 	// Now is the transaction's fixed time, taken from the store's clock when it began.
 	Now() time.Time
 }

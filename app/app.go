@@ -12,12 +12,16 @@ import (
 
 	"github.com/purse-wallet/purse"
 	"github.com/purse-wallet/purse/account"
+	"github.com/purse-wallet/purse/audit"
 	"github.com/purse-wallet/purse/blocker"
 	"github.com/purse-wallet/purse/business"
 	"github.com/purse-wallet/purse/export"
 	purshttp "github.com/purse-wallet/purse/http"
 	"github.com/purse-wallet/purse/i18n"
+	"github.com/purse-wallet/purse/jobs"
 	"github.com/purse-wallet/purse/lifecycle"
+	"github.com/purse-wallet/purse/metrics"
+	"github.com/purse-wallet/purse/notify"
 	"github.com/purse-wallet/purse/operator"
 	"github.com/purse-wallet/purse/secret"
 	"github.com/purse-wallet/purse/sqlstore"
@@ -38,6 +42,7 @@ type Config struct {
 
 	// Retention is the retention policy; zero fields take lifecycle.DefaultPolicy.
 	Retention lifecycle.Policy
+	Notify    notify.Config // message providers; a channel without one goes to the dev outbox
 }
 
 // App is a running purse: its store, services and HTTP handler.
@@ -56,6 +61,10 @@ type App struct {
 	Web       *web.Handler
 	Clock     purse.Clock
 	Log       *slog.Logger
+	// Jobs are the background tasks serve runs (jobs.Runner); each service appends its own.
+	Jobs    []jobs.Task
+	Outbox  *notify.Worker
+	Metrics *metrics.Metrics
 }
 
 // OpenStore opens the store a --db value names: a postgres:// or postgresql:// URL, else a SQLite
@@ -87,6 +96,7 @@ func New(ctx context.Context, store *sqlstore.DB, cfg Config) (*App, error) {
 	// One argon2id hash at a time per core: each holds 19 MiB, and more at once only queue in the CPU.
 	hasher := secret.NewHasher(params, runtime.GOMAXPROCS(0))
 	a := &App{Store: store, Vault: v, Hasher: hasher, Catalog: cat, Clock: cfg.Clock, Log: cfg.Log}
+	a.Metrics = metrics.New(store)
 	a.Accounts = &account.Service{Store: store, Vault: v, Hasher: hasher, Clock: cfg.Clock, Log: cfg.Log}
 	a.Operators = &operator.Service{Store: store, Hasher: hasher}
 	a.Blockers = &blocker.Service{Store: store, Vault: v, Log: cfg.Log}
@@ -105,13 +115,35 @@ func New(ctx context.Context, store *sqlstore.DB, cfg Config) (*App, error) {
 	a.HTTP = purshttp.New(&purshttp.Server{
 		Accounts: a.Accounts, Operators: a.Operators, Store: store, Catalog: cat, Clock: cfg.Clock, Config: cfg.HTTP,
 		Blockers: a.Blockers, Business: a.Business, Pages: a.Web,
-		Lifecycle: a.Lifecycle, Exports: a.Exports,
+		Lifecycle: a.Lifecycle, Exports: a.Exports, Metrics: a.Metrics,
 	}, cfg.Log)
 	sw.Switches = a.HTTP
+	if err := a.startOutbox(cfg); err != nil {
+		return nil, err
+	}
+	a.Jobs = append(a.Jobs, a.Lifecycle.Tasks()...)
 	if err := a.applyStartSwitches(ctx, cfg.HTTP); err != nil {
 		return nil, err
 	}
 	return a, nil
+}
+
+// startOutbox builds the outbox worker over the configured providers and adds it to the jobs.
+// Outside the demo, a channel left to the dev outbox is worth a warning: its messages are marked
+// sent and reach nobody.
+func (a *App) startOutbox(cfg Config) error {
+	senders, err := cfg.Notify.Senders(cfg.Clock)
+	if err != nil {
+		return fmt.Errorf("notifications: %w", err)
+	}
+	for _, ch := range []purse.Channel{purse.ChannelEmail, purse.ChannelSMS, purse.ChannelWebhook} {
+		if senders[ch] == nil && !cfg.HTTP.Demo && cfg.Log != nil {
+			cfg.Log.Warn("no provider configured: messages go to the dev outbox and reach nobody", "channel", string(ch))
+		}
+	}
+	a.Outbox = &notify.Worker{Store: a.Store, Senders: senders, Log: cfg.Log, Observe: a.Metrics.Message}
+	a.Jobs = append(a.Jobs, a.Outbox.Task(), (&notify.Pruner{Store: a.Store}).Task(), audit.AnchorTask(a.Store, cfg.Log))
+	return nil
 }
 
 // applyStartSwitches writes --maintenance and --min-client-version to the live settings, so that

@@ -57,6 +57,7 @@ func (s *Server) accessLog(next http.Handler) http.Handler {
 		if pattern == "" {
 			pattern = r.Method + " (unmatched)"
 		}
+		s.Metrics.Request(pattern, rec.status)
 		s.log.InfoContext(r.Context(), "http", "route", pattern, "status", rec.status,
 			"ms", time.Since(start).Milliseconds())
 	})

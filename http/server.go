@@ -20,6 +20,7 @@ import (
 	"github.com/purse-wallet/purse/export"
 	"github.com/purse-wallet/purse/i18n"
 	"github.com/purse-wallet/purse/lifecycle"
+	"github.com/purse-wallet/purse/metrics"
 	"github.com/purse-wallet/purse/operator"
 )
 
@@ -51,6 +52,8 @@ type Server struct {
 	// Pages serves the end-user pages and the admin console (the web package); routes the API does
 	// not claim fall through to it.
 	Pages http.Handler
+	// Metrics counts requests and serves /metrics; nil leaves both out.
+	Metrics *metrics.Metrics
 
 	log      *slog.Logger
 	api      huma.API
@@ -95,6 +98,12 @@ func New(s *Server, log *slog.Logger) *Server {
 	s.registerAdminSupport()
 	s.registerLegalHold()
 	s.registerExports()
+	s.registerAdminAudit()
+	s.registerDevOutbox()
+	s.registerAdminOutbox()
+	if s.Metrics != nil {
+		s.mux.Handle("GET /metrics", s.Metrics.Handler())
+	}
 	if s.Pages != nil {
 		s.mux.Handle("/", s.Pages)
 	} else {

@@ -18,6 +18,8 @@ type CLI struct {
 	Migrate MigrateCmd `cmd:"" help:"Apply pending database migrations and exit."`
 	Admin   AdminCmd   `cmd:"" help:"Operator helpers."`
 	Purge   PurgeCmd   `cmd:"" help:"Run the retention purges now (--dry-run lists what they would do)."`
+	Audit   AuditCmd   `cmd:"" help:"Check the tamper-evident audit log."`
+	Notify  NotifyCmd  `cmd:"" help:"Check the message providers."`
 	Version VersionCmd `cmd:"" help:"Print the version."`
 }
 

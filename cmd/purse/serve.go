@@ -38,6 +38,7 @@ type ServeCmd struct {
 	LogFormat        string `default:"json" enum:"json,text" env:"PURSE_LOG_FORMAT" help:"Log format: json or text."`
 	MasterKeyFile    string `env:"PURSE_MASTER_KEY_FILE" help:"File holding the 32-byte master key (hex or base64). PURSE_MASTER_KEY may hold it instead."`
 	TimeZone         string `default:"Asia/Shanghai" env:"PURSE_TIME_ZONE" help:"Time zone for times shown to users."`
+	NotifyFlags
 }
 
 // Run starts the server and blocks until SIGINT or SIGTERM.
@@ -76,6 +77,7 @@ func (c *ServeCmd) run(ctx context.Context) error {
 		Retention: retention,
 		HTTP: purshttp.Config{Version: version, MinClientVersion: c.MinClientVersion,
 			Maintenance: c.Maintenance, Demo: c.Demo, SettingsTTL: 2 * time.Second},
+		Notify: c.notifyConfig(),
 	})
 	if err != nil {
 		return err
@@ -100,9 +102,10 @@ func (c *ServeCmd) run(ctx context.Context) error {
 		}()
 	}
 
-	// The retention purges run in every instance; they claim accounts in the database.
-	waitRetention := (&jobs.Runner{Tasks: a.Lifecycle.Tasks(), Log: log}).Start(ctx)
-	defer waitRetention()
+	// Background jobs stop when ctx ends (a signal); shutdown waits for their current batch.
+	jobsCtx, stopJobs := context.WithCancel(ctx)
+	defer stopJobs()
+	waitJobs := (&jobs.Runner{Tasks: a.Jobs, Log: log}).Start(jobsCtx)
 
 	select {
 	case err := <-served:
@@ -114,7 +117,10 @@ func (c *ServeCmd) run(ctx context.Context) error {
 	log.Info("purse shutting down")
 	shutdown, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()
-	return srv.Shutdown(shutdown)
+	err = srv.Shutdown(shutdown)
+	stopJobs()
+	waitJobs()
+	return err
 }
 
 func displayAddr(a net.Addr) string {
