@@ -48,6 +48,8 @@ type Tx interface {
 	OutboxQueries
 	AuditQueries
 	EligibilityQueries
+	ClosureQueries
+	VerifyQueries
 	// Now is the transaction's fixed time, taken from the store's clock when it began.
 	Now() time.Time
 }

@@ -4,6 +4,8 @@ package app
 
 import (
 	"context"
+	"crypto/ed25519"
+	"crypto/rand"
 	"fmt"
 	"log/slog"
 	"runtime"
@@ -12,6 +14,10 @@ import (
 
 	"github.com/purse-wallet/purse"
 	"github.com/purse-wallet/purse/account"
+	"github.com/purse-wallet/purse/certificate"
+	"github.com/purse-wallet/purse/closure"
+	"github.com/purse-wallet/purse/jobs"
+	"github.com/purse-wallet/purse/verify"
 	purshttp "github.com/purse-wallet/purse/http"
 	"github.com/purse-wallet/purse/i18n"
 	"github.com/purse-wallet/purse/operator"
@@ -30,6 +36,9 @@ type Config struct {
 	HTTP         purshttp.Config
 	Location     *time.Location // the operator's time zone, for messages
 	HasherParams *secret.Params // nil: secret.DefaultParams
+	Policy       *closure.Policy     // the closure policy; nil: the strict preset
+	Certificates *certificate.Signer // signs closure certificates; nil: a key made for this run
+	BaseURL      string              // prefixes links in messages, e.g. https://wallet.example.com
 }
 
 // App is a running purse: its store, services and HTTP handler.
@@ -40,6 +49,9 @@ type App struct {
 	Catalog   *i18n.Catalog
 	Accounts  *account.Service
 	Operators *operator.Service
+	Closures  *closure.Service
+	// Jobs are the background tasks `purse serve` runs.
+	Jobs []jobs.Task
 	HTTP      *purshttp.Server
 	Clock     purse.Clock
 	Log       *slog.Logger
@@ -76,7 +88,11 @@ func New(ctx context.Context, store *sqlstore.DB, cfg Config) (*App, error) {
 	a := &App{Store: store, Vault: v, Hasher: hasher, Catalog: cat, Clock: cfg.Clock, Log: cfg.Log}
 	a.Accounts = &account.Service{Store: store, Vault: v, Hasher: hasher, Clock: cfg.Clock, Log: cfg.Log}
 	a.Operators = &operator.Service{Store: store, Hasher: hasher}
+	if err := a.newClosures(cfg, v, cat); err != nil {
+		return nil, err
+	}
 	a.HTTP = purshttp.New(&purshttp.Server{
+		Closures: a.Closures,
 		Accounts: a.Accounts, Operators: a.Operators, Store: store, Catalog: cat, Clock: cfg.Clock, Config: cfg.HTTP,
 	}, cfg.Log)
 	if err := a.applyStartSwitches(ctx, cfg.HTTP); err != nil {
@@ -103,3 +119,27 @@ func (a *App) applyStartSwitches(ctx context.Context, c purshttp.Config) error {
 
 // Close closes the store.
 func (a *App) Close() error { return a.Store.Close() }
+
+// newClosures builds the closure engine with its policy and certificate key.
+func (a *App) newClosures(cfg Config, v *vault.Vault, cat *i18n.Catalog) error {
+	p := cfg.Policy
+	if p == nil {
+		var err error
+		if p, err = closure.Load(closure.DefaultPolicy); err != nil {
+			return err
+		}
+	}
+	signer := cfg.Certificates
+	if signer == nil {
+		a.Log.Warn("no closure certificate key given: certificates are signed with a key made for this run only")
+		seed := make([]byte, 32)
+		if _, err := rand.Read(seed); err != nil {
+			return err
+		}
+		signer = &certificate.Signer{Key: ed25519.NewKeyFromSeed(seed)}
+	}
+	a.Closures = &closure.Service{Store: a.Store, Accounts: a.Accounts, Catalog: cat, Policy: p,
+		OTP: &verify.OTP{Vault: v}, Captchas: &verify.Captchas{Vault: v}, Signer: signer, BaseURL: cfg.BaseURL, Log: a.Log}
+	a.Jobs = append(a.Jobs, a.Closures.CloseTask())
+	return nil
+}

@@ -14,6 +14,7 @@ import (
 	"github.com/danielgtaylor/huma/v2/adapters/humago"
 	"github.com/purse-wallet/purse"
 	"github.com/purse-wallet/purse/account"
+	"github.com/purse-wallet/purse/closure"
 	"github.com/purse-wallet/purse/i18n"
 	"github.com/purse-wallet/purse/operator"
 )
@@ -35,6 +36,7 @@ type Config struct {
 type Server struct {
 	Accounts  *account.Service
 	Operators *operator.Service
+	Closures  *closure.Service
 	Store     purse.Store
 	Catalog   *i18n.Catalog
 	Clock     purse.Clock
@@ -81,6 +83,9 @@ func New(s *Server, log *slog.Logger) *Server {
 		s.writeProblem(w, r, purse.Errorf(purse.CodeNotFound, "no route %s %s", r.Method, r.URL.Path))
 	})
 	s.registerAccounts()
+	s.registerClosures()
+	s.registerAdminClosures()
+	s.registerDev()
 	if s.Pages != nil {
 		s.mux.Handle("/", s.Pages)
 	}

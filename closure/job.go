@@ -1,0 +1,47 @@
+package closure
+
+import (
+	"context"
+	"time"
+
+	"github.com/purse-wallet/purse"
+	"github.com/purse-wallet/purse/jobs"
+)
+
+// CloseBatch is how many requests one run of the closing job handles.
+const CloseBatch = 20
+
+// CloseDue closes the accounts whose cooling-off has ended, one batch in one transaction. It is
+// idempotent: a request already closed is no longer due, and rows locked by another instance are
+// skipped (FOR UPDATE SKIP LOCKED).
+func (s *Service) CloseDue(ctx context.Context) (int, error) {
+	n := 0
+	err := s.Store.Tx(ctx, func(tx purse.Tx) error {
+		n = 0
+		due, err := tx.DueCoolingOff(ctx, tx.Now(), CloseBatch)
+		if err != nil {
+			return err
+		}
+		for _, c := range due {
+			p, err := policyOf(c)
+			if err != nil {
+				return err
+			}
+			rec, err := tx.AccountForUpdate(ctx, c.AccountID)
+			if err != nil {
+				return err
+			}
+			if err := s.finish(ctx, tx, c, p, rec, "system"); err != nil {
+				return err
+			}
+			n++
+		}
+		return nil
+	})
+	return n, err
+}
+
+// CloseTask is the closing job for the runner.
+func (s *Service) CloseTask() jobs.Task {
+	return jobs.Task{Name: "closure.close_due", Every: time.Minute, Batch: CloseBatch, Run: s.CloseDue}
+}

@@ -1,0 +1,350 @@
+package closure
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"slices"
+	"time"
+
+	"github.com/purse-wallet/purse"
+	"github.com/purse-wallet/purse/account"
+	"github.com/purse-wallet/purse/audit"
+	"github.com/purse-wallet/purse/certificate"
+	"github.com/purse-wallet/purse/i18n"
+	"github.com/purse-wallet/purse/verify"
+)
+
+// Service runs closure flows. Every step is one transaction that reads the request with a row
+// lock, checks expiry and the transition table, does its work, writes history and audit, and saves.
+type Service struct {
+	Store    purse.Store
+	Accounts *account.Service
+	Catalog  *i18n.Catalog
+	Policy   *Policy // for new requests; running ones keep their snapshot
+	OTP      *verify.OTP
+	Captchas *verify.Captchas
+	Signer   *certificate.Signer // nil: no certificate is issued
+	// BaseURL prefixes the e-mail link ("https://wallet.example.com"); "" leaves it relative.
+	BaseURL string
+	Log     *slog.Logger
+}
+
+// Flow is a request with what its pages show: the factors it needs, the live blockers, the
+// linked accounts that go with it (AP-4) and its history.
+type Flow struct {
+	Request  *purse.ClosureRequest
+	Policy   *Policy
+	Required []string
+	Blockers []purse.Blocker
+	Linked   []*purse.LinkedAccount
+	History  []*purse.ClosureEvent
+}
+
+func actorOf(accountID string) string { return "account:" + accountID }
+
+// policyOf returns the request's policy snapshot.
+func policyOf(c *purse.ClosureRequest) (*Policy, error) {
+	var p Policy
+	if err := json.Unmarshal(c.PolicyJSON, &p); err != nil {
+		return nil, fmt.Errorf("closure %s: policy snapshot: %w", c.ID, err)
+	}
+	return &p, nil
+}
+
+// move makes one transition from the table, writing history and audit. The caller saves.
+func (s *Service) move(ctx context.Context, tx purse.Tx, c *purse.ClosureRequest, to State, actor, note string) error {
+	if !Allowed(c.State, to) {
+		return conflict(c)
+	}
+	from := c.State
+	c.State, c.UpdatedAt = to, tx.Now()
+	if err := tx.InsertClosureEvent(ctx, &purse.ClosureEvent{ClosureID: c.ID, At: tx.Now(), From: from, To: to,
+		Actor: actor, Note: note}); err != nil {
+		return err
+	}
+	return audit.Record(ctx, tx, actor, "closure.transition", c.AccountID,
+		map[string]string{"closure": c.ID, "from": string(from), "to": string(to), "note": note})
+}
+
+// save writes the request, pushing its idle expiry forward.
+func (s *Service) save(ctx context.Context, tx purse.Tx, c *purse.ClosureRequest, p *Policy) error {
+	c.UpdatedAt = tx.Now()
+	if Expires(c) {
+		c.ExpiresAt = tx.Now().Add(p.FlowExpiry.Duration)
+	}
+	if err := tx.UpdateClosure(ctx, c); err != nil {
+		if errors.Is(err, purse.ErrNotFound) {
+			return purse.Errorf(purse.CodeConflict, "closure %s changed meanwhile", c.ID)
+		}
+		return err
+	}
+	return nil
+}
+
+// load reads and locks the account's request (accountID "" for operators and jobs) and expires it
+// when it sat idle too long. NOT_FOUND for another account's request; an expired request answers
+// CLOSURE_STATE_CONFLICT after the expiry is committed.
+func (s *Service) load(ctx context.Context, tx purse.Tx, id, accountID string) (*purse.ClosureRequest, *Policy, error) {
+	if !purse.ValidID(id) {
+		return nil, nil, purse.Errorf(purse.CodeNotFound, "no closure %s", id)
+	}
+	c, err := tx.Closure(ctx, id, accountID)
+	if errors.Is(err, purse.ErrNotFound) {
+		return nil, nil, purse.Errorf(purse.CodeNotFound, "no closure %s", id)
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	p, err := policyOf(c)
+	if err != nil {
+		return nil, nil, err
+	}
+	if Expires(c) && !tx.Now().Before(c.ExpiresAt) {
+		if err := s.move(ctx, tx, c, purse.ClosureExpired, "system", "idle past expiry"); err != nil {
+			return nil, nil, err
+		}
+		if err := s.save(ctx, tx, c, p); err != nil {
+			return nil, nil, err
+		}
+	}
+	return c, p, nil
+}
+
+// in refuses a step unless the request is in one of the states.
+func in(c *purse.ClosureRequest, states ...State) error {
+	if slices.Contains(states, c.State) {
+		return nil
+	}
+	return conflict(c)
+}
+
+// step runs one user step on the account's request and returns the flow after it. A step error
+// that carries a committed expiry is returned as committed.
+func (s *Service) step(ctx context.Context, accountID, id string, fn func(tx purse.Tx, c *purse.ClosureRequest, p *Policy) error) (*Flow, error) {
+	var flow *Flow
+	err := s.Store.Tx(ctx, func(tx purse.Tx) error {
+		c, p, err := s.load(ctx, tx, id, accountID)
+		if err != nil {
+			return err
+		}
+		if c.State == purse.ClosureExpired && fn != nil {
+			return purse.FailAfterCommit(conflict(c))
+		}
+		if fn != nil {
+			if err := fn(tx, c, p); err != nil {
+				return err
+			}
+		}
+		flow, err = s.view(ctx, tx, c, p)
+		return err
+	})
+	return flow, err
+}
+
+// view gathers what the pages show about a request.
+func (s *Service) view(ctx context.Context, tx purse.Tx, c *purse.ClosureRequest, p *Policy) (*Flow, error) {
+	rec, err := tx.Account(ctx, c.AccountID)
+	if err != nil {
+		return nil, err
+	}
+	f := &Flow{Request: c, Policy: p, Blockers: c.Blockers}
+	f.Required = p.Factors(rec.Kind, rec.EmailHash != "")
+	if f.Linked, err = tx.LinkedAccounts(ctx, c.AccountID); err != nil {
+		return nil, err
+	}
+	if f.History, err = tx.ClosureEvents(ctx, c.ID); err != nil {
+		return nil, err
+	}
+	return f, nil
+}
+
+// Get returns the account's request, expiring it if it sat idle. NOT_FOUND for another's.
+func (s *Service) Get(ctx context.Context, accountID, id string) (*Flow, error) {
+	return s.step(ctx, accountID, id, nil)
+}
+
+// Eligibility answers "can I close?" without starting a flow: every blocker and warning.
+func (s *Service) Eligibility(ctx context.Context, accountID string, env Env) ([]purse.Blocker, error) {
+	var out []purse.Blocker
+	err := s.Store.Read(ctx, func(tx purse.Tx) error {
+		f, err := tx.EligibilityFacts(ctx, accountID, tx.Now().Add(-s.Policy.WithdrawalWindow.Duration))
+		if err != nil {
+			return err
+		}
+		out = Check(s.Policy, f, env)
+		return nil
+	})
+	return out, err
+}
+
+// Start opens a closure request and runs the environment check (AP-2): the request moves to
+// agreement, or to failed with the reasons. Errors: CLOSURE_IN_PROGRESS (an open request exists,
+// its id in Params), ACCOUNT_NOT_ACTIVE.
+func (s *Service) Start(ctx context.Context, accountID string, env Env) (*Flow, error) {
+	var flow *Flow
+	err := s.Store.Tx(ctx, func(tx purse.Tx) error {
+		rec, err := tx.AccountForUpdate(ctx, accountID)
+		if err != nil {
+			return err
+		}
+		if open, err := tx.OpenClosure(ctx, accountID); err == nil {
+			return &purse.Error{Code: purse.CodeClosureInProgress, Params: map[string]any{"ID": open.ID}}
+		} else if !errors.Is(err, purse.ErrNotFound) {
+			return err
+		}
+		if !rec.Status.AcceptsPostings() {
+			return purse.Errorf(purse.CodeAccountNotActive, "account is %s", rec.Status)
+		}
+		p := s.Policy
+		snap, err := json.Marshal(p)
+		if err != nil {
+			return err
+		}
+		now := tx.Now()
+		c := &purse.ClosureRequest{ID: purse.NewID(), AccountID: accountID, Policy: p.Name, PolicyJSON: snap,
+			State: purse.ClosureStarted, CreatedAt: now, UpdatedAt: now, ExpiresAt: now.Add(p.FlowExpiry.Duration),
+			Deadline: AddWorkingDays(now, p.DeadlineDays)}
+		if err := tx.InsertClosure(ctx, c); err != nil {
+			if errors.Is(err, purse.ErrDuplicate) {
+				return purse.Errorf(purse.CodeClosureInProgress, "an open request exists")
+			}
+			return err
+		}
+		if err := tx.InsertClosureEvent(ctx, &purse.ClosureEvent{ClosureID: c.ID, At: now, To: c.State,
+			Actor: actorOf(accountID), Note: "policy " + p.Name}); err != nil {
+			return err
+		}
+		if err := audit.Record(ctx, tx, actorOf(accountID), "closure.start", accountID,
+			map[string]string{"closure": c.ID, "policy": p.Name}); err != nil {
+			return err
+		}
+		if bs := EnvironmentBlockers(p, rec, env); len(bs) > 0 {
+			c.Blockers = bs
+			err = s.move(ctx, tx, c, purse.ClosureFailed, actorOf(accountID), "environment check failed")
+		} else {
+			err = s.move(ctx, tx, c, purse.ClosureAgreement, actorOf(accountID), "")
+		}
+		if err != nil {
+			return err
+		}
+		if err := s.save(ctx, tx, c, p); err != nil {
+			return err
+		}
+		flow, err = s.view(ctx, tx, c, p)
+		return err
+	})
+	return flow, err
+}
+
+// Accept records the agreement tick (TP-3) and runs the closure conditions (AP-3, AP-8): with no
+// blocker the request moves on to the rights page, otherwise it waits in eligibility listing them
+// all. Errors: AGREEMENT_REQUIRED, CLOSURE_STATE_CONFLICT, NOT_FOUND.
+func (s *Service) Accept(ctx context.Context, accountID, id string, accept bool, env Env) (*Flow, error) {
+	return s.step(ctx, accountID, id, func(tx purse.Tx, c *purse.ClosureRequest, p *Policy) error {
+		if err := in(c, purse.ClosureAgreement); err != nil {
+			return err
+		}
+		if !accept {
+			return purse.Errorf(purse.CodeAgreementRequired, "agreement not ticked")
+		}
+		if err := s.move(ctx, tx, c, purse.ClosureEligibility, actorOf(accountID), "agreement accepted"); err != nil {
+			return err
+		}
+		return s.recheck(ctx, tx, c, p, env)
+	})
+}
+
+// Recheck runs the conditions again for a request waiting in eligibility.
+// Errors: CLOSURE_STATE_CONFLICT, NOT_FOUND.
+func (s *Service) Recheck(ctx context.Context, accountID, id string, env Env) (*Flow, error) {
+	return s.step(ctx, accountID, id, func(tx purse.Tx, c *purse.ClosureRequest, p *Policy) error {
+		if err := in(c, purse.ClosureEligibility); err != nil {
+			return err
+		}
+		return s.recheck(ctx, tx, c, p, env)
+	})
+}
+
+func (s *Service) recheck(ctx context.Context, tx purse.Tx, c *purse.ClosureRequest, p *Policy, env Env) error {
+	f, err := tx.EligibilityFacts(ctx, c.AccountID, tx.Now().Add(-p.WithdrawalWindow.Duration))
+	if err != nil {
+		return err
+	}
+	all := Check(p, f, env)
+	c.Blockers = all
+	if len(Blocking(all)) == 0 {
+		if err := s.move(ctx, tx, c, purse.ClosureRights, actorOf(c.AccountID), "no blockers"); err != nil {
+			return err
+		}
+	}
+	return s.save(ctx, tx, c, p)
+}
+
+// ConfirmRights records that the user gives up the rights listed (AP-4).
+// Errors: AGREEMENT_REQUIRED, CLOSURE_STATE_CONFLICT, NOT_FOUND.
+func (s *Service) ConfirmRights(ctx context.Context, accountID, id string, confirm bool) (*Flow, error) {
+	return s.step(ctx, accountID, id, func(tx purse.Tx, c *purse.ClosureRequest, p *Policy) error {
+		if err := in(c, purse.ClosureRights); err != nil {
+			return err
+		}
+		if !confirm {
+			return purse.Errorf(purse.CodeAgreementRequired, "rights not confirmed")
+		}
+		if err := s.move(ctx, tx, c, purse.ClosureVerification, actorOf(accountID), "rights given up"); err != nil {
+			return err
+		}
+		return s.save(ctx, tx, c, p)
+	})
+}
+
+// Cancel ends the account's request (the user changed their mind); in cooling-off it keeps the
+// account, which becomes active again (GE-4, PW-6). Errors: CLOSURE_STATE_CONFLICT, NOT_FOUND.
+func (s *Service) Cancel(ctx context.Context, accountID, id string) (*Flow, error) {
+	return s.step(ctx, accountID, id, func(tx purse.Tx, c *purse.ClosureRequest, p *Policy) error {
+		return s.cancel(ctx, tx, c, p, actorOf(accountID), "cancelled by the user")
+	})
+}
+
+func (s *Service) cancel(ctx context.Context, tx purse.Tx, c *purse.ClosureRequest, p *Policy, actor, note string) error {
+	if c.State.Terminal() {
+		return conflict(c)
+	}
+	restoring := c.State == purse.ClosureCoolingOff
+	if restoring {
+		rec, err := tx.AccountForUpdate(ctx, c.AccountID)
+		if err != nil {
+			return err
+		}
+		if rec.Status == purse.StatusClosing {
+			rec.Status, rec.UpdatedAt = purse.StatusActive, tx.Now()
+			if err := tx.UpdateAccount(ctx, rec); err != nil {
+				return err
+			}
+		}
+	}
+	if err := s.move(ctx, tx, c, purse.ClosureCancelled, actor, note); err != nil {
+		return err
+	}
+	c.CoolingEnds = time.Time{}
+	if err := s.save(ctx, tx, c, p); err != nil {
+		return err
+	}
+	if restoring {
+		return s.notice(ctx, tx, c, p, "closure_restored", nil)
+	}
+	return nil
+}
+
+// AddWorkingDays returns t plus n working days (Monday to Friday), the legal deadline's count.
+func AddWorkingDays(t time.Time, n int) time.Time {
+	for n > 0 {
+		t = t.AddDate(0, 0, 1)
+		if wd := t.Weekday(); wd != time.Saturday && wd != time.Sunday {
+			n--
+		}
+	}
+	return t
+}
