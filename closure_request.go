@@ -118,9 +118,11 @@ type LinkedAccount struct {
 type ClosureQueries interface {
 	// InsertClosure stores a new request; ErrDuplicate when the account has an open one.
 	InsertClosure(ctx context.Context, c *ClosureRequest) error
-	// Closure returns the account's request with id and locks it; ErrNotFound when it does not
-	// exist or belongs to another account ("" accountID: any account, for operators and jobs).
+	// Closure returns the account's request with id; ErrNotFound when it does not exist or belongs
+	// to another account ("" accountID: any account, for operators and jobs).
 	Closure(ctx context.Context, id, accountID string) (*ClosureRequest, error)
+	// ClosureForUpdate is Closure with the row locked until the transaction ends.
+	ClosureForUpdate(ctx context.Context, id, accountID string) (*ClosureRequest, error)
 	// OpenClosure returns the account's non-terminal request, or ErrNotFound.
 	OpenClosure(ctx context.Context, accountID string) (*ClosureRequest, error)
 	// UpdateClosure writes c if its Version is unchanged and bumps it; ErrNotFound otherwise.

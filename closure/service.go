@@ -91,7 +91,7 @@ func (s *Service) load(ctx context.Context, tx purse.Tx, id, accountID string) (
 	if !purse.ValidID(id) {
 		return nil, nil, purse.Errorf(purse.CodeNotFound, "no closure %s", id)
 	}
-	c, err := tx.Closure(ctx, id, accountID)
+	c, err := tx.ClosureForUpdate(ctx, id, accountID)
 	if errors.Is(err, purse.ErrNotFound) {
 		return nil, nil, purse.Errorf(purse.CodeNotFound, "no closure %s", id)
 	}

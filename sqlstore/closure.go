@@ -51,13 +51,21 @@ func closureJSON(c *purse.ClosureRequest) (string, string, error) {
 }
 
 func (t *tx) Closure(ctx context.Context, id, accountID string) (*purse.ClosureRequest, error) {
+	return t.closure(ctx, id, accountID, "")
+}
+
+func (t *tx) ClosureForUpdate(ctx context.Context, id, accountID string) (*purse.ClosureRequest, error) {
+	return t.closure(ctx, id, accountID, " FOR UPDATE")
+}
+
+func (t *tx) closure(ctx context.Context, id, accountID, lock string) (*purse.ClosureRequest, error) {
 	q := `SELECT ` + closureColumns + ` FROM closures WHERE id = ?`
 	args := []any{id}
 	if accountID != "" {
 		q += ` AND account_id = ?`
 		args = append(args, accountID)
 	}
-	c, err := scanClosure(t.queryRow(ctx, q+` FOR UPDATE`, args...))
+	c, err := scanClosure(t.queryRow(ctx, q+lock, args...))
 	if err != nil {
 		return nil, t.notFound(err)
 	}
