@@ -18,6 +18,8 @@ type CLI struct {
 	Migrate MigrateCmd `cmd:"" help:"Apply pending database migrations and exit."`
 	Admin   AdminCmd   `cmd:"" help:"Operator helpers."`
 	Version VersionCmd `cmd:"" help:"Print the version."`
+
+	VerifyCertificate VerifyCertificateCmd `cmd:"" name:"verify-certificate" help:"Check a closure certificate's signature."`
 }
 
 func main() {
