@@ -131,6 +131,8 @@ type ClosureQueries interface {
 	OpenClosures(ctx context.Context, limit int) ([]*ClosureRequest, error)
 	// DueCoolingOff lists requests whose cooling-off ended at or before now.
 	DueCoolingOff(ctx context.Context, now time.Time, limit int) ([]*ClosureRequest, error)
+	// IdleClosures lists requests waiting for their user whose expiry passed at or before now.
+	IdleClosures(ctx context.Context, now time.Time, limit int) ([]*ClosureRequest, error)
 	// InsertClosureEvent appends to a request's history.
 	InsertClosureEvent(ctx context.Context, e *ClosureEvent) error
 	// ClosureEvents returns a request's history, oldest first.

@@ -107,3 +107,22 @@ func (s *Service) Restore(ctx context.Context, op *purse.Operator, id string) (*
 		return s.cancel(ctx, tx, c, p, actor, "restored by support")
 	})
 }
+
+// Readiness is the eligibility check for support ("view an account's readiness"): every blocker,
+// with the device check taken as passed since support has no device to show. NOT_FOUND for no
+// such account.
+func (s *Service) Readiness(ctx context.Context, accountID string) ([]purse.Blocker, error) {
+	var out []purse.Blocker
+	err := s.Store.Read(ctx, func(tx purse.Tx) error {
+		f, err := tx.EligibilityFacts(ctx, accountID, tx.Now().Add(-s.Policy.WithdrawalWindow.Duration))
+		if errors.Is(err, purse.ErrNotFound) {
+			return purse.Errorf(purse.CodeNotFound, "no account %s", accountID)
+		}
+		if err != nil {
+			return err
+		}
+		out = Check(s.Policy, f, Env{DeviceCertificate: f.Account.CertificateID})
+		return nil
+	})
+	return out, err
+}

@@ -45,3 +45,36 @@ func (s *Service) CloseDue(ctx context.Context) (int, error) {
 func (s *Service) CloseTask() jobs.Task {
 	return jobs.Task{Name: "closure.close_due", Every: time.Minute, Batch: CloseBatch, Run: s.CloseDue}
 }
+
+// ExpireIdle ends the requests whose user left them idle past their expiry, so every request
+// reaches a terminal state even if nobody comes back to it (DESIGN.md §4.3).
+func (s *Service) ExpireIdle(ctx context.Context) (int, error) {
+	n := 0
+	err := s.Store.Tx(ctx, func(tx purse.Tx) error {
+		n = 0
+		idle, err := tx.IdleClosures(ctx, tx.Now(), CloseBatch)
+		if err != nil {
+			return err
+		}
+		for _, c := range idle {
+			p, err := policyOf(c)
+			if err != nil {
+				return err
+			}
+			if err := s.move(ctx, tx, c, purse.ClosureExpired, "system", "idle past expiry"); err != nil {
+				return err
+			}
+			if err := s.save(ctx, tx, c, p); err != nil {
+				return err
+			}
+			n++
+		}
+		return nil
+	})
+	return n, err
+}
+
+// ExpireTask is the expiry job for the runner.
+func (s *Service) ExpireTask() jobs.Task {
+	return jobs.Task{Name: "closure.expire_idle", Every: 5 * time.Minute, Batch: CloseBatch, Run: s.ExpireIdle}
+}

@@ -79,6 +79,25 @@ func (s *Server) registerAdminClosures() {
 			return out, nil
 		})
 
+	register(s, huma.Operation{OperationID: "admin-account-readiness", Method: http.MethodGet, Path: "/api/v1/admin/accounts/{id}/readiness",
+		Summary: "Can this account close? Every blocker with its remedy", Tags: tags, Security: adminBearer, Errors: []int{401, 403, 404}},
+		func(ctx context.Context, in *flowIDInput) (*eligibilityOutput, error) {
+			if _, err := operatorWith(ctx, purse.RoleAgent); err != nil {
+				return nil, err
+			}
+			if !purse.ValidID(in.ID) {
+				return nil, purse.Errorf(purse.CodeNotFound, "no account %s", in.ID)
+			}
+			bs, err := s.Closures.Readiness(ctx, in.ID)
+			if err != nil {
+				return nil, err
+			}
+			out := &eligibilityOutput{}
+			out.Body.Blockers = s.localizeBlockers(ctx, bs)
+			out.Body.Eligible = len(closure.Blocking(bs)) == 0
+			return out, nil
+		})
+
 	register(s, huma.Operation{OperationID: "admin-closure", Method: http.MethodGet, Path: "/api/v1/admin/closures/{id}",
 		Summary: "A closure request with its history", Tags: tags, Security: adminBearer, Errors: []int{401, 403, 404}},
 		func(ctx context.Context, in *flowIDInput) (*flowOutput, error) {

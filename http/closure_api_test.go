@@ -78,6 +78,7 @@ func TestStrictFlow(t *testing.T) {
 			t.Fatal("clean account not eligible")
 		}
 		f := start(t, e, u)
+		ids := []string{f.ID}
 		if f.Policy != "strict" || !f.Deadline.Equal(time.Date(2026, 3, 23, 9, 0, 0, 0, time.UTC)) {
 			t.Fatalf("policy %s deadline %s (want 15 working days)", f.Policy, f.Deadline)
 		}
@@ -124,6 +125,7 @@ func TestStrictFlow(t *testing.T) {
 
 		// Again, restored by support this time.
 		f = toVerification(t, e, u)
+		ids = append(ids, f.ID)
 		e.Call("POST", "/api/v1/closures/"+f.ID+"/codes", map[string]any{"channel": "sms"}, u.Header()...).Expect(t, 201)
 		post(t, e, u, f.ID, "verification", map[string]any{"payment_password": u.PaymentPassword, "sms_code": ct.Code(t, e, u.Phone)}, 200)
 		e.Call("POST", "/api/v1/closures/confirm", map[string]any{"token": ct.Link(t, e, u.Email)}).Expect(t, 200)
@@ -148,8 +150,8 @@ func TestStrictFlow(t *testing.T) {
 		// Third time: the period passes and the job closes it.
 		e.Clock.Advance(2 * time.Minute)
 		f = toVerification(t, e, u)
-		cards := ct.Card(t, e, u.ID)
-		_ = cards
+		ids = append(ids, f.ID)
+		card := ct.Card(t, e, u.ID)
 		webhook := "https://taobao.example/hooks/closure"
 		ct.Linked(t, e, u.ID, webhook)
 		e.Call("POST", "/api/v1/closures/"+f.ID+"/codes", map[string]any{"channel": "sms"}, u.Header()...).Expect(t, 201)
@@ -166,6 +168,9 @@ func TestStrictFlow(t *testing.T) {
 		}
 		if n := closeJob(t, e); n != 0 {
 			t.Fatalf("job not idempotent: closed %d more", n)
+		}
+		if n := count(t, e, `SELECT COUNT(*) FROM cards WHERE id = ? AND status = 'unbound'`, card); n != 1 {
+			t.Fatal("card still bound after closure")
 		}
 		hooks := ct.Messages(t, e, webhook)
 		if len(hooks) != 1 || hooks[0].Channel != purse.ChannelWebhook || hooks[0].Data["event"] != "account.closed" {
@@ -185,6 +190,37 @@ func TestStrictFlow(t *testing.T) {
 		})
 		if len(cert) == 0 {
 			t.Fatal("no certificate issued")
+		}
+		// Invariant 3: every transition of every request is in the audit chain.
+		transitions, history := 0, 0
+		_ = e.DB.Read(context.Background(), func(tx purse.Tx) error {
+			evs, err := tx.AuditEvents(context.Background(), u.ID, 0, 1000)
+			for _, ev := range evs {
+				if ev.Action == "closure.transition" {
+					transitions++
+				}
+			}
+			return err
+		})
+		var open struct {
+			Closures []struct{ ID string } `json:"closures"`
+		}
+		e.Call("GET", "/api/v1/admin/closures", nil, apitest.Auth(agent)...).Expect(t, 200).JSON(t, &open)
+		if len(open.Closures) != 0 {
+			t.Fatalf("closed requests still listed as open: %v", open.Closures)
+		}
+		_ = e.DB.Read(context.Background(), func(tx purse.Tx) error {
+			for _, id := range ids {
+				evs, err := tx.ClosureEvents(context.Background(), id)
+				if err != nil {
+					return err
+				}
+				history += len(evs) - 1 // the first line is the start, not a transition
+			}
+			return nil
+		})
+		if transitions == 0 || transitions != history {
+			t.Fatalf("%d transitions audited, %d in the histories", transitions, history)
 		}
 		expectClosed(t, e, u)
 	})

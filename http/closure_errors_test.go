@@ -8,6 +8,7 @@ import (
 	"github.com/purse-wallet/purse"
 	"github.com/purse-wallet/purse/apitest"
 	"github.com/purse-wallet/purse/app"
+	"github.com/purse-wallet/purse/certificate"
 	"github.com/purse-wallet/purse/closure"
 	ct "github.com/purse-wallet/purse/closuretest"
 )
@@ -138,8 +139,28 @@ func TestExpiry(t *testing.T) {
 		if f.State != "expired" {
 			t.Fatalf("state %s", f.State)
 		}
-		// A new request can start.
-		start(t, e, u)
+		// A new request can start; left idle, the job expires it without anyone coming back.
+		g := start(t, e, u)
+		e.Clock.Advance(2*time.Hour + time.Second)
+		n, err := e.App.Closures.ExpireIdle(t.Context())
+		if err != nil || n != 1 {
+			t.Fatalf("expire job: %d %v", n, err)
+		}
+		if n, _ := e.App.Closures.ExpireIdle(t.Context()); n != 0 {
+			t.Fatalf("expire job not idempotent: %d", n)
+		}
+		g = ct.Decode(t, e.Call("GET", "/api/v1/closures/"+g.ID, nil, u.Header()...).Expect(t, 200))
+		if g.State != "expired" {
+			t.Fatalf("idle request %s", g.State)
+		}
+		// A conflict carries the state and the next step as members, not only in the message.
+		var pr struct {
+			Extra map[string]string `json:"extra"`
+		}
+		e.Call("POST", "/api/v1/closures/"+g.ID+"/submit", nil, u.Header()...).JSON(t, &pr)
+		if pr.Extra["state"] != "expired" || pr.Extra["next"] == "" {
+			t.Fatalf("conflict extra %v", pr.Extra)
+		}
 	}, ct.WithPolicy(t, "tenpay"))
 }
 
@@ -173,8 +194,17 @@ func TestManualReview(t *testing.T) {
 				var cert []byte
 				r := e.Call("GET", "/api/v1/admin/closures/"+f.ID+"/certificate", nil, apitest.Auth(agent)...).Expect(t, 200)
 				cert = r.Body
-				if !bytes.Contains(cert, []byte(`"signature"`)) {
-					t.Fatalf("certificate %s", cert)
+				var key struct {
+					PublicKey string `json:"public_key"`
+				}
+				e.Call("GET", "/api/v1/closure/public-key", nil).Expect(t, 200).JSON(t, &key)
+				pub, err := certificate.ParsePublic(key.PublicKey)
+				if err != nil {
+					t.Fatal(err)
+				}
+				st, err := certificate.Verify(pub, cert)
+				if err != nil || st.AccountID != u.ID || len(st.Kept) != 2 || !st.Kept[1].Until.After(st.ClosedAt.AddDate(4, 11, 0)) {
+					t.Fatalf("certificate %v %+v", err, st)
 				}
 				expectClosed(t, e, u)
 			} else {
@@ -198,4 +228,25 @@ func TestManualReview(t *testing.T) {
 			t.Fatalf("%d admin decisions audited, want 2", n)
 		}
 	}, func(c *app.Config) { c.Policy = p })
+}
+
+// TestReadiness: support sees an account's blockers without a flow.
+func TestReadiness(t *testing.T) {
+	t.Parallel()
+	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
+		u := e.SignUp("")
+		ct.Blocker(t, e, u.ID, purse.CodeCreditLineOpen)
+		ct.Blocker(t, e, u.ID, purse.CodeEnvCertificateMissing) // support has no device: not a blocker here
+		agent := e.Operator("agent")
+		var el struct {
+			Eligible bool             `json:"eligible"`
+			Blockers []map[string]any `json:"blockers"`
+		}
+		e.Call("GET", "/api/v1/admin/accounts/"+u.ID+"/readiness", nil, apitest.Auth(agent)...).Expect(t, 200).JSON(t, &el)
+		if el.Eligible || len(el.Blockers) != 1 || el.Blockers[0]["code"] != "CREDIT_LINE_OPEN" {
+			t.Fatalf("readiness %+v", el)
+		}
+		e.Call("GET", "/api/v1/admin/accounts/"+purse.NewID()+"/readiness", nil, apitest.Auth(agent)...).ExpectProblem(t, 404, "NOT_FOUND")
+		e.Call("GET", "/api/v1/admin/accounts/"+u.ID+"/readiness", nil, u.Header()...).ExpectProblem(t, 401, "OPERATOR_UNAUTHENTICATED")
+	})
 }

@@ -2,6 +2,7 @@ package http
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"github.com/purse-wallet/purse"
@@ -106,4 +107,21 @@ func nonNil(s []string) []string {
 		return []string{}
 	}
 	return s
+}
+
+// closureExtra puts a closure conflict's state, next step and request id in the problem's extra
+// members, so that a client can recover without parsing the message.
+func closureExtra(e *purse.Error) map[string]any {
+	switch e.Code {
+	case purse.CodeClosureStateConflict, purse.CodeClosureInProgress:
+	default:
+		return nil
+	}
+	out := map[string]any{}
+	for _, k := range []string{"State", "Next", "ID"} {
+		if v, ok := e.Params[k]; ok {
+			out[strings.ToLower(k)] = v
+		}
+	}
+	return out
 }

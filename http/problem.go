@@ -94,6 +94,7 @@ func (s *Server) problem(ctx context.Context, err error) *Problem {
 		}
 		p.Blockers = append(p.Blockers, b)
 	}
+	p.Extra = closureExtra(e)
 	for i := range p.Errors {
 		if p.Errors[i].Message == "" {
 			p.Errors[i].Message = s.Catalog.Message(lang, string(p.Errors[i].Code), nil)

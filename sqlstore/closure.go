@@ -152,6 +152,13 @@ func (t *tx) DueCoolingOff(ctx context.Context, now time.Time, limit int) ([]*pu
 		AND cooling_ends <= ? ORDER BY cooling_ends, id LIMIT ? FOR UPDATE SKIP LOCKED`, ts(now), limit)
 }
 
+func (t *tx) IdleClosures(ctx context.Context, now time.Time, limit int) ([]*purse.ClosureRequest, error) {
+	return t.closures(ctx, `SELECT `+closureColumns+` FROM closures
+		WHERE state IN ('started','agreement','eligibility','rights','verification','email_confirmation','review')
+		AND NOT (state = 'review' AND submitted = ?) AND expires_at <= ?
+		ORDER BY expires_at, id LIMIT ? FOR UPDATE SKIP LOCKED`, true, ts(now), limit)
+}
+
 func (t *tx) InsertClosureEvent(ctx context.Context, e *purse.ClosureEvent) error {
 	_, err := t.exec(ctx, `INSERT INTO closure_events (closure_id, at, from_state, to_state, actor, note)
 		VALUES (?,?,?,?,?,?)`, e.ClosureID, ts(e.At), string(e.From), string(e.To), e.Actor, e.Note)
