@@ -16,16 +16,16 @@ import (
 	"github.com/purse-wallet/purse/account"
 	"github.com/purse-wallet/purse/certificate"
 	"github.com/purse-wallet/purse/closure"
-	"github.com/purse-wallet/purse/jobs"
-	"github.com/purse-wallet/purse/verify"
 	purshttp "github.com/purse-wallet/purse/http"
 	"github.com/purse-wallet/purse/i18n"
+	"github.com/purse-wallet/purse/jobs"
 	"github.com/purse-wallet/purse/operator"
 	"github.com/purse-wallet/purse/secret"
 	"github.com/purse-wallet/purse/sqlstore"
 	"github.com/purse-wallet/purse/sqlstore/postgres"
 	"github.com/purse-wallet/purse/sqlstore/sqlite"
 	"github.com/purse-wallet/purse/vault"
+	"github.com/purse-wallet/purse/verify"
 )
 
 // Config is what App needs beyond the store.
@@ -36,6 +36,7 @@ type Config struct {
 	HTTP         purshttp.Config
 	Location     *time.Location // the operator's time zone, for messages
 	HasherParams *secret.Params // nil: secret.DefaultParams
+
 	Policy       *closure.Policy     // the closure policy; nil: the strict preset
 	Certificates *certificate.Signer // signs closure certificates; nil: a key made for this run
 	BaseURL      string              // prefixes links in messages, e.g. https://wallet.example.com
@@ -50,11 +51,12 @@ type App struct {
 	Accounts  *account.Service
 	Operators *operator.Service
 	Closures  *closure.Service
-	// Jobs are the background tasks `purse serve` runs.
-	Jobs []jobs.Task
 	HTTP      *purshttp.Server
 	Clock     purse.Clock
 	Log       *slog.Logger
+
+	// Jobs are the background tasks `purse serve` runs.
+	Jobs []jobs.Task
 }
 
 // OpenStore opens the store a --db value names: a postgres:// or postgresql:// URL, else a SQLite

@@ -63,7 +63,7 @@ func TestPolicyErrors(t *testing.T) {
 	}
 	cases := []struct {
 		name, edit, reason string
-		line             int
+		line               int
 	}{
 		{"unknown key", strings.Replace(string(good), "manual_review = false", "manual_review = false\ncooling_of = \"7d\"", 1), `unknown key "cooling_of"`, 8},
 		{"unknown nested key", strings.Replace(string(good), "records = \"1826d\"", "records = \"1826d\"\nbackups = \"1d\"", 1), `unknown key "retention.backups"`, 25},

@@ -9,7 +9,6 @@ import (
 	"github.com/purse-wallet/purse"
 )
 
-
 type clockInput struct {
 	Body struct {
 		Advance string `json:"advance" maxLength:"20" doc:"A Go duration, e.g. \"168h\""`
