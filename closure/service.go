@@ -186,13 +186,14 @@ func (s *Service) Eligibility(ctx context.Context, accountID string, env Env) ([
 func (s *Service) Start(ctx context.Context, accountID string, env Env) (*Flow, error) {
 	var flow *Flow
 	err := s.Store.Tx(ctx, func(tx purse.Tx) error {
-		rec, err := tx.AccountForUpdate(ctx, accountID)
-		if err != nil {
-			return err
-		}
+		// Locks in the order every other step takes them: the request, then the account.
 		if open, err := tx.OpenClosure(ctx, accountID); err == nil {
 			return &purse.Error{Code: purse.CodeClosureInProgress, Params: map[string]any{"ID": open.ID}}
 		} else if !errors.Is(err, purse.ErrNotFound) {
+			return err
+		}
+		rec, err := tx.AccountForUpdate(ctx, accountID)
+		if err != nil {
 			return err
 		}
 		if !rec.Status.AcceptsPostings() {
