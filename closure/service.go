@@ -274,6 +274,11 @@ func (s *Service) recheck(ctx context.Context, tx purse.Tx, c *purse.ClosureRequ
 	if err != nil {
 		return err
 	}
+	// The device was checked when the flow started (AP-2); a header missing from a later step
+	// does not undo that. Activation is checked again.
+	if env.DeviceCertificate == "" {
+		env.DeviceCertificate = f.Account.CertificateID
+	}
 	all := Check(p, f, env)
 	c.Blockers = all
 	if len(Blocking(all)) == 0 {

@@ -84,6 +84,10 @@ func TestCertificateUserWithCertificate(t *testing.T) {
 		if f.State != "agreement" {
 			t.Fatalf("with the certificate: %+v", f)
 		}
+		f = post(t, e, u, f.ID, "agreement", map[string]any{"accept": true}, 200)
+		if f.State != "rights" {
+			t.Fatalf("certificate user stopped after the agreement: %+v", f)
+		}
 	})
 }
 
