@@ -102,8 +102,9 @@ func (c *ServeCmd) Run() error {
 		}()
 	}
 
-	waitJobs := (&jobs.Runner{Tasks: a.Jobs, Log: log}).Start(ctx)
-	defer waitJobs()
+	jobCtx, stopJobs := context.WithCancel(ctx)
+	waitJobs := (&jobs.Runner{Tasks: a.Jobs, Log: log}).Start(jobCtx)
+	defer func() { stopJobs(); waitJobs() }()
 	log.Info("closure policy", "policy", policy.Name)
 
 	select {
