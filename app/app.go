@@ -142,6 +142,6 @@ func (a *App) newClosures(cfg Config, v *vault.Vault, cat *i18n.Catalog) error {
 	}
 	a.Closures = &closure.Service{Store: a.Store, Accounts: a.Accounts, Catalog: cat, Policy: p,
 		OTP: &verify.OTP{Vault: v}, Captchas: &verify.Captchas{Vault: v}, Signer: signer, BaseURL: cfg.BaseURL, Log: a.Log}
-	a.Jobs = append(a.Jobs, a.Closures.CloseTask(), a.Closures.ExpireTask())
+	a.Jobs = append(a.Jobs, a.Closures.CloseTask(), a.Closures.ExpireTask(), a.Closures.RemindTask())
 	return nil
 }

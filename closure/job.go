@@ -78,3 +78,44 @@ func (s *Service) ExpireIdle(ctx context.Context) (int, error) {
 func (s *Service) ExpireTask() jobs.Task {
 	return jobs.Task{Name: "closure.expire_idle", Every: 5 * time.Minute, Batch: CloseBatch, Run: s.ExpireIdle}
 }
+
+// RemindBefore is how long before the end of cooling-off the reminder goes out.
+const RemindBefore = 24 * time.Hour
+
+// Remind tells users whose cooling-off ends within RemindBefore that the closure is near and how
+// to keep the account (PW-6), once per request.
+func (s *Service) Remind(ctx context.Context) (int, error) {
+	n := 0
+	err := s.Store.Tx(ctx, func(tx purse.Tx) error {
+		n = 0
+		due, err := tx.DueReminders(ctx, tx.Now().Add(RemindBefore), CloseBatch)
+		if err != nil {
+			return err
+		}
+		for _, c := range due {
+			p, err := policyOf(c)
+			if err != nil {
+				return err
+			}
+			rec, err := tx.Account(ctx, c.AccountID)
+			if err != nil {
+				return err
+			}
+			if err := s.notice(ctx, tx, c, p, "closure_reminder",
+				map[string]string{"Until": s.Catalog.FormatTime(rec.Language, c.CoolingEnds)}); err != nil {
+				return err
+			}
+			if err := tx.MarkReminded(ctx, c.ID, tx.Now()); err != nil {
+				return err
+			}
+			n++
+		}
+		return nil
+	})
+	return n, err
+}
+
+// RemindTask is the reminder job for the runner.
+func (s *Service) RemindTask() jobs.Task {
+	return jobs.Task{Name: "closure.remind", Every: 10 * time.Minute, Batch: CloseBatch, Run: s.Remind}
+}

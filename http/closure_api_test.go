@@ -161,7 +161,24 @@ func TestStrictFlow(t *testing.T) {
 		post(t, e, u, f.ID, "verification", map[string]any{"payment_password": u.PaymentPassword, "sms_code": ct.Code(t, e, u.Phone)}, 200)
 		e.Call("POST", "/api/v1/closures/confirm", map[string]any{"token": ct.Link(t, e, u.Email)}).Expect(t, 200)
 		post(t, e, u, f.ID, "submit", nil, 200)
-		e.Clock.Advance(7*24*time.Hour - time.Second)
+		remind := func() int {
+			n, err := e.App.Closures.Remind(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		if n := remind(); n != 0 {
+			t.Fatalf("reminded %d days early", n)
+		}
+		e.Clock.Advance(6 * 24 * time.Hour)
+		if n := remind(); n != 1 || remind() != 0 {
+			t.Fatal("no reminder, or twice, a day before the end")
+		}
+		if m := ct.Messages(t, e, u.Email)[0]; m.Template != "closure_reminder" {
+			t.Fatalf("reminder: %s", m.Template)
+		}
+		e.Clock.Advance(24*time.Hour - time.Second)
 		if n := closeJob(t, e); n != 0 {
 			t.Fatalf("closed %d before the period ended", n)
 		}

@@ -152,6 +152,18 @@ func (t *tx) DueCoolingOff(ctx context.Context, now time.Time, limit int) ([]*pu
 		AND cooling_ends <= ? ORDER BY cooling_ends, id LIMIT ? FOR UPDATE SKIP LOCKED`, ts(now), limit)
 }
 
+func (t *tx) DueReminders(ctx context.Context, until time.Time, limit int) ([]*purse.ClosureRequest, error) {
+	return t.closures(ctx, `SELECT `+closureColumns+` FROM closures WHERE state = 'cooling_off'
+		AND reminded_at = 0 AND cooling_ends <= ? ORDER BY cooling_ends, id LIMIT ? FOR UPDATE SKIP LOCKED`, ts(until), limit)
+}
+
+func (t *tx) MarkReminded(ctx context.Context, id string, now time.Time) error {
+	if _, err := t.exec(ctx, `UPDATE closures SET reminded_at = ? WHERE id = ?`, ts(now), id); err != nil {
+		return fmt.Errorf("storage: mark reminded %s: %w", id, err)
+	}
+	return nil
+}
+
 func (t *tx) IdleClosures(ctx context.Context, now time.Time, limit int) ([]*purse.ClosureRequest, error) {
 	return t.closures(ctx, `SELECT `+closureColumns+` FROM closures
 		WHERE state IN ('started','agreement','eligibility','rights','verification','email_confirmation','review')
