@@ -39,3 +39,25 @@ func TestDevClock(t *testing.T) {
 		}
 	}, func(c *app.Config) { c.HTTP.Demo = false })
 }
+
+// TestClosureRoutesDocumented: every closure route is in the OpenAPI document.
+func TestClosureRoutesDocumented(t *testing.T) {
+	t.Parallel()
+	e := apitest.New(t, "sqlite")
+	var doc struct {
+		Paths map[string]map[string]any `json:"paths"`
+	}
+	e.Call("GET", "/api/openapi.json", nil).Expect(t, 200).JSON(t, &doc)
+	for path, method := range map[string]string{
+		"/api/v1/closure/eligibility": "get", "/api/v1/closures": "post", "/api/v1/closures/{id}": "get",
+		"/api/v1/closures/{id}/agreement": "post", "/api/v1/closures/{id}/rights": "post",
+		"/api/v1/closures/{id}/codes": "post", "/api/v1/captcha": "get", "/api/v1/closures/{id}/verification": "post",
+		"/api/v1/closures/confirm": "post", "/api/v1/closures/{id}/submit": "post", "/api/v1/closures/{id}/cancel": "post",
+		"/api/v1/closure/public-key": "get", "/api/v1/admin/closures": "get", "/api/v1/admin/closures/{id}/approve": "post",
+		"/api/v1/admin/closures/{id}/reject": "post", "/api/v1/admin/closures/{id}/restore": "post",
+	} {
+		if _, ok := doc.Paths[path][method]; !ok {
+			t.Errorf("%s %s not documented", method, path)
+		}
+	}
+}
