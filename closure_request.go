@@ -192,6 +192,9 @@ type VerifyQueries interface {
 	// TakeCaptcha marks the captcha used and returns it as it was; ErrNotFound when unknown or used.
 	TakeCaptcha(ctx context.Context, id string, now time.Time) (*Captcha, error)
 	InsertLink(ctx context.Context, l *EmailLink) error
+	// PurgeVerifications deletes codes, captchas and links that expired before the time, returning
+	// how many rows went.
+	PurgeVerifications(ctx context.Context, before time.Time) (int, error)
 	// TakeLink marks the link used and returns it as it was; ErrNotFound when unknown or used.
 	TakeLink(ctx context.Context, tokenHash string, now time.Time) (*EmailLink, error)
 }

@@ -52,6 +52,11 @@ func (s *Service) ExpireIdle(ctx context.Context) (int, error) {
 	n := 0
 	err := s.Store.Tx(ctx, func(tx purse.Tx) error {
 		n = 0
+		// Spent secrets go too: a day past expiry nothing reads them (the resend cool-down looks
+		// back a minute, the daily cap counts in rate_counters).
+		if _, err := tx.PurgeVerifications(ctx, tx.Now().Add(-24*time.Hour)); err != nil {
+			return err
+		}
 		idle, err := tx.IdleClosures(ctx, tx.Now(), CloseBatch)
 		if err != nil {
 			return err

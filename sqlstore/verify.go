@@ -82,3 +82,16 @@ func (t *tx) TakeLink(ctx context.Context, tokenHash string, now time.Time) (*pu
 	l.CreatedAt, l.ExpiresAt = tm(created), tm(expires)
 	return l, nil
 }
+
+func (t *tx) PurgeVerifications(ctx context.Context, before time.Time) (int, error) {
+	total := 0
+	for _, table := range []string{"otp_codes", "captchas", "email_links"} {
+		res, err := t.exec(ctx, `DELETE FROM `+table+` WHERE expires_at < ?`, ts(before))
+		if err != nil {
+			return total, fmt.Errorf("storage: purge %s: %w", table, err)
+		}
+		n, _ := res.RowsAffected()
+		total += int(n)
+	}
+	return total, nil
+}

@@ -114,3 +114,26 @@ func TestCodeBoundToAccountAndPurpose(t *testing.T) {
 		}
 	})
 }
+
+// TestPurge: expired secrets are deleted a day later, live ones kept.
+func TestPurge(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *sqlstore.DB, clk *clock.Fixed) {
+		v, _ := vault.New(bytes.Repeat([]byte{1}, 32))
+		ctx := context.Background()
+		a := newAccount(t, db, "a")
+		c := &Captchas{Vault: v}
+		db.Tx(ctx, func(tx purse.Tx) error { _, err := c.New(ctx, tx, a); return err })
+		clk.Advance(CaptchaTTL + time.Hour)
+		db.Tx(ctx, func(tx purse.Tx) error { _, err := c.New(ctx, tx, a); return err })
+		var n int
+		db.Tx(ctx, func(tx purse.Tx) error {
+			var err error
+			n, err = tx.PurgeVerifications(ctx, tx.Now())
+			return err
+		})
+		if n != 1 {
+			t.Fatalf("purged %d, want the one expired captcha", n)
+		}
+	})
+}
