@@ -8,8 +8,8 @@ import (
 	"github.com/purse-wallet/purse/audit"
 )
 
-// Open lists open requests by legal deadline, earliest first, for support.
-func (s *Service) Open(ctx context.Context, limit int) ([]*purse.ClosureRequest, error) {
+// OpenRequests lists open requests by legal deadline, earliest first, for support.
+func (s *Service) OpenRequests(ctx context.Context, limit int) ([]*purse.ClosureRequest, error) {
 	var out []*purse.ClosureRequest
 	err := s.Store.Read(ctx, func(tx purse.Tx) error {
 		var err error
@@ -19,7 +19,7 @@ func (s *Service) Open(ctx context.Context, limit int) ([]*purse.ClosureRequest,
 	return out, err
 }
 
-// Admin runs an operator's decision on a request, audited as "admin.closure.<action>".
+// admin runs an operator's decision on a request, audited as "admin.closure.<action>".
 func (s *Service) admin(ctx context.Context, op *purse.Operator, id, action string, fn func(tx purse.Tx, c *purse.ClosureRequest, p *Policy, actor string) error) (*Flow, error) {
 	var flow *Flow
 	actor := "operator:" + op.ID
@@ -32,10 +32,6 @@ func (s *Service) admin(ctx context.Context, op *purse.Operator, id, action stri
 			return err
 		}
 		if err := fn(tx, c, p, actor); err != nil {
-			var kept *purse.CommittedError
-			if errors.As(err, &kept) {
-				flow, _ = s.view(ctx, tx, c, p)
-			}
 			return err
 		}
 		flow, err = s.view(ctx, tx, c, p)
@@ -44,7 +40,7 @@ func (s *Service) admin(ctx context.Context, op *purse.Operator, id, action stri
 	return flow, err
 }
 
-// Get returns any request, for operators. NOT_FOUND when there is none.
+// AdminGet returns any request, for operators. NOT_FOUND when there is none.
 func (s *Service) AdminGet(ctx context.Context, id string) (*Flow, error) {
 	var flow *Flow
 	err := s.Store.Read(ctx, func(tx purse.Tx) error {

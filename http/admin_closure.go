@@ -64,7 +64,7 @@ func (s *Server) registerAdminClosures() {
 			if _, err := operatorWith(ctx, purse.RoleAgent); err != nil {
 				return nil, err
 			}
-			cs, err := s.Closures.Open(ctx, in.Limit)
+			cs, err := s.Closures.OpenRequests(ctx, in.Limit)
 			if err != nil {
 				return nil, err
 			}
