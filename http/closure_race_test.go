@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/purse-wallet/purse"
 	"github.com/purse-wallet/purse/apitest"
@@ -106,7 +107,9 @@ func TestSubmitRacesIncoming(t *testing.T) {
 			var wrote bool
 			var res *apitest.Response
 			wg.Add(2)
-			go func() { defer wg.Done(); <-gate; wrote = incoming(t, e, u.ID, agreement) }()
+			// A varying head start for the submit, so that each side wins some rounds on both stores.
+			delay := time.Duration(i%8) * 400 * time.Microsecond
+			go func() { defer wg.Done(); <-gate; time.Sleep(delay); wrote = incoming(t, e, u.ID, agreement) }()
 			go func() {
 				defer wg.Done()
 				<-gate
