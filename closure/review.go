@@ -166,7 +166,10 @@ func (s *Service) finish(ctx context.Context, tx purse.Tx, c *purse.ClosureReque
 		return err
 	}
 	// The contact points stay readable until the retention purge, so the result can still be sent.
-	return s.notice(ctx, tx, c, p, "closure_closed", map[string]string{"ClosedAt": s.Catalog.FormatTime(rec.Language, now)})
+	// The signed certificate rides along so that the mail worker can attach it: after closure the
+	// user can no longer sign in to fetch it.
+	return s.notice(ctx, tx, c, p, "closure_closed", map[string]string{"ClosedAt": s.Catalog.FormatTime(rec.Language, now),
+		"certificate": string(c.Certificate)})
 }
 
 func (s *Service) statement(c *purse.ClosureRequest, p *Policy, now time.Time) *certificate.Statement {

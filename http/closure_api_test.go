@@ -3,6 +3,7 @@ package http_test
 import (
 	"context"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -197,7 +198,7 @@ func TestStrictFlow(t *testing.T) {
 			t.Fatalf("webhooks %+v", hooks)
 		}
 		result := ct.Messages(t, e, u.Email)
-		if result[0].Template != "closure_closed" {
+		if result[0].Template != "closure_closed" || !strings.Contains(result[0].Data["certificate"], `"signature"`) {
 			t.Fatalf("last message to the user: %s", result[0].Template)
 		}
 		var cert []byte
