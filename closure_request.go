@@ -67,6 +67,7 @@ const (
 	CodeOneClickPayOn          Code = "ONE_CLICK_PAY_ON"
 	CodeLinkedAccountBound     Code = "LINKED_ACCOUNT_BOUND"
 	CodeCouponsUnused          Code = "COUPONS_UNUSED"
+	CodeLeftoverToSweep        Code = "LEFTOVER_TO_SWEEP"
 )
 
 // ClosureRequest is one persisted closure flow (DESIGN.md §2).

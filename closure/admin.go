@@ -117,7 +117,7 @@ func (s *Service) Readiness(ctx context.Context, accountID string) ([]purse.Bloc
 		if err != nil {
 			return err
 		}
-		out = Check(s.Policy, f, Env{DeviceCertificate: f.Account.CertificateID})
+		out = Check(s.policy(), f, Env{DeviceCertificate: f.Account.CertificateID})
 		return nil
 	})
 	return out, err

@@ -32,10 +32,12 @@ var Remedies = map[purse.Code]purse.Remedy{
 	purse.CodeOneClickPayOn:          {Action: "switch_off", API: "PUT /api/v1/one-click-pay", Page: "/settings/payments"},
 	purse.CodeLinkedAccountBound:     {Action: "unlink", API: "DELETE /api/v1/linked-accounts/{id}", Page: "/settings/linked-accounts"},
 	purse.CodeCouponsUnused:          {Action: "use_coupons", API: "GET /api/v1/coupons", Page: "/wallet/coupons"},
+	purse.CodeLeftoverToSweep:        {Action: "none", API: "POST /api/v1/withdrawals", Page: "/wallet/withdraw"},
 }
 
 func blocker(code purse.Code) purse.Blocker {
-	return purse.Blocker{Code: code, Remedy: Remedies[code], Warning: code == purse.CodeCouponsUnused}
+	return purse.Blocker{Code: code, Remedy: Remedies[code],
+		Warning: code == purse.CodeCouponsUnused || code == purse.CodeLeftoverToSweep}
 }
 
 // EnvironmentBlockers is the security-environment check run when a flow starts (AP-2).
@@ -58,6 +60,14 @@ func EnvironmentBlockers(p *Policy, a *purse.AccountRecord, env Env) []purse.Blo
 // clear them all in one visit. Warnings (unused coupons) come back with Warning set.
 func Check(p *Policy, f *purse.EligibilityFacts, env Env) []purse.Blocker {
 	out := EnvironmentBlockers(p, f.Account, env)
+	main := int64(0)
+	for _, b := range f.Books {
+		if b.Book == purse.BookMain {
+			main += b.Amount
+		}
+	}
+	// A positive leftover up to the policy's threshold is swept at closure instead of blocking.
+	leftover := main > 0 && main <= p.SweepThreshold
 	amount := map[purse.Book]int64{}
 	for _, b := range f.Books {
 		if b.Amount != 0 {
@@ -69,7 +79,8 @@ func Check(p *Policy, f *purse.EligibilityFacts, env Env) []purse.Blocker {
 			out = append(out, blocker(code))
 		}
 	}
-	add(CheckBalance, amount[purse.BookMain] != 0, purse.CodeBalanceNotZero)                                        // AP-8.1
+	add(CheckBalance, amount[purse.BookMain] != 0 && !leftover, purse.CodeBalanceNotZero)                           // AP-8.1
+	add(CheckBalance, leftover, purse.CodeLeftoverToSweep)                                                          // DESIGN §2: a warning
 	add(CheckPoints, amount[purse.BookPoints] != 0, purse.CodePointsNotZero)                                        // AP-8.1
 	add(CheckFund, amount[purse.BookFund] != 0, purse.CodeFundNotZero)                                              // AP-8.2
 	add(CheckTransaction, f.PendingTransactions+f.RecentWithdrawals > 0, purse.CodeTransactionInProgress)           // AP-8.3

@@ -145,3 +145,25 @@ func TestWorkingDays(t *testing.T) {
 }
 
 func mustDate(y, m, d int) time.Time { return time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC) }
+
+func TestLeftoverSweep(t *testing.T) {
+	t.Parallel()
+	p, _ := Load("strict")
+	p.SweepThreshold = 100
+	f := &purse.EligibilityFacts{Account: &purse.AccountRecord{Activated: true, Status: purse.StatusActive},
+		Books: []purse.BookBalance{{Book: purse.BookMain, Currency: "CNY", Amount: 100}}}
+	got := Check(p, f, Env{})
+	if !slices.Equal(codes(got), []purse.Code{purse.CodeLeftoverToSweep}) || !got[0].Warning {
+		t.Fatalf("leftover at the threshold: %v", codes(got))
+	}
+	f.Books[0].Amount = 101
+	if got := codes(Check(p, f, Env{})); !slices.Equal(got, []purse.Code{purse.CodeBalanceNotZero}) {
+		t.Fatalf("over the threshold: %v", got)
+	}
+	// Without a sweeper the service runs the policy with sweeping off.
+	s := &Service{Policy: p}
+	f.Books[0].Amount = 1
+	if got := codes(Check(s.policy(), f, Env{})); !slices.Equal(got, []purse.Code{purse.CodeBalanceNotZero}) {
+		t.Fatalf("no sweeper: %v", got)
+	}
+}

@@ -64,12 +64,28 @@ func (s *Service) approve(ctx context.Context, tx purse.Tx, c *purse.ClosureRequ
 	}
 	// The device was checked when the flow started (AP-2); here the environment check keeps only
 	// activation, since a reviewer or an e-mail link has no device certificate to show.
-	bs := Blocking(Check(p, f, Env{DeviceCertificate: rec.CertificateID}))
+	all := Check(p, f, Env{DeviceCertificate: rec.CertificateID})
+	bs := Blocking(all)
 	if !rec.Status.AcceptsPostings() {
 		bs = append(bs, blocker(purse.CodeAccountNotActivated))
 	}
+	sweep := slices.ContainsFunc(all, func(b purse.Blocker) bool { return b.Code == purse.CodeLeftoverToSweep })
+	if sweep && s.Sweeper == nil {
+		// A request started where sweeping was on, reviewed where it is off: it must not close
+		// with money in it.
+		bs = append(bs, blocker(purse.CodeBalanceNotZero))
+	}
 	if len(bs) > 0 {
 		return s.fail(ctx, tx, c, p, actor, bs)
+	}
+	if sweep {
+		for _, b := range f.Books {
+			if b.Book == purse.BookMain && b.Amount > 0 {
+				if err := s.Sweeper.SweepLeftover(ctx, tx, c.AccountID, b); err != nil {
+					return err
+				}
+			}
+		}
 	}
 	rec.Status, rec.UpdatedAt = purse.StatusClosing, tx.Now()
 	if err := tx.UpdateAccount(ctx, rec); err != nil {

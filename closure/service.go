@@ -27,9 +27,28 @@ type Service struct {
 	OTP      *verify.OTP
 	Captchas *verify.Captchas
 	Signer   *certificate.Signer // nil: no certificate is issued
+	// Sweeper moves tiny leftovers out at closure (the ledger's); nil turns sweeping off whatever
+	// the policy's sweep_threshold says.
+	Sweeper Sweeper
 	// BaseURL prefixes the e-mail link ("https://wallet.example.com"); "" leaves it relative.
 	BaseURL string
 	Log     *slog.Logger
+}
+
+// Sweeper sweeps a leftover balance out of an account inside the closing transaction, with a
+// balanced posting to the operator's sweep book (DESIGN.md §2). The ledger implements it.
+type Sweeper interface {
+	SweepLeftover(ctx context.Context, tx purse.Tx, accountID string, book purse.BookBalance) error
+}
+
+// policy is the policy new requests run under: without a sweeper there is no sweeping.
+func (s *Service) policy() *Policy {
+	if s.Sweeper != nil || s.Policy.SweepThreshold == 0 {
+		return s.Policy
+	}
+	p := *s.Policy
+	p.SweepThreshold = 0
+	return &p
 }
 
 // Flow is a request with what its pages show: the factors it needs, the live blockers, the
@@ -174,7 +193,7 @@ func (s *Service) Eligibility(ctx context.Context, accountID string, env Env) ([
 		if err != nil {
 			return err
 		}
-		out = Check(s.Policy, f, env)
+		out = Check(s.policy(), f, env)
 		return nil
 	})
 	return out, err
@@ -199,7 +218,7 @@ func (s *Service) Start(ctx context.Context, accountID string, env Env) (*Flow, 
 		if !rec.Status.AcceptsPostings() {
 			return purse.Errorf(purse.CodeAccountNotActive, "account is %s", rec.Status)
 		}
-		p := s.Policy
+		p := s.policy()
 		snap, err := json.Marshal(p)
 		if err != nil {
 			return err

@@ -87,6 +87,7 @@ var _ = registerStatuses(map[purse.Code]int{
 	purse.CodeOneClickPayOn:          http.StatusConflict,
 	purse.CodeLinkedAccountBound:     http.StatusConflict,
 	purse.CodeCouponsUnused:          http.StatusConflict,
+	purse.CodeLeftoverToSweep:        http.StatusConflict,
 })
 
 // registerStatuses adds a domain's codes to statusOf, so each domain's list lives in one block
