@@ -3,6 +3,7 @@ package closure
 import (
 	"context"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -116,6 +117,10 @@ func (s *Service) fail(ctx context.Context, tx purse.Tx, c *purse.ClosureRequest
 	if err := s.move(ctx, tx, c, purse.ClosureFailed, actor, "review failed: "+strings.Join(codes, ",")); err != nil {
 		return err
 	}
+	if s.Log != nil {
+		s.Log.InfoContext(ctx, "closure review failed", "account_id", c.AccountID, "closure_id", c.ID,
+			"blockers", strings.Join(codes, ","))
+	}
 	if err := s.save(ctx, tx, c, p); err != nil {
 		return err
 	}
@@ -182,6 +187,10 @@ func (s *Service) finish(ctx context.Context, tx purse.Tx, c *purse.ClosureReque
 		return err
 	}
 	// The contact points stay readable until the retention purge, so the result can still be sent.
+	if s.Log != nil {
+		s.Log.InfoContext(ctx, "account closed", "account_id", c.AccountID, "closure_id", c.ID, "policy", p.Name,
+			"sessions", sessions, "cards", cards, "linked", unlinked)
+	}
 	// The signed certificate rides along so that the mail worker can attach it: after closure the
 	// user can no longer sign in to fetch it.
 	return s.notice(ctx, tx, c, p, "closure_closed", map[string]string{"ClosedAt": s.Catalog.FormatTime(rec.Language, now),
@@ -197,3 +206,5 @@ func (s *Service) statement(c *purse.ClosureRequest, p *Policy, now time.Time) *
 			{What: "ledger and identity records (sealed, pseudonymous)", Why: "anti-money-laundering law (GE-8)", Until: now.Add(p.Retention.Records.Duration)},
 		}}
 }
+
+func itoa(n int) string { return strconv.Itoa(n) }
