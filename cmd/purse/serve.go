@@ -75,7 +75,8 @@ func (c *ServeCmd) Run() error {
 	}
 	defer store.Close()
 	a, err := app.New(ctx, store, app.Config{
-		MasterKey: key, Clock: clk, Log: log, Location: loc, Policy: policy, Certificates: signer, BaseURL: c.BaseURL,
+		MasterKey: key, Clock: clk, Log: log, Location: loc,
+		Policy: policy, Certificates: signer, BaseURL: c.BaseURL,
 		HTTP: purshttp.Config{Version: version, MinClientVersion: c.MinClientVersion,
 			Maintenance: c.Maintenance, Demo: c.Demo, SettingsTTL: 2 * time.Second},
 	})
