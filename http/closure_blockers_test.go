@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/purse-wallet/purse"
 	"github.com/purse-wallet/purse/apitest"
@@ -112,6 +113,30 @@ func TestEligibilityRecheck(t *testing.T) {
 		f = post(t, e, u, f.ID, "eligibility", nil, 200)
 		if f.State != "rights" || len(f.Blockers) != 0 {
 			t.Fatalf("after clearing: %+v", f)
+		}
+	})
+}
+
+// TestWithdrawalWindow: a settled withdrawal keeps blocking for the policy's window (AP-8.3).
+func TestWithdrawalWindow(t *testing.T) {
+	t.Parallel()
+	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
+		u := e.SignUp("")
+		ct.Blocker(t, e, u.ID, purse.CodeTransactionInProgress)
+		eligible := func() bool {
+			var el struct {
+				Eligible bool `json:"eligible"`
+			}
+			e.Call("GET", "/api/v1/closure/eligibility", nil, u.Header()...).Expect(t, 200).JSON(t, &el)
+			return el.Eligible
+		}
+		e.Clock.Advance(24*time.Hour - time.Second)
+		if eligible() {
+			t.Fatal("eligible within the day after a withdrawal")
+		}
+		e.Clock.Advance(2 * time.Second)
+		if !eligible() {
+			t.Fatal("still blocked after the window")
 		}
 	})
 }
