@@ -128,6 +128,8 @@ type ClosureQueries interface {
 	OpenClosure(ctx context.Context, accountID string) (*ClosureRequest, error)
 	// UpdateClosure writes c if its Version is unchanged and bumps it; ErrNotFound otherwise.
 	UpdateClosure(ctx context.Context, c *ClosureRequest) error
+	// AccountClosures lists the account's requests, newest first.
+	AccountClosures(ctx context.Context, accountID string, limit int) ([]*ClosureRequest, error)
 	// OpenClosures lists non-terminal requests by legal deadline, earliest first.
 	OpenClosures(ctx context.Context, limit int) ([]*ClosureRequest, error)
 	// DueCoolingOff lists requests whose cooling-off ended at or before now.

@@ -183,3 +183,14 @@ func (s *Service) view(ctx context.Context, tx purse.Tx, c *purse.ClosureRequest
 func (s *Service) Get(ctx context.Context, accountID, id string) (*Flow, error) {
 	return s.step(ctx, accountID, id, nil)
 }
+
+// List returns the account's requests, newest first, so a client can find its open one.
+func (s *Service) List(ctx context.Context, accountID string, limit int) ([]*purse.ClosureRequest, error) {
+	var out []*purse.ClosureRequest
+	err := s.Store.Read(ctx, func(tx purse.Tx) error {
+		var err error
+		out, err = tx.AccountClosures(ctx, accountID, limit)
+		return err
+	})
+	return out, err
+}

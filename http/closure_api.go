@@ -5,6 +5,7 @@ import (
 	"crypto/ed25519"
 	"encoding/base64"
 	"net/http"
+	"time"
 
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/purse-wallet/purse"
@@ -14,6 +15,25 @@ import (
 
 type flowOutput struct {
 	Body *flowBody
+}
+
+type listInput struct {
+	Limit int `query:"limit" minimum:"1" maximum:"100" default:"20"`
+}
+
+type listItem struct {
+	ID        string    `json:"id"`
+	State     string    `json:"state"`
+	Policy    string    `json:"policy"`
+	Next      string    `json:"next"`
+	CreatedAt time.Time `json:"created_at"`
+	Deadline  time.Time `json:"deadline"`
+}
+
+type listOutput struct {
+	Body struct {
+		Closures []listItem `json:"closures"`
+	}
 }
 
 type flowIDInput struct {
@@ -136,6 +156,26 @@ func (s *Server) registerClosures() {
 			return s.userFlow(ctx, func(id string) (*closure.Flow, error) {
 				return s.Closures.Start(ctx, id, closure.Env{DeviceCertificate: in.Certificate})
 			})
+		})
+
+	register(s, huma.Operation{OperationID: "closure-list", Method: http.MethodGet, Path: "/api/v1/closures",
+		Summary: "My closure requests, newest first", Tags: tags, Security: bearer, Errors: []int{401}},
+		func(ctx context.Context, in *listInput) (*listOutput, error) {
+			p, err := caller(ctx)
+			if err != nil {
+				return nil, err
+			}
+			cs, err := s.Closures.List(ctx, p.Account.ID, in.Limit)
+			if err != nil {
+				return nil, err
+			}
+			out := &listOutput{}
+			out.Body.Closures = []listItem{}
+			for _, c := range cs {
+				out.Body.Closures = append(out.Body.Closures, listItem{ID: c.ID, State: string(c.State), Policy: c.Policy,
+					Next: closure.NextStep(c), CreatedAt: c.CreatedAt, Deadline: c.Deadline})
+			}
+			return out, nil
 		})
 
 	register(s, huma.Operation{OperationID: "closure-get", Method: http.MethodGet, Path: "/api/v1/closures/{id}",

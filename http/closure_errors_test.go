@@ -139,6 +139,19 @@ func TestExpiry(t *testing.T) {
 		if f.State != "expired" {
 			t.Fatalf("state %s", f.State)
 		}
+		// The list shows the user's own requests, newest first.
+		var list struct {
+			Closures []struct{ ID, State string } `json:"closures"`
+		}
+		e.Call("GET", "/api/v1/closures", nil, u.Header()...).Expect(t, 200).JSON(t, &list)
+		if len(list.Closures) != 1 || list.Closures[0].ID != f.ID || list.Closures[0].State != "expired" {
+			t.Fatalf("list %+v", list)
+		}
+		other := e.SignUp("")
+		e.Call("GET", "/api/v1/closures", nil, other.Header()...).Expect(t, 200).JSON(t, &list)
+		if len(list.Closures) != 0 {
+			t.Fatalf("another account's requests listed: %+v", list)
+		}
 		// A new request can start; left idle, the job expires it without anyone coming back.
 		g := start(t, e, u)
 		e.Clock.Advance(2*time.Hour + time.Second)

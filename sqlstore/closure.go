@@ -142,6 +142,11 @@ func (t *tx) closures(ctx context.Context, q string, args ...any) ([]*purse.Clos
 	return out, rows.Err()
 }
 
+func (t *tx) AccountClosures(ctx context.Context, accountID string, limit int) ([]*purse.ClosureRequest, error) {
+	return t.closures(ctx, `SELECT `+closureColumns+` FROM closures WHERE account_id = ?
+		ORDER BY created_at DESC, id DESC LIMIT ?`, accountID, limit)
+}
+
 func (t *tx) OpenClosures(ctx context.Context, limit int) ([]*purse.ClosureRequest, error) {
 	return t.closures(ctx, `SELECT `+closureColumns+` FROM closures WHERE state IN `+openStates+`
 		ORDER BY deadline, id LIMIT ?`, limit)
