@@ -54,6 +54,8 @@ type Tx interface {
 	ExportQueries
 	DeliveryQueries
 	AuditReadQueries
+	ClosureQueries
+	VerifyQueries
 	// Now is the transaction's fixed time, taken from the store's clock when it began.
 	Now() time.Time
 }

@@ -4,6 +4,8 @@ package app
 
 import (
 	"context"
+	"crypto/ed25519"
+	"crypto/rand"
 	"fmt"
 	"log/slog"
 	"runtime"
@@ -15,6 +17,8 @@ import (
 	"github.com/purse-wallet/purse/audit"
 	"github.com/purse-wallet/purse/blocker"
 	"github.com/purse-wallet/purse/business"
+	"github.com/purse-wallet/purse/certificate"
+	"github.com/purse-wallet/purse/closure"
 	"github.com/purse-wallet/purse/export"
 	purshttp "github.com/purse-wallet/purse/http"
 	"github.com/purse-wallet/purse/i18n"
@@ -28,6 +32,7 @@ import (
 	"github.com/purse-wallet/purse/sqlstore/postgres"
 	"github.com/purse-wallet/purse/sqlstore/sqlite"
 	"github.com/purse-wallet/purse/vault"
+	"github.com/purse-wallet/purse/verify"
 	"github.com/purse-wallet/purse/web"
 )
 
@@ -41,8 +46,11 @@ type Config struct {
 	HasherParams *secret.Params // nil: secret.DefaultParams
 
 	// Retention is the retention policy; zero fields take lifecycle.DefaultPolicy.
-	Retention lifecycle.Policy
-	Notify    notify.Config // message providers; a channel without one goes to the dev outbox
+	Retention    lifecycle.Policy
+	Notify       notify.Config       // message providers; a channel without one goes to the dev outbox
+	Policy       *closure.Policy     // the closure policy; nil: the strict preset
+	Certificates *certificate.Signer // signs closure certificates; nil: a key made for this run
+	BaseURL      string              // prefixes links in messages, e.g. https://wallet.example.com
 }
 
 // App is a running purse: its store, services and HTTP handler.
@@ -57,6 +65,7 @@ type App struct {
 	Business  *business.Service
 	Lifecycle *lifecycle.Service
 	Exports   *export.Service
+	Closures  *closure.Service
 	HTTP      *purshttp.Server
 	Web       *web.Handler
 	Clock     purse.Clock
@@ -112,7 +121,11 @@ func New(ctx context.Context, store *sqlstore.DB, cfg Config) (*App, error) {
 	}
 	a.Lifecycle = &lifecycle.Service{Store: store, Vault: v, Catalog: cat, Log: cfg.Log, Policy: cfg.Retention}
 	a.Exports = &export.Service{Store: store, Accounts: a.Accounts, Catalog: cat, Location: cfg.Location}
+	if err := a.newClosures(cfg, v, cat); err != nil {
+		return nil, err
+	}
 	a.HTTP = purshttp.New(&purshttp.Server{
+		Closures: a.Closures,
 		Accounts: a.Accounts, Operators: a.Operators, Store: store, Catalog: cat, Clock: cfg.Clock, Config: cfg.HTTP,
 		Blockers: a.Blockers, Business: a.Business, Pages: a.Web,
 		Lifecycle: a.Lifecycle, Exports: a.Exports, Metrics: a.Metrics,
@@ -167,3 +180,27 @@ func (a *App) Close() error { return a.Store.Close() }
 
 // switchesOf forwards the pages' switch changes to the API server, created after the pages.
 type switchesOf struct{ web.Switches }
+
+// newClosures builds the closure engine with its policy and certificate key.
+func (a *App) newClosures(cfg Config, v *vault.Vault, cat *i18n.Catalog) error {
+	p := cfg.Policy
+	if p == nil {
+		var err error
+		if p, err = closure.Load(closure.DefaultPolicy); err != nil {
+			return err
+		}
+	}
+	signer := cfg.Certificates
+	if signer == nil {
+		a.Log.Warn("no closure certificate key given: certificates are signed with a key made for this run only")
+		seed := make([]byte, 32)
+		if _, err := rand.Read(seed); err != nil {
+			return err
+		}
+		signer = &certificate.Signer{Key: ed25519.NewKeyFromSeed(seed)}
+	}
+	a.Closures = &closure.Service{Store: a.Store, Accounts: a.Accounts, Catalog: cat, Policy: p,
+		OTP: &verify.OTP{Vault: v}, Captchas: &verify.Captchas{Vault: v}, Signer: signer, BaseURL: cfg.BaseURL, Log: a.Log}
+	a.Jobs = append(a.Jobs, a.Closures.CloseTask(), a.Closures.ExpireTask(), a.Closures.RemindTask())
+	return nil
+}

@@ -69,7 +69,7 @@ func (s *Service) Cancel(ctx context.Context, accountID, id string) (*purse.Busi
 
 // Resend sends a fresh code for a pending flow, at most once per ResendAfter. The new code
 // replaces the old one and gets MaxAttempts tries. Errors: NOT_FOUND, OTP_EXPIRED (the flow ended
-// or expired), RATE_LIMITED (too soon, with RetryAfter, or the daily cap).
+// or expired), OTP_RATE_LIMITED (too soon, with RetryAfter, or the daily cap).
 func (s *Service) Resend(ctx context.Context, accountID, id string) (*purse.BusinessFlow, error) {
 	var out *purse.BusinessFlow
 	err := s.flow(ctx, accountID, id, func(tx purse.Tx, acct *purse.AccountRecord, f *purse.BusinessFlow) error {
@@ -78,7 +78,7 @@ func (s *Service) Resend(ctx context.Context, accountID, id string) (*purse.Busi
 			return purse.Errorf(CodeOTPExpired, "flow is %s", f.Status)
 		}
 		if wait := f.CodeSentAt.Add(ResendAfter).Sub(now); wait > 0 {
-			return &purse.Error{Code: purse.CodeRateLimited, Detail: "resend too soon", RetryAfter: wait}
+			return &purse.Error{Code: CodeOTPRateLimited, Detail: "resend too soon", RetryAfter: wait}
 		}
 		phone, err := s.recipient(ctx, tx, acct, f)
 		if err != nil {

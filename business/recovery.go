@@ -61,7 +61,7 @@ func (s *Service) StartRecovery(ctx context.Context, login string) error {
 		return audit.Record(ctx, tx, "anonymous", "business.password_recovery.start", acct.ID,
 			map[string]string{"flow_id": f.ID})
 	})
-	if purse.ErrorCode(err) == purse.CodeRateLimited {
+	if purse.ErrorCode(err) == CodeOTPRateLimited {
 		// The cap holds (the transaction rolled back), but the caller must not learn the login exists.
 		return nil
 	}

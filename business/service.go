@@ -38,12 +38,13 @@ const (
 
 // Codes of one-time-code checks.
 const (
-	// CodeOTPInvalid: the code is wrong (Params: Remaining tries).
-	CodeOTPInvalid purse.Code = "OTP_INVALID"
-	// CodeOTPExpired: the code or its flow expired, or the flow has ended: ask for a new one.
-	CodeOTPExpired purse.Code = "OTP_EXPIRED"
-	// CodeOTPRateLimited: too many wrong codes; the flow has ended and must start again.
-	CodeOTPRateLimited purse.Code = "OTP_RATE_LIMITED"
+	// The one-time-code codes are shared with the closure's verification (purse.CodeOTP*), so a
+	// client meets one vocabulary: OTP_INVALID a wrong code (Remaining tries), OTP_EXPIRED a code
+	// that expired, was used or ran out of tries (ask for a new one), OTP_RATE_LIMITED a code asked
+	// for too soon or past the daily cap (Retry-After).
+	CodeOTPInvalid     = purse.CodeOTPInvalid
+	CodeOTPExpired     = purse.CodeOTPExpired
+	CodeOTPRateLimited = purse.CodeOTPRateLimited
 	// CodeWrongFlow: the flow is of another kind than the call expects.
 	CodeWrongFlow purse.Code = "BUSINESS_KIND_MISMATCH"
 )
@@ -89,7 +90,7 @@ func (s *Service) issue(ctx context.Context, tx purse.Tx, f *purse.BusinessFlow,
 		return err
 	}
 	if n > DailySends {
-		return &purse.Error{Code: purse.CodeRateLimited, Detail: "daily code limit", RetryAfter: day.Add(24 * time.Hour).Sub(now)}
+		return &purse.Error{Code: CodeOTPRateLimited, Detail: "daily code limit", RetryAfter: day.Add(24 * time.Hour).Sub(now)}
 	}
 	code, err := newCode()
 	if err != nil {
@@ -125,7 +126,7 @@ func (s *Service) verify(ctx context.Context, tx purse.Tx, f *purse.BusinessFlow
 		Params: map[string]any{"Remaining": MaxAttempts - f.Attempts}}
 	if f.Attempts >= MaxAttempts {
 		f.Status, f.EndedAt = "expired", now
-		failure = purse.Errorf(CodeOTPRateLimited, "too many wrong codes")
+		failure = purse.Errorf(CodeOTPExpired, "too many wrong codes: the flow ended")
 	}
 	if err := tx.UpdateBusinessFlow(ctx, f); err != nil {
 		return err

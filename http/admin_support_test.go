@@ -1,6 +1,7 @@
 package http_test
 
 import (
+	"slices"
 	"testing"
 	"time"
 
@@ -58,10 +59,10 @@ func TestAdminOverviewAndSearch(t *testing.T) {
 		e.Call("GET", "/api/v1/admin/accounts?phone=abc", nil, agent...).ExpectProblem(t, 422, "INVALID_PHONE")
 		e.Call("GET", "/api/v1/admin/accounts/0190b7a0-0000-7000-8000-000000000000", nil, agent...).ExpectProblem(t, 404, "NOT_FOUND")
 		e.Call("GET", base, nil, u.Header()...).ExpectProblem(t, 401, "OPERATOR_UNAUTHENTICATED")
-		if acts := auditActions(t, e, u.ID); !contains(acts, "admin.account.view") {
+		if acts := auditActions(t, e, u.ID); !slices.Contains(acts, "admin.account.view") {
 			t.Fatalf("audit = %v", acts)
 		}
-		if acts := auditActions(t, e, ""); !contains(acts, "admin.account.search") {
+		if acts := auditActions(t, e, ""); !slices.Contains(acts, "admin.account.search") {
 			t.Fatalf("audit = %v", acts)
 		}
 	})
@@ -88,7 +89,7 @@ func TestAdminCreatesOperators(t *testing.T) {
 		u := e.SignUp("")
 		e.Call("GET", "/api/v1/admin/accounts/"+u.ID, nil, apitest.Auth(out.Token)...).Expect(t, 200)
 		e.Call("POST", "/api/v1/admin/accounts/"+u.ID+"/flags", map[string]any{"kind": "terms_not_met", "note": "x"}, apitest.Auth(out.Token)...).ExpectProblem(t, 403, "ROLE_REQUIRED")
-		if acts := auditActions(t, e, ""); !contains(acts, "admin.operator.create") {
+		if acts := auditActions(t, e, ""); !slices.Contains(acts, "admin.operator.create") {
 			t.Fatalf("audit = %v", acts)
 		}
 	})

@@ -54,7 +54,7 @@ func TestAutoDebitCreateSeeCancel(t *testing.T) {
 			t.Fatalf("after cancel: %v", s)
 		}
 		acts := auditActions(t, e, u.ID)
-		if !contains(acts, "admin.auto_debit.create") || !contains(acts, "auto_debit.cancel") {
+		if !slices.Contains(acts, "admin.auto_debit.create") || !slices.Contains(acts, "auto_debit.cancel") {
 			t.Fatalf("audit = %v", acts)
 		}
 	})
@@ -239,7 +239,7 @@ func TestDisputesRestrict(t *testing.T) {
 			t.Fatalf("statuses = %v", s)
 		}
 		acts := auditActions(t, e, u.ID)
-		if !contains(acts, "admin.dispute.open") || !contains(acts, "admin.dispute.resolve") {
+		if !slices.Contains(acts, "admin.dispute.open") || !slices.Contains(acts, "admin.dispute.resolve") {
 			t.Fatalf("audit = %v", acts)
 		}
 	})

@@ -27,6 +27,8 @@ type Problem struct {
 	Blockers   []purse.Blocker    `json:"blockers,omitempty"`
 	RetryAfter int                `json:"retry_after,omitempty"` // seconds
 	Until      *time.Time         `json:"until,omitempty"`
+	// Extra carries a problem's own facts, e.g. a closure's current state and next step.
+	Extra map[string]any `json:"extra,omitempty"`
 
 	retry time.Duration
 }
@@ -93,6 +95,7 @@ func (s *Server) problem(ctx context.Context, err error) *Problem {
 		}
 		p.Blockers = append(p.Blockers, b)
 	}
+	p.Extra = closureExtra(e)
 	for i := range p.Errors {
 		if p.Errors[i].Message == "" {
 			p.Errors[i].Message = s.Catalog.Message(lang, string(p.Errors[i].Code), nil)

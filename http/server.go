@@ -17,6 +17,7 @@ import (
 	"github.com/purse-wallet/purse/account"
 	"github.com/purse-wallet/purse/blocker"
 	"github.com/purse-wallet/purse/business"
+	"github.com/purse-wallet/purse/closure"
 	"github.com/purse-wallet/purse/export"
 	"github.com/purse-wallet/purse/i18n"
 	"github.com/purse-wallet/purse/lifecycle"
@@ -45,6 +46,7 @@ type Server struct {
 	Business  *business.Service // business in progress (AP-8.7)
 	Lifecycle *lifecycle.Service
 	Exports   *export.Service
+	Closures  *closure.Service
 	Store     purse.Store
 	Catalog   *i18n.Catalog
 	Clock     purse.Clock
@@ -104,6 +106,9 @@ func New(s *Server, log *slog.Logger) *Server {
 	if s.Metrics != nil {
 		s.mux.Handle("GET /metrics", s.Metrics.Handler())
 	}
+	s.registerClosures()
+	s.registerAdminClosures()
+	s.registerDev()
 	if s.Pages != nil {
 		s.mux.Handle("/", s.Pages)
 	} else {

@@ -77,12 +77,3 @@ func auditActions(t *testing.T, e *apitest.Env, subject string) []string {
 	}
 	return out
 }
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
-}

@@ -49,9 +49,6 @@ var statusOf = map[purse.Code]int{
 
 	blocker.CodeNotMerchant:      http.StatusConflict,
 	blocker.CodeLinkExists:       http.StatusConflict,
-	business.CodeOTPInvalid:      http.StatusUnprocessableEntity,
-	business.CodeOTPExpired:      http.StatusUnprocessableEntity,
-	business.CodeOTPRateLimited:  http.StatusTooManyRequests,
 	business.CodeWrongFlow:       http.StatusConflict,
 	purse.CodeLegalHoldUnchanged: http.StatusConflict,
 	purse.CodeExportRange:        http.StatusUnprocessableEntity,
@@ -62,4 +59,50 @@ func statusFor(c purse.Code) int {
 		return s
 	}
 	return http.StatusUnprocessableEntity
+}
+
+// Closure codes (issue 4).
+var _ = registerStatuses(map[purse.Code]int{
+	purse.CodeClosureStateConflict:   http.StatusConflict,
+	purse.CodeClosureInProgress:      http.StatusConflict,
+	purse.CodeClosureBlocked:         http.StatusConflict,
+	purse.CodeClosureReviewFailed:    http.StatusConflict,
+	purse.CodeAgreementRequired:      http.StatusUnprocessableEntity,
+	purse.CodeVerificationIncomplete: http.StatusConflict,
+	purse.CodeFactorNotRequired:      http.StatusUnprocessableEntity,
+	purse.CodeOTPInvalid:             http.StatusUnprocessableEntity,
+	purse.CodeOTPExpired:             http.StatusUnprocessableEntity,
+	purse.CodeOTPRateLimited:         http.StatusTooManyRequests,
+	purse.CodeNoEmail:                http.StatusUnprocessableEntity,
+	purse.CodeCaptchaInvalid:         http.StatusUnprocessableEntity,
+	purse.CodeLinkInvalid:            http.StatusUnprocessableEntity,
+	purse.CodeCertificateInvalid:     http.StatusUnprocessableEntity,
+
+	purse.CodeEnvCertificateMissing:  http.StatusConflict,
+	purse.CodeAccountNotActivated:    http.StatusConflict,
+	purse.CodeBalanceNotZero:         http.StatusConflict,
+	purse.CodePointsNotZero:          http.StatusConflict,
+	purse.CodeFundNotZero:            http.StatusConflict,
+	purse.CodeTransactionInProgress:  http.StatusConflict,
+	purse.CodeAutoDebitActive:        http.StatusConflict,
+	purse.CodeCreditLineOpen:         http.StatusConflict,
+	purse.CodeAgreementNotMet:        http.StatusConflict,
+	purse.CodeBusinessInProgress:     http.StatusConflict,
+	purse.CodeAccountDisputed:        http.StatusConflict,
+	purse.CodeMerchantContractActive: http.StatusConflict,
+	purse.CodeStoredBalanceNotZero:   http.StatusConflict,
+	purse.CodeQuickPayBound:          http.StatusConflict,
+	purse.CodeOneClickPayOn:          http.StatusConflict,
+	purse.CodeLinkedAccountBound:     http.StatusConflict,
+	purse.CodeCouponsUnused:          http.StatusConflict,
+	purse.CodeLeftoverToSweep:        http.StatusConflict,
+})
+
+// registerStatuses adds a domain's codes to statusOf, so each domain's list lives in one block
+// that merges without touching the others' lines.
+func registerStatuses(m map[purse.Code]int) bool {
+	for k, v := range m {
+		statusOf[k] = v
+	}
+	return true
 }

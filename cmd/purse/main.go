@@ -21,6 +21,8 @@ type CLI struct {
 	Audit   AuditCmd   `cmd:"" help:"Check the tamper-evident audit log."`
 	Notify  NotifyCmd  `cmd:"" help:"Check the message providers."`
 	Version VersionCmd `cmd:"" help:"Print the version."`
+
+	VerifyCertificate VerifyCertificateCmd `cmd:"" name:"verify-certificate" help:"Check a closure certificate's signature."`
 }
 
 func main() {

@@ -22,7 +22,7 @@ type RetentionFlags struct {
 }
 
 // Policy parses the flags.
-func (f RetentionFlags) Policy() (lifecycle.Policy, error) {
+func (f RetentionFlags) RetentionPolicy() (lifecycle.Policy, error) {
 	p := lifecycle.DefaultPolicy
 	var err error
 	if p.Personal, err = lifecycle.ParsePeriod(f.RetentionPersonal); err != nil {
@@ -55,7 +55,7 @@ type PurgeCmd struct {
 func (c *PurgeCmd) Run() error { return c.run(context.Background(), os.Stdout) }
 
 func (c *PurgeCmd) run(ctx context.Context, out io.Writer) error {
-	policy, err := c.Policy()
+	policy, err := c.RetentionPolicy()
 	if err != nil {
 		return err
 	}

@@ -14,7 +14,9 @@ import (
 
 	"github.com/purse-wallet/purse"
 	"github.com/purse-wallet/purse/app"
+	"github.com/purse-wallet/purse/certificate"
 	"github.com/purse-wallet/purse/clock"
+	"github.com/purse-wallet/purse/closure"
 	"github.com/purse-wallet/purse/demo"
 	purshttp "github.com/purse-wallet/purse/http"
 	"github.com/purse-wallet/purse/jobs"
@@ -39,6 +41,9 @@ type ServeCmd struct {
 	MasterKeyFile    string `env:"PURSE_MASTER_KEY_FILE" help:"File holding the 32-byte master key (hex or base64). PURSE_MASTER_KEY may hold it instead."`
 	TimeZone         string `default:"Asia/Shanghai" env:"PURSE_TIME_ZONE" help:"Time zone for times shown to users."`
 	NotifyFlags
+	Policy         string `default:"strict" env:"PURSE_POLICY" help:"Closure policy: a preset (strict, tenpay, postal, imwallet, alipay) or a policy file (.toml)."`
+	CertificateKey string `env:"PURSE_CERTIFICATE_KEY_FILE" help:"File holding the Ed25519 seed (64 hex digits) that signs closure certificates. With --demo and none, one is made next to the database."`
+	BaseURL        string `env:"PURSE_BASE_URL" help:"Public URL of this server, for links in e-mails (e.g. https://wallet.example.com)."`
 }
 
 // Run starts the server and blocks until SIGINT or SIGTERM.
@@ -59,6 +64,14 @@ func (c *ServeCmd) run(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("time zone %q: %w", c.TimeZone, err)
 	}
+	policy, err := closure.Load(c.Policy)
+	if err != nil {
+		return err // names the file, the line and the reason
+	}
+	signer, err := c.certificateSigner()
+	if err != nil {
+		return err
+	}
 	var clk purse.Clock = purse.SystemClock{}
 	if c.Demo {
 		clk = &clock.Offset{} // the dev endpoint may move it forward
@@ -68,13 +81,14 @@ func (c *ServeCmd) run(ctx context.Context) error {
 		return err
 	}
 	defer store.Close()
-	retention, err := c.Policy()
+	retention, err := c.RetentionPolicy()
 	if err != nil {
 		return err
 	}
 	a, err := app.New(ctx, store, app.Config{
 		MasterKey: key, Clock: clk, Log: log, Location: loc,
 		Retention: retention,
+		Policy:    policy, Certificates: signer, BaseURL: c.BaseURL,
 		HTTP: purshttp.Config{Version: version, MinClientVersion: c.MinClientVersion,
 			Maintenance: c.Maintenance, Demo: c.Demo, SettingsTTL: 2 * time.Second},
 		Notify: c.notifyConfig(),
@@ -103,9 +117,10 @@ func (c *ServeCmd) run(ctx context.Context) error {
 	}
 
 	// Background jobs stop when ctx ends (a signal); shutdown waits for their current batch.
-	jobsCtx, stopJobs := context.WithCancel(ctx)
-	defer stopJobs()
-	waitJobs := (&jobs.Runner{Tasks: a.Jobs, Log: log}).Start(jobsCtx)
+	jobCtx, stopJobs := context.WithCancel(ctx)
+	waitJobs := (&jobs.Runner{Tasks: a.Jobs, Log: log}).Start(jobCtx)
+	defer func() { stopJobs(); waitJobs() }()
+	log.Info("closure policy", "policy", policy.Name)
 
 	select {
 	case err := <-served:
@@ -155,4 +170,20 @@ func masterKey(file string, demoMode bool, db string) ([]byte, error) {
 
 func isURL(db string) bool {
 	return len(db) > 11 && (db[:11] == "postgres://" || (len(db) > 13 && db[:13] == "postgresql://"))
+}
+
+// certificateSigner loads the key that signs closure certificates; with --demo and none given, a
+// key file is made next to the database.
+func (c *ServeCmd) certificateSigner() (*certificate.Signer, error) {
+	if c.CertificateKey != "" {
+		return certificate.LoadOrCreate(c.CertificateKey, false)
+	}
+	if c.Demo {
+		path := "purse-demo.cert.key"
+		if !isURL(c.DB) {
+			path = c.DB + ".cert.key"
+		}
+		return certificate.LoadOrCreate(path, true)
+	}
+	return nil, nil // app makes a key for this run and says so
 }

@@ -1,0 +1,124 @@
+package closure
+
+import (
+	"context"
+	"errors"
+
+	"github.com/purse-wallet/purse"
+	"github.com/purse-wallet/purse/audit"
+)
+
+// OpenRequests lists open requests by legal deadline, earliest first, for support.
+func (s *Service) OpenRequests(ctx context.Context, limit int) ([]*purse.ClosureRequest, error) {
+	var out []*purse.ClosureRequest
+	err := s.Store.Read(ctx, func(tx purse.Tx) error {
+		var err error
+		out, err = tx.OpenClosures(ctx, limit)
+		return err
+	})
+	return out, err
+}
+
+// admin runs an operator's decision on a request, audited as "admin.closure.<action>".
+func (s *Service) admin(ctx context.Context, op *purse.Operator, id, action string, fn func(tx purse.Tx, c *purse.ClosureRequest, p *Policy, actor string) error) (*Flow, error) {
+	var flow *Flow
+	actor := "operator:" + op.ID
+	err := s.Store.Tx(ctx, func(tx purse.Tx) error {
+		c, p, err := s.load(ctx, tx, id, "")
+		if err != nil {
+			return err
+		}
+		if err := audit.Record(ctx, tx, actor, "admin.closure."+action, c.AccountID, map[string]string{"closure": c.ID}); err != nil {
+			return err
+		}
+		if err := fn(tx, c, p, actor); err != nil {
+			return err
+		}
+		flow, err = s.view(ctx, tx, c, p)
+		return err
+	})
+	return flow, err
+}
+
+// AdminGet returns any request, for operators. NOT_FOUND when there is none.
+func (s *Service) AdminGet(ctx context.Context, id string) (*Flow, error) {
+	var flow *Flow
+	err := s.Store.Read(ctx, func(tx purse.Tx) error {
+		if !purse.ValidID(id) {
+			return purse.Errorf(purse.CodeNotFound, "no closure %s", id)
+		}
+		c, err := tx.Closure(ctx, id, "")
+		if errors.Is(err, purse.ErrNotFound) {
+			return purse.Errorf(purse.CodeNotFound, "no closure %s", id)
+		}
+		if err != nil {
+			return err
+		}
+		p, err := policyOf(c)
+		if err != nil {
+			return err
+		}
+		flow, err = s.view(ctx, tx, c, p)
+		return err
+	})
+	return flow, err
+}
+
+// Approve is a reviewer's yes where the policy asks for manual review: the same second check,
+// in the same transaction as the move to closing. Errors: CLOSURE_REVIEW_FAILED,
+// CLOSURE_STATE_CONFLICT, NOT_FOUND.
+func (s *Service) Approve(ctx context.Context, op *purse.Operator, id string) (*Flow, error) {
+	return s.admin(ctx, op, id, "approve", func(tx purse.Tx, c *purse.ClosureRequest, p *Policy, actor string) error {
+		if c.State != purse.ClosureReview || !c.Submitted {
+			return conflict(c)
+		}
+		return s.approve(ctx, tx, c, p, actor)
+	})
+}
+
+// Reject is a reviewer's no: the request fails with the reviewer's reason.
+// Errors: CLOSURE_STATE_CONFLICT, NOT_FOUND.
+func (s *Service) Reject(ctx context.Context, op *purse.Operator, id, reason string) (*Flow, error) {
+	return s.admin(ctx, op, id, "reject", func(tx purse.Tx, c *purse.ClosureRequest, p *Policy, actor string) error {
+		if c.State != purse.ClosureReview || !c.Submitted {
+			return conflict(c)
+		}
+		if err := s.move(ctx, tx, c, purse.ClosureFailed, actor, "rejected: "+reason); err != nil {
+			return err
+		}
+		if err := s.save(ctx, tx, c, p); err != nil {
+			return err
+		}
+		return s.notice(ctx, tx, c, p, "closure_failed", map[string]string{"Reasons": reason})
+	})
+}
+
+// Restore gives the account back during cooling-off (GE-4): active again, request cancelled.
+// Errors: CLOSURE_STATE_CONFLICT, NOT_FOUND.
+func (s *Service) Restore(ctx context.Context, op *purse.Operator, id string) (*Flow, error) {
+	return s.admin(ctx, op, id, "restore", func(tx purse.Tx, c *purse.ClosureRequest, p *Policy, actor string) error {
+		if c.State != purse.ClosureCoolingOff {
+			return conflict(c)
+		}
+		return s.cancel(ctx, tx, c, p, actor, "restored by support")
+	})
+}
+
+// Readiness is the eligibility check for support ("view an account's readiness"): every blocker,
+// with the device check taken as passed since support has no device to show. NOT_FOUND for no
+// such account.
+func (s *Service) Readiness(ctx context.Context, accountID string) ([]purse.Blocker, error) {
+	var out []purse.Blocker
+	err := s.Store.Read(ctx, func(tx purse.Tx) error {
+		f, err := tx.EligibilityFacts(ctx, accountID, tx.Now().Add(-s.Policy.WithdrawalWindow.Duration))
+		if errors.Is(err, purse.ErrNotFound) {
+			return purse.Errorf(purse.CodeNotFound, "no account %s", accountID)
+		}
+		if err != nil {
+			return err
+		}
+		out = Check(s.policy(), f, Env{DeviceCertificate: f.Account.CertificateID})
+		return nil
+	})
+	return out, err
+}

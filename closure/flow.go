@@ -1,0 +1,189 @@
+package closure
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"time"
+
+	"github.com/purse-wallet/purse"
+	"github.com/purse-wallet/purse/audit"
+)
+
+// Eligibility answers "can I close?" without starting a flow: every blocker and warning.
+func (s *Service) Eligibility(ctx context.Context, accountID string, env Env) ([]purse.Blocker, error) {
+	var out []purse.Blocker
+	err := s.Store.Read(ctx, func(tx purse.Tx) error {
+		f, err := tx.EligibilityFacts(ctx, accountID, tx.Now().Add(-s.Policy.WithdrawalWindow.Duration))
+		if err != nil {
+			return err
+		}
+		out = Check(s.policy(), f, env)
+		return nil
+	})
+	return out, err
+}
+
+// Start opens a closure request and runs the environment check (AP-2): the request moves to
+// agreement, or to failed with the reasons. Errors: CLOSURE_IN_PROGRESS (an open request exists,
+// its id in Params), ACCOUNT_NOT_ACTIVE.
+func (s *Service) Start(ctx context.Context, accountID string, env Env) (*Flow, error) {
+	var flow *Flow
+	err := s.Store.Tx(ctx, func(tx purse.Tx) error {
+		// Locks in the order every other step takes them: the request, then the account.
+		if open, err := tx.OpenClosure(ctx, accountID); err == nil {
+			return &purse.Error{Code: purse.CodeClosureInProgress, Params: map[string]any{"ID": open.ID}}
+		} else if !errors.Is(err, purse.ErrNotFound) {
+			return err
+		}
+		rec, err := tx.AccountForUpdate(ctx, accountID)
+		if err != nil {
+			return err
+		}
+		if !rec.Status.AcceptsPostings() {
+			return purse.Errorf(purse.CodeAccountNotActive, "account is %s", rec.Status)
+		}
+		p := s.policy()
+		snap, err := json.Marshal(p)
+		if err != nil {
+			return err
+		}
+		now := tx.Now()
+		c := &purse.ClosureRequest{ID: purse.NewID(), AccountID: accountID, Policy: p.Name, PolicyJSON: snap,
+			State: purse.ClosureStarted, CreatedAt: now, UpdatedAt: now, ExpiresAt: now.Add(p.FlowExpiry.Duration),
+			Deadline: AddWorkingDays(now, p.DeadlineDays)}
+		if err := tx.InsertClosure(ctx, c); err != nil {
+			if errors.Is(err, purse.ErrDuplicate) {
+				return purse.Errorf(purse.CodeClosureInProgress, "an open request exists")
+			}
+			return err
+		}
+		if err := tx.InsertClosureEvent(ctx, &purse.ClosureEvent{ClosureID: c.ID, At: now, To: c.State,
+			Actor: actorOf(accountID), Note: "policy " + p.Name}); err != nil {
+			return err
+		}
+		if err := audit.Record(ctx, tx, actorOf(accountID), "closure.start", accountID,
+			map[string]string{"closure": c.ID, "policy": p.Name}); err != nil {
+			return err
+		}
+		if bs := EnvironmentBlockers(p, rec, env); len(bs) > 0 {
+			c.Blockers = bs
+			err = s.move(ctx, tx, c, purse.ClosureFailed, actorOf(accountID), "environment check failed")
+		} else {
+			err = s.move(ctx, tx, c, purse.ClosureAgreement, actorOf(accountID), "")
+		}
+		if err != nil {
+			return err
+		}
+		if err := s.save(ctx, tx, c, p); err != nil {
+			return err
+		}
+		flow, err = s.view(ctx, tx, c, p)
+		return err
+	})
+	return flow, err
+}
+
+// Accept records the agreement tick (TP-3) and runs the closure conditions (AP-3, AP-8): with no
+// blocker the request moves on to the rights page, otherwise it waits in eligibility listing them
+// all. Errors: AGREEMENT_REQUIRED, CLOSURE_STATE_CONFLICT, NOT_FOUND.
+func (s *Service) Accept(ctx context.Context, accountID, id string, accept bool, env Env) (*Flow, error) {
+	return s.step(ctx, accountID, id, func(tx purse.Tx, c *purse.ClosureRequest, p *Policy) error {
+		if err := in(c, purse.ClosureAgreement); err != nil {
+			return err
+		}
+		if !accept {
+			return purse.Errorf(purse.CodeAgreementRequired, "agreement not ticked")
+		}
+		if err := s.move(ctx, tx, c, purse.ClosureEligibility, actorOf(accountID), "agreement accepted"); err != nil {
+			return err
+		}
+		return s.recheck(ctx, tx, c, p, env)
+	})
+}
+
+// Recheck runs the conditions again for a request waiting in eligibility.
+// Errors: CLOSURE_STATE_CONFLICT, NOT_FOUND.
+func (s *Service) Recheck(ctx context.Context, accountID, id string, env Env) (*Flow, error) {
+	return s.step(ctx, accountID, id, func(tx purse.Tx, c *purse.ClosureRequest, p *Policy) error {
+		if err := in(c, purse.ClosureEligibility); err != nil {
+			return err
+		}
+		return s.recheck(ctx, tx, c, p, env)
+	})
+}
+
+func (s *Service) recheck(ctx context.Context, tx purse.Tx, c *purse.ClosureRequest, p *Policy, env Env) error {
+	f, err := tx.EligibilityFacts(ctx, c.AccountID, tx.Now().Add(-p.WithdrawalWindow.Duration))
+	if err != nil {
+		return err
+	}
+	// The device was checked when the flow started (AP-2); a header missing from a later step
+	// does not undo that. Activation is checked again.
+	if env.DeviceCertificate == "" {
+		env.DeviceCertificate = f.Account.CertificateID
+	}
+	all := Check(p, f, env)
+	c.Blockers = all
+	if len(Blocking(all)) == 0 {
+		if err := s.move(ctx, tx, c, purse.ClosureRights, actorOf(c.AccountID), "no blockers"); err != nil {
+			return err
+		}
+	}
+	return s.save(ctx, tx, c, p)
+}
+
+// ConfirmRights records that the user gives up the rights listed (AP-4).
+// Errors: AGREEMENT_REQUIRED, CLOSURE_STATE_CONFLICT, NOT_FOUND.
+func (s *Service) ConfirmRights(ctx context.Context, accountID, id string, confirm bool) (*Flow, error) {
+	return s.step(ctx, accountID, id, func(tx purse.Tx, c *purse.ClosureRequest, p *Policy) error {
+		if err := in(c, purse.ClosureRights); err != nil {
+			return err
+		}
+		if !confirm {
+			return purse.Errorf(purse.CodeAgreementRequired, "rights not confirmed")
+		}
+		if err := s.move(ctx, tx, c, purse.ClosureVerification, actorOf(accountID), "rights given up"); err != nil {
+			return err
+		}
+		return s.save(ctx, tx, c, p)
+	})
+}
+
+// Cancel ends the account's request (the user changed their mind); in cooling-off it keeps the
+// account, which becomes active again (GE-4, PW-6). Errors: CLOSURE_STATE_CONFLICT, NOT_FOUND.
+func (s *Service) Cancel(ctx context.Context, accountID, id string) (*Flow, error) {
+	return s.step(ctx, accountID, id, func(tx purse.Tx, c *purse.ClosureRequest, p *Policy) error {
+		return s.cancel(ctx, tx, c, p, actorOf(accountID), "cancelled by the user")
+	})
+}
+
+func (s *Service) cancel(ctx context.Context, tx purse.Tx, c *purse.ClosureRequest, p *Policy, actor, note string) error {
+	if c.State.Terminal() {
+		return conflict(c)
+	}
+	restoring := c.State == purse.ClosureCoolingOff
+	if restoring {
+		rec, err := tx.AccountForUpdate(ctx, c.AccountID)
+		if err != nil {
+			return err
+		}
+		if rec.Status == purse.StatusClosing {
+			rec.Status, rec.UpdatedAt = purse.StatusActive, tx.Now()
+			if err := tx.UpdateAccount(ctx, rec); err != nil {
+				return err
+			}
+		}
+	}
+	if err := s.move(ctx, tx, c, purse.ClosureCancelled, actor, note); err != nil {
+		return err
+	}
+	c.CoolingEnds = time.Time{}
+	if err := s.save(ctx, tx, c, p); err != nil {
+		return err
+	}
+	if restoring {
+		return s.notice(ctx, tx, c, p, "closure_restored", nil)
+	}
+	return nil
+}

@@ -1,0 +1,38 @@
+package closure
+
+import (
+	"context"
+
+	"github.com/purse-wallet/purse"
+	"github.com/purse-wallet/purse/notify"
+)
+
+// notice sends a closure notice to the account by the first channel of the policy's order that
+// the account has: e-mail where there is one, else SMS (AP-5), in the account's language.
+func (s *Service) notice(ctx context.Context, tx purse.Tx, c *purse.ClosureRequest, p *Policy, template string, data map[string]string) error {
+	rec, err := tx.Account(ctx, c.AccountID)
+	if err != nil {
+		return err
+	}
+	a, err := s.Accounts.Open(ctx, tx, rec)
+	if err != nil {
+		return err
+	}
+	if data == nil {
+		data = map[string]string{}
+	}
+	data["Closure"] = c.ID
+	for _, ch := range p.NotifyOrder {
+		to := a.Phone
+		if purse.Channel(ch) == purse.ChannelEmail {
+			to = a.Email
+		}
+		if to == "" {
+			continue
+		}
+		_, err := notify.Enqueue(ctx, tx, s.Catalog, notify.Notice{AccountID: a.ID, Channel: purse.Channel(ch),
+			To: to, Template: template, Language: a.Language, Data: data})
+		return err
+	}
+	return nil
+}

@@ -1,0 +1,210 @@
+package closure
+
+import (
+	"context"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/purse-wallet/purse"
+	"github.com/purse-wallet/purse/audit"
+	"github.com/purse-wallet/purse/certificate"
+	"github.com/purse-wallet/purse/notify"
+)
+
+// Submit is "Confirm closure" (AP-5, AP-7): with every factor passed, the review runs every check
+// again in the same transaction that locks the account row and moves it to closing, so no
+// transfer, top-up or new agreement can slip in between (DESIGN.md §4.2). With manual review the
+// request waits for a reviewer instead. Errors: VERIFICATION_INCOMPLETE, CLOSURE_REVIEW_FAILED
+// (with the blockers; the request is then failed), CLOSURE_STATE_CONFLICT, NOT_FOUND.
+func (s *Service) Submit(ctx context.Context, accountID, id string) (*Flow, error) {
+	return s.step(ctx, accountID, id, func(tx purse.Tx, c *purse.ClosureRequest, p *Policy) error {
+		if err := in(c, purse.ClosureReview); err != nil || c.Submitted {
+			return conflict(c)
+		}
+		rec, err := tx.Account(ctx, accountID)
+		if err != nil {
+			return err
+		}
+		for _, f := range p.Factors(rec.Kind, rec.EmailHash != "") {
+			if !slices.Contains(c.Factors, f) {
+				return &purse.Error{Code: purse.CodeVerificationIncomplete, Params: map[string]any{"Factor": f}}
+			}
+		}
+		return s.review(ctx, tx, c, p, actorOf(accountID))
+	})
+}
+
+// review submits for manual review, or approves at once.
+func (s *Service) review(ctx context.Context, tx purse.Tx, c *purse.ClosureRequest, p *Policy, actor string) error {
+	if p.ManualReview {
+		c.Submitted = true
+		if err := audit.Record(ctx, tx, actor, "closure.submitted", c.AccountID, map[string]string{"closure": c.ID}); err != nil {
+			return err
+		}
+		if err := s.save(ctx, tx, c, p); err != nil {
+			return err
+		}
+		return s.notice(ctx, tx, c, p, "closure_submitted", nil)
+	}
+	return s.approve(ctx, tx, c, p, actor)
+}
+
+// approve is the second check (AP-7): lock the account row as every posting transaction does,
+// check everything again, and either fail the request with its reasons or move the account to
+// closing and the request to cooling-off (and straight on to closed when there is none).
+func (s *Service) approve(ctx context.Context, tx purse.Tx, c *purse.ClosureRequest, p *Policy, actor string) error {
+	rec, err := tx.AccountForUpdate(ctx, c.AccountID)
+	if err != nil {
+		return err
+	}
+	f, err := tx.EligibilityFacts(ctx, c.AccountID, tx.Now().Add(-p.WithdrawalWindow.Duration))
+	if err != nil {
+		return err
+	}
+	// The device was checked when the flow started (AP-2); here the environment check keeps only
+	// activation, since a reviewer or an e-mail link has no device certificate to show.
+	all := Check(p, f, Env{DeviceCertificate: rec.CertificateID})
+	bs := Blocking(all)
+	if !rec.Status.AcceptsPostings() {
+		bs = append(bs, blocker(purse.CodeAccountNotActivated))
+	}
+	sweep := slices.ContainsFunc(all, func(b purse.Blocker) bool { return b.Code == purse.CodeLeftoverToSweep })
+	if sweep && s.Sweeper == nil {
+		// A request started where sweeping was on, reviewed where it is off: it must not close
+		// with money in it.
+		bs = append(bs, blocker(purse.CodeBalanceNotZero))
+	}
+	if len(bs) > 0 {
+		return s.fail(ctx, tx, c, p, actor, bs)
+	}
+	if sweep {
+		for _, b := range f.Books {
+			if b.Book == purse.BookMain && b.Amount > 0 {
+				if err := s.Sweeper.SweepLeftover(ctx, tx, c.AccountID, b); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	rec.Status, rec.UpdatedAt = purse.StatusClosing, tx.Now()
+	if err := tx.UpdateAccount(ctx, rec); err != nil {
+		return err
+	}
+	c.Blockers = nil
+	if err := s.move(ctx, tx, c, purse.ClosureCoolingOff, actor, "review passed"); err != nil {
+		return err
+	}
+	c.CoolingEnds = tx.Now().Add(p.CoolingOff.Duration)
+	if p.CoolingOff.Duration == 0 {
+		return s.finish(ctx, tx, c, p, rec, actor)
+	}
+	if err := s.save(ctx, tx, c, p); err != nil {
+		return err
+	}
+	return s.notice(ctx, tx, c, p, "closure_cooling_off", map[string]string{"Until": s.Catalog.FormatTime(rec.Language, c.CoolingEnds)})
+}
+
+// fail ends the request as failed with its reasons, tells the user, and returns the
+// CLOSURE_REVIEW_FAILED error after the commit.
+func (s *Service) fail(ctx context.Context, tx purse.Tx, c *purse.ClosureRequest, p *Policy, actor string, bs []purse.Blocker) error {
+	c.Blockers = bs
+	codes := make([]string, len(bs))
+	for i, b := range bs {
+		codes[i] = string(b.Code)
+	}
+	if err := s.move(ctx, tx, c, purse.ClosureFailed, actor, "review failed: "+strings.Join(codes, ",")); err != nil {
+		return err
+	}
+	if s.Log != nil {
+		s.Log.InfoContext(ctx, "closure review failed", "account_id", c.AccountID, "closure_id", c.ID,
+			"blockers", strings.Join(codes, ","))
+	}
+	if err := s.save(ctx, tx, c, p); err != nil {
+		return err
+	}
+	rec, err := tx.Account(ctx, c.AccountID)
+	if err != nil {
+		return err
+	}
+	reasons := make([]string, len(bs))
+	for i, b := range bs {
+		reasons[i] = s.Catalog.Message(rec.Language, string(b.Code), nil)
+	}
+	if err := s.notice(ctx, tx, c, p, "closure_failed", map[string]string{"Reasons": strings.Join(reasons, "\n")}); err != nil {
+		return err
+	}
+	return purse.FailAfterCommit(&purse.Error{Code: purse.CodeClosureReviewFailed, Blockers: bs})
+}
+
+// finish closes the account (cooling-off over, or none): sessions revoked, cards unbound, linked
+// accounts unlinked and told by signed webhook (AP-4), status closed, certificate issued, result
+// sent (AP-5, PW-4). rec must be locked by the caller.
+func (s *Service) finish(ctx context.Context, tx purse.Tx, c *purse.ClosureRequest, p *Policy, rec *purse.AccountRecord, actor string) error {
+	now := tx.Now()
+	linked, err := tx.LiveLinkedAccounts(ctx, c.AccountID)
+	if err != nil {
+		return err
+	}
+	sessions, err := tx.RevokeAccountSessions(ctx, c.AccountID, now)
+	if err != nil {
+		return err
+	}
+	cards, unlinked, err := tx.EndBindings(ctx, c.AccountID, now)
+	if err != nil {
+		return err
+	}
+	for _, l := range linked {
+		if l.WebhookURL == "" {
+			continue
+		}
+		if _, err := notify.Enqueue(ctx, tx, s.Catalog, notify.Notice{AccountID: c.AccountID, Channel: purse.ChannelWebhook,
+			To: l.WebhookURL, Template: "closure_webhook", Language: "en",
+			Data: map[string]string{"event": "account.closed", "account": c.AccountID, "external_id": l.ExternalID,
+				"platform": l.Platform, "closure": c.ID}}); err != nil {
+			return err
+		}
+	}
+	rec.Status, rec.ClosedAt, rec.UpdatedAt, rec.OneClickPay = purse.StatusClosed, now, now, false
+	if err := tx.UpdateAccount(ctx, rec); err != nil {
+		return err
+	}
+	c.ClosedAt = now
+	if err := s.move(ctx, tx, c, purse.ClosureClosed, actor, ""); err != nil {
+		return err
+	}
+	if s.Signer != nil {
+		if c.Certificate, err = s.Signer.Sign(s.statement(c, p, now)); err != nil {
+			return err
+		}
+	}
+	if err := s.save(ctx, tx, c, p); err != nil {
+		return err
+	}
+	if err := audit.Record(ctx, tx, actor, "closure.closed", c.AccountID, map[string]string{"closure": c.ID,
+		"sessions": itoa(sessions), "cards": itoa(cards), "linked": itoa(unlinked)}); err != nil {
+		return err
+	}
+	// The contact points stay readable until the retention purge, so the result can still be sent.
+	if s.Log != nil {
+		s.Log.InfoContext(ctx, "account closed", "account_id", c.AccountID, "closure_id", c.ID, "policy", p.Name,
+			"sessions", sessions, "cards", cards, "linked", unlinked)
+	}
+	// The signed certificate rides along so that the mail worker can attach it: after closure the
+	// user can no longer sign in to fetch it.
+	return s.notice(ctx, tx, c, p, "closure_closed", map[string]string{"ClosedAt": s.Catalog.FormatTime(rec.Language, now),
+		"certificate": string(c.Certificate)})
+}
+
+func (s *Service) statement(c *purse.ClosureRequest, p *Policy, now time.Time) *certificate.Statement {
+	return &certificate.Statement{Version: 1, Issuer: "purse", AccountID: c.AccountID, ClosureID: c.ID, Policy: p.Name,
+		RequestedAt: c.CreatedAt, ClosedAt: now,
+		Erased: []string{"sessions and tokens", "quick-pay card bindings", "linked-account bindings", "points and coupons"},
+		Kept: []certificate.Kept{
+			{What: "personal data (encrypted)", Why: "customer-service recovery and disputes (GE-4, GE-8)", Until: now.Add(p.Retention.PersonalData.Duration)},
+			{What: "ledger and identity records (sealed, pseudonymous)", Why: "anti-money-laundering law (GE-8)", Until: now.Add(p.Retention.Records.Duration)},
+		}}
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }

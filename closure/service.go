@@ -1,0 +1,196 @@
+package closure
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"slices"
+
+	"github.com/purse-wallet/purse"
+	"github.com/purse-wallet/purse/account"
+	"github.com/purse-wallet/purse/audit"
+	"github.com/purse-wallet/purse/certificate"
+	"github.com/purse-wallet/purse/i18n"
+	"github.com/purse-wallet/purse/verify"
+)
+
+// Service runs closure flows. Every step is one transaction that reads the request with a row
+// lock, checks expiry and the transition table, does its work, writes history and audit, and saves.
+type Service struct {
+	Store    purse.Store
+	Accounts *account.Service
+	Catalog  *i18n.Catalog
+	Policy   *Policy // for new requests; running ones keep their snapshot
+	OTP      *verify.OTP
+	Captchas *verify.Captchas
+	Signer   *certificate.Signer // nil: no certificate is issued
+	// Sweeper moves tiny leftovers out at closure (the ledger's); nil turns sweeping off whatever
+	// the policy's sweep_threshold says.
+	Sweeper Sweeper
+	// BaseURL prefixes the e-mail link ("https://wallet.example.com"); "" leaves it relative.
+	BaseURL string
+	Log     *slog.Logger
+}
+
+// Sweeper sweeps a leftover balance out of an account inside the closing transaction, with a
+// balanced posting to the operator's sweep book (DESIGN.md §2). The ledger implements it.
+type Sweeper interface {
+	SweepLeftover(ctx context.Context, tx purse.Tx, accountID string, book purse.BookBalance) error
+}
+
+// policy is the policy new requests run under: without a sweeper there is no sweeping.
+func (s *Service) policy() *Policy {
+	if s.Sweeper != nil || s.Policy.SweepThreshold == 0 {
+		return s.Policy
+	}
+	p := *s.Policy
+	p.SweepThreshold = 0
+	return &p
+}
+
+// Flow is a request with what its pages show: the factors it needs, the live blockers, the
+// linked accounts that go with it (AP-4) and its history.
+type Flow struct {
+	Request  *purse.ClosureRequest
+	Policy   *Policy
+	Required []string
+	Blockers []purse.Blocker
+	Linked   []*purse.LinkedAccount
+	History  []*purse.ClosureEvent
+}
+
+func actorOf(accountID string) string { return "account:" + accountID }
+
+// policyOf returns the request's policy snapshot.
+func policyOf(c *purse.ClosureRequest) (*Policy, error) {
+	var p Policy
+	if err := json.Unmarshal(c.PolicyJSON, &p); err != nil {
+		return nil, fmt.Errorf("closure %s: policy snapshot: %w", c.ID, err)
+	}
+	return &p, nil
+}
+
+// move makes one transition from the table, writing history and audit. The caller saves.
+func (s *Service) move(ctx context.Context, tx purse.Tx, c *purse.ClosureRequest, to State, actor, note string) error {
+	if !Allowed(c.State, to) {
+		return conflict(c)
+	}
+	from := c.State
+	c.State, c.UpdatedAt = to, tx.Now()
+	if err := tx.InsertClosureEvent(ctx, &purse.ClosureEvent{ClosureID: c.ID, At: tx.Now(), From: from, To: to,
+		Actor: actor, Note: note}); err != nil {
+		return err
+	}
+	return audit.Record(ctx, tx, actor, "closure.transition", c.AccountID,
+		map[string]string{"closure": c.ID, "from": string(from), "to": string(to), "note": note})
+}
+
+// save writes the request, pushing its idle expiry forward.
+func (s *Service) save(ctx context.Context, tx purse.Tx, c *purse.ClosureRequest, p *Policy) error {
+	c.UpdatedAt = tx.Now()
+	if Expires(c) {
+		c.ExpiresAt = tx.Now().Add(p.FlowExpiry.Duration)
+	}
+	if err := tx.UpdateClosure(ctx, c); err != nil {
+		if errors.Is(err, purse.ErrNotFound) {
+			return purse.Errorf(purse.CodeConflict, "closure %s changed meanwhile", c.ID)
+		}
+		return err
+	}
+	return nil
+}
+
+// load reads and locks the account's request (accountID "" for operators and jobs) and expires it
+// when it sat idle too long. NOT_FOUND for another account's request; an expired request answers
+// CLOSURE_STATE_CONFLICT after the expiry is committed.
+func (s *Service) load(ctx context.Context, tx purse.Tx, id, accountID string) (*purse.ClosureRequest, *Policy, error) {
+	if !purse.ValidID(id) {
+		return nil, nil, purse.Errorf(purse.CodeNotFound, "no closure %s", id)
+	}
+	c, err := tx.ClosureForUpdate(ctx, id, accountID)
+	if errors.Is(err, purse.ErrNotFound) {
+		return nil, nil, purse.Errorf(purse.CodeNotFound, "no closure %s", id)
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	p, err := policyOf(c)
+	if err != nil {
+		return nil, nil, err
+	}
+	if Expires(c) && !tx.Now().Before(c.ExpiresAt) {
+		if err := s.move(ctx, tx, c, purse.ClosureExpired, "system", "idle past expiry"); err != nil {
+			return nil, nil, err
+		}
+		if err := s.save(ctx, tx, c, p); err != nil {
+			return nil, nil, err
+		}
+	}
+	return c, p, nil
+}
+
+// in refuses a step unless the request is in one of the states.
+func in(c *purse.ClosureRequest, states ...State) error {
+	if slices.Contains(states, c.State) {
+		return nil
+	}
+	return conflict(c)
+}
+
+// step runs one user step on the account's request and returns the flow after it. A step error
+// that carries a committed expiry is returned as committed.
+func (s *Service) step(ctx context.Context, accountID, id string, fn func(tx purse.Tx, c *purse.ClosureRequest, p *Policy) error) (*Flow, error) {
+	var flow *Flow
+	err := s.Store.Tx(ctx, func(tx purse.Tx) error {
+		c, p, err := s.load(ctx, tx, id, accountID)
+		if err != nil {
+			return err
+		}
+		if c.State == purse.ClosureExpired && fn != nil {
+			return purse.FailAfterCommit(conflict(c))
+		}
+		if fn != nil {
+			if err := fn(tx, c, p); err != nil {
+				return err
+			}
+		}
+		flow, err = s.view(ctx, tx, c, p)
+		return err
+	})
+	return flow, err
+}
+
+// view gathers what the pages show about a request.
+func (s *Service) view(ctx context.Context, tx purse.Tx, c *purse.ClosureRequest, p *Policy) (*Flow, error) {
+	rec, err := tx.Account(ctx, c.AccountID)
+	if err != nil {
+		return nil, err
+	}
+	f := &Flow{Request: c, Policy: p, Blockers: c.Blockers}
+	f.Required = p.Factors(rec.Kind, rec.EmailHash != "")
+	if f.Linked, err = tx.LiveLinkedAccounts(ctx, c.AccountID); err != nil {
+		return nil, err
+	}
+	if f.History, err = tx.ClosureEvents(ctx, c.ID); err != nil {
+		return nil, err
+	}
+	return f, nil
+}
+
+// Get returns the account's request, expiring it if it sat idle. NOT_FOUND for another's.
+func (s *Service) Get(ctx context.Context, accountID, id string) (*Flow, error) {
+	return s.step(ctx, accountID, id, nil)
+}
+
+// List returns the account's requests, newest first, so a client can find its open one.
+func (s *Service) List(ctx context.Context, accountID string, limit int) ([]*purse.ClosureRequest, error) {
+	var out []*purse.ClosureRequest
+	err := s.Store.Read(ctx, func(tx purse.Tx) error {
+		var err error
+		out, err = tx.AccountClosures(ctx, accountID, limit)
+		return err
+	})
+	return out, err
+}

@@ -1,0 +1,232 @@
+package closure
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/purse-wallet/purse"
+	"github.com/purse-wallet/purse/audit"
+	"github.com/purse-wallet/purse/notify"
+	"github.com/purse-wallet/purse/verify"
+)
+
+// Answers are the verification details a user fills in (AP-5, AP-6); empty ones are not tried.
+type Answers struct {
+	PaymentPassword string
+	SMSCode         string
+	EmailCode       string
+	CaptchaID       string
+	CaptchaAnswer   string
+}
+
+// CodeSent says where a code went, masked, and when another may be asked for.
+type CodeSent struct {
+	Channel   purse.Channel `json:"channel"`
+	To        string        `json:"to"`
+	ExpiresAt time.Time     `json:"expires_at"`
+	ResendAt  time.Time     `json:"resend_at"`
+}
+
+func purpose(c *purse.ClosureRequest) string { return "closure:" + c.ID }
+
+// SendCode sends a one-time code by SMS to the account's phone or by e-mail to its address.
+// Errors: FACTOR_NOT_REQUIRED (the policy asks no such code of this account), OTP_RATE_LIMITED
+// (Retry-After), CLOSURE_STATE_CONFLICT, NOT_FOUND.
+func (s *Service) SendCode(ctx context.Context, accountID, id string, ch purse.Channel) (*CodeSent, error) {
+	var sent *CodeSent
+	_, err := s.step(ctx, accountID, id, func(tx purse.Tx, c *purse.ClosureRequest, p *Policy) error {
+		if err := in(c, purse.ClosureVerification); err != nil {
+			return err
+		}
+		rec, err := tx.Account(ctx, accountID)
+		if err != nil {
+			return err
+		}
+		factor := FactorSMSCode
+		if ch == purse.ChannelEmail {
+			factor = FactorEmailCode
+		}
+		if !slices.Contains(p.Factors(rec.Kind, rec.EmailHash != ""), factor) {
+			return &purse.Error{Code: purse.CodeFactorNotRequired, Params: map[string]any{"Factor": factor}}
+		}
+		a, err := s.Accounts.Open(ctx, tx, rec)
+		if err != nil {
+			return err
+		}
+		to, shown := a.Phone, rec.PhoneMasked
+		if ch == purse.ChannelEmail {
+			to, shown = a.Email, maskEmail(a.Email)
+		}
+		code, err := s.OTP.Issue(ctx, tx, accountID, purpose(c), ch, to)
+		if err != nil {
+			return err
+		}
+		if _, err := notify.Enqueue(ctx, tx, s.Catalog, notify.Notice{AccountID: accountID, Channel: ch, To: to,
+			Template: "closure_otp", Language: a.Language,
+			Data: map[string]string{"Code": code, "Minutes": strconv.Itoa(int(verify.CodeTTL / time.Minute))}}); err != nil {
+			return err
+		}
+		if err := audit.Record(ctx, tx, actorOf(accountID), "closure.code_sent", accountID,
+			map[string]string{"closure": c.ID, "channel": string(ch)}); err != nil {
+			return err
+		}
+		now := tx.Now()
+		sent = &CodeSent{Channel: ch, To: shown, ExpiresAt: now.Add(verify.CodeTTL), ResendAt: now.Add(verify.ResendAfter)}
+		return s.save(ctx, tx, c, p)
+	})
+	return sent, err
+}
+
+func maskEmail(e string) string {
+	at := strings.IndexByte(e, '@')
+	if at < 1 {
+		return "***"
+	}
+	return e[:1] + "***" + e[at:]
+}
+
+// Verify checks the answers given and records each factor passed on this request. When every
+// factor but the e-mail link has passed, the link is sent (email_confirmation) or the request is
+// ready for submit (review). A failed factor is recorded and its error returned after commit, so a
+// spent code try or a payment-password failure counts. Errors: PAYMENT_PASSWORD_WRONG,
+// PAYMENT_PASSWORD_LOCKED, OTP_INVALID, OTP_EXPIRED, CAPTCHA_INVALID, CLOSURE_STATE_CONFLICT,
+// NOT_FOUND.
+func (s *Service) Verify(ctx context.Context, accountID, id string, ans Answers) (*Flow, error) {
+	return s.step(ctx, accountID, id, func(tx purse.Tx, c *purse.ClosureRequest, p *Policy) error {
+		if err := in(c, purse.ClosureVerification); err != nil {
+			return err
+		}
+		rec, err := tx.Account(ctx, accountID)
+		if err != nil {
+			return err
+		}
+		required := p.Factors(rec.Kind, rec.EmailHash != "")
+		var failure error
+		tried := []string{}
+		for _, f := range required {
+			if slices.Contains(c.Factors, f) || failure != nil {
+				continue
+			}
+			var err error
+			switch {
+			case f == FactorCaptcha && ans.CaptchaID != "":
+				err = s.Captchas.Check(ctx, tx, accountID, ans.CaptchaID, ans.CaptchaAnswer)
+			case f == FactorPaymentPassword && ans.PaymentPassword != "":
+				err = s.Accounts.CheckPaymentPassword(ctx, tx, accountID, ans.PaymentPassword)
+			case f == FactorSMSCode && ans.SMSCode != "":
+				err = s.OTP.Check(ctx, tx, accountID, purpose(c), purse.ChannelSMS, ans.SMSCode)
+			case f == FactorEmailCode && ans.EmailCode != "":
+				err = s.OTP.Check(ctx, tx, accountID, purpose(c), purse.ChannelEmail, ans.EmailCode)
+			default:
+				continue
+			}
+			tried = append(tried, f)
+			var kept *purse.CommittedError
+			if errors.As(err, &kept) {
+				err = kept.Err
+			}
+			if err != nil {
+				if purse.AsError(err) == nil {
+					return err // a storage failure: roll everything back
+				}
+				failure = err
+				continue
+			}
+			c.Factors = append(c.Factors, f)
+		}
+		result := "passed"
+		if failure != nil {
+			result = string(purse.ErrorCode(failure))
+		}
+		if err := audit.Record(ctx, tx, actorOf(accountID), "closure.verification", accountID,
+			map[string]string{"closure": c.ID, "tried": strings.Join(tried, ","), "result": result,
+				"passed": strings.Join(c.Factors, ",")}); err != nil {
+			return err
+		}
+		if failure == nil {
+			if err := s.advance(ctx, tx, c, p, required); err != nil {
+				return err
+			}
+		}
+		if err := s.save(ctx, tx, c, p); err != nil {
+			return err
+		}
+		if failure != nil {
+			return purse.FailAfterCommit(failure)
+		}
+		return nil
+	})
+}
+
+// advance moves a request whose factors (all but the link) have passed.
+func (s *Service) advance(ctx context.Context, tx purse.Tx, c *purse.ClosureRequest, p *Policy, required []string) error {
+	for _, f := range required {
+		if f != FactorEmailLink && !slices.Contains(c.Factors, f) {
+			return nil
+		}
+	}
+	if !slices.Contains(required, FactorEmailLink) {
+		return s.move(ctx, tx, c, purse.ClosureReview, actorOf(c.AccountID), "factors passed")
+	}
+	token, err := verify.IssueLink(ctx, tx, c.AccountID, purpose(c))
+	if err != nil {
+		return err
+	}
+	rec, err := tx.Account(ctx, c.AccountID)
+	if err != nil {
+		return err
+	}
+	a, err := s.Accounts.Open(ctx, tx, rec)
+	if err != nil {
+		return err
+	}
+	if _, err := notify.Enqueue(ctx, tx, s.Catalog, notify.Notice{AccountID: a.ID, Channel: purse.ChannelEmail,
+		To: a.Email, Template: "closure_link", Language: a.Language,
+		Data: map[string]string{"Link": s.BaseURL + "/closure/confirm?token=" + token, "Hours": "24"}}); err != nil {
+		return err
+	}
+	return s.move(ctx, tx, c, purse.ClosureEmailConfirm, actorOf(c.AccountID), "factors passed, link sent")
+}
+
+// ConfirmLink completes the e-mail confirmation (IM-2): the link is single use, 24 hours, and
+// names its account and request; with submit_on_link the review runs at once. It needs no session:
+// the link is the proof. Errors: LINK_INVALID, CLOSURE_STATE_CONFLICT, CLOSURE_REVIEW_FAILED.
+func (s *Service) ConfirmLink(ctx context.Context, token string) (*Flow, error) {
+	var flow *Flow
+	err := s.Store.Tx(ctx, func(tx purse.Tx) error {
+		l, err := verify.TakeLink(ctx, tx, token)
+		if err != nil {
+			return err
+		}
+		id, ok := strings.CutPrefix(l.Purpose, "closure:")
+		if !ok {
+			return purse.Errorf(purse.CodeLinkInvalid, "not a closure link")
+		}
+		c, p, err := s.load(ctx, tx, id, l.AccountID)
+		if err != nil {
+			return err
+		}
+		if c.State != purse.ClosureEmailConfirm {
+			return purse.FailAfterCommit(conflict(c))
+		}
+		c.Factors = append(c.Factors, FactorEmailLink)
+		if err := s.move(ctx, tx, c, purse.ClosureReview, actorOf(c.AccountID), "link clicked"); err != nil {
+			return err
+		}
+		if err := s.save(ctx, tx, c, p); err != nil {
+			return err
+		}
+		if p.SubmitOnLink {
+			if err := s.review(ctx, tx, c, p, actorOf(c.AccountID)); err != nil {
+				return err
+			}
+		}
+		flow, err = s.view(ctx, tx, c, p)
+		return err
+	})
+	return flow, err
+}

@@ -1,0 +1,142 @@
+package http
+
+import (
+	"context"
+	"math"
+	"net/http"
+	"time"
+
+	"github.com/danielgtaylor/huma/v2"
+	"github.com/purse-wallet/purse"
+	"github.com/purse-wallet/purse/closure"
+)
+
+type adminClosureItem struct {
+	ID        string    `json:"id"`
+	AccountID string    `json:"account_id"`
+	State     string    `json:"state"`
+	Policy    string    `json:"policy"`
+	Submitted bool      `json:"submitted"`
+	CreatedAt time.Time `json:"created_at"`
+	Deadline  time.Time `json:"deadline"`
+	DaysLeft  int       `json:"days_left" doc:"Calendar days to the legal deadline; negative when past"`
+}
+
+type adminClosureList struct {
+	Body struct {
+		Closures []adminClosureItem `json:"closures"`
+	}
+}
+
+type adminListInput struct {
+	Limit int `query:"limit" minimum:"1" maximum:"500" default:"100"`
+}
+
+type rejectInput struct {
+	ID   string `path:"id" maxLength:"36"`
+	Body struct {
+		Reason string `json:"reason" minLength:"1" maxLength:"500"`
+	}
+}
+
+type certificateOutput struct {
+	ContentType string `header:"Content-Type"`
+	Body        []byte
+}
+
+func (s *Server) adminFlow(ctx context.Context, role purse.Role, fn func(op *purse.Operator) (*closure.Flow, error)) (*closureOutput, error) {
+	op, err := operatorWith(ctx, role)
+	if err != nil {
+		return nil, err
+	}
+	f, err := fn(op)
+	if err != nil {
+		return nil, err
+	}
+	return &closureOutput{Body: s.renderFlow(ctx, f)}, nil
+}
+
+func (s *Server) registerAdminClosures() {
+	tags := []string{"Admin: closure"}
+	register(s, huma.Operation{OperationID: "admin-closures", Method: http.MethodGet, Path: "/api/v1/admin/closures",
+		Summary: "Open closure requests, nearest legal deadline first", Tags: tags, Security: adminBearer, Errors: []int{401, 403}},
+		func(ctx context.Context, in *adminListInput) (*adminClosureList, error) {
+			if _, err := operatorWith(ctx, purse.RoleAgent); err != nil {
+				return nil, err
+			}
+			cs, err := s.Closures.OpenRequests(ctx, in.Limit)
+			if err != nil {
+				return nil, err
+			}
+			out := &adminClosureList{}
+			out.Body.Closures = []adminClosureItem{}
+			now := s.Clock.Now()
+			for _, c := range cs {
+				out.Body.Closures = append(out.Body.Closures, adminClosureItem{ID: c.ID, AccountID: c.AccountID,
+					State: string(c.State), Policy: c.Policy, Submitted: c.Submitted, CreatedAt: c.CreatedAt,
+					Deadline: c.Deadline, DaysLeft: int(math.Ceil(c.Deadline.Sub(now).Hours() / 24))})
+			}
+			return out, nil
+		})
+
+	register(s, huma.Operation{OperationID: "admin-account-readiness", Method: http.MethodGet, Path: "/api/v1/admin/accounts/{id}/readiness",
+		Summary: "Can this account close? Every blocker with its remedy", Tags: tags, Security: adminBearer, Errors: []int{401, 403, 404}},
+		func(ctx context.Context, in *flowIDInput) (*eligibilityOutput, error) {
+			if _, err := operatorWith(ctx, purse.RoleAgent); err != nil {
+				return nil, err
+			}
+			if !purse.ValidID(in.ID) {
+				return nil, purse.Errorf(purse.CodeNotFound, "no account %s", in.ID)
+			}
+			bs, err := s.Closures.Readiness(ctx, in.ID)
+			if err != nil {
+				return nil, err
+			}
+			out := &eligibilityOutput{}
+			out.Body.Blockers = s.localizeBlockers(ctx, bs)
+			out.Body.Eligible = len(closure.Blocking(bs)) == 0
+			return out, nil
+		})
+
+	register(s, huma.Operation{OperationID: "admin-closure", Method: http.MethodGet, Path: "/api/v1/admin/closures/{id}",
+		Summary: "A closure request with its history", Tags: tags, Security: adminBearer, Errors: []int{401, 403, 404}},
+		func(ctx context.Context, in *flowIDInput) (*closureOutput, error) {
+			return s.adminFlow(ctx, purse.RoleAgent, func(*purse.Operator) (*closure.Flow, error) { return s.Closures.AdminGet(ctx, in.ID) })
+		})
+
+	register(s, huma.Operation{OperationID: "admin-closure-approve", Method: http.MethodPost, Path: "/api/v1/admin/closures/{id}/approve",
+		Summary: "Approve a request waiting for manual review", Tags: tags, Security: adminBearer, Errors: []int{401, 403, 404, 409}},
+		func(ctx context.Context, in *flowIDInput) (*closureOutput, error) {
+			return s.adminFlow(ctx, purse.RoleReviewer, func(op *purse.Operator) (*closure.Flow, error) { return s.Closures.Approve(ctx, op, in.ID) })
+		})
+
+	register(s, huma.Operation{OperationID: "admin-closure-reject", Method: http.MethodPost, Path: "/api/v1/admin/closures/{id}/reject",
+		Summary: "Reject a request waiting for manual review", Tags: tags, Security: adminBearer, Errors: []int{401, 403, 404, 409}},
+		func(ctx context.Context, in *rejectInput) (*closureOutput, error) {
+			return s.adminFlow(ctx, purse.RoleReviewer, func(op *purse.Operator) (*closure.Flow, error) {
+				return s.Closures.Reject(ctx, op, in.ID, in.Body.Reason)
+			})
+		})
+
+	register(s, huma.Operation{OperationID: "admin-closure-restore", Method: http.MethodPost, Path: "/api/v1/admin/closures/{id}/restore",
+		Summary: "Restore the account during cooling-off (GE-4)", Tags: tags, Security: adminBearer, Errors: []int{401, 403, 404, 409}},
+		func(ctx context.Context, in *flowIDInput) (*closureOutput, error) {
+			return s.adminFlow(ctx, purse.RoleAgent, func(op *purse.Operator) (*closure.Flow, error) { return s.Closures.Restore(ctx, op, in.ID) })
+		})
+
+	register(s, huma.Operation{OperationID: "admin-closure-certificate", Method: http.MethodGet, Path: "/api/v1/admin/closures/{id}/certificate",
+		Summary: "The signed closure certificate", Tags: tags, Security: adminBearer, Errors: []int{401, 403, 404}},
+		func(ctx context.Context, in *flowIDInput) (*certificateOutput, error) {
+			if _, err := operatorWith(ctx, purse.RoleAgent); err != nil {
+				return nil, err
+			}
+			f, err := s.Closures.AdminGet(ctx, in.ID)
+			if err != nil {
+				return nil, err
+			}
+			if len(f.Request.Certificate) == 0 {
+				return nil, purse.Errorf(purse.CodeNotFound, "no certificate yet")
+			}
+			return &certificateOutput{ContentType: "application/json", Body: f.Request.Certificate}, nil
+		})
+}

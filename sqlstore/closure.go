@@ -1,0 +1,229 @@
+package sqlstore
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/purse-wallet/purse"
+)
+
+const closureColumns = `id, account_id, policy, policy_json, state, factors, blockers, submitted, created_at,
+	updated_at, expires_at, deadline, cooling_ends, closed_at, certificate, version`
+
+const openStates = `('started','agreement','eligibility','rights','verification','email_confirmation','review','cooling_off')`
+
+func (t *tx) InsertClosure(ctx context.Context, c *purse.ClosureRequest) error {
+	factors, blockers, err := closureJSON(c)
+	if err != nil {
+		return err
+	}
+	if c.Version == 0 {
+		c.Version = 1
+	}
+	_, err = t.exec(ctx, `INSERT INTO closures (`+closureColumns+`) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+		c.ID, c.AccountID, c.Policy, string(c.PolicyJSON), string(c.State), factors, blockers, c.Submitted,
+		ts(c.CreatedAt), ts(c.UpdatedAt), ts(c.ExpiresAt), ts(c.Deadline), ts(c.CoolingEnds), ts(c.ClosedAt),
+		string(c.Certificate), c.Version)
+	if err := t.duplicate(err); err != nil {
+		return fmt.Errorf("storage: insert closure: %w", err)
+	}
+	return nil
+}
+
+func closureJSON(c *purse.ClosureRequest) (string, string, error) {
+	if c.Factors == nil {
+		c.Factors = []string{}
+	}
+	if c.Blockers == nil {
+		c.Blockers = []purse.Blocker{}
+	}
+	f, err := json.Marshal(c.Factors)
+	if err != nil {
+		return "", "", err
+	}
+	b, err := json.Marshal(c.Blockers)
+	if err != nil {
+		return "", "", err
+	}
+	return string(f), string(b), nil
+}
+
+func (t *tx) Closure(ctx context.Context, id, accountID string) (*purse.ClosureRequest, error) {
+	return t.closure(ctx, id, accountID, "")
+}
+
+func (t *tx) ClosureForUpdate(ctx context.Context, id, accountID string) (*purse.ClosureRequest, error) {
+	return t.closure(ctx, id, accountID, " FOR UPDATE")
+}
+
+func (t *tx) closure(ctx context.Context, id, accountID, lock string) (*purse.ClosureRequest, error) {
+	q := `SELECT ` + closureColumns + ` FROM closures WHERE id = ?`
+	args := []any{id}
+	if accountID != "" {
+		q += ` AND account_id = ?`
+		args = append(args, accountID)
+	}
+	c, err := scanClosure(t.queryRow(ctx, q+lock, args...))
+	if err != nil {
+		return nil, t.notFound(err)
+	}
+	return c, nil
+}
+
+func (t *tx) OpenClosure(ctx context.Context, accountID string) (*purse.ClosureRequest, error) {
+	c, err := scanClosure(t.queryRow(ctx, `SELECT `+closureColumns+` FROM closures
+		WHERE account_id = ? AND state IN `+openStates+` FOR UPDATE`, accountID))
+	if err != nil {
+		return nil, t.notFound(err)
+	}
+	return c, nil
+}
+
+func scanClosure(row interface{ Scan(...any) error }) (*purse.ClosureRequest, error) {
+	var c purse.ClosureRequest
+	var policyJSON, state, factors, blockers, cert string
+	var created, updated, expires, deadline, cooling, closed int64
+	err := row.Scan(&c.ID, &c.AccountID, &c.Policy, &policyJSON, &state, &factors, &blockers, &c.Submitted,
+		&created, &updated, &expires, &deadline, &cooling, &closed, &cert, &c.Version)
+	if err != nil {
+		return nil, err
+	}
+	c.PolicyJSON, c.State = []byte(policyJSON), purse.ClosureState(state)
+	if cert != "" {
+		c.Certificate = []byte(cert)
+	}
+	c.CreatedAt, c.UpdatedAt, c.ExpiresAt, c.Deadline = tm(created), tm(updated), tm(expires), tm(deadline)
+	c.CoolingEnds, c.ClosedAt = tm(cooling), tm(closed)
+	if err := json.Unmarshal([]byte(factors), &c.Factors); err != nil {
+		return nil, fmt.Errorf("storage: closure factors: %w", err)
+	}
+	if err := json.Unmarshal([]byte(blockers), &c.Blockers); err != nil {
+		return nil, fmt.Errorf("storage: closure blockers: %w", err)
+	}
+	return &c, nil
+}
+
+func (t *tx) UpdateClosure(ctx context.Context, c *purse.ClosureRequest) error {
+	factors, blockers, err := closureJSON(c)
+	if err != nil {
+		return err
+	}
+	res, err := t.exec(ctx, `UPDATE closures SET state = ?, factors = ?, blockers = ?, submitted = ?,
+		updated_at = ?, expires_at = ?, deadline = ?, cooling_ends = ?, closed_at = ?, certificate = ?, version = version + 1
+		WHERE id = ? AND version = ?`,
+		string(c.State), factors, blockers, c.Submitted, ts(c.UpdatedAt), ts(c.ExpiresAt), ts(c.Deadline),
+		ts(c.CoolingEnds), ts(c.ClosedAt), string(c.Certificate), c.ID, c.Version)
+	if err != nil {
+		return fmt.Errorf("storage: update closure %s: %w", c.ID, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return purse.ErrNotFound
+	}
+	c.Version++
+	return nil
+}
+
+func (t *tx) closures(ctx context.Context, q string, args ...any) ([]*purse.ClosureRequest, error) {
+	rows, err := t.query(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("storage: list closures: %w", err)
+	}
+	defer rows.Close()
+	var out []*purse.ClosureRequest
+	for rows.Next() {
+		c, err := scanClosure(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+func (t *tx) AccountClosures(ctx context.Context, accountID string, limit int) ([]*purse.ClosureRequest, error) {
+	return t.closures(ctx, `SELECT `+closureColumns+` FROM closures WHERE account_id = ?
+		ORDER BY created_at DESC, id DESC LIMIT ?`, accountID, limit)
+}
+
+func (t *tx) OpenClosures(ctx context.Context, limit int) ([]*purse.ClosureRequest, error) {
+	return t.closures(ctx, `SELECT `+closureColumns+` FROM closures WHERE state IN `+openStates+`
+		ORDER BY deadline, id LIMIT ?`, limit)
+}
+
+func (t *tx) DueCoolingOff(ctx context.Context, now time.Time, limit int) ([]*purse.ClosureRequest, error) {
+	return t.closures(ctx, `SELECT `+closureColumns+` FROM closures WHERE state = 'cooling_off'
+		AND cooling_ends <= ? ORDER BY cooling_ends, id LIMIT ? FOR UPDATE SKIP LOCKED`, ts(now), limit)
+}
+
+func (t *tx) DueReminders(ctx context.Context, until time.Time, limit int) ([]*purse.ClosureRequest, error) {
+	return t.closures(ctx, `SELECT `+closureColumns+` FROM closures WHERE state = 'cooling_off'
+		AND reminded_at = 0 AND cooling_ends <= ? ORDER BY cooling_ends, id LIMIT ? FOR UPDATE SKIP LOCKED`, ts(until), limit)
+}
+
+func (t *tx) MarkReminded(ctx context.Context, id string, now time.Time) error {
+	if _, err := t.exec(ctx, `UPDATE closures SET reminded_at = ? WHERE id = ?`, ts(now), id); err != nil {
+		return fmt.Errorf("storage: mark reminded %s: %w", id, err)
+	}
+	return nil
+}
+
+func (t *tx) IdleClosures(ctx context.Context, now time.Time, limit int) ([]*purse.ClosureRequest, error) {
+	return t.closures(ctx, `SELECT `+closureColumns+` FROM closures
+		WHERE state IN ('started','agreement','eligibility','rights','verification','email_confirmation','review')
+		AND NOT (state = 'review' AND submitted = ?) AND expires_at <= ?
+		ORDER BY expires_at, id LIMIT ? FOR UPDATE SKIP LOCKED`, true, ts(now), limit)
+}
+
+func (t *tx) InsertClosureEvent(ctx context.Context, e *purse.ClosureEvent) error {
+	_, err := t.exec(ctx, `INSERT INTO closure_events (closure_id, at, from_state, to_state, actor, note)
+		VALUES (?,?,?,?,?,?)`, e.ClosureID, ts(e.At), string(e.From), string(e.To), e.Actor, e.Note)
+	if err != nil {
+		return fmt.Errorf("storage: insert closure event: %w", err)
+	}
+	return nil
+}
+
+func (t *tx) ClosureEvents(ctx context.Context, closureID string) ([]*purse.ClosureEvent, error) {
+	rows, err := t.query(ctx, `SELECT at, from_state, to_state, actor, note FROM closure_events
+		WHERE closure_id = ? ORDER BY id`, closureID)
+	if err != nil {
+		return nil, fmt.Errorf("storage: closure events: %w", err)
+	}
+	defer rows.Close()
+	var out []*purse.ClosureEvent
+	for rows.Next() {
+		e := &purse.ClosureEvent{ClosureID: closureID}
+		var at int64
+		var from, to string
+		if err := rows.Scan(&at, &from, &to, &e.Actor, &e.Note); err != nil {
+			return nil, err
+		}
+		e.At, e.From, e.To = tm(at), purse.ClosureState(from), purse.ClosureState(to)
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+func (t *tx) LiveLinkedAccounts(ctx context.Context, accountID string) ([]*purse.LinkedAccount, error) {
+	rows, err := t.query(ctx, `SELECT `+linkColumns+` FROM linked_accounts
+		WHERE account_id = ? AND status = 'linked' ORDER BY created_at, id`, accountID)
+	return scanAll(rows, err, "live linked accounts", scanLink)
+}
+
+func (t *tx) EndBindings(ctx context.Context, accountID string, now time.Time) (int, int, error) {
+	res, err := t.exec(ctx, `UPDATE cards SET status = 'unbound', ended_at = ? WHERE account_id = ? AND status = 'bound'`,
+		ts(now), accountID)
+	if err != nil {
+		return 0, 0, fmt.Errorf("storage: unbind cards: %w", err)
+	}
+	cards, _ := res.RowsAffected()
+	res, err = t.exec(ctx, `UPDATE linked_accounts SET status = 'unlinked', ended_at = ? WHERE account_id = ? AND status = 'linked'`,
+		ts(now), accountID)
+	if err != nil {
+		return 0, 0, fmt.Errorf("storage: unlink accounts: %w", err)
+	}
+	linked, _ := res.RowsAffected()
+	return int(cards), int(linked), nil
+}
