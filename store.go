@@ -48,6 +48,7 @@ type Tx interface {
 	OutboxQueries
 	AuditQueries
 	EligibilityQueries
+	WalletQueries
 	// Now is the transaction's fixed time, taken from the store's clock when it began.
 	Now() time.Time
 }

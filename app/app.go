@@ -14,12 +14,14 @@ import (
 	"github.com/purse-wallet/purse/account"
 	purshttp "github.com/purse-wallet/purse/http"
 	"github.com/purse-wallet/purse/i18n"
+	"github.com/purse-wallet/purse/jobs"
 	"github.com/purse-wallet/purse/operator"
 	"github.com/purse-wallet/purse/secret"
 	"github.com/purse-wallet/purse/sqlstore"
 	"github.com/purse-wallet/purse/sqlstore/postgres"
 	"github.com/purse-wallet/purse/sqlstore/sqlite"
 	"github.com/purse-wallet/purse/vault"
+	"github.com/purse-wallet/purse/wallet"
 )
 
 // Config is what App needs beyond the store.
@@ -30,6 +32,7 @@ type Config struct {
 	HTTP         purshttp.Config
 	Location     *time.Location // the operator's time zone, for messages
 	HasherParams *secret.Params // nil: secret.DefaultParams
+	Wallet       wallet.Config  // limits of money movements; zero values take the defaults
 }
 
 // App is a running purse: its store, services and HTTP handler.
@@ -40,6 +43,8 @@ type App struct {
 	Catalog   *i18n.Catalog
 	Accounts  *account.Service
 	Operators *operator.Service
+	Wallet    *wallet.Service
+	Tasks     []jobs.Task // background jobs, run by a jobs.Runner
 	HTTP      *purshttp.Server
 	Clock     purse.Clock
 	Log       *slog.Logger
@@ -76,8 +81,11 @@ func New(ctx context.Context, store *sqlstore.DB, cfg Config) (*App, error) {
 	a := &App{Store: store, Vault: v, Hasher: hasher, Catalog: cat, Clock: cfg.Clock, Log: cfg.Log}
 	a.Accounts = &account.Service{Store: store, Vault: v, Hasher: hasher, Clock: cfg.Clock, Log: cfg.Log}
 	a.Operators = &operator.Service{Store: store, Hasher: hasher}
+	a.Wallet = wallet.New(store, a.Accounts, nil, cfg.Wallet, cfg.Log)
+	a.Tasks = append(a.Tasks, a.Wallet.Tasks()...)
 	a.HTTP = purshttp.New(&purshttp.Server{
 		Accounts: a.Accounts, Operators: a.Operators, Store: store, Catalog: cat, Clock: cfg.Clock, Config: cfg.HTTP,
+		Wallet: a.Wallet,
 	}, cfg.Log)
 	if err := a.applyStartSwitches(ctx, cfg.HTTP); err != nil {
 		return nil, err

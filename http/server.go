@@ -16,6 +16,7 @@ import (
 	"github.com/purse-wallet/purse/account"
 	"github.com/purse-wallet/purse/i18n"
 	"github.com/purse-wallet/purse/operator"
+	"github.com/purse-wallet/purse/wallet"
 )
 
 // MaxBody is the largest request body the API reads (issue 2: 64 KiB).
@@ -35,6 +36,7 @@ type Config struct {
 type Server struct {
 	Accounts  *account.Service
 	Operators *operator.Service
+	Wallet    *wallet.Service
 	Store     purse.Store
 	Catalog   *i18n.Catalog
 	Clock     purse.Clock
@@ -81,6 +83,8 @@ func New(s *Server, log *slog.Logger) *Server {
 		s.writeProblem(w, r, purse.Errorf(purse.CodeNotFound, "no route %s %s", r.Method, r.URL.Path))
 	})
 	s.registerAccounts()
+	s.registerWallet()
+	s.registerAdminWallet()
 	if s.Pages != nil {
 		s.mux.Handle("/", s.Pages)
 	}

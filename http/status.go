@@ -44,6 +44,21 @@ var statusOf = map[purse.Code]int{
 	purse.CodeOperatorUnauthenticated: http.StatusUnauthorized,
 	purse.CodeRoleRequired:            http.StatusForbidden,
 	purse.CodeUsernameTaken:           http.StatusConflict,
+	purse.CodeAmountInvalid:         http.StatusUnprocessableEntity,
+	purse.CodeInsufficientFunds:     http.StatusConflict,
+	purse.CodeAccountRestricted:     http.StatusForbidden,
+	purse.CodeCardNumberInvalid:     http.StatusUnprocessableEntity,
+	purse.CodePaymentPasswordNeeded: http.StatusForbidden,
+	purse.CodeRecipientNotFound:     http.StatusNotFound,
+	purse.CodeTransferToSelf:        http.StatusUnprocessableEntity,
+	purse.CodeCreditLimitExceeded:   http.StatusConflict,
+	purse.CodeCreditDebtOutstanding: http.StatusConflict,
+	purse.CodeCreditLineMissing:     http.StatusConflict,
+	purse.CodeCreditLineExists:      http.StatusConflict,
+	purse.CodeRepaymentExceedsDebt:  http.StatusConflict,
+	purse.CodeTransactionNotPending: http.StatusConflict,
+	purse.CodeBalanceLimit:          http.StatusConflict,
+	purse.CodeCurrencyNotSupported:  http.StatusUnprocessableEntity,
 }
 
 func statusFor(c purse.Code) int {
