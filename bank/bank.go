@@ -30,7 +30,9 @@ type Sandbox struct {
 }
 
 // Charge approves at once.
-func (Sandbox) Charge(context.Context, *purse.Card, purse.Money, string) (bool, error) { return true, nil }
+func (Sandbox) Charge(context.Context, *purse.Card, purse.Money, string) (bool, error) {
+	return true, nil
+}
 
 // Payout settles at the next midnight.
 func (s Sandbox) Payout(_ context.Context, _ *purse.Card, _ purse.Money, _ string, at time.Time) (time.Time, error) {

@@ -44,6 +44,7 @@ var statusOf = map[purse.Code]int{
 	purse.CodeOperatorUnauthenticated: http.StatusUnauthorized,
 	purse.CodeRoleRequired:            http.StatusForbidden,
 	purse.CodeUsernameTaken:           http.StatusConflict,
+
 	purse.CodeAmountInvalid:         http.StatusUnprocessableEntity,
 	purse.CodeInsufficientFunds:     http.StatusConflict,
 	purse.CodeAccountRestricted:     http.StatusForbidden,

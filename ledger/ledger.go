@@ -160,7 +160,6 @@ func Balanced(legs []purse.Posting) error {
 	return nil
 }
 
-
 // Leg is a posting of amount into owner's book (negative: out of it). Operator owners get the
 // operator book whatever book is given.
 func Leg(owner string, book purse.Book, cur purse.Currency, amount int64) purse.Posting {
