@@ -59,7 +59,6 @@ var statusOf = map[purse.Code]int{
 	purse.CodeRepaymentExceedsDebt:  http.StatusConflict,
 	purse.CodeTransactionNotPending: http.StatusConflict,
 	purse.CodeBalanceLimit:          http.StatusConflict,
-	purse.CodeCurrencyNotSupported:  http.StatusUnprocessableEntity,
 }
 
 func statusFor(c purse.Code) int {

@@ -8,11 +8,6 @@ import (
 	"github.com/purse-wallet/purse"
 )
 
-type moneyBody struct {
-	Amount   int64  `json:"amount" minimum:"1" maximum:"1000000000000" doc:"Amount in minor units (fen for CNY): 1250 is 12.50"`
-	Currency string `json:"currency,omitempty" required:"false" enum:"CNY" doc:"Currency; CNY, the default, is the only one"`
-}
-
 type txOutput struct {
 	Body *purse.LedgerTransaction
 }

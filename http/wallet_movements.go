@@ -11,14 +11,16 @@ import (
 
 type cardMoneyInput struct {
 	Body struct {
-		CardID string `json:"card_id" maxLength:"64"`
-		moneyBody
+		CardID   string `json:"card_id" maxLength:"64"`
+		Amount   int64  `json:"amount" minimum:"1" maximum:"1000000000000" doc:"Amount in minor units (fen for CNY): 1250 is 12.50"`
+		Currency string `json:"currency,omitempty" required:"false" enum:"CNY" doc:"Currency; CNY, the default, is the only one"`
 	}
 }
 
 type amountInput struct {
 	Body struct {
-		moneyBody
+		Amount   int64  `json:"amount" minimum:"1" maximum:"1000000000000" doc:"Amount in minor units (fen for CNY): 1250 is 12.50"`
+		Currency string `json:"currency,omitempty" required:"false" enum:"CNY" doc:"Currency; CNY, the default, is the only one"`
 	}
 }
 
@@ -62,7 +64,8 @@ func (s *Server) registerMovements() {
 			To              string `json:"to" minLength:"1" maxLength:"64" doc:"The recipient's phone number or account id"`
 			Memo            string `json:"memo,omitempty" required:"false" maxLength:"200"`
 			PaymentPassword string `json:"payment_password,omitempty" required:"false" maxLength:"16" doc:"Required above the operator's amount"`
-			moneyBody
+			Amount          int64  `json:"amount" minimum:"1" maximum:"1000000000000" doc:"Amount in minor units (fen for CNY): 1250 is 12.50"`
+			Currency        string `json:"currency,omitempty" required:"false" enum:"CNY" doc:"Currency; CNY, the default, is the only one"`
 		}
 	}
 	movement(s, "transfer", "/api/v1/transfers", "Transfer to another account",

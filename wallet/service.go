@@ -72,14 +72,6 @@ func (s *Service) checkAmount(amount int64) error {
 	return nil
 }
 
-// checkCNY refuses another currency where only CNY moves: CURRENCY_NOT_SUPPORTED.
-func checkCNY(cur purse.Currency) error {
-	if cur != "" && cur != purse.CNY {
-		return purse.Errorf(purse.CodeCurrencyNotSupported, "currency %s", cur)
-	}
-	return nil
-}
-
 // sender locks the account and refuses one that may not send value away: ACCOUNT_NOT_ACTIVE,
 // ACCOUNT_RESTRICTED.
 func sender(ctx context.Context, tx purse.Tx, held ledger.Locked, id string) (*purse.AccountRecord, error) {
