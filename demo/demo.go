@@ -32,6 +32,11 @@ type Account struct {
 // Accounts are the demo accounts, in the order they are printed.
 var Accounts = []Account{
 	{Phone: "13800000000", Kind: purse.KindVerified, State: "clean: zero in every book, nothing bound — closable"},
+	{Phone: "13800000001", Kind: purse.KindVerified, State: "balance 100.00 CNY and 500 points (AP-8.1)", Prepare: demoBalanceAndPoints},
+	{Phone: "13800000002", Kind: purse.KindVerified, State: "2,000.00 CNY in the fund (AP-8.2)", Prepare: demoFund},
+	{Phone: "13800000003", Kind: purse.KindVerified, State: "a withdrawal settled a moment ago (AP-8.3)", Prepare: demoRecentWithdrawal},
+	{Phone: "13800000005", Kind: purse.KindVerified, State: "an open credit line with 300.00 CNY debt (AP-8.5)", Prepare: demoCreditDebt},
+	{Phone: "13800000010", Kind: purse.KindVerified, State: "50 in the stored (宝点) book (AP-8.10)", Prepare: demoStored},
 }
 
 // Seed creates every demo account that does not exist yet and writes the logins to w.

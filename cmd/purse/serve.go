@@ -16,6 +16,7 @@ import (
 	"github.com/purse-wallet/purse/app"
 	"github.com/purse-wallet/purse/clock"
 	"github.com/purse-wallet/purse/demo"
+	"github.com/purse-wallet/purse/jobs"
 	purshttp "github.com/purse-wallet/purse/http"
 	"github.com/purse-wallet/purse/logs"
 	"github.com/purse-wallet/purse/vault"
@@ -68,6 +69,8 @@ func (c *ServeCmd) Run() error {
 	if err != nil {
 		return err
 	}
+	// Background jobs (withdrawal and fund settlement, …) stop with ctx; wait for them on the way out.
+	defer (&jobs.Runner{Tasks: a.Tasks, Log: log}).Start(ctx)()
 	ln, err := net.Listen("tcp", c.Addr)
 	if err != nil {
 		return err
