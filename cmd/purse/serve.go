@@ -69,8 +69,10 @@ func (c *ServeCmd) Run() error {
 	if err != nil {
 		return err
 	}
-	// Background jobs (withdrawal and fund settlement, …) stop with ctx; wait for them on the way out.
-	defer (&jobs.Runner{Tasks: a.Tasks, Log: log}).Start(ctx)()
+	// Background jobs (withdrawal and fund settlement, …) stop when serve returns.
+	jobCtx, stopJobs := context.WithCancel(ctx)
+	waitJobs := (&jobs.Runner{Tasks: a.Tasks, Log: log}).Start(jobCtx)
+	defer func() { stopJobs(); waitJobs() }()
 	ln, err := net.Listen("tcp", c.Addr)
 	if err != nil {
 		return err
