@@ -17,6 +17,7 @@ type CLI struct {
 	Serve   ServeCmd   `cmd:"" help:"Run the HTTP server."`
 	Migrate MigrateCmd `cmd:"" help:"Apply pending database migrations and exit."`
 	Admin   AdminCmd   `cmd:"" help:"Operator helpers."`
+	Bench   BenchCmd   `cmd:"" help:"Load measurements (on a scratch database)."`
 	Version VersionCmd `cmd:"" help:"Print the version."`
 }
 

@@ -16,8 +16,8 @@ import (
 	"github.com/purse-wallet/purse/app"
 	"github.com/purse-wallet/purse/clock"
 	"github.com/purse-wallet/purse/demo"
-	"github.com/purse-wallet/purse/jobs"
 	purshttp "github.com/purse-wallet/purse/http"
+	"github.com/purse-wallet/purse/jobs"
 	"github.com/purse-wallet/purse/logs"
 	"github.com/purse-wallet/purse/vault"
 )
