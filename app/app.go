@@ -83,6 +83,9 @@ func New(ctx context.Context, store *sqlstore.DB, cfg Config) (*App, error) {
 	a.Operators = &operator.Service{Store: store, Hasher: hasher}
 	a.Wallet = wallet.New(store, a.Accounts, nil, cfg.Wallet, cfg.Log)
 	a.Tasks = append(a.Tasks, a.Wallet.Tasks()...)
+	if cfg.Wallet.GroupCommit > 0 && store.Dialect() == "sqlite" {
+		a.Wallet.EnableGroupCommit(ctx, cfg.Wallet.GroupCommit)
+	}
 	a.HTTP = purshttp.New(&purshttp.Server{
 		Accounts: a.Accounts, Operators: a.Operators, Store: store, Catalog: cat, Clock: cfg.Clock, Config: cfg.HTTP,
 		Wallet: a.Wallet,

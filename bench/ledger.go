@@ -79,7 +79,7 @@ func Setup(ctx context.Context, a *app.App, n int) ([]Party, error) {
 // Ledger sends 1-fen transfers between random pairs of the parties for the configured time.
 func Ledger(ctx context.Context, a *app.App, parties []Party, cfg Config) (Result, error) {
 	send := func(from, to Party) error {
-		_, err := a.Wallet.Transfer(ctx, from.id, wallet.TransferRequest{To: to.id, Amount: 1})
+		_, err := a.Wallet.TransferGrouped(ctx, from.id, wallet.TransferRequest{To: to.id, Amount: 1})
 		return err
 	}
 	if cfg.HTTP {

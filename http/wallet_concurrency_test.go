@@ -9,6 +9,7 @@ import (
 
 	"github.com/purse-wallet/purse"
 	"github.com/purse-wallet/purse/apitest"
+	"github.com/purse-wallet/purse/app"
 	"github.com/purse-wallet/purse/wallet"
 )
 
@@ -17,6 +18,16 @@ import (
 // and the ledger sums to zero per currency (DESIGN.md §4.1).
 func TestConcurrentMixKeepsLedgerSound(t *testing.T) {
 	t.Parallel()
+	concurrentMix(t)
+}
+
+// The same with group commit on SQLite: transfers share commits, a refused one rolls back alone.
+func TestConcurrentMixWithGroupCommit(t *testing.T) {
+	t.Parallel()
+	concurrentMix(t, func(c *app.Config) { c.Wallet.GroupCommit = 16 })
+}
+
+func concurrentMix(t *testing.T, opts ...apitest.Option) {
 	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
 		ctx := context.Background()
 		w := e.App.Wallet
@@ -56,7 +67,7 @@ func TestConcurrentMixKeepsLedgerSound(t *testing.T) {
 						}
 					default:
 						b := (a + 1 + r.IntN(accounts-1)) % accounts
-						_, err = w.Transfer(ctx, ids[a], wallet.TransferRequest{To: ids[b], Amount: amount})
+						_, err = w.TransferGrouped(ctx, ids[a], wallet.TransferRequest{To: ids[b], Amount: amount})
 					}
 					switch purse.ErrorCode(err) {
 					case "":
@@ -91,5 +102,5 @@ func TestConcurrentMixKeepsLedgerSound(t *testing.T) {
 		}
 		sound(t, e)
 		t.Logf("%d movements, %d refused for funds", done.Load(), refused.Load())
-	})
+	}, opts...)
 }

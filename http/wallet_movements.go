@@ -60,7 +60,8 @@ func (s *Server) registerMovements() {
 		})
 
 	type transferInput struct {
-		Body struct {
+		IdempotencyKey string `header:"Idempotency-Key" required:"false" maxLength:"255"`
+		Body           struct {
 			To              string `json:"to" minLength:"1" maxLength:"64" doc:"The recipient's phone number or account id"`
 			Memo            string `json:"memo,omitempty" required:"false" maxLength:"200"`
 			PaymentPassword string `json:"payment_password,omitempty" required:"false" maxLength:"16" doc:"Required above the operator's amount"`
@@ -70,8 +71,13 @@ func (s *Server) registerMovements() {
 	}
 	movement(s, "transfer", "/api/v1/transfers", "Transfer to another account",
 		func(ctx context.Context, acct string, in *transferInput) (*purse.LedgerTransaction, error) {
-			return s.Wallet.Transfer(ctx, acct, wallet.TransferRequest{To: in.Body.To, Amount: in.Body.Amount,
-				Memo: in.Body.Memo, PaymentPassword: in.Body.PaymentPassword})
+			r := wallet.TransferRequest{To: in.Body.To, Amount: in.Body.Amount, Memo: in.Body.Memo,
+				PaymentPassword: in.Body.PaymentPassword}
+			if in.IdempotencyKey != "" {
+				// The request already runs in its own transaction with its stored answer.
+				return s.Wallet.Transfer(ctx, acct, r)
+			}
+			return s.Wallet.TransferGrouped(ctx, acct, r)
 		})
 	movement(s, "fund-subscribe", "/api/v1/fund/subscriptions", "Move balance into the fund (AP-8.2)",
 		func(ctx context.Context, acct string, in *amountInput) (*purse.LedgerTransaction, error) {

@@ -35,6 +35,8 @@ type Config struct {
 	MaxAmount int64
 	// Location is where settlement days are counted (Asia/Shanghai).
 	Location *time.Location
+	// GroupCommit is the most transfers one SQLite commit may carry (0: one commit each); see Group.
+	GroupCommit int
 }
 
 // Service is the movements service.
@@ -44,6 +46,8 @@ type Service struct {
 	Gateway  bank.Gateway
 	Config   Config
 	Log      *slog.Logger
+
+	group *Group // nil unless EnableGroupCommit
 }
 
 // New returns a service with the defaults filled in.

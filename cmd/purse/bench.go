@@ -14,6 +14,7 @@ import (
 	purshttp "github.com/purse-wallet/purse/http"
 	"github.com/purse-wallet/purse/logs"
 	"github.com/purse-wallet/purse/secret"
+	"github.com/purse-wallet/purse/wallet"
 )
 
 // BenchCmd groups load measurements.
@@ -29,6 +30,8 @@ type BenchLedgerCmd struct {
 	Duration time.Duration `default:"5s" help:"Length of each run."`
 	Accounts int           `default:"64" help:"Accounts the transfers move between."`
 	Mode     []string      `default:"inprocess,http" enum:"inprocess,http" help:"Where to send transfers from."`
+	// GroupCommit batches concurrent transfers into shared SQLite commits (see wallet.Group).
+	GroupCommit int `default:"0" help:"Most transfers per SQLite commit (0: one commit each)."`
 }
 
 // Run measures.
@@ -45,7 +48,7 @@ func (c *BenchLedgerCmd) Run() error {
 	params := secret.Params{Memory: 1024, Time: 1, Threads: 1}
 	a, err := app.New(ctx, store, app.Config{MasterKey: key, Clock: purse.SystemClock{},
 		Log: logs.New("json", io.Discard, slog.LevelError), HasherParams: &params,
-		HTTP: purshttp.Config{Version: version}})
+		HTTP: purshttp.Config{Version: version}, Wallet: wallet.Config{GroupCommit: c.GroupCommit}})
 	if err != nil {
 		return err
 	}
@@ -53,7 +56,7 @@ func (c *BenchLedgerCmd) Run() error {
 	if err != nil {
 		return err
 	}
-	fmt.Printf("purse bench ledger: store %s, %d accounts, %s per run\n", store.Dialect(), c.Accounts, c.Duration)
+	fmt.Printf("purse bench ledger: store %s, %d accounts, %s per run, group commit %d\n", store.Dialect(), c.Accounts, c.Duration, c.GroupCommit)
 	for _, mode := range c.Mode {
 		for _, n := range c.Clients {
 			r, err := bench.Ledger(ctx, a, parties, bench.Config{Clients: n, Duration: c.Duration, HTTP: mode == "http"})

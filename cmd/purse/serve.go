@@ -20,6 +20,7 @@ import (
 	"github.com/purse-wallet/purse/jobs"
 	"github.com/purse-wallet/purse/logs"
 	"github.com/purse-wallet/purse/vault"
+	"github.com/purse-wallet/purse/wallet"
 )
 
 // StoreFlags name the database.
@@ -37,6 +38,7 @@ type ServeCmd struct {
 	LogFormat        string `default:"json" enum:"json,text" env:"PURSE_LOG_FORMAT" help:"Log format: json or text."`
 	MasterKeyFile    string `env:"PURSE_MASTER_KEY_FILE" help:"File holding the 32-byte master key (hex or base64). PURSE_MASTER_KEY may hold it instead."`
 	TimeZone         string `default:"Asia/Shanghai" env:"PURSE_TIME_ZONE" help:"Time zone for times shown to users."`
+	GroupCommit      int    `default:"64" env:"PURSE_GROUP_COMMIT" help:"SQLite: most concurrent transfers one durable commit may carry (0: one commit each)."`
 }
 
 // Run starts the server and blocks until SIGINT or SIGTERM.
@@ -65,6 +67,7 @@ func (c *ServeCmd) Run() error {
 		MasterKey: key, Clock: clk, Log: log, Location: loc,
 		HTTP: purshttp.Config{Version: version, MinClientVersion: c.MinClientVersion,
 			Maintenance: c.Maintenance, Demo: c.Demo, SettingsTTL: 2 * time.Second},
+		Wallet: wallet.Config{GroupCommit: c.GroupCommit},
 	})
 	if err != nil {
 		return err
