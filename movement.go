@@ -84,6 +84,9 @@ type TxFilter struct {
 // LedgerQueries store the ledger. Postings are append-only; a balance row changes only with the
 // postings that explain it, in the same transaction.
 type LedgerQueries interface {
+	// AccountStatusForUpdate returns the account's status and locks its row until the transaction
+	// ends, like AccountForUpdate but reading one column: the ledger's hot path. ErrNotFound.
+	AccountStatusForUpdate(ctx context.Context, id string) (AccountStatus, error)
 	InsertLedgerTransaction(ctx context.Context, t *LedgerTransaction) error
 	// InsertPosting appends one leg of the transaction.
 	InsertPosting(ctx context.Context, txID string, p Posting) error

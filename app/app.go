@@ -81,6 +81,9 @@ func New(ctx context.Context, store *sqlstore.DB, cfg Config) (*App, error) {
 	a := &App{Store: store, Vault: v, Hasher: hasher, Catalog: cat, Clock: cfg.Clock, Log: cfg.Log}
 	a.Accounts = &account.Service{Store: store, Vault: v, Hasher: hasher, Clock: cfg.Clock, Log: cfg.Log}
 	a.Operators = &operator.Service{Store: store, Hasher: hasher}
+	if err := store.Warm(ctx); err != nil {
+		return nil, err
+	}
 	a.Wallet = wallet.New(store, a.Accounts, nil, cfg.Wallet, cfg.Log)
 	a.Tasks = append(a.Tasks, a.Wallet.Tasks()...)
 	if cfg.Wallet.GroupCommit > 0 && store.Dialect() == "sqlite" {

@@ -31,6 +31,7 @@ func TestMovementErrorsChangeNothing(t *testing.T) {
 			{"transfer too much", "/api/v1/transfers", map[string]any{"to": bob.Phone, "amount": 5001}, 409, "INSUFFICIENT_FUNDS"},
 			{"transfer to self", "/api/v1/transfers", map[string]any{"to": alice.Phone, "amount": 1}, 422, "TRANSFER_TO_SELF"},
 			{"unknown recipient", "/api/v1/transfers", map[string]any{"to": "13999999999", "amount": 1}, 404, "RECIPIENT_NOT_FOUND"},
+			{"unknown recipient id", "/api/v1/transfers", map[string]any{"to": purse.NewID(), "amount": 1}, 404, "RECIPIENT_NOT_FOUND"},
 			{"zero transfer", "/api/v1/transfers", map[string]any{"to": bob.Phone, "amount": 0}, 422, "INVALID_REQUEST"},
 			{"no payment password", "/api/v1/transfers", map[string]any{"to": bob.Phone, "amount": 100001}, 403, "PAYMENT_PASSWORD_REQUIRED"},
 			{"wrong payment password", "/api/v1/transfers", map[string]any{"to": bob.Phone, "amount": 100001, "payment_password": "000000"}, 422, "PAYMENT_PASSWORD_WRONG"},

@@ -30,10 +30,11 @@ import (
 // IsOperator reports whether owner is an operator-side book rather than an account.
 func IsOperator(owner string) bool { return strings.HasPrefix(owner, "operator:") }
 
-// Locked is the set of account rows a transaction holds locked, by id.
-type Locked map[string]*purse.AccountRecord
+// Locked is the set of account rows a transaction holds locked: their status, by id.
+type Locked map[string]purse.AccountStatus
 
-// Lock reads the accounts FOR UPDATE in id order and checks that each accepts postings. Errors:
+// Lock reads the accounts' status FOR UPDATE (the same row lock as AccountForUpdate, which the
+// closure engine takes) in id order and checks that each accepts postings. Errors:
 // NOT_FOUND for an unknown account, ACCOUNT_NOT_ACTIVE for one that is closing, closed or purged.
 // Accounts already in held are not read again.
 func Lock(ctx context.Context, tx purse.Tx, held Locked, ids ...string) (Locked, error) {
@@ -46,17 +47,18 @@ func Lock(ctx context.Context, tx purse.Tx, held Locked, ids ...string) (Locked,
 		if _, ok := held[id]; ok || IsOperator(id) {
 			continue
 		}
-		rec, err := tx.AccountForUpdate(ctx, id)
+		st, err := tx.AccountStatusForUpdate(ctx, id)
 		if errors.Is(err, purse.ErrNotFound) {
-			return nil, purse.Errorf(purse.CodeNotFound, "no account %s", id)
+			return nil, &purse.Error{Code: purse.CodeNotFound, Params: map[string]any{"Account": id},
+				Detail: "no account " + id}
 		}
 		if err != nil {
 			return nil, err
 		}
-		if !rec.Status.AcceptsPostings() {
-			return nil, purse.Errorf(purse.CodeAccountNotActive, "account %s is %s", id, rec.Status)
+		if !st.AcceptsPostings() {
+			return nil, purse.Errorf(purse.CodeAccountNotActive, "account %s is %s", id, st)
 		}
-		held[id] = rec
+		held[id] = st
 	}
 	return held, nil
 }

@@ -15,6 +15,26 @@ import (
 const ledgerTxColumns = `id, kind, status, account_id, counterparty, card_id, amount, currency, memo,
 	created_at, settle_after, settled_at`
 
+const (
+	insertLedgerTx = `INSERT INTO ledger_transactions (` + ledgerTxColumns + `) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)`
+	insertPosting  = `INSERT INTO ledger_postings (transaction_id, owner, book, currency, amount, created_at)
+		VALUES (?,?,?,?,?,?)`
+	accountStatusForUpdate = `SELECT status FROM accounts WHERE id = ? FOR UPDATE`
+	addBalance             = `INSERT INTO ledger_balances (owner, book, currency, amount, updated_at) VALUES (?,?,?,?,?)
+		ON CONFLICT (owner, book, currency) DO UPDATE
+		SET amount = ledger_balances.amount + excluded.amount, updated_at = excluded.updated_at
+		WHERE ledger_balances.amount >= ? AND ledger_balances.amount <= ?
+		RETURNING amount`
+)
+
+func (t *tx) AccountStatusForUpdate(ctx context.Context, id string) (purse.AccountStatus, error) {
+	var st string
+	if err := t.queryRowHot(ctx, accountStatusForUpdate, id).Scan(&st); err != nil {
+		return "", t.notFound(err)
+	}
+	return purse.AccountStatus(st), nil
+}
+
 func (t *tx) InsertLedgerTransaction(ctx context.Context, l *purse.LedgerTransaction) error {
 	var after, settled time.Time
 	if l.SettleAfter != nil {
@@ -23,7 +43,7 @@ func (t *tx) InsertLedgerTransaction(ctx context.Context, l *purse.LedgerTransac
 	if l.SettledAt != nil {
 		settled = *l.SettledAt
 	}
-	_, err := t.exec(ctx, `INSERT INTO ledger_transactions (`+ledgerTxColumns+`) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)`,
+	_, err := t.execHot(ctx, insertLedgerTx,
 		l.ID, string(l.Kind), string(l.Status), l.AccountID, l.Counterparty, l.CardID, l.Amount,
 		string(l.Currency), l.Memo, ts(l.CreatedAt), ts(after), ts(settled))
 	if err := t.duplicate(err); err != nil {
@@ -33,8 +53,7 @@ func (t *tx) InsertLedgerTransaction(ctx context.Context, l *purse.LedgerTransac
 }
 
 func (t *tx) InsertPosting(ctx context.Context, txID string, p purse.Posting) error {
-	_, err := t.exec(ctx, `INSERT INTO ledger_postings (transaction_id, owner, book, currency, amount, created_at)
-		VALUES (?,?,?,?,?,?)`, txID, p.Owner, string(p.Book), string(p.Currency), p.Amount, ts(t.now))
+	_, err := t.execHot(ctx, insertPosting, txID, p.Owner, string(p.Book), string(p.Currency), p.Amount, ts(t.now))
 	if err != nil {
 		return fmt.Errorf("storage: insert posting: %w", err)
 	}
@@ -52,11 +71,7 @@ func (t *tx) AddBalance(ctx context.Context, owner string, book purse.Book, cur 
 		lo -= delta
 	}
 	var amount int64
-	err := t.queryRow(ctx, `INSERT INTO ledger_balances (owner, book, currency, amount, updated_at) VALUES (?,?,?,?,?)
-		ON CONFLICT (owner, book, currency) DO UPDATE
-		SET amount = ledger_balances.amount + excluded.amount, updated_at = excluded.updated_at
-		WHERE ledger_balances.amount >= ? AND ledger_balances.amount <= ?
-		RETURNING amount`, owner, string(book), string(cur), delta, ts(t.now), lo, hi).Scan(&amount)
+	err := t.queryRowHot(ctx, addBalance, owner, string(book), string(cur), delta, ts(t.now), lo, hi).Scan(&amount)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, fmt.Errorf("storage: add to %s %s: %w", owner, book, purse.ErrOverflow)
 	}

@@ -50,7 +50,7 @@ func (s *Service) Withdraw(ctx context.Context, accountID, cardID string, amount
 	}
 	return s.post(ctx, func(tx purse.Tx) (*purse.LedgerTransaction, error) {
 		held := ledger.Locked{}
-		if _, err := sender(ctx, tx, held, accountID); err != nil {
+		if err := sender(ctx, tx, held, accountID); err != nil {
 			return nil, err
 		}
 		c, err := card(ctx, tx, accountID, cardID)

@@ -84,7 +84,7 @@ func (s *Service) DrawCredit(ctx context.Context, accountID string, amount int64
 	}
 	return s.post(ctx, func(tx purse.Tx) (*purse.LedgerTransaction, error) {
 		held := ledger.Locked{}
-		if _, err := sender(ctx, tx, held, accountID); err != nil {
+		if err := sender(ctx, tx, held, accountID); err != nil {
 			return nil, err
 		}
 		l, debt, err := openLine(ctx, tx, accountID)

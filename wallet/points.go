@@ -57,7 +57,7 @@ func (s *Service) Spend(ctx context.Context, accountID string, book purse.Book, 
 	is := issuers[book]
 	return s.post(ctx, func(tx purse.Tx) (*purse.LedgerTransaction, error) {
 		held := ledger.Locked{}
-		if _, err := sender(ctx, tx, held, accountID); err != nil {
+		if err := sender(ctx, tx, held, accountID); err != nil {
 			return nil, err
 		}
 		t := record(tx, is.spend, accountID, amount, is.currency)

@@ -78,16 +78,15 @@ func (s *Service) checkAmount(amount int64) error {
 
 // sender locks the account and refuses one that may not send value away: ACCOUNT_NOT_ACTIVE,
 // ACCOUNT_RESTRICTED.
-func sender(ctx context.Context, tx purse.Tx, held ledger.Locked, id string) (*purse.AccountRecord, error) {
+func sender(ctx context.Context, tx purse.Tx, held ledger.Locked, id string) error {
 	held, err := ledger.Lock(ctx, tx, held, id)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	rec := held[id]
-	if rec.Status == purse.StatusRestricted {
-		return nil, purse.Errorf(purse.CodeAccountRestricted, "account %s is restricted", id)
+	if held[id] == purse.StatusRestricted {
+		return purse.Errorf(purse.CodeAccountRestricted, "account %s is restricted", id)
 	}
-	return rec, nil
+	return nil
 }
 
 // record builds a settled transaction row of the kind, started by the account.

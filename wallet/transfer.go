@@ -37,10 +37,13 @@ func (s *Service) Transfer(ctx context.Context, accountID string, r TransferRequ
 		}
 		// Both rows locked in id order first, so two opposite transfers cannot deadlock.
 		held, err := ledger.Lock(ctx, tx, nil, accountID, to)
+		if e := purse.AsError(err); e != nil && e.Code == purse.CodeNotFound && e.Params["Account"] == to {
+			return nil, purse.Errorf(purse.CodeRecipientNotFound, "no recipient %q", to)
+		}
 		if err != nil {
 			return nil, err
 		}
-		if _, err := sender(ctx, tx, held, accountID); err != nil {
+		if err := sender(ctx, tx, held, accountID); err != nil {
 			return nil, err
 		}
 		if r.Amount > s.Config.PasswordAbove {
@@ -61,14 +64,8 @@ func (s *Service) Transfer(ctx context.Context, accountID string, r TransferRequ
 func (s *Service) recipient(ctx context.Context, tx purse.Tx, to string) (string, error) {
 	missing := purse.Errorf(purse.CodeRecipientNotFound, "no recipient %q", to)
 	if purse.ValidID(to) {
-		rec, err := tx.Account(ctx, to)
-		if errors.Is(err, purse.ErrNotFound) {
-			return "", missing
-		}
-		if err != nil {
-			return "", err
-		}
-		return rec.ID, nil
+		// Whether it exists is learnt when its row is locked (see Transfer).
+		return to, nil
 	}
 	hash, ok := s.Accounts.LookupLogin(to)
 	if !ok {
