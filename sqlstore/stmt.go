@@ -18,6 +18,13 @@ func (db *DB) Warm(ctx context.Context) error {
 	if db.dialect.Name != "sqlite" {
 		return nil
 	}
+	// Savepoints (one per movement under group commit) write the pages they change to a
+	// sub-journal, by default a temporary file: a write syscall per page. In memory it costs none.
+	// Durability is unchanged: the sub-journal only serves rollbacks; commits go through the WAL.
+	// The write pool keeps its one connection for ever, so the pragma holds.
+	if _, err := db.write.ExecContext(ctx, "PRAGMA temp_store = MEMORY"); err != nil {
+		return fmt.Errorf("storage: temp_store: %w", err)
+	}
 	for _, q := range hot {
 		st, err := db.write.PrepareContext(ctx, db.rebind(q))
 		if err != nil {
