@@ -1,6 +1,7 @@
 package http_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/purse-wallet/purse"
@@ -53,6 +54,12 @@ func TestMovementErrorsChangeNothing(t *testing.T) {
 			if countTx(t, e) != n {
 				t.Errorf("%s: a transaction was recorded", c.name)
 			}
+		}
+		// Amounts in messages read as money.
+		p := e.Call("POST", "/api/v1/transfers", map[string]any{"to": bob.Phone, "amount": 100001},
+			append(alice.Header(), "Accept-Language", "en")...).ExpectProblem(t, 403, "PAYMENT_PASSWORD_REQUIRED")
+		if !strings.Contains(p.Detail, "CNY 1000.00") {
+			t.Errorf("detail = %q", p.Detail)
 		}
 		e.Call("DELETE", "/api/v1/credit/line", nil, alice.Header()...).ExpectProblem(t, 409, "CREDIT_LINE_MISSING")
 		e.Call("GET", "/api/v1/transactions/"+purse.NewID(), nil, alice.Header()...).ExpectProblem(t, 404, "NOT_FOUND")

@@ -93,7 +93,7 @@ func (s *Service) DrawCredit(ctx context.Context, accountID string, amount int64
 		}
 		if amount > l.Limit-debt {
 			return nil, &purse.Error{Code: purse.CodeCreditLimitExceeded,
-				Params: map[string]any{"Available": l.Limit - debt}, Detail: "over the credit limit"}
+				Params: map[string]any{"Available": purse.Money{Amount: l.Limit - debt, Currency: l.Currency}}, Detail: "over the credit limit"}
 		}
 		t := record(tx, purse.TxCreditDraw, accountID, amount, l.Currency)
 		return t, ledger.Post(ctx, tx, held, t, []purse.Posting{
@@ -138,7 +138,7 @@ func (s *Service) CloseCreditLine(ctx context.Context, accountID string) error {
 			return err
 		}
 		if debt != 0 {
-			return &purse.Error{Code: purse.CodeCreditDebtOutstanding, Params: map[string]any{"Debt": debt},
+			return &purse.Error{Code: purse.CodeCreditDebtOutstanding, Params: map[string]any{"Debt": purse.Money{Amount: debt, Currency: l.Currency}},
 				Detail: "debt outstanding"}
 		}
 		return tx.CloseCreditLine(ctx, l.ID, tx.Now())

@@ -70,7 +70,7 @@ func New(store purse.Store, accounts *account.Service, gw bank.Gateway, cfg Conf
 // checkAmount refuses zero, negative and oversized amounts: AMOUNT_INVALID.
 func (s *Service) checkAmount(amount int64) error {
 	if amount <= 0 || amount > s.Config.MaxAmount {
-		return &purse.Error{Code: purse.CodeAmountInvalid, Params: map[string]any{"Max": s.Config.MaxAmount},
+		return &purse.Error{Code: purse.CodeAmountInvalid, Params: map[string]any{"Max": cny(s.Config.MaxAmount)},
 			Detail: "amount out of range"}
 	}
 	return nil
@@ -88,6 +88,9 @@ func sender(ctx context.Context, tx purse.Tx, held ledger.Locked, id string) err
 	}
 	return nil
 }
+
+// cny is an amount of fen as Money, which messages print as "CNY 12.50".
+func cny(fen int64) purse.Money { return purse.Money{Amount: fen, Currency: purse.CNY} }
 
 // record builds a settled transaction row of the kind, started by the account.
 func record(tx purse.Tx, kind purse.TxKind, accountID string, amount int64, cur purse.Currency) *purse.LedgerTransaction {

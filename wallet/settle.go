@@ -13,8 +13,9 @@ import (
 // settleBatch is how many pending movements one job run settles.
 const settleBatch = 100
 
-// settle completes a pending withdrawal or fund redemption inside tx. A settled withdrawal's
-// settled_at is the bank's settlement time, which the closure engine reads for the AP-8.3 window.
+// settle completes a pending withdrawal or fund redemption inside tx. settled_at is when the
+// ledger learnt of the settlement (at or after the bank's time), so the closure engine's AP-8.3
+// window, which counts from it, never starts early.
 func settle(ctx context.Context, tx purse.Tx, t *purse.LedgerTransaction) error {
 	var legs []purse.Posting
 	switch t.Kind {

@@ -25,7 +25,7 @@ func (s *Service) Transfer(ctx context.Context, accountID string, r TransferRequ
 	}
 	if r.Amount > s.Config.PasswordAbove && r.PaymentPassword == "" {
 		return nil, &purse.Error{Code: purse.CodePaymentPasswordNeeded,
-			Params: map[string]any{"Above": s.Config.PasswordAbove}, Detail: "payment password required"}
+			Params: map[string]any{"Above": cny(s.Config.PasswordAbove)}, Detail: "payment password required"}
 	}
 	return s.post(ctx, func(tx purse.Tx) (*purse.LedgerTransaction, error) {
 		to, err := s.recipient(ctx, tx, r.To)
