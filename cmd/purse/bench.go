@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
+	"runtime/pprof"
 	"time"
 
 	"github.com/purse-wallet/purse"
@@ -31,7 +33,8 @@ type BenchLedgerCmd struct {
 	Accounts int           `default:"64" help:"Accounts the transfers move between."`
 	Mode     []string      `default:"inprocess,http" enum:"inprocess,http" help:"Where to send transfers from."`
 	// GroupCommit batches concurrent transfers into shared SQLite commits (see wallet.Group).
-	GroupCommit int `default:"0" help:"Most transfers per SQLite commit (0: one commit each)."`
+	GroupCommit int    `default:"0" help:"Most transfers per SQLite commit (0: one commit each)."`
+	CPUProfile  string `help:"Write a CPU profile of the runs to this file."`
 }
 
 // Run measures.
@@ -44,17 +47,29 @@ func (c *BenchLedgerCmd) Run() error {
 	defer store.Close()
 	key := make([]byte, 32)
 	rand.Read(key)
-	// Cheap password hashing: the bench measures transfers, not sign-ins.
+	// Cheap password hashing: the bench measures transfers, not sign-ins. Live switches are cached
+	// for two seconds, as `purse serve` does.
 	params := secret.Params{Memory: 1024, Time: 1, Threads: 1}
 	a, err := app.New(ctx, store, app.Config{MasterKey: key, Clock: purse.SystemClock{},
 		Log: logs.New("json", io.Discard, slog.LevelError), HasherParams: &params,
-		HTTP: purshttp.Config{Version: version}, Wallet: wallet.Config{GroupCommit: c.GroupCommit}})
+		HTTP: purshttp.Config{Version: version, SettingsTTL: 2 * time.Second}, Wallet: wallet.Config{GroupCommit: c.GroupCommit}})
 	if err != nil {
 		return err
 	}
 	parties, err := bench.Setup(ctx, a, c.Accounts)
 	if err != nil {
 		return err
+	}
+	if c.CPUProfile != "" {
+		f, err := os.Create(c.CPUProfile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
 	}
 	fmt.Printf("purse bench ledger: store %s, %d accounts, %s per run, group commit %d\n", store.Dialect(), c.Accounts, c.Duration, c.GroupCommit)
 	for _, mode := range c.Mode {
