@@ -105,8 +105,8 @@ type LedgerQueries interface {
 	LedgerTransactionForUpdate(ctx context.Context, id string) (*LedgerTransaction, error)
 	// LedgerTransactions lists by filter, newest first.
 	LedgerTransactions(ctx context.Context, f TxFilter) ([]LedgerTransaction, error)
-	// DuePendingTransactions locks up to limit pending transactions of the kind due at or before
-	// now, skipping those another instance holds.
+	// DuePendingTransactions lists up to limit pending transactions of the kind due at or before
+	// now, oldest due first. Callers lock each with LedgerTransactionForUpdate before settling it.
 	DuePendingTransactions(ctx context.Context, kind TxKind, now time.Time, limit int) ([]LedgerTransaction, error)
 	// SettleLedgerTransaction marks a pending transaction settled at the time.
 	SettleLedgerTransaction(ctx context.Context, id string, at time.Time) error

@@ -178,7 +178,7 @@ func (t *tx) LedgerTransactions(ctx context.Context, f purse.TxFilter) ([]purse.
 func (t *tx) DuePendingTransactions(ctx context.Context, kind purse.TxKind, now time.Time, limit int) ([]purse.LedgerTransaction, error) {
 	rows, err := t.query(ctx, `SELECT `+ledgerTxColumns+` FROM ledger_transactions
 		WHERE status = 'pending' AND kind = ? AND settle_after <= ? ORDER BY settle_after, id
-		LIMIT ? FOR UPDATE SKIP LOCKED`, string(kind), ts(now), limit)
+		LIMIT ?`, string(kind), ts(now), limit)
 	if err != nil {
 		return nil, fmt.Errorf("storage: due transactions: %w", err)
 	}

@@ -2,6 +2,8 @@ package wallet
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"time"
 
 	"github.com/purse-wallet/purse"
@@ -66,23 +68,36 @@ func (s *Service) SettleWithdrawal(ctx context.Context, actor, id string) (*purs
 	})
 }
 
-// SettleDue settles up to one batch of due movements of the kind and reports how many.
+// SettleDue settles up to one batch of due movements of the kind and reports how many. Each
+// settles in its own transaction, so one that fails (logged by the job runner) does not hold back
+// the others; a movement another instance settled meanwhile is skipped.
 func (s *Service) SettleDue(ctx context.Context, kind purse.TxKind) (int, error) {
+	var due []purse.LedgerTransaction
+	err := s.Store.Read(ctx, func(tx purse.Tx) error {
+		var err error
+		due, err = tx.DuePendingTransactions(ctx, kind, tx.Now(), settleBatch)
+		return err
+	})
+	if err != nil {
+		return 0, err
+	}
 	n := 0
-	err := s.Store.Tx(ctx, func(tx purse.Tx) error {
-		due, err := tx.DuePendingTransactions(ctx, kind, tx.Now(), settleBatch)
-		if err != nil {
-			return err
-		}
-		for i := range due {
-			if err := settle(ctx, tx, &due[i]); err != nil {
+	var errs []error
+	for _, d := range due {
+		err := s.Store.Tx(ctx, func(tx purse.Tx) error {
+			t, err := tx.LedgerTransactionForUpdate(ctx, d.ID)
+			if err != nil || t.Status != purse.TxPending {
 				return err
 			}
+			return settle(ctx, tx, t)
+		})
+		if err != nil {
+			errs = append(errs, fmt.Errorf("settle %s: %w", d.ID, err))
+			continue
 		}
-		n = len(due)
-		return nil
-	})
-	return n, err
+		n++
+	}
+	return n, errors.Join(errs...)
 }
 
 // Tasks are the wallet's background jobs: withdrawals settle at the bank's time (the sandbox: the
