@@ -6,6 +6,7 @@ import (
 
 	"github.com/purse-wallet/purse"
 	"github.com/purse-wallet/purse/apitest"
+	"github.com/purse-wallet/purse/app"
 )
 
 func TestCardsBindListUnbind(t *testing.T) {
@@ -202,4 +203,24 @@ func TestIdempotentTransferHasOneEffect(t *testing.T) {
 		}
 		sound(t, e)
 	})
+}
+
+// Above the configured amount the payment password authorizes the transfer; with group commit on
+// (as `purse serve` runs SQLite) answers are the same.
+func TestTransferPaymentPasswordAndGroupCommit(t *testing.T) {
+	t.Parallel()
+	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
+		alice, bob, carol := e.SignUp(""), e.SignUp(""), e.SignUp("")
+		topup(t, e, alice, bindCard(t, e, alice), 300000)
+		var tr txBody
+		e.Call("POST", "/api/v1/transfers", map[string]any{"to": bob.Phone, "amount": 200000, "payment_password": alice.PaymentPassword},
+			alice.Header()...).Expect(t, 201).JSON(t, &tr)
+		e.Call("POST", "/api/v1/transfers", map[string]any{"to": bob.Phone, "amount": 500}, alice.Header()...).Expect(t, 201)
+		e.Call("POST", "/api/v1/transfers", map[string]any{"to": alice.Phone, "amount": 500}, carol.Header()...).
+			ExpectProblem(t, 409, "INSUFFICIENT_FUNDS")
+		if a, b := books(t, e, alice)["balance/CNY"], books(t, e, bob)["balance/CNY"]; a != 99500 || b != 200500 {
+			t.Fatalf("balances %d, %d", a, b)
+		}
+		sound(t, e)
+	}, func(c *app.Config) { c.Wallet.GroupCommit = 8 })
 }
