@@ -93,6 +93,13 @@ type LedgerQueries interface {
 	// AddBalance adds delta to the book (creating its row at zero) and returns the new amount; the
 	// row stays locked until the transaction ends. ErrOverflow when the sum leaves int64.
 	AddBalance(ctx context.Context, owner string, book Book, cur Currency, delta int64) (int64, error)
+	// InsertLedgerTransactions stores several rows in one statement.
+	InsertLedgerTransactions(ctx context.Context, ts []*LedgerTransaction) error
+	// InsertPostings appends the legs of several transactions in one statement.
+	InsertPostings(ctx context.Context, txIDs []string, ps []Posting) error
+	// BookAmount returns the amount in one book, 0 when it has no row yet. The caller must hold the
+	// owner's account lock for the amount to stay true.
+	BookAmount(ctx context.Context, owner string, book Book, cur Currency) (int64, error)
 	// Balances returns every book row of the owner.
 	Balances(ctx context.Context, owner string) ([]BookBalance, error)
 	// BookTotals sums every balance row per currency, and every posting per currency; both must be

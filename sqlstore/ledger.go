@@ -20,6 +20,7 @@ const (
 	insertPosting  = `INSERT INTO ledger_postings (transaction_id, owner, book, currency, amount, created_at)
 		VALUES (?,?,?,?,?,?)`
 	accountStatusForUpdate = `SELECT status FROM accounts WHERE id = ? FOR UPDATE`
+	bookAmount             = `SELECT amount FROM ledger_balances WHERE owner = ? AND book = ? AND currency = ?`
 	addBalance             = `INSERT INTO ledger_balances (owner, book, currency, amount, updated_at) VALUES (?,?,?,?,?)
 		ON CONFLICT (owner, book, currency) DO UPDATE
 		SET amount = ledger_balances.amount + excluded.amount, updated_at = excluded.updated_at
@@ -50,6 +51,62 @@ func (t *tx) InsertLedgerTransaction(ctx context.Context, l *purse.LedgerTransac
 		return fmt.Errorf("storage: insert ledger transaction: %w", err)
 	}
 	return nil
+}
+
+func (t *tx) InsertLedgerTransactions(ctx context.Context, rows []*purse.LedgerTransaction) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	args := make([]any, 0, 12*len(rows))
+	for _, l := range rows {
+		var after, settled time.Time
+		if l.SettleAfter != nil {
+			after = *l.SettleAfter
+		}
+		if l.SettledAt != nil {
+			settled = *l.SettledAt
+		}
+		args = append(args, l.ID, string(l.Kind), string(l.Status), l.AccountID, l.Counterparty, l.CardID, l.Amount,
+			string(l.Currency), l.Memo, ts(l.CreatedAt), ts(after), ts(settled))
+	}
+	q := `INSERT INTO ledger_transactions (` + ledgerTxColumns + `) VALUES ` + values(len(rows), 12)
+	if _, err := t.exec(ctx, q, args...); err != nil {
+		return fmt.Errorf("storage: insert ledger transactions: %w", t.duplicate(err))
+	}
+	return nil
+}
+
+func (t *tx) InsertPostings(ctx context.Context, txIDs []string, ps []purse.Posting) error {
+	if len(ps) == 0 {
+		return nil
+	}
+	args := make([]any, 0, 6*len(ps))
+	for i, p := range ps {
+		args = append(args, txIDs[i], p.Owner, string(p.Book), string(p.Currency), p.Amount, ts(t.now))
+	}
+	q := `INSERT INTO ledger_postings (transaction_id, owner, book, currency, amount, created_at) VALUES ` + values(len(ps), 6)
+	if _, err := t.exec(ctx, q, args...); err != nil {
+		return fmt.Errorf("storage: insert postings: %w", err)
+	}
+	return nil
+}
+
+func (t *tx) BookAmount(ctx context.Context, owner string, book purse.Book, cur purse.Currency) (int64, error) {
+	var n int64
+	err := t.queryRowHot(ctx, bookAmount, owner, string(book), string(cur)).Scan(&n)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("storage: book amount: %w", err)
+	}
+	return n, nil
+}
+
+// values returns n groups of k placeholders: "(?,?),(?,?)".
+func values(n, k int) string {
+	group := "(" + strings.TrimSuffix(strings.Repeat("?,", k), ",") + ")"
+	return strings.TrimSuffix(strings.Repeat(group+",", n), ",")
 }
 
 func (t *tx) InsertPosting(ctx context.Context, txID string, p purse.Posting) error {

@@ -8,7 +8,7 @@ import (
 
 // hot are the queries every money movement runs. On SQLite, parsing SQL is a quarter of a
 // transfer's CPU time (the pure-Go driver re-prepares each statement), so Warm prepares them once.
-var hot = []string{accountStatusForUpdate, insertLedgerTx, insertPosting, addBalance}
+var hot = []string{accountStatusForUpdate, bookAmount, insertLedgerTx, insertPosting, addBalance}
 
 // Warm prepares the hot ledger statements on the write pool. Call it once, outside any
 // transaction: with SQLite's one write connection, preparing inside a transaction would wait for

@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	"github.com/purse-wallet/purse"
+	"github.com/purse-wallet/purse/ledger"
 )
 
 // Group commits several movements in one database transaction, so that one fsync acknowledges
@@ -22,11 +23,22 @@ type Group struct {
 	max   int
 	reqs  chan *groupReq
 	once  sync.Once
+	// batch posts the group's transfers together (see Service.batchTransfers); nil posts each
+	// through its fn.
+	batch func(ctx context.Context, jobs []*transferJob) []error
 }
 
 type groupReq struct {
 	fn   func(ctx context.Context) error
+	xfer *transferJob // a transfer, posted with the group's other transfers in one batch
 	done chan error
+}
+
+// transferJob is a transfer waiting for its group, and its row once posted.
+type transferJob struct {
+	account string
+	r       TransferRequest
+	out     *purse.LedgerTransaction
 }
 
 // NewGroup returns a group of at most max movements per commit; Start runs it.
@@ -41,7 +53,10 @@ func (g *Group) Start(ctx context.Context) {
 
 // Do runs fn in the next group and returns its own error, or the group's commit error.
 func (g *Group) Do(ctx context.Context, fn func(ctx context.Context) error) error {
-	r := &groupReq{fn: fn, done: make(chan error, 1)}
+	return g.enqueue(ctx, &groupReq{fn: fn, done: make(chan error, 1)})
+}
+
+func (g *Group) enqueue(ctx context.Context, r *groupReq) error {
 	select {
 	case g.reqs <- r:
 	case <-ctx.Done():
@@ -92,9 +107,20 @@ func (g *Group) run(ctx context.Context, batch []*groupReq) {
 			fail(fmt.Errorf("group commit: panic: %v", p))
 		}
 	}()
+	var jobs []*transferJob
+	var at []int
 	for i, r := range batch {
+		if r.xfer != nil && g.batch != nil {
+			jobs, at = append(jobs, r.xfer), append(at, i)
+			continue
+		}
 		// Store.Tx under a bound context runs in a savepoint: a failing movement undoes only itself.
 		errs[i] = r.fn(bound)
+	}
+	if len(jobs) > 0 {
+		for j, err := range g.batch(bound, jobs) {
+			errs[at[j]] = err
+		}
 	}
 	if err := end(true); err != nil {
 		fail(&purse.Error{Code: purse.CodeUnavailable, Err: errors.Join(errors.New("group commit"), err)})
@@ -109,6 +135,7 @@ func (g *Group) run(ctx context.Context, batch []*groupReq) {
 // ctx ends.
 func (s *Service) EnableGroupCommit(ctx context.Context, max int) {
 	s.group = NewGroup(s.Store, max)
+	s.group.batch = s.batchTransfers
 	s.group.Start(ctx)
 }
 
@@ -119,11 +146,73 @@ func (s *Service) TransferGrouped(ctx context.Context, accountID string, r Trans
 	if s.group == nil || r.Amount > s.Config.PasswordAbove {
 		return s.Transfer(ctx, accountID, r)
 	}
-	var t *purse.LedgerTransaction
-	err := s.group.Do(ctx, func(bound context.Context) error {
+	if err := s.checkAmount(r.Amount); err != nil {
+		return nil, err
+	}
+	job := &transferJob{account: accountID, r: r}
+	err := s.group.enqueue(ctx, &groupReq{xfer: job, done: make(chan error, 1), fn: func(bound context.Context) error {
 		var err error
-		t, err = s.Transfer(bound, accountID, r)
+		job.out, err = s.Transfer(bound, accountID, r)
 		return err
+	}})
+	if err != nil {
+		return nil, err
+	}
+	return job.out, nil
+}
+
+// batchTransfers posts a group's transfers with ledger.PostBatch inside the group's transaction,
+// checking each as Transfer does and in the same order. Should the batch fail in storage, each
+// transfer is tried alone instead (in its own savepoint), so one bad row cannot fail the others.
+func (s *Service) batchTransfers(ctx context.Context, jobs []*transferJob) []error {
+	errs := make([]error, len(jobs))
+	err := s.Store.Tx(ctx, func(tx purse.Tx) error {
+		var entries []ledger.Entry
+		var at []int
+		var tos []string
+		for i, j := range jobs {
+			to, err := s.recipient(ctx, tx, j.r.To)
+			if err != nil {
+				errs[i] = err
+				continue
+			}
+			if to == j.account {
+				errs[i] = purse.Errorf(purse.CodeTransferToSelf, "transfer to self")
+				continue
+			}
+			t := record(tx, purse.TxTransfer, j.account, j.r.Amount, purse.CNY)
+			t.Counterparty, t.Memo = to, j.r.Memo
+			from := j.account
+			entries = append(entries, ledger.Entry{Tx: t, Legs: []purse.Posting{
+				ledger.Leg(from, purse.BookMain, purse.CNY, -j.r.Amount),
+				ledger.Leg(to, purse.BookMain, purse.CNY, j.r.Amount),
+			}, Check: func(st ledger.Locked) error {
+				if st[from] == purse.StatusRestricted {
+					return purse.Errorf(purse.CodeAccountRestricted, "account %s is restricted", from)
+				}
+				return nil
+			}})
+			at, tos = append(at, i), append(tos, to)
+		}
+		posted, err := ledger.PostBatch(ctx, tx, entries)
+		if err != nil {
+			return err
+		}
+		for k, err := range posted {
+			i := at[k]
+			if e := purse.AsError(err); e != nil && e.Code == purse.CodeNotFound && e.Params["Account"] == tos[k] {
+				err = purse.Errorf(purse.CodeRecipientNotFound, "no recipient %q", tos[k])
+			}
+			if errs[i] = err; err == nil {
+				jobs[i].out = entries[k].Tx
+			}
+		}
+		return nil
 	})
-	return t, err
+	if err != nil {
+		for i, j := range jobs {
+			j.out, errs[i] = s.Transfer(ctx, j.account, j.r)
+		}
+	}
+	return errs
 }
