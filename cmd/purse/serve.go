@@ -38,7 +38,7 @@ type ServeCmd struct {
 	LogFormat        string `default:"json" enum:"json,text" env:"PURSE_LOG_FORMAT" help:"Log format: json or text."`
 	MasterKeyFile    string `env:"PURSE_MASTER_KEY_FILE" help:"File holding the 32-byte master key (hex or base64). PURSE_MASTER_KEY may hold it instead."`
 	TimeZone         string `default:"Asia/Shanghai" env:"PURSE_TIME_ZONE" help:"Time zone for times shown to users."`
-	GroupCommit      int    `default:"64" env:"PURSE_GROUP_COMMIT" help:"SQLite: most concurrent transfers one durable commit may carry (0: one commit each)."`
+	GroupCommit      int    `default:"256" env:"PURSE_GROUP_COMMIT" help:"SQLite: most concurrent transfers one durable commit may carry (0: one commit each)."`
 }
 
 // Run starts the server and blocks until SIGINT or SIGTERM.
