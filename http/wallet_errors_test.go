@@ -6,11 +6,22 @@ import (
 
 	"github.com/purse-wallet/purse"
 	"github.com/purse-wallet/purse/apitest"
+	"github.com/purse-wallet/purse/app"
 )
 
 // Every refused movement answers its status and code and changes nothing: no book, no transaction.
 func TestMovementErrorsChangeNothing(t *testing.T) {
 	t.Parallel()
+	movementErrors(t)
+}
+
+// The same answers when transfers go through group commit's batched posting.
+func TestMovementErrorsWithGroupCommit(t *testing.T) {
+	t.Parallel()
+	movementErrors(t, groupCommit)
+}
+
+func movementErrors(t *testing.T, opts ...apitest.Option) {
 	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
 		alice, bob := e.SignUp(""), e.SignUp("")
 		card := bindCard(t, e, alice)
@@ -65,13 +76,25 @@ func TestMovementErrorsChangeNothing(t *testing.T) {
 		e.Call("GET", "/api/v1/transactions/"+purse.NewID(), nil, alice.Header()...).ExpectProblem(t, 404, "NOT_FOUND")
 		e.Call("GET", "/api/v1/balances", nil).ExpectProblem(t, 401, "UNAUTHENTICATED")
 		sound(t, e)
-	})
+	}, opts...)
 }
 
 // A closing or closed account takes part in no posting, on either side (DESIGN.md §4.2); a
 // restricted one (AP-8.8) receives but does not send.
 func TestPostingsRefusedByAccountStatus(t *testing.T) {
 	t.Parallel()
+	refusedByStatus(t)
+}
+
+func TestPostingsRefusedByAccountStatusWithGroupCommit(t *testing.T) {
+	t.Parallel()
+	refusedByStatus(t, groupCommit)
+}
+
+// groupCommit turns group commit on, as `purse serve` does on SQLite.
+func groupCommit(c *app.Config) { c.Wallet.GroupCommit = 8 }
+
+func refusedByStatus(t *testing.T, opts ...apitest.Option) {
 	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
 		alice, bob := e.SignUp(""), e.SignUp("")
 		card := bindCard(t, e, alice)
@@ -124,5 +147,5 @@ func TestPostingsRefusedByAccountStatus(t *testing.T) {
 			ExpectProblem(t, 403, "ACCOUNT_RESTRICTED")
 		unchanged(t, e, bob, beforeB)
 		sound(t, e)
-	})
+	}, opts...)
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/purse-wallet/purse"
 	"github.com/purse-wallet/purse/apitest"
+	"github.com/purse-wallet/purse/app"
 	"github.com/purse-wallet/purse/wallet"
 )
 
@@ -15,6 +16,16 @@ import (
 // them. Whatever postings the account has when the move commits are all it ever has.
 func TestNoPostingAfterClosingUnderConcurrency(t *testing.T) {
 	t.Parallel()
+	closingRace(t)
+}
+
+// The same with group commit (batched posting on SQLite).
+func TestNoPostingAfterClosingWithGroupCommit(t *testing.T) {
+	t.Parallel()
+	closingRace(t, func(c *app.Config) { c.Wallet.GroupCommit = 16 })
+}
+
+func closingRace(t *testing.T, opts ...apitest.Option) {
 	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
 		ctx := context.Background()
 		w := e.App.Wallet
@@ -54,9 +65,9 @@ func TestNoPostingAfterClosingUnderConcurrency(t *testing.T) {
 					}
 					var err error
 					if n%2 == 0 {
-						_, err = w.Transfer(ctx, id, wallet.TransferRequest{To: target.ID, Amount: 2})
+						_, err = w.TransferGrouped(ctx, id, wallet.TransferRequest{To: target.ID, Amount: 2})
 					} else {
-						_, err = w.Transfer(ctx, target.ID, wallet.TransferRequest{To: id, Amount: 1})
+						_, err = w.TransferGrouped(ctx, target.ID, wallet.TransferRequest{To: id, Amount: 1})
 					}
 					if c := purse.ErrorCode(err); c != "" && c != purse.CodeAccountNotActive && c != purse.CodeInsufficientFunds {
 						t.Errorf("transfer: %v", err)
@@ -90,7 +101,7 @@ func TestNoPostingAfterClosingUnderConcurrency(t *testing.T) {
 		}
 		// Keep trying for a while after the move, then stop.
 		for i := 0; i < 50; i++ {
-			if _, err := w.Transfer(ctx, others[0], wallet.TransferRequest{To: target.ID, Amount: 1}); purse.ErrorCode(err) != purse.CodeAccountNotActive {
+			if _, err := w.TransferGrouped(ctx, others[0], wallet.TransferRequest{To: target.ID, Amount: 1}); purse.ErrorCode(err) != purse.CodeAccountNotActive {
 				t.Fatalf("transfer into a closing account: %v", err)
 			}
 		}
@@ -104,5 +115,5 @@ func TestNoPostingAfterClosingUnderConcurrency(t *testing.T) {
 			t.Fatalf("%d movements when the account entered closing, %d after", atClosing, after)
 		}
 		sound(t, e)
-	})
+	}, opts...)
 }
