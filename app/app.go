@@ -33,6 +33,7 @@ import (
 	"github.com/purse-wallet/purse/sqlstore/sqlite"
 	"github.com/purse-wallet/purse/vault"
 	"github.com/purse-wallet/purse/verify"
+	"github.com/purse-wallet/purse/wallet"
 	"github.com/purse-wallet/purse/web"
 )
 
@@ -51,6 +52,7 @@ type Config struct {
 	Policy       *closure.Policy     // the closure policy; nil: the strict preset
 	Certificates *certificate.Signer // signs closure certificates; nil: a key made for this run
 	BaseURL      string              // prefixes links in messages, e.g. https://wallet.example.com
+	Wallet       wallet.Config       // limits of money movements; zero values take the defaults
 }
 
 // App is a running purse: its store, services and HTTP handler.
@@ -66,6 +68,7 @@ type App struct {
 	Lifecycle *lifecycle.Service
 	Exports   *export.Service
 	Closures  *closure.Service
+	Wallet    *wallet.Service
 	HTTP      *purshttp.Server
 	Web       *web.Handler
 	Clock     purse.Clock
@@ -121,14 +124,22 @@ func New(ctx context.Context, store *sqlstore.DB, cfg Config) (*App, error) {
 	}
 	a.Lifecycle = &lifecycle.Service{Store: store, Vault: v, Catalog: cat, Log: cfg.Log, Policy: cfg.Retention}
 	a.Exports = &export.Service{Store: store, Accounts: a.Accounts, Catalog: cat, Location: cfg.Location}
+	if err := store.Warm(ctx); err != nil {
+		return nil, err
+	}
+	a.Wallet = wallet.New(store, a.Accounts, nil, cfg.Wallet, cfg.Log)
+	a.Jobs = append(a.Jobs, a.Wallet.Tasks()...)
+	if cfg.Wallet.GroupCommit > 0 && store.Dialect() == "sqlite" {
+		a.Wallet.EnableGroupCommit(ctx, cfg.Wallet.GroupCommit)
+	}
 	if err := a.newClosures(cfg, v, cat); err != nil {
 		return nil, err
 	}
 	a.HTTP = purshttp.New(&purshttp.Server{
-		Closures: a.Closures,
 		Accounts: a.Accounts, Operators: a.Operators, Store: store, Catalog: cat, Clock: cfg.Clock, Config: cfg.HTTP,
 		Blockers: a.Blockers, Business: a.Business, Pages: a.Web,
 		Lifecycle: a.Lifecycle, Exports: a.Exports, Metrics: a.Metrics,
+		Wallet: a.Wallet, Closures: a.Closures,
 	}, cfg.Log)
 	sw.Switches = a.HTTP
 	if err := a.startOutbox(cfg); err != nil {

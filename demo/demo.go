@@ -32,11 +32,16 @@ type Account struct {
 // Accounts are the demo accounts, in the order they are printed.
 var Accounts = []Account{
 	{Phone: "13800000000", Kind: purse.KindVerified, State: "clean: zero in every book, nothing bound — closable"},
+	{Phone: "13800000001", Kind: purse.KindVerified, State: "balance 100.00 CNY and 500 points (AP-8.1)", Prepare: demoBalanceAndPoints},
+	{Phone: "13800000002", Kind: purse.KindVerified, State: "2,000.00 CNY in the fund (AP-8.2)", Prepare: demoFund},
+	{Phone: "13800000003", Kind: purse.KindVerified, State: "a withdrawal settled a moment ago (AP-8.3)", Prepare: demoRecentWithdrawal},
 	{Phone: "13800000004", Kind: purse.KindVerified, State: "an active auto-debit agreement (AP-8.4)", Prepare: prepareAutoDebit},
+	{Phone: "13800000005", Kind: purse.KindVerified, State: "an open credit line with 300.00 CNY debt (AP-8.5)", Prepare: demoCreditDebt},
 	{Phone: "13800000006", Kind: purse.KindVerified, State: "flagged: special agreement not met (AP-8.6)", Prepare: prepareSpecialAgreement},
 	{Phone: "13800000007", Kind: purse.KindVerified, State: "a phone-number change to 13900000007 in progress (AP-8.7)", Prepare: preparePhoneChange},
 	{Phone: "13800000008", Kind: purse.KindVerified, State: "an open dispute and restricted (AP-8.8)", Prepare: prepareDispute},
 	{Phone: "13800000009", Kind: purse.KindMerchant, State: "a merchant account with a contract in term (AP-8.9)", Prepare: prepareContract},
+	{Phone: "13800000010", Kind: purse.KindVerified, State: "50 in the stored (宝点) book (AP-8.10)", Prepare: demoStored},
 	{Phone: "13800000011", Kind: purse.KindMobile, State: "an unverified, mobile-only account, zero everywhere (AP-6)"},
 	{Phone: "13800000012", Kind: purse.KindVerified, State: "a certificate user whose certificate is not on this device (AP-2)", Prepare: prepareCertificate},
 	{Phone: "13800000013", Email: "demo13@example.com", Kind: purse.KindUnverified, State: "e-mail demo13@example.com, a linked shop account (IM); ordinary unverified (AP-6)", Prepare: prepareLinkedShop},

@@ -61,6 +61,8 @@ func prepareCertificate(ctx context.Context, a *app.App, acct *purse.Account) er
 
 // prepareLinkedShop links a shop account (AP-4, IM-3).
 func prepareLinkedShop(ctx context.Context, a *app.App, acct *purse.Account) error {
-	_, err := a.Blockers.Link(ctx, acct.ID, "shop", "demo13-shop")
-	return err
+	if _, err := a.Blockers.Link(ctx, acct.ID, "shop", "demo13-shop"); err != nil {
+		return err
+	}
+	return demoBindCard(ctx, a, acct) // IM: a bound card that the closure unbinds (IM-3)
 }

@@ -23,6 +23,7 @@ import (
 	"github.com/purse-wallet/purse/lifecycle"
 	"github.com/purse-wallet/purse/metrics"
 	"github.com/purse-wallet/purse/operator"
+	"github.com/purse-wallet/purse/wallet"
 )
 
 // MaxBody is the largest request body the API reads (issue 2: 64 KiB).
@@ -47,6 +48,7 @@ type Server struct {
 	Lifecycle *lifecycle.Service
 	Exports   *export.Service
 	Closures  *closure.Service
+	Wallet    *wallet.Service
 	Store     purse.Store
 	Catalog   *i18n.Catalog
 	Clock     purse.Clock
@@ -109,6 +111,8 @@ func New(s *Server, log *slog.Logger) *Server {
 	s.registerClosures()
 	s.registerAdminClosures()
 	s.registerDev()
+	s.registerWallet()
+	s.registerAdminWallet()
 	if s.Pages != nil {
 		s.mux.Handle("/", s.Pages)
 	} else {

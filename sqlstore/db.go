@@ -42,6 +42,7 @@ type DB struct {
 	clock   purse.Clock
 	goose   *goose.Provider
 	rebound sync.Map // query text → dialect text
+	stmts   sync.Map // query text → *sql.Stmt prepared on the write pool (see Warm)
 }
 
 // New wraps open connection pools: write for read-write transactions, read for read-only ones (the

@@ -22,6 +22,7 @@ import (
 	"github.com/purse-wallet/purse/jobs"
 	"github.com/purse-wallet/purse/logs"
 	"github.com/purse-wallet/purse/vault"
+	"github.com/purse-wallet/purse/wallet"
 )
 
 // StoreFlags name the database.
@@ -44,6 +45,7 @@ type ServeCmd struct {
 	Policy         string `default:"strict" env:"PURSE_POLICY" help:"Closure policy: a preset (strict, tenpay, postal, imwallet, alipay) or a policy file (.toml)."`
 	CertificateKey string `env:"PURSE_CERTIFICATE_KEY_FILE" help:"File holding the Ed25519 seed (64 hex digits) that signs closure certificates. With --demo and none, one is made next to the database."`
 	BaseURL        string `env:"PURSE_BASE_URL" help:"Public URL of this server, for links in e-mails (e.g. https://wallet.example.com)."`
+	GroupCommit    int    `default:"256" env:"PURSE_GROUP_COMMIT" help:"SQLite: most concurrent transfers one durable commit may carry (0: one commit each)."`
 }
 
 // Run starts the server and blocks until SIGINT or SIGTERM.
@@ -92,6 +94,7 @@ func (c *ServeCmd) run(ctx context.Context) error {
 		HTTP: purshttp.Config{Version: version, MinClientVersion: c.MinClientVersion,
 			Maintenance: c.Maintenance, Demo: c.Demo, SettingsTTL: 2 * time.Second},
 		Notify: c.notifyConfig(),
+		Wallet: wallet.Config{GroupCommit: c.GroupCommit},
 	})
 	if err != nil {
 		return err
@@ -116,7 +119,8 @@ func (c *ServeCmd) run(ctx context.Context) error {
 		}()
 	}
 
-	// Background jobs stop when ctx ends (a signal); shutdown waits for their current batch.
+	// Background jobs (settlement, outbox delivery, cooling-off, retention) stop when ctx ends (a
+	// signal); shutdown waits for their current batch.
 	jobCtx, stopJobs := context.WithCancel(ctx)
 	waitJobs := (&jobs.Runner{Tasks: a.Jobs, Log: log}).Start(jobCtx)
 	defer func() { stopJobs(); waitJobs() }()

@@ -1,0 +1,119 @@
+package http_test
+
+import (
+	"context"
+	"sync"
+	"testing"
+
+	"github.com/purse-wallet/purse"
+	"github.com/purse-wallet/purse/apitest"
+	"github.com/purse-wallet/purse/app"
+	"github.com/purse-wallet/purse/wallet"
+)
+
+// DESIGN.md §4.2 under concurrency: while transfers pour into and out of an account, the closure
+// engine's move to closing (the account row locked FOR UPDATE, as the engine does) serializes with
+// them. Whatever postings the account has when the move commits are all it ever has.
+func TestNoPostingAfterClosingUnderConcurrency(t *testing.T) {
+	t.Parallel()
+	closingRace(t)
+}
+
+// The same with group commit (batched posting on SQLite).
+func TestNoPostingAfterClosingWithGroupCommit(t *testing.T) {
+	t.Parallel()
+	closingRace(t, func(c *app.Config) { c.Wallet.GroupCommit = 16 })
+}
+
+func closingRace(t *testing.T, opts ...apitest.Option) {
+	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
+		ctx := context.Background()
+		w := e.App.Wallet
+		target := e.SignUp("")
+		others := make([]string, 4)
+		for i := range others {
+			others[i] = e.SignUp("").ID
+			c, err := w.BindCard(ctx, others[i], "ICBC", testCard, "Holder")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := w.Topup(ctx, others[i], c.ID, 1_000_000); err != nil {
+				t.Fatal(err)
+			}
+		}
+		postings := func(tx purse.Tx) int {
+			var n int
+			// Read through the transaction so the count is the one the closing move sees.
+			rows, err := tx.LedgerTransactions(ctx, purse.TxFilter{AccountID: target.ID, Limit: 100000})
+			if err != nil {
+				t.Error(err)
+			}
+			n = len(rows)
+			return n
+		}
+		var wg sync.WaitGroup
+		stop := make(chan struct{})
+		for i, id := range others {
+			wg.Add(1)
+			go func(i int, id string) {
+				defer wg.Done()
+				for n := 0; ; n++ {
+					select {
+					case <-stop:
+						return
+					default:
+					}
+					var err error
+					if n%2 == 0 {
+						_, err = w.TransferGrouped(ctx, id, wallet.TransferRequest{To: target.ID, Amount: 2})
+					} else {
+						_, err = w.TransferGrouped(ctx, target.ID, wallet.TransferRequest{To: id, Amount: 1})
+					}
+					if c := purse.ErrorCode(err); c != "" && c != purse.CodeAccountNotActive && c != purse.CodeInsufficientFunds {
+						t.Errorf("transfer: %v", err)
+						return
+					}
+				}
+			}(i, id)
+		}
+		// Let some transfers land, then close.
+		for {
+			var n int
+			if err := e.DB.Read(ctx, func(tx purse.Tx) error { n = postings(tx); return nil }); err != nil {
+				t.Fatal(err)
+			}
+			if n >= 20 {
+				break
+			}
+		}
+		var atClosing int
+		err := e.DB.Tx(ctx, func(tx purse.Tx) error {
+			rec, err := tx.AccountForUpdate(ctx, target.ID)
+			if err != nil {
+				return err
+			}
+			atClosing = postings(tx)
+			rec.Status = purse.StatusClosing
+			return tx.UpdateAccount(ctx, rec)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Keep trying for a while after the move, then stop.
+		for i := 0; i < 50; i++ {
+			if _, err := w.TransferGrouped(ctx, others[0], wallet.TransferRequest{To: target.ID, Amount: 1}); purse.ErrorCode(err) != purse.CodeAccountNotActive {
+				t.Fatalf("transfer into a closing account: %v", err)
+			}
+		}
+		close(stop)
+		wg.Wait()
+		var after int
+		if err := e.DB.Read(ctx, func(tx purse.Tx) error { after = postings(tx); return nil }); err != nil {
+			t.Fatal(err)
+		}
+		if after != atClosing {
+			t.Fatalf("%d movements when the account entered closing, %d after", atClosing, after)
+		}
+		sound(t, e)
+	}, opts...)
+}

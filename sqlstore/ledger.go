@@ -1,0 +1,288 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"math"
+	"strings"
+	"time"
+
+	"github.com/purse-wallet/purse"
+)
+
+const ledgerTxColumns = `id, kind, status, account_id, counterparty, card_id, amount, currency, memo,
+	created_at, settle_after, settled_at`
+
+const (
+	insertLedgerTx = `INSERT INTO ledger_transactions (` + ledgerTxColumns + `) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)`
+	insertPosting  = `INSERT INTO ledger_postings (transaction_id, owner, book, currency, amount, created_at)
+		VALUES (?,?,?,?,?,?)`
+	accountStatusForUpdate = `SELECT status FROM accounts WHERE id = ? FOR UPDATE`
+	bookAmount             = `SELECT amount FROM ledger_balances WHERE owner = ? AND book = ? AND currency = ?`
+	addBalance             = `INSERT INTO ledger_balances (owner, book, currency, amount, updated_at) VALUES (?,?,?,?,?)
+		ON CONFLICT (owner, book, currency) DO UPDATE
+		SET amount = ledger_balances.amount + excluded.amount, updated_at = excluded.updated_at
+		WHERE ledger_balances.amount >= ? AND ledger_balances.amount <= ?
+		RETURNING amount`
+)
+
+func (t *tx) AccountStatusForUpdate(ctx context.Context, id string) (purse.AccountStatus, error) {
+	var st string
+	if err := t.queryRowHot(ctx, accountStatusForUpdate, id).Scan(&st); err != nil {
+		return "", t.notFound(err)
+	}
+	return purse.AccountStatus(st), nil
+}
+
+func (t *tx) InsertLedgerTransaction(ctx context.Context, l *purse.LedgerTransaction) error {
+	var after, settled time.Time
+	if l.SettleAfter != nil {
+		after = *l.SettleAfter
+	}
+	if l.SettledAt != nil {
+		settled = *l.SettledAt
+	}
+	_, err := t.execHot(ctx, insertLedgerTx,
+		l.ID, string(l.Kind), string(l.Status), l.AccountID, l.Counterparty, l.CardID, l.Amount,
+		string(l.Currency), l.Memo, ts(l.CreatedAt), ts(after), ts(settled))
+	if err := t.duplicate(err); err != nil {
+		return fmt.Errorf("storage: insert ledger transaction: %w", err)
+	}
+	return nil
+}
+
+func (t *tx) InsertLedgerTransactions(ctx context.Context, rows []*purse.LedgerTransaction) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	args := make([]any, 0, 12*len(rows))
+	for _, l := range rows {
+		var after, settled time.Time
+		if l.SettleAfter != nil {
+			after = *l.SettleAfter
+		}
+		if l.SettledAt != nil {
+			settled = *l.SettledAt
+		}
+		args = append(args, l.ID, string(l.Kind), string(l.Status), l.AccountID, l.Counterparty, l.CardID, l.Amount,
+			string(l.Currency), l.Memo, ts(l.CreatedAt), ts(after), ts(settled))
+	}
+	q := `INSERT INTO ledger_transactions (` + ledgerTxColumns + `) VALUES ` + values(len(rows), 12)
+	if _, err := t.exec(ctx, q, args...); err != nil {
+		return fmt.Errorf("storage: insert ledger transactions: %w", t.duplicate(err))
+	}
+	return nil
+}
+
+func (t *tx) InsertPostings(ctx context.Context, txIDs []string, ps []purse.Posting) error {
+	if len(ps) == 0 {
+		return nil
+	}
+	args := make([]any, 0, 6*len(ps))
+	for i, p := range ps {
+		args = append(args, txIDs[i], p.Owner, string(p.Book), string(p.Currency), p.Amount, ts(t.now))
+	}
+	q := `INSERT INTO ledger_postings (transaction_id, owner, book, currency, amount, created_at) VALUES ` + values(len(ps), 6)
+	if _, err := t.exec(ctx, q, args...); err != nil {
+		return fmt.Errorf("storage: insert postings: %w", err)
+	}
+	return nil
+}
+
+func (t *tx) BookAmount(ctx context.Context, owner string, book purse.Book, cur purse.Currency) (int64, error) {
+	var n int64
+	err := t.queryRowHot(ctx, bookAmount, owner, string(book), string(cur)).Scan(&n)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("storage: book amount: %w", err)
+	}
+	return n, nil
+}
+
+// values returns n groups of k placeholders: "(?,?),(?,?)".
+func values(n, k int) string {
+	group := "(" + strings.TrimSuffix(strings.Repeat("?,", k), ",") + ")"
+	return strings.TrimSuffix(strings.Repeat(group+",", n), ",")
+}
+
+func (t *tx) InsertPosting(ctx context.Context, txID string, p purse.Posting) error {
+	_, err := t.execHot(ctx, insertPosting, txID, p.Owner, string(p.Book), string(p.Currency), p.Amount, ts(t.now))
+	if err != nil {
+		return fmt.Errorf("storage: insert posting: %w", err)
+	}
+	return nil
+}
+
+// AddBalance is one upsert: the row is created or updated and locked in one statement, so two
+// concurrent postings to one book never lose an update. The WHERE of the update refuses a sum that
+// would leave int64 (the bounds are computed in Go, where they cannot overflow): no row comes back.
+func (t *tx) AddBalance(ctx context.Context, owner string, book purse.Book, cur purse.Currency, delta int64) (int64, error) {
+	lo, hi := int64(math.MinInt64), int64(math.MaxInt64)
+	if delta > 0 {
+		hi -= delta
+	} else {
+		lo -= delta
+	}
+	var amount int64
+	err := t.queryRowHot(ctx, addBalance, owner, string(book), string(cur), delta, ts(t.now), lo, hi).Scan(&amount)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, fmt.Errorf("storage: add to %s %s: %w", owner, book, purse.ErrOverflow)
+	}
+	if err != nil {
+		return 0, fmt.Errorf("storage: add to %s %s: %w", owner, book, err)
+	}
+	return amount, nil
+}
+
+func (t *tx) Balances(ctx context.Context, owner string) ([]purse.BookBalance, error) {
+	rows, err := t.query(ctx, `SELECT book, currency, amount FROM ledger_balances WHERE owner = ?
+		ORDER BY book, currency`, owner)
+	if err != nil {
+		return nil, fmt.Errorf("storage: balances: %w", err)
+	}
+	defer rows.Close()
+	out := []purse.BookBalance{}
+	for rows.Next() {
+		var b purse.BookBalance
+		var book, cur string
+		if err := rows.Scan(&book, &cur, &b.Amount); err != nil {
+			return nil, err
+		}
+		b.Book, b.Currency = purse.Book(book), purse.Currency(cur)
+		out = append(out, b)
+	}
+	return out, rows.Err()
+}
+
+func (t *tx) BookTotals(ctx context.Context) (map[purse.Currency]int64, map[purse.Currency]int64, error) {
+	sum := func(q string) (map[purse.Currency]int64, error) {
+		rows, err := t.query(ctx, q)
+		if err != nil {
+			return nil, fmt.Errorf("storage: book totals: %w", err)
+		}
+		defer rows.Close()
+		out := map[purse.Currency]int64{}
+		for rows.Next() {
+			var cur string
+			var n int64
+			if err := rows.Scan(&cur, &n); err != nil {
+				return nil, err
+			}
+			out[purse.Currency(cur)] = n
+		}
+		return out, rows.Err()
+	}
+	b, err := sum(`SELECT currency, COALESCE(SUM(amount), 0) FROM ledger_balances GROUP BY currency`)
+	if err != nil {
+		return nil, nil, err
+	}
+	p, err := sum(`SELECT currency, COALESCE(SUM(amount), 0) FROM ledger_postings GROUP BY currency`)
+	return b, p, err
+}
+
+func (t *tx) LedgerTransaction(ctx context.Context, id, accountID string) (*purse.LedgerTransaction, error) {
+	if accountID == "" {
+		return t.oneLedgerTx(ctx, `SELECT `+ledgerTxColumns+` FROM ledger_transactions WHERE id = ?`, id)
+	}
+	return t.oneLedgerTx(ctx, `SELECT `+ledgerTxColumns+` FROM ledger_transactions
+		WHERE id = ? AND (account_id = ? OR counterparty = ?)`, id, accountID, accountID)
+}
+
+func (t *tx) LedgerTransactionForUpdate(ctx context.Context, id string) (*purse.LedgerTransaction, error) {
+	return t.oneLedgerTx(ctx, `SELECT `+ledgerTxColumns+` FROM ledger_transactions WHERE id = ? FOR UPDATE`, id)
+}
+
+func (t *tx) oneLedgerTx(ctx context.Context, q string, args ...any) (*purse.LedgerTransaction, error) {
+	l, err := scanLedgerTx(t.queryRow(ctx, q, args...))
+	if err != nil {
+		return nil, t.notFound(err)
+	}
+	return l, nil
+}
+
+func (t *tx) LedgerTransactions(ctx context.Context, f purse.TxFilter) ([]purse.LedgerTransaction, error) {
+	where := []string{"(account_id = ? OR counterparty = ?)"}
+	args := []any{f.AccountID, f.AccountID}
+	if f.Kind != "" {
+		where = append(where, "kind = ?")
+		args = append(args, string(f.Kind))
+	}
+	if !f.From.IsZero() {
+		where = append(where, "created_at >= ?")
+		args = append(args, ts(f.From))
+	}
+	if !f.To.IsZero() {
+		where = append(where, "created_at < ?")
+		args = append(args, ts(f.To))
+	}
+	if f.AfterID != "" {
+		where = append(where, "(created_at < ? OR (created_at = ? AND id < ?))")
+		args = append(args, ts(f.AfterAt), ts(f.AfterAt), f.AfterID)
+	}
+	args = append(args, f.Limit)
+	rows, err := t.query(ctx, `SELECT `+ledgerTxColumns+` FROM ledger_transactions WHERE `+
+		strings.Join(where, " AND ")+` ORDER BY created_at DESC, id DESC LIMIT ?`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("storage: list ledger transactions: %w", err)
+	}
+	return collectLedgerTx(rows)
+}
+
+func (t *tx) DuePendingTransactions(ctx context.Context, kind purse.TxKind, now time.Time, limit int) ([]purse.LedgerTransaction, error) {
+	rows, err := t.query(ctx, `SELECT `+ledgerTxColumns+` FROM ledger_transactions
+		WHERE status = 'pending' AND kind = ? AND settle_after <= ? ORDER BY settle_after, id
+		LIMIT ?`, string(kind), ts(now), limit)
+	if err != nil {
+		return nil, fmt.Errorf("storage: due transactions: %w", err)
+	}
+	return collectLedgerTx(rows)
+}
+
+func (t *tx) SettleLedgerTransaction(ctx context.Context, id string, at time.Time) error {
+	res, err := t.exec(ctx, `UPDATE ledger_transactions SET status = 'settled', settled_at = ?
+		WHERE id = ? AND status = 'pending'`, ts(at), id)
+	if err != nil {
+		return fmt.Errorf("storage: settle transaction: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return purse.ErrNotFound
+	}
+	return nil
+}
+
+func collectLedgerTx(rows *sql.Rows) ([]purse.LedgerTransaction, error) {
+	defer rows.Close()
+	out := []purse.LedgerTransaction{}
+	for rows.Next() {
+		l, err := scanLedgerTx(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, *l)
+	}
+	return out, rows.Err()
+}
+
+func scanLedgerTx(row interface{ Scan(...any) error }) (*purse.LedgerTransaction, error) {
+	var l purse.LedgerTransaction
+	var kind, status, cur string
+	var created, after, settled int64
+	if err := row.Scan(&l.ID, &kind, &status, &l.AccountID, &l.Counterparty, &l.CardID, &l.Amount, &cur,
+		&l.Memo, &created, &after, &settled); err != nil {
+		return nil, err
+	}
+	l.Kind, l.Status, l.Currency, l.CreatedAt = purse.TxKind(kind), purse.TxStatus(status), purse.Currency(cur), tm(created)
+	if after != 0 {
+		v := tm(after)
+		l.SettleAfter = &v
+	}
+	if settled != 0 {
+		v := tm(settled)
+		l.SettledAt = &v
+	}
+	return &l, nil
+}

@@ -1,0 +1,146 @@
+package wallet
+
+import (
+	"context"
+	"errors"
+	"strconv"
+
+	"github.com/purse-wallet/purse"
+	"github.com/purse-wallet/purse/audit"
+	"github.com/purse-wallet/purse/ledger"
+)
+
+// OpenCreditLine opens a credit line (花呗, AP-8.5) with the limit, for the operator actor.
+// Errors: AMOUNT_INVALID, NOT_FOUND, ACCOUNT_NOT_ACTIVE, CREDIT_LINE_EXISTS.
+func (s *Service) OpenCreditLine(ctx context.Context, actor, accountID string, limit int64) (*purse.CreditLine, error) {
+	if err := s.checkAmount(limit); err != nil {
+		return nil, err
+	}
+	if !purse.ValidID(accountID) {
+		return nil, purse.Errorf(purse.CodeNotFound, "no account %s", accountID)
+	}
+	var l *purse.CreditLine
+	err := s.Store.Tx(ctx, func(tx purse.Tx) error {
+		if _, err := ledger.Lock(ctx, tx, nil, accountID); err != nil {
+			return err
+		}
+		l = &purse.CreditLine{ID: purse.NewID(), AccountID: accountID, Limit: limit, Currency: purse.CNY,
+			Status: "open", CreatedAt: tx.Now()}
+		if err := tx.InsertCreditLine(ctx, l); errors.Is(err, purse.ErrDuplicate) {
+			return purse.Errorf(purse.CodeCreditLineExists, "account %s has an open credit line", accountID)
+		} else if err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, actor, "credit_line.open", accountID,
+			map[string]string{"credit_line": l.ID, "limit": strconv.FormatInt(limit, 10)})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return l, nil
+}
+
+// CreditLine returns the account's open line and its debt (a positive number). Errors:
+// CREDIT_LINE_MISSING.
+func (s *Service) CreditLine(ctx context.Context, accountID string) (*purse.CreditLine, int64, error) {
+	var l *purse.CreditLine
+	var debt int64
+	err := s.Store.Read(ctx, func(tx purse.Tx) error {
+		var err error
+		l, debt, err = openLine(ctx, tx, accountID)
+		return err
+	})
+	return l, debt, err
+}
+
+// openLine reads the open line and the debt; the account row must already be locked for the debt
+// to stay true until commit.
+func openLine(ctx context.Context, tx purse.Tx, accountID string) (*purse.CreditLine, int64, error) {
+	l, err := tx.OpenCreditLine(ctx, accountID)
+	if errors.Is(err, purse.ErrNotFound) {
+		return nil, 0, purse.Errorf(purse.CodeCreditLineMissing, "no open credit line")
+	}
+	if err != nil {
+		return nil, 0, err
+	}
+	books, err := tx.Balances(ctx, accountID)
+	if err != nil {
+		return nil, 0, err
+	}
+	for _, b := range books {
+		if b.Book == purse.BookCredit && b.Currency == l.Currency {
+			return l, -b.Amount, nil
+		}
+	}
+	return l, 0, nil
+}
+
+// DrawCredit borrows amount on the line into the balance; the debt goes to the credit book.
+// Errors: AMOUNT_INVALID, ACCOUNT_NOT_ACTIVE, ACCOUNT_RESTRICTED, CREDIT_LINE_MISSING,
+// CREDIT_LIMIT_EXCEEDED.
+func (s *Service) DrawCredit(ctx context.Context, accountID string, amount int64) (*purse.LedgerTransaction, error) {
+	if err := s.checkAmount(amount); err != nil {
+		return nil, err
+	}
+	return s.post(ctx, func(tx purse.Tx) (*purse.LedgerTransaction, error) {
+		held := ledger.Locked{}
+		if err := sender(ctx, tx, held, accountID); err != nil {
+			return nil, err
+		}
+		l, debt, err := openLine(ctx, tx, accountID)
+		if err != nil {
+			return nil, err
+		}
+		if amount > l.Limit-debt {
+			return nil, &purse.Error{Code: purse.CodeCreditLimitExceeded,
+				Params: map[string]any{"Available": purse.Money{Amount: l.Limit - debt, Currency: l.Currency}}, Detail: "over the credit limit"}
+		}
+		t := record(tx, purse.TxCreditDraw, accountID, amount, l.Currency)
+		return t, ledger.Post(ctx, tx, held, t, []purse.Posting{
+			ledger.Leg(accountID, purse.BookCredit, l.Currency, -amount),
+			ledger.Leg(accountID, purse.BookMain, l.Currency, amount),
+		})
+	})
+}
+
+// RepayCredit pays amount of the debt from the balance. Errors: AMOUNT_INVALID,
+// ACCOUNT_NOT_ACTIVE, CREDIT_LINE_MISSING, REPAYMENT_EXCEEDS_DEBT, INSUFFICIENT_FUNDS.
+func (s *Service) RepayCredit(ctx context.Context, accountID string, amount int64) (*purse.LedgerTransaction, error) {
+	if err := s.checkAmount(amount); err != nil {
+		return nil, err
+	}
+	return s.post(ctx, func(tx purse.Tx) (*purse.LedgerTransaction, error) {
+		held, err := ledger.Lock(ctx, tx, nil, accountID)
+		if err != nil {
+			return nil, err
+		}
+		l, _, err := openLine(ctx, tx, accountID)
+		if err != nil {
+			return nil, err
+		}
+		t := record(tx, purse.TxCreditRepay, accountID, amount, l.Currency)
+		return t, ledger.Post(ctx, tx, held, t, []purse.Posting{
+			ledger.Leg(accountID, purse.BookMain, l.Currency, -amount),
+			ledger.Leg(accountID, purse.BookCredit, l.Currency, amount),
+		})
+	})
+}
+
+// CloseCreditLine closes the account's line (GE-5), which needs the debt repaid. Errors:
+// ACCOUNT_NOT_ACTIVE, CREDIT_LINE_MISSING, CREDIT_DEBT_OUTSTANDING.
+func (s *Service) CloseCreditLine(ctx context.Context, accountID string) error {
+	return s.Store.Tx(ctx, func(tx purse.Tx) error {
+		if _, err := ledger.Lock(ctx, tx, nil, accountID); err != nil {
+			return err
+		}
+		l, debt, err := openLine(ctx, tx, accountID)
+		if err != nil {
+			return err
+		}
+		if debt != 0 {
+			return &purse.Error{Code: purse.CodeCreditDebtOutstanding, Params: map[string]any{"Debt": purse.Money{Amount: debt, Currency: l.Currency}},
+				Detail: "debt outstanding"}
+		}
+		return tx.CloseCreditLine(ctx, l.ID, tx.Now())
+	})
+}

@@ -1,0 +1,218 @@
+package wallet
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+
+	"github.com/purse-wallet/purse"
+	"github.com/purse-wallet/purse/ledger"
+)
+
+// Group commits several movements in one database transaction, so that one fsync acknowledges
+// many of them: group commit. Durability is not traded: every caller gets its answer only after
+// the shared commit is on disk, and a failed commit fails every movement of the group.
+//
+// Each movement runs in its own savepoint inside the shared transaction (Store.Tx joins a bound
+// transaction that way), so a refused movement (insufficient funds) rolls back alone and the others
+// still commit. It pays where commits are serialized anyway — SQLite's single writer — and is off
+// for PostgreSQL, whose concurrent transactions already share WAL flushes.
+type Group struct {
+	store purse.Store
+	max   int
+	reqs  chan *groupReq
+	once  sync.Once
+	// batch posts the group's transfers together (see Service.batchTransfers); nil posts each
+	// through its fn.
+	batch func(ctx context.Context, jobs []*transferJob) []error
+}
+
+type groupReq struct {
+	fn   func(ctx context.Context) error
+	xfer *transferJob // a transfer, posted with the group's other transfers in one batch
+	done chan error
+}
+
+// transferJob is a transfer waiting for its group, and its row once posted.
+type transferJob struct {
+	account string
+	r       TransferRequest
+	out     *purse.LedgerTransaction
+}
+
+// NewGroup returns a group of at most max movements per commit; Start runs it.
+func NewGroup(store purse.Store, max int) *Group {
+	return &Group{store: store, max: max, reqs: make(chan *groupReq, max*4)}
+}
+
+// Start runs the committer until ctx ends.
+func (g *Group) Start(ctx context.Context) {
+	g.once.Do(func() { go g.loop(ctx) })
+}
+
+// Do runs fn in the next group and returns its own error, or the group's commit error.
+func (g *Group) Do(ctx context.Context, fn func(ctx context.Context) error) error {
+	return g.enqueue(ctx, &groupReq{fn: fn, done: make(chan error, 1)})
+}
+
+func (g *Group) enqueue(ctx context.Context, r *groupReq) error {
+	select {
+	case g.reqs <- r:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	// Once queued, the movement may commit: wait for the answer even if the caller gives up, so
+	// that an acknowledged movement is never reported as failed.
+	return <-r.done
+}
+
+func (g *Group) loop(ctx context.Context) {
+	for {
+		var first *groupReq
+		select {
+		case <-ctx.Done():
+			return
+		case first = <-g.reqs:
+		}
+		batch := []*groupReq{first}
+	fill:
+		for len(batch) < g.max {
+			select {
+			case r := <-g.reqs:
+				batch = append(batch, r)
+			default:
+				break fill
+			}
+		}
+		g.run(context.WithoutCancel(ctx), batch)
+	}
+}
+
+func (g *Group) run(ctx context.Context, batch []*groupReq) {
+	errs := make([]error, len(batch))
+	fail := func(err error) {
+		for _, r := range batch {
+			r.done <- err
+		}
+	}
+	bound, end, err := g.store.Bind(ctx)
+	if err != nil {
+		fail(err)
+		return
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			_ = end(false)
+			fail(fmt.Errorf("group commit: panic: %v", p))
+		}
+	}()
+	var jobs []*transferJob
+	var at []int
+	for i, r := range batch {
+		if r.xfer != nil && g.batch != nil {
+			jobs, at = append(jobs, r.xfer), append(at, i)
+			continue
+		}
+		// Store.Tx under a bound context runs in a savepoint: a failing movement undoes only itself.
+		errs[i] = r.fn(bound)
+	}
+	if len(jobs) > 0 {
+		for j, err := range g.batch(bound, jobs) {
+			errs[at[j]] = err
+		}
+	}
+	if err := end(true); err != nil {
+		fail(&purse.Error{Code: purse.CodeUnavailable, Err: errors.Join(errors.New("group commit"), err)})
+		return
+	}
+	for i, r := range batch {
+		r.done <- errs[i]
+	}
+}
+
+// EnableGroupCommit makes TransferGrouped share commits, at most max movements per commit, until
+// ctx ends.
+func (s *Service) EnableGroupCommit(ctx context.Context, max int) {
+	s.group = NewGroup(s.Store, max)
+	s.group.batch = s.batchTransfers
+	s.group.Start(ctx)
+}
+
+// TransferGrouped is Transfer through the commit group when one is enabled. A transfer that needs
+// the payment password runs alone: its argon2id check would hold the whole group. Errors: as
+// Transfer, and UNAVAILABLE when the group's commit failed.
+func (s *Service) TransferGrouped(ctx context.Context, accountID string, r TransferRequest) (*purse.LedgerTransaction, error) {
+	if s.group == nil || r.Amount > s.Config.PasswordAbove {
+		return s.Transfer(ctx, accountID, r)
+	}
+	if err := s.checkAmount(r.Amount); err != nil {
+		return nil, err
+	}
+	job := &transferJob{account: accountID, r: r}
+	err := s.group.enqueue(ctx, &groupReq{xfer: job, done: make(chan error, 1), fn: func(bound context.Context) error {
+		var err error
+		job.out, err = s.Transfer(bound, accountID, r)
+		return err
+	}})
+	if err != nil {
+		return nil, err
+	}
+	return job.out, nil
+}
+
+// batchTransfers posts a group's transfers with ledger.PostBatch inside the group's transaction,
+// checking each as Transfer does and in the same order. Should the batch fail in storage, each
+// transfer is tried alone instead (in its own savepoint), so one bad row cannot fail the others.
+func (s *Service) batchTransfers(ctx context.Context, jobs []*transferJob) []error {
+	errs := make([]error, len(jobs))
+	err := s.Store.Tx(ctx, func(tx purse.Tx) error {
+		var entries []ledger.Entry
+		var at []int
+		var tos []string
+		for i, j := range jobs {
+			to, err := s.recipient(ctx, tx, j.r.To)
+			if err != nil {
+				errs[i] = err
+				continue
+			}
+			if to == j.account {
+				errs[i] = purse.Errorf(purse.CodeTransferToSelf, "transfer to self")
+				continue
+			}
+			t := record(tx, purse.TxTransfer, j.account, j.r.Amount, purse.CNY)
+			t.Counterparty, t.Memo = to, j.r.Memo
+			from := j.account
+			entries = append(entries, ledger.Entry{Tx: t, Legs: []purse.Posting{
+				ledger.Leg(from, purse.BookMain, purse.CNY, -j.r.Amount),
+				ledger.Leg(to, purse.BookMain, purse.CNY, j.r.Amount),
+			}, Check: func(st ledger.Locked) error {
+				if st[from] == purse.StatusRestricted {
+					return purse.Errorf(purse.CodeAccountRestricted, "account %s is restricted", from)
+				}
+				return nil
+			}})
+			at, tos = append(at, i), append(tos, to)
+		}
+		posted, err := ledger.PostBatch(ctx, tx, entries)
+		if err != nil {
+			return err
+		}
+		for k, err := range posted {
+			i := at[k]
+			if e := purse.AsError(err); e != nil && e.Code == purse.CodeNotFound && e.Params["Account"] == tos[k] {
+				err = purse.Errorf(purse.CodeRecipientNotFound, "no recipient %q", tos[k])
+			}
+			if errs[i] = err; err == nil {
+				jobs[i].out = entries[k].Tx
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		for i, j := range jobs {
+			j.out, errs[i] = s.Transfer(ctx, j.account, j.r)
+		}
+	}
+	return errs
+}

@@ -1,0 +1,128 @@
+// Package wallet moves money for users and operators: cards, top-ups, withdrawals, transfers, the
+// fund, points, stored value and the credit line. Each movement is one store transaction that locks
+// the accounts it touches, checks the rules and posts through the ledger package.
+//
+// A restricted account (an open dispute, AP-8.8) may still receive money and move money between
+// its own books (fund, credit repayment), but it may not send value away: transfers, withdrawals,
+// credit draws and points or stored-value spending answer ACCOUNT_RESTRICTED, so that a disputed
+// balance cannot leave while the dispute is open.
+package wallet
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"time"
+
+	"github.com/purse-wallet/purse"
+	"github.com/purse-wallet/purse/account"
+	"github.com/purse-wallet/purse/bank"
+	"github.com/purse-wallet/purse/ledger"
+)
+
+// Defaults of Config.
+const (
+	DefaultPasswordAbove = 100000             // 1,000.00 CNY
+	DefaultMaxAmount     = 1000000000000      // 10,000,000,000.00 CNY in one movement
+	RecentWindow         = 7 * 24 * time.Hour // how long the demo shows a settled withdrawal as recent
+)
+
+// Config holds the operator's limits.
+type Config struct {
+	// PasswordAbove is the transfer amount (fen) above which the payment password is required.
+	PasswordAbove int64
+	// MaxAmount is the largest amount of one movement.
+	MaxAmount int64
+	// Location is where settlement days are counted (Asia/Shanghai).
+	Location *time.Location
+	// GroupCommit is the most transfers one SQLite commit may carry (0: one commit each); see Group.
+	GroupCommit int
+}
+
+// Service is the movements service.
+type Service struct {
+	Store    purse.Store
+	Accounts *account.Service
+	Gateway  bank.Gateway
+	Config   Config
+	Log      *slog.Logger
+
+	group *Group // nil unless EnableGroupCommit
+}
+
+// New returns a service with the defaults filled in.
+func New(store purse.Store, accounts *account.Service, gw bank.Gateway, cfg Config, log *slog.Logger) *Service {
+	if cfg.PasswordAbove == 0 {
+		cfg.PasswordAbove = DefaultPasswordAbove
+	}
+	if cfg.MaxAmount == 0 {
+		cfg.MaxAmount = DefaultMaxAmount
+	}
+	if cfg.Location == nil {
+		cfg.Location = bank.Shanghai()
+	}
+	if gw == nil {
+		gw = bank.Sandbox{Location: cfg.Location}
+	}
+	return &Service{Store: store, Accounts: accounts, Gateway: gw, Config: cfg, Log: log}
+}
+
+// checkAmount refuses zero, negative and oversized amounts: AMOUNT_INVALID.
+func (s *Service) checkAmount(amount int64) error {
+	if amount <= 0 || amount > s.Config.MaxAmount {
+		return &purse.Error{Code: purse.CodeAmountInvalid, Params: map[string]any{"Max": cny(s.Config.MaxAmount)},
+			Detail: "amount out of range"}
+	}
+	return nil
+}
+
+// sender locks the account and refuses one that may not send value away: ACCOUNT_NOT_ACTIVE,
+// ACCOUNT_RESTRICTED.
+func sender(ctx context.Context, tx purse.Tx, held ledger.Locked, id string) error {
+	held, err := ledger.Lock(ctx, tx, held, id)
+	if err != nil {
+		return err
+	}
+	if held[id] == purse.StatusRestricted {
+		return purse.Errorf(purse.CodeAccountRestricted, "account %s is restricted", id)
+	}
+	return nil
+}
+
+// cny is an amount of fen as Money, which messages print as "CNY 12.50".
+func cny(fen int64) purse.Money { return purse.Money{Amount: fen, Currency: purse.CNY} }
+
+// record builds a settled transaction row of the kind, started by the account.
+func record(tx purse.Tx, kind purse.TxKind, accountID string, amount int64, cur purse.Currency) *purse.LedgerTransaction {
+	now := tx.Now()
+	return &purse.LedgerTransaction{ID: purse.NewID(), Kind: kind, Status: purse.TxSettled, AccountID: accountID,
+		Amount: amount, Currency: cur, CreatedAt: now, SettledAt: &now}
+}
+
+// pending turns a row into a pending one that settles after the time.
+func pending(t *purse.LedgerTransaction, after time.Time) *purse.LedgerTransaction {
+	t.Status, t.SettledAt, t.SettleAfter = purse.TxPending, nil, &after
+	return t
+}
+
+// notFound maps the store's ErrNotFound to NOT_FOUND.
+func notFound(err error, what string) error {
+	if errors.Is(err, purse.ErrNotFound) {
+		return purse.Errorf(purse.CodeNotFound, "no %s", what)
+	}
+	return err
+}
+
+// post runs one movement in a transaction and returns its row.
+func (s *Service) post(ctx context.Context, fn func(tx purse.Tx) (*purse.LedgerTransaction, error)) (*purse.LedgerTransaction, error) {
+	var out *purse.LedgerTransaction
+	err := s.Store.Tx(ctx, func(tx purse.Tx) error {
+		var err error
+		out, err = fn(tx)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}

@@ -1,0 +1,82 @@
+package wallet
+
+import (
+	"context"
+	"errors"
+
+	"github.com/purse-wallet/purse"
+	"github.com/purse-wallet/purse/ledger"
+)
+
+// TransferRequest is a transfer between two accounts.
+type TransferRequest struct {
+	To              string // the recipient's phone or account id
+	Amount          int64
+	Memo            string
+	PaymentPassword string // required above Config.PasswordAbove
+}
+
+// Transfer moves money from the account's balance to another account's. Errors: AMOUNT_INVALID,
+// RECIPIENT_NOT_FOUND, TRANSFER_TO_SELF, ACCOUNT_NOT_ACTIVE (either side), ACCOUNT_RESTRICTED,
+// PAYMENT_PASSWORD_REQUIRED, PAYMENT_PASSWORD_WRONG, PAYMENT_PASSWORD_LOCKED, INSUFFICIENT_FUNDS.
+func (s *Service) Transfer(ctx context.Context, accountID string, r TransferRequest) (*purse.LedgerTransaction, error) {
+	if err := s.checkAmount(r.Amount); err != nil {
+		return nil, err
+	}
+	if r.Amount > s.Config.PasswordAbove && r.PaymentPassword == "" {
+		return nil, &purse.Error{Code: purse.CodePaymentPasswordNeeded,
+			Params: map[string]any{"Above": cny(s.Config.PasswordAbove)}, Detail: "payment password required"}
+	}
+	return s.post(ctx, func(tx purse.Tx) (*purse.LedgerTransaction, error) {
+		to, err := s.recipient(ctx, tx, r.To)
+		if err != nil {
+			return nil, err
+		}
+		if to == accountID {
+			return nil, purse.Errorf(purse.CodeTransferToSelf, "transfer to self")
+		}
+		// Both rows locked in id order first, so two opposite transfers cannot deadlock.
+		held, err := ledger.Lock(ctx, tx, nil, accountID, to)
+		if e := purse.AsError(err); e != nil && e.Code == purse.CodeNotFound && e.Params["Account"] == to {
+			return nil, purse.Errorf(purse.CodeRecipientNotFound, "no recipient %q", to)
+		}
+		if err != nil {
+			return nil, err
+		}
+		if err := sender(ctx, tx, held, accountID); err != nil {
+			return nil, err
+		}
+		if r.Amount > s.Config.PasswordAbove {
+			if err := s.Accounts.CheckPaymentPassword(ctx, tx, accountID, r.PaymentPassword); err != nil {
+				return nil, err
+			}
+		}
+		t := record(tx, purse.TxTransfer, accountID, r.Amount, purse.CNY)
+		t.Counterparty, t.Memo = to, r.Memo
+		return t, ledger.Post(ctx, tx, held, t, []purse.Posting{
+			ledger.Leg(accountID, purse.BookMain, purse.CNY, -r.Amount),
+			ledger.Leg(to, purse.BookMain, purse.CNY, r.Amount),
+		})
+	})
+}
+
+// recipient resolves a phone number or account id to a live account id: RECIPIENT_NOT_FOUND.
+func (s *Service) recipient(ctx context.Context, tx purse.Tx, to string) (string, error) {
+	missing := purse.Errorf(purse.CodeRecipientNotFound, "no recipient %q", to)
+	if purse.ValidID(to) {
+		// Whether it exists is learnt when its row is locked (see Transfer).
+		return to, nil
+	}
+	hash, ok := s.Accounts.LookupLogin(to)
+	if !ok {
+		return "", missing
+	}
+	rec, err := tx.LiveAccountByLookup(ctx, hash)
+	if errors.Is(err, purse.ErrNotFound) {
+		return "", missing
+	}
+	if err != nil {
+		return "", err
+	}
+	return rec.ID, nil
+}
