@@ -19,6 +19,7 @@ func (s *Server) chain(next http.Handler) http.Handler {
 	h = s.authenticateOperator(h)
 	h = s.gate(h)
 	h = s.limitBody(h)
+	h = s.clientAddr(h)
 	h = s.locale(h)
 	h = s.recoverer(h)
 	return s.accessLog(h)

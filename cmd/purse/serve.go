@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"os"
 	"os/signal"
 	"syscall"
@@ -36,6 +37,9 @@ type ServeCmd struct {
 	LogFormat        string `default:"json" enum:"json,text" env:"PURSE_LOG_FORMAT" help:"Log format: json or text."`
 	MasterKeyFile    string `env:"PURSE_MASTER_KEY_FILE" help:"File holding the 32-byte master key (hex or base64). PURSE_MASTER_KEY may hold it instead."`
 	TimeZone         string `default:"Asia/Shanghai" env:"PURSE_TIME_ZONE" help:"Time zone for times shown to users."`
+
+	// TrustedProxies decide whose X-Forwarded-For names the client address (limits per client).
+	TrustedProxies []string `env:"PURSE_TRUSTED_PROXIES" help:"CIDRs of reverse proxies whose X-Forwarded-For is believed (default: none; the peer address counts)."`
 }
 
 // Run starts the server and blocks until SIGINT or SIGTERM.
@@ -56,6 +60,10 @@ func (c *ServeCmd) run(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("time zone %q: %w", c.TimeZone, err)
 	}
+	proxies, err := parsePrefixes(c.TrustedProxies)
+	if err != nil {
+		return err
+	}
 	var clk purse.Clock = purse.SystemClock{}
 	if c.Demo {
 		clk = &clock.Offset{} // the dev endpoint may move it forward
@@ -68,7 +76,8 @@ func (c *ServeCmd) run(ctx context.Context) error {
 	a, err := app.New(ctx, store, app.Config{
 		MasterKey: key, Clock: clk, Log: log, Location: loc,
 		HTTP: purshttp.Config{Version: version, MinClientVersion: c.MinClientVersion,
-			Maintenance: c.Maintenance, Demo: c.Demo, SettingsTTL: 2 * time.Second},
+			Maintenance: c.Maintenance, Demo: c.Demo, SettingsTTL: 2 * time.Second,
+			TrustedProxies: proxies},
 	})
 	if err != nil {
 		return err
@@ -138,4 +147,21 @@ func masterKey(file string, demoMode bool, db string) ([]byte, error) {
 
 func isURL(db string) bool {
 	return len(db) > 11 && (db[:11] == "postgres://" || (len(db) > 13 && db[:13] == "postgresql://"))
+}
+
+// parsePrefixes reads CIDRs; a bare address counts as a single-address prefix.
+func parsePrefixes(list []string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, v := range list {
+		if a, err := netip.ParseAddr(v); err == nil {
+			out = append(out, netip.PrefixFrom(a, a.BitLen()))
+			continue
+		}
+		p, err := netip.ParsePrefix(v)
+		if err != nil {
+			return nil, fmt.Errorf("trusted proxy %q: %w", v, err)
+		}
+		out = append(out, p.Masked())
+	}
+	return out, nil
 }
