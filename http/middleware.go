@@ -18,6 +18,7 @@ func (s *Server) chain(next http.Handler) http.Handler {
 	h = s.authenticate(h)
 	h = s.authenticateOperator(h)
 	h = s.gate(h)
+	h = s.utf8Body(h)
 	h = s.limitBody(h)
 	h = s.clientAddr(h)
 	h = s.locale(h)
