@@ -5,8 +5,8 @@ import (
 	"net/netip"
 	"testing"
 
-	"github.com/purse-wallet/purse/app"
 	"github.com/purse-wallet/purse/apitest"
+	"github.com/purse-wallet/purse/app"
 	"github.com/purse-wallet/purse/business"
 )
 
