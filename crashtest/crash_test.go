@@ -2,6 +2,7 @@ package crashtest
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -14,6 +15,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/purse-wallet/purse"
+	"github.com/purse-wallet/purse/app"
 	"github.com/purse-wallet/purse/storetest"
 )
 
@@ -110,9 +113,17 @@ func runCrashes(t *testing.T, srv *server, rng *rand.Rand) {
 		srv.kill()
 		close(stop)
 		wg.Wait()
+		countAccounts(t, srv, reqs, round)
 		srv.start()
 		check(t, srv, reqs, round, &stats)
 	}
+	// After the last check every request is acknowledged; with the process down once more, the
+	// store holds exactly one account per distinct registration.
+	srv.kill()
+	if n := storedAccounts(t, srv.db); n != len(reqs) {
+		t.Fatalf("after the last round: %d accounts for %d distinct registrations", n, len(reqs))
+	}
+	srv.start()
 	t.Logf("%d kills, %d idempotent requests; %d were cut off by a kill, of which %d had committed and replayed",
 		kills, len(reqs), stats.cut, stats.replayed)
 }
@@ -158,4 +169,44 @@ func check(t *testing.T, srv *server, reqs []*request, round int, stats *crashSt
 			t.Fatalf("round %d: acknowledged account %s cannot sign in: %d", round, body["phone"], res.StatusCode)
 		}
 	}
+}
+
+// countAccounts reads the store directly while the process is down, and checks that no
+// registration was doubled or lost by the crash: every acknowledged one (each a distinct phone)
+// has its account, and no more accounts exist than registrations were sent.
+func countAccounts(t *testing.T, srv *server, reqs []*request, round int) {
+	t.Helper()
+	acked := 0
+	for _, r := range reqs {
+		if r.acked && r.status == 201 {
+			acked++
+		}
+	}
+	n := storedAccounts(t, srv.db)
+	if n < acked || n > len(reqs) {
+		t.Fatalf("round %d: %d accounts stored, %d registrations acknowledged of %d sent", round, n, acked, len(reqs))
+	}
+}
+
+// storedAccounts opens the store as the process would and counts every account.
+func storedAccounts(t *testing.T, db string) int {
+	t.Helper()
+	ctx := context.Background()
+	store, err := app.OpenStore(ctx, db, purse.SystemClock{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	n := 0
+	err = store.Read(ctx, func(tx purse.Tx) error {
+		c, err := tx.CountAccounts(ctx)
+		for _, v := range c {
+			n += v
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
 }
