@@ -123,6 +123,7 @@ func runCrashes(t *testing.T, srv *server, rng *rand.Rand) {
 	if n := storedAccounts(t, srv.db); n != len(reqs) {
 		t.Fatalf("after the last round: %d accounts for %d distinct registrations", n, len(reqs))
 	}
+	t.Logf("the store holds one account per registration (%d) after %d kills", len(reqs), kills)
 	srv.start()
 	t.Logf("%d kills, %d idempotent requests; %d were cut off by a kill, of which %d had committed and replayed",
 		kills, len(reqs), stats.cut, stats.replayed)
