@@ -250,3 +250,15 @@ func (e *Env) Operator(role string) string {
 	}
 	return token
 }
+
+// SignIn opens a fresh session for u, keeps its token in u and returns the bearer header pair.
+func (e *Env) SignIn(u *User) []string {
+	e.T.Helper()
+	var s struct {
+		Token string `json:"token"`
+	}
+	e.Call("POST", "/api/v1/sessions", map[string]any{"login": u.Phone, "password": u.Password}).
+		Expect(e.T, 201).JSON(e.T, &s)
+	u.Token = s.Token
+	return u.Header()
+}

@@ -34,6 +34,10 @@ const (
 	MaxAttempts  = 5
 	ResendAfter  = 60 * time.Second
 	DailySends   = 10
+	// DailySendsPerPhone caps the codes one phone number receives a day, whichever accounts ask:
+	// without it, many accounts could each start phone changes towards one number (SMS pumping,
+	// DESIGN.md §7).
+	DailySendsPerPhone = 10
 )
 
 // Codes of one-time-code checks.
@@ -81,7 +85,7 @@ func (s *Service) codeHash(flowID, code string) string {
 }
 
 // issue puts a fresh code on f and enqueues the SMS carrying it, in tx. It counts against the
-// account's daily cap: RATE_LIMITED when the cap is reached.
+// account's and the phone's daily caps: RATE_LIMITED when either is reached.
 func (s *Service) issue(ctx context.Context, tx purse.Tx, f *purse.BusinessFlow, acct *purse.AccountRecord, phone string) error {
 	now := tx.Now()
 	day := now.Truncate(24 * time.Hour)
@@ -91,6 +95,14 @@ func (s *Service) issue(ctx context.Context, tx purse.Tx, f *purse.BusinessFlow,
 	}
 	if n > DailySends {
 		return &purse.Error{Code: CodeOTPRateLimited, Detail: "daily code limit", RetryAfter: day.Add(24 * time.Hour).Sub(now)}
+	}
+	// The phone is counted by its keyed hash: the counter table holds no phone numbers.
+	n, err = tx.Hit(ctx, "business-sms-phone:"+s.Vault.Lookup("phone", phone), day)
+	if err != nil {
+		return err
+	}
+	if n > DailySendsPerPhone {
+		return &purse.Error{Code: CodeOTPRateLimited, Detail: "daily code limit of the phone", RetryAfter: day.Add(24 * time.Hour).Sub(now)}
 	}
 	code, err := newCode()
 	if err != nil {

@@ -107,8 +107,13 @@ func (s *Server) registerBusiness() {
 	register(s, huma.Operation{OperationID: "start-password-recovery", Method: http.MethodPost,
 		Path: "/api/v1/business/password-recovery", DefaultStatus: 202, Tags: tags,
 		Summary:     "Start a password recovery",
-		Description: "Sends a code to the account's phone. Always 202, so the answer does not tell whether the login exists.",
+		Description: "Sends a code to the account's phone. Always 202, so the answer does not tell whether the login exists; 429 when the client address has started too many recoveries today.",
+		Errors:      []int{422, 429},
 	}, func(ctx context.Context, in *recoveryInput) (*acceptedOutput, error) {
+		// The cap per client address comes first and answers alike for every login: it tells nothing.
+		if err := s.Business.LimitClientIP(ctx, "password-recovery", clientIP(ctx)); err != nil {
+			return nil, err
+		}
 		if err := s.Business.StartRecovery(ctx, in.Body.Login); err != nil {
 			return nil, err
 		}

@@ -125,7 +125,7 @@ func TestStrictFlow(t *testing.T) {
 		if n := closeJob(t, e); n != 0 {
 			t.Fatalf("job closed %d after the user kept the account", n)
 		}
-		signIn(t, e, u) // the week outlived the session
+		e.SignIn(u) // the week outlived the session
 
 		// Again, restored by support this time.
 		f = toVerification(t, e, u)
@@ -247,11 +247,3 @@ func TestStrictFlow(t *testing.T) {
 	})
 }
 
-func signIn(t *testing.T, e *apitest.Env, u *apitest.User) {
-	t.Helper()
-	var s struct {
-		Token string `json:"token"`
-	}
-	e.Call("POST", "/api/v1/sessions", map[string]any{"login": u.Phone, "password": u.Password}).Expect(t, 201).JSON(t, &s)
-	u.Token = s.Token
-}

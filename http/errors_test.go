@@ -43,7 +43,7 @@ func TestBadInputIsAClearProblemAndStoresNothing(t *testing.T) {
 			{"unknown field", strings.Replace(good, "}", `,"admin":true}`, 1), "application/json", 422, "INVALID_REQUEST"},
 			{"wrong type", `{"phone":13912345678,"password":"long enough","payment_password":"135790"}`, "application/json", 422, "INVALID_REQUEST"},
 			{"missing field", `{"phone":"13912345678"}`, "application/json", 422, "INVALID_REQUEST"},
-			{"invalid UTF-8", "{\"phone\":\"139\xff\xfe\",\"password\":\"long enough\",\"payment_password\":\"135790\"}", "application/json", 422, "INVALID_PHONE"},
+			{"invalid UTF-8", "{\"phone\":\"139\xff\xfe\",\"password\":\"long enough\",\"payment_password\":\"135790\"}", "application/json", 400, "MALFORMED_JSON"},
 			{"deep nesting", strings.Repeat("[", 5000) + strings.Repeat("]", 5000), "application/json", 422, "INVALID_REQUEST"},
 			{"huge body", `{"phone":"` + strings.Repeat("1", 70<<10) + `"}`, "application/json", 413, "BODY_TOO_LARGE"},
 			{"form instead of JSON", "phone=1", "application/x-www-form-urlencoded", 415, "UNSUPPORTED_MEDIA_TYPE"},

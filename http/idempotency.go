@@ -93,6 +93,17 @@ func (s *Server) idempotency(next http.Handler) http.Handler {
 			rec.flush(w)
 			return
 		}
+		if rec.status < 300 && bearsToken(r) {
+			// The answer carries a bearer token, which purse stores only hashed (DESIGN.md §7): the
+			// effect commits but the answer is not kept, so a retry signs in afresh. Refusals carry
+			// no token and are still kept, so a retried wrong password counts once.
+			if err := end(true); err != nil {
+				s.writeProblem(w, r, &purse.Error{Code: purse.CodeUnavailable, Err: err})
+				return
+			}
+			rec.flush(w)
+			return
+		}
 		answer := &purse.IdempotentResponse{Scope: scope, Key: key, RequestHash: hash, Status: rec.status,
 			Header: keptHeaders(rec.header), Body: rec.body.Bytes()}
 		err = s.Store.Tx(ctx, func(tx purse.Tx) error {
@@ -137,6 +148,11 @@ func (s *Server) replay(w http.ResponseWriter, r *http.Request, first *purse.Ide
 	w.Header().Set("Idempotent-Replayed", "true")
 	w.WriteHeader(first.Status)
 	w.Write(first.Body)
+}
+
+// bearsToken reports whether a successful answer of the request holds a new session token.
+func bearsToken(r *http.Request) bool {
+	return r.Method == http.MethodPost && r.URL.Path == "/api/v1/sessions"
 }
 
 func validKey(k string) bool {

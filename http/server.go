@@ -7,6 +7,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"strings"
 	"sync"
 	"time"
@@ -37,6 +38,9 @@ type Config struct {
 	Demo             bool   // enables the dev endpoints
 	// SettingsTTL is how long a live switch (maintenance, minimum version) is cached per instance.
 	SettingsTTL time.Duration
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For is believed; none by default,
+	// so that the client address is the connection's peer.
+	TrustedProxies []netip.Prefix
 }
 
 // Server holds the services the handlers call.

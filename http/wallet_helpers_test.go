@@ -92,22 +92,6 @@ func sound(t *testing.T, e *apitest.Env) {
 	}
 }
 
-// setStatus moves an account to a status behind the API, as the closure engine would.
-func setStatus(t *testing.T, e *apitest.Env, id string, st purse.AccountStatus) {
-	t.Helper()
-	ctx := context.Background()
-	err := e.DB.Tx(ctx, func(tx purse.Tx) error {
-		rec, err := tx.AccountForUpdate(ctx, id)
-		if err != nil {
-			return err
-		}
-		rec.Status = st
-		return tx.UpdateAccount(ctx, rec)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-}
 
 // unchanged fails when the user's books differ from before.
 func unchanged(t *testing.T, e *apitest.Env, u *apitest.User, before map[string]int64) {

@@ -142,17 +142,25 @@ func (c *Catalog) FormatTime(lang string, t time.Time) string {
 	return t.Format("2006年1月2日 15:04")
 }
 
-// FormatDuration rounds up to whole minutes: "15 分钟", "15 minutes".
+// FormatDuration shows a wait the way people say it, rounded up: minutes below two hours
+// ("15 分钟", "15 minutes"), hours below two days ("15 小时"), days beyond.
 func FormatDuration(lang string, d time.Duration) string {
 	m := int((d + time.Minute - 1) / time.Minute)
 	if m < 1 {
 		m = 1
 	}
-	if lang == English {
-		if m == 1 {
-			return "1 minute"
-		}
-		return fmt.Sprintf("%d minutes", m)
+	n, zh, en := m, "分钟", "minute"
+	switch {
+	case m >= 48*60:
+		n, zh, en = (m+24*60-1)/(24*60), "天", "day"
+	case m >= 120:
+		n, zh, en = (m+59)/60, "小时", "hour"
 	}
-	return fmt.Sprintf("%d 分钟", m)
+	if lang == English {
+		if n == 1 {
+			return "1 " + en
+		}
+		return fmt.Sprintf("%d %ss", n, en)
+	}
+	return fmt.Sprintf("%d %s", n, zh)
 }

@@ -70,3 +70,19 @@ func TestTimesAreShownInTheOperatorsZone(t *testing.T) {
 		t.Errorf("en: %s", got)
 	}
 }
+
+func TestDurationsReadNaturally(t *testing.T) {
+	for d, want := range map[time.Duration][2]string{
+		30 * time.Second:           {"1 分钟", "1 minute"},
+		15 * time.Minute:           {"15 分钟", "15 minutes"},
+		119 * time.Minute:          {"119 分钟", "119 minutes"},
+		15 * time.Hour:             {"15 小时", "15 hours"},
+		3*time.Hour + time.Minute:  {"4 小时", "4 hours"},
+		72 * time.Hour:             {"3 天", "3 days"},
+		7*24*time.Hour + time.Hour: {"8 天", "8 days"},
+	} {
+		if zh, en := i18n.FormatDuration("zh-CN", d), i18n.FormatDuration("en", d); zh != want[0] || en != want[1] {
+			t.Errorf("%v: %q %q, want %q", d, zh, en, want)
+		}
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"os"
 	"os/signal"
 	"syscall"
@@ -46,6 +47,9 @@ type ServeCmd struct {
 	CertificateKey string `env:"PURSE_CERTIFICATE_KEY_FILE" help:"File holding the Ed25519 seed (64 hex digits) that signs closure certificates. With --demo and none, one is made next to the database."`
 	BaseURL        string `env:"PURSE_BASE_URL" help:"Public URL of this server, for links in e-mails (e.g. https://wallet.example.com)."`
 	GroupCommit    int    `default:"256" env:"PURSE_GROUP_COMMIT" help:"SQLite: most concurrent transfers one durable commit may carry (0: one commit each)."`
+
+	// TrustedProxies decide whose X-Forwarded-For names the client address (limits per client).
+	TrustedProxies []string `env:"PURSE_TRUSTED_PROXIES" help:"CIDRs of reverse proxies whose X-Forwarded-For is believed (default: none; the peer address counts)."`
 }
 
 // Run starts the server and blocks until SIGINT or SIGTERM.
@@ -74,6 +78,10 @@ func (c *ServeCmd) run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	proxies, err := parsePrefixes(c.TrustedProxies)
+	if err != nil {
+		return err
+	}
 	var clk purse.Clock = purse.SystemClock{}
 	if c.Demo {
 		clk = &clock.Offset{} // the dev endpoint may move it forward
@@ -92,7 +100,8 @@ func (c *ServeCmd) run(ctx context.Context) error {
 		Retention: retention,
 		Policy:    policy, Certificates: signer, BaseURL: c.BaseURL,
 		HTTP: purshttp.Config{Version: version, MinClientVersion: c.MinClientVersion,
-			Maintenance: c.Maintenance, Demo: c.Demo, SettingsTTL: 2 * time.Second},
+			Maintenance: c.Maintenance, Demo: c.Demo, SettingsTTL: 2 * time.Second,
+			TrustedProxies: proxies},
 		Notify: c.notifyConfig(),
 		Wallet: wallet.Config{GroupCommit: c.GroupCommit},
 	})
@@ -190,4 +199,21 @@ func (c *ServeCmd) certificateSigner() (*certificate.Signer, error) {
 		return certificate.LoadOrCreate(path, true)
 	}
 	return nil, nil // app makes a key for this run and says so
+}
+
+// parsePrefixes reads CIDRs; a bare address counts as a single-address prefix.
+func parsePrefixes(list []string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, v := range list {
+		if a, err := netip.ParseAddr(v); err == nil {
+			out = append(out, netip.PrefixFrom(a, a.BitLen()))
+			continue
+		}
+		p, err := netip.ParsePrefix(v)
+		if err != nil {
+			return nil, fmt.Errorf("trusted proxy %q: %w", v, err)
+		}
+		out = append(out, p.Masked())
+	}
+	return out, nil
 }
