@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"regexp"
-	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -14,58 +13,43 @@ import (
 	"github.com/purse-wallet/purse/app"
 	"github.com/purse-wallet/purse/closure"
 	ct "github.com/purse-wallet/purse/closuretest"
+	"github.com/purse-wallet/purse/wallet"
 )
 
-// incoming mimics the ledger's contract for one posting or one new agreement: in its own
-// transaction, lock the account row, refuse unless the status accepts postings, then write.
-// It reports whether it wrote.
-func incoming(t *testing.T, e *apitest.Env, accountID string, agreement bool) bool {
-	q := func(s string) string {
-		if e.Dialect != "postgres" {
-			return s
-		}
-		n := 0
-		return regexp.MustCompile(`\?`).ReplaceAllStringFunc(s, func(string) string { n++; return "$" + strconv.Itoa(n) })
-	}
-	lock := ""
-	if e.Dialect == "postgres" {
-		lock = " FOR UPDATE"
-	}
-	tx, err := e.DB.SQL().BeginTx(context.Background(), nil)
-	if err != nil {
-		t.Error(err)
-		return false
-	}
-	defer tx.Rollback()
-	var status string
-	if err := tx.QueryRow(q(`SELECT status FROM accounts WHERE id = ?`+lock), accountID).Scan(&status); err != nil {
-		t.Error(err)
-		return false
-	}
-	if !purse.AccountStatus(status).AcceptsPostings() {
-		return false
-	}
-	now := e.Clock.Now().UnixMicro()
-	id := purse.NewID()
-	exec := func(s string, args ...any) {
-		if _, err := tx.Exec(q(s), args...); err != nil {
-			t.Error(err)
-		}
-	}
+// incoming sends one real transfer into the account (from sender, through the wallet) or creates
+// one real auto-debit agreement on it (through the blocker service, as a merchant's operator would).
+// Both lock the account's row and refuse unless its status accepts them. It reports whether it
+// wrote, failing the test on any refusal other than ACCOUNT_NOT_ACTIVE.
+func incoming(t *testing.T, e *apitest.Env, sender, accountID string, agreement bool) bool {
+	ctx := context.Background()
+	var err error
 	if agreement {
-		exec(`INSERT INTO auto_debits (id, account_id, merchant, kind, status, created_at) VALUES (?, ?, 'Metro', 'general', 'active', ?)`, id, accountID, now)
+		_, err = e.App.Blockers.AddAutoDebit(ctx, "operator:race", accountID, "Metro", purse.AutoDebitGeneral)
 	} else {
-		exec(`INSERT INTO ledger_transactions (id, kind, status, account_id, amount, currency, created_at, settled_at)
-			VALUES (?, 'transfer', 'settled', ?, 100, 'CNY', ?, ?)`, id, accountID, now, now)
-		exec(`INSERT INTO ledger_postings (transaction_id, owner, book, currency, amount, created_at) VALUES (?, ?, 'balance', 'CNY', 100, ?)`, id, accountID, now)
-		exec(`INSERT INTO ledger_postings (transaction_id, owner, book, currency, amount, created_at) VALUES (?, 'operator:bank', 'operator', 'CNY', -100, ?)`, id, now)
-		exec(`INSERT INTO ledger_balances (owner, book, currency, amount, updated_at) VALUES (?, 'balance', 'CNY', 100, ?)`, accountID, now)
+		_, err = e.App.Wallet.Transfer(ctx, sender, wallet.TransferRequest{To: accountID, Amount: 100, Memo: "race"})
 	}
-	if err := tx.Commit(); err != nil {
-		t.Error(err)
+	switch purse.ErrorCode(err) {
+	case "":
+		return true
+	case purse.CodeAccountNotActive:
 		return false
 	}
-	return true
+	t.Errorf("incoming: %v", err)
+	return false
+}
+
+// funded signs up an account with money to send.
+func funded(t *testing.T, e *apitest.Env) *apitest.User {
+	ctx := context.Background()
+	u := e.SignUp("")
+	card, err := e.App.Wallet.BindCard(ctx, u.ID, "ICBC", "6222021234567890128", "Race Sender")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.App.Wallet.Topup(ctx, u.ID, card.ID, 10_000_000); err != nil {
+		t.Fatal(err)
+	}
+	return u
 }
 
 func count(t *testing.T, e *apitest.Env, q string, arg string) int {
@@ -79,8 +63,8 @@ func count(t *testing.T, e *apitest.Env, q string, arg string) int {
 	return n
 }
 
-// TestSubmitRacesIncoming: 200 rounds of a closure submit racing an incoming transfer or a new
-// agreement. After each, either the closure failed (and what raced in is why), or nothing touched
+// TestSubmitRacesIncoming: 200 rounds of a closure submit racing a real incoming transfer or a
+// real new agreement. After each, either the closure failed (and what raced in is why), or nothing touched
 // the account after it entered closing (DESIGN.md §4.2).
 func TestSubmitRacesIncoming(t *testing.T) {
 	t.Parallel()
@@ -96,6 +80,7 @@ func TestSubmitRacesIncoming(t *testing.T) {
 		p.Verification[k] = []string{closure.FactorPaymentPassword}
 	}
 	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
+		sender := funded(t, e)
 		closed, failed := 0, 0
 		for i := 0; i < rounds; i++ {
 			agreement := i%2 == 1
@@ -109,7 +94,7 @@ func TestSubmitRacesIncoming(t *testing.T) {
 			wg.Add(2)
 			// A varying head start for the submit, so that each side wins some rounds on both stores.
 			delay := time.Duration(i%8) * 400 * time.Microsecond
-			go func() { defer wg.Done(); <-gate; time.Sleep(delay); wrote = incoming(t, e, u.ID, agreement) }()
+			go func() { defer wg.Done(); <-gate; time.Sleep(delay); wrote = incoming(t, e, sender.ID, u.ID, agreement) }()
 			go func() {
 				defer wg.Done()
 				<-gate
