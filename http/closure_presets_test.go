@@ -24,7 +24,7 @@ func lastTemplate(t *testing.T, e *apitest.Env, to string) *purse.Message {
 func TestTenpayFlow(t *testing.T) {
 	t.Parallel()
 	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
-		u := e.SignUp("")
+		u := demoUser(t, e, "13800000000") // the clean demo account
 		f := start(t, e, u) // TP-2: the entrance
 		if f.Policy != "tenpay" || f.Agreement == nil || !strings.Contains(f.Agreement.Text, "余额") {
 			t.Fatalf("TP-3 agreement page: %+v", f)
@@ -71,7 +71,7 @@ func TestTenpayFlow(t *testing.T) {
 func TestPostalFlow(t *testing.T) {
 	t.Parallel()
 	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
-		u := e.SignUp("")
+		u := demoUser(t, e, "13800000000") // the clean demo account
 		f := toVerification(t, e, u) // PW-1, PW-3's warning is the agreement text
 		if !slices.Equal(f.Factors.Required, []string{"sms_code", "captcha"}) {
 			t.Fatalf("factors %v", f.Factors.Required)
@@ -155,6 +155,37 @@ func TestIMWalletFlow(t *testing.T) {
 	}, ct.WithPolicy(t, "imwallet"))
 }
 
+// TestIMWalletFlowOnTheDemoAccount: the demo's e-mail account with a linked shop and a bound card
+// closes by the e-mail link (IM-2), and both go with it (IM-3).
+func TestIMWalletFlowOnTheDemoAccount(t *testing.T) {
+	t.Parallel()
+	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
+		u := demoUser(t, e, "13800000013")
+		f := start(t, e, u)
+		f = post(t, e, u, f.ID, "agreement", map[string]any{"accept": true}, 200)
+		if len(f.Rights.Linked) != 1 || !strings.Contains(f.Rights.Linked[0], "shop") {
+			t.Fatalf("AP-4: the rights page does not name the shop: %+v", f.Rights)
+		}
+		f = post(t, e, u, f.ID, "rights", map[string]any{"confirm": true}, 200)
+		e.Call("POST", "/api/v1/closures/"+f.ID+"/codes", map[string]any{"channel": "sms"}, u.Header()...).Expect(t, 201)
+		f = post(t, e, u, f.ID, "verification", map[string]any{"sms_code": ct.Code(t, e, u.Phone)}, 200)
+		if f.State != "email_confirmation" {
+			t.Fatalf("IM-2 after the code: %+v", f)
+		}
+		f = ct.Decode(t, e.Call("POST", "/api/v1/closures/confirm", map[string]any{"token": ct.Link(t, e, u.Email)}).Expect(t, 200))
+		if f.State != "closed" {
+			t.Fatalf("IM-2: %+v", f)
+		}
+		if n := count(t, e, `SELECT COUNT(*) FROM cards WHERE account_id = ? AND status = 'bound'`, u.ID); n != 0 {
+			t.Fatal("IM-3: the demo card is still bound")
+		}
+		if n := count(t, e, `SELECT COUNT(*) FROM linked_accounts WHERE account_id = ? AND status = 'linked'`, u.ID); n != 0 {
+			t.Fatal("IM-3: the shop is still linked")
+		}
+		expectClosed(t, e, u)
+	}, ct.WithPolicy(t, "imwallet"))
+}
+
 // TestAlipayFlow: AP-2..AP-8, with a failed second verification (AP-7) and the result by e-mail,
 // else SMS (AP-5); the form differs by account kind (AP-6).
 func TestAlipayFlow(t *testing.T) {
@@ -197,7 +228,7 @@ func TestAlipayFlow(t *testing.T) {
 		expectClosed(t, e, u)
 
 		// AP-6: a mobile-only user without e-mail verifies by SMS alone and hears by SMS.
-		m := e.SignUp("")
+		m := demoUser(t, e, "13800000011") // the demo's unverified, mobile-only account
 		f = toVerification(t, e, m)
 		if !slices.Equal(f.Factors.Required, []string{"sms_code"}) {
 			t.Fatalf("AP-6 mobile: %v", f.Factors.Required)
