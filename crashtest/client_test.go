@@ -68,3 +68,6 @@ func decode(t *testing.T, a answer, v any) {
 		t.Errorf("answer %d is not JSON: %v: %s", a.status, err, a.body)
 	}
 }
+
+func jsonMarshal(v any) ([]byte, error)   { return json.Marshal(v) }
+func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }
