@@ -115,33 +115,7 @@ func runCrashes(t *testing.T, srv *server, rng *rand.Rand) {
 	}
 	tokens = signedIn
 	for round := 0; round < kills; round++ {
-		stop := make(chan struct{})
-		var wg sync.WaitGroup
-		for w := 0; w < 4; w++ {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				for {
-					select {
-					case <-stop:
-						return
-					default:
-					}
-					r := next()
-					status, answer, err := r.send(srv.url())
-					if err != nil {
-						return // the process died under us: the request stays unacknowledged
-					}
-					mu.Lock()
-					r.acked, r.status, r.answer = true, status, answer
-					mu.Unlock()
-				}
-			}()
-		}
-		time.Sleep(time.Duration(50+rng.IntN(400)) * time.Millisecond)
-		srv.kill()
-		close(stop)
-		wg.Wait()
+		loadUntilKilled(srv, rng, &mu, next)
 		countAccounts(t, srv, reqs, round)
 		countCodes(t, srv, reqs, round, time.Now().UTC().Truncate(24*time.Hour).Equal(day))
 		srv.start()

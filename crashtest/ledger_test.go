@@ -160,33 +160,7 @@ func runLedgerCrashes(t *testing.T, srv *server, rng *rand.Rand, funded []wallet
 		return r
 	}
 	for round := 0; round < kills; round++ {
-		stop := make(chan struct{})
-		var wg sync.WaitGroup
-		for w := 0; w < 4; w++ {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				for {
-					select {
-					case <-stop:
-						return
-					default:
-					}
-					r := pick()
-					status, answer, err := r.send(srv.url())
-					if err != nil {
-						return
-					}
-					mu.Lock()
-					r.acked, r.status, r.answer = true, status, answer
-					mu.Unlock()
-				}
-			}()
-		}
-		time.Sleep(time.Duration(50+rng.IntN(400)) * time.Millisecond)
-		srv.kill()
-		close(stop)
-		wg.Wait()
+		loadUntilKilled(srv, rng, &mu, pick)
 		checkLedger(t, srv.db, closing.id, reqs, round)
 		srv.start()
 		replay(t, srv, reqs, round)
