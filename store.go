@@ -56,6 +56,7 @@ type Tx interface {
 	AuditReadQueries
 	ClosureQueries
 	VerifyQueries
+	ClosureFunnelQueries
 	// Now is the transaction's fixed time, taken from the store's clock when it began.
 	Now() time.Time
 }
