@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 	"strings"
 	"time"
@@ -118,7 +119,11 @@ func (h *Handler) decide(w http.ResponseWriter, r *http.Request, need purse.Role
 			h.serveError(w, r, err)
 			return
 		}
-		h.showAdminClosure(w, r, o, statusOf(err), h.message(r, err))
+		msg := h.message(r, err)
+		if errors.Is(err, errNoReason) {
+			msg = h.Catalog.Message(lang(r), "wa_reason_required", nil)
+		}
+		h.showAdminClosure(w, r, o, statusOf(err), msg)
 		return
 	}
 	seeOther(w, r, "/admin/closures/"+r.PathValue("id")+"?saved="+saved)
@@ -138,7 +143,7 @@ func (h *Handler) adminReject(w http.ResponseWriter, r *http.Request) {
 	h.decide(w, r, purse.RoleReviewer, "rejected", func(o *purse.Operator, id string) error {
 		reason := strings.TrimSpace(limit(r.PostFormValue("reason"), 500))
 		if reason == "" {
-			return &purse.Error{Code: purse.CodeInvalidRequest, Detail: "reason required"}
+			return errNoReason
 		}
 		_, err := h.Closures.Reject(r.Context(), o, id, reason)
 		return err
@@ -159,7 +164,7 @@ func (h *Handler) adminHold(w http.ResponseWriter, r *http.Request) {
 	h.decide(w, r, purse.RoleReviewer, "hold", func(o *purse.Operator, id string) error {
 		reason := strings.TrimSpace(limit(r.PostFormValue("reason"), 500))
 		if reason == "" {
-			return &purse.Error{Code: purse.CodeInvalidRequest, Detail: "reason required"}
+			return errNoReason
 		}
 		f, err := h.Closures.AdminGet(r.Context(), id)
 		if err != nil {
@@ -169,6 +174,9 @@ func (h *Handler) adminHold(w http.ResponseWriter, r *http.Request) {
 		return err
 	})
 }
+
+// errNoReason refuses a rejection or a legal hold without its reason.
+var errNoReason = &purse.Error{Code: purse.CodeInvalidRequest, Detail: "reason required"}
 
 // funnelDays is the funnel's window.
 const funnelDays = 30

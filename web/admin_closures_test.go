@@ -1,0 +1,119 @@
+package web_test
+
+import (
+	"context"
+	"net/url"
+	"slices"
+	"testing"
+
+	"github.com/purse-wallet/purse"
+	"github.com/purse-wallet/purse/apitest"
+	"github.com/purse-wallet/purse/closure"
+)
+
+// coolingOff takes a fresh account with an e-mail through the strict flow to cooling-off by the
+// services, as the wizard does: agreement, rights, payment password and SMS code, e-mail link,
+// confirm. It returns the request's id.
+func coolingOff(t *testing.T, e *apitest.Env) (*apitest.User, string) {
+	t.Helper()
+	ctx := context.Background()
+	u := e.SignUp(apitest.NextPhone() + "@example.com")
+	s := e.App.Closures
+	f, err := s.Start(ctx, u.ID, closure.Env{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := f.Request.ID
+	if _, err = s.Accept(ctx, u.ID, id, true, closure.Env{}); err == nil {
+		_, err = s.ConfirmRights(ctx, u.ID, id, true)
+	}
+	if err == nil {
+		_, err = s.SendCode(ctx, u.ID, id, purse.ChannelSMS)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	code := sixDigits.FindString(lastMessage(t, e, u.Phone))
+	if _, err := s.Verify(ctx, u.ID, id, closure.Answers{PaymentPassword: u.PaymentPassword, SMSCode: code}); err != nil {
+		t.Fatal(err)
+	}
+	m := linkRe.FindStringSubmatch(lastMessage(t, e, u.Email))
+	if m == nil {
+		t.Fatal("no link in the e-mail")
+	}
+	if _, err := s.ConfirmLink(ctx, m[1]); err != nil {
+		t.Fatal(err)
+	}
+	if f, err = s.Submit(ctx, u.ID, id); err != nil || f.Request.State != purse.ClosureCoolingOff {
+		t.Fatalf("submit: %v", err)
+	}
+	return u, id
+}
+
+func accountStatus(t *testing.T, e *apitest.Env, id string) (purse.AccountStatus, bool) {
+	t.Helper()
+	var st purse.AccountStatus
+	var hold bool
+	err := e.DB.Read(context.Background(), func(tx purse.Tx) error {
+		a, err := tx.Account(context.Background(), id)
+		if err == nil {
+			st, hold = a.Status, a.LegalHold
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st, hold
+}
+
+// The console's closure pages: the queue by deadline, a request with readiness and history,
+// restore in cooling-off (GE-4) and the legal hold (reviewer, reason required), each audited,
+// and the funnel.
+func TestConsoleClosures(t *testing.T) {
+	t.Parallel()
+	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
+		t.Parallel()
+		u, id := coolingOff(t, e)
+		newOperator(t, e, "agent1", purse.RoleAgent)
+		newOperator(t, e, "rev1", purse.RoleReviewer)
+		agent := newClient(t, e)
+		consoleSignIn(t, agent, "agent1")
+		agent.get("/admin/closures").expect(t, 200, `href="/admin/closures/`+id+`"`, "cooling_off", `class="days-left">`)
+		page := "/admin/closures/" + id
+		agent.get(page).expect(t, 200, `id="restore"`, `id="history"`, "review → cooling_off")
+
+		// An agent may not set a hold; nobody may without a reason or a CSRF token.
+		agent.post(page, page+"/hold", url.Values{"hold": {"on"}, "reason": {"court order"}}).expect(t, 403)
+		rev := newClient(t, e)
+		consoleSignIn(t, rev, "rev1")
+		rev.post(page, page+"/hold", url.Values{"hold": {"on"}, "reason": {" "}}).expect(t, 422, "请填写原因")
+		rev.do("POST", page+"/hold", url.Values{"hold": {"on"}, "reason": {"court order"}}).expect(t, 403)
+		if _, hold := accountStatus(t, e, u.ID); hold {
+			t.Fatal("a refused hold was set")
+		}
+		rev.post(page, page+"/hold", url.Values{"hold": {"on"}, "reason": {"court order"}}).expect(t, 200, "法律保全已更新")
+		if _, hold := accountStatus(t, e, u.ID); !hold {
+			t.Fatal("hold not set")
+		}
+
+		agent.do("POST", page+"/restore", url.Values{}).expect(t, 403)
+		if st, _ := accountStatus(t, e, u.ID); st != purse.StatusClosing {
+			t.Fatalf("status %s after a refused restore", st)
+		}
+		agent.post(page, page+"/restore", url.Values{}).expect(t, 200, "账户已恢复", "cancelled")
+		if st, _ := accountStatus(t, e, u.ID); st != purse.StatusActive {
+			t.Fatalf("status %s after restore", st)
+		}
+		agent.post(page, page+"/restore", url.Values{}).expect(t, 409, "暂时不能进行此操作")
+		acts := auditActions(t, e)
+		for _, want := range []string{"admin.closure.restore", "admin.legal_hold.place"} {
+			if !slices.Contains(acts, want) {
+				t.Errorf("audit lacks %s: %v", want, acts)
+			}
+		}
+		agent.get("/admin/closures/funnel").expect(t, 200, `id="f-started">1<`, `id="f-verified">1<`,
+			`id="f-submitted">1<`, `id="f-cancelled">1<`)
+		agent.get("/admin/closures/00000000-0000-0000-0000-000000000000").expect(t, 404)
+	})
+}
