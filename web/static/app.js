@@ -21,7 +21,8 @@
     }, 0);
   });
   window.addEventListener("pageshow", function () {
-    document.querySelectorAll("button[type=submit]").forEach(function (b) { b.disabled = false; });
+    // A "send code" button still counting down (aria-disabled) stays disabled.
+    document.querySelectorAll("button[type=submit]:not([aria-disabled])").forEach(function (b) { b.disabled = false; });
   });
 })();
 
