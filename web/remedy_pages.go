@@ -71,7 +71,11 @@ func (h *Handler) showRemedy(w http.ResponseWriter, r *http.Request, d *remedyDa
 		return
 	}
 	d.Closure, d.Saved = backTo(r), r.URL.Query().Get("saved") == "1"
-	v := h.newView(r, "wr_"+d.Key+"_title")
+	title := "wr_" + d.Key + "_title"
+	if d.Key == "info" {
+		title = "wr_do_" + d.Items[0].ID
+	}
+	v := h.newView(r, title)
 	v.Data = d
 	h.render(w, r, http.StatusOK, "remedy", v)
 }
