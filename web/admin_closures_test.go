@@ -8,6 +8,7 @@ import (
 
 	"github.com/purse-wallet/purse"
 	"github.com/purse-wallet/purse/apitest"
+	"github.com/purse-wallet/purse/app"
 	"github.com/purse-wallet/purse/closure"
 )
 
@@ -116,4 +117,66 @@ func TestConsoleClosures(t *testing.T) {
 			`id="f-submitted">1<`, `id="f-cancelled">1<`)
 		agent.get("/admin/closures/00000000-0000-0000-0000-000000000000").expect(t, 404)
 	})
+}
+
+// manualReview is the tenpay preset with manual review on, so that a request waits for a reviewer after "Confirm closure".
+func manualReview(t *testing.T) apitest.Option {
+	p, err := closure.Load("tenpay")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.ManualReview = true
+	return func(c *app.Config) { c.Policy = p }
+}
+
+// submitted takes a fresh account to a request waiting for review, through the wizard's pages.
+func submitted(t *testing.T, e *apitest.Env) (*client, string) {
+	t.Helper()
+	c := newClient(t, e)
+	phone := c.registerUser("吴九")
+	id, _ := startClosure(t, c)
+	from := "/closure/" + id
+	c.post(from, from+"/rights", url.Values{"confirm": {"yes"}})
+	c.post(from, from+"/code", url.Values{"channel": {"sms"}})
+	code := sixDigits.FindString(lastMessage(t, e, phone))
+	c.post(from, from+"/verify", url.Values{"payment_password": {"135790"}, "sms_code": {code}}).expect(t, 200, `id="confirm-closure"`)
+	c.post(from, from+"/submit", url.Values{}).expect(t, 200, "申请已提交，等待审核")
+	return c, id
+}
+
+// Where the policy asks for manual review, a reviewer approves or rejects (with a reason); an
+// agent sees the request but cannot decide.
+func TestConsoleReview(t *testing.T) {
+	t.Parallel()
+	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
+		t.Parallel()
+		_, first := submitted(t, e)
+		user2, second := submitted(t, e)
+		newOperator(t, e, "agent2", purse.RoleAgent)
+		newOperator(t, e, "rev2", purse.RoleReviewer)
+		agent := newClient(t, e)
+		consoleSignIn(t, agent, "agent2")
+		p1, p2 := "/admin/closures/"+first, "/admin/closures/"+second
+		agent.get(p1).expect(t, 200, "需要审核员权限")
+		agent.post(p1, p1+"/approve", url.Values{}).expect(t, 403)
+		if s := closureState(t, e, first); s != purse.ClosureReview {
+			t.Fatalf("state %s after an agent's approval", s)
+		}
+		rev := newClient(t, e)
+		consoleSignIn(t, rev, "rev2")
+		rev.get("/admin/closures").expect(t, 200, "待审核", first, second)
+		rev.post(p1, p1+"/approve", url.Values{}).expect(t, 200, "已审核通过")
+		if s := closureState(t, e, first); s != purse.ClosureClosed {
+			t.Fatalf("state %s after approval, want closed (tenpay: no cooling-off)", s)
+		}
+		rev.post(p2, p2+"/reject", url.Values{"reason": {""}}).expect(t, 422, "请填写原因")
+		rev.post(p2, p2+"/reject", url.Values{"reason": {"身份存疑"}}).expect(t, 200, "已驳回")
+		user2.get("/closure/"+second).expect(t, 200, "注销申请未通过", "身份存疑")
+		acts := auditActions(t, e)
+		for _, want := range []string{"admin.closure.approve", "admin.closure.reject"} {
+			if !slices.Contains(acts, want) {
+				t.Errorf("audit lacks %s", want)
+			}
+		}
+	}, manualReview(t))
 }
