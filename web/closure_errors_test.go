@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/purse-wallet/purse"
 	"github.com/purse-wallet/purse/apitest"
@@ -27,11 +28,15 @@ func TestWizardVerificationErrors(t *testing.T) {
 	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
 		t.Parallel()
 		c := newClient(t, e)
-		id, _ := toVerification(t, c)
+		id, phone := toVerification(t, c)
 		from := "/closure/" + id
 		c.post(from, from+"/code", url.Values{"channel": {"sms"}}).expect(t, 200, "验证码已发送")
 		c.post(from, from+"/code", url.Values{"channel": {"sms"}}).
 			expect(t, 429, "获取验证码过于频繁", "后再试", `data-countdown="60"`)
+		// An expired code: say so and offer a new one.
+		code := sixDigits.FindString(lastMessage(t, e, phone))
+		e.Clock.Advance(6 * time.Minute)
+		c.post(from, from+"/verify", url.Values{"sms_code": {code}}).expect(t, 422, "验证码已过期", `>重新获取<`)
 		for i := 0; i < 5; i++ {
 			c.post(from, from+"/verify", url.Values{"payment_password": {"000000"}})
 		}

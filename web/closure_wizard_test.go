@@ -129,6 +129,7 @@ func TestWizardPosts(t *testing.T) {
 				t.Fatalf("%s by another account moved the request to %s", action, s)
 			}
 		}
+		other.get(from).expect(t, 404)
 		// Wrong step: every action but rights and cancel is refused in "rights".
 		for _, action := range []string{"recheck", "code", "verify", "submit"} {
 			c.post(from, from+"/"+action, cloneForm(forms[action])).
