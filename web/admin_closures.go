@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/purse-wallet/purse"
+	"github.com/purse-wallet/purse/audit"
 	"github.com/purse-wallet/purse/closure"
 )
 
@@ -76,9 +77,15 @@ func (h *Handler) showAdminClosure(w http.ResponseWriter, r *http.Request, o *pu
 		return
 	}
 	d := &closureAdminData{Flow: f, Reviewer: o.Role.Includes(purse.RoleReviewer), Saved: r.URL.Query().Get("saved")}
-	err = h.Store.Read(ctx, func(tx purse.Tx) error {
+	// The view is audited like an account's page (account.view): support read the account's
+	// readiness and the request's history.
+	err = h.Store.Tx(ctx, func(tx purse.Tx) error {
 		d.Account, err = tx.Account(ctx, f.Request.AccountID)
-		return err
+		if err != nil || r.Method != http.MethodGet {
+			return err
+		}
+		return audit.Record(ctx, tx, "operator:"+o.ID, "admin.closure.view", f.Request.AccountID,
+			map[string]string{"closure": f.Request.ID})
 	})
 	if err != nil {
 		h.serveError(w, r, err)

@@ -108,7 +108,7 @@ func TestConsoleClosures(t *testing.T) {
 		}
 		agent.post(page, page+"/restore", url.Values{}).expect(t, 409, "暂时不能进行此操作")
 		acts := auditActions(t, e)
-		for _, want := range []string{"admin.closure.restore", "admin.legal_hold.place"} {
+		for _, want := range []string{"admin.closure.view", "admin.closure.restore", "admin.legal_hold.place"} {
 			if !slices.Contains(acts, want) {
 				t.Errorf("audit lacks %s: %v", want, acts)
 			}

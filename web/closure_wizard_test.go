@@ -185,3 +185,17 @@ func TestWizardBlockers(t *testing.T) {
 		c.get("/wallet/withdraw?closure="+id).expect(t, 200, "POST /api/v1/withdrawals")
 	}, policy(t, "strict"))
 }
+
+// The page the e-mail link opens (IM-2) spends the token only when the user presses the button:
+// without a CSRF token the press is refused, and a bad token says the link is not valid.
+func TestWizardConfirmLink(t *testing.T) {
+	t.Parallel()
+	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
+		t.Parallel()
+		c := newClient(t, e)
+		c.get("/closure/confirm?token=pcl_nothing").expect(t, 200, `name="token" value="pcl_nothing"`, `id="confirm-link"`)
+		c.do("POST", "/closure/confirm", url.Values{"token": {"pcl_nothing"}}).expect(t, 403, "页面已过期")
+		c.post("/closure/confirm?token=pcl_nothing", "/closure/confirm", url.Values{"token": {"pcl_nothing"}}).
+			expect(t, 422, "该确认链接无效")
+	})
+}
