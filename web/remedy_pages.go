@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/purse-wallet/purse"
@@ -47,12 +48,18 @@ func (h *Handler) remedyRoutes() {
 	h.mux.HandleFunc("POST /settings/payments", h.switchOneClick)
 	done := []string{"/services/auto-debits", "/settings/linked-accounts", "/help/disputes", "/account/business",
 		"/settings/payments", "/help"}
-	for code, rem := range closure.Remedies {
+	// The explanation pages answer under their folders ("GET /wallet/"), not at their own
+	// paths: the ledger's real pages (GET /wallet/withdraw) are more specific and win when they
+	// are registered, with no conflicting pattern.
+	var dirs []string
+	for _, rem := range closure.Remedies {
 		if rem.Page == "" || slices.Contains(done, rem.Page) {
 			continue
 		}
-		done = append(done, rem.Page)
-		h.mux.HandleFunc("GET "+rem.Page, h.remedyInfo(code))
+		if dir := rem.Page[:strings.LastIndexByte(rem.Page, '/')+1]; !slices.Contains(dirs, dir) {
+			dirs = append(dirs, dir)
+			h.mux.HandleFunc("GET "+dir, h.remedyInfo)
+		}
 	}
 }
 
@@ -204,12 +211,20 @@ func (h *Handler) switchOneClick(w http.ResponseWriter, r *http.Request) {
 
 // remedyInfo explains a remedy whose page comes later (withdraw, redeem, repay…): what to do,
 // and the API route that does it now.
-func (h *Handler) remedyInfo(code purse.Code) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		if _, ok := requireUser(w, r); !ok {
-			return
+func (h *Handler) remedyInfo(w http.ResponseWriter, r *http.Request) {
+	var code purse.Code
+	for c, rem := range closure.Remedies {
+		if rem.Page == r.URL.Path && (code == "" || c < code) {
+			code = c // several blockers may share a page: take one, the same every time
 		}
-		h.showRemedy(w, r, &remedyData{Key: "info", API: closure.Remedies[code].API, Items: []remedyItem{{ID: string(code),
-			Title: string(code)}}}, nil)
 	}
+	if code == "" {
+		h.notFound(w, r)
+		return
+	}
+	if _, ok := requireUser(w, r); !ok {
+		return
+	}
+	h.showRemedy(w, r, &remedyData{Key: "info", API: closure.Remedies[code].API, Items: []remedyItem{{ID: string(code),
+		Title: string(code)}}}, nil)
 }
