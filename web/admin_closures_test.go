@@ -80,7 +80,7 @@ func TestConsoleClosures(t *testing.T) {
 		newOperator(t, e, "rev1", purse.RoleReviewer)
 		agent := newClient(t, e)
 		consoleSignIn(t, agent, "agent1")
-		agent.get("/admin/closures").expect(t, 200, `href="/admin/closures/`+id+`"`, "cooling_off", `class="days-left">`)
+		agent.get("/admin/closures").expect(t, 200, `href="/admin/closures/`+id+`"`, "cooling_off", `class="days-left"`)
 		page := "/admin/closures/" + id
 		agent.get(page).expect(t, 200, `id="restore"`, `id="history"`, "review → cooling_off")
 
