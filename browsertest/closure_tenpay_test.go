@@ -3,6 +3,8 @@ package browsertest
 import (
 	"testing"
 
+	"github.com/chromedp/chromedp"
+
 	"github.com/purse-wallet/purse"
 	"github.com/purse-wallet/purse/apitest"
 )
@@ -37,7 +39,10 @@ func TestClosureTenpayChinese(t *testing.T) {
 	if code == wrong {
 		wrong = "111111"
 	}
-	b.Fill("#f-payment_password", "135790")
+	// The payment password field takes the keyboard: focus it and type, as a keyboard or
+	// screen-reader user does.
+	b.run("focus the payment password", chromedp.Focus(chromedp.CSS("#f-payment_password")))
+	b.Keys("135790")
 	b.Fill("#f-sms_code", wrong)
 	next(b, "#verify-next")
 	b.Expect("#verify-error", "验证码错误")

@@ -83,6 +83,7 @@ func TestConsoleClosures(t *testing.T) {
 		agent.get("/admin/closures").expect(t, 200, `href="/admin/closures/`+id+`"`, "cooling_off", `class="days-left"`)
 		page := "/admin/closures/" + id
 		agent.get(page).expect(t, 200, `id="restore"`, `id="history"`, "review → cooling_off")
+		agent.get("/admin/accounts/"+u.ID).expect(t, 200, `href="/admin/closures/`+id+`"`)
 
 		// An agent may not set a hold; nobody may without a reason or a CSRF token.
 		agent.post(page, page+"/hold", url.Values{"hold": {"on"}, "reason": {"court order"}}).expect(t, 403)
