@@ -61,7 +61,8 @@ type Handler struct {
 	Log       *slog.Logger
 	Switches  Switches
 	Balances  Balances // optional
-	// The closure wizard, its remedy pages and the console's closure pages; nil leaves them out.
+	// The closure wizard, its remedy pages and the console's closure pages use these; app sets
+	// them once the closure engine is built, after New.
 	Closures  *closure.Service
 	Blockers  *blocker.Service
 	Business  *business.Service
