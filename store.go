@@ -57,6 +57,7 @@ type Tx interface {
 	ClosureQueries
 	VerifyQueries
 	WalletQueries
+	ClosureFunnelQueries
 	// Now is the transaction's fixed time, taken from the store's clock when it began.
 	Now() time.Time
 }

@@ -17,7 +17,9 @@ const maxTrail = 500
 type accountData struct {
 	Account *purse.AccountRecord
 	Trail   []*purse.AuditEvent // newest first
-	Now     int64
+	// Closures are the account's closure requests, newest first, linking to their pages.
+	Closures []*purse.ClosureRequest
+	Now      int64
 }
 
 // LoginLocked reports whether sign-in is locked now.
@@ -48,6 +50,9 @@ func (h *Handler) adminAccount(w http.ResponseWriter, r *http.Request) {
 			return err
 		}
 		slices.Reverse(d.Trail)
+		if d.Closures, err = tx.AccountClosures(r.Context(), rec.ID, 20); err != nil {
+			return err
+		}
 		return audit.Record(r.Context(), tx, "operator:"+o.ID, "account.view", rec.ID, nil)
 	})
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/purse-wallet/purse"
+	"github.com/purse-wallet/purse/closure"
 )
 
 // closureData is the closure start page: where the user came from and whether the tick is missing.
@@ -18,10 +19,22 @@ func entrance(s string) string {
 	return "settings"
 }
 
+// env is what a browser tells of its environment (AP-2): a certificate user's client sends the
+// certificate's fingerprint as the API's clients do.
+func env(r *http.Request) closure.Env {
+	return closure.Env{DeviceCertificate: r.Header.Get("X-Device-Certificate")}
+}
+
 // closure is the wizard's first page: the advice to follow before closing (TP-1, PW-5, IM-3) and
-// the agreement with its tick box (TP-3). Both entrances lead here.
+// the agreement with its tick box (TP-3). Both entrances lead here; a user with a request under
+// way past the agreement goes straight back to its step.
 func (h *Handler) closure(w http.ResponseWriter, r *http.Request) {
-	if _, ok := requireUser(w, r); !ok {
+	a, ok := requireUser(w, r)
+	if !ok {
+		return
+	}
+	if open := h.openClosure(r, a.ID); open != nil && open.State != purse.ClosureAgreement && open.State != purse.ClosureStarted {
+		seeOther(w, r, "/closure/"+open.ID)
 		return
 	}
 	v := h.newView(r, "web_closure_title")
@@ -29,10 +42,21 @@ func (h *Handler) closure(w http.ResponseWriter, r *http.Request) {
 	h.render(w, r, http.StatusOK, "closure", v)
 }
 
-// closureAgree takes the ticked agreement (TP-3). The closure engine starts the flow from here once
-// it is wired in; until then the page says the service is unavailable, with the time to retry.
+// openClosure returns the account's unfinished request, or nil.
+func (h *Handler) openClosure(r *http.Request, accountID string) *purse.ClosureRequest {
+	list, err := h.Closures.List(r.Context(), accountID, 1)
+	if err != nil || len(list) == 0 || list[0].State.Terminal() {
+		return nil
+	}
+	return list[0]
+}
+
+// closureAgree takes the ticked agreement (TP-3): it starts the request (the environment check
+// of AP-2 runs then), records the tick, and the closure conditions are checked at once (AP-3).
+// The user lands on the request's page, which shows whatever step it reached.
 func (h *Handler) closureAgree(w http.ResponseWriter, r *http.Request) {
-	if _, ok := requireUser(w, r); !ok {
+	a, ok := requireUser(w, r)
+	if !ok {
 		return
 	}
 	v := h.newView(r, "web_closure_title")
@@ -46,5 +70,28 @@ func (h *Handler) closureAgree(w http.ResponseWriter, r *http.Request) {
 		h.render(w, r, http.StatusUnprocessableEntity, "closure", v)
 		return
 	}
-	h.serveError(w, r, purse.Errorf(purse.CodeUnavailable, "closure engine not wired in"))
+	ctx := r.Context()
+	var id string
+	f, err := h.Closures.Start(ctx, a.ID, env(r))
+	switch {
+	case err == nil:
+		id = f.Request.ID
+	case purse.ErrorCode(err) == purse.CodeClosureInProgress:
+		// A request already under way (another tab): carry on with it.
+		open := h.openClosure(r, a.ID)
+		if open == nil {
+			h.serveError(w, r, err)
+			return
+		}
+		id = open.ID
+	default:
+		h.serveError(w, r, err)
+		return
+	}
+	if _, err := h.Closures.Accept(ctx, a.ID, id, true, env(r)); err != nil &&
+		purse.ErrorCode(err) != purse.CodeClosureStateConflict {
+		h.serveError(w, r, err)
+		return
+	}
+	seeOther(w, r, "/closure/"+id)
 }

@@ -205,8 +205,8 @@ func TestLanguageSwitchAndAcceptLanguage(t *testing.T) {
 	c.post("/help", "/language", url.Values{"to": {"zh-CN"}, "back": {"https://evil.example/"}}).expect(t, 200, `<html lang="zh-CN">`, "登录")
 }
 
-// The closure start page needs the tick (TP-3); with it, the page says the service is not there
-// yet rather than failing silently.
+// The closure start page needs the tick (TP-3); with it, the request starts and a clean account
+// goes on to the "give up your rights" page (AP-4).
 func TestClosureAgreement(t *testing.T) {
 	t.Parallel()
 	e := apitest.New(t, "sqlite")
@@ -214,5 +214,5 @@ func TestClosureAgreement(t *testing.T) {
 	c.registerUser("张三")
 	c.get("/closure?from=self-service").expect(t, 200, "转出全部余额", "注销协议", `name="from" value="self-service"`)
 	c.post("/closure", "/closure", url.Values{"from": {"settings"}}).expect(t, 422, "请先勾选同意注销协议")
-	c.post("/closure", "/closure", url.Values{"accept": {"yes"}}).expect(t, 503, "服务暂时不可用", "UNAVAILABLE")
+	c.post("/closure", "/closure", url.Values{"accept": {"yes"}}).expect(t, 200, "个人信息", "/rights")
 }

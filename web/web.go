@@ -21,8 +21,12 @@ import (
 
 	"github.com/purse-wallet/purse"
 	"github.com/purse-wallet/purse/account"
+	"github.com/purse-wallet/purse/blocker"
+	"github.com/purse-wallet/purse/business"
+	"github.com/purse-wallet/purse/closure"
 	purshttp "github.com/purse-wallet/purse/http"
 	"github.com/purse-wallet/purse/i18n"
+	"github.com/purse-wallet/purse/lifecycle"
 	"github.com/purse-wallet/purse/operator"
 )
 
@@ -57,6 +61,12 @@ type Handler struct {
 	Log       *slog.Logger
 	Switches  Switches
 	Balances  Balances // optional
+	// The closure wizard, its remedy pages and the console's closure pages use these; app sets
+	// them once the closure engine is built, after New.
+	Closures  *closure.Service
+	Blockers  *blocker.Service
+	Business  *business.Service
+	Lifecycle *lifecycle.Service
 	// Key signs CSRF tokens; derive it from the master key so that every instance agrees.
 	Key []byte
 
@@ -96,6 +106,9 @@ func New(h *Handler) (*Handler, error) {
 	h.mux.HandleFunc("GET /closure", h.closure)
 	h.mux.HandleFunc("POST /closure", h.closureAgree)
 	h.mux.HandleFunc("GET /problems/{slug}", h.problemPage)
+	h.closureRoutes()
+	h.remedyRoutes()
+	h.adminClosureRoutes()
 
 	h.mux.HandleFunc("GET /admin", h.adminDashboard)
 	h.mux.HandleFunc("GET /admin/signin", h.adminSignInForm)

@@ -21,6 +21,43 @@
     }, 0);
   });
   window.addEventListener("pageshow", function () {
-    document.querySelectorAll("button[type=submit]").forEach(function (b) { b.disabled = false; });
+    // A "send code" button still counting down (aria-disabled) stays disabled.
+    document.querySelectorAll("button[type=submit]:not([aria-disabled])").forEach(function (b) { b.disabled = false; });
   });
+})();
+
+// "Send code" buttons carry data-countdown (seconds until another code may be asked for) and
+// data-wait (the label, with {s} for the seconds): the button stays disabled and counts down,
+// then comes back. The server refuses an early resend anyway (OTP_RATE_LIMITED); this only
+// spares the user the refusal.
+(function () {
+  "use strict";
+  function countdown(b) {
+    var left = parseInt(b.getAttribute("data-countdown"), 10);
+    if (!(left > 0)) { return; }
+    var label = b.textContent;
+    var wait = b.getAttribute("data-wait") || "{s}";
+    function tick() {
+      if (left <= 0) {
+        b.disabled = false;
+        b.textContent = label;
+        b.removeAttribute("aria-disabled");
+        return;
+      }
+      b.disabled = true;
+      b.setAttribute("aria-disabled", "true");
+      b.textContent = wait.replace("{s}", String(left));
+      left -= 1;
+      window.setTimeout(tick, 1000);
+    }
+    tick();
+  }
+  function start() {
+    document.querySelectorAll("button[data-countdown]").forEach(countdown);
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
 })();

@@ -1,0 +1,49 @@
+package browsertest
+
+import (
+	"testing"
+
+	"github.com/purse-wallet/purse"
+	"github.com/purse-wallet/purse/apitest"
+)
+
+// TestClosureImwalletEmailLink closes an account under the imwallet preset (IM-2): SMS code,
+// then the "check your e-mail" page, and the closure is finished by opening the link the e-mail
+// carries (read from the dev outbox) and confirming on the page it opens.
+func TestClosureImwalletEmailLink(t *testing.T) {
+	t.Parallel()
+	e := apitest.New(t, "sqlite", withPolicy(t, "imwallet"))
+	u := e.SignUp(apitest.NextPhone() + "@example.com")
+	b := New(t, e)
+	signIn(b, u)
+	id := agree(b)
+	b.Click("#f-confirm")
+	next(b, "#rights-next")
+	b.Expect("#verify-h", "验证身份")
+	if b.Has("#f-payment_password") {
+		t.Fatal("imwallet asks no payment password")
+	}
+	next(b, "#send-sms")
+	b.Shot("verification")
+	b.Fill("#f-sms_code", sixDigits.FindString(lastMessage(t, e, u.Phone)))
+	next(b, "#verify-next")
+	b.Expect("#mail-h", "请查收确认邮件")
+	b.Shot("check-email")
+
+	link := confirmRe.FindString(lastMessage(t, e, u.Email))
+	if link == "" {
+		t.Fatal("no confirmation link in the e-mail")
+	}
+	b.Open(link)
+	b.Expect("#confirm-h", "确认注销账户")
+	b.Shot("email-link")
+	if s := closureState(t, e, id); s != purse.ClosureEmailConfirm {
+		t.Fatalf("opening the link alone moved the request to %s", s)
+	}
+	next(b, "#confirm-link")
+	b.Expect("#result-h", "账户已注销")
+	b.Shot("closed")
+	if s := closureState(t, e, id); s != purse.ClosureClosed {
+		t.Fatalf("state %s, want closed", s)
+	}
+}

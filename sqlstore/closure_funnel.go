@@ -1,0 +1,55 @@
+package sqlstore
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/purse-wallet/purse"
+)
+
+// ClosureFunnel counts requests created since, with their history: a step reached is an event
+// into (or out of) its state.
+func (t *tx) ClosureFunnel(ctx context.Context, since time.Time) (*purse.ClosureFunnel, error) {
+	f := &purse.ClosureFunnel{Since: since, ByCode: map[purse.Code]int{}}
+	err := t.queryRow(ctx, `
+SELECT COUNT(*),
+  COALESCE(SUM(CASE WHEN EXISTS (SELECT 1 FROM closure_events e WHERE e.closure_id = c.id AND e.from_state = 'verification'
+      AND e.to_state IN ('email_confirmation','review')) THEN 1 ELSE 0 END), 0),
+  COALESCE(SUM(CASE WHEN c.submitted = ? OR EXISTS (SELECT 1 FROM closure_events e WHERE e.closure_id = c.id
+      AND e.from_state = 'review' AND e.to_state IN ('cooling_off','failed')) THEN 1 ELSE 0 END), 0),
+  COALESCE(SUM(CASE WHEN c.state = 'closed' THEN 1 ELSE 0 END), 0),
+  COALESCE(SUM(CASE WHEN c.state = 'cancelled' THEN 1 ELSE 0 END), 0),
+  COALESCE(SUM(CASE WHEN c.state = 'failed' THEN 1 ELSE 0 END), 0)
+FROM closures c WHERE c.created_at >= ?`, true, ts(since)).Scan(&f.Started, &f.Verified, &f.Submitted, &f.Closed, &f.Cancelled, &f.Failed)
+	if err != nil {
+		return nil, fmt.Errorf("storage: closure funnel: %w", err)
+	}
+	rows, err := t.query(ctx, `SELECT blockers FROM closures WHERE created_at >= ? AND blockers <> '[]'`, ts(since))
+	if err != nil {
+		return nil, fmt.Errorf("storage: closure funnel blockers: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var raw string
+		if err := rows.Scan(&raw); err != nil {
+			return nil, fmt.Errorf("storage: closure funnel blockers: %w", err)
+		}
+		var bs []purse.Blocker
+		if err := json.Unmarshal([]byte(raw), &bs); err != nil {
+			return nil, fmt.Errorf("storage: closure funnel blockers: %w", err)
+		}
+		seen := map[purse.Code]bool{}
+		for _, b := range bs {
+			if !b.Warning && !seen[b.Code] {
+				seen[b.Code] = true
+				f.ByCode[b.Code]++
+			}
+		}
+		if len(seen) > 0 {
+			f.Blocked++
+		}
+	}
+	return f, rows.Err()
+}

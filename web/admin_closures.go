@@ -1,0 +1,209 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/purse-wallet/purse"
+	"github.com/purse-wallet/purse/audit"
+	"github.com/purse-wallet/purse/closure"
+)
+
+// adminClosureRoutes registers the console's closure pages: the queue by legal deadline, a
+// request with its history and the account's readiness, the reviewer's decisions, restore during
+// cooling-off (GE-4), the legal hold, and the 30-day funnel.
+func (h *Handler) adminClosureRoutes() {
+	h.mux.HandleFunc("GET /admin/closures", h.adminClosures)
+	h.mux.HandleFunc("GET /admin/closures/funnel", h.adminFunnel)
+	h.mux.HandleFunc("GET /admin/closures/{id}", h.adminClosure)
+	h.mux.HandleFunc("POST /admin/closures/{id}/approve", h.adminApprove)
+	h.mux.HandleFunc("POST /admin/closures/{id}/reject", h.adminReject)
+	h.mux.HandleFunc("POST /admin/closures/{id}/restore", h.adminRestore)
+	h.mux.HandleFunc("POST /admin/closures/{id}/hold", h.adminHold)
+}
+
+// queueItem is one open request in the queue.
+type queueItem struct {
+	Request  *purse.ClosureRequest
+	DaysLeft int
+}
+
+// adminClosures is the queue of open requests, earliest legal deadline first, with the days left.
+func (h *Handler) adminClosures(w http.ResponseWriter, r *http.Request) {
+	if _, ok := requireOperator(w, r); !ok {
+		return
+	}
+	list, err := h.Closures.OpenRequests(r.Context(), 200)
+	if err != nil {
+		h.serveError(w, r, err)
+		return
+	}
+	now := h.Clock.Now()
+	items := make([]queueItem, len(list))
+	for i, c := range list {
+		items[i] = queueItem{Request: c, DaysLeft: int(c.Deadline.Sub(now).Hours() / 24)}
+	}
+	v := h.newView(r, "wa_queue_title")
+	v.Data = items
+	h.render(w, r, http.StatusOK, "admin_closures", v)
+}
+
+// closureAdminData is one request as support sees it.
+type closureAdminData struct {
+	Flow      *closure.Flow
+	Account   *purse.AccountRecord
+	Readiness []blockerView
+	Reviewer  bool
+	Saved     string
+}
+
+// adminClosure shows a request with its history, the account's readiness (the same blockers the
+// user sees) and the actions the operator's role allows.
+func (h *Handler) adminClosure(w http.ResponseWriter, r *http.Request) {
+	o, ok := requireOperator(w, r)
+	if !ok {
+		return
+	}
+	h.showAdminClosure(w, r, o, http.StatusOK, "")
+}
+
+func (h *Handler) showAdminClosure(w http.ResponseWriter, r *http.Request, o *purse.Operator, status int, msg string) {
+	ctx := r.Context()
+	f, err := h.Closures.AdminGet(ctx, r.PathValue("id"))
+	if err != nil {
+		h.serveError(w, r, err)
+		return
+	}
+	d := &closureAdminData{Flow: f, Reviewer: o.Role.Includes(purse.RoleReviewer), Saved: r.URL.Query().Get("saved")}
+	// The view is audited like an account's page (account.view): support read the account's
+	// readiness and the request's history.
+	err = h.Store.Tx(ctx, func(tx purse.Tx) error {
+		d.Account, err = tx.Account(ctx, f.Request.AccountID)
+		if err != nil || r.Method != http.MethodGet {
+			return err
+		}
+		return audit.Record(ctx, tx, "operator:"+o.ID, "admin.closure.view", f.Request.AccountID,
+			map[string]string{"closure": f.Request.ID})
+	})
+	if err != nil {
+		h.serveError(w, r, err)
+		return
+	}
+	bs, err := h.Closures.Readiness(ctx, f.Request.AccountID)
+	if err != nil {
+		h.serveError(w, r, err)
+		return
+	}
+	for _, b := range bs {
+		d.Readiness = append(d.Readiness, blockerView{Code: string(b.Code), Message: h.Catalog.Message(lang(r), string(b.Code), nil),
+			API: b.Remedy.API, Warning: b.Warning})
+	}
+	v := h.newView(r, "wa_closure_title")
+	v.Data, v.Error = d, msg
+	h.render(w, r, status, "admin_closure", v)
+}
+
+// decide runs a console action on a request: CSRF, the role it needs, then the deed, which the
+// service audits in its own transaction.
+func (h *Handler) decide(w http.ResponseWriter, r *http.Request, need purse.Role, saved string, fn func(o *purse.Operator, id string) error) {
+	o, ok := requireOperator(w, r)
+	if !ok {
+		return
+	}
+	var err error
+	switch {
+	case !h.checkCSRF(r):
+		err = purse.Errorf(purse.CodeForbidden, "form expired")
+	case !o.Role.Includes(need):
+		err = purse.Errorf(purse.CodeForbidden, "needs %s", need)
+	default:
+		err = fn(o, r.PathValue("id"))
+	}
+	if err != nil {
+		if purse.ErrorCode(err) == purse.CodeNotFound {
+			h.serveError(w, r, err)
+			return
+		}
+		msg := h.message(r, err)
+		if errors.Is(err, errNoReason) {
+			msg = h.Catalog.Message(lang(r), "wa_reason_required", nil)
+		}
+		h.showAdminClosure(w, r, o, statusOf(err), msg)
+		return
+	}
+	seeOther(w, r, "/admin/closures/"+r.PathValue("id")+"?saved="+saved)
+}
+
+func (h *Handler) adminApprove(w http.ResponseWriter, r *http.Request) {
+	h.decide(w, r, purse.RoleReviewer, "approved", func(o *purse.Operator, id string) error {
+		_, err := h.Closures.Approve(r.Context(), o, id)
+		if purse.ErrorCode(err) == purse.CodeClosureReviewFailed {
+			return nil // failed with its reasons, which the page shows
+		}
+		return err
+	})
+}
+
+func (h *Handler) adminReject(w http.ResponseWriter, r *http.Request) {
+	h.decide(w, r, purse.RoleReviewer, "rejected", func(o *purse.Operator, id string) error {
+		reason := strings.TrimSpace(limit(r.PostFormValue("reason"), 500))
+		if reason == "" {
+			return errNoReason
+		}
+		_, err := h.Closures.Reject(r.Context(), o, id, reason)
+		return err
+	})
+}
+
+// adminRestore gives the account back during cooling-off (GE-4), after the identity check the
+// operator did with the customer.
+func (h *Handler) adminRestore(w http.ResponseWriter, r *http.Request) {
+	h.decide(w, r, purse.RoleAgent, "restored", func(o *purse.Operator, id string) error {
+		_, err := h.Closures.Restore(r.Context(), o, id)
+		return err
+	})
+}
+
+// adminHold sets or lifts a legal hold on the request's account (reviewer; reason required).
+func (h *Handler) adminHold(w http.ResponseWriter, r *http.Request) {
+	h.decide(w, r, purse.RoleReviewer, "hold", func(o *purse.Operator, id string) error {
+		reason := strings.TrimSpace(limit(r.PostFormValue("reason"), 500))
+		if reason == "" {
+			return errNoReason
+		}
+		f, err := h.Closures.AdminGet(r.Context(), id)
+		if err != nil {
+			return err
+		}
+		_, err = h.Lifecycle.SetLegalHold(r.Context(), o, f.Request.AccountID, r.PostFormValue("hold") == "on", reason)
+		return err
+	})
+}
+
+// errNoReason refuses a rejection or a legal hold without its reason.
+var errNoReason = &purse.Error{Code: purse.CodeInvalidRequest, Detail: "reason required"}
+
+// funnelDays is the funnel's window.
+const funnelDays = 30
+
+// adminFunnel shows the last 30 days of closure requests, step by step.
+func (h *Handler) adminFunnel(w http.ResponseWriter, r *http.Request) {
+	if _, ok := requireOperator(w, r); !ok {
+		return
+	}
+	var fn *purse.ClosureFunnel
+	err := h.Store.Read(r.Context(), func(tx purse.Tx) error {
+		var err error
+		fn, err = tx.ClosureFunnel(r.Context(), tx.Now().Add(-funnelDays*24*time.Hour))
+		return err
+	})
+	if err != nil {
+		h.serveError(w, r, err)
+		return
+	}
+	v := h.newView(r, "wa_funnel_title")
+	v.Data = fn
+	h.render(w, r, http.StatusOK, "admin_funnel", v)
+}

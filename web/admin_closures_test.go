@@ -1,0 +1,183 @@
+package web_test
+
+import (
+	"context"
+	"net/url"
+	"slices"
+	"testing"
+
+	"github.com/purse-wallet/purse"
+	"github.com/purse-wallet/purse/apitest"
+	"github.com/purse-wallet/purse/app"
+	"github.com/purse-wallet/purse/closure"
+)
+
+// coolingOff takes a fresh account with an e-mail through the strict flow to cooling-off by the
+// services, as the wizard does: agreement, rights, payment password and SMS code, e-mail link,
+// confirm. It returns the request's id.
+func coolingOff(t *testing.T, e *apitest.Env) (*apitest.User, string) {
+	t.Helper()
+	ctx := context.Background()
+	u := e.SignUp(apitest.NextPhone() + "@example.com")
+	s := e.App.Closures
+	f, err := s.Start(ctx, u.ID, closure.Env{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := f.Request.ID
+	if _, err = s.Accept(ctx, u.ID, id, true, closure.Env{}); err == nil {
+		_, err = s.ConfirmRights(ctx, u.ID, id, true)
+	}
+	if err == nil {
+		_, err = s.SendCode(ctx, u.ID, id, purse.ChannelSMS)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	code := sixDigits.FindString(lastMessage(t, e, u.Phone))
+	if _, err := s.Verify(ctx, u.ID, id, closure.Answers{PaymentPassword: u.PaymentPassword, SMSCode: code}); err != nil {
+		t.Fatal(err)
+	}
+	m := linkRe.FindStringSubmatch(lastMessage(t, e, u.Email))
+	if m == nil {
+		t.Fatal("no link in the e-mail")
+	}
+	if _, err := s.ConfirmLink(ctx, m[1]); err != nil {
+		t.Fatal(err)
+	}
+	if f, err = s.Submit(ctx, u.ID, id); err != nil || f.Request.State != purse.ClosureCoolingOff {
+		t.Fatalf("submit: %v", err)
+	}
+	return u, id
+}
+
+func accountStatus(t *testing.T, e *apitest.Env, id string) (purse.AccountStatus, bool) {
+	t.Helper()
+	var st purse.AccountStatus
+	var hold bool
+	err := e.DB.Read(context.Background(), func(tx purse.Tx) error {
+		a, err := tx.Account(context.Background(), id)
+		if err == nil {
+			st, hold = a.Status, a.LegalHold
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st, hold
+}
+
+// The console's closure pages: the queue by deadline, a request with readiness and history,
+// restore in cooling-off (GE-4) and the legal hold (reviewer, reason required), each audited,
+// and the funnel.
+func TestConsoleClosures(t *testing.T) {
+	t.Parallel()
+	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
+		t.Parallel()
+		u, id := coolingOff(t, e)
+		newOperator(t, e, "agent1", purse.RoleAgent)
+		newOperator(t, e, "rev1", purse.RoleReviewer)
+		agent := newClient(t, e)
+		consoleSignIn(t, agent, "agent1")
+		agent.get("/admin/closures").expect(t, 200, `href="/admin/closures/`+id+`"`, "cooling_off", `class="days-left"`)
+		page := "/admin/closures/" + id
+		agent.get(page).expect(t, 200, `id="restore"`, `id="history"`, "review → cooling_off")
+		agent.get("/admin/accounts/"+u.ID).expect(t, 200, `href="/admin/closures/`+id+`"`)
+
+		// An agent may not set a hold; nobody may without a reason or a CSRF token.
+		agent.post(page, page+"/hold", url.Values{"hold": {"on"}, "reason": {"court order"}}).expect(t, 403)
+		rev := newClient(t, e)
+		consoleSignIn(t, rev, "rev1")
+		rev.post(page, page+"/hold", url.Values{"hold": {"on"}, "reason": {" "}}).expect(t, 422, "请填写原因")
+		rev.do("POST", page+"/hold", url.Values{"hold": {"on"}, "reason": {"court order"}}).expect(t, 403)
+		if _, hold := accountStatus(t, e, u.ID); hold {
+			t.Fatal("a refused hold was set")
+		}
+		rev.post(page, page+"/hold", url.Values{"hold": {"on"}, "reason": {"court order"}}).expect(t, 200, "法律保全已更新")
+		if _, hold := accountStatus(t, e, u.ID); !hold {
+			t.Fatal("hold not set")
+		}
+
+		agent.do("POST", page+"/restore", url.Values{}).expect(t, 403)
+		if st, _ := accountStatus(t, e, u.ID); st != purse.StatusClosing {
+			t.Fatalf("status %s after a refused restore", st)
+		}
+		agent.post(page, page+"/restore", url.Values{}).expect(t, 200, "账户已恢复", "cancelled")
+		if st, _ := accountStatus(t, e, u.ID); st != purse.StatusActive {
+			t.Fatalf("status %s after restore", st)
+		}
+		agent.post(page, page+"/restore", url.Values{}).expect(t, 409, "暂时不能进行此操作")
+		acts := auditActions(t, e)
+		for _, want := range []string{"admin.closure.view", "admin.closure.restore", "admin.legal_hold.place"} {
+			if !slices.Contains(acts, want) {
+				t.Errorf("audit lacks %s: %v", want, acts)
+			}
+		}
+		agent.get("/admin/closures/funnel").expect(t, 200, `id="f-started">1<`, `id="f-verified">1<`,
+			`id="f-submitted">1<`, `id="f-cancelled">1<`)
+		agent.get("/admin/closures/00000000-0000-0000-0000-000000000000").expect(t, 404)
+	})
+}
+
+// manualReview is the tenpay preset with manual review on, so that a request waits for a reviewer after "Confirm closure".
+func manualReview(t *testing.T) apitest.Option {
+	p, err := closure.Load("tenpay")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.ManualReview = true
+	return func(c *app.Config) { c.Policy = p }
+}
+
+// submitted takes a fresh account to a request waiting for review, through the wizard's pages.
+func submitted(t *testing.T, e *apitest.Env) (*client, string) {
+	t.Helper()
+	c := newClient(t, e)
+	phone := c.registerUser("吴九")
+	id, _ := startClosure(t, c)
+	from := "/closure/" + id
+	c.post(from, from+"/rights", url.Values{"confirm": {"yes"}})
+	c.post(from, from+"/code", url.Values{"channel": {"sms"}})
+	code := sixDigits.FindString(lastMessage(t, e, phone))
+	c.post(from, from+"/verify", url.Values{"payment_password": {"135790"}, "sms_code": {code}}).expect(t, 200, `id="confirm-closure"`)
+	c.post(from, from+"/submit", url.Values{}).expect(t, 200, "申请已提交，等待审核")
+	return c, id
+}
+
+// Where the policy asks for manual review, a reviewer approves or rejects (with a reason); an
+// agent sees the request but cannot decide.
+func TestConsoleReview(t *testing.T) {
+	t.Parallel()
+	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
+		t.Parallel()
+		_, first := submitted(t, e)
+		user2, second := submitted(t, e)
+		newOperator(t, e, "agent2", purse.RoleAgent)
+		newOperator(t, e, "rev2", purse.RoleReviewer)
+		agent := newClient(t, e)
+		consoleSignIn(t, agent, "agent2")
+		p1, p2 := "/admin/closures/"+first, "/admin/closures/"+second
+		agent.get(p1).expect(t, 200, "需要审核员权限")
+		agent.post(p1, p1+"/approve", url.Values{}).expect(t, 403)
+		if s := closureState(t, e, first); s != purse.ClosureReview {
+			t.Fatalf("state %s after an agent's approval", s)
+		}
+		rev := newClient(t, e)
+		consoleSignIn(t, rev, "rev2")
+		rev.get("/admin/closures").expect(t, 200, "待审核", first, second)
+		rev.post(p1, p1+"/approve", url.Values{}).expect(t, 200, "已审核通过")
+		if s := closureState(t, e, first); s != purse.ClosureClosed {
+			t.Fatalf("state %s after approval, want closed (tenpay: no cooling-off)", s)
+		}
+		rev.post(p2, p2+"/reject", url.Values{"reason": {""}}).expect(t, 422, "请填写原因")
+		rev.post(p2, p2+"/reject", url.Values{"reason": {"身份存疑"}}).expect(t, 200, "已驳回")
+		user2.get("/closure/"+second).expect(t, 200, "注销申请未通过", "身份存疑")
+		acts := auditActions(t, e)
+		for _, want := range []string{"admin.closure.approve", "admin.closure.reject"} {
+			if !slices.Contains(acts, want) {
+				t.Errorf("audit lacks %s", want)
+			}
+		}
+	}, manualReview(t))
+}
