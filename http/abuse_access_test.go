@@ -168,7 +168,6 @@ func TestSessionsAfterSignOutAndClosure(t *testing.T) {
 	})
 }
 
-
 // setStatus moves an account to status directly in the store.
 func setStatus(t *testing.T, e *apitest.Env, id string, status purse.AccountStatus) {
 	t.Helper()

@@ -8,6 +8,7 @@ import (
 
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/purse-wallet/purse"
+	"github.com/purse-wallet/purse/certificate"
 	"github.com/purse-wallet/purse/closure"
 )
 
@@ -138,5 +139,25 @@ func (s *Server) registerAdminClosures() {
 				return nil, purse.Errorf(purse.CodeNotFound, "no certificate yet")
 			}
 			return &certificateOutput{ContentType: "application/json", Body: f.Request.Certificate}, nil
+		})
+
+	register(s, huma.Operation{OperationID: "admin-closure-certificate-pdf", Method: http.MethodGet, Path: "/api/v1/admin/closures/{id}/certificate.pdf",
+		Summary: "The closure certificate as a PDF, to print or send", Tags: tags, Security: adminBearer, Errors: []int{401, 403, 404}},
+		func(ctx context.Context, in *flowIDInput) (*certificateOutput, error) {
+			if _, err := operatorWith(ctx, purse.RoleAgent); err != nil {
+				return nil, err
+			}
+			f, err := s.Closures.AdminGet(ctx, in.ID)
+			if err != nil {
+				return nil, err
+			}
+			if len(f.Request.Certificate) == 0 {
+				return nil, purse.Errorf(purse.CodeNotFound, "no certificate yet")
+			}
+			pdf, err := certificate.PDF(f.Request.Certificate, s.Clock.Now())
+			if err != nil {
+				return nil, err
+			}
+			return &certificateOutput{ContentType: "application/pdf", Body: pdf}, nil
 		})
 }

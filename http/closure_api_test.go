@@ -246,4 +246,3 @@ func TestStrictFlow(t *testing.T) {
 		expectClosed(t, e, u)
 	})
 }
-

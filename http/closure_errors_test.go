@@ -219,6 +219,12 @@ func TestManualReview(t *testing.T) {
 				if err != nil || st.AccountID != u.ID || len(st.Kept) != 2 || !st.Kept[1].Until.After(st.ClosedAt.AddDate(4, 11, 0)) {
 					t.Fatalf("certificate %v %+v", err, st)
 				}
+				// The same certificate, printable.
+				pdf := e.Call("GET", "/api/v1/admin/closures/"+f.ID+"/certificate.pdf", nil, apitest.Auth(agent)...).Expect(t, 200)
+				if pdf.Header.Get("Content-Type") != "application/pdf" || !bytes.HasPrefix(pdf.Body, []byte("%PDF-")) || len(pdf.Body) < 1000 {
+					t.Fatalf("certificate PDF: %q, %d bytes", pdf.Header.Get("Content-Type"), len(pdf.Body))
+				}
+				e.Call("GET", "/api/v1/admin/closures/"+f.ID+"/certificate.pdf", nil, u.Header()...).ExpectProblem(t, 401, "OPERATOR_UNAUTHENTICATED")
 				expectClosed(t, e, u)
 			} else {
 				f = ct.Decode(t, e.Call("POST", "/api/v1/admin/closures/"+f.ID+"/reject", map[string]any{"reason": "identity unclear"}, apitest.Auth(reviewer)...).Expect(t, 200))

@@ -25,7 +25,7 @@ func TestTenpayFlow(t *testing.T) {
 	t.Parallel()
 	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
 		u := demoUser(t, e, "13800000000") // the clean demo account
-		f := start(t, e, u) // TP-2: the entrance
+		f := start(t, e, u)                // TP-2: the entrance
 		if f.Policy != "tenpay" || f.Agreement == nil || !strings.Contains(f.Agreement.Text, "余额") {
 			t.Fatalf("TP-3 agreement page: %+v", f)
 		}
@@ -72,7 +72,7 @@ func TestPostalFlow(t *testing.T) {
 	t.Parallel()
 	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
 		u := demoUser(t, e, "13800000000") // the clean demo account
-		f := toVerification(t, e, u) // PW-1, PW-3's warning is the agreement text
+		f := toVerification(t, e, u)       // PW-1, PW-3's warning is the agreement text
 		if !slices.Equal(f.Factors.Required, []string{"sms_code", "captcha"}) {
 			t.Fatalf("factors %v", f.Factors.Required)
 		}

@@ -92,7 +92,6 @@ func sound(t *testing.T, e *apitest.Env) {
 	}
 }
 
-
 // unchanged fails when the user's books differ from before.
 func unchanged(t *testing.T, e *apitest.Env, u *apitest.User, before map[string]int64) {
 	t.Helper()
