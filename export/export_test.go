@@ -147,7 +147,7 @@ func TestTakeout(t *testing.T) {
 			r.Close()
 		}
 		for _, name := range []string{"profile.json", "books.json", "coupons.json", "cards.json", "agreements.json",
-			"linked_accounts.json", "audit.json", "transactions.csv", "statement.pdf"} {
+			"linked_accounts.json", "closures.json", "audit.json", "transactions.csv", "statement.pdf"} {
 			if _, ok := files[name]; !ok {
 				t.Errorf("archive lacks %s", name)
 			}

@@ -24,7 +24,8 @@ var takeoutFiles = []struct {
 }
 
 // Takeout writes a zip archive of everything purse holds about the account: its profile, books,
-// coupons, masked cards, agreements, linked accounts and audit trail as JSON, the transactions as
+// coupons, masked cards, agreements, linked accounts, closure requests with their history and audit
+// trail as JSON, the transactions as
 // CSV and a statement of the last year as PDF. The archive streams: each entry is written as it is
 // read. Errors: NOT_FOUND for no such account (before anything is written).
 func (s *Service) Takeout(ctx context.Context, w io.Writer, accountID, lang string) error {
@@ -57,6 +58,9 @@ func (s *Service) Takeout(ctx context.Context, w io.Writer, accountID, lang stri
 		if err := jsonEntry(z, f.name, out); err != nil {
 			return err
 		}
+	}
+	if err := s.closuresEntry(ctx, z, accountID); err != nil {
+		return err
 	}
 	if err := s.auditEntry(ctx, z, accountID); err != nil {
 		return err
