@@ -21,6 +21,7 @@ type CLI struct {
 	Audit   AuditCmd   `cmd:"" help:"Check the tamper-evident audit log."`
 	Notify  NotifyCmd  `cmd:"" help:"Check the message providers."`
 	Version VersionCmd `cmd:"" help:"Print the version."`
+	Bench   BenchCmd   `cmd:"" help:"Measure purse on this machine: a real server and a load generator (docs/BENCHMARKS.md)."`
 
 	VerifyCertificate VerifyCertificateCmd `cmd:"" name:"verify-certificate" help:"Check a closure certificate's signature."`
 }

@@ -1,0 +1,10 @@
+package main
+
+// BenchCmd measures purse on this machine (docs/BENCHMARKS.md). Each measurement is a
+// subcommand of its own type and file, so others (the ledger's) can join without touching these.
+type BenchCmd struct {
+	Eligibility BenchEligibilityCmd `cmd:"" help:"Eligibility checks per second and their latency through HTTP."`
+	Closure     BenchClosureCmd     `cmd:"" help:"Complete closure flows per second, against the argon2id bound."`
+	Purge       BenchPurgeCmd       `cmd:"" help:"Purge rate for closed accounts, with the API's latency before and during."`
+	All         BenchAllCmd         `cmd:"" help:"Every measurement above, on one server per run."`
+}
