@@ -80,10 +80,11 @@ func Start(ctx context.Context, db string, retention lifecycle.Policy) (*Server,
 		s.Close()
 		return nil, err
 	}
-	// Errors only: a request log line per call would measure the logger.
+	// Errors only: a request log line per call would measure the logger. The switches' cache
+	// lives as long as purse serve's (cmd/purse/serve.go).
 	log := logs.New("text", os.Stderr, slog.LevelError)
 	s.App, err = app.New(ctx, store, app.Config{MasterKey: bytes.Repeat([]byte{0x5a}, 32), Clock: clk, Log: log,
-		HTTP: purshttp.Config{Version: "bench"}, Policy: policy, Retention: retention})
+		HTTP: purshttp.Config{Version: "bench", SettingsTTL: 2 * time.Second}, Policy: policy, Retention: retention})
 	if err != nil {
 		s.Close()
 		return nil, err
