@@ -31,8 +31,8 @@ func Print(w io.Writer, label string, r *Result) error {
 			a.Params.Memory, a.Params.Time, a.Params.Threads, a.Cores, a.Hashes)
 	}
 	if p := r.Purge; p != nil {
-		fmt.Fprintf(tw, "\t%s\tpurge\t%.0f\t\t\t%d accounts in %.1f s (notices %.1f s, delivery %.1f s, erasure %.1f s), batch %d\n",
-			r.Store, p.PerSec, p.Accounts, p.Seconds, p.NoticeSec, p.DeliverSec, p.EraseSec, p.Batch)
+		fmt.Fprintf(tw, "\t%s\tpurge\t%.0f\t\t\t%d accounts in %.1f s (notice, delivery, erasure), batch %d, %d purge transactions\n",
+			r.Store, p.PerSec, p.Accounts, p.Seconds, p.Batch, p.Batches)
 		fmt.Fprintf(tw, "\t%s\tAPI before purge\t%.0f\t%.2f\t%.2f\tbackground GET eligibility at %d/s, %d errors\n",
 			r.Store, p.Before.PerSec, p.Before.P50ms, p.Before.P99ms, p.BackgroundRate, p.Before.Errors)
 		fmt.Fprintf(tw, "\t%s\tAPI during purge\t%.0f\t%.2f\t%.2f\tbackground GET eligibility at %d/s, %d errors\n",
@@ -100,9 +100,7 @@ func Median(rs []*Result) *Result {
 		p := *rs[0].Purge
 		p.Seconds = m(func(r *Result) float64 { return r.Purge.Seconds })
 		p.PerSec = m(func(r *Result) float64 { return r.Purge.PerSec })
-		p.NoticeSec = m(func(r *Result) float64 { return r.Purge.NoticeSec })
-		p.DeliverSec = m(func(r *Result) float64 { return r.Purge.DeliverSec })
-		p.EraseSec = m(func(r *Result) float64 { return r.Purge.EraseSec })
+		p.Batches = int(mi(func(r *Result) float64 { return float64(r.Purge.Batches) }))
 		p.SetupSec = m(func(r *Result) float64 { return r.Purge.SetupSec })
 		p.Before = load(func(r *Result) *Load { return &r.Purge.Before })
 		p.During = load(func(r *Result) *Load { return &r.Purge.During })
