@@ -112,7 +112,9 @@ func (s *Server) insertBatch(ctx context.Context, users []User, offset int, hash
 		rec.EmailSealed = key.Seal("email", "")
 		rec.NameSealed = key.Seal("name", "")
 		if !sp.closedAt.IsZero() {
-			rec.Status, rec.ClosedAt = purse.StatusClosed, sp.closedAt
+			// Accounts close one after another, not all in the same microsecond: the purge claims
+			// them in closed_at order through the (status, closed_at) index.
+			rec.Status, rec.ClosedAt = purse.StatusClosed, sp.closedAt.Add(-time.Duration(offset+i)*time.Millisecond)
 		}
 		users[i] = User{ID: rec.ID, Phone: phone}
 		rows[i] = row{rec: rec, wrapped: wrapped}
