@@ -3,6 +3,7 @@ package bench
 import (
 	"context"
 	"fmt"
+	"os"
 	"time"
 )
 
@@ -86,7 +87,13 @@ func (s *Server) drain(ctx context.Context, out *Purge) error {
 	start := time.Now()
 	limit := start.Add(30 * time.Minute) // bounded whatever happens
 	moves := 0
+	// A line every 10 s on stderr, so that a run stopped from outside still tells how far it got.
+	last := start
 	for moves < 2*out.Accounts {
+		if time.Since(last) >= 10*time.Second {
+			last = time.Now()
+			fmt.Fprintf(os.Stderr, "bench: purge: %d of %d claims after %.0f s\n", moves, 2*out.Accounts, time.Since(start).Seconds())
+		}
 		n, err := personal.Run(ctx)
 		if err != nil {
 			return fmt.Errorf("bench: purge: %w", err)

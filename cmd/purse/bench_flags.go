@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
+	"syscall"
 	"time"
 
 	"github.com/purse-wallet/purse/bench"
@@ -23,6 +25,10 @@ func (f BenchFlags) run(ctx context.Context, out io.Writer, o bench.Options) err
 	if f.Runs < 1 || f.Runs > 20 {
 		return fmt.Errorf("--runs must be between 1 and 20")
 	}
+	// An interrupted run still drops its schema or temporary directory: the measurements stop
+	// on the cancelled context and the server's Close runs.
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
 	o.DB, o.Duration = f.DB, f.Duration
 	var rs []*bench.Result
 	for i := range f.Runs {
