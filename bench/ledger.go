@@ -29,8 +29,8 @@ type Config struct {
 	HTTP     bool          // through the HTTP API on a loopback listener instead of in-process
 }
 
-// Result is what a run measured.
-type Result struct {
+// LedgerResult is what a run measured.
+type LedgerResult struct {
 	Transfers int
 	Errors    int
 	Elapsed   time.Duration
@@ -38,9 +38,9 @@ type Result struct {
 }
 
 // PerSecond is the throughput of successful transfers.
-func (r Result) PerSecond() float64 { return float64(r.Transfers) / r.Elapsed.Seconds() }
+func (r LedgerResult) PerSecond() float64 { return float64(r.Transfers) / r.Elapsed.Seconds() }
 
-func (r Result) String() string {
+func (r LedgerResult) String() string {
 	return fmt.Sprintf("%d transfers in %s: %.0f/s, p50 %s, p99 %s, %d errors", r.Transfers,
 		r.Elapsed.Round(time.Millisecond), r.PerSecond(), r.P50.Round(time.Microsecond), r.P99.Round(time.Microsecond), r.Errors)
 }
@@ -77,7 +77,7 @@ func Setup(ctx context.Context, a *app.App, n int) ([]Party, error) {
 }
 
 // Ledger sends 1-fen transfers between random pairs of the parties for the configured time.
-func Ledger(ctx context.Context, a *app.App, parties []Party, cfg Config) (Result, error) {
+func Ledger(ctx context.Context, a *app.App, parties []Party, cfg Config) (LedgerResult, error) {
 	send := func(from, to Party) error {
 		_, err := a.Wallet.TransferGrouped(ctx, from.id, wallet.TransferRequest{To: to.id, Amount: 1})
 		return err
@@ -85,7 +85,7 @@ func Ledger(ctx context.Context, a *app.App, parties []Party, cfg Config) (Resul
 	if cfg.HTTP {
 		ln, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
-			return Result{}, err
+			return LedgerResult{}, err
 		}
 		srv := &http.Server{Handler: a.HTTP}
 		go srv.Serve(ln)
@@ -146,7 +146,7 @@ func Ledger(ctx context.Context, a *app.App, parties []Party, cfg Config) (Resul
 		}(c)
 	}
 	wg.Wait()
-	res := Result{Transfers: len(lat), Errors: errs, Elapsed: time.Since(start)}
+	res := LedgerResult{Transfers: len(lat), Errors: errs, Elapsed: time.Since(start)}
 	if len(lat) > 0 {
 		slices.Sort(lat)
 		res.P50 = lat[len(lat)/2]

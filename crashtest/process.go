@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -70,8 +71,34 @@ func newServer(t *testing.T, db string, env ...string) *server {
 		t.Fatal(err)
 	}
 	s := &server{t: t, bin: binary(t), db: db, addr: addr, env: env, logs: logs}
-	t.Cleanup(func() { s.kill(); logs.Close() })
+	t.Cleanup(func() {
+		s.kill()
+		if t.Failed() {
+			s.showLog()
+		}
+		logs.Close()
+	})
 	return s
+}
+
+// showLog prints the end of the process's log (its errors and panics) into the test's output,
+// since the file goes with the test's temporary directory.
+func (s *server) showLog() {
+	b, err := os.ReadFile(s.logs.Name())
+	if err != nil {
+		return
+	}
+	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+	var errs []string
+	for _, l := range lines {
+		if strings.Contains(l, `"level":"ERROR"`) || strings.Contains(l, "panic") {
+			errs = append(errs, l)
+		}
+	}
+	if len(errs) > 20 {
+		errs = errs[len(errs)-20:]
+	}
+	s.t.Logf("errors logged by purse on %s (%d):\n%s", s.addr, len(errs), strings.Join(errs, "\n"))
 }
 
 func (s *server) url() string { return "http://" + s.addr }

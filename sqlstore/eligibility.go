@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/purse-wallet/purse"
@@ -54,10 +55,22 @@ func (t *tx) EligibilityFacts(ctx context.Context, accountID string, windowStart
 		{&f.BoundCards, `SELECT COUNT(*) FROM cards WHERE account_id = ? AND status = 'bound'`, []any{accountID}},
 		{&f.UnusedCoupons, `SELECT COUNT(*) FROM coupons WHERE account_id = ? AND status = 'unused' AND expires_at > ?`, []any{accountID, now}},
 	}
-	for _, c := range counts {
-		if err := t.queryRow(ctx, c.q, c.args...).Scan(c.dst); err != nil {
-			return nil, fmt.Errorf("storage: eligibility count: %w", err)
+	// One statement of scalar subqueries rather than one per count: the check is on the hot path
+	// (every eligibility call and every review), and on PostgreSQL each statement is a round trip.
+	var sel strings.Builder
+	var args []any
+	dsts := make([]any, len(counts))
+	sel.WriteString("SELECT ")
+	for i, c := range counts {
+		if i > 0 {
+			sel.WriteString(", ")
 		}
+		sel.WriteString("(" + c.q + ")")
+		args = append(args, c.args...)
+		dsts[i] = c.dst
+	}
+	if err := t.queryRow(ctx, sel.String(), args...).Scan(dsts...); err != nil {
+		return nil, fmt.Errorf("storage: eligibility counts: %w", err)
 	}
 	f.OpenCreditLine = openCredit > 0
 	return f, nil

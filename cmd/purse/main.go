@@ -20,7 +20,7 @@ type CLI struct {
 	Purge   PurgeCmd   `cmd:"" help:"Run the retention purges now (--dry-run lists what they would do)."`
 	Audit   AuditCmd   `cmd:"" help:"Check the tamper-evident audit log."`
 	Notify  NotifyCmd  `cmd:"" help:"Check the message providers."`
-	Bench   BenchCmd   `cmd:"" help:"Load measurements (on a scratch database)."`
+	Bench   BenchCmd   `cmd:"" help:"Load measurements on a scratch database (docs/BENCHMARKS.md)."`
 	Version VersionCmd `cmd:"" help:"Print the version."`
 
 	VerifyCertificate VerifyCertificateCmd `cmd:"" name:"verify-certificate" help:"Check a closure certificate's signature."`

@@ -1,0 +1,179 @@
+package bench
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"regexp"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/purse-wallet/purse"
+)
+
+// HashesPerFlow is how many argon2id computations a closure flow costs from an existing session:
+// the payment password's verification at the verification step (TP-4). Start, the agreement, the
+// rights, the SMS code (an HMAC) and the submit hash nothing.
+const HashesPerFlow = 1
+
+// Closure is the closure-flow measurement.
+type Closure struct {
+	Policy  string  `json:"policy"`
+	Clients int     `json:"clients"`
+	Flows   int64   `json:"flows"`  // flows that reached "closed"
+	Errors  int64   `json:"errors"` // flows that failed at some step
+	PerSec  float64 `json:"per_sec"`
+	P50ms   float64 `json:"p50_ms"` // one whole flow, start to submit
+	P99ms   float64 `json:"p99_ms"`
+	// Bound is the argon2id bound in flows per second (hashes/s ÷ HashesPerFlow) and Fraction the
+	// measured rate over it; both are filled in when the run measured argon2id.
+	Bound    float64 `json:"bound_per_sec,omitempty"`
+	Fraction float64 `json:"fraction_of_bound,omitempty"`
+	FirstErr string  `json:"first_error,omitempty"`
+}
+
+var sixDigits = regexp.MustCompile(`\b(\d{6})\b`)
+
+// MeasureClosures runs complete closure flows (start → agreement → rights → SMS code →
+// verification with the payment password and the code → submit) from clients concurrent
+// clients for dur, each flow on an account of its own with an existing session. It stops early
+// when the users run out.
+func (s *Server) MeasureClosures(ctx context.Context, users []User, clients int, dur time.Duration) Closure {
+	c := &http.Client{Timeout: 60 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: clients, MaxConnsPerHost: clients}}
+	var next atomic.Int64
+	var flows, errs atomic.Int64
+	var mu sync.Mutex
+	var lat []time.Duration
+	var first string
+	end := time.Now().Add(dur)
+	start := time.Now()
+	var wg sync.WaitGroup
+	for range clients {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for time.Now().Before(end) && ctx.Err() == nil {
+				i := next.Add(1) - 1
+				if int(i) >= len(users) {
+					return
+				}
+				t0 := time.Now()
+				err := s.flow(ctx, c, users[i])
+				d := time.Since(t0)
+				mu.Lock()
+				if err != nil {
+					errs.Add(1)
+					if first == "" {
+						first = err.Error()
+					}
+				} else {
+					flows.Add(1)
+					lat = append(lat, d)
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	el := time.Since(start)
+	return Closure{Policy: PolicyName, Clients: clients, Flows: flows.Load(), Errors: errs.Load(),
+		PerSec: float64(flows.Load()) / el.Seconds(), P50ms: ms(quantile(lat, 0.50)), P99ms: ms(quantile(lat, 0.99)),
+		FirstErr: first}
+}
+
+type flowView struct {
+	ID    string `json:"id"`
+	State string `json:"state"`
+}
+
+func (s *Server) flow(ctx context.Context, c *http.Client, u User) error {
+	var f flowView
+	if err := s.post(ctx, c, u, "/api/v1/closures", nil, 201, &f); err != nil {
+		return err
+	}
+	base := "/api/v1/closures/" + f.ID
+	if err := s.post(ctx, c, u, base+"/agreement", map[string]any{"accept": true}, 200, &f); err != nil {
+		return err
+	}
+	if err := s.post(ctx, c, u, base+"/rights", map[string]any{"confirm": true}, 200, &f); err != nil {
+		return err
+	}
+	if err := s.post(ctx, c, u, base+"/codes", map[string]any{"channel": "sms"}, 201, nil); err != nil {
+		return err
+	}
+	code, err := s.smsCode(ctx, u.Phone)
+	if err != nil {
+		return err
+	}
+	if err := s.post(ctx, c, u, base+"/verification",
+		map[string]any{"payment_password": PaymentPassword, "sms_code": code}, 200, &f); err != nil {
+		return err
+	}
+	if err := s.post(ctx, c, u, base+"/submit", nil, 200, &f); err != nil {
+		return err
+	}
+	if f.State != string(purse.ClosureClosed) {
+		return fmt.Errorf("submit left the request %s, want closed", f.State)
+	}
+	return nil
+}
+
+// smsCode reads the closure code sent to the phone from the outbox, as the user reads the SMS.
+func (s *Server) smsCode(ctx context.Context, phone string) (string, error) {
+	var code string
+	err := s.Store.Read(ctx, func(tx purse.Tx) error {
+		ms, err := tx.MessagesTo(ctx, phone, 10)
+		if err != nil {
+			return err
+		}
+		for _, m := range ms {
+			if m.Template == "closure_otp" {
+				if g := sixDigits.FindStringSubmatch(m.Body); g != nil {
+					code = g[1]
+					return nil
+				}
+			}
+		}
+		return fmt.Errorf("no closure code sent to %s", phone)
+	})
+	return code, err
+}
+
+func (s *Server) post(ctx context.Context, c *http.Client, u User, path string, body any, want int, out any) error {
+	var r io.Reader
+	if body != nil {
+		j, err := json.Marshal(body)
+		if err != nil {
+			return err
+		}
+		r = bytes.NewReader(j)
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, s.URL+path, r)
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Authorization", "Bearer "+u.Token)
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	res, err := c.Do(req)
+	if err != nil {
+		return err
+	}
+	defer res.Body.Close()
+	data, err := io.ReadAll(res.Body)
+	if err != nil {
+		return err
+	}
+	if res.StatusCode != want {
+		return fmt.Errorf("POST %s: %d, want %d: %.200s", path, res.StatusCode, want, data)
+	}
+	if out != nil {
+		return json.Unmarshal(data, out)
+	}
+	return nil
+}

@@ -1,0 +1,117 @@
+package bench
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"time"
+)
+
+// Purge is the purge measurement: N closed accounts past their personal-data retention, drained
+// by the lifecycle job in its batches while a background load calls the API.
+type Purge struct {
+	Accounts int     `json:"accounts"`
+	Batch    int     `json:"batch"`
+	Seconds  float64 `json:"seconds"` // from the first batch to the last erasure, notices delivered
+	PerSec   float64 `json:"per_sec"`
+	Batches  int     `json:"batches"`       // purge job transactions, empty ones included
+	SetupSec float64 `json:"setup_seconds"` // inserting the accounts, not part of the rate
+	// The background load: GET /api/v1/closure/eligibility at BackgroundRate per second, alone
+	// before the purge and during it.
+	BackgroundRate int  `json:"background_rate"`
+	Before         Load `json:"before"`
+	During         Load `json:"during"`
+}
+
+// MeasurePurge makes n closed accounts whose personal data is due, then times the purge job
+// draining them, with a background load of rate requests per second on the eligibility endpoint
+// (users' tokens) measured for bgDur before and throughout the purge.
+func (s *Server) MeasurePurge(ctx context.Context, n int, users []User, rate int, bgDur time.Duration) (Purge, error) {
+	var out Purge
+	t0 := time.Now()
+	// Closed 31 days ago: past the 30-day personal retention, long before the 5-year records one.
+	closed := time.Now().Add(-31 * 24 * time.Hour)
+	if _, err := s.makeAccounts(ctx, n, spec{prefix: "152", closedAt: closed}); err != nil {
+		return out, err
+	}
+	out.SetupSec = time.Since(t0).Seconds()
+	out.Accounts, out.BackgroundRate = n, rate
+	url := s.URL + "/api/v1/closure/eligibility"
+	out.Before = getter(url, users, 32, rate, bgDur, nil)
+
+	stop := make(chan struct{})
+	during := make(chan Load, 1)
+	go func() { during <- getter(url, users, 32, rate, 0, stop) }()
+	err := s.drain(ctx, &out)
+	close(stop)
+	out.During = <-during
+	if err != nil {
+		return out, err
+	}
+	out.PerSec = float64(n) / out.Seconds
+	return out, nil
+}
+
+// drain runs the personal-data purge and the outbox delivery side by side, as purse serve's job
+// runner does, until every account is erased: each account is claimed twice, once to enqueue its
+// notice and once, after the outbox delivered it, to be erased.
+func (s *Server) drain(ctx context.Context, out *Purge) error {
+	personal := s.App.Lifecycle.Tasks()[0]
+	out.Batch = personal.Batch
+	// Messages earlier measurements left (closure codes and results) go first, outside the timing.
+	for {
+		n, err := s.App.Outbox.Run(ctx)
+		if err != nil {
+			return fmt.Errorf("bench: deliver earlier messages: %w", err)
+		}
+		if n == 0 {
+			break
+		}
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	deliverErr := make(chan error, 1)
+	go func() {
+		for ctx.Err() == nil {
+			n, err := s.App.Outbox.Run(ctx)
+			if err != nil && ctx.Err() == nil {
+				deliverErr <- err
+				return
+			}
+			if n == 0 {
+				time.Sleep(5 * time.Millisecond)
+			}
+		}
+		deliverErr <- nil
+	}()
+	start := time.Now()
+	limit := start.Add(30 * time.Minute) // bounded whatever happens
+	moves := 0
+	// A line every 10 s on stderr, so that a run stopped from outside still tells how far it got.
+	last := start
+	for moves < 2*out.Accounts {
+		if time.Since(last) >= 10*time.Second {
+			last = time.Now()
+			fmt.Fprintf(os.Stderr, "bench: purge: %d of %d claims after %.0f s\n", moves, 2*out.Accounts, time.Since(start).Seconds())
+		}
+		n, err := personal.Run(ctx)
+		if err != nil {
+			return fmt.Errorf("bench: purge: %w", err)
+		}
+		moves += n
+		out.Batches++
+		if n == 0 {
+			if time.Now().After(limit) {
+				return fmt.Errorf("bench: purge stalled after %d of %d steps", moves, 2*out.Accounts)
+			}
+			select {
+			case err := <-deliverErr:
+				return fmt.Errorf("bench: deliver notices: %w", err)
+			case <-time.After(5 * time.Millisecond):
+			}
+		}
+	}
+	out.Seconds = time.Since(start).Seconds()
+	cancel()
+	return <-deliverErr
+}

@@ -1,0 +1,110 @@
+package bench
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"sort"
+	"text/tabwriter"
+)
+
+// Print writes the results as a table, one line per measurement.
+func Print(w io.Writer, label string, r *Result) error {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintf(tw, "%s\tSTORE\tMEASURE\tRATE/S\tP50 MS\tP99 MS\tNOTES\n", label)
+	if e := r.Eligibility; e != nil {
+		fmt.Fprintf(tw, "\t%s\teligibility\t%.0f\t%.2f\t%.2f\t%d accounts (%d blocked), %d clients, %d errors of %d\n",
+			r.Store, e.PerSec, e.P50ms, e.P99ms, e.Accounts, e.Blocked, e.Clients, e.Errors, e.Requests)
+	}
+	if c := r.Closure; c != nil {
+		note := fmt.Sprintf("policy %s, %d clients, %d flows, %d errors", c.Policy, c.Clients, c.Flows, c.Errors)
+		if c.Bound > 0 {
+			note += fmt.Sprintf("; %.2f of the argon2id bound (%.1f flows/s at %d hash/flow)", c.Fraction, c.Bound, HashesPerFlow)
+		}
+		if c.FirstErr != "" {
+			note += "; first error: " + c.FirstErr
+		}
+		fmt.Fprintf(tw, "\t%s\tclosure flows\t%.1f\t%.1f\t%.1f\t%s\n", r.Store, c.PerSec, c.P50ms, c.P99ms, note)
+	}
+	if a := r.Argon; a != nil {
+		fmt.Fprintf(tw, "\t%s\targon2id\t%.1f\t\t\tm=%d KiB t=%d p=%d, %d cores, %d hashes\n", r.Store, a.PerSec,
+			a.Params.Memory, a.Params.Time, a.Params.Threads, a.Cores, a.Hashes)
+	}
+	if p := r.Purge; p != nil {
+		fmt.Fprintf(tw, "\t%s\tpurge\t%.0f\t\t\t%d accounts in %.1f s (notice, delivery, erasure), batch %d, %d purge transactions\n",
+			r.Store, p.PerSec, p.Accounts, p.Seconds, p.Batch, p.Batches)
+		fmt.Fprintf(tw, "\t%s\tAPI before purge\t%.0f\t%.2f\t%.2f\tbackground GET eligibility at %d/s, %d errors\n",
+			r.Store, p.Before.PerSec, p.Before.P50ms, p.Before.P99ms, p.BackgroundRate, p.Before.Errors)
+		fmt.Fprintf(tw, "\t%s\tAPI during purge\t%.0f\t%.2f\t%.2f\tbackground GET eligibility at %d/s, %d errors\n",
+			r.Store, p.During.PerSec, p.During.P50ms, p.During.P99ms, p.BackgroundRate, p.During.Errors)
+	}
+	return tw.Flush()
+}
+
+// PrintJSON writes the results as indented JSON.
+func PrintJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+// Median is the run whose fields are each the median of that field over the runs (so one row may
+// mix runs; counts are medians too). Runs must be of one store and one set of measurements.
+func Median(rs []*Result) *Result {
+	if len(rs) == 0 {
+		return nil
+	}
+	out := &Result{Store: rs[0].Store, Cores: rs[0].Cores}
+	m := func(get func(*Result) float64) float64 {
+		v := make([]float64, 0, len(rs))
+		for _, r := range rs {
+			v = append(v, get(r))
+		}
+		sort.Float64s(v)
+		if len(v)%2 == 1 {
+			return v[len(v)/2]
+		}
+		return (v[len(v)/2-1] + v[len(v)/2]) / 2
+	}
+	mi := func(get func(*Result) float64) int64 { return int64(m(get) + 0.5) }
+	load := func(get func(*Result) *Load) Load {
+		return Load{Requests: uint64(mi(func(r *Result) float64 { return float64(get(r).Requests) })),
+			Errors: uint64(mi(func(r *Result) float64 { return float64(get(r).Errors) })),
+			PerSec: m(func(r *Result) float64 { return get(r).PerSec }),
+			P50ms:  m(func(r *Result) float64 { return get(r).P50ms }),
+			P99ms:  m(func(r *Result) float64 { return get(r).P99ms })}
+	}
+	if rs[0].Eligibility != nil {
+		e := *rs[0].Eligibility
+		e.Load = load(func(r *Result) *Load { return &r.Eligibility.Load })
+		out.Eligibility = &e
+	}
+	if rs[0].Closure != nil {
+		c := *rs[0].Closure
+		c.Flows = mi(func(r *Result) float64 { return float64(r.Closure.Flows) })
+		c.Errors = mi(func(r *Result) float64 { return float64(r.Closure.Errors) })
+		c.PerSec = m(func(r *Result) float64 { return r.Closure.PerSec })
+		c.P50ms = m(func(r *Result) float64 { return r.Closure.P50ms })
+		c.P99ms = m(func(r *Result) float64 { return r.Closure.P99ms })
+		c.Bound = m(func(r *Result) float64 { return r.Closure.Bound })
+		c.Fraction = m(func(r *Result) float64 { return r.Closure.Fraction })
+		out.Closure = &c
+	}
+	if rs[0].Argon != nil {
+		a := *rs[0].Argon
+		a.Hashes = mi(func(r *Result) float64 { return float64(r.Argon.Hashes) })
+		a.PerSec = m(func(r *Result) float64 { return r.Argon.PerSec })
+		out.Argon = &a
+	}
+	if rs[0].Purge != nil {
+		p := *rs[0].Purge
+		p.Seconds = m(func(r *Result) float64 { return r.Purge.Seconds })
+		p.PerSec = m(func(r *Result) float64 { return r.Purge.PerSec })
+		p.Batches = int(mi(func(r *Result) float64 { return float64(r.Purge.Batches) }))
+		p.SetupSec = m(func(r *Result) float64 { return r.Purge.SetupSec })
+		p.Before = load(func(r *Result) *Load { return &r.Purge.Before })
+		p.During = load(func(r *Result) *Load { return &r.Purge.During })
+		out.Purge = &p
+	}
+	return out
+}

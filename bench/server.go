@@ -1,0 +1,118 @@
+// Package bench measures purse on this machine: it starts a real purse HTTP server in-process on a
+// fresh store (a SQLite file in a temporary directory, or a schema of its own on a PostgreSQL
+// server), drives it from a load generator on the loopback interface, and reports eligibility
+// checks, complete closure flows, the argon2id bound and the purge rate (docs/BENCHMARKS.md).
+// Every measurement is bounded in requests and time and stops by itself.
+package bench
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/purse-wallet/purse"
+	"github.com/purse-wallet/purse/app"
+	"github.com/purse-wallet/purse/closure"
+	purshttp "github.com/purse-wallet/purse/http"
+	"github.com/purse-wallet/purse/lifecycle"
+	"github.com/purse-wallet/purse/logs"
+	"github.com/purse-wallet/purse/sqlstore"
+)
+
+// PolicyName is the closure policy the suite runs: tenpay needs a payment password and an SMS
+// code, closes at once (no cooling-off, no withdrawal window), so a flow ends at submit.
+const PolicyName = "tenpay"
+
+// Server is a running purse on a fresh store, listening on 127.0.0.1.
+type Server struct {
+	App   *app.App
+	Store *sqlstore.DB
+	URL   string // http://127.0.0.1:port
+	Kind  string // "sqlite" or "postgres"
+
+	http    *http.Server
+	cleanup []func()
+	hashMu  sync.Mutex
+	payHash string
+}
+
+// Start opens a fresh store (db "" or a path: SQLite in a temporary directory; a postgres:// URL:
+// a new schema on that server, dropped at Close), builds the app with production argon2id
+// parameters and the tenpay policy, and serves it on a loopback port.
+func Start(ctx context.Context, db string, retention lifecycle.Policy) (*Server, error) {
+	s := &Server{Kind: "sqlite"}
+	clk := purse.SystemClock{}
+	dsn := db
+	if strings.HasPrefix(db, "postgres://") || strings.HasPrefix(db, "postgresql://") {
+		s.Kind = "postgres"
+		u, drop, err := freshSchema(ctx, db)
+		if err != nil {
+			return nil, err
+		}
+		s.cleanup = append(s.cleanup, drop)
+		dsn = u
+	} else {
+		dir, err := os.MkdirTemp("", "purse-bench-")
+		if err != nil {
+			return nil, err
+		}
+		s.cleanup = append(s.cleanup, func() { os.RemoveAll(dir) })
+		dsn = filepath.Join(dir, "purse.db")
+	}
+	store, err := app.OpenStore(ctx, dsn, clk)
+	if err != nil {
+		s.Close()
+		return nil, fmt.Errorf("bench: open store: %w", err)
+	}
+	s.Store = store
+	s.cleanup = append(s.cleanup, func() { store.Close() })
+	policy, err := closure.Load(PolicyName)
+	if err != nil {
+		s.Close()
+		return nil, err
+	}
+	// Errors only: a request log line per call would measure the logger. The switches' cache
+	// lives as long as purse serve's (cmd/purse/serve.go).
+	log := logs.New("text", os.Stderr, slog.LevelError)
+	s.App, err = app.New(ctx, store, app.Config{MasterKey: bytes.Repeat([]byte{0x5a}, 32), Clock: clk, Log: log,
+		HTTP: purshttp.Config{Version: "bench", SettingsTTL: 2 * time.Second}, Policy: policy, Retention: retention})
+	if err != nil {
+		s.Close()
+		return nil, err
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		s.Close()
+		return nil, err
+	}
+	s.URL = "http://" + ln.Addr().String()
+	s.http = &http.Server{Handler: s.App.HTTP, ReadHeaderTimeout: 10 * time.Second}
+	go func() {
+		if err := s.http.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			log.Error("bench server", "error", err.Error())
+		}
+	}()
+	return s, nil
+}
+
+// Close stops the server and removes the store.
+func (s *Server) Close() {
+	if s.http != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		s.http.Shutdown(ctx)
+		cancel()
+	}
+	for i := len(s.cleanup) - 1; i >= 0; i-- {
+		s.cleanup[i]()
+	}
+	s.cleanup = nil
+}
