@@ -22,6 +22,7 @@ const (
 	TxStoredSpend   TxKind = "stored_spend"
 	TxCreditDraw    TxKind = "credit_draw"
 	TxCreditRepay   TxKind = "credit_repay"
+	TxSweep         TxKind = "sweep" // a leftover swept out at closure, or records carried at purge
 )
 
 // TxStatus is where a movement is: pending until its other side (a bank, the fund) settles it.
@@ -68,6 +69,7 @@ const (
 	OwnerStoredIssuer      = "operator:stored_issuer"
 	OwnerCreditIssuer      = "operator:credit_issuer"
 	OwnerWithdrawalsFlight = "operator:withdrawals_in_flight"
+	OwnerSweep             = "operator:sweep" // leftovers below a policy's threshold, donated at closure
 )
 
 // TxFilter selects an account's transactions, newest first.

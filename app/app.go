@@ -212,7 +212,8 @@ func (a *App) newClosures(cfg Config, v *vault.Vault, cat *i18n.Catalog) error {
 		signer = &certificate.Signer{Key: ed25519.NewKeyFromSeed(seed)}
 	}
 	a.Closures = &closure.Service{Store: a.Store, Accounts: a.Accounts, Catalog: cat, Policy: p,
-		OTP: &verify.OTP{Vault: v}, Captchas: &verify.Captchas{Vault: v}, Signer: signer, BaseURL: cfg.BaseURL, Log: a.Log}
+		OTP: &verify.OTP{Vault: v}, Captchas: &verify.Captchas{Vault: v}, Signer: signer, BaseURL: cfg.BaseURL, Log: a.Log,
+		Sweeper: a.Wallet}
 	a.Jobs = append(a.Jobs, a.Closures.CloseTask(), a.Closures.ExpireTask(), a.Closures.RemindTask())
 	return nil
 }

@@ -3,7 +3,6 @@ package http_test
 import (
 	"context"
 	"slices"
-	"sync"
 	"testing"
 
 	"github.com/purse-wallet/purse"
@@ -13,20 +12,22 @@ import (
 	ct "github.com/purse-wallet/purse/closuretest"
 )
 
-type fakeSweeper struct {
-	mu    sync.Mutex
-	swept []int64
+// topUp puts real money into an account: a bound card and a top-up through the wallet.
+func topUp(t *testing.T, e *apitest.Env, accountID string, amount int64) {
+	t.Helper()
+	ctx := context.Background()
+	card, err := e.App.Wallet.BindCard(ctx, accountID, "ICBC", "6222021234567890128", "Sweep Test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.App.Wallet.Topup(ctx, accountID, card.ID, amount); err != nil {
+		t.Fatal(err)
+	}
 }
 
-func (f *fakeSweeper) SweepLeftover(_ context.Context, _ purse.Tx, _ string, b purse.BookBalance) error {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.swept = append(f.swept, b.Amount)
-	return nil
-}
-
-// TestLeftoverSweptAtReview: with a sweep threshold and the ledger's sweeper, a tiny leftover is a
-// warning and is swept in the review's transaction; over the threshold it blocks.
+// TestLeftoverSweptAtReview: with a sweep threshold, a tiny leftover is a warning, not a blocker,
+// and the wallet sweeps it to the operator's sweep book in the review's transaction (DESIGN.md §2);
+// over the threshold it blocks as BALANCE_NOT_ZERO. The ledger stays balanced.
 func TestLeftoverSweptAtReview(t *testing.T) {
 	t.Parallel()
 	p, err := closure.Load("alipay")
@@ -38,16 +39,14 @@ func TestLeftoverSweptAtReview(t *testing.T) {
 		p.Verification[k] = []string{closure.FactorPaymentPassword}
 	}
 	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
-		sw := &fakeSweeper{}
-		e.App.Closures.Sweeper = sw
 		big := e.SignUp("")
-		ct.Book(t, e, big.ID, purse.BookMain, "CNY", 100)
+		topUp(t, e, big.ID, 100)
 		f := start(t, e, big)
 		if f = post(t, e, big, f.ID, "agreement", map[string]any{"accept": true}, 200); !slices.Equal(ct.Codes(f.Blockers), []string{"BALANCE_NOT_ZERO"}) {
 			t.Fatalf("over the threshold: %v", ct.Codes(f.Blockers))
 		}
 		u := e.SignUp("")
-		ct.Book(t, e, u.ID, purse.BookMain, "CNY", 37)
+		topUp(t, e, u.ID, 37)
 		f = start(t, e, u)
 		f = post(t, e, u, f.ID, "agreement", map[string]any{"accept": true}, 200)
 		if f.State != "rights" || !slices.Equal(ct.Codes(f.Blockers), []string{"LEFTOVER_TO_SWEEP"}) {
@@ -58,8 +57,17 @@ func TestLeftoverSweptAtReview(t *testing.T) {
 		if f = post(t, e, u, f.ID, "submit", nil, 200); f.State != "closed" {
 			t.Fatalf("submit: %+v", f)
 		}
-		if !slices.Equal(sw.swept, []int64{37}) {
-			t.Fatalf("swept %v", sw.swept)
+		if n := count(t, e, `SELECT COUNT(*) FROM ledger_balances WHERE owner = ? AND amount <> 0`, u.ID); n != 0 {
+			t.Fatalf("the closed account still holds %d books", n)
+		}
+		if n := count(t, e, `SELECT COUNT(*) FROM ledger_transactions WHERE account_id = ? AND kind = 'sweep' AND amount = 37`, u.ID); n != 1 {
+			t.Fatalf("%d sweep transactions of 37 fen", n)
+		}
+		if n := count(t, e, `SELECT COUNT(*) FROM ledger_balances WHERE owner = ? AND amount = 37`, purse.OwnerSweep); n != 1 {
+			t.Fatal("the sweep book does not hold the leftover")
+		}
+		if n := count(t, e, `SELECT COUNT(*) FROM (SELECT currency FROM ledger_balances GROUP BY currency HAVING SUM(amount) <> 0) x WHERE x.currency <> ?`, ""); n != 0 {
+			t.Fatal("the ledger no longer sums to zero")
 		}
 	}, func(c *app.Config) { c.Policy = p })
 }
