@@ -60,15 +60,15 @@ type moneyPage func(ctx context.Context, lang string, a *purse.Account) (*moneyD
 
 // fieldOf is the form field an error of the wallet belongs to; "" for the whole form.
 var fieldOf = map[purse.Code]string{
-	purse.CodeAmountInvalid:         "amount",
-	purse.CodeInsufficientFunds:     "amount",
-	purse.CodeRepaymentExceedsDebt:  "amount",
-	purse.CodeCreditLimitExceeded:   "amount",
-	purse.CodeBalanceLimit:          "amount",
-	purse.CodeCardNumberInvalid:     "number",
-	purse.CodeRecipientNotFound:     "to",
-	purse.CodeTransferToSelf:        "to",
-	purse.CodePaymentPasswordNeeded: "payment_password",
+	purse.CodeAmountInvalid:           "amount",
+	purse.CodeInsufficientFunds:       "amount",
+	purse.CodeRepaymentExceedsDebt:    "amount",
+	purse.CodeCreditLimitExceeded:     "amount",
+	purse.CodeBalanceLimit:            "amount",
+	purse.CodeCardNumberInvalid:       "number",
+	purse.CodeRecipientNotFound:       "to",
+	purse.CodeTransferToSelf:          "to",
+	purse.CodePaymentPasswordNeeded:   "payment_password",
 	account.CodePaymentPasswordWrong:  "payment_password",
 	account.CodePaymentPasswordLocked: "payment_password",
 }

@@ -25,9 +25,13 @@ func (h *Handler) storedPage(w http.ResponseWriter, r *http.Request) {
 	h.showMoney(w, r, h.spendData(purse.BookStored), nil, http.StatusOK)
 }
 
-func (h *Handler) spendPoints(w http.ResponseWriter, r *http.Request) { h.spend(w, r, purse.BookPoints) }
+func (h *Handler) spendPoints(w http.ResponseWriter, r *http.Request) {
+	h.spend(w, r, purse.BookPoints)
+}
 
-func (h *Handler) spendStored(w http.ResponseWriter, r *http.Request) { h.spend(w, r, purse.BookStored) }
+func (h *Handler) spendStored(w http.ResponseWriter, r *http.Request) {
+	h.spend(w, r, purse.BookStored)
+}
 
 func (h *Handler) spend(w http.ResponseWriter, r *http.Request, book purse.Book) {
 	h.moneyPost(w, r, "/wallet/"+string(book), h.spendData(book), "spend_"+string(book), func(ctx context.Context, a *purse.Account) error {
