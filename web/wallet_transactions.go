@@ -83,7 +83,7 @@ func (h *Handler) transactionsPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	for _, t := range page.Items {
-		row := txRow{ID: t.ID, Kind: "ww_kind_" + string(t.Kind), Status: "ww_tx_" + string(t.Status),
+		row := txRow{ID: t.ID, Kind: "ww_kind_" + string(t.Kind), Status: string(t.Status),
 			Amount: amountOf(t.Amount, t.Currency), Memo: t.Memo, At: t.CreatedAt,
 			In: slices.Contains(incoming, t.Kind) || (t.Kind == purse.TxTransfer && t.AccountID != a.ID)}
 		if t.Status == purse.TxPending {
