@@ -118,7 +118,7 @@ func TestTransactionsPage(t *testing.T) {
 			t.Fatal("the takeout is not a zip")
 		}
 		day := e.Clock.Now().Format("2006-01-02")
-		pdf := c.get("/wallet/export/statement.pdf?from=" + day + "&to=" + day).expect(t, 200)
+		pdf := c.get("/wallet/export/statement.pdf?from="+day+"&to="+day).expect(t, 200)
 		if !strings.HasPrefix(pdf.Body, "%PDF") {
 			t.Fatal("the statement is not a PDF")
 		}
