@@ -130,6 +130,10 @@ func (h *Handler) books(ctx context.Context, lang, accountID string) (map[purse.
 	return byBook, out, nil
 }
 
+// bookPages are the pages of the books, linked from the home page.
+var bookPages = map[purse.Book]string{purse.BookMain: "/wallet/transactions", purse.BookPoints: "/wallet/points",
+	purse.BookFund: "/wallet/fund", purse.BookStored: "/wallet/stored", purse.BookCredit: "/services/credit"}
+
 // walletBooks gives the home page its books through the ledger.
 type walletBooks struct{ h *Handler }
 
@@ -141,7 +145,7 @@ func (b walletBooks) Books(ctx context.Context, lang, accountID string) ([]Book,
 	}
 	out := make([]Book, len(list))
 	for i, x := range list {
-		out[i] = Book{Name: x.Name, Amount: x.Text}
+		out[i] = Book{Name: x.Name, Amount: x.Text, Link: bookPages[x.Book]}
 	}
 	return out, nil
 }

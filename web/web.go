@@ -46,6 +46,7 @@ type Switches interface {
 type Book struct {
 	Name   string // the book's localized name
 	Amount string // formatted with its currency
+	Link   string // the book's page, "" for none
 }
 
 // Balances reads an account's books for the home page; nil until the ledger is wired in.
