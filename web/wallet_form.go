@@ -34,6 +34,8 @@ type moneyData struct {
 	Posted  string // the form whose errors are shown
 	Done    string // the form that just succeeded
 	Closure string
+	Next    string // the money page to return to after binding a card (cards page only)
+	Path    string // this page, for the card page's way back
 	Above   string // the transfer amount above which the payment password is needed
 	Credit  *creditView
 }
@@ -94,7 +96,7 @@ func (h *Handler) showMoney(w http.ResponseWriter, r *http.Request, build moneyP
 		h.serveError(w, r, err)
 		return
 	}
-	d.Closure = backTo(r)
+	d.Closure, d.Next, d.Path = backTo(r), nextPage(r), r.URL.Path
 	if v == nil {
 		v = h.newView(r, "ww_"+d.Key+"_title")
 		// Only a notice the catalog knows: the parameter comes from the address bar.
@@ -129,6 +131,9 @@ func (h *Handler) moneyPost(w http.ResponseWriter, r *http.Request, page string,
 	}
 	err := do(r.Context(), a)
 	if err == nil {
+		if next := nextPage(r); next != "" {
+			page = next // a card bound on the way to a withdrawal goes back to it
+		}
 		to := page + "?done=" + form
 		if id := backTo(r); id != "" {
 			to += "&closure=" + id
@@ -209,4 +214,14 @@ func withClosure(path, closure string) string {
 		return path
 	}
 	return path + "?closure=" + url.QueryEscape(closure)
+}
+
+// nextPage is the money page a form returns to, from ?next= or the form: only the wallet's own
+// pages, so that the parameter cannot send the reader elsewhere.
+func nextPage(r *http.Request) string {
+	switch n := r.FormValue("next"); n {
+	case "/wallet/topup", "/wallet/withdraw":
+		return n
+	}
+	return ""
 }
