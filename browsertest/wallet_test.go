@@ -107,4 +107,18 @@ func TestClosureBalanceRemedy(t *testing.T) {
 		t.Fatal("the withdrawn balance still blocks")
 	}
 	b.Shot("after-recheck")
+
+	// The points go the same way (AP-8.1): spent on their page, gone from the list.
+	next(b, "#fix-POINTS_NOT_ZERO")
+	b.Expect("#books", "500")
+	b.Fill("#spend_points-amount", "500")
+	next(b, "#spend_points-submit")
+	b.Expect("#done", "积分已使用")
+	next(b, "#back-to-closure")
+	next(b, "#recheck")
+	if b.Has("#blockers [data-code='POINTS_NOT_ZERO']") {
+		b.Shot("unexpected")
+		t.Fatal("the spent points still block")
+	}
+	b.Shot("points-spent")
 }
