@@ -160,3 +160,19 @@ func TestMoneyPagesTranslated(t *testing.T) {
 		}
 	}
 }
+
+// Signed out, every money page sends to sign in and come back.
+func TestMoneyPagesNeedSignIn(t *testing.T) {
+	t.Parallel()
+	e := apitest.New(t, "sqlite")
+	c := newClient(t, e).noRedirects()
+	for _, path := range []string{"/wallet/cards", "/wallet/topup", "/wallet/withdraw", "/wallet/transfer", "/wallet/fund",
+		"/wallet/points", "/wallet/stored", "/services/credit", "/wallet/transactions", "/wallet/export/takeout.zip",
+		"/wallet/export/statement.pdf?from=2026-01-01&to=2026-01-02"} {
+		p := c.get(path).expect(t, 303)
+		if loc := p.Header.Get("Location"); loc != "/signin?next="+url.QueryEscape(path) {
+			t.Errorf("%s: sent to %q", path, loc)
+		}
+	}
+	c.do("POST", "/wallet/withdraw", url.Values{"amount": {"1"}}).expect(t, 303)
+}
