@@ -136,6 +136,7 @@ func New(ctx context.Context, store *sqlstore.DB, cfg Config) (*App, error) {
 		return nil, err
 	}
 	a.Web.Closures, a.Web.Blockers, a.Web.Business, a.Web.Lifecycle = a.Closures, a.Blockers, a.Business, a.Lifecycle
+	a.Web.UseWallet(a.Wallet, a.Exports)
 	a.HTTP = purshttp.New(&purshttp.Server{
 		Accounts: a.Accounts, Operators: a.Operators, Store: store, Catalog: cat, Clock: cfg.Clock, Config: cfg.HTTP,
 		Blockers: a.Blockers, Business: a.Business, Pages: a.Web,

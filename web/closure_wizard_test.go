@@ -182,7 +182,9 @@ func TestWizardBlockers(t *testing.T) {
 			t.Fatal("the cancelled auto-debit still blocks")
 		}
 		c.get("/help/disputes?closure="+id).expect(t, 200, "交易纠纷")
-		c.get("/wallet/withdraw?closure="+id).expect(t, 200, "POST /api/v1/withdrawals")
+		// The money remedies are the ledger's pages now, with the way back to the request.
+		c.get("/wallet/withdraw?closure="+id).expect(t, 200, `id="back-to-closure"`, "/wallet/cards?next=%2fwallet%2fwithdraw&amp;closure="+id)
+		c.get("/wallet/coupons?closure="+id).expect(t, 200, "GET /api/v1/coupons")
 	}, policy(t, "strict"))
 }
 

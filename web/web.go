@@ -24,10 +24,12 @@ import (
 	"github.com/purse-wallet/purse/blocker"
 	"github.com/purse-wallet/purse/business"
 	"github.com/purse-wallet/purse/closure"
+	"github.com/purse-wallet/purse/export"
 	purshttp "github.com/purse-wallet/purse/http"
 	"github.com/purse-wallet/purse/i18n"
 	"github.com/purse-wallet/purse/lifecycle"
 	"github.com/purse-wallet/purse/operator"
+	"github.com/purse-wallet/purse/wallet"
 )
 
 //go:embed templates static
@@ -44,6 +46,7 @@ type Switches interface {
 type Book struct {
 	Name   string // the book's localized name
 	Amount string // formatted with its currency
+	Link   string // the book's page, "" for none
 }
 
 // Balances reads an account's books for the home page; nil until the ledger is wired in.
@@ -67,6 +70,9 @@ type Handler struct {
 	Blockers  *blocker.Service
 	Business  *business.Service
 	Lifecycle *lifecycle.Service
+	// The money pages use these; UseWallet sets them with the home page's books.
+	Wallet  *wallet.Service
+	Exports *export.Service
 	// Key signs CSRF tokens; derive it from the master key so that every instance agrees.
 	Key []byte
 
@@ -108,6 +114,7 @@ func New(h *Handler) (*Handler, error) {
 	h.mux.HandleFunc("GET /problems/{slug}", h.problemPage)
 	h.closureRoutes()
 	h.remedyRoutes()
+	h.walletRoutes()
 	h.adminClosureRoutes()
 
 	h.mux.HandleFunc("GET /admin", h.adminDashboard)

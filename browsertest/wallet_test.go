@@ -1,0 +1,124 @@
+package browsertest
+
+import (
+	"context"
+	"io"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/purse-wallet/purse/apitest"
+	"github.com/purse-wallet/purse/demo"
+)
+
+// TestWalletMoney binds a card, tops up, withdraws the whole balance and sees the home page's
+// books change, in Chinese, by clicking through the quick actions; the harness fails the test if
+// any page asks another host for anything.
+func TestWalletMoney(t *testing.T) {
+	t.Parallel()
+	e := apitest.New(t, "sqlite")
+	u := e.SignUp("")
+	b := New(t, e)
+	signIn(b, u)
+	b.Expect("#balances .book-list > div:first-child dd", "¥0.00")
+	b.Shot("home-empty")
+
+	next(b, "#go-cards")
+	b.ExpectPath("/wallet/cards")
+	b.Fill("#bind-bank", "招商银行")
+	b.Fill("#bind-number", "4111 1111 1111 1112")
+	b.Fill("#bind-holder", "李雷")
+	next(b, "#bind-submit")
+	b.Expect("#bind-e-number", "银行卡号无效")
+	b.Shot("card-luhn-error")
+	b.run("clear the number", chromedp.Clear(chromedp.CSS("#bind-number")))
+	b.Fill("#bind-number", "4111 1111 1111 1111")
+	next(b, "#bind-submit")
+	b.Expect("#done", "银行卡已绑定")
+	b.Expect("#cards", "**** **** **** 1111")
+	b.Shot("card-bound")
+
+	b.Open("/")
+	next(b, "#go-topup")
+	b.Fill("#topup-amount", "100.50")
+	next(b, "#topup-submit")
+	b.Expect("#done", "充值成功")
+	b.Expect("#books", "¥100.50")
+	b.Shot("topped-up")
+
+	b.Open("/")
+	b.Expect("#balances .book-list > div:first-child dd", "¥100.50")
+	next(b, "#go-withdraw")
+	b.Expect("#withdraw-note", "银行结算前")
+	b.Fill("#withdraw-amount", "100.50")
+	next(b, "#withdraw-submit")
+	b.Expect("#done", "银行结算前显示为处理中")
+	b.Shot("withdrawn")
+
+	b.Open("/")
+	b.Expect("#balances .book-list > div:first-child dd", "¥0.00")
+	b.Shot("home-after-withdrawal")
+	next(b, "#go-transactions")
+	b.Expect("#tx", "处理中")
+	b.Shot("transactions")
+}
+
+// TestClosureBalanceRemedy: the demo account with a balance (13800000001) sees BALANCE_NOT_ZERO,
+// follows its remedy button to the withdrawal page, binds a card on the way, withdraws
+// everything, goes back to the request and checks again: the blocker is gone (AP-3, AP-8.1).
+func TestClosureBalanceRemedy(t *testing.T) {
+	t.Parallel()
+	e := apitest.New(t, "sqlite", withPolicy(t, "strict"))
+	if err := demo.Seed(context.Background(), e.App, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	b := New(t, e)
+	signIn(b, &apitest.User{Phone: "13800000001", Password: demo.Password})
+	id := agree(b)
+	b.Expect("#elig-h", "暂时还不能注销")
+	if !b.Has("#blockers [data-code='BALANCE_NOT_ZERO'] a.remedy") {
+		b.Shot("unexpected")
+		t.Fatal("BALANCE_NOT_ZERO or its remedy button is missing")
+	}
+	b.Shot("balance-blocker")
+
+	next(b, "#fix-BALANCE_NOT_ZERO")
+	b.ExpectPath("/wallet/withdraw?closure=" + id)
+	b.Expect("#books", "¥100.00")
+	next(b, "#withdraw-bind")
+	b.Fill("#bind-bank", "建设银行")
+	b.Fill("#bind-number", "4111111111111111")
+	b.Fill("#bind-holder", "演示用户")
+	next(b, "#bind-submit")
+	b.ExpectPath("/wallet/withdraw?done=bind&closure=" + id)
+	b.Expect("#done", "银行卡已绑定")
+	b.Fill("#withdraw-amount", "100")
+	b.Shot("withdraw-all")
+	next(b, "#withdraw-submit")
+	b.Expect("#done", "银行结算前显示为处理中")
+	b.Expect("#books", "¥0.00")
+	b.Shot("withdrawn")
+
+	next(b, "#back-to-closure")
+	b.ExpectPath("/closure/" + id)
+	next(b, "#recheck")
+	if b.Has("#blockers [data-code='BALANCE_NOT_ZERO']") {
+		b.Shot("unexpected")
+		t.Fatal("the withdrawn balance still blocks")
+	}
+	b.Shot("after-recheck")
+
+	// The points go the same way (AP-8.1): spent on their page, gone from the list.
+	next(b, "#fix-POINTS_NOT_ZERO")
+	b.Expect("#books", "500")
+	b.Fill("#spend_points-amount", "500")
+	next(b, "#spend_points-submit")
+	b.Expect("#done", "积分已使用")
+	next(b, "#back-to-closure")
+	next(b, "#recheck")
+	if b.Has("#blockers [data-code='POINTS_NOT_ZERO']") {
+		b.Shot("unexpected")
+		t.Fatal("the spent points still block")
+	}
+	b.Shot("points-spent")
+}
