@@ -2,6 +2,7 @@ package i18n_test
 
 import (
 	"sort"
+	"strings"
 	"testing"
 	"time"
 
@@ -84,5 +85,20 @@ func TestDurationsReadNaturally(t *testing.T) {
 		if zh, en := i18n.FormatDuration("zh-CN", d), i18n.FormatDuration("en", d); zh != want[0] || en != want[1] {
 			t.Errorf("%v: %q %q, want %q", d, zh, en, want)
 		}
+	}
+}
+
+func TestInsufficientFundsNamesTheBook(t *testing.T) {
+	c, err := i18n.New(time.UTC)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for book, want := range map[string]string{"balance": "余额不足，", "points": "积分不足，", "fund": "余额宝不足，", "余额": "余额不足，"} {
+		if got := c.Message("zh-CN", "INSUFFICIENT_FUNDS", map[string]any{"Book": book}); !strings.HasPrefix(got, want) {
+			t.Errorf("%s: %q", book, got)
+		}
+	}
+	if got := c.Message("en", "INSUFFICIENT_FUNDS", map[string]any{"Book": "points"}); !strings.HasPrefix(got, "Not enough points for this") {
+		t.Errorf("en: %q", got)
 	}
 }
