@@ -91,6 +91,8 @@ type SessionQueries interface {
 	RevokeSession(ctx context.Context, id string, now time.Time) error
 	// RevokeAccountSessions revokes every session of the account (closure, password change).
 	RevokeAccountSessions(ctx context.Context, accountID string, now time.Time) (int, error)
+	// RevokeOtherSessions revokes every live session of the account but keepSessionID.
+	RevokeOtherSessions(ctx context.Context, accountID, keepSessionID string, now time.Time) (int, error)
 }
 
 // IdempotentResponse is the first answer to a request sent with an Idempotency-Key.

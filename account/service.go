@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/purse-wallet/purse"
+	"github.com/purse-wallet/purse/i18n"
 	"github.com/purse-wallet/purse/secret"
 	"github.com/purse-wallet/purse/vault"
 )
@@ -28,6 +29,8 @@ type Service struct {
 	Hasher *secret.Hasher
 	Clock  purse.Clock
 	Log    *slog.Logger
+	// Catalog renders the security notices (IM-8); app sets it.
+	Catalog *i18n.Catalog
 }
 
 // Registration is what a new account is made of.

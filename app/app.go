@@ -110,6 +110,7 @@ func New(ctx context.Context, store *sqlstore.DB, cfg Config) (*App, error) {
 	a := &App{Store: store, Vault: v, Hasher: hasher, Catalog: cat, Clock: cfg.Clock, Log: cfg.Log}
 	a.Metrics = metrics.New(store)
 	a.Accounts = &account.Service{Store: store, Vault: v, Hasher: hasher, Clock: cfg.Clock, Log: cfg.Log}
+	a.Accounts.Catalog = cat
 	a.Operators = &operator.Service{Store: store, Hasher: hasher}
 	a.Blockers = &blocker.Service{Store: store, Vault: v, Log: cfg.Log}
 	a.Business = &business.Service{Store: store, Vault: v, Accounts: a.Accounts, Hasher: hasher, Catalog: cat, Log: cfg.Log,

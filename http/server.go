@@ -117,6 +117,7 @@ func New(s *Server, log *slog.Logger) *Server {
 	s.registerDev()
 	s.registerWallet()
 	s.registerAdminWallet()
+	s.registerSecurity()
 	if s.Pages != nil {
 		s.mux.Handle("/", s.Pages)
 	} else {

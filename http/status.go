@@ -42,6 +42,7 @@ var statusOf = map[purse.Code]int{
 
 	account.CodePaymentPasswordWrong:  http.StatusUnprocessableEntity,
 	account.CodePaymentPasswordLocked: http.StatusLocked,
+	account.CodePasswordWrong:         http.StatusUnprocessableEntity,
 
 	purse.CodeOperatorUnauthenticated: http.StatusUnauthorized,
 	purse.CodeRoleRequired:            http.StatusForbidden,

@@ -47,3 +47,13 @@ func (t *tx) RevokeAccountSessions(ctx context.Context, accountID string, now ti
 	n, _ := res.RowsAffected()
 	return int(n), nil
 }
+
+func (t *tx) RevokeOtherSessions(ctx context.Context, accountID, keepSessionID string, now time.Time) (int, error) {
+	res, err := t.exec(ctx, `UPDATE sessions SET revoked_at = ? WHERE account_id = ? AND id <> ? AND revoked_at = 0`,
+		ts(now), accountID, keepSessionID)
+	if err != nil {
+		return 0, fmt.Errorf("storage: revoke other sessions of %s: %w", accountID, err)
+	}
+	n, _ := res.RowsAffected()
+	return int(n), nil
+}
