@@ -106,6 +106,7 @@ func New(h *Handler) (*Handler, error) {
 	h.mux.HandleFunc("POST /signout", h.signOut)
 	h.mux.HandleFunc("POST /language", h.language)
 	h.mux.HandleFunc("GET /settings", h.settings)
+	h.registerSecurity()
 	h.mux.HandleFunc("GET /service", h.service)
 	h.mux.HandleFunc("GET /service/self", h.selfService)
 	h.mux.HandleFunc("GET /help", h.help)
