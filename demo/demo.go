@@ -44,7 +44,7 @@ var Accounts = []Account{
 	{Phone: "13800000010", Kind: purse.KindVerified, State: "50 in the stored (宝点) book (AP-8.10)", Prepare: demoStored},
 	{Phone: "13800000011", Kind: purse.KindMobile, State: "an unverified, mobile-only account, zero everywhere (AP-6)"},
 	{Phone: "13800000012", Kind: purse.KindVerified, State: "a certificate user whose certificate is not on this device (AP-2)", Prepare: prepareCertificate},
-	{Phone: "13800000013", Email: "demo13@example.com", Kind: purse.KindUnverified, State: "e-mail demo13@example.com, a linked shop account (IM); ordinary unverified (AP-6)", Prepare: prepareLinkedShop},
+	{Phone: "13800000013", Email: "demo13@example.com", Kind: purse.KindUnverified, State: "e-mail demo13@example.com, a linked shop account and a bound card (IM); ordinary unverified (AP-6)", Prepare: prepareLinkedShop},
 }
 
 // Seed creates every demo account that does not exist yet and writes the logins to w.
