@@ -149,6 +149,7 @@ func New(ctx context.Context, store *sqlstore.DB, cfg Config) (*App, error) {
 		return nil, err
 	}
 	a.Jobs = append(a.Jobs, a.Lifecycle.Tasks()...)
+	a.Jobs = append(a.Jobs, lifecycle.IdempotencyTask(store))
 	if err := a.applyStartSwitches(ctx, cfg.HTTP); err != nil {
 		return nil, err
 	}

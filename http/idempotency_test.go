@@ -3,6 +3,7 @@ package http_test
 import (
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/purse-wallet/purse/apitest"
 )
@@ -73,6 +74,29 @@ func TestConcurrentRequestsWithOneKeyTakeEffectOnce(t *testing.T) {
 		}
 		if got := accountCount(t, e) - before; got != 1 {
 			t.Fatalf("%d accounts from one idempotent request", got)
+		}
+	})
+}
+
+// Answers are kept for a day of retries, then pruned: they can hold a new account's phone.
+func TestIdempotentAnswersArePrunedAfterADay(t *testing.T) {
+	t.Parallel()
+	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
+		body := map[string]any{"phone": apitest.NextPhone(), "password": "long enough", "payment_password": "135790"}
+		e.Call("POST", "/api/v1/accounts", body, "Idempotency-Key", "prune-1").Expect(t, 201)
+		stored := func() int {
+			return count(t, e, `SELECT COUNT(*) FROM idempotent_responses WHERE key = ?`, "prune-1")
+		}
+		e.Clock.Advance(23 * time.Hour)
+		e.RunJobs()
+		if stored() != 1 {
+			t.Fatal("the answer went before its day was over")
+		}
+		e.Call("POST", "/api/v1/accounts", body, "Idempotency-Key", "prune-1").Expect(t, 201) // still a replay
+		e.Clock.Advance(2 * time.Hour)
+		e.RunJobs()
+		if stored() != 0 {
+			t.Fatal("the answer outlived its day")
 		}
 	})
 }

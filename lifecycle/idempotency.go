@@ -1,0 +1,28 @@
+package lifecycle
+
+import (
+	"context"
+	"time"
+
+	"github.com/purse-wallet/purse"
+	"github.com/purse-wallet/purse/jobs"
+)
+
+// IdempotencyWindow is how long the first answer to a request sent with an Idempotency-Key is kept
+// for its retries. A day covers any client's retry after a network failure; past it the answer
+// (which may hold a new account's phone or an operator's first token) is personal data kept for no
+// purpose, so it goes.
+const IdempotencyWindow = 24 * time.Hour
+
+// IdempotencyTask deletes stored answers older than IdempotencyWindow, every hour.
+func IdempotencyTask(store purse.Store) jobs.Task {
+	return jobs.Task{Name: "idempotency-prune", Every: time.Hour, Run: func(ctx context.Context) (int, error) {
+		var n int
+		err := store.Tx(ctx, func(tx purse.Tx) error {
+			var err error
+			n, err = tx.DeleteIdempotentResponses(ctx, tx.Now().Add(-IdempotencyWindow))
+			return err
+		})
+		return n, err
+	}}
+}
