@@ -30,8 +30,14 @@ func accountArgs(a *purse.AccountRecord) []any {
 		ts(a.UpdatedAt), ts(a.ClosedAt), ts(a.PurgedAt)}
 }
 
+const selectAccount = `SELECT ` + accountColumns + ` FROM accounts WHERE id = ?`
+
 func (t *tx) Account(ctx context.Context, id string) (*purse.AccountRecord, error) {
-	return t.oneAccount(ctx, `SELECT `+accountColumns+` FROM accounts WHERE id = ?`, id)
+	a, err := scanAccount(t.queryRowHot(ctx, selectAccount, id))
+	if err != nil {
+		return nil, t.notFound(err)
+	}
+	return a, nil
 }
 
 func (t *tx) AccountForUpdate(ctx context.Context, id string) (*purse.AccountRecord, error) {

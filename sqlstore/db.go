@@ -16,6 +16,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/pressly/goose/v3"
@@ -36,13 +37,15 @@ type Dialect struct {
 
 // DB is a purse.Store.
 type DB struct {
-	write   *sql.DB
-	read    *sql.DB
-	dialect Dialect
-	clock   purse.Clock
-	goose   *goose.Provider
-	rebound sync.Map // query text → dialect text
-	stmts   sync.Map // query text → *sql.Stmt prepared on the write pool (see Warm)
+	write     *sql.DB
+	read      *sql.DB
+	dialect   Dialect
+	clock     purse.Clock
+	goose     *goose.Provider
+	rebound   sync.Map // query text → dialect text
+	stmts     sync.Map // query text → *sql.Stmt prepared on the write pool (see Warm)
+	readStmts sync.Map // the same for the read pool
+	warm      atomic.Bool
 }
 
 // New wraps open connection pools: write for read-write transactions, read for read-only ones (the
@@ -154,7 +157,7 @@ func (db *DB) begin(ctx context.Context, pool *sql.DB, readOnly bool) (*tx, erro
 	if err != nil {
 		return nil, fmt.Errorf("storage: begin: %w", err)
 	}
-	return &tx{db: db, sql: st, now: db.clock.Now().UTC()}, nil
+	return &tx{db: db, sql: st, now: db.clock.Now().UTC(), readOnly: readOnly}, nil
 }
 
 func (db *DB) run(ctx context.Context, pool *sql.DB, readOnly bool, fn func(purse.Tx) error) (err error) {

@@ -17,8 +17,7 @@ func (t *tx) EligibilityFacts(ctx context.Context, accountID string, windowStart
 		return nil, err
 	}
 	f := &purse.EligibilityFacts{Account: acct}
-	rows, err := t.query(ctx, `SELECT book, currency, amount FROM ledger_balances
-		WHERE owner = ? AND amount <> 0 ORDER BY book, currency`, accountID)
+	rows, err := t.queryHot(ctx, eligibilityBooks, accountID)
 	if err != nil {
 		return nil, fmt.Errorf("storage: eligibility books: %w", err)
 	}
@@ -36,42 +35,39 @@ func (t *tx) EligibilityFacts(ctx context.Context, accountID string, windowStart
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	now := ts(t.now)
+	now, window := ts(t.now), ts(windowStart)
 	var openCredit int
-	counts := []struct {
-		dst  *int
-		q    string
-		args []any
-	}{
-		{&f.PendingTransactions, `SELECT COUNT(*) FROM ledger_transactions WHERE (account_id = ? OR counterparty = ?) AND status = 'pending'`, []any{accountID, accountID}},
-		{&f.RecentWithdrawals, `SELECT COUNT(*) FROM ledger_transactions WHERE account_id = ? AND kind = 'withdrawal' AND status = 'settled' AND settled_at >= ?`, []any{accountID, ts(windowStart)}},
-		{&f.ActiveAutoDebits, `SELECT COUNT(*) FROM auto_debits WHERE account_id = ? AND status = 'active'`, []any{accountID}},
-		{&openCredit, `SELECT COUNT(*) FROM credit_lines WHERE account_id = ? AND status = 'open'`, []any{accountID}},
-		{&f.ActiveFlags, `SELECT COUNT(*) FROM account_flags WHERE account_id = ? AND status = 'active'`, []any{accountID}},
-		{&f.PendingBusiness, `SELECT COUNT(*) FROM business_flows WHERE account_id = ? AND status = 'pending' AND expires_at > ?`, []any{accountID, now}},
-		{&f.OpenDisputes, `SELECT COUNT(*) FROM disputes WHERE account_id = ? AND status = 'open'`, []any{accountID}},
-		{&f.ActiveContracts, `SELECT COUNT(*) FROM merchant_contracts WHERE account_id = ? AND status = 'active' AND ends_at > ?`, []any{accountID, now}},
-		{&f.LinkedAccounts, `SELECT COUNT(*) FROM linked_accounts WHERE account_id = ? AND status = 'linked'`, []any{accountID}},
-		{&f.BoundCards, `SELECT COUNT(*) FROM cards WHERE account_id = ? AND status = 'bound'`, []any{accountID}},
-		{&f.UnusedCoupons, `SELECT COUNT(*) FROM coupons WHERE account_id = ? AND status = 'unused' AND expires_at > ?`, []any{accountID, now}},
-	}
-	// One statement of scalar subqueries rather than one per count: the check is on the hot path
-	// (every eligibility call and every review), and on PostgreSQL each statement is a round trip.
-	var sel strings.Builder
-	var args []any
-	dsts := make([]any, len(counts))
-	sel.WriteString("SELECT ")
-	for i, c := range counts {
-		if i > 0 {
-			sel.WriteString(", ")
-		}
-		sel.WriteString("(" + c.q + ")")
-		args = append(args, c.args...)
-		dsts[i] = c.dst
-	}
-	if err := t.queryRow(ctx, sel.String(), args...).Scan(dsts...); err != nil {
+	dsts := []any{&f.PendingTransactions, &f.RecentWithdrawals, &f.ActiveAutoDebits, &openCredit, &f.ActiveFlags,
+		&f.PendingBusiness, &f.OpenDisputes, &f.ActiveContracts, &f.LinkedAccounts, &f.BoundCards, &f.UnusedCoupons}
+	// The arguments in the order of eligibilityCountQueries' placeholders.
+	args := []any{accountID, accountID, accountID, window, accountID, accountID, accountID, accountID, now,
+		accountID, accountID, now, accountID, accountID, accountID, now}
+	if err := t.queryRowHot(ctx, eligibilityCounts, args...).Scan(dsts...); err != nil {
 		return nil, fmt.Errorf("storage: eligibility counts: %w", err)
 	}
 	f.OpenCreditLine = openCredit > 0
 	return f, nil
 }
+
+const eligibilityBooks = `SELECT book, currency, amount FROM ledger_balances
+	WHERE owner = ? AND amount <> 0 ORDER BY book, currency`
+
+// eligibilityCountQueries are the counts of EligibilityFacts, in the order of its destinations.
+var eligibilityCountQueries = []string{
+	`SELECT COUNT(*) FROM ledger_transactions WHERE (account_id = ? OR counterparty = ?) AND status = 'pending'`,
+	`SELECT COUNT(*) FROM ledger_transactions WHERE account_id = ? AND kind = 'withdrawal' AND status = 'settled' AND settled_at >= ?`,
+	`SELECT COUNT(*) FROM auto_debits WHERE account_id = ? AND status = 'active'`,
+	`SELECT COUNT(*) FROM credit_lines WHERE account_id = ? AND status = 'open'`,
+	`SELECT COUNT(*) FROM account_flags WHERE account_id = ? AND status = 'active'`,
+	`SELECT COUNT(*) FROM business_flows WHERE account_id = ? AND status = 'pending' AND expires_at > ?`,
+	`SELECT COUNT(*) FROM disputes WHERE account_id = ? AND status = 'open'`,
+	`SELECT COUNT(*) FROM merchant_contracts WHERE account_id = ? AND status = 'active' AND ends_at > ?`,
+	`SELECT COUNT(*) FROM linked_accounts WHERE account_id = ? AND status = 'linked'`,
+	`SELECT COUNT(*) FROM cards WHERE account_id = ? AND status = 'bound'`,
+	`SELECT COUNT(*) FROM coupons WHERE account_id = ? AND status = 'unused' AND expires_at > ?`,
+}
+
+// eligibilityCounts is one statement of scalar subqueries rather than one per count: the check is
+// on the hot path (every eligibility call and every review); on PostgreSQL each statement is a
+// round trip, and on SQLite the one statement is prepared once (see Warm).
+var eligibilityCounts = "SELECT (" + strings.Join(eligibilityCountQueries, "), (") + ")"

@@ -10,13 +10,17 @@ import (
 // transfer's CPU time (the pure-Go driver re-prepares each statement), so Warm prepares them once.
 var hot = []string{accountStatusForUpdate, bookAmount, insertLedgerTx, insertPosting, addBalance}
 
+// hotReads are the reads of every authenticated request and every eligibility check; they are
+// prepared on both pools, since reads run in read-only and read-write transactions alike.
+var hotReads = []string{selectAccount, selectSession, eligibilityBooks, eligibilityCounts}
+
 // Warm prepares the hot ledger statements on the write pool. Call it once, outside any
 // transaction: with SQLite's one write connection, preparing inside a transaction would wait for
 // that transaction forever. PostgreSQL's driver keeps its own per-connection statement cache, so
 // Warm does nothing there.
 func (db *DB) Warm(ctx context.Context) error {
-	if db.dialect.Name != "sqlite" {
-		return nil
+	if db.dialect.Name != "sqlite" || db.warm.Swap(true) {
+		return nil // PostgreSQL needs no warming; a warmed store stays warm
 	}
 	// Savepoints (one per movement under group commit) write the pages they change to a
 	// sub-journal, by default a temporary file: a write syscall per page. In memory it costs none.
@@ -25,19 +29,30 @@ func (db *DB) Warm(ctx context.Context) error {
 	if _, err := db.write.ExecContext(ctx, "PRAGMA temp_store = MEMORY"); err != nil {
 		return fmt.Errorf("storage: temp_store: %w", err)
 	}
-	for _, q := range hot {
+	for _, q := range append(append([]string(nil), hot...), hotReads...) {
 		st, err := db.write.PrepareContext(ctx, db.rebind(q))
 		if err != nil {
 			return fmt.Errorf("storage: prepare: %w", err)
 		}
 		db.stmts.Store(q, st)
 	}
+	for _, q := range hotReads {
+		st, err := db.read.PrepareContext(ctx, db.rebind(q))
+		if err != nil {
+			return fmt.Errorf("storage: prepare: %w", err)
+		}
+		db.readStmts.Store(q, st)
+	}
 	return nil
 }
 
 // prepared returns the warmed statement bound to this transaction's connection, or nil.
 func (t *tx) prepared(ctx context.Context, q string) *sql.Stmt {
-	st, ok := t.db.stmts.Load(q)
+	stmts := &t.db.stmts
+	if t.readOnly {
+		stmts = &t.db.readStmts
+	}
+	st, ok := stmts.Load(q)
 	if !ok {
 		return nil
 	}
@@ -56,4 +71,11 @@ func (t *tx) queryRowHot(ctx context.Context, q string, args ...any) *sql.Row {
 		return st.QueryRowContext(ctx, args...)
 	}
 	return t.queryRow(ctx, q, args...)
+}
+
+func (t *tx) queryHot(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	if st := t.prepared(ctx, q); st != nil {
+		return st.QueryContext(ctx, args...)
+	}
+	return t.query(ctx, q, args...)
 }

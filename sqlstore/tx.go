@@ -17,6 +17,7 @@ type tx struct {
 	sql        *sql.Tx
 	now        time.Time
 	savepoints int
+	readOnly   bool // begun on the read pool
 }
 
 var _ purse.Tx = (*tx)(nil)

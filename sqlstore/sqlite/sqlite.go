@@ -71,6 +71,11 @@ func Open(ctx context.Context, path string, clock purse.Clock) (*sqlstore.DB, er
 		db.Close()
 		return nil, err
 	}
+	// Prepare the hot statements now, while no transaction can hold the one write connection.
+	if err := db.Warm(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
 	return db, nil
 }
 
