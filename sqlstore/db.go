@@ -33,6 +33,11 @@ type Dialect struct {
 	IsRetryable func(error) bool
 	IsUnique    func(error) bool
 	IsBadInput  func(error) bool // the engine refused a value's form: treated as "no such row"
+	// Durable, if set, is called after every write transaction's COMMIT has returned and the
+	// connection is free again; it returns once that commit is on disk. SQLite commits without an
+	// fsync and syncs here, so the next transaction overlaps the previous one's fsync (see the
+	// sqlite package); PostgreSQL's COMMIT is durable when it returns and leaves this nil.
+	Durable func() error
 }
 
 // DB is a purse.Store.
@@ -46,6 +51,7 @@ type DB struct {
 	stmts     sync.Map // query text → *sql.Stmt prepared on the write pool (see Warm)
 	readStmts sync.Map // the same for the read pool
 	warm      atomic.Bool
+	closers   []func() error // run by Close before the pools close (see OnClose)
 }
 
 // New wraps open connection pools: write for read-write transactions, read for read-only ones (the
@@ -83,9 +89,17 @@ func (db *DB) Ping(ctx context.Context) error {
 	return db.write.PingContext(ctx)
 }
 
-// Close closes the pools.
+// OnClose registers fn to run when the store closes, before its pools do: a driver's background
+// work, such as SQLite's checkpointer.
+func (db *DB) OnClose(fn func() error) { db.closers = append(db.closers, fn) }
+
+// Close stops the background work and closes the pools.
 func (db *DB) Close() error {
-	err := db.write.Close()
+	var err error
+	for _, fn := range db.closers {
+		err = errors.Join(err, fn())
+	}
+	err = errors.Join(err, db.write.Close())
 	if db.read != db.write {
 		err = errors.Join(err, db.read.Close())
 	}
@@ -125,7 +139,7 @@ func (db *DB) Bind(ctx context.Context) (context.Context, func(commit bool) erro
 	}
 	end := func(commit bool) error {
 		if commit {
-			return wrapCommit(t.sql.Commit())
+			return db.commit(t)
 		}
 		return t.sql.Rollback()
 	}
@@ -173,15 +187,29 @@ func (db *DB) run(ctx context.Context, pool *sql.DB, readOnly bool, fn func(purs
 	}()
 	if err := fn(t); err != nil {
 		if kept, ok := committed(err); ok {
-			if cerr := t.sql.Commit(); cerr != nil {
-				return wrapCommit(cerr)
+			if cerr := db.commit(t); cerr != nil {
+				return cerr
 			}
 			return kept
 		}
 		_ = t.sql.Rollback()
 		return err
 	}
-	return wrapCommit(t.sql.Commit())
+	if readOnly {
+		return wrapCommit(t.sql.Commit())
+	}
+	return db.commit(t)
+}
+
+// commit commits a write transaction and returns once it is durable.
+func (db *DB) commit(t *tx) error {
+	if err := t.sql.Commit(); err != nil {
+		return wrapCommit(err)
+	}
+	if db.dialect.Durable != nil {
+		return wrapCommit(db.dialect.Durable())
+	}
+	return nil
 }
 
 // committed unwraps a purse.FailAfterCommit error.

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"math/bits"
 	"strings"
 	"time"
 
@@ -54,9 +55,6 @@ func (t *tx) InsertLedgerTransaction(ctx context.Context, l *purse.LedgerTransac
 }
 
 func (t *tx) InsertLedgerTransactions(ctx context.Context, rows []*purse.LedgerTransaction) error {
-	if len(rows) == 0 {
-		return nil
-	}
 	args := make([]any, 0, 12*len(rows))
 	for _, l := range rows {
 		var after, settled time.Time
@@ -69,24 +67,50 @@ func (t *tx) InsertLedgerTransactions(ctx context.Context, rows []*purse.LedgerT
 		args = append(args, l.ID, string(l.Kind), string(l.Status), l.AccountID, l.Counterparty, l.CardID, l.Amount,
 			string(l.Currency), l.Memo, ts(l.CreatedAt), ts(after), ts(settled))
 	}
-	q := `INSERT INTO ledger_transactions (` + ledgerTxColumns + `) VALUES ` + values(len(rows), 12)
-	if _, err := t.exec(ctx, q, args...); err != nil {
+	if err := t.insertChunked(ctx, insertLedgerTxRows, 12, args); err != nil {
 		return fmt.Errorf("storage: insert ledger transactions: %w", t.duplicate(err))
 	}
 	return nil
 }
 
 func (t *tx) InsertPostings(ctx context.Context, txIDs []string, ps []purse.Posting) error {
-	if len(ps) == 0 {
-		return nil
-	}
 	args := make([]any, 0, 6*len(ps))
 	for i, p := range ps {
 		args = append(args, txIDs[i], p.Owner, string(p.Book), string(p.Currency), p.Amount, ts(t.now))
 	}
-	q := `INSERT INTO ledger_postings (transaction_id, owner, book, currency, amount, created_at) VALUES ` + values(len(ps), 6)
-	if _, err := t.exec(ctx, q, args...); err != nil {
+	if err := t.insertChunked(ctx, insertPostingRows, 6, args); err != nil {
 		return fmt.Errorf("storage: insert postings: %w", err)
+	}
+	return nil
+}
+
+// A group commit inserts its rows with multi-row INSERTs. Preparing a statement for each row count
+// cost an eighth of a batch's time on SQLite, so the rows go in chunks of a power of two (145 rows:
+// 128 + 16 + 1), whose statements Warm prepares once: insertLedgerTxRows[k] inserts 2^k rows.
+const maxChunkLog = 8 // chunks of up to 256 rows
+
+var (
+	insertLedgerTxRows = chunkInserts(`INSERT INTO ledger_transactions (`+ledgerTxColumns+`) VALUES `, 12)
+	insertPostingRows  = chunkInserts(`INSERT INTO ledger_postings (transaction_id, owner, book, currency, amount, created_at) VALUES `, 6)
+)
+
+func chunkInserts(head string, cols int) []string {
+	out := make([]string, maxChunkLog+1)
+	for k := range out {
+		out[k] = head + values(1<<k, cols)
+	}
+	return out
+}
+
+// insertChunked runs the chunked statements over args, cols values per row.
+func (t *tx) insertChunked(ctx context.Context, stmts []string, cols int, args []any) error {
+	for rows := len(args) / cols; rows > 0; {
+		k := min(maxChunkLog, bits.Len(uint(rows))-1) // the largest power of two that fits
+		n := 1 << k
+		if _, err := t.execHot(ctx, stmts[k], args[:n*cols]...); err != nil {
+			return err
+		}
+		args, rows = args[n*cols:], rows-n
 	}
 	return nil
 }

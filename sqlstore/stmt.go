@@ -8,7 +8,8 @@ import (
 
 // hot are the queries every money movement runs. On SQLite, parsing SQL is a quarter of a
 // transfer's CPU time (the pure-Go driver re-prepares each statement), so Warm prepares them once.
-var hot = []string{accountStatusForUpdate, bookAmount, insertLedgerTx, insertPosting, addBalance}
+var hot = append([]string{accountStatusForUpdate, bookAmount, insertLedgerTx, insertPosting, addBalance},
+	append(insertLedgerTxRows, insertPostingRows...)...)
 
 // hotReads are the reads of every authenticated request and every eligibility check; they are
 // prepared on both pools, since reads run in read-only and read-write transactions alike.

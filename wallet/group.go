@@ -67,7 +67,13 @@ func (g *Group) enqueue(ctx context.Context, r *groupReq) error {
 	return <-r.done
 }
 
+// inflight is how many groups may be under way at once: one holding the write connection while
+// those before it wait for their commits to reach the disk (SQLite's fsync runs after the
+// connection is released: see sqlstore/sqlite's walSync), so a slow fsync does not stall the writer.
+const inflight = 4
+
 func (g *Group) loop(ctx context.Context) {
+	slots := make(chan struct{}, inflight)
 	for {
 		var first *groupReq
 		select {
@@ -75,6 +81,11 @@ func (g *Group) loop(ctx context.Context) {
 			return
 		case first = <-g.reqs:
 		}
+		slots <- struct{}{}
+		// Bind waits for the write connection, that is for the previous group's commit; the
+		// movements that arrive meanwhile join this group.
+		run := context.WithoutCancel(ctx)
+		bound, end, err := g.store.Bind(run)
 		batch := []*groupReq{first}
 	fill:
 		for len(batch) < g.max {
@@ -85,21 +96,26 @@ func (g *Group) loop(ctx context.Context) {
 				break fill
 			}
 		}
-		g.run(context.WithoutCancel(ctx), batch)
+		if err != nil {
+			for _, r := range batch {
+				r.done <- err
+			}
+			<-slots
+			continue
+		}
+		go func() {
+			defer func() { <-slots }()
+			g.run(bound, end, batch)
+		}()
 	}
 }
 
-func (g *Group) run(ctx context.Context, batch []*groupReq) {
+func (g *Group) run(bound context.Context, end func(bool) error, batch []*groupReq) {
 	errs := make([]error, len(batch))
 	fail := func(err error) {
 		for _, r := range batch {
 			r.done <- err
 		}
-	}
-	bound, end, err := g.store.Bind(ctx)
-	if err != nil {
-		fail(err)
-		return
 	}
 	defer func() {
 		if p := recover(); p != nil {
