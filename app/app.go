@@ -130,7 +130,7 @@ func New(ctx context.Context, store *sqlstore.DB, cfg Config) (*App, error) {
 	}
 	a.Wallet = wallet.New(store, a.Accounts, nil, cfg.Wallet, cfg.Log)
 	a.Jobs = append(a.Jobs, a.Wallet.Tasks()...)
-	if cfg.Wallet.GroupCommit > 0 && store.Dialect() == "sqlite" {
+	if cfg.Wallet.GroupCommit > 0 {
 		a.Wallet.EnableGroupCommit(ctx, cfg.Wallet.GroupCommit)
 	}
 	if err := a.newClosures(cfg, v, cat); err != nil {

@@ -3,10 +3,9 @@
 package bench
 
 import (
-	"bytes"
 	"context"
 	"crypto/rand"
-	"encoding/json"
+	"errors"
 	"fmt"
 	"math/big"
 	mrand "math/rand/v2"
@@ -19,6 +18,7 @@ import (
 	"github.com/purse-wallet/purse/account"
 	"github.com/purse-wallet/purse/app"
 	"github.com/purse-wallet/purse/wallet"
+	vegeta "github.com/tsenart/vegeta/v12/lib"
 )
 
 // Config is one run.
@@ -27,6 +27,7 @@ type Config struct {
 	Duration time.Duration // how long to send transfers
 	Accounts int           // accounts the transfers move between
 	HTTP     bool          // through the HTTP API on a loopback listener instead of in-process
+	Rate     int           // transfers started per second (an open loop); 0: Clients in a closed loop
 }
 
 // LedgerResult is what a run measured.
@@ -77,73 +78,70 @@ func Setup(ctx context.Context, a *app.App, n int) ([]Party, error) {
 }
 
 // Ledger sends 1-fen transfers between random pairs of the parties for the configured time.
+//
+// With Rate 0 it is a closed loop: Clients workers each send the next transfer when the last one is
+// answered, which finds the most the server can do. With a Rate it is an open loop: transfers start
+// at that rate whatever the answers, and each latency counts from the moment its transfer was due,
+// so a stall shows in the p99 instead of slowing the load (no coordinated omission). Through HTTP the
+// load comes from vegeta on a loopback listener, in this process.
 func Ledger(ctx context.Context, a *app.App, parties []Party, cfg Config) (LedgerResult, error) {
-	send := func(from, to Party) error {
-		_, err := a.Wallet.TransferGrouped(ctx, from.id, wallet.TransferRequest{To: to.id, Amount: 1})
-		return err
-	}
 	if cfg.HTTP {
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			return LedgerResult{}, err
-		}
-		srv := &http.Server{Handler: a.HTTP}
-		go srv.Serve(ln)
-		defer srv.Close()
-		url := "http://" + ln.Addr().String() + "/api/v1/transfers"
-		client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: cfg.Clients * 2}}
-		send = func(from, to Party) error {
-			body, _ := json.Marshal(map[string]any{"to": to.id, "amount": 1})
-			req, _ := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
-			req.Header.Set("Content-Type", "application/json")
-			req.Header.Set("Authorization", "Bearer "+from.token)
-			res, err := client.Do(req)
-			if err != nil {
-				return err
-			}
-			var sink bytes.Buffer
-			sink.ReadFrom(res.Body)
-			res.Body.Close()
-			if res.StatusCode != http.StatusCreated {
-				return fmt.Errorf("status %d: %s", res.StatusCode, sink.Bytes())
-			}
-			return nil
-		}
+		return ledgerHTTP(ctx, a, parties, cfg)
 	}
 	var mu sync.Mutex
 	var lat []time.Duration
 	var errs int
 	var firstErr error
+	record := func(d time.Duration, err error) {
+		mu.Lock()
+		defer mu.Unlock()
+		if err != nil {
+			errs++
+			if firstErr == nil {
+				firstErr = err
+			}
+			return
+		}
+		lat = append(lat, d)
+	}
+	send := func(r *mrand.Rand) error {
+		i, j := pair(r, len(parties))
+		_, err := a.Wallet.TransferGrouped(ctx, parties[i].id, wallet.TransferRequest{To: parties[j].id, Amount: 1})
+		return err
+	}
 	var wg sync.WaitGroup
 	start := time.Now()
 	deadline := start.Add(cfg.Duration)
-	for c := 0; c < cfg.Clients; c++ {
-		wg.Add(1)
-		go func(c int) {
-			defer wg.Done()
-			r := mrand.New(mrand.NewPCG(uint64(c), uint64(start.UnixNano())))
-			var mine []time.Duration
-			bad := 0
-			var lastErr error
-			for time.Now().Before(deadline) && ctx.Err() == nil {
-				i := r.IntN(len(parties))
-				j := (i + 1 + r.IntN(len(parties)-1)) % len(parties)
-				t0 := time.Now()
-				if err := send(parties[i], parties[j]); err != nil {
-					bad++
-					lastErr = err
-					continue
+	if cfg.Rate > 0 {
+		r := mrand.New(mrand.NewPCG(1, uint64(start.UnixNano())))
+		every := time.Second / time.Duration(cfg.Rate)
+		for n := 0; ; n++ {
+			due := start.Add(time.Duration(n) * every)
+			if !due.Before(deadline) || ctx.Err() != nil {
+				break
+			}
+			time.Sleep(time.Until(due))
+			own := mrand.New(mrand.NewPCG(r.Uint64(), uint64(n)))
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				err := send(own)
+				record(time.Since(due), err)
+			}()
+		}
+	} else {
+		for c := 0; c < cfg.Clients; c++ {
+			wg.Add(1)
+			go func(c int) {
+				defer wg.Done()
+				r := mrand.New(mrand.NewPCG(uint64(c), uint64(start.UnixNano())))
+				for time.Now().Before(deadline) && ctx.Err() == nil {
+					t0 := time.Now()
+					err := send(r)
+					record(time.Since(t0), err)
 				}
-				mine = append(mine, time.Since(t0))
-			}
-			mu.Lock()
-			lat = append(lat, mine...)
-			errs += bad
-			if firstErr == nil {
-				firstErr = lastErr
-			}
-			mu.Unlock()
-		}(c)
+			}(c)
+		}
 	}
 	wg.Wait()
 	res := LedgerResult{Transfers: len(lat), Errors: errs, Elapsed: time.Since(start)}
@@ -156,6 +154,72 @@ func Ledger(ctx context.Context, a *app.App, parties []Party, cfg Config) (Ledge
 		return res, firstErr
 	}
 	return res, nil
+}
+
+// pair picks two distinct parties.
+func pair(r *mrand.Rand, n int) (int, int) {
+	i := r.IntN(n)
+	return i, (i + 1 + r.IntN(n-1)) % n
+}
+
+// ledgerHTTP is Ledger through POST /api/v1/transfers, with vegeta as the client.
+func ledgerHTTP(ctx context.Context, a *app.App, parties []Party, cfg Config) (LedgerResult, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return LedgerResult{}, err
+	}
+	srv := &http.Server{Handler: a.HTTP}
+	go srv.Serve(ln)
+	defer srv.Close()
+	url := "http://" + ln.Addr().String() + "/api/v1/transfers"
+	auth := make([]http.Header, len(parties))
+	for k, p := range parties {
+		auth[k] = http.Header{"Authorization": {"Bearer " + p.token}, "Content-Type": {"application/json"}}
+	}
+	var mu sync.Mutex
+	r := mrand.New(mrand.NewPCG(2, uint64(time.Now().UnixNano())))
+	tr := func(t *vegeta.Target) error {
+		mu.Lock()
+		i, j := pair(r, len(parties))
+		mu.Unlock()
+		t.Method, t.URL, t.Header = http.MethodPost, url, auth[i]
+		t.Body = []byte(`{"to":"` + parties[j].id + `","amount":1}`)
+		return nil
+	}
+	conns := max(cfg.Clients, 64)
+	opts := []func(*vegeta.Attacker){vegeta.KeepAlive(true), vegeta.Connections(conns),
+		vegeta.MaxConnections(conns), vegeta.Timeout(30 * time.Second)}
+	pace := vegeta.Rate{Freq: cfg.Rate, Per: time.Second}
+	if cfg.Rate == 0 {
+		opts = append(opts, vegeta.Workers(uint64(cfg.Clients)), vegeta.MaxWorkers(uint64(cfg.Clients)))
+	}
+	atk := vegeta.NewAttacker(opts...)
+	stop := context.AfterFunc(ctx, func() { atk.Stop() })
+	defer stop()
+	var lat []time.Duration
+	errs := 0
+	var firstErr string
+	start := time.Now()
+	for res := range atk.Attack(vegeta.Targeter(tr), pace, cfg.Duration, "transfer") {
+		if res.Code != http.StatusCreated {
+			errs++
+			if firstErr == "" {
+				firstErr = fmt.Sprintf("status %d %s: %s", res.Code, res.Error, res.Body)
+			}
+			continue
+		}
+		lat = append(lat, res.Latency)
+	}
+	out := LedgerResult{Transfers: len(lat), Errors: errs, Elapsed: time.Since(start)}
+	if len(lat) > 0 {
+		slices.Sort(lat)
+		out.P50 = lat[len(lat)/2]
+		out.P99 = lat[len(lat)*99/100]
+	}
+	if errs > 0 && len(lat) == 0 {
+		return out, errors.New("bench: every transfer failed: " + firstErr)
+	}
+	return out, nil
 }
 
 // ID returns the party's account id.

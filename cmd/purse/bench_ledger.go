@@ -27,9 +27,11 @@ type BenchLedgerCmd struct {
 	Duration time.Duration `default:"5s" help:"Length of each run."`
 	Accounts int           `default:"64" help:"Accounts the transfers move between."`
 	Mode     []string      `default:"inprocess,http" enum:"inprocess,http" help:"Where to send transfers from."`
-	// GroupCommit batches concurrent transfers into shared SQLite commits (see wallet.Group).
-	GroupCommit int    `default:"0" help:"Most transfers per SQLite commit (0: one commit each)."`
+	// GroupCommit batches concurrent transfers into shared commits (see wallet.Group).
+	GroupCommit int    `default:"0" help:"Most transfers per commit (0: one commit each)."`
 	CPUProfile  string `help:"Write a CPU profile of the runs to this file."`
+	// Rate turns each run into an open loop, for latency at a given load (say 70% of the most).
+	Rate int `default:"0" help:"Transfers started per second whatever the answers (0: a closed loop of --clients)."`
 }
 
 // Run measures.
@@ -69,9 +71,13 @@ func (c *BenchLedgerCmd) Run() error {
 	fmt.Printf("purse bench ledger: store %s, %d accounts, %s per run, group commit %d\n", store.Dialect(), c.Accounts, c.Duration, c.GroupCommit)
 	for _, mode := range c.Mode {
 		for _, n := range c.Clients {
-			r, err := bench.Ledger(ctx, a, parties, bench.Config{Clients: n, Duration: c.Duration, HTTP: mode == "http"})
+			r, err := bench.Ledger(ctx, a, parties, bench.Config{Clients: n, Duration: c.Duration, HTTP: mode == "http", Rate: c.Rate})
 			if err != nil {
 				return err
+			}
+			if c.Rate > 0 {
+				fmt.Printf("%-9s rate=%-5d %s\n", mode, c.Rate, r)
+				break // the rate, not the clients, sets the load
 			}
 			fmt.Printf("%-9s clients=%-3d %s\n", mode, n, r)
 		}
