@@ -2,7 +2,6 @@ package ledger
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"sort"
 
@@ -23,10 +22,11 @@ type bookKey struct {
 	cur   purse.Currency
 }
 
-// PostBatch posts many movements with a few statements, for group commit: the accounts are locked
-// once (in id order), the books read once, every entry is checked in order against the running
-// amounts in memory, and the accepted ones are written with one multi-row insert of transactions,
-// one of postings and one balance upsert per touched book with its net change. The rules are
+// PostBatch posts many movements with a few statements, for group commit: one statement locks the
+// accounts (in id order), one reads their books, every entry is checked in order against the
+// running amounts in memory, and the accepted ones are written with multi-row inserts of
+// transactions and postings and one upsert of every touched user book with its net change
+// (operator books, one upsert each). The rules are
 // Post's: an entry that would break one is refused alone (its error in the returned slice, in
 // entry order) and changes nothing. The second result is a storage failure, after which the
 // transaction must be rolled back.
@@ -49,31 +49,29 @@ func PostBatch(ctx context.Context, tx purse.Tx, entries []Entry) ([]error, erro
 		}
 	}
 	sort.Strings(ids)
-	status := Locked{}
+	// One statement locks every account of the group (in id order) and one reads all their books:
+	// on PostgreSQL a group then holds its locks for a few round trips, not hundreds.
+	locked, err := tx.AccountStatusesForUpdate(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	status := Locked(locked) // an unknown account is absent: each entry naming it is refused below
+	owners := make([]string, 0, len(status))
 	for _, id := range ids {
-		st, err := tx.AccountStatusForUpdate(ctx, id)
-		if errors.Is(err, purse.ErrNotFound) {
-			continue // each entry naming it is refused below
+		if _, ok := status[id]; ok {
+			owners = append(owners, id)
 		}
-		if err != nil {
-			return nil, err
-		}
-		status[id] = st
+	}
+	amounts, err := tx.BookAmounts(ctx, owners)
+	if err != nil {
+		return nil, err
 	}
 	// Operator books are hot rows that every instance writes; their amounts only matter for
-	// overflow, which the upsert checks, so they are not read.
+	// overflow, which AddBalance checks, so they are not read.
 	for k := range keys {
-		if IsOperator(k.owner) {
-			continue
+		if !IsOperator(k.owner) {
+			keys[k] = amounts[purse.BookKey{Owner: k.owner, Book: k.book, Currency: k.cur}]
 		}
-		if _, ok := status[k.owner]; !ok {
-			continue
-		}
-		n, err := tx.BookAmount(ctx, k.owner, k.book, k.cur)
-		if err != nil {
-			return nil, err
-		}
-		keys[k] = n
 	}
 
 	var rows []*purse.LedgerTransaction
@@ -128,14 +126,31 @@ func PostBatch(ctx context.Context, tx purse.Tx, entries []Entry) ([]error, erro
 	if err := tx.InsertPostings(ctx, legTx, legs); err != nil {
 		return nil, err
 	}
-	touched := make([]bookKey, 0, len(net))
+	// User books were read under their account locks and every sum checked above, so they are
+	// added in one statement; operator books, not read, go one by one through AddBalance, which
+	// refuses an overflow.
+	users := map[purse.BookKey]int64{}
+	var operators []bookKey
 	for k, d := range net {
-		if d != 0 {
-			touched = append(touched, k)
+		switch {
+		case d == 0:
+		case IsOperator(k.owner):
+			operators = append(operators, k)
+		default:
+			users[purse.BookKey{Owner: k.owner, Book: k.book, Currency: k.cur}] = d
 		}
 	}
-	sort.Slice(touched, func(i, j int) bool {
-		a, b := touched[i], touched[j]
+	got, err := tx.AddBalances(ctx, users)
+	if err != nil {
+		return nil, err
+	}
+	for k := range users {
+		if want := keys[bookKey{k.Owner, k.Book, k.Currency}]; got[k] != want {
+			return nil, fmt.Errorf("ledger: batch: %s %s is %d, expected %d", k.Owner, k.Book, got[k], want)
+		}
+	}
+	sort.Slice(operators, func(i, j int) bool {
+		a, b := operators[i], operators[j]
 		if a.owner != b.owner {
 			return a.owner < b.owner
 		}
@@ -144,13 +159,9 @@ func PostBatch(ctx context.Context, tx purse.Tx, entries []Entry) ([]error, erro
 		}
 		return a.cur < b.cur
 	})
-	for _, k := range touched {
-		amount, err := tx.AddBalance(ctx, k.owner, k.book, k.cur, net[k])
-		if err != nil {
+	for _, k := range operators {
+		if _, err := tx.AddBalance(ctx, k.owner, k.book, k.cur, net[k]); err != nil {
 			return nil, err
-		}
-		if !IsOperator(k.owner) && amount != keys[k] {
-			return nil, fmt.Errorf("ledger: batch: %s %s is %d, expected %d", k.owner, k.book, amount, keys[k])
 		}
 	}
 	return errs, nil

@@ -310,3 +310,88 @@ func scanLedgerTx(row interface{ Scan(...any) error }) (*purse.LedgerTransaction
 	}
 	return &l, nil
 }
+
+// in returns "(?,?,…)" for n values.
+func in(n int) string { return "(" + strings.TrimSuffix(strings.Repeat("?,", n), ",") + ")" }
+
+func (t *tx) AccountStatusesForUpdate(ctx context.Context, ids []string) (map[string]purse.AccountStatus, error) {
+	out := make(map[string]purse.AccountStatus, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	// ORDER BY before FOR UPDATE: PostgreSQL locks the rows in the order it returns them.
+	rows, err := t.query(ctx, `SELECT id, status FROM accounts WHERE id IN `+in(len(ids))+` ORDER BY id FOR UPDATE`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("storage: lock accounts: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id, st string
+		if err := rows.Scan(&id, &st); err != nil {
+			return nil, err
+		}
+		out[id] = purse.AccountStatus(st)
+	}
+	return out, rows.Err()
+}
+
+func (t *tx) BookAmounts(ctx context.Context, owners []string) (map[purse.BookKey]int64, error) {
+	out := map[purse.BookKey]int64{}
+	if len(owners) == 0 {
+		return out, nil
+	}
+	args := make([]any, len(owners))
+	for i, o := range owners {
+		args[i] = o
+	}
+	rows, err := t.query(ctx, `SELECT owner, book, currency, amount FROM ledger_balances WHERE owner IN `+in(len(owners)), args...)
+	if err != nil {
+		return nil, fmt.Errorf("storage: book amounts: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k purse.BookKey
+		var book, cur string
+		var n int64
+		if err := rows.Scan(&k.Owner, &book, &cur, &n); err != nil {
+			return nil, err
+		}
+		k.Book, k.Currency = purse.Book(book), purse.Currency(cur)
+		out[k] = n
+	}
+	return out, rows.Err()
+}
+
+func (t *tx) AddBalances(ctx context.Context, deltas map[purse.BookKey]int64) (map[purse.BookKey]int64, error) {
+	out := make(map[purse.BookKey]int64, len(deltas))
+	if len(deltas) == 0 {
+		return out, nil
+	}
+	args := make([]any, 0, 5*len(deltas))
+	for k, d := range deltas {
+		args = append(args, k.Owner, string(k.Book), string(k.Currency), d, ts(t.now))
+	}
+	rows, err := t.query(ctx, `INSERT INTO ledger_balances (owner, book, currency, amount, updated_at) VALUES `+
+		values(len(deltas), 5)+` ON CONFLICT (owner, book, currency) DO UPDATE
+		SET amount = ledger_balances.amount + excluded.amount, updated_at = excluded.updated_at
+		RETURNING owner, book, currency, amount`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("storage: add balances: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k purse.BookKey
+		var book, cur string
+		var n int64
+		if err := rows.Scan(&k.Owner, &book, &cur, &n); err != nil {
+			return nil, err
+		}
+		k.Book, k.Currency = purse.Book(book), purse.Currency(cur)
+		out[k] = n
+	}
+	return out, rows.Err()
+}
