@@ -23,7 +23,9 @@ func TestSetBasedLedgerQueries(t *testing.T) {
 			must(t, tx.InsertAccount(ctx, a))
 			return tx.InsertAccount(ctx, b)
 		}))
-		main := func(id string) purse.BookKey { return purse.BookKey{Owner: id, Book: purse.BookMain, Currency: purse.CNY} }
+		main := func(id string) purse.BookKey {
+			return purse.BookKey{Owner: id, Book: purse.BookMain, Currency: purse.CNY}
+		}
 		points := purse.BookKey{Owner: a.ID, Book: purse.BookPoints, Currency: purse.CNY}
 		must(t, db.Tx(ctx, func(tx purse.Tx) error {
 			st, err := tx.AccountStatusesForUpdate(ctx, []string{a.ID, b.ID, unknown})
