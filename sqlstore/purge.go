@@ -46,12 +46,14 @@ func (t *tx) ClosedForNotice(ctx context.Context, closedBefore time.Time, limit 
 
 // NoticedForErasure walks purge_state_awaiting (noticed, not erased) in notice order: the outbox
 // delivers in about that order, so the ready states come first, and the pending ones it passes
-// over are at most the notice backlog the purge allows. The join locks the purge state rows as
+// over are at most the notice backlog the purge allows. CROSS JOIN makes SQLite's planner keep
+// purge_state as the outer loop (on its own it walks every due closed account instead, O(N)
+// per claim); PostgreSQL treats it as the inner join it is. The join locks the purge state rows as
 // well as the accounts on PostgreSQL; nothing else writes them while an account is closed.
 func (t *tx) NoticedForErasure(ctx context.Context, closedBefore, noticedBefore time.Time, limit int) ([]*purse.PurgeCandidate, error) {
 	rows, err := t.query(ctx, `SELECT `+accountColumns+`, s.notice_id, s.noticed_at
-		FROM purge_state s JOIN accounts ON accounts.id = s.account_id
-		WHERE s.erased_at = 0 AND s.noticed_at > 0
+		FROM purge_state s CROSS JOIN accounts
+		WHERE accounts.id = s.account_id AND s.erased_at = 0 AND s.noticed_at > 0
 		AND (s.notice_id = '' OR s.noticed_at <= ?
 			OR NOT EXISTS (SELECT 1 FROM outbox o WHERE o.id = s.notice_id AND o.status = 'pending'))
 		AND accounts.status = 'closed' AND accounts.closed_at > 0 AND accounts.closed_at <= ?
