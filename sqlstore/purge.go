@@ -279,17 +279,23 @@ func (t *tx) scrubSentTo(ctx context.Context, erasures []purse.Erasure, touched 
 	var scrub []string
 	msgAccount := map[string]string{}
 	err := chunks(addrs, func(in string, args []any) error {
-		rows, err := t.query(ctx, `SELECT id, recipient, created_at FROM outbox
-			WHERE account_id = '' AND recipient IN `+in, args...)
+		// Found by recipient (outbox_recipient); the account id is checked here, since a
+		// condition on it would let the planner pick outbox_account and read every message
+		// without an account instead.
+		rows, err := t.query(ctx, `SELECT id, recipient, created_at, account_id FROM outbox
+			WHERE recipient IN `+in, args...)
 		if err != nil {
 			return fmt.Errorf("storage: messages to erased addresses: %w", err)
 		}
 		defer rows.Close()
 		for rows.Next() {
-			var id, to string
+			var id, to, account string
 			var created int64
-			if err := rows.Scan(&id, &to, &created); err != nil {
+			if err := rows.Scan(&id, &to, &created, &account); err != nil {
 				return err
+			}
+			if account != "" {
+				continue
 			}
 			for _, o := range owners[to] {
 				if created <= o.until {
