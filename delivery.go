@@ -15,6 +15,8 @@ type DeliveryQueries interface {
 	ClaimMessages(ctx context.Context, until time.Time, limit int) ([]*Message, error)
 	// MarkSent records a delivery by the named sender and ends the lease.
 	MarkSent(ctx context.Context, id, sender string, at time.Time) error
+	// MarkSentAll is MarkSent for several messages the same sender delivered, in one statement.
+	MarkSentAll(ctx context.Context, ids []string, sender string, at time.Time) error
 	// MarkRetry ends the lease and schedules the next attempt.
 	MarkRetry(ctx context.Context, id string, next time.Time, lastError string) error
 	// MarkFailed gives up on the message.

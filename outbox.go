@@ -40,6 +40,8 @@ type Message struct {
 // OutboxQueries store outgoing messages.
 type OutboxQueries interface {
 	InsertMessage(ctx context.Context, m *Message) error
+	// InsertMessages stores several messages in one statement (a purge batch's notices).
+	InsertMessages(ctx context.Context, ms []*Message) error
 	// MessagesTo lists messages to a recipient, newest first (the demo's dev outbox).
 	MessagesTo(ctx context.Context, to string, limit int) ([]*Message, error)
 }
@@ -65,6 +67,9 @@ type AuditQueries interface {
 	LockAuditHead(ctx context.Context) (int64, string, error)
 	// InsertAudit stores a hashed event and makes it the head.
 	InsertAudit(ctx context.Context, e *AuditEvent) error
+	// InsertAudits stores consecutive hashed events, the head's successors in order, and makes
+	// the last one the head.
+	InsertAudits(ctx context.Context, es []*AuditEvent) error
 	// AuditEvents lists events in chain order after seq, at most limit; subject "" for all.
 	AuditEvents(ctx context.Context, subject string, after int64, limit int) ([]*AuditEvent, error)
 }

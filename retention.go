@@ -22,27 +22,58 @@ type PurgeCandidate struct {
 	State   PurgeState
 }
 
+// Erasure is one account whose personal rows ErasePersonalRows erases: its id, its last phone and
+// e-mail ("" when unknown) and its closure time, up to which messages to those addresses were its.
+type Erasure struct {
+	AccountID  string
+	Addresses  []string
+	SentBefore time.Time
+}
+
 // RetentionQueries serve the retention jobs (lifecycle package) and the legal hold.
 type RetentionQueries interface {
-	// ClosedForPurge lists closed accounts not under legal hold whose closure is at or before
-	// closedBefore, oldest first, claimed with FOR UPDATE SKIP LOCKED so that two instances take
-	// different accounts. It leaves out accounts whose data_erased notice was enqueued after
-	// noticedAfter and is still pending: they wait for its delivery.
+	// ClosedForPurge lists what the personal-data purge would take now, at most limit: first the
+	// accounts NoticedForErasure lists, then those ClosedForNotice lists (the dry run and tests).
 	ClosedForPurge(ctx context.Context, closedBefore, noticedAfter time.Time, limit int) ([]*PurgeCandidate, error)
+	// ClosedForNotice lists closed accounts not under legal hold, closed at or before
+	// closedBefore, that the purge has not touched yet (no purge state), oldest first, claimed with
+	// FOR UPDATE SKIP LOCKED so that two instances take different accounts. An account whose purge
+	// state another transaction committed after this claim's snapshot is left out.
+	ClosedForNotice(ctx context.Context, closedBefore time.Time, limit int) ([]*PurgeCandidate, error)
+	// NoticedForErasure lists closed accounts not under legal hold, closed at or before
+	// closedBefore, whose notice step ran and whose erasure did not, and whose data_erased notice
+	// is no longer pending in the outbox (sent or failed), was never enqueued, or was enqueued at
+	// or before noticedBefore; oldest first, claimed like ClosedForNotice.
+	NoticedForErasure(ctx context.Context, closedBefore, noticedBefore time.Time, limit int) ([]*PurgeCandidate, error)
+	// PendingNotices counts the accounts not yet erased whose data_erased notice was enqueued
+	// after noticedAfter and is still pending in the outbox.
+	PendingNotices(ctx context.Context, noticedAfter time.Time) (int, error)
+	// InsertPurgeStates records the notice step of accounts the purge had not touched. It fails
+	// (and so rolls back the batch, its notices included) when one of them has a state already.
+	InsertPurgeStates(ctx context.Context, states []*PurgeState) error
+	// MarkErased records that the accounts' personal data was erased at at.
+	MarkErased(ctx context.Context, accountIDs []string, at time.Time) error
+	// DataKeys returns the accounts' data keys by account id; an account without one is absent.
+	DataKeys(ctx context.Context, accountIDs []string) (map[string]*DataKey, error)
+	// DestroyDataKeys overwrites the accounts' wrapped keys and marks them destroyed.
+	DestroyDataKeys(ctx context.Context, accountIDs []string, at time.Time) error
+	// ErasePersonalColumns erases the personal data the accounts' own rows hold (lookup hashes,
+	// sealed phone, e-mail and name, masked phone, password hashes, certificate id) and marks
+	// the closed ones purged at at. It returns how many accounts it purged.
+	ErasePersonalColumns(ctx context.Context, accountIDs []string, at time.Time) (int, error)
 	// PurgedForRecords lists purged accounts not under legal hold, closed at or before
 	// closedBefore, whose records were not purged yet; claimed like ClosedForPurge.
 	PurgedForRecords(ctx context.Context, closedBefore time.Time, limit int) ([]*PurgeCandidate, error)
 	// SavePurgeState inserts or updates the account's purge state.
 	SavePurgeState(ctx context.Context, s *PurgeState) error
-	// MessageStatus returns an outbox message's status ("pending", "sent", "failed"), or ErrNotFound.
-	MessageStatus(ctx context.Context, id string) (string, error)
-	// ErasePersonalRows erases what the account's rows other than the account itself hold of its
-	// personal data: sealed card numbers and holders, sealed business-flow targets, linked-account
-	// ids, the outbox's recipients and bodies (pending messages fail), sessions and stored
-	// idempotent answers. Messages without an account id sent to one of addresses before sentBefore
-	// (a code sent before sign-up) are scrubbed too; later ones may be a new owner's, since closure
-	// frees the phone and e-mail (TP-7). It returns how many rows it touched.
-	ErasePersonalRows(ctx context.Context, accountID string, addresses []string, sentBefore time.Time) (int, error)
+	// ErasePersonalRows erases what the accounts' rows other than the accounts themselves hold of
+	// their personal data: sealed card numbers and holders, sealed business-flow targets,
+	// linked-account ids, flag notes, the outbox's recipients and bodies (pending messages fail),
+	// sessions and stored idempotent answers. Messages without an account id sent to one of an
+	// erasure's addresses at or before its SentBefore (a code sent before sign-up) are scrubbed
+	// too; later ones may be a new owner's, since closure frees the phone and e-mail (TP-7). It
+	// returns how many rows it touched, by account id.
+	ErasePersonalRows(ctx context.Context, erasures []Erasure) (map[string]int, error)
 	// PurgeRecords removes the account's AML records: every ledger transaction whose parties all
 	// reached the end of their records period (this account included) is deleted with its
 	// postings and replaced by one carried-balance transaction per currency that keeps every

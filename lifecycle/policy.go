@@ -15,12 +15,18 @@ type Policy struct {
 	// NoticeWait is the longest the erasure waits for the data_erased notice to be delivered
 	// before it erases the address anyway (default 72 hours).
 	NoticeWait time.Duration
-	// Batch is how many accounts one job transaction handles (default 50).
+	// Batch is how many accounts one job transaction erases, and how many it notices (default
+	// 500). Every step is one statement per table for the whole batch, so a larger batch costs
+	// fewer commits; 500 keeps a transaction to a few tens of milliseconds.
 	Batch int
+	// NoticeBacklog is how many data_erased notices the purge lets wait in the outbox before it
+	// notices more accounts (default 2,000, and at least 4 batches).
+	NoticeBacklog int
 }
 
 // DefaultPolicy is the policy when the operator sets nothing.
-var DefaultPolicy = Policy{Personal: Period{Days: 30}, Records: Period{Years: 5}, NoticeWait: 72 * time.Hour, Batch: 50}
+var DefaultPolicy = Policy{Personal: Period{Days: 30}, Records: Period{Years: 5}, NoticeWait: 72 * time.Hour,
+	Batch: 500, NoticeBacklog: 2000}
 
 func (p Policy) withDefaults() Policy {
 	if p.Personal == (Period{}) {
@@ -34,6 +40,9 @@ func (p Policy) withDefaults() Policy {
 	}
 	if p.Batch <= 0 {
 		p.Batch = DefaultPolicy.Batch
+	}
+	if p.NoticeBacklog <= 0 {
+		p.NoticeBacklog = max(DefaultPolicy.NoticeBacklog, 4*p.Batch)
 	}
 	return p
 }

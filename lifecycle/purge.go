@@ -2,7 +2,6 @@ package lifecycle
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"strconv"
@@ -36,11 +35,13 @@ type Hook func(ctx context.Context, tx purse.Tx, accountID string) error
 // Tasks are the retention jobs for the runner. Each batch is one transaction that claims its
 // accounts (FOR UPDATE SKIP LOCKED on PostgreSQL), so several instances share the work; every
 // step records its progress in purge_state in the transaction that does it, so a crash loses at
-// most the batch in flight, which the next run does again.
+// most the batch in flight, which the next run does again. purge-personal runs every minute: a
+// run stops when the notices it sent wait in the outbox (NoticeBacklog), and the next one erases
+// the accounts whose notice went out meanwhile; a run with nothing due costs three index reads.
 func (s *Service) Tasks() []jobs.Task {
 	p := s.Policy.withDefaults()
 	return []jobs.Task{
-		{Name: "purge-personal", Every: time.Hour, Batch: p.Batch, Run: s.PurgePersonal},
+		{Name: "purge-personal", Every: time.Minute, Batch: p.Batch, Run: s.PurgePersonal},
 		{Name: "purge-records", Every: 6 * time.Hour, Batch: p.Batch, Run: s.PurgeRecords},
 	}
 }
@@ -51,11 +52,18 @@ func (s *Service) Tasks() []jobs.Task {
 //  1. notice: a data_erased notice is enqueued to the last known e-mail (or phone), which is
 //     decrypted for it. The outbox stores its recipient and body in clear, so the notice cannot
 //     be written in the erasing transaction: erasure scrubs every outbox row of the account, and
-//     the notice would be scrubbed before anyone sent it.
+//     the notice would be scrubbed before anyone sent it. An account with no address left is
+//     erased at once.
 //  2. erase, in a later run, once the notice left the outbox (sent or failed) or NoticeWait
 //     passed, whichever is first: the data key is destroyed, the plaintext-derived columns and
 //     the account's personal rows erased, the outbox rows to its addresses scrubbed (the notice
 //     included, so its address does not outlive the purge), and the account becomes purged.
+//
+// One run erases up to Batch accounts whose notice left, then notices up to Batch more, but only
+// while fewer than NoticeBacklog notices wait in the outbox: the purge goes at the pace the outbox
+// delivers instead of piling up notices, which keeps the claims short and leaves the outbox (and,
+// on SQLite, the single writer) time to deliver. Every step is one statement per table for the
+// whole batch.
 //
 // The address therefore lives at most NoticeWait past the retention period, and only in the
 // outbox row that is about to carry it.
@@ -65,123 +73,112 @@ func (s *Service) PurgePersonal(ctx context.Context) (int, error) {
 	err := s.Store.Tx(ctx, func(tx purse.Tx) error {
 		done = 0
 		now := tx.Now()
-		cands, err := tx.ClosedForPurge(ctx, p.Personal.Before(now), now.Add(-p.NoticeWait), p.Batch)
+		due, waited := p.Personal.Before(now), now.Add(-p.NoticeWait)
+		ready, err := tx.NoticedForErasure(ctx, due, waited, p.Batch)
 		if err != nil {
 			return err
 		}
-		for _, c := range cands {
-			if err := s.personal(ctx, tx, c, p); err != nil {
-				return fmt.Errorf("purge personal data of %s: %w", c.Account.ID, err)
-			}
-			done++
+		pending, err := tx.PendingNotices(ctx, waited)
+		if err != nil {
+			return err
 		}
+		var fresh []*purse.PurgeCandidate
+		if room := min(p.Batch, p.NoticeBacklog-pending); room > 0 {
+			if fresh, err = tx.ClosedForNotice(ctx, due, room); err != nil {
+				return err
+			}
+		}
+		contacts, err := s.contacts(ctx, tx, append(append([]*purse.PurgeCandidate{}, ready...), fresh...))
+		if err != nil {
+			return err
+		}
+		silent, err := s.notice(ctx, tx, fresh, contacts, p)
+		if err != nil {
+			return err
+		}
+		if err := s.erase(ctx, tx, append(ready, silent...), contacts, p); err != nil {
+			return err
+		}
+		done = len(ready) + len(fresh)
 		return nil
 	})
 	return done, err
 }
 
-func (s *Service) personal(ctx context.Context, tx purse.Tx, c *purse.PurgeCandidate, p Policy) error {
-	a := c.Account
-	contact, err := s.contact(ctx, tx, a)
+// notice enqueues the data_erased notice of every account in cands and records the step; it
+// returns the accounts with no address to notify, which are erased in the same transaction.
+func (s *Service) notice(ctx context.Context, tx purse.Tx, cands []*purse.PurgeCandidate, contacts map[string]contact, p Policy) ([]*purse.PurgeCandidate, error) {
+	var notices []notify.Notice
+	var noticed, silent []*purse.PurgeCandidate
+	states := make([]*purse.PurgeState, 0, len(cands))
+	for _, c := range cands {
+		c.State.NoticedAt = tx.Now()
+		states = append(states, &c.State)
+		if n, ok := contacts[c.Account.ID].notice(c.Account, p); ok {
+			notices, noticed = append(notices, n), append(noticed, c)
+		} else {
+			silent = append(silent, c)
+		}
+	}
+	msgs, err := notify.EnqueueAll(ctx, tx, s.Catalog, notices)
+	if err != nil {
+		return nil, err
+	}
+	for i, m := range msgs {
+		noticed[i].State.NoticeID = m.ID
+	}
+	if err := tx.InsertPurgeStates(ctx, states); err != nil {
+		return nil, err
+	}
+	return silent, nil
+}
+
+// erase crypto-shreds the accounts in cands and erases their personal data, one statement per
+// table for the batch, and records one audit event per account.
+func (s *Service) erase(ctx context.Context, tx purse.Tx, cands []*purse.PurgeCandidate, contacts map[string]contact, p Policy) error {
+	if len(cands) == 0 {
+		return nil
+	}
+	ids := make([]string, len(cands))
+	erasures := make([]purse.Erasure, len(cands))
+	for i, c := range cands {
+		ids[i] = c.Account.ID
+		ct := contacts[c.Account.ID]
+		erasures[i] = purse.Erasure{AccountID: c.Account.ID, Addresses: []string{ct.phone, ct.email},
+			SentBefore: c.Account.ClosedAt}
+	}
+	rows, err := tx.ErasePersonalRows(ctx, erasures)
 	if err != nil {
 		return err
 	}
-	if c.State.NoticedAt.IsZero() {
-		c.State.NoticedAt = tx.Now()
-		if n, ok := contact.notice(a, p); ok {
-			m, err := notify.Enqueue(ctx, tx, s.Catalog, n)
-			if err != nil {
+	for _, id := range ids {
+		for _, h := range s.Erasers {
+			if err := h(ctx, tx, id); err != nil {
 				return err
 			}
-			c.State.NoticeID = m.ID
-		}
-		if err := tx.SavePurgeState(ctx, &c.State); err != nil {
-			return err
-		}
-		if c.State.NoticeID != "" {
-			return nil // erase in a later run, after delivery
 		}
 	}
-	rows, err := tx.ErasePersonalRows(ctx, a.ID, []string{contact.phone, contact.email}, a.ClosedAt)
-	if err != nil {
+	if err := tx.DestroyDataKeys(ctx, ids, tx.Now()); err != nil {
 		return err
 	}
-	for _, h := range s.Erasers {
-		if err := h(ctx, tx, a.ID); err != nil {
-			return err
-		}
+	// The accounts are locked by the claim and closed: anything else means another writer got in,
+	// and the batch is rolled back rather than half done.
+	if n, err := tx.ErasePersonalColumns(ctx, ids, tx.Now()); err != nil {
+		return err
+	} else if n != len(ids) {
+		return fmt.Errorf("purge personal data: %d of %d accounts were no longer closed", len(ids)-n, len(ids))
 	}
-	if err := tx.DestroyDataKey(ctx, a.ID, tx.Now()); err != nil {
+	if err := tx.MarkErased(ctx, ids, tx.Now()); err != nil {
 		return err
 	}
-	a.PhoneHash, a.EmailHash, a.PhoneMasked = "", "", ""
-	a.PhoneSealed, a.EmailSealed, a.NameSealed = nil, nil, nil
-	a.PasswordHash, a.PaymentPasswordHash, a.CertificateID = "", "", ""
-	a.Status, a.PurgedAt, a.UpdatedAt = purse.StatusPurged, tx.Now(), tx.Now()
-	if err := tx.UpdateAccount(ctx, a); err != nil {
-		return err
+	// The events name each account by its pseudonymous id only.
+	entries := make([]audit.Entry, len(cands))
+	for i, c := range cands {
+		entries[i] = audit.Entry{Subject: c.Account.ID, Data: map[string]string{
+			"closed_at": c.Account.ClosedAt.UTC().Format(time.RFC3339), "retention": p.Personal.String(),
+			"rows_erased": strconv.Itoa(rows[c.Account.ID]), "key_destroyed": "true"}}
 	}
-	c.State.ErasedAt = tx.Now()
-	if err := tx.SavePurgeState(ctx, &c.State); err != nil {
-		return err
-	}
-	// The event names the account by its pseudonymous id only.
-	return audit.Record(ctx, tx, "system", "retention.personal_erased", a.ID, map[string]string{
-		"closed_at": a.ClosedAt.UTC().Format(time.RFC3339), "retention": p.Personal.String(),
-		"rows_erased": strconv.Itoa(rows), "key_destroyed": "true"})
-}
-
-type contact struct{ phone, email string }
-
-// contact decrypts the account's phone and e-mail; an account whose key is already gone (an
-// earlier, interrupted erasure) has none. A wrapped key that does not open fails the batch: the
-// likely cause is a wrong master key, and erasing every due account without its notice would be
-// the wrong answer to that. A value that does not open under a good key is one damaged account:
-// it is logged and erased without a notice, so it cannot stop the purge of the others.
-func (s *Service) contact(ctx context.Context, tx purse.Tx, a *purse.AccountRecord) (contact, error) {
-	k, err := tx.DataKey(ctx, a.ID)
-	if errors.Is(err, purse.ErrNotFound) {
-		return contact{}, nil
-	}
-	if err != nil {
-		return contact{}, err
-	}
-	key, err := s.Vault.Unwrap(a.ID, k.Wrapped)
-	if errors.Is(err, vault.ErrShredded) {
-		return contact{}, nil
-	}
-	if err != nil {
-		return contact{}, fmt.Errorf("%w (is the master key right?)", err)
-	}
-	var c contact
-	c.phone, err = key.Open("phone", a.PhoneSealed)
-	if err == nil {
-		c.email, err = key.Open("email", a.EmailSealed)
-	}
-	if err != nil {
-		if s.Log != nil {
-			s.Log.WarnContext(ctx, "purge: personal data does not open; erasing without a notice",
-				"account_id", a.ID, "error", err.Error())
-		}
-		return contact{}, nil
-	}
-	return c, nil
-}
-
-// notice is the data_erased notice: by e-mail where there is one, else by SMS (AP-5).
-func (c contact) notice(a *purse.AccountRecord, p Policy) (notify.Notice, bool) {
-	n := notify.Notice{AccountID: a.ID, Template: "data_erased", Language: a.Language,
-		Data: map[string]string{"ClosedAt": a.ClosedAt.UTC().Format("2006-01-02"),
-			"RecordsUntil": p.Records.After(a.ClosedAt).UTC().Format("2006-01-02")}}
-	switch {
-	case c.email != "":
-		n.Channel, n.To = purse.ChannelEmail, c.email
-	case c.phone != "":
-		n.Channel, n.To = purse.ChannelSMS, c.phone
-	default:
-		return n, false
-	}
-	return n, true
+	return audit.RecordAll(ctx, tx, "system", "retention.personal_erased", entries)
 }
 
 // PurgeRecords does one batch of the AML records purge: purged accounts whose records period

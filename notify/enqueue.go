@@ -23,6 +23,38 @@ type Notice struct {
 // Enqueue renders the notice and writes it to the outbox inside tx, so that it is sent if and only
 // if the transaction commits. It returns the message (its ID is the delivery idempotency key).
 func Enqueue(ctx context.Context, tx purse.Tx, cat *i18n.Catalog, n Notice) (*purse.Message, error) {
+	m, err := render(tx, cat, n)
+	if err != nil {
+		return nil, err
+	}
+	if err := tx.InsertMessage(ctx, m); err != nil {
+		return nil, fmt.Errorf("notify: enqueue %s: %w", n.Template, err)
+	}
+	return m, nil
+}
+
+// EnqueueAll is Enqueue for many notices, written to the outbox in one statement; the messages
+// are returned in the notices' order.
+func EnqueueAll(ctx context.Context, tx purse.Tx, cat *i18n.Catalog, ns []Notice) ([]*purse.Message, error) {
+	ms := make([]*purse.Message, len(ns))
+	for i, n := range ns {
+		m, err := render(tx, cat, n)
+		if err != nil {
+			return nil, err
+		}
+		ms[i] = m
+	}
+	if len(ms) == 0 {
+		return ms, nil
+	}
+	if err := tx.InsertMessages(ctx, ms); err != nil {
+		return nil, fmt.Errorf("notify: enqueue %d notices: %w", len(ms), err)
+	}
+	return ms, nil
+}
+
+// render makes the pending message of a notice, in its language.
+func render(tx purse.Tx, cat *i18n.Catalog, n Notice) (*purse.Message, error) {
 	lang := n.Language
 	if lang != i18n.English {
 		lang = i18n.Chinese
@@ -41,9 +73,6 @@ func Enqueue(ctx context.Context, tx purse.Tx, cat *i18n.Catalog, n Notice) (*pu
 	}
 	if m.Body == n.Template+".body" {
 		return nil, fmt.Errorf("notify: no template %q", n.Template)
-	}
-	if err := tx.InsertMessage(ctx, m); err != nil {
-		return nil, fmt.Errorf("notify: enqueue %s: %w", n.Template, err)
 	}
 	return m, nil
 }

@@ -58,3 +58,29 @@ func (t *tx) AuditEvents(ctx context.Context, subject string, after int64, limit
 	}
 	return out, rows.Err()
 }
+
+func (t *tx) InsertAudits(ctx context.Context, es []*purse.AuditEvent) error {
+	if len(es) == 0 {
+		return nil
+	}
+	for start := 0; start < len(es); start += maxBatchRows {
+		part := es[start:min(start+maxBatchRows, len(es))]
+		args := make([]any, 0, 9*len(part))
+		for _, e := range part {
+			data, err := json.Marshal(e.Data)
+			if err != nil {
+				return err
+			}
+			args = append(args, e.Seq, e.ID, ts(e.At), e.Actor, e.Action, e.Subject, string(data), e.PrevHash, e.Hash)
+		}
+		if _, err := t.exec(ctx, `INSERT INTO audit_events (seq, id, at, actor, action, subject, data, prev_hash, hash)
+			VALUES `+rowsValues(len(part), 9), args...); err != nil {
+			return fmt.Errorf("storage: insert audit events: %w", t.duplicate(err))
+		}
+	}
+	last := es[len(es)-1]
+	if _, err := t.exec(ctx, `UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1`, last.Seq, last.Hash); err != nil {
+		return fmt.Errorf("storage: move audit head: %w", err)
+	}
+	return nil
+}

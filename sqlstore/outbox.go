@@ -28,6 +28,28 @@ func (t *tx) InsertMessage(ctx context.Context, m *purse.Message) error {
 	return nil
 }
 
+func (t *tx) InsertMessages(ctx context.Context, ms []*purse.Message) error {
+	for start := 0; start < len(ms); start += maxBatchRows {
+		part := ms[start:min(start+maxBatchRows, len(ms))]
+		args := make([]any, 0, 15*len(part))
+		for _, m := range part {
+			data, err := json.Marshal(m.Data)
+			if err != nil {
+				return err
+			}
+			if m.Status == "" {
+				m.Status = "pending"
+			}
+			args = append(args, m.ID, m.AccountID, string(m.Channel), m.To, m.Template, m.Language, m.Subject,
+				m.Body, string(data), m.Status, m.Attempts, ts(m.NextAt), m.LastError, ts(m.CreatedAt), ts(m.SentAt))
+		}
+		if _, err := t.exec(ctx, `INSERT INTO outbox (`+messageColumns+`) VALUES `+rowsValues(len(part), 15), args...); err != nil {
+			return fmt.Errorf("storage: insert messages: %w", t.duplicate(err))
+		}
+	}
+	return nil
+}
+
 func (t *tx) MessagesTo(ctx context.Context, to string, limit int) ([]*purse.Message, error) {
 	rows, err := t.query(ctx, `SELECT `+messageColumns+` FROM outbox WHERE recipient = ?
 		ORDER BY created_at DESC, id DESC LIMIT ?`, to, limit)

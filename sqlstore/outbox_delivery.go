@@ -42,6 +42,17 @@ func (t *tx) MarkSent(ctx context.Context, id, sender string, at time.Time) erro
 	return nil
 }
 
+func (t *tx) MarkSentAll(ctx context.Context, ids []string, sender string, at time.Time) error {
+	return chunks(ids, func(in string, args []any) error {
+		_, err := t.exec(ctx, `UPDATE outbox SET status = 'sent', sender = ?, sent_at = ?, locked_until = 0,
+			last_error = '' WHERE status = 'pending' AND id IN `+in, append([]any{sender, ts(at)}, args...)...)
+		if err != nil {
+			return fmt.Errorf("storage: mark messages sent: %w", err)
+		}
+		return nil
+	})
+}
+
 func (t *tx) MarkRetry(ctx context.Context, id string, next time.Time, lastError string) error {
 	_, err := t.exec(ctx, `UPDATE outbox SET next_attempt_at = ?, locked_until = 0, last_error = ?
 		WHERE id = ? AND status = 'pending'`, ts(next), lastError, id)

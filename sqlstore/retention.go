@@ -10,139 +10,14 @@ import (
 	"github.com/purse-wallet/purse"
 )
 
-// The candidate queries lock account rows only (no join), so that FOR UPDATE SKIP LOCKED applies
-// to one table on PostgreSQL and the clause can be dropped as a whole on SQLite.
-
-func (t *tx) ClosedForPurge(ctx context.Context, closedBefore, noticedAfter time.Time, limit int) ([]*purse.PurgeCandidate, error) {
-	cands, err := t.candidates(ctx, `SELECT `+accountColumns+` FROM accounts
-		WHERE status = 'closed' AND closed_at > 0 AND closed_at <= ? AND legal_hold = ?
-		AND NOT EXISTS (SELECT 1 FROM purge_state s WHERE s.account_id = accounts.id AND s.noticed_at > ?
-			AND EXISTS (SELECT 1 FROM outbox o WHERE o.id = s.notice_id AND o.status = 'pending'))
-		ORDER BY closed_at, id LIMIT ? FOR UPDATE SKIP LOCKED`, ts(closedBefore), false, ts(noticedAfter), limit)
-	if err != nil {
-		return nil, err
-	}
-	// The notice step writes purge_state and the outbox but not the account row. On PostgreSQL
-	// (READ COMMITTED) a claim whose snapshot predates another worker's commit can still lock
-	// that worker's accounts once it released them, and the NOT EXISTS above was judged on the old
-	// snapshot. The purge states were read after the lock, by statements that see every commit
-	// before them, so the check is made again on them.
-	out := cands[:0]
-	for _, c := range cands {
-		if c.State.NoticeID != "" && c.State.ErasedAt.IsZero() && c.State.NoticedAt.After(noticedAfter) {
-			status, err := t.MessageStatus(ctx, c.State.NoticeID)
-			if err != nil && err != purse.ErrNotFound {
-				return nil, err
-			}
-			if status == "pending" {
-				continue
-			}
-		}
-		out = append(out, c)
-	}
-	return out, nil
-}
+// PurgedForRecords locks account rows only (no join), so that FOR UPDATE SKIP LOCKED applies to
+// one table on PostgreSQL.
 
 func (t *tx) PurgedForRecords(ctx context.Context, closedBefore time.Time, limit int) ([]*purse.PurgeCandidate, error) {
 	return t.candidates(ctx, `SELECT `+accountColumns+` FROM accounts
 		WHERE status = 'purged' AND closed_at > 0 AND closed_at <= ? AND legal_hold = ?
 		AND NOT EXISTS (SELECT 1 FROM purge_state s WHERE s.account_id = accounts.id AND s.records_purged_at > 0)
 		ORDER BY closed_at, id LIMIT ? FOR UPDATE SKIP LOCKED`, ts(closedBefore), false, limit)
-}
-
-func (t *tx) candidates(ctx context.Context, q string, args ...any) ([]*purse.PurgeCandidate, error) {
-	rows, err := t.query(ctx, q, args...)
-	if err != nil {
-		return nil, fmt.Errorf("storage: purge candidates: %w", err)
-	}
-	var out []*purse.PurgeCandidate
-	for rows.Next() {
-		a, err := scanAccount(rows)
-		if err != nil {
-			rows.Close()
-			return nil, err
-		}
-		out = append(out, &purse.PurgeCandidate{Account: a, State: purse.PurgeState{AccountID: a.ID}})
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	for _, c := range out {
-		var noticed, erased, records int64
-		err := t.queryRow(ctx, `SELECT notice_id, noticed_at, erased_at, records_purged_at FROM purge_state
-			WHERE account_id = ?`, c.Account.ID).Scan(&c.State.NoticeID, &noticed, &erased, &records)
-		if err != nil {
-			if err = t.notFound(err); err == purse.ErrNotFound {
-				continue
-			}
-			return nil, fmt.Errorf("storage: purge state: %w", err)
-		}
-		c.State.NoticedAt, c.State.ErasedAt, c.State.RecordsPurgedAt = tm(noticed), tm(erased), tm(records)
-	}
-	return out, nil
-}
-
-func (t *tx) SavePurgeState(ctx context.Context, s *purse.PurgeState) error {
-	_, err := t.exec(ctx, `INSERT INTO purge_state (account_id, notice_id, noticed_at, erased_at, records_purged_at)
-		VALUES (?,?,?,?,?) ON CONFLICT (account_id) DO UPDATE SET notice_id = excluded.notice_id,
-		noticed_at = excluded.noticed_at, erased_at = excluded.erased_at, records_purged_at = excluded.records_purged_at`,
-		s.AccountID, s.NoticeID, ts(s.NoticedAt), ts(s.ErasedAt), ts(s.RecordsPurgedAt))
-	if err != nil {
-		return fmt.Errorf("storage: save purge state: %w", err)
-	}
-	return nil
-}
-
-func (t *tx) MessageStatus(ctx context.Context, id string) (string, error) {
-	var status string
-	if err := t.queryRow(ctx, `SELECT status FROM outbox WHERE id = ?`, id).Scan(&status); err != nil {
-		return "", t.notFound(err)
-	}
-	return status, nil
-}
-
-func (t *tx) ErasePersonalRows(ctx context.Context, accountID string, addresses []string, sentBefore time.Time) (int, error) {
-	total := 0
-	run := func(q string, args ...any) error {
-		res, err := t.exec(ctx, q, args...)
-		if err != nil {
-			return fmt.Errorf("storage: erase personal rows of %s: %w", accountID, err)
-		}
-		n, _ := res.RowsAffected()
-		total += int(n)
-		return nil
-	}
-	// A message not yet delivered can no longer be: its address is gone.
-	const scrub = `UPDATE outbox SET recipient = '', subject = '', body = '', data = '{}',
-		last_error = CASE WHEN status = 'pending' THEN 'erased before delivery' ELSE last_error END,
-		status = CASE WHEN status = 'pending' THEN 'failed' ELSE status END WHERE `
-	steps := []struct {
-		q    string
-		args []any
-	}{
-		{`UPDATE cards SET number_sealed = NULL, holder_sealed = NULL WHERE account_id = ?`, []any{accountID}},
-		{`UPDATE business_flows SET target_sealed = NULL, code_hash = '' WHERE account_id = ?`, []any{accountID}},
-		{`UPDATE linked_accounts SET external_id = '', webhook_url = '' WHERE account_id = ?`, []any{accountID}},
-		{`UPDATE account_flags SET note = '' WHERE account_id = ?`, []any{accountID}},
-		{scrub + `account_id = ?`, []any{accountID}},
-		{`DELETE FROM sessions WHERE account_id = ?`, []any{accountID}},
-		{`DELETE FROM idempotent_responses WHERE scope = ?`, []any{accountID}},
-	}
-	for _, a := range addresses {
-		if a != "" {
-			steps = append(steps, struct {
-				q    string
-				args []any
-			}{scrub + `account_id = '' AND recipient = ? AND created_at <= ?`, []any{a, ts(sentBefore)}})
-		}
-	}
-	for _, s := range steps {
-		if err := run(s.q, s.args...); err != nil {
-			return total, err
-		}
-	}
-	return total, nil
 }
 
 // serviceTables hold an account's wallet services; the records purge deletes their rows.

@@ -1,0 +1,126 @@
+package sqlstore
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/purse-wallet/purse"
+)
+
+// The erasure of a purge batch's personal rows: one statement per table for the whole batch.
+
+// scrubOutbox empties a message; one not yet delivered can no longer be, since its address is gone.
+const scrubOutbox = `UPDATE outbox SET recipient = '', subject = '', body = '', data = '{}',
+	last_error = CASE WHEN status = 'pending' THEN 'erased before delivery' ELSE last_error END,
+	status = CASE WHEN status = 'pending' THEN 'failed' ELSE status END WHERE `
+
+func (t *tx) ErasePersonalRows(ctx context.Context, erasures []purse.Erasure) (map[string]int, error) {
+	touched := map[string]int{}
+	ids := make([]string, len(erasures))
+	for i, e := range erasures {
+		ids[i] = e.AccountID
+	}
+	// Each statement returns the account of every row it touched, which is how the per-account
+	// counts of the audit events are kept with one statement per table for the whole batch.
+	steps := []struct{ q, col string }{
+		{`UPDATE cards SET number_sealed = NULL, holder_sealed = NULL WHERE account_id IN `, "account_id"},
+		{`UPDATE business_flows SET target_sealed = NULL, code_hash = '' WHERE account_id IN `, "account_id"},
+		{`UPDATE linked_accounts SET external_id = '', webhook_url = '' WHERE account_id IN `, "account_id"},
+		{`UPDATE account_flags SET note = '' WHERE account_id IN `, "account_id"},
+		{scrubOutbox + `account_id IN `, "account_id"},
+		{`DELETE FROM sessions WHERE account_id IN `, "account_id"},
+		{`DELETE FROM idempotent_responses WHERE scope IN `, "scope"},
+	}
+	for _, s := range steps {
+		err := chunks(ids, func(in string, args []any) error {
+			return t.countByAccount(ctx, s.q+in+` RETURNING `+s.col, args, nil, touched)
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	if err := t.scrubSentTo(ctx, erasures, touched); err != nil {
+		return nil, err
+	}
+	return touched, nil
+}
+
+// scrubSentTo scrubs the messages without an account id sent to the erasures' addresses up to
+// their closure: they are found by recipient in one statement, and each is kept to the account
+// it was sent for by its time.
+func (t *tx) scrubSentTo(ctx context.Context, erasures []purse.Erasure, touched map[string]int) error {
+	type owner struct {
+		account string
+		until   int64
+	}
+	owners := map[string][]owner{}
+	var addrs []string
+	for _, e := range erasures {
+		for _, a := range e.Addresses {
+			if a == "" {
+				continue
+			}
+			if owners[a] == nil {
+				addrs = append(addrs, a)
+			}
+			owners[a] = append(owners[a], owner{e.AccountID, ts(e.SentBefore)})
+		}
+	}
+	var scrub []string
+	msgAccount := map[string]string{}
+	err := chunks(addrs, func(in string, args []any) error {
+		// Found by recipient (outbox_recipient); the account id is checked here, since a
+		// condition on it would let the planner pick outbox_account and read every message
+		// without an account instead.
+		rows, err := t.query(ctx, `SELECT id, recipient, created_at, account_id FROM outbox
+			WHERE recipient IN `+in, args...)
+		if err != nil {
+			return fmt.Errorf("storage: messages to erased addresses: %w", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id, to, account string
+			var created int64
+			if err := rows.Scan(&id, &to, &created, &account); err != nil {
+				return err
+			}
+			if account != "" {
+				continue
+			}
+			for _, o := range owners[to] {
+				if created <= o.until {
+					scrub, msgAccount[id] = append(scrub, id), o.account
+					break
+				}
+			}
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return err
+	}
+	return chunks(scrub, func(in string, args []any) error {
+		return t.countByAccount(ctx, scrubOutbox+`id IN `+in+` RETURNING id`, args, msgAccount, touched)
+	})
+}
+
+// countByAccount runs a statement that returns one key per row it touched, and counts the rows by
+// account (the key itself, or its owner in owners when given).
+func (t *tx) countByAccount(ctx context.Context, q string, args []any, owners map[string]string, touched map[string]int) error {
+	rows, err := t.query(ctx, q, args...)
+	if err != nil {
+		return fmt.Errorf("storage: erase personal rows: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var key string
+		if err := rows.Scan(&key); err != nil {
+			return err
+		}
+		if owners != nil {
+			key = owners[key]
+		}
+		touched[key]++
+	}
+	return rows.Err()
+}
