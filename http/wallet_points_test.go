@@ -41,7 +41,7 @@ func TestConvertPoints(t *testing.T) {
 			t.Fatalf("books = %v", b)
 		}
 		var legs int
-		if err := e.DB.SQL().QueryRow(`SELECT COUNT(*) FROM ledger_postings WHERE transaction_id = '`+tx.ID+
+		if err := e.DB.SQL().QueryRow(`SELECT COUNT(*) FROM ledger_postings WHERE transaction_id = '` + tx.ID +
 			`' AND owner = 'operator:points_issuer'`).Scan(&legs); err != nil || legs != 2 {
 			t.Fatalf("issuer legs = %d, %v", legs, err)
 		}
