@@ -118,6 +118,8 @@ func (h *Handler) showMoney(w http.ResponseWriter, r *http.Request, build moneyP
 // moneyPost runs a form's action after the CSRF check. A refused action shows the page again with
 // the error next to its field, in the reader's language; a card or line of another account is a
 // 404 page; a success goes back to the page with its notice, keeping the way back to the closure.
+// The action runs once per one-time form token (wallet_once.go): a form sent again is answered as
+// the first time, and a form without its token is refused like one without its CSRF token.
 func (h *Handler) moneyPost(w http.ResponseWriter, r *http.Request, page string, build moneyPage, form string,
 	do func(ctx context.Context, a *purse.Account) error) {
 	a, ok := requireUser(w, r)
