@@ -75,7 +75,7 @@ func (h *Handler) showAdminAccount(w http.ResponseWriter, r *http.Request, o *pu
 		line, debt, err := h.Wallet.CreditLine(r.Context(), d.Account.ID)
 		switch {
 		case err == nil:
-			d.Credit = &creditView{Open: true, Limit: yuan(line.Limit), Available: yuan(max(line.Limit-debt, 0)), Debt: debt}
+			d.Credit = openCredit(line, debt)
 		case purse.ErrorCode(err) == purse.CodeCreditLineMissing:
 			d.CanOpen = o.Role.Includes(purse.RoleAgent)
 		default:

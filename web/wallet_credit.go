@@ -23,7 +23,7 @@ func (h *Handler) creditData(ctx context.Context, lang string, a *purse.Account)
 	if err != nil {
 		return nil, err
 	}
-	d.Credit = &creditView{Open: true, Limit: yuan(line.Limit), Available: yuan(max(line.Limit-debt, 0)), Debt: debt}
+	d.Credit = openCredit(line, debt)
 	if debt < line.Limit {
 		d.Forms = append(d.Forms, moneyForm{ID: "draw", Action: "/services/credit/draw", Button: "ww_draw_submit",
 			Amount: true, Note: "ww_draw_note"})

@@ -50,6 +50,11 @@ type creditView struct {
 	Debt      int64
 }
 
+// openCredit is the view of an open line with its debt.
+func openCredit(line *purse.CreditLine, debt int64) *creditView {
+	return &creditView{Open: true, Limit: yuan(line.Limit), Available: yuan(max(line.Limit-debt, 0)), Debt: debt}
+}
+
 // NeedsCard reports whether some form needs a bound card.
 func (d *moneyData) NeedsCard() bool {
 	for _, f := range d.Forms {
