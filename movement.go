@@ -18,6 +18,7 @@ const (
 	TxFundRedeem    TxKind = "fund_redeem"
 	TxPointsGrant   TxKind = "points_grant"
 	TxPointsSpend   TxKind = "points_spend"
+	TxPointsConvert TxKind = "points_convert" // points turned into CNY in the balance
 	TxStoredGrant   TxKind = "stored_grant"
 	TxStoredSpend   TxKind = "stored_spend"
 	TxCreditDraw    TxKind = "credit_draw"
@@ -167,6 +168,7 @@ const (
 	CodeTransactionNotPending Code = "TRANSACTION_NOT_PENDING"
 	CodeBalanceLimit          Code = "BALANCE_LIMIT"
 	CodeCurrencyNotSupported  Code = "CURRENCY_NOT_SUPPORTED"
+	CodePointsUnit            Code = "POINTS_UNIT"
 )
 
 // ErrOverflow is returned by AddBalance when a book would leave the int64 range.

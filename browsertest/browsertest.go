@@ -221,11 +221,24 @@ func (b *Browser) Submit(sel string) {
 	b.settle()
 }
 
-// settle waits until the document that answers a navigation is loaded.
+// settle waits until the document that answers a navigation is loaded. A check that lands while
+// the old document is being replaced fails with "Cannot find context"; that is a moment to ride
+// out, not a failure, so each check is retried until the deadline.
 func (b *Browser) settle() {
 	b.T.Helper()
-	b.run("wait for the page", chromedp.Sleep(100*time.Millisecond), chromedp.WaitReady(chromedp.CSS("body")))
-	value(b, "wait for the load", chromedp.Poll[bool](`document.readyState === "complete"`, chromedp.WithPollingTimeout(10*time.Second)))
+	b.run("wait for the page", chromedp.Sleep(100*time.Millisecond))
+	deadline := time.Now().Add(15 * time.Second)
+	for time.Now().Before(deadline) {
+		ctx, cancel := context.WithTimeout(b.ctx, 2*time.Second)
+		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.readyState === "complete" && document.body !== null`))
+		cancel()
+		if err == nil && ok {
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	b.Shot("stuck")
+	b.T.Fatal("the page never finished loading")
 }
 
 // Keys types keys (chromedp/kb names such as kb.Tab, kb.Enter) into the focused element, as a

@@ -2,6 +2,7 @@ package browsertest
 
 import (
 	"context"
+	"encoding/json"
 	"regexp"
 	"strings"
 	"testing"
@@ -99,7 +100,11 @@ func closureState(t *testing.T, e *apitest.Env, id string) purse.ClosureState {
 func next(b *Browser, sel string) {
 	b.T.Helper()
 	b.run("wait for "+sel, chromedp.WaitVisible(chromedp.CSS(sel)))
-	value(b, "mark the page", chromedp.Evaluate[bool](`window.__old = true, true`))
+	// The page is marked, and the element brought to the middle of the screen: at its bottom edge
+	// the fixed tab bar would take the click.
+	sq, _ := json.Marshal(sel)
+	value(b, "mark the page", chromedp.Evaluate[bool](`window.__old = true, document.querySelector(`+string(sq)+
+		`).scrollIntoView({block: "center"}), true`))
 	b.run("click "+sel, chromedp.Click(chromedp.CSS(sel)))
 	deadline := time.Now().Add(15 * time.Second)
 	for time.Now().Before(deadline) {

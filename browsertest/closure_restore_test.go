@@ -51,9 +51,7 @@ func TestOperatorRestoresInCoolingOff(t *testing.T) {
 	t.Parallel()
 	e := apitest.New(t, "sqlite", withPolicy(t, "strict"))
 	u, id := coolingOff(t, e)
-	if _, _, err := e.App.Operators.Create(context.Background(), "carol", purse.RoleAgent, "operator password 1"); err != nil {
-		t.Fatal(err)
-	}
+	newOperator(t, e, "carol", purse.RoleAgent)
 	b := New(t, e)
 	signIn(b, u)
 	b.Open("/closure")
@@ -64,10 +62,7 @@ func TestOperatorRestoresInCoolingOff(t *testing.T) {
 	}
 	b.Shot("cooling-off")
 
-	b.Open("/admin/signin")
-	b.Fill("#f-username", "carol")
-	b.Fill("#f-password", "operator password 1")
-	next(b, "form.form button[type=submit]")
+	consoleSignIn(b, "carol")
 	next(b, ".console-nav a[href='/admin/closures']")
 	b.Expect("#queue", id)
 	b.Shot("console-queue")

@@ -1,14 +1,9 @@
 package browsertest
 
 import (
-	"context"
-	"io"
 	"testing"
 
-	"github.com/chromedp/chromedp"
-
 	"github.com/purse-wallet/purse/apitest"
-	"github.com/purse-wallet/purse/demo"
 )
 
 // TestWalletMoney binds a card, tops up, withdraws the whole balance and sees the home page's
@@ -25,15 +20,10 @@ func TestWalletMoney(t *testing.T) {
 
 	next(b, "#go-cards")
 	b.ExpectPath("/wallet/cards")
-	b.Fill("#bind-bank", "招商银行")
-	b.Fill("#bind-number", "4111 1111 1111 1112")
-	b.Fill("#bind-holder", "李雷")
-	next(b, "#bind-submit")
+	bindCard(b, "招商银行", "4111 1111 1111 1112", "李雷")
 	b.Expect("#bind-e-number", "银行卡号无效")
 	b.Shot("card-luhn-error")
-	b.run("clear the number", chromedp.Clear(chromedp.CSS("#bind-number")))
-	b.Fill("#bind-number", "4111 1111 1111 1111")
-	next(b, "#bind-submit")
+	bindCard(b, "招商银行", "4111 1111 1111 1111", "李雷")
 	b.Expect("#done", "银行卡已绑定")
 	b.Expect("#cards", "**** **** **** 1111")
 	b.Shot("card-bound")
@@ -68,12 +58,9 @@ func TestWalletMoney(t *testing.T) {
 // everything, goes back to the request and checks again: the blocker is gone (AP-3, AP-8.1).
 func TestClosureBalanceRemedy(t *testing.T) {
 	t.Parallel()
-	e := apitest.New(t, "sqlite", withPolicy(t, "strict"))
-	if err := demo.Seed(context.Background(), e.App, io.Discard); err != nil {
-		t.Fatal(err)
-	}
+	e := demoEnv(t, withPolicy(t, "strict"))
 	b := New(t, e)
-	signIn(b, &apitest.User{Phone: "13800000001", Password: demo.Password})
+	signIn(b, demoUser("13800000001"))
 	id := agree(b)
 	b.Expect("#elig-h", "暂时还不能注销")
 	if !b.Has("#blockers [data-code='BALANCE_NOT_ZERO'] a.remedy") {
@@ -86,10 +73,7 @@ func TestClosureBalanceRemedy(t *testing.T) {
 	b.ExpectPath("/wallet/withdraw?closure=" + id)
 	b.Expect("#books", "¥100.00")
 	next(b, "#withdraw-bind")
-	b.Fill("#bind-bank", "建设银行")
-	b.Fill("#bind-number", "4111111111111111")
-	b.Fill("#bind-holder", "演示用户")
-	next(b, "#bind-submit")
+	bindCard(b, "建设银行", "4111111111111111", "演示用户")
 	b.ExpectPath("/wallet/withdraw?done=bind&closure=" + id)
 	b.Expect("#done", "银行卡已绑定")
 	b.Fill("#withdraw-amount", "100")

@@ -54,92 +54,111 @@ func (s *Server) idempotency(next http.Handler) http.Handler {
 			scope = "operator:" + o.ID
 		}
 
-		ctx, end, err := s.Store.Bind(r.Context())
-		if err != nil {
-			s.writeProblem(w, r, err)
-			return
-		}
-		var first *purse.IdempotentResponse
-		err = s.Store.Read(ctx, func(tx purse.Tx) error {
-			first, err = tx.IdempotentResponse(ctx, scope, key)
-			return err
-		})
-		if err == nil {
-			_ = end(false)
-			s.replay(w, r, first, hash)
-			return
-		}
-		if !errors.Is(err, purse.ErrNotFound) {
-			_ = end(false)
-			s.writeProblem(w, r, err)
-			return
-		}
-
-		rec := &bufferedWriter{header: http.Header{}}
-		func() {
-			defer func() {
-				if p := recover(); p != nil {
-					_ = end(false)
-					panic(p)
-				}
-			}()
-			next.ServeHTTP(rec, r.WithContext(ctx))
-		}()
-		if rec.status == 0 {
-			rec.status = http.StatusOK
-		}
-		if rec.status >= 500 {
-			_ = end(false)
-			rec.flush(w)
-			return
-		}
-		if rec.status < 300 && bearsToken(r) {
-			// The answer carries a bearer token, which purse stores only hashed (DESIGN.md §7): the
-			// effect commits but the answer is not kept, so a retry signs in afresh. Refusals carry
-			// no token and are still kept, so a retried wrong password counts once.
-			if err := end(true); err != nil {
-				s.writeProblem(w, r, &purse.Error{Code: purse.CodeUnavailable, Err: err})
-				return
-			}
-			rec.flush(w)
-			return
-		}
-		answer := &purse.IdempotentResponse{Scope: scope, Key: key, RequestHash: hash, Status: rec.status,
-			Header: keptHeaders(rec.header), Body: rec.body.Bytes()}
-		err = s.Store.Tx(ctx, func(tx purse.Tx) error {
-			answer.CreatedAt = tx.Now()
-			return tx.InsertIdempotentResponse(ctx, answer)
-		})
-		if errors.Is(err, purse.ErrDuplicate) {
-			// A concurrent request with this key committed first: undo ours and answer as it did.
-			_ = end(false)
-			err = s.Store.Read(r.Context(), func(tx purse.Tx) error {
-				first, err = tx.IdempotentResponse(r.Context(), scope, key)
-				return err
-			})
-			if err != nil {
-				s.writeProblem(w, r, err)
-				return
-			}
-			s.replay(w, r, first, hash)
-			return
-		}
-		if err != nil {
-			_ = end(false)
-			s.writeProblem(w, r, err)
-			return
-		}
-		if err := end(true); err != nil {
-			s.writeProblem(w, r, &purse.Error{Code: purse.CodeUnavailable, Err: err})
-			return
-		}
-		rec.flush(w)
+		once := Once{Store: s.Store, Fail: s.writeProblem}
+		once.Serve(w, r, scope, key, hash, !bearsToken(r), next)
 	})
 }
 
-func (s *Server) replay(w http.ResponseWriter, r *http.Request, first *purse.IdempotentResponse, hash string) {
+// Once is the idempotency machinery as a function, so that the pages' one-time form tokens use
+// the same stored answers, transaction and replay as the API's Idempotency-Key: it runs a request
+// at most once for its scope and key. Fail answers the errors it meets (IDEMPOTENCY_KEY_REUSED, a
+// store failure) as its caller answers errors: problem+json for the API, a page for the web.
+type Once struct {
+	Store purse.Store
+	Fail  func(w http.ResponseWriter, r *http.Request, err error)
+}
+
+// Serve runs next inside one transaction bound to its context and stores its answer in that same
+// transaction, or replays the answer stored for scope and key. hash identifies the request: a key
+// sent again with another hash is refused, not replayed. Without keepSuccess a successful answer
+// commits its effect but is not kept (it holds a bearer token, stored only hashed).
+func (o Once) Serve(w http.ResponseWriter, r *http.Request, scope, key, hash string, keepSuccess bool, next http.Handler) {
+	ctx, end, err := o.Store.Bind(r.Context())
+	if err != nil {
+		o.Fail(w, r, err)
+		return
+	}
+	var first *purse.IdempotentResponse
+	err = o.Store.Read(ctx, func(tx purse.Tx) error {
+		first, err = tx.IdempotentResponse(ctx, scope, key)
+		return err
+	})
+	if err == nil {
+		_ = end(false)
+		o.replay(w, r, first, hash)
+		return
+	}
+	if !errors.Is(err, purse.ErrNotFound) {
+		_ = end(false)
+		o.Fail(w, r, err)
+		return
+	}
+
+	rec := &bufferedWriter{header: http.Header{}}
+	func() {
+		defer func() {
+			if p := recover(); p != nil {
+				_ = end(false)
+				panic(p)
+			}
+		}()
+		next.ServeHTTP(rec, r.WithContext(ctx))
+	}()
+	if rec.status == 0 {
+		rec.status = http.StatusOK
+	}
+	if rec.status >= 500 {
+		_ = end(false)
+		rec.flush(w)
+		return
+	}
+	if rec.status < 300 && !keepSuccess {
+		// The answer carries a bearer token, which purse stores only hashed (DESIGN.md §7): the
+		// effect commits but the answer is not kept, so a retry signs in afresh. Refusals carry
+		// no token and are still kept, so a retried wrong password counts once.
+		if err := end(true); err != nil {
+			o.Fail(w, r, &purse.Error{Code: purse.CodeUnavailable, Err: err})
+			return
+		}
+		rec.flush(w)
+		return
+	}
+	// A redirect has no body; the column holds an empty one, never NULL.
+	answer := &purse.IdempotentResponse{Scope: scope, Key: key, RequestHash: hash, Status: rec.status,
+		Header: keptHeaders(rec.header), Body: append([]byte{}, rec.body.Bytes()...)}
+	err = o.Store.Tx(ctx, func(tx purse.Tx) error {
+		answer.CreatedAt = tx.Now()
+		return tx.InsertIdempotentResponse(ctx, answer)
+	})
+	if errors.Is(err, purse.ErrDuplicate) {
+		// A concurrent request with this key committed first: undo ours and answer as it did.
+		_ = end(false)
+		err = o.Store.Read(r.Context(), func(tx purse.Tx) error {
+			first, err = tx.IdempotentResponse(r.Context(), scope, key)
+			return err
+		})
+		if err != nil {
+			o.Fail(w, r, err)
+			return
+		}
+		o.replay(w, r, first, hash)
+		return
+	}
+	if err != nil {
+		_ = end(false)
+		o.Fail(w, r, err)
+		return
+	}
+	if err := end(true); err != nil {
+		o.Fail(w, r, &purse.Error{Code: purse.CodeUnavailable, Err: err})
+		return
+	}
+	rec.flush(w)
+}
+
+func (o Once) replay(w http.ResponseWriter, r *http.Request, first *purse.IdempotentResponse, hash string) {
 	if first.RequestHash != hash {
-		s.writeProblem(w, r, purse.Errorf(purse.CodeIdempotencyKeyReused, "key used for another request"))
+		o.Fail(w, r, purse.Errorf(purse.CodeIdempotencyKeyReused, "key used for another request"))
 		return
 	}
 	for k, v := range first.Header {

@@ -67,6 +67,7 @@ var statusOf = map[purse.Code]int{
 	purse.CodeRepaymentExceedsDebt:  http.StatusConflict,
 	purse.CodeTransactionNotPending: http.StatusConflict,
 	purse.CodeBalanceLimit:          http.StatusConflict,
+	purse.CodePointsUnit:            http.StatusUnprocessableEntity,
 }
 
 func statusFor(c purse.Code) int {

@@ -32,6 +32,7 @@ func (s *Server) registerWallet() {
 	s.registerMovements()
 	s.registerLedgerViews()
 	s.registerCredit()
+	s.registerPoints()
 }
 
 func (s *Server) registerLedgerViews() {
@@ -53,7 +54,7 @@ func (s *Server) registerLedgerViews() {
 	})
 
 	type listInput struct {
-		Kind   string `query:"kind" required:"false" enum:"topup,withdrawal,transfer,fund_subscribe,fund_redeem,points_grant,points_spend,stored_grant,stored_spend,credit_draw,credit_repay"`
+		Kind   string `query:"kind" required:"false" enum:"topup,withdrawal,transfer,fund_subscribe,fund_redeem,points_grant,points_spend,points_convert,stored_grant,stored_spend,credit_draw,credit_repay"`
 		From   string `query:"from" required:"false" format:"date-time" doc:"Created at or after (RFC 3339)"`
 		To     string `query:"to" required:"false" format:"date-time" doc:"Created before (RFC 3339)"`
 		Cursor string `query:"cursor" required:"false" maxLength:"200" doc:"next_cursor of the previous page"`

@@ -37,6 +37,12 @@ type Config struct {
 	Location *time.Location
 	// GroupCommit is the most transfers one SQLite commit may carry (0: one commit each); see Group.
 	GroupCommit int
+	// PointsUnit is how many points convert in one step (DefaultPointsUnit): a conversion must be
+	// a whole number of steps, so that no fraction of a fen is paid or lost.
+	PointsUnit int64
+	// PointsUnitValue is what one step of PointsUnit points pays into the balance, in fen
+	// (DefaultPointsUnitValue).
+	PointsUnitValue int64
 }
 
 // Service is the movements service.
@@ -57,6 +63,12 @@ func New(store purse.Store, accounts *account.Service, gw bank.Gateway, cfg Conf
 	}
 	if cfg.MaxAmount == 0 {
 		cfg.MaxAmount = DefaultMaxAmount
+	}
+	if cfg.PointsUnit <= 0 {
+		cfg.PointsUnit = DefaultPointsUnit
+	}
+	if cfg.PointsUnitValue <= 0 {
+		cfg.PointsUnitValue = DefaultPointsUnitValue
 	}
 	if cfg.Location == nil {
 		cfg.Location = bank.Shanghai()

@@ -20,6 +20,10 @@ type accountData struct {
 	// Closures are the account's closure requests, newest first, linking to their pages.
 	Closures []*purse.ClosureRequest
 	Now      int64
+	// Credit is the account's open credit line, nil for none; CanOpen offers opening one.
+	Credit  *creditView
+	CanOpen bool
+	Saved   string // "credit" after opening a line
 }
 
 // LoginLocked reports whether sign-in is locked now.
@@ -35,8 +39,16 @@ func (h *Handler) adminAccount(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	h.showAdminAccount(w, r, o, http.StatusOK, nil)
+}
+
+// showAdminAccount renders the account page, with the refused form's error when v carries one.
+func (h *Handler) showAdminAccount(w http.ResponseWriter, r *http.Request, o *purse.Operator, status int, v *view) {
 	id := r.PathValue("id")
 	d := &accountData{}
+	if r.Method == http.MethodGet && r.URL.Query().Get("saved") == "credit" {
+		d.Saved = "credit"
+	}
 	err := h.Store.Tx(r.Context(), func(tx purse.Tx) error {
 		rec, err := tx.Account(r.Context(), id)
 		if errors.Is(err, purse.ErrNotFound) {
@@ -59,7 +71,23 @@ func (h *Handler) adminAccount(w http.ResponseWriter, r *http.Request) {
 		h.serveError(w, r, err)
 		return
 	}
-	v := h.newView(r, "web_admin_account_title")
+	if h.Wallet != nil && d.Account.Status.Live() {
+		line, debt, err := h.Wallet.CreditLine(r.Context(), d.Account.ID)
+		switch {
+		case err == nil:
+			d.Credit = openCredit(line, debt)
+		case purse.ErrorCode(err) == purse.CodeCreditLineMissing:
+			d.CanOpen = o.Role.Includes(purse.RoleAgent)
+		default:
+			h.serveError(w, r, err)
+			return
+		}
+	}
+	if v == nil {
+		v = h.newView(r, "web_admin_account_title")
+	} else {
+		v.Title = "web_admin_account_title"
+	}
 	v.Data = d
-	h.render(w, r, http.StatusOK, "admin_account", v)
+	h.render(w, r, status, "admin_account", v)
 }

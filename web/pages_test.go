@@ -96,8 +96,23 @@ func (c *client) post(from, action string, form url.Values) *page {
 	if m == nil {
 		c.t.Fatalf("no CSRF token on %s: %s", from, p.Body)
 	}
+	form = cloneForm(form) // the caller's form may be posted again, with a fresh form token
 	form.Set("csrf", m[1])
+	if form.Get("form_token") == "" {
+		if t := formTokenOf(p.Body, action); t != "" {
+			form.Set("form_token", t)
+		}
+	}
 	return c.do("POST", action, form)
+}
+
+// formTokenOf returns the one-time token of the page's form that posts to action, "" for none.
+func formTokenOf(body, action string) string {
+	re := regexp.MustCompile(`action="` + regexp.QuoteMeta(action) + `"[^>]*>\s*<input type="hidden" name="csrf" value="[0-9a-f]+">\s*<input type="hidden" name="form_token" value="([0-9a-f]+)"`)
+	if m := re.FindStringSubmatch(body); m != nil {
+		return m[1]
+	}
+	return ""
 }
 
 func (p *page) expect(t testing.TB, status int, contains ...string) *page {

@@ -7,8 +7,9 @@ import (
 	"github.com/purse-wallet/purse"
 )
 
-// creditData is the credit line's page (AP-8.5), the remedy of CREDIT_LINE_OPEN: its debt, repay
-// from the balance, and close once nothing is owed (GE-5).
+// creditData is the credit line's page (AP-8.5), the remedy of CREDIT_LINE_OPEN: its debt, draw
+// into the balance while the limit allows, repay from the balance, and close once nothing is owed
+// (GE-5). The operator opens a line (the console's account page or the operator API).
 func (h *Handler) creditData(ctx context.Context, lang string, a *purse.Account) (*moneyData, error) {
 	books, err := h.booksOnly(ctx, lang, a.ID, purse.BookCredit, purse.BookMain)
 	if err != nil {
@@ -22,7 +23,11 @@ func (h *Handler) creditData(ctx context.Context, lang string, a *purse.Account)
 	if err != nil {
 		return nil, err
 	}
-	d.Credit = &creditView{Open: true, Limit: yuan(line.Limit), Debt: debt}
+	d.Credit = openCredit(line, debt)
+	if debt < line.Limit {
+		d.Forms = append(d.Forms, moneyForm{ID: "draw", Action: "/services/credit/draw", Button: "ww_draw_submit",
+			Amount: true, Note: "ww_draw_note"})
+	}
 	if debt > 0 {
 		d.Forms = append(d.Forms, moneyForm{ID: "repay", Action: "/services/credit/repay", Button: "ww_repay_submit", Amount: true})
 	}
@@ -42,6 +47,18 @@ func (h *Handler) repayCredit(w http.ResponseWriter, r *http.Request) {
 			return err
 		}
 		_, err = h.Wallet.RepayCredit(ctx, a.ID, amount)
+		return err
+	})
+}
+
+// drawCredit borrows on the line into the balance (CREDIT_LIMIT_EXCEEDED past the limit).
+func (h *Handler) drawCredit(w http.ResponseWriter, r *http.Request) {
+	h.moneyPost(w, r, "/services/credit", h.creditData, "draw", func(ctx context.Context, a *purse.Account) error {
+		amount, err := amountField(r)
+		if err != nil {
+			return err
+		}
+		_, err = h.Wallet.DrawCredit(ctx, a.ID, amount)
 		return err
 	})
 }

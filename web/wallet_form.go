@@ -21,7 +21,9 @@ type moneyForm struct {
 	Transfer bool   // recipient, memo and payment password
 	Bind     bool   // bank, card number and holder
 	Note     string // a message id shown under the form
+	NoteText string // or a note already in the reader's language, when it has parameters
 	Danger   bool
+	Token    string // the one-time form token (wallet_once.go), fresh on every render
 }
 
 // moneyData is a money page: its books, the account's cards where a form needs one, its forms,
@@ -42,9 +44,15 @@ type moneyData struct {
 
 // creditView is the credit line's state on its page.
 type creditView struct {
-	Open  bool
-	Limit string
-	Debt  int64
+	Open      bool
+	Limit     string
+	Available string // what may still be drawn
+	Debt      int64
+}
+
+// openCredit is the view of an open line with its debt.
+func openCredit(line *purse.CreditLine, debt int64) *creditView {
+	return &creditView{Open: true, Limit: yuan(line.Limit), Available: yuan(max(line.Limit-debt, 0)), Debt: debt}
 }
 
 // NeedsCard reports whether some form needs a bound card.
@@ -67,6 +75,7 @@ var fieldOf = map[purse.Code]string{
 	purse.CodeRepaymentExceedsDebt:    "amount",
 	purse.CodeCreditLimitExceeded:     "amount",
 	purse.CodeBalanceLimit:            "amount",
+	purse.CodePointsUnit:              "amount",
 	purse.CodeCardNumberInvalid:       "number",
 	purse.CodeRecipientNotFound:       "to",
 	purse.CodeTransferToSelf:          "to",
@@ -97,6 +106,7 @@ func (h *Handler) showMoney(w http.ResponseWriter, r *http.Request, build moneyP
 		return
 	}
 	d.Closure, d.Next, d.Path = backTo(r), nextPage(r), r.URL.Path
+	withTokens(d)
 	if v == nil {
 		v = h.newView(r, "ww_"+d.Key+"_title")
 		// Only a notice the catalog knows: the parameter comes from the address bar.
@@ -113,6 +123,8 @@ func (h *Handler) showMoney(w http.ResponseWriter, r *http.Request, build moneyP
 // moneyPost runs a form's action after the CSRF check. A refused action shows the page again with
 // the error next to its field, in the reader's language; a card or line of another account is a
 // 404 page; a success goes back to the page with its notice, keeping the way back to the closure.
+// The action runs once per one-time form token (wallet_once.go): a form sent again is answered as
+// the first time, and a form without its token is refused like one without its CSRF token.
 func (h *Handler) moneyPost(w http.ResponseWriter, r *http.Request, page string, build moneyPage, form string,
 	do func(ctx context.Context, a *purse.Account) error) {
 	a, ok := requireUser(w, r)
@@ -124,11 +136,23 @@ func (h *Handler) moneyPost(w http.ResponseWriter, r *http.Request, page string,
 		return
 	}
 	v := h.newView(r, "")
-	if !h.checkCSRF(r) {
+	if !h.checkCSRF(r) || (formToken(r) == "" && !untokened[form]) {
 		v.Error = v.T("web_form_expired")
 		h.showMoney(w, r, build, v, http.StatusForbidden)
 		return
 	}
+	if untokened[form] {
+		h.moneyRun(w, r, a, v, page, build, form, do)
+		return
+	}
+	h.once(w, r, a, build, func(w http.ResponseWriter, r *http.Request) {
+		h.moneyRun(w, r, a, v, page, build, form, do)
+	})
+}
+
+// moneyRun runs the form's action, inside the transaction of its form token.
+func (h *Handler) moneyRun(w http.ResponseWriter, r *http.Request, a *purse.Account, v *view, page string,
+	build moneyPage, form string, do func(ctx context.Context, a *purse.Account) error) {
 	err := do(r.Context(), a)
 	if err == nil {
 		if next := nextPage(r); next != "" {

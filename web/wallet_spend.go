@@ -11,9 +11,20 @@ import (
 // POINTS_NOT_ZERO and STORED_BALANCE_NOT_ZERO is to use them up.
 func (h *Handler) spendData(book purse.Book) moneyPage {
 	return func(ctx context.Context, lang string, a *purse.Account) (*moneyData, error) {
-		books, err := h.booksOnly(ctx, lang, a.ID, book)
-		return &moneyData{Key: string(book), Books: books, Forms: []moneyForm{{ID: "spend_" + string(book),
-			Action: "/wallet/" + string(book), Button: "ww_spend_submit", Units: true}}}, err
+		d := &moneyData{Key: string(book), Forms: []moneyForm{{ID: "spend_" + string(book),
+			Action: "/wallet/" + string(book), Button: "ww_spend_submit", Units: true}}}
+		var err error
+		if book == purse.BookPoints {
+			// Converting pays into the balance, so the page shows both books.
+			d.Books, err = h.booksOnly(ctx, lang, a.ID, book, purse.BookMain)
+			cfg := h.Wallet.Config
+			d.Forms = append(d.Forms, moneyForm{ID: "convert_points", Action: "/wallet/points/convert",
+				Button: "ww_convert_submit", Units: true, NoteText: h.Catalog.Message(lang, "ww_convert_note",
+					map[string]any{"Unit": group(cfg.PointsUnit), "Value": yuan(cfg.PointsUnitValue)})})
+		} else {
+			d.Books, err = h.booksOnly(ctx, lang, a.ID, book)
+		}
+		return d, err
 	}
 }
 
@@ -40,6 +51,18 @@ func (h *Handler) spend(w http.ResponseWriter, r *http.Request, book purse.Book)
 			return err
 		}
 		_, err = h.Wallet.Spend(ctx, a.ID, book, n, "")
+		return err
+	})
+}
+
+// convertPoints turns points into the balance at the operator's rate (POINTS_UNIT for part units).
+func (h *Handler) convertPoints(w http.ResponseWriter, r *http.Request) {
+	h.moneyPost(w, r, "/wallet/points", h.spendData(purse.BookPoints), "convert_points", func(ctx context.Context, a *purse.Account) error {
+		n, err := unitsField(r)
+		if err != nil {
+			return err
+		}
+		_, err = h.Wallet.ConvertPoints(ctx, a.ID, n)
 		return err
 	})
 }

@@ -11,7 +11,7 @@ import (
 
 // txKinds are the kinds the filter offers.
 var txKinds = []purse.TxKind{purse.TxTopup, purse.TxWithdrawal, purse.TxTransfer, purse.TxFundSubscribe,
-	purse.TxFundRedeem, purse.TxPointsGrant, purse.TxPointsSpend, purse.TxStoredGrant, purse.TxStoredSpend,
+	purse.TxFundRedeem, purse.TxPointsGrant, purse.TxPointsSpend, purse.TxPointsConvert, purse.TxStoredGrant, purse.TxStoredSpend,
 	purse.TxCreditDraw, purse.TxCreditRepay}
 
 // txRow is one transaction as the list shows it.

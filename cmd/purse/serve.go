@@ -47,6 +47,8 @@ type ServeCmd struct {
 	CertificateKey string `env:"PURSE_CERTIFICATE_KEY_FILE" help:"File holding the Ed25519 seed (64 hex digits) that signs closure certificates. With --demo and none, one is made next to the database."`
 	BaseURL        string `env:"PURSE_BASE_URL" help:"Public URL of this server, for links in e-mails (e.g. https://wallet.example.com)."`
 	GroupCommit    int    `default:"256" env:"PURSE_GROUP_COMMIT" help:"Most concurrent transfers one durable commit may carry (0: one commit each)."`
+	PointsUnit     int64  `default:"100" env:"PURSE_POINTS_UNIT" help:"Points converted into the balance in one step; a conversion is a whole multiple."`
+	PointsValue    int64  `name:"points-unit-value" default:"100" env:"PURSE_POINTS_UNIT_VALUE" help:"Fen one step of points pays into the balance (100: 100 points = 1.00 CNY)."`
 
 	// TrustedProxies decide whose X-Forwarded-For names the client address (limits per client).
 	TrustedProxies []string `env:"PURSE_TRUSTED_PROXIES" help:"CIDRs of reverse proxies whose X-Forwarded-For is believed (default: none; the peer address counts)."`
@@ -78,6 +80,9 @@ func (c *ServeCmd) run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	if c.PointsUnit <= 0 || c.PointsValue <= 0 {
+		return fmt.Errorf("points rate: --points-unit and --points-unit-value must be positive, got %d and %d", c.PointsUnit, c.PointsValue)
+	}
 	proxies, err := parsePrefixes(c.TrustedProxies)
 	if err != nil {
 		return err
@@ -103,7 +108,7 @@ func (c *ServeCmd) run(ctx context.Context) error {
 			Maintenance: c.Maintenance, Demo: c.Demo, SettingsTTL: 2 * time.Second,
 			TrustedProxies: proxies},
 		Notify: c.notifyConfig(),
-		Wallet: wallet.Config{GroupCommit: c.GroupCommit},
+		Wallet: wallet.Config{GroupCommit: c.GroupCommit, PointsUnit: c.PointsUnit, PointsUnitValue: c.PointsValue},
 	})
 	if err != nil {
 		return err
