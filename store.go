@@ -88,6 +88,9 @@ type SessionQueries interface {
 	InsertSession(ctx context.Context, s *Session) error
 	// SessionByTokenHash returns the unrevoked, unexpired session for the hash, or ErrNotFound.
 	SessionByTokenHash(ctx context.Context, hash string, now time.Time) (*Session, error)
+	// SessionAccount returns the unrevoked, unexpired session for the hash with its account, in
+	// one read (every authenticated request runs it), or ErrNotFound.
+	SessionAccount(ctx context.Context, hash string, now time.Time) (*Session, *AccountRecord, error)
 	RevokeSession(ctx context.Context, id string, now time.Time) error
 	// RevokeAccountSessions revokes every session of the account (closure, password change).
 	RevokeAccountSessions(ctx context.Context, accountID string, now time.Time) (int, error)

@@ -137,6 +137,7 @@ func (t *tx) ErasePersonalRows(ctx context.Context, accountID string, addresses 
 			}{scrub + `account_id = '' AND recipient = ? AND created_at <= ?`, []any{a, ts(sentBefore)}})
 		}
 	}
+	t.accountChanged(accountID) // its sessions are deleted
 	for _, s := range steps {
 		if err := run(s.q, s.args...); err != nil {
 			return total, err
