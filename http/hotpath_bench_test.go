@@ -4,6 +4,9 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"testing"
+	"time"
+
+	"github.com/purse-wallet/purse/app"
 
 	"github.com/purse-wallet/purse/apitest"
 	"github.com/purse-wallet/purse/closuretest"
@@ -15,7 +18,9 @@ import (
 // "eligibility" is the closure check that `purse bench eligibility` loads over the network.
 func BenchmarkAuthenticated(b *testing.B) {
 	for _, d := range []string{"sqlite", "postgres"} {
-		e := apitest.New(b, d, closuretest.WithPolicy(b, "tenpay"))
+		// The live switches cached as `purse serve` caches them (tests read them on every request).
+		serveLike := func(c *app.Config) { c.HTTP.SettingsTTL = 2 * time.Second }
+		e := apitest.New(b, d, closuretest.WithPolicy(b, "tenpay"), serveLike)
 		var tokens []string
 		for range 64 {
 			tokens = append(tokens, "Bearer "+e.SignUp("").Token)
