@@ -9,7 +9,7 @@ import (
 	"github.com/purse-wallet/purse"
 )
 
-// EligibilityFacts counts, in one transaction, everything a closure check looks at. The counting
+// EligibilityFacts counts, in two statements, everything a closure check looks at. The counting
 // is storage's; deciding what blocks is the closure package's.
 func (t *tx) EligibilityFacts(ctx context.Context, accountID string, windowStart time.Time) (*purse.EligibilityFacts, error) {
 	f := &purse.EligibilityFacts{}
