@@ -20,7 +20,9 @@ type Store interface {
 	// step rolls back alone and the outer work (an idempotent request) still commits atomically.
 	// Serialization failures are retried.
 	Tx(ctx context.Context, fn func(Tx) error) error
-	// Read runs fn in a read-only transaction; on SQLite it does not wait for the writer.
+	// Read runs fn read-only; on SQLite in a read transaction (one snapshot) that does not wait for
+	// the writer, on PostgreSQL on a read-only connection without BEGIN, each statement seeing the
+	// latest commit, as READ COMMITTED transactions did anyway. A write inside fn is refused.
 	Read(ctx context.Context, fn func(Tx) error) error
 	// Bind begins a transaction and returns a context that carries it: every Tx and Read under that
 	// context joins it. commit ends it; commit(false) rolls it back. The idempotency middleware uses
@@ -88,6 +90,9 @@ type SessionQueries interface {
 	InsertSession(ctx context.Context, s *Session) error
 	// SessionByTokenHash returns the unrevoked, unexpired session for the hash, or ErrNotFound.
 	SessionByTokenHash(ctx context.Context, hash string, now time.Time) (*Session, error)
+	// SessionAccount returns the unrevoked, unexpired session for the hash with its account, in
+	// one read (every authenticated request runs it), or ErrNotFound.
+	SessionAccount(ctx context.Context, hash string, now time.Time) (*Session, *AccountRecord, error)
 	RevokeSession(ctx context.Context, id string, now time.Time) error
 	// RevokeAccountSessions revokes every session of the account (closure, password change).
 	RevokeAccountSessions(ctx context.Context, accountID string, now time.Time) (int, error)

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/purse-wallet/purse"
@@ -31,6 +32,12 @@ type Service struct {
 	Log    *slog.Logger
 	// Catalog renders the security notices (IM-8); app sets it.
 	Catalog *i18n.Catalog
+	// SessionCacheTTL is how long Authenticate trusts a lookup (0: DefaultSessionCacheTTL; negative:
+	// no cache). The cache needs a store that reports changes (sqlstore does); see sessionCache.
+	SessionCacheTTL time.Duration
+
+	cacheOnce sync.Once
+	cache     *sessionCache // nil: no cache
 }
 
 // Registration is what a new account is made of.

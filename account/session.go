@@ -106,16 +106,24 @@ func lockedError(until, now time.Time) *purse.Error {
 }
 
 // Authenticate returns the session and account for a bearer token. UNAUTHENTICATED for an unknown,
-// expired or revoked token; ACCOUNT_CLOSED when the account was closed since.
+// expired or revoked token; ACCOUNT_CLOSED when the account was closed since. A lookup is kept for
+// SessionCacheTTL; every change this process makes to the session or its account drops it at once.
 func (s *Service) Authenticate(ctx context.Context, token string) (*purse.Session, *purse.AccountRecord, error) {
+	hash := secret.HashToken(token)
+	cache := s.sessionCache()
+	var gen uint64
+	if cache != nil {
+		var sess *purse.Session
+		var rec *purse.AccountRecord
+		if sess, rec, gen = cache.get(hash, s.Clock.Now()); sess != nil {
+			return sess, rec, nil
+		}
+	}
 	var sess *purse.Session
 	var rec *purse.AccountRecord
 	err := s.Store.Read(ctx, func(tx purse.Tx) error {
 		var err error
-		if sess, err = tx.SessionByTokenHash(ctx, secret.HashToken(token), tx.Now()); err != nil {
-			return err
-		}
-		rec, err = tx.Account(ctx, sess.AccountID)
+		sess, rec, err = tx.SessionAccount(ctx, hash, tx.Now())
 		return err
 	})
 	if errors.Is(err, purse.ErrNotFound) {
@@ -127,7 +135,29 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*purse.Sessio
 	if !rec.Status.Live() {
 		return nil, nil, purse.Errorf(purse.CodeAccountClosed, "account closed")
 	}
+	if cache != nil {
+		cache.put(hash, sess, rec, gen)
+	}
 	return sess, rec, nil
+}
+
+// sessionCache returns the cache, made on first use (nil when off or when the store cannot
+// report changes).
+func (s *Service) sessionCache() *sessionCache {
+	s.cacheOnce.Do(func() {
+		feed, ok := s.Store.(changeFeed)
+		if !ok || s.SessionCacheTTL < 0 {
+			return
+		}
+		ttl := s.SessionCacheTTL
+		if ttl == 0 {
+			ttl = DefaultSessionCacheTTL
+		}
+		c := newSessionCache(ttl)
+		feed.OnChange(c.drop)
+		s.cache = c
+	})
+	return s.cache
 }
 
 // SignOut revokes the session.

@@ -8,8 +8,6 @@ import (
 	"github.com/purse-wallet/purse"
 )
 
-type operatorKey struct{}
-
 // adminBearer marks an operation as needing an operator token.
 var adminBearer = []map[string][]string{{"operator": {}}}
 
@@ -31,16 +29,23 @@ func (s *Server) authenticateOperator(next http.Handler) http.Handler {
 			s.writeProblem(w, r, err)
 			return
 		}
-		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), operatorKey{}, o)))
+		st := stateOf(r.Context())
+		if st == nil {
+			s.writeProblem(w, r, purse.Errorf(purse.CodeOperatorUnauthenticated, "no request state"))
+			return
+		}
+		st.operator = o
+		next.ServeHTTP(w, r)
 	})
 }
 
 // operatorWith returns the calling operator if its role includes need; ROLE_REQUIRED otherwise.
 func operatorWith(ctx context.Context, need purse.Role) (*purse.Operator, error) {
-	o, ok := ctx.Value(operatorKey{}).(*purse.Operator)
-	if !ok {
+	st := stateOf(ctx)
+	if st == nil || st.operator == nil {
 		return nil, purse.Errorf(purse.CodeOperatorUnauthenticated, "no operator")
 	}
+	o := st.operator
 	if !o.Role.Includes(need) {
 		return nil, &purse.Error{Code: purse.CodeRoleRequired, Params: map[string]any{"Role": string(need)}}
 	}

@@ -14,8 +14,6 @@ type principal struct {
 	Account *purse.AccountRecord
 }
 
-type principalKey struct{}
-
 // authenticate resolves a bearer token (or the web session cookie) to its account. A request with
 // no credentials passes through, and operations that need one refuse it; a request with bad
 // credentials is refused here, so a client learns at once that its token is no good.
@@ -39,15 +37,20 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 			s.writeProblem(w, r, err)
 			return
 		}
-		ctx := context.WithValue(r.Context(), principalKey{}, &principal{Session: sess, Account: acct})
-		next.ServeHTTP(w, r.WithContext(ctx))
+		st := stateOf(r.Context())
+		if st == nil {
+			s.writeProblem(w, r, purse.Errorf(purse.CodeUnauthenticated, "no request state"))
+			return
+		}
+		st.principal = &principal{Session: sess, Account: acct}
+		next.ServeHTTP(w, r)
 	})
 }
 
 // caller returns the signed-in principal, or UNAUTHENTICATED.
 func caller(ctx context.Context) (*principal, error) {
-	if p, ok := ctx.Value(principalKey{}).(*principal); ok {
-		return p, nil
+	if st := stateOf(ctx); st != nil && st.principal != nil {
+		return st.principal, nil
 	}
 	return nil, purse.Errorf(purse.CodeUnauthenticated, "no session")
 }

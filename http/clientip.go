@@ -8,16 +8,16 @@ import (
 	"strings"
 )
 
-type clientIPKey struct{}
-
 // clientAddr puts the client's address in the context, for limits per client address. It is the
 // connection's peer unless that peer is one of Config.TrustedProxies: only then is X-Forwarded-For
 // believed, read from the right and skipping the trusted proxies, so that a client cannot choose
 // its own address by sending the header itself.
 func (s *Server) clientAddr(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ip := clientIPOf(r, s.Config.TrustedProxies)
-		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), clientIPKey{}, ip)))
+		if st := stateOf(r.Context()); st != nil {
+			st.clientIP = clientIPOf(r, s.Config.TrustedProxies)
+		}
+		next.ServeHTTP(w, r)
 	})
 }
 
@@ -56,6 +56,8 @@ func trustedAddr(a netip.Addr, trusted []netip.Prefix) bool {
 
 // clientIP returns the client address clientAddr found ("" outside a request).
 func clientIP(ctx context.Context) string {
-	ip, _ := ctx.Value(clientIPKey{}).(string)
-	return ip
+	if st := stateOf(ctx); st != nil {
+		return st.clientIP
+	}
+	return ""
 }

@@ -50,8 +50,8 @@ func (s *Server) idempotency(next http.Handler) http.Handler {
 		}
 		// Operators get their own scope: under "anon", a second operator reusing a key and body would
 		// be replayed the first one's answer (a new operator's token, say).
-		if o, ok := r.Context().Value(operatorKey{}).(*purse.Operator); ok {
-			scope = "operator:" + o.ID
+		if st := stateOf(r.Context()); st != nil && st.operator != nil {
+			scope = "operator:" + st.operator.ID
 		}
 
 		once := Once{Store: s.Store, Fail: s.writeProblem}

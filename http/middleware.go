@@ -53,9 +53,9 @@ func (s *Server) accessLog(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		rec := &statusRecorder{ResponseWriter: w}
-		route := new(string)
-		next.ServeHTTP(rec, r.WithContext(context.WithValue(r.Context(), routeKey{}, route)))
-		pattern := *route
+		st := &reqState{server: s, lang: i18n.Chinese}
+		next.ServeHTTP(rec, r.WithContext(context.WithValue(r.Context(), reqStateKey{}, st)))
+		pattern := st.route
 		if pattern == "" {
 			pattern = r.Method + " (unmatched)"
 		}
@@ -88,10 +88,11 @@ func (s *Server) locale(next http.Handler) http.Handler {
 		if c, err := r.Cookie("lang"); err == nil && (c.Value == i18n.English || c.Value == i18n.Chinese) {
 			lang = c.Value
 		}
-		ctx := context.WithValue(r.Context(), langKey{}, lang)
-		ctx = context.WithValue(ctx, serverKey{}, s)
+		if st := stateOf(r.Context()); st != nil {
+			st.lang = lang
+		}
 		w.Header().Set("Content-Language", lang)
-		next.ServeHTTP(w, r.WithContext(ctx))
+		next.ServeHTTP(w, r)
 	})
 }
 
@@ -142,15 +143,13 @@ func (s *Server) gate(next http.Handler) http.Handler {
 	})
 }
 
-type routeKey struct{}
-
 // notePattern records the matched route pattern for the access log: the mux sets it on the
 // innermost request, which the outer middleware never sees.
 func notePattern(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		next.ServeHTTP(w, r)
-		if p, ok := r.Context().Value(routeKey{}).(*string); ok {
-			*p = r.Pattern
+		if st := stateOf(r.Context()); st != nil {
+			st.route = r.Pattern
 		}
 	})
 }

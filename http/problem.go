@@ -161,11 +161,11 @@ func hookHumaErrors() {
 		if hctx != nil {
 			ctx = hctx.Context()
 		}
-		s, ok := ctx.Value(serverKey{}).(*Server)
-		if !ok {
+		st := stateOf(ctx)
+		if st == nil {
 			return &Problem{Status: status, Code: e.Code, Detail: msg, Title: http.StatusText(status)}
 		}
-		p := s.problem(ctx, e)
+		p := st.server.problem(ctx, e)
 		if hctx != nil {
 			p.Instance = hctx.URL().Path
 		}
@@ -175,8 +175,8 @@ func hookHumaErrors() {
 
 // languageOf returns the caller's language put in the context by the locale middleware.
 func languageOf(ctx context.Context) string {
-	if l, ok := ctx.Value(langKey{}).(string); ok {
-		return l
+	if st := stateOf(ctx); st != nil && st.lang != "" {
+		return st.lang
 	}
 	return i18n.Chinese
 }

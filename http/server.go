@@ -70,11 +70,6 @@ type Server struct {
 	handler  http.Handler
 }
 
-type (
-	serverKey struct{}
-	langKey   struct{}
-)
-
 var hookOnce sync.Once
 
 // New builds the server and registers every route.

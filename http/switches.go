@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/purse-wallet/purse"
@@ -22,23 +23,32 @@ type Maintenance struct {
 }
 
 // switches caches the live switches for a short TTL, so that every instance sees a change within
-// the TTL without a database read per request.
+// the TTL without a database read per request. Every request reads them: the fresh answer is one
+// atomic load, and only a refresh takes the lock (one refresh at a time, not one per request).
 type switches struct {
 	store purse.Store
 	clock purse.Clock
 	ttl   time.Duration
 
-	mu          sync.Mutex
+	cur atomic.Pointer[switchState] // nil until first loaded
+	mu  sync.Mutex                  // held by the one refresh
+}
+
+type switchState struct {
 	loaded      time.Time
 	maintenance *Maintenance
 	minVersion  string
 }
 
 func (sw *switches) get(ctx context.Context) (*Maintenance, string) {
+	if st := sw.cur.Load(); st != nil && time.Since(st.loaded) < sw.ttl {
+		return st.maintenance, st.minVersion
+	}
 	sw.mu.Lock()
 	defer sw.mu.Unlock()
-	if !sw.loaded.IsZero() && time.Since(sw.loaded) < sw.ttl {
-		return sw.maintenance, sw.minVersion
+	old := sw.cur.Load()
+	if old != nil && time.Since(old.loaded) < sw.ttl {
+		return old.maintenance, old.minVersion // refreshed while this caller waited
 	}
 	var m, v string
 	err := sw.store.Read(ctx, func(tx purse.Tx) error {
@@ -51,23 +61,29 @@ func (sw *switches) get(ctx context.Context) (*Maintenance, string) {
 	})
 	if err != nil {
 		// Keep serving with the last known switches rather than failing every request.
-		return sw.maintenance, sw.minVersion
+		if old != nil {
+			return old.maintenance, old.minVersion
+		}
+		return nil, ""
 	}
-	sw.maintenance = nil
+	st := &switchState{minVersion: v, loaded: time.Now()}
 	if m != "" {
 		var mm Maintenance
 		if json.Unmarshal([]byte(m), &mm) == nil {
-			sw.maintenance = &mm
+			st.maintenance = &mm
 		}
 	}
-	sw.minVersion, sw.loaded = v, time.Now()
-	return sw.maintenance, sw.minVersion
+	sw.cur.Store(st)
+	return st.maintenance, st.minVersion
 }
 
+// forget makes the next request read the switches afresh (the last known stay the fallback).
 func (sw *switches) forget() {
 	sw.mu.Lock()
-	sw.loaded = time.Time{}
-	sw.mu.Unlock()
+	defer sw.mu.Unlock()
+	if old := sw.cur.Load(); old != nil {
+		sw.cur.Store(&switchState{maintenance: old.maintenance, minVersion: old.minVersion})
+	}
 }
 
 // SetMaintenance turns maintenance on (a notice) or off (nil), for every instance.

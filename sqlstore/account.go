@@ -82,6 +82,7 @@ func scanAccount(row interface{ Scan(...any) error }) (*purse.AccountRecord, err
 }
 
 func (t *tx) UpdateAccount(ctx context.Context, a *purse.AccountRecord) error {
+	t.accountChanged(a.ID) // before the statement: a failed update may still have changed the row
 	args := accountArgs(a)
 	res, err := t.exec(ctx, `UPDATE accounts SET kind = ?, status = ?, phone_hash = ?, email_hash = ?,
 		phone_sealed = ?, email_sealed = ?, name_sealed = ?, phone_masked = ?, password_hash = ?,

@@ -9,14 +9,22 @@ import (
 	"github.com/purse-wallet/purse"
 )
 
-// EligibilityFacts counts, in one transaction, everything a closure check looks at. The counting
+// EligibilityFacts counts, in two statements, everything a closure check looks at. The counting
 // is storage's; deciding what blocks is the closure package's.
 func (t *tx) EligibilityFacts(ctx context.Context, accountID string, windowStart time.Time) (*purse.EligibilityFacts, error) {
-	acct, err := t.Account(ctx, accountID)
+	f := &purse.EligibilityFacts{}
+	now, window := ts(t.now), ts(windowStart)
+	var openCredit int
+	counts := []any{&f.PendingTransactions, &f.RecentWithdrawals, &f.ActiveAutoDebits, &openCredit, &f.ActiveFlags,
+		&f.PendingBusiness, &f.OpenDisputes, &f.ActiveContracts, &f.LinkedAccounts, &f.BoundCards, &f.UnusedCoupons}
+	// The arguments in the order of eligibilityCounts' placeholders: the counts', then the account's.
+	args := []any{accountID, accountID, accountID, window, accountID, accountID, accountID, accountID, now,
+		accountID, accountID, now, accountID, accountID, accountID, now, accountID}
+	acct, err := scanAccount(spliceScanner{row: t.queryRowHot(ctx, eligibilityCounts, args...), after: counts})
 	if err != nil {
-		return nil, err
+		return nil, t.notFound(err)
 	}
-	f := &purse.EligibilityFacts{Account: acct}
+	f.Account, f.OpenCreditLine = acct, openCredit > 0
 	rows, err := t.queryHot(ctx, eligibilityBooks, accountID)
 	if err != nil {
 		return nil, fmt.Errorf("storage: eligibility books: %w", err)
@@ -35,17 +43,6 @@ func (t *tx) EligibilityFacts(ctx context.Context, accountID string, windowStart
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	now, window := ts(t.now), ts(windowStart)
-	var openCredit int
-	dsts := []any{&f.PendingTransactions, &f.RecentWithdrawals, &f.ActiveAutoDebits, &openCredit, &f.ActiveFlags,
-		&f.PendingBusiness, &f.OpenDisputes, &f.ActiveContracts, &f.LinkedAccounts, &f.BoundCards, &f.UnusedCoupons}
-	// The arguments in the order of eligibilityCountQueries' placeholders.
-	args := []any{accountID, accountID, accountID, window, accountID, accountID, accountID, accountID, now,
-		accountID, accountID, now, accountID, accountID, accountID, now}
-	if err := t.queryRowHot(ctx, eligibilityCounts, args...).Scan(dsts...); err != nil {
-		return nil, fmt.Errorf("storage: eligibility counts: %w", err)
-	}
-	f.OpenCreditLine = openCredit > 0
 	return f, nil
 }
 
@@ -67,7 +64,9 @@ var eligibilityCountQueries = []string{
 	`SELECT COUNT(*) FROM coupons WHERE account_id = ? AND status = 'unused' AND expires_at > ?`,
 }
 
-// eligibilityCounts is one statement of scalar subqueries rather than one per count: the check is
-// on the hot path (every eligibility call and every review); on PostgreSQL each statement is a
-// round trip, and on SQLite the one statement is prepared once (see Warm).
-var eligibilityCounts = "SELECT (" + strings.Join(eligibilityCountQueries, "), (") + ")"
+// eligibilityCounts reads the account and every count in one statement of scalar subqueries rather
+// than one statement each: the check is on the hot path (every eligibility call and every review);
+// on PostgreSQL each statement is a round trip, and on SQLite the one statement is prepared once
+// (see Warm). An unknown account gives no row.
+var eligibilityCounts = "SELECT " + accountColumns + ", (" + strings.Join(eligibilityCountQueries, "), (") +
+	") FROM accounts WHERE id = ?"

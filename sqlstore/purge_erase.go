@@ -19,6 +19,7 @@ func (t *tx) ErasePersonalRows(ctx context.Context, erasures []purse.Erasure) (m
 	ids := make([]string, len(erasures))
 	for i, e := range erasures {
 		ids[i] = e.AccountID
+		t.accountChanged(e.AccountID) // its sessions are deleted: this process's session cache forgets them
 	}
 	// Each statement returns the account of every row it touched, which is how the per-account
 	// counts of the audit events are kept with one statement per table for the whole batch.

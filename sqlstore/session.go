@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/purse-wallet/purse"
@@ -38,6 +39,7 @@ func (t *tx) RevokeSession(ctx context.Context, id string, now time.Time) error 
 	if err != nil {
 		return fmt.Errorf("storage: revoke session: %w", err)
 	}
+	t.sessionChanged(id)
 	return nil
 }
 
@@ -47,6 +49,7 @@ func (t *tx) RevokeAccountSessions(ctx context.Context, accountID string, now ti
 	if err != nil {
 		return 0, fmt.Errorf("storage: revoke sessions of %s: %w", accountID, err)
 	}
+	t.accountChanged(accountID)
 	n, _ := res.RowsAffected()
 	return int(n), nil
 }
@@ -57,6 +60,46 @@ func (t *tx) RevokeOtherSessions(ctx context.Context, accountID, keepSessionID s
 	if err != nil {
 		return 0, fmt.Errorf("storage: revoke other sessions of %s: %w", accountID, err)
 	}
+	t.accountChanged(accountID)
 	n, _ := res.RowsAffected()
 	return int(n), nil
+}
+
+// selectSessionAccount is the session lookup of every authenticated request with its account, in one
+// statement: one round trip on PostgreSQL instead of two. Prepared once on SQLite (see Warm).
+var selectSessionAccount = `SELECT s.id, s.created_at, s.expires_at, ` + prefixed("a.", accountColumns) + `
+	FROM sessions s JOIN accounts a ON a.id = s.account_id
+	WHERE s.token_hash = ? AND s.revoked_at = 0 AND s.expires_at > ?`
+
+func (t *tx) SessionAccount(ctx context.Context, hash string, now time.Time) (*purse.Session, *purse.AccountRecord, error) {
+	s := purse.Session{TokenHash: hash}
+	var created, expires int64
+	a, err := scanAccount(spliceScanner{row: t.queryRowHot(ctx, selectSessionAccount, hash, ts(now)),
+		before: []any{&s.ID, &created, &expires}})
+	if err != nil {
+		return nil, nil, t.notFound(err)
+	}
+	s.AccountID, s.CreatedAt, s.ExpiresAt = a.ID, tm(created), tm(expires)
+	return &s, a, nil
+}
+
+// spliceScanner scans a row that holds more than the caller scans: before and after take the
+// columns either side of the caller's destinations.
+type spliceScanner struct {
+	row           interface{ Scan(...any) error }
+	before, after []any
+}
+
+func (s spliceScanner) Scan(dest ...any) error {
+	all := make([]any, 0, len(s.before)+len(dest)+len(s.after))
+	return s.row.Scan(append(append(append(all, s.before...), dest...), s.after...)...)
+}
+
+// prefixed qualifies each column of a comma-separated list with a table alias.
+func prefixed(alias, columns string) string {
+	cols := strings.Split(columns, ",")
+	for i, c := range cols {
+		cols[i] = alias + strings.TrimSpace(c)
+	}
+	return strings.Join(cols, ", ")
 }

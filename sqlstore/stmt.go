@@ -13,7 +13,7 @@ var hot = append([]string{accountStatusForUpdate, bookAmount, insertLedgerTx, in
 
 // hotReads are the reads of every authenticated request and every eligibility check; they are
 // prepared on both pools, since reads run in read-only and read-write transactions alike.
-var hotReads = []string{selectAccount, selectSession, eligibilityBooks, eligibilityCounts}
+var hotReads = []string{selectAccount, selectSession, selectSessionAccount, eligibilityBooks, eligibilityCounts}
 
 // Warm prepares the hot ledger statements on the write pool. Call it once, outside any
 // transaction: with SQLite's one write connection, preparing inside a transaction would wait for
@@ -54,7 +54,7 @@ func (t *tx) prepared(ctx context.Context, q string) *sql.Stmt {
 		stmts = &t.db.readStmts
 	}
 	st, ok := stmts.Load(q)
-	if !ok {
+	if !ok || t.sql == nil {
 		return nil
 	}
 	return t.sql.StmtContext(ctx, st.(*sql.Stmt))

@@ -14,18 +14,30 @@ import (
 // same "now" and a test's clock decides it.
 type tx struct {
 	db         *DB
-	sql        *sql.Tx
+	sql        *sql.Tx // nil for a PostgreSQL read, which runs on conn without BEGIN (see readConn)
+	q          querier // sql, or conn
 	now        time.Time
 	savepoints int
 	readOnly   bool // begun on the read pool
+	changed    changes
 }
 
 var _ purse.Tx = (*tx)(nil)
+
+// querier is what a transaction and a bare connection share.
+type querier interface {
+	ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row
+}
 
 func (t *tx) Now() time.Time { return t.now }
 
 // savepoint runs fn inside the bound transaction so that its failure undoes only its own writes.
 func (t *tx) savepoint(ctx context.Context, fn func(purse.Tx) error) error {
+	if t.sql == nil {
+		return errors.New("storage: a write inside a read") // Tx is never bound to a Read's context
+	}
 	t.savepoints++
 	name := fmt.Sprintf("sp%d", t.savepoints)
 	if _, err := t.sql.ExecContext(ctx, "SAVEPOINT "+name); err != nil {
@@ -48,15 +60,15 @@ func (t *tx) savepoint(ctx context.Context, fn func(purse.Tx) error) error {
 }
 
 func (t *tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
-	return t.sql.ExecContext(ctx, t.db.rebind(q), args...)
+	return t.q.ExecContext(ctx, t.db.rebind(q), args...)
 }
 
 func (t *tx) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
-	return t.sql.QueryContext(ctx, t.db.rebind(q), args...)
+	return t.q.QueryContext(ctx, t.db.rebind(q), args...)
 }
 
 func (t *tx) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
-	return t.sql.QueryRowContext(ctx, t.db.rebind(q), args...)
+	return t.q.QueryRowContext(ctx, t.db.rebind(q), args...)
 }
 
 // notFound turns "no rows" (and an engine's refusal of a malformed value) into purse.ErrNotFound.

@@ -3,17 +3,24 @@ package postgres
 
 import (
 	"context"
-	"database/sql"
 	"embed"
 	"errors"
 	"fmt"
 	"io/fs"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
-	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
+	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/pressly/goose/v3"
 	"github.com/purse-wallet/purse"
 	"github.com/purse-wallet/purse/sqlstore"
+)
+
+// Pool sizes per instance. A connection only helps while PostgreSQL has a core to run its query
+// on; past that, more connections queue inside the server instead of in the pool, and p99 grows.
+var (
+	WritePool = 16
+	ReadPool  = 16
 )
 
 //go:embed migrations/*.sql
@@ -22,18 +29,29 @@ var migrations embed.FS
 // Open connects to the PostgreSQL URL and applies pending migrations. Several purse instances may
 // share one database: migrations take goose's lock, and every query is safe to run concurrently.
 func Open(ctx context.Context, url string, clock purse.Clock) (*sqlstore.DB, error) {
-	pool, err := sql.Open("pgx", url)
+	cfg, err := pgx.ParseConfig(url)
 	if err != nil {
 		return nil, fmt.Errorf("storage: open postgres: %w", err)
 	}
-	pool.SetMaxOpenConns(32)
-	pool.SetMaxIdleConns(32)
+	// pgx's stdlib driver prepares each distinct statement once per connection and reuses it
+	// (QueryExecModeCacheStatement, its default), so the hot reads need no warming here.
+	pool := stdlib.OpenDB(*cfg.Copy())
+	pool.SetMaxOpenConns(WritePool)
+	pool.SetMaxIdleConns(WritePool)
+	// Reads get their own pool whose sessions refuse writes, so that a Read needs no BEGIN and
+	// COMMIT (sqlstore.Dialect.BareReads).
+	readCfg := cfg.Copy()
+	readCfg.RuntimeParams["default_transaction_read_only"] = "on"
+	read := stdlib.OpenDB(*readCfg)
+	read.SetMaxOpenConns(ReadPool)
+	read.SetMaxIdleConns(ReadPool)
+	closeAll := func() { pool.Close(); read.Close() }
 	if err := pool.PingContext(ctx); err != nil {
-		pool.Close()
+		closeAll()
 		return nil, fmt.Errorf("storage: connect to postgres: %w", err)
 	}
 	sub, _ := fs.Sub(migrations, "migrations")
-	db, err := sqlstore.New(pool, pool, sqlstore.Dialect{
+	db, err := sqlstore.New(pool, read, sqlstore.Dialect{
 		Name:        "postgres",
 		Goose:       goose.DialectPostgres,
 		Migrations:  sub,
@@ -44,9 +62,10 @@ func Open(ctx context.Context, url string, clock purse.Clock) (*sqlstore.DB, err
 		// 22P02 invalid text representation, 22021 bad UTF-8, 22003 out of range: a malformed value
 		// matches no row; it is not a server failure.
 		IsBadInput: func(err error) bool { s := state(err); return s == "22P02" || s == "22021" || s == "22003" },
+		BareReads:  true,
 	}, clock)
 	if err != nil {
-		pool.Close()
+		closeAll()
 		return nil, err
 	}
 	if err := db.Migrate(ctx); err != nil {
