@@ -56,8 +56,8 @@ type DB struct {
 	readStmts sync.Map // the same for the read pool
 	warm      atomic.Bool
 	closers   []func() error // run by Close before the pools close (see OnClose)
-	feed      feed // changes to accounts and sessions, for this process's session cache
-	bareReads bool // Read runs on a read-only connection without BEGIN (see readConn)
+	feed      feed           // changes to accounts and sessions, for this process's session cache
+	bareReads bool           // Read runs on a read-only connection without BEGIN (see readConn)
 }
 
 // New wraps open connection pools: write for read-write transactions, read for read-only ones (the
