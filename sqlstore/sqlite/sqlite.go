@@ -40,7 +40,7 @@ func Open(ctx context.Context, path string, clock purse.Clock) (*sqlstore.DB, er
 		q.Set("_txlock", txlock)
 		return "file:" + path + "?" + q.Encode()
 	}
-	write, err := sql.Open("sqlite", dsn("immediate", "wal_autocheckpoint(0)"))
+	write, err := sql.Open("sqlite", dsn("immediate", "wal_autocheckpoint(0)", "cache_size(-65536)"))
 	if err != nil {
 		return nil, fmt.Errorf("storage: open sqlite %s: %w", path, err)
 	}
@@ -48,7 +48,7 @@ func Open(ctx context.Context, path string, clock purse.Clock) (*sqlstore.DB, er
 	write.SetMaxIdleConns(1)
 	write.SetConnMaxLifetime(0)
 	write.SetConnMaxIdleTime(0)
-	read, err := sql.Open("sqlite", dsn("deferred", "query_only(1)"))
+	read, err := sql.Open("sqlite", dsn("deferred", "query_only(1)", "cache_size(-16384)"))
 	if err != nil {
 		write.Close()
 		return nil, fmt.Errorf("storage: open sqlite %s: %w", path, err)
