@@ -151,7 +151,7 @@ func (s *Service) ConfirmRights(ctx context.Context, accountID, id string, confi
 }
 
 // Cancel ends the account's request (the user changed their mind); in cooling-off it keeps the
-// account, which becomes active again (GE-4, PW-6). Errors: CLOSURE_STATE_CONFLICT, NOT_FOUND.
+// account, which gets back the status it had before the review (GE-4, PW-6). Errors: CLOSURE_STATE_CONFLICT, NOT_FOUND.
 func (s *Service) Cancel(ctx context.Context, accountID, id string) (*Flow, error) {
 	return s.step(ctx, accountID, id, func(tx purse.Tx, c *purse.ClosureRequest, p *Policy) error {
 		return s.cancel(ctx, tx, c, p, actorOf(accountID), "cancelled by the user")
@@ -169,7 +169,7 @@ func (s *Service) cancel(ctx context.Context, tx purse.Tx, c *purse.ClosureReque
 			return err
 		}
 		if rec.Status == purse.StatusClosing {
-			rec.Status, rec.UpdatedAt = purse.StatusActive, tx.Now()
+			rec.Status, rec.UpdatedAt = priorStatus(c), tx.Now()
 			if err := tx.UpdateAccount(ctx, rec); err != nil {
 				return err
 			}
@@ -186,4 +186,14 @@ func (s *Service) cancel(ctx context.Context, tx purse.Tx, c *purse.ClosureReque
 		return s.notice(ctx, tx, c, p, "closure_restored", nil)
 	}
 	return nil
+}
+
+// priorStatus is the status an account in cooling-off gets back: the one it had when the review
+// moved it to closing, so a restricted account stays restricted. Requests reviewed before that was
+// kept had active accounts.
+func priorStatus(c *purse.ClosureRequest) purse.AccountStatus {
+	if c.PriorStatus == "" {
+		return purse.StatusActive
+	}
+	return c.PriorStatus
 }

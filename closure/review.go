@@ -88,6 +88,7 @@ func (s *Service) approve(ctx context.Context, tx purse.Tx, c *purse.ClosureRequ
 			}
 		}
 	}
+	c.PriorStatus = rec.Status // active or restricted: what restore and cancel give back
 	rec.Status, rec.UpdatedAt = purse.StatusClosing, tx.Now()
 	if err := tx.UpdateAccount(ctx, rec); err != nil {
 		return err

@@ -10,7 +10,7 @@ import (
 )
 
 const closureColumns = `id, account_id, policy, policy_json, state, factors, blockers, submitted, created_at,
-	updated_at, expires_at, deadline, cooling_ends, closed_at, certificate, version`
+	updated_at, expires_at, deadline, cooling_ends, closed_at, certificate, prior_status, version`
 
 const openStates = `('started','agreement','eligibility','rights','verification','email_confirmation','review','cooling_off')`
 
@@ -22,10 +22,10 @@ func (t *tx) InsertClosure(ctx context.Context, c *purse.ClosureRequest) error {
 	if c.Version == 0 {
 		c.Version = 1
 	}
-	_, err = t.exec(ctx, `INSERT INTO closures (`+closureColumns+`) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+	_, err = t.exec(ctx, `INSERT INTO closures (`+closureColumns+`) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
 		c.ID, c.AccountID, c.Policy, string(c.PolicyJSON), string(c.State), factors, blockers, c.Submitted,
 		ts(c.CreatedAt), ts(c.UpdatedAt), ts(c.ExpiresAt), ts(c.Deadline), ts(c.CoolingEnds), ts(c.ClosedAt),
-		string(c.Certificate), c.Version)
+		string(c.Certificate), string(c.PriorStatus), c.Version)
 	if err := t.duplicate(err); err != nil {
 		return fmt.Errorf("storage: insert closure: %w", err)
 	}
@@ -83,14 +83,14 @@ func (t *tx) OpenClosure(ctx context.Context, accountID string) (*purse.ClosureR
 
 func scanClosure(row interface{ Scan(...any) error }) (*purse.ClosureRequest, error) {
 	var c purse.ClosureRequest
-	var policyJSON, state, factors, blockers, cert string
+	var policyJSON, state, factors, blockers, cert, prior string
 	var created, updated, expires, deadline, cooling, closed int64
 	err := row.Scan(&c.ID, &c.AccountID, &c.Policy, &policyJSON, &state, &factors, &blockers, &c.Submitted,
-		&created, &updated, &expires, &deadline, &cooling, &closed, &cert, &c.Version)
+		&created, &updated, &expires, &deadline, &cooling, &closed, &cert, &prior, &c.Version)
 	if err != nil {
 		return nil, err
 	}
-	c.PolicyJSON, c.State = []byte(policyJSON), purse.ClosureState(state)
+	c.PolicyJSON, c.State, c.PriorStatus = []byte(policyJSON), purse.ClosureState(state), purse.AccountStatus(prior)
 	if cert != "" {
 		c.Certificate = []byte(cert)
 	}
@@ -111,10 +111,10 @@ func (t *tx) UpdateClosure(ctx context.Context, c *purse.ClosureRequest) error {
 		return err
 	}
 	res, err := t.exec(ctx, `UPDATE closures SET state = ?, factors = ?, blockers = ?, submitted = ?,
-		updated_at = ?, expires_at = ?, deadline = ?, cooling_ends = ?, closed_at = ?, certificate = ?, version = version + 1
-		WHERE id = ? AND version = ?`,
+		updated_at = ?, expires_at = ?, deadline = ?, cooling_ends = ?, closed_at = ?, certificate = ?, prior_status = ?,
+		version = version + 1 WHERE id = ? AND version = ?`,
 		string(c.State), factors, blockers, c.Submitted, ts(c.UpdatedAt), ts(c.ExpiresAt), ts(c.Deadline),
-		ts(c.CoolingEnds), ts(c.ClosedAt), string(c.Certificate), c.ID, c.Version)
+		ts(c.CoolingEnds), ts(c.ClosedAt), string(c.Certificate), string(c.PriorStatus), c.ID, c.Version)
 	if err != nil {
 		return fmt.Errorf("storage: update closure %s: %w", c.ID, err)
 	}
