@@ -51,7 +51,8 @@ func (s *Service) policy() *Policy {
 }
 
 // Flow is a request with what its pages show: the factors it needs, the live blockers, the
-// linked accounts that go with it (AP-4) and its history.
+// linked accounts that go with it (AP-4; read only in the states whose page shows them, see
+// showsLinked) and its history.
 type Flow struct {
 	Request  *purse.ClosureRequest
 	Policy   *Policy
@@ -142,6 +143,12 @@ func in(c *purse.ClosureRequest, states ...State) error {
 // step runs one user step on the account's request and returns the flow after it. A step error
 // that carries a committed expiry is returned as committed.
 func (s *Service) step(ctx context.Context, accountID, id string, fn func(tx purse.Tx, c *purse.ClosureRequest, p *Policy) error) (*Flow, error) {
+	return s.run(ctx, accountID, id, true, fn)
+}
+
+// run is step; without view it returns no flow and reads nothing more once fn is done (a step
+// whose caller shows something else, such as where a code went).
+func (s *Service) run(ctx context.Context, accountID, id string, view bool, fn func(tx purse.Tx, c *purse.ClosureRequest, p *Policy) error) (*Flow, error) {
 	var flow *Flow
 	err := s.Store.Tx(ctx, func(tx purse.Tx) error {
 		c, p, err := s.load(ctx, tx, id, accountID)
@@ -155,6 +162,9 @@ func (s *Service) step(ctx context.Context, accountID, id string, fn func(tx pur
 			if err := fn(tx, c, p); err != nil {
 				return err
 			}
+		}
+		if !view {
+			return nil
 		}
 		flow, err = s.view(ctx, tx, c, p)
 		return err
@@ -170,14 +180,21 @@ func (s *Service) view(ctx context.Context, tx purse.Tx, c *purse.ClosureRequest
 	}
 	f := &Flow{Request: c, Policy: p, Blockers: c.Blockers}
 	f.Required = p.Factors(rec.Kind, rec.EmailHash != "")
-	if f.Linked, err = tx.LiveLinkedAccounts(ctx, c.AccountID); err != nil {
-		return nil, err
+	if showsLinked(c.State) {
+		if f.Linked, err = tx.LiveLinkedAccounts(ctx, c.AccountID); err != nil {
+			return nil, err
+		}
 	}
 	if f.History, err = tx.ClosureEvents(ctx, c.ID); err != nil {
 		return nil, err
 	}
 	return f, nil
 }
+
+// showsLinked reports whether the flow's page in the state lists the linked accounts that go
+// with the account: the rights page (AP-4), reached through eligibility. Elsewhere they are not
+// read, a statement less on every other step.
+func showsLinked(st State) bool { return st == purse.ClosureEligibility || st == purse.ClosureRights }
 
 // Get returns the account's request, expiring it if it sat idle. NOT_FOUND for another's.
 func (s *Service) Get(ctx context.Context, accountID, id string) (*Flow, error) {

@@ -39,7 +39,7 @@ func purpose(c *purse.ClosureRequest) string { return "closure:" + c.ID }
 // (Retry-After), CLOSURE_STATE_CONFLICT, NOT_FOUND.
 func (s *Service) SendCode(ctx context.Context, accountID, id string, ch purse.Channel) (*CodeSent, error) {
 	var sent *CodeSent
-	_, err := s.step(ctx, accountID, id, func(tx purse.Tx, c *purse.ClosureRequest, p *Policy) error {
+	_, err := s.run(ctx, accountID, id, false, func(tx purse.Tx, c *purse.ClosureRequest, p *Policy) error {
 		if err := in(c, purse.ClosureVerification); err != nil {
 			return err
 		}

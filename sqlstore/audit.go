@@ -8,10 +8,18 @@ import (
 	"github.com/purse-wallet/purse"
 )
 
+// The statements of every audit append (prepared on SQLite by Warm, see hotClosure).
+const (
+	lockAuditHead = `SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE`
+	insertAudit   = `INSERT INTO audit_events (seq, id, at, actor, action, subject, data, prev_hash, hash)
+		VALUES (?,?,?,?,?,?,?,?,?)`
+	moveAuditHead = `UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1`
+)
+
 func (t *tx) LockAuditHead(ctx context.Context) (int64, string, error) {
 	var seq int64
 	var hash string
-	err := t.queryRow(ctx, `SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE`).Scan(&seq, &hash)
+	err := t.queryRowHot(ctx, lockAuditHead).Scan(&seq, &hash)
 	if err != nil {
 		return 0, "", fmt.Errorf("storage: lock audit head: %w", err)
 	}
@@ -23,12 +31,11 @@ func (t *tx) InsertAudit(ctx context.Context, e *purse.AuditEvent) error {
 	if err != nil {
 		return err
 	}
-	if _, err := t.exec(ctx, `INSERT INTO audit_events (seq, id, at, actor, action, subject, data, prev_hash, hash)
-		VALUES (?,?,?,?,?,?,?,?,?)`, e.Seq, e.ID, ts(e.At), e.Actor, e.Action, e.Subject, string(data),
+	if _, err := t.execHot(ctx, insertAudit, e.Seq, e.ID, ts(e.At), e.Actor, e.Action, e.Subject, string(data),
 		e.PrevHash, e.Hash); err != nil {
 		return fmt.Errorf("storage: insert audit event: %w", t.duplicate(err))
 	}
-	if _, err := t.exec(ctx, `UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1`, e.Seq, e.Hash); err != nil {
+	if _, err := t.execHot(ctx, moveAuditHead, e.Seq, e.Hash); err != nil {
 		return fmt.Errorf("storage: move audit head: %w", err)
 	}
 	return nil
