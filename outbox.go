@@ -65,6 +65,8 @@ type AuditQueries interface {
 	LockAuditHead(ctx context.Context) (int64, string, error)
 	// InsertAudit stores a hashed event and makes it the head.
 	InsertAudit(ctx context.Context, e *AuditEvent) error
+	// InsertAudits stores hashed events, chained in order, and makes the last the head.
+	InsertAudits(ctx context.Context, es []*AuditEvent) error
 	// AuditEvents lists events in chain order after seq, at most limit; subject "" for all.
 	AuditEvents(ctx context.Context, subject string, after int64, limit int) ([]*AuditEvent, error)
 }

@@ -17,7 +17,14 @@ import (
 // Record appends an event to the chain inside tx. Actor, Action, Subject and Data are the
 // caller's; the rest is filled here. Call it in the transaction that does what it records, so the
 // record and the deed commit together.
+//
+// Under a context from Deferred for tx, the event is kept and appended by its flush.
 func Record(ctx context.Context, tx purse.Tx, actor, action, subject string, data map[string]string) error {
+	if d, ok := ctx.Value(deferredKey{}).(*deferred); ok && d.tx == tx {
+		d.events = append(d.events, &purse.AuditEvent{ID: purse.NewID(), At: tx.Now(), Actor: actor, Action: action,
+			Subject: subject, Data: data})
+		return nil
+	}
 	seq, prev, err := tx.LockAuditHead(ctx)
 	if err != nil {
 		return err

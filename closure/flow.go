@@ -29,7 +29,7 @@ func (s *Service) Eligibility(ctx context.Context, accountID string, env Env) ([
 // its id in Params), ACCOUNT_NOT_ACTIVE.
 func (s *Service) Start(ctx context.Context, accountID string, env Env) (*Flow, error) {
 	var flow *Flow
-	err := s.Store.Tx(ctx, func(tx purse.Tx) error {
+	err := s.write(ctx, func(ctx context.Context, tx purse.Tx) error {
 		// Locks in the order every other step takes them: the request, then the account.
 		if open, err := tx.OpenClosure(ctx, accountID); err == nil {
 			return &purse.Error{Code: purse.CodeClosureInProgress, Params: map[string]any{"ID": open.ID}}
@@ -88,7 +88,7 @@ func (s *Service) Start(ctx context.Context, accountID string, env Env) (*Flow, 
 // blocker the request moves on to the rights page, otherwise it waits in eligibility listing them
 // all. Errors: AGREEMENT_REQUIRED, CLOSURE_STATE_CONFLICT, NOT_FOUND.
 func (s *Service) Accept(ctx context.Context, accountID, id string, accept bool, env Env) (*Flow, error) {
-	return s.step(ctx, accountID, id, func(tx purse.Tx, c *purse.ClosureRequest, p *Policy) error {
+	return s.step(ctx, accountID, id, func(ctx context.Context, tx purse.Tx, c *purse.ClosureRequest, p *Policy) error {
 		if err := in(c, purse.ClosureAgreement); err != nil {
 			return err
 		}
@@ -105,7 +105,7 @@ func (s *Service) Accept(ctx context.Context, accountID, id string, accept bool,
 // Recheck runs the conditions again for a request waiting in eligibility.
 // Errors: CLOSURE_STATE_CONFLICT, NOT_FOUND.
 func (s *Service) Recheck(ctx context.Context, accountID, id string, env Env) (*Flow, error) {
-	return s.step(ctx, accountID, id, func(tx purse.Tx, c *purse.ClosureRequest, p *Policy) error {
+	return s.step(ctx, accountID, id, func(ctx context.Context, tx purse.Tx, c *purse.ClosureRequest, p *Policy) error {
 		if err := in(c, purse.ClosureEligibility); err != nil {
 			return err
 		}
@@ -136,7 +136,7 @@ func (s *Service) recheck(ctx context.Context, tx purse.Tx, c *purse.ClosureRequ
 // ConfirmRights records that the user gives up the rights listed (AP-4).
 // Errors: AGREEMENT_REQUIRED, CLOSURE_STATE_CONFLICT, NOT_FOUND.
 func (s *Service) ConfirmRights(ctx context.Context, accountID, id string, confirm bool) (*Flow, error) {
-	return s.step(ctx, accountID, id, func(tx purse.Tx, c *purse.ClosureRequest, p *Policy) error {
+	return s.step(ctx, accountID, id, func(ctx context.Context, tx purse.Tx, c *purse.ClosureRequest, p *Policy) error {
 		if err := in(c, purse.ClosureRights); err != nil {
 			return err
 		}
@@ -153,7 +153,7 @@ func (s *Service) ConfirmRights(ctx context.Context, accountID, id string, confi
 // Cancel ends the account's request (the user changed their mind); in cooling-off it keeps the
 // account, which gets back the status it had before the review (GE-4, PW-6). Errors: CLOSURE_STATE_CONFLICT, NOT_FOUND.
 func (s *Service) Cancel(ctx context.Context, accountID, id string) (*Flow, error) {
-	return s.step(ctx, accountID, id, func(tx purse.Tx, c *purse.ClosureRequest, p *Policy) error {
+	return s.step(ctx, accountID, id, func(ctx context.Context, tx purse.Tx, c *purse.ClosureRequest, p *Policy) error {
 		return s.cancel(ctx, tx, c, p, actorOf(accountID), "cancelled by the user")
 	})
 }

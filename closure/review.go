@@ -19,7 +19,7 @@ import (
 // request waits for a reviewer instead. Errors: VERIFICATION_INCOMPLETE, CLOSURE_REVIEW_FAILED
 // (with the blockers; the request is then failed), CLOSURE_STATE_CONFLICT, NOT_FOUND.
 func (s *Service) Submit(ctx context.Context, accountID, id string) (*Flow, error) {
-	return s.step(ctx, accountID, id, func(tx purse.Tx, c *purse.ClosureRequest, p *Policy) error {
+	return s.step(ctx, accountID, id, func(ctx context.Context, tx purse.Tx, c *purse.ClosureRequest, p *Policy) error {
 		if err := in(c, purse.ClosureReview); err != nil || c.Submitted {
 			return conflict(c)
 		}

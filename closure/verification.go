@@ -39,7 +39,7 @@ func purpose(c *purse.ClosureRequest) string { return "closure:" + c.ID }
 // (Retry-After), CLOSURE_STATE_CONFLICT, NOT_FOUND.
 func (s *Service) SendCode(ctx context.Context, accountID, id string, ch purse.Channel) (*CodeSent, error) {
 	var sent *CodeSent
-	_, err := s.run(ctx, accountID, id, false, func(tx purse.Tx, c *purse.ClosureRequest, p *Policy) error {
+	_, err := s.run(ctx, accountID, id, false, func(ctx context.Context, tx purse.Tx, c *purse.ClosureRequest, p *Policy) error {
 		if err := in(c, purse.ClosureVerification); err != nil {
 			return err
 		}
@@ -101,7 +101,7 @@ func (s *Service) Verify(ctx context.Context, accountID, id string, ans Answers)
 	if err != nil {
 		return nil, err
 	}
-	return s.step(ctx, accountID, id, func(tx purse.Tx, c *purse.ClosureRequest, p *Policy) error {
+	return s.step(ctx, accountID, id, func(ctx context.Context, tx purse.Tx, c *purse.ClosureRequest, p *Policy) error {
 		if err := in(c, purse.ClosureVerification); err != nil {
 			return err
 		}

@@ -27,15 +27,26 @@ func (t *tx) LockAuditHead(ctx context.Context) (int64, string, error) {
 }
 
 func (t *tx) InsertAudit(ctx context.Context, e *purse.AuditEvent) error {
-	data, err := json.Marshal(e.Data)
-	if err != nil {
-		return err
+	return t.InsertAudits(ctx, []*purse.AuditEvent{e})
+}
+
+// InsertAudits stores the events and moves the head once, to the last.
+func (t *tx) InsertAudits(ctx context.Context, es []*purse.AuditEvent) error {
+	for _, e := range es {
+		data, err := json.Marshal(e.Data)
+		if err != nil {
+			return err
+		}
+		if _, err := t.execHot(ctx, insertAudit, e.Seq, e.ID, ts(e.At), e.Actor, e.Action, e.Subject, string(data),
+			e.PrevHash, e.Hash); err != nil {
+			return fmt.Errorf("storage: insert audit event: %w", t.duplicate(err))
+		}
 	}
-	if _, err := t.execHot(ctx, insertAudit, e.Seq, e.ID, ts(e.At), e.Actor, e.Action, e.Subject, string(data),
-		e.PrevHash, e.Hash); err != nil {
-		return fmt.Errorf("storage: insert audit event: %w", t.duplicate(err))
+	if len(es) == 0 {
+		return nil
 	}
-	if _, err := t.execHot(ctx, moveAuditHead, e.Seq, e.Hash); err != nil {
+	last := es[len(es)-1]
+	if _, err := t.execHot(ctx, moveAuditHead, last.Seq, last.Hash); err != nil {
 		return fmt.Errorf("storage: move audit head: %w", err)
 	}
 	return nil
