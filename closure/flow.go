@@ -40,6 +40,7 @@ func (s *Service) Start(ctx context.Context, accountID string, env Env) (*Flow, 
 		if err != nil {
 			return err
 		}
+		seen(ctx, rec)
 		if !rec.Status.AcceptsPostings() {
 			return purse.Errorf(purse.CodeAccountNotActive, "account is %s", rec.Status)
 		}
@@ -118,6 +119,7 @@ func (s *Service) recheck(ctx context.Context, tx purse.Tx, c *purse.ClosureRequ
 	if err != nil {
 		return err
 	}
+	seen(ctx, f.Account)
 	// The device was checked when the flow started (AP-2); a header missing from a later step
 	// does not undo that. Activation is checked again.
 	if env.DeviceCertificate == "" {

@@ -152,6 +152,7 @@ type stepFunc func(ctx context.Context, tx purse.Tx, c *purse.ClosureRequest, p 
 func (s *Service) write(ctx context.Context, fn func(ctx context.Context, tx purse.Tx) error) error {
 	return s.Store.Tx(ctx, func(tx purse.Tx) error {
 		dctx, flush := audit.Deferred(ctx, tx)
+		dctx = context.WithValue(dctx, memoKey{}, &accountMemo{})
 		err := fn(dctx, tx)
 		var kept *purse.CommittedError
 		if err != nil && !errors.As(err, &kept) {
@@ -162,6 +163,35 @@ func (s *Service) write(ctx context.Context, fn func(ctx context.Context, tx pur
 		}
 		return err
 	})
+}
+
+type memoKey struct{}
+
+// accountMemo is the account record a step has read (see account).
+type accountMemo struct{ rec *purse.AccountRecord }
+
+// account reads the request's account at most once per step (write) for what no step changes:
+// its kind and e-mail (the factors), language and sealed contact data. The step, its notices and
+// its view each need it, and each read was a statement. Status and the counters are read fresh
+// and locked (AccountForUpdate) by the code that changes them; such a read is remembered with seen.
+func (s *Service) account(ctx context.Context, tx purse.Tx, id string) (*purse.AccountRecord, error) {
+	m, _ := ctx.Value(memoKey{}).(*accountMemo)
+	if m != nil && m.rec != nil && m.rec.ID == id {
+		return m.rec, nil
+	}
+	rec, err := tx.Account(ctx, id)
+	if err == nil && m != nil {
+		m.rec = rec
+	}
+	return rec, err
+}
+
+// seen remembers an account record the step read otherwise (locked, or with the eligibility
+// facts), for account.
+func seen(ctx context.Context, rec *purse.AccountRecord) {
+	if m, _ := ctx.Value(memoKey{}).(*accountMemo); m != nil && rec != nil {
+		m.rec = rec
+	}
 }
 
 // step runs one user step on the account's request and returns the flow after it. A step error
@@ -198,7 +228,7 @@ func (s *Service) run(ctx context.Context, accountID, id string, view bool, fn s
 
 // view gathers what the pages show about a request.
 func (s *Service) view(ctx context.Context, tx purse.Tx, c *purse.ClosureRequest, p *Policy) (*Flow, error) {
-	rec, err := tx.Account(ctx, c.AccountID)
+	rec, err := s.account(ctx, tx, c.AccountID)
 	if err != nil {
 		return nil, err
 	}

@@ -43,7 +43,7 @@ func (s *Service) SendCode(ctx context.Context, accountID, id string, ch purse.C
 		if err := in(c, purse.ClosureVerification); err != nil {
 			return err
 		}
-		rec, err := tx.Account(ctx, accountID)
+		rec, err := s.account(ctx, tx, accountID)
 		if err != nil {
 			return err
 		}
@@ -105,7 +105,7 @@ func (s *Service) Verify(ctx context.Context, accountID, id string, ans Answers)
 		if err := in(c, purse.ClosureVerification); err != nil {
 			return err
 		}
-		rec, err := tx.Account(ctx, accountID)
+		rec, err := s.account(ctx, tx, accountID)
 		if err != nil {
 			return err
 		}
@@ -222,7 +222,7 @@ func (s *Service) advance(ctx context.Context, tx purse.Tx, c *purse.ClosureRequ
 	if err != nil {
 		return err
 	}
-	rec, err := tx.Account(ctx, c.AccountID)
+	rec, err := s.account(ctx, tx, c.AccountID)
 	if err != nil {
 		return err
 	}
