@@ -92,6 +92,10 @@ type ClosureRequest struct {
 	ClosedAt    time.Time
 	// Certificate is the signed closure certificate (JSON), issued when the account closed.
 	Certificate []byte
+	// PriorStatus is the account's status when the review moved it to closing (active or
+	// restricted): restore and cancel in cooling-off give it back. Empty on requests reviewed
+	// before it was kept, which were all active.
+	PriorStatus AccountStatus
 	Version     int // bumped by every update, against lost updates
 }
 

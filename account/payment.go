@@ -23,12 +23,48 @@ const (
 )
 
 // CheckPaymentPassword verifies the account's payment password (TP-4) inside tx, counting
-// failures and locking after MaxPayFailures. The argon2id comparison runs before the row is read
-// for update; the count is kept even though the call fails. Errors: PAYMENT_PASSWORD_WRONG (with
-// Remaining tries), PAYMENT_PASSWORD_LOCKED (with Until and RetryAfter). Call it as the first step
-// of the transaction that does what the password authorizes, and return its error unchanged from the
-// Tx callback so the failure count commits.
+// failures and locking after MaxPayFailures; the count is kept even though the call fails. Errors:
+// PAYMENT_PASSWORD_WRONG (with Remaining tries), PAYMENT_PASSWORD_LOCKED (with Until and
+// RetryAfter). Call it as the first step of the transaction that does what the password
+// authorizes, and return its error unchanged from the Tx callback so the failure count commits.
+// The argon2id comparison runs inside tx; where that matters (SQLite's one writer waits for it),
+// compare first with ProvePaymentPassword and count with CheckPaymentPasswordProof.
 func (s *Service) CheckPaymentPassword(ctx context.Context, tx purse.Tx, accountID, pin string) error {
+	return s.CheckPaymentPasswordProof(ctx, tx, &PaymentPasswordProof{accountID: accountID, pin: pin})
+}
+
+// PaymentPasswordProof is an argon2id comparison of a payment password made before the
+// transaction that counts it, and outside any. The hash costs tens of milliseconds of CPU; inside a
+// write transaction it holds SQLite's single writer (every other write in the process waits) or a
+// PostgreSQL connection and row lock for as long.
+type PaymentPasswordProof struct {
+	accountID, pin string
+	phc            string // the hash compared against; "" when no comparison was made
+	good           bool
+}
+
+// ProvePaymentPassword compares pin with the payment password of rec, read by the caller in a
+// transaction that has ended. A locked payment password is not compared (the lock is answered by
+// CheckPaymentPasswordProof), so a locked account costs no hash.
+func (s *Service) ProvePaymentPassword(ctx context.Context, rec *purse.AccountRecord, pin string) (*PaymentPasswordProof, error) {
+	p := &PaymentPasswordProof{accountID: rec.ID, pin: pin}
+	if s.Clock.Now().Before(rec.PayLockedUntil) {
+		return p, nil
+	}
+	good, err := s.Hasher.Verify(ctx, rec.PaymentPasswordHash, pin)
+	if err != nil {
+		return nil, err
+	}
+	p.phc, p.good = rec.PaymentPasswordHash, good
+	return p, nil
+}
+
+// CheckPaymentPasswordProof is CheckPaymentPassword with the comparison made beforehand: inside tx
+// it locks the account row, answers the lock, and counts the proof's result. A proof made against
+// another hash than the one now stored (the password changed meanwhile) or none is compared again
+// here, so the answer is always against the current password and the count is always kept.
+func (s *Service) CheckPaymentPasswordProof(ctx context.Context, tx purse.Tx, p *PaymentPasswordProof) error {
+	accountID := p.accountID
 	rec, err := tx.AccountForUpdate(ctx, accountID)
 	if err != nil {
 		return fmt.Errorf("payment password of %s: %w", accountID, err)
@@ -37,9 +73,11 @@ func (s *Service) CheckPaymentPassword(ctx context.Context, tx purse.Tx, account
 	if now.Before(rec.PayLockedUntil) {
 		return payLocked(rec.PayLockedUntil, now)
 	}
-	good, err := s.Hasher.Verify(ctx, rec.PaymentPasswordHash, pin)
-	if err != nil {
-		return err
+	good := p.good
+	if p.phc == "" || p.phc != rec.PaymentPasswordHash {
+		if good, err = s.Hasher.Verify(ctx, rec.PaymentPasswordHash, p.pin); err != nil {
+			return err
+		}
 	}
 	if good {
 		if rec.PayFailures != 0 {

@@ -67,3 +67,49 @@ func TestPaymentPasswordLocksAfterFiveWrongTries(t *testing.T) {
 		}
 	})
 }
+
+// A payment password compared outside the transaction (ProvePaymentPassword) counts as if compared
+// inside it, and a comparison made against a password changed since is made again against the new
+// one: the old PIN's proof must not pass.
+func TestPaymentPasswordProofFollowsTheCurrentPassword(t *testing.T) {
+	t.Parallel()
+	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
+		u := e.SignUp("")
+		ctx := context.Background()
+		prove := func(pin string) *account.PaymentPasswordProof {
+			t.Helper()
+			var rec *purse.AccountRecord
+			if err := e.DB.Read(ctx, func(tx purse.Tx) (err error) { rec, err = tx.Account(ctx, u.ID); return err }); err != nil {
+				t.Fatal(err)
+			}
+			p, err := e.App.Accounts.ProvePaymentPassword(ctx, rec, pin)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return p
+		}
+		check := func(p *account.PaymentPasswordProof) purse.Code {
+			t.Helper()
+			return purse.ErrorCode(e.DB.Tx(ctx, func(tx purse.Tx) error {
+				return e.App.Accounts.CheckPaymentPasswordProof(ctx, tx, p)
+			}))
+		}
+		if c := check(prove("246802")); c != account.CodePaymentPasswordWrong {
+			t.Fatalf("wrong PIN's proof: %s", c)
+		}
+		good := prove(u.PaymentPassword)
+		if c := check(good); c != "" {
+			t.Fatalf("right PIN's proof: %s", c)
+		}
+		const next = "135792"
+		if err := e.App.Accounts.ChangePaymentPassword(ctx, u.ID, u.PaymentPassword, next); err != nil {
+			t.Fatal(err)
+		}
+		if c := check(good); c != account.CodePaymentPasswordWrong {
+			t.Fatalf("the old PIN's proof after the change: %s", c)
+		}
+		if c := check(prove(next)); c != "" {
+			t.Fatalf("the new PIN's proof: %s", c)
+		}
+	})
+}

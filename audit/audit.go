@@ -17,7 +17,14 @@ import (
 // Record appends an event to the chain inside tx. Actor, Action, Subject and Data are the
 // caller's; the rest is filled here. Call it in the transaction that does what it records, so the
 // record and the deed commit together.
+//
+// Under a context from Deferred for tx, the event is kept and appended by its flush.
 func Record(ctx context.Context, tx purse.Tx, actor, action, subject string, data map[string]string) error {
+	if d, ok := ctx.Value(deferredKey{}).(*deferred); ok && d.tx == tx {
+		d.events = append(d.events, &purse.AuditEvent{ID: purse.NewID(), At: tx.Now(), Actor: actor, Action: action,
+			Subject: subject, Data: data})
+		return nil
+	}
 	seq, prev, err := tx.LockAuditHead(ctx)
 	if err != nil {
 		return err
@@ -44,19 +51,29 @@ func RecordAll(ctx context.Context, tx purse.Tx, actor, action string, entries [
 	if len(entries) == 0 {
 		return nil
 	}
+	es := make([]*purse.AuditEvent, len(entries))
+	for i, en := range entries {
+		es[i] = &purse.AuditEvent{ID: purse.NewID(), At: tx.Now(), Actor: actor, Action: action,
+			Subject: en.Subject, Data: en.Data}
+	}
+	return appendChain(ctx, tx, es)
+}
+
+// appendChain numbers and hashes the events after the head, which it locks, and stores them with
+// one move of the head.
+func appendChain(ctx context.Context, tx purse.Tx, es []*purse.AuditEvent) error {
 	seq, prev, err := tx.LockAuditHead(ctx)
 	if err != nil {
 		return err
 	}
-	es := make([]*purse.AuditEvent, len(entries))
-	for i, en := range entries {
-		e := &purse.AuditEvent{Seq: seq + 1 + int64(i), ID: purse.NewID(), At: tx.Now(), Actor: actor,
-			Action: action, Subject: en.Subject, Data: en.Data, PrevHash: prev}
+	for _, e := range es {
+		seq++
+		e.Seq, e.PrevHash = seq, prev
 		e.Hash = Hash(e)
-		es[i], prev = e, e.Hash
+		prev = e.Hash
 	}
 	if err := tx.InsertAudits(ctx, es); err != nil {
-		return fmt.Errorf("audit %s: %w", action, err)
+		return fmt.Errorf("audit %s: %w", es[0].Action, err)
 	}
 	return nil
 }

@@ -20,10 +20,10 @@ func (s *Service) OpenRequests(ctx context.Context, limit int) ([]*purse.Closure
 }
 
 // admin runs an operator's decision on a request, audited as "admin.closure.<action>".
-func (s *Service) admin(ctx context.Context, op *purse.Operator, id, action string, fn func(tx purse.Tx, c *purse.ClosureRequest, p *Policy, actor string) error) (*Flow, error) {
+func (s *Service) admin(ctx context.Context, op *purse.Operator, id, action string, fn func(ctx context.Context, tx purse.Tx, c *purse.ClosureRequest, p *Policy, actor string) error) (*Flow, error) {
 	var flow *Flow
 	actor := "operator:" + op.ID
-	err := s.Store.Tx(ctx, func(tx purse.Tx) error {
+	err := s.write(ctx, func(ctx context.Context, tx purse.Tx) error {
 		c, p, err := s.load(ctx, tx, id, "")
 		if err != nil {
 			return err
@@ -31,7 +31,7 @@ func (s *Service) admin(ctx context.Context, op *purse.Operator, id, action stri
 		if err := audit.Record(ctx, tx, actor, "admin.closure."+action, c.AccountID, map[string]string{"closure": c.ID}); err != nil {
 			return err
 		}
-		if err := fn(tx, c, p, actor); err != nil {
+		if err := fn(ctx, tx, c, p, actor); err != nil {
 			return err
 		}
 		flow, err = s.view(ctx, tx, c, p)
@@ -68,7 +68,7 @@ func (s *Service) AdminGet(ctx context.Context, id string) (*Flow, error) {
 // in the same transaction as the move to closing. Errors: CLOSURE_REVIEW_FAILED,
 // CLOSURE_STATE_CONFLICT, NOT_FOUND.
 func (s *Service) Approve(ctx context.Context, op *purse.Operator, id string) (*Flow, error) {
-	return s.admin(ctx, op, id, "approve", func(tx purse.Tx, c *purse.ClosureRequest, p *Policy, actor string) error {
+	return s.admin(ctx, op, id, "approve", func(ctx context.Context, tx purse.Tx, c *purse.ClosureRequest, p *Policy, actor string) error {
 		if c.State != purse.ClosureReview || !c.Submitted {
 			return conflict(c)
 		}
@@ -79,7 +79,7 @@ func (s *Service) Approve(ctx context.Context, op *purse.Operator, id string) (*
 // Reject is a reviewer's no: the request fails with the reviewer's reason.
 // Errors: CLOSURE_STATE_CONFLICT, NOT_FOUND.
 func (s *Service) Reject(ctx context.Context, op *purse.Operator, id, reason string) (*Flow, error) {
-	return s.admin(ctx, op, id, "reject", func(tx purse.Tx, c *purse.ClosureRequest, p *Policy, actor string) error {
+	return s.admin(ctx, op, id, "reject", func(ctx context.Context, tx purse.Tx, c *purse.ClosureRequest, p *Policy, actor string) error {
 		if c.State != purse.ClosureReview || !c.Submitted {
 			return conflict(c)
 		}
@@ -93,10 +93,11 @@ func (s *Service) Reject(ctx context.Context, op *purse.Operator, id, reason str
 	})
 }
 
-// Restore gives the account back during cooling-off (GE-4): active again, request cancelled.
+// Restore gives the account back during cooling-off (GE-4): the request is cancelled and the
+// account gets back the status it had before the review (active, or restricted).
 // Errors: CLOSURE_STATE_CONFLICT, NOT_FOUND.
 func (s *Service) Restore(ctx context.Context, op *purse.Operator, id string) (*Flow, error) {
-	return s.admin(ctx, op, id, "restore", func(tx purse.Tx, c *purse.ClosureRequest, p *Policy, actor string) error {
+	return s.admin(ctx, op, id, "restore", func(ctx context.Context, tx purse.Tx, c *purse.ClosureRequest, p *Policy, actor string) error {
 		if c.State != purse.ClosureCoolingOff {
 			return conflict(c)
 		}

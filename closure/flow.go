@@ -29,7 +29,7 @@ func (s *Service) Eligibility(ctx context.Context, accountID string, env Env) ([
 // its id in Params), ACCOUNT_NOT_ACTIVE.
 func (s *Service) Start(ctx context.Context, accountID string, env Env) (*Flow, error) {
 	var flow *Flow
-	err := s.Store.Tx(ctx, func(tx purse.Tx) error {
+	err := s.write(ctx, func(ctx context.Context, tx purse.Tx) error {
 		// Locks in the order every other step takes them: the request, then the account.
 		if open, err := tx.OpenClosure(ctx, accountID); err == nil {
 			return &purse.Error{Code: purse.CodeClosureInProgress, Params: map[string]any{"ID": open.ID}}
@@ -40,6 +40,7 @@ func (s *Service) Start(ctx context.Context, accountID string, env Env) (*Flow, 
 		if err != nil {
 			return err
 		}
+		seen(ctx, rec)
 		if !rec.Status.AcceptsPostings() {
 			return purse.Errorf(purse.CodeAccountNotActive, "account is %s", rec.Status)
 		}
@@ -88,7 +89,7 @@ func (s *Service) Start(ctx context.Context, accountID string, env Env) (*Flow, 
 // blocker the request moves on to the rights page, otherwise it waits in eligibility listing them
 // all. Errors: AGREEMENT_REQUIRED, CLOSURE_STATE_CONFLICT, NOT_FOUND.
 func (s *Service) Accept(ctx context.Context, accountID, id string, accept bool, env Env) (*Flow, error) {
-	return s.step(ctx, accountID, id, func(tx purse.Tx, c *purse.ClosureRequest, p *Policy) error {
+	return s.step(ctx, accountID, id, func(ctx context.Context, tx purse.Tx, c *purse.ClosureRequest, p *Policy) error {
 		if err := in(c, purse.ClosureAgreement); err != nil {
 			return err
 		}
@@ -105,7 +106,7 @@ func (s *Service) Accept(ctx context.Context, accountID, id string, accept bool,
 // Recheck runs the conditions again for a request waiting in eligibility.
 // Errors: CLOSURE_STATE_CONFLICT, NOT_FOUND.
 func (s *Service) Recheck(ctx context.Context, accountID, id string, env Env) (*Flow, error) {
-	return s.step(ctx, accountID, id, func(tx purse.Tx, c *purse.ClosureRequest, p *Policy) error {
+	return s.step(ctx, accountID, id, func(ctx context.Context, tx purse.Tx, c *purse.ClosureRequest, p *Policy) error {
 		if err := in(c, purse.ClosureEligibility); err != nil {
 			return err
 		}
@@ -118,6 +119,7 @@ func (s *Service) recheck(ctx context.Context, tx purse.Tx, c *purse.ClosureRequ
 	if err != nil {
 		return err
 	}
+	seen(ctx, f.Account)
 	// The device was checked when the flow started (AP-2); a header missing from a later step
 	// does not undo that. Activation is checked again.
 	if env.DeviceCertificate == "" {
@@ -136,7 +138,7 @@ func (s *Service) recheck(ctx context.Context, tx purse.Tx, c *purse.ClosureRequ
 // ConfirmRights records that the user gives up the rights listed (AP-4).
 // Errors: AGREEMENT_REQUIRED, CLOSURE_STATE_CONFLICT, NOT_FOUND.
 func (s *Service) ConfirmRights(ctx context.Context, accountID, id string, confirm bool) (*Flow, error) {
-	return s.step(ctx, accountID, id, func(tx purse.Tx, c *purse.ClosureRequest, p *Policy) error {
+	return s.step(ctx, accountID, id, func(ctx context.Context, tx purse.Tx, c *purse.ClosureRequest, p *Policy) error {
 		if err := in(c, purse.ClosureRights); err != nil {
 			return err
 		}
@@ -151,9 +153,9 @@ func (s *Service) ConfirmRights(ctx context.Context, accountID, id string, confi
 }
 
 // Cancel ends the account's request (the user changed their mind); in cooling-off it keeps the
-// account, which becomes active again (GE-4, PW-6). Errors: CLOSURE_STATE_CONFLICT, NOT_FOUND.
+// account, which gets back the status it had before the review (GE-4, PW-6). Errors: CLOSURE_STATE_CONFLICT, NOT_FOUND.
 func (s *Service) Cancel(ctx context.Context, accountID, id string) (*Flow, error) {
-	return s.step(ctx, accountID, id, func(tx purse.Tx, c *purse.ClosureRequest, p *Policy) error {
+	return s.step(ctx, accountID, id, func(ctx context.Context, tx purse.Tx, c *purse.ClosureRequest, p *Policy) error {
 		return s.cancel(ctx, tx, c, p, actorOf(accountID), "cancelled by the user")
 	})
 }
@@ -169,7 +171,7 @@ func (s *Service) cancel(ctx context.Context, tx purse.Tx, c *purse.ClosureReque
 			return err
 		}
 		if rec.Status == purse.StatusClosing {
-			rec.Status, rec.UpdatedAt = purse.StatusActive, tx.Now()
+			rec.Status, rec.UpdatedAt = priorStatus(c), tx.Now()
 			if err := tx.UpdateAccount(ctx, rec); err != nil {
 				return err
 			}
@@ -186,4 +188,14 @@ func (s *Service) cancel(ctx context.Context, tx purse.Tx, c *purse.ClosureReque
 		return s.notice(ctx, tx, c, p, "closure_restored", nil)
 	}
 	return nil
+}
+
+// priorStatus is the status an account in cooling-off gets back: the one it had when the review
+// moved it to closing, so a restricted account stays restricted. Requests reviewed before that was
+// kept had active accounts.
+func priorStatus(c *purse.ClosureRequest) purse.AccountStatus {
+	if c.PriorStatus == "" {
+		return purse.StatusActive
+	}
+	return c.PriorStatus
 }

@@ -10,7 +10,7 @@ import (
 // notice sends a closure notice to the account by the first channel of the policy's order that
 // the account has: e-mail where there is one, else SMS (AP-5), in the account's language.
 func (s *Service) notice(ctx context.Context, tx purse.Tx, c *purse.ClosureRequest, p *Policy, template string, data map[string]string) error {
-	rec, err := tx.Account(ctx, c.AccountID)
+	rec, err := s.account(ctx, tx, c.AccountID)
 	if err != nil {
 		return err
 	}

@@ -19,11 +19,11 @@ import (
 // request waits for a reviewer instead. Errors: VERIFICATION_INCOMPLETE, CLOSURE_REVIEW_FAILED
 // (with the blockers; the request is then failed), CLOSURE_STATE_CONFLICT, NOT_FOUND.
 func (s *Service) Submit(ctx context.Context, accountID, id string) (*Flow, error) {
-	return s.step(ctx, accountID, id, func(tx purse.Tx, c *purse.ClosureRequest, p *Policy) error {
+	return s.step(ctx, accountID, id, func(ctx context.Context, tx purse.Tx, c *purse.ClosureRequest, p *Policy) error {
 		if err := in(c, purse.ClosureReview); err != nil || c.Submitted {
 			return conflict(c)
 		}
-		rec, err := tx.Account(ctx, accountID)
+		rec, err := s.account(ctx, tx, accountID)
 		if err != nil {
 			return err
 		}
@@ -59,6 +59,7 @@ func (s *Service) approve(ctx context.Context, tx purse.Tx, c *purse.ClosureRequ
 	if err != nil {
 		return err
 	}
+	seen(ctx, rec)
 	f, err := tx.EligibilityFacts(ctx, c.AccountID, tx.Now().Add(-p.WithdrawalWindow.Duration))
 	if err != nil {
 		return err
@@ -88,17 +89,19 @@ func (s *Service) approve(ctx context.Context, tx purse.Tx, c *purse.ClosureRequ
 			}
 		}
 	}
+	c.PriorStatus = rec.Status // active or restricted: what restore and cancel give back
 	rec.Status, rec.UpdatedAt = purse.StatusClosing, tx.Now()
-	if err := tx.UpdateAccount(ctx, rec); err != nil {
-		return err
-	}
 	c.Blockers = nil
 	if err := s.move(ctx, tx, c, purse.ClosureCoolingOff, actor, "review passed"); err != nil {
 		return err
 	}
 	c.CoolingEnds = tx.Now().Add(p.CoolingOff.Duration)
 	if p.CoolingOff.Duration == 0 {
+		// Closing and closed in this one transaction: finish writes the account once, closed.
 		return s.finish(ctx, tx, c, p, rec, actor)
+	}
+	if err := tx.UpdateAccount(ctx, rec); err != nil {
+		return err
 	}
 	if err := s.save(ctx, tx, c, p); err != nil {
 		return err
@@ -124,7 +127,7 @@ func (s *Service) fail(ctx context.Context, tx purse.Tx, c *purse.ClosureRequest
 	if err := s.save(ctx, tx, c, p); err != nil {
 		return err
 	}
-	rec, err := tx.Account(ctx, c.AccountID)
+	rec, err := s.account(ctx, tx, c.AccountID)
 	if err != nil {
 		return err
 	}

@@ -51,7 +51,8 @@ func (s *Service) policy() *Policy {
 }
 
 // Flow is a request with what its pages show: the factors it needs, the live blockers, the
-// linked accounts that go with it (AP-4) and its history.
+// linked accounts that go with it (AP-4; read only in the states whose page shows them, see
+// showsLinked) and its history.
 type Flow struct {
 	Request  *purse.ClosureRequest
 	Policy   *Policy
@@ -139,11 +140,71 @@ func in(c *purse.ClosureRequest, states ...State) error {
 	return conflict(c)
 }
 
+// stepFunc is a step's work on the loaded request, under the step's context (whose audit events
+// are appended when the step commits, see write).
+type stepFunc func(ctx context.Context, tx purse.Tx, c *purse.ClosureRequest, p *Policy) error
+
+// write runs fn in a write transaction whose audit events are appended together just before it
+// commits (audit.Deferred): one lock and one move of the chain's head per step instead of one of
+// each per event (a flow records 11), and since every audited transaction locks that head row,
+// it is held only for the end of the step rather than from its first event. A
+// purse.FailAfterCommit error commits its events too.
+func (s *Service) write(ctx context.Context, fn func(ctx context.Context, tx purse.Tx) error) error {
+	return s.Store.Tx(ctx, func(tx purse.Tx) error {
+		dctx, flush := audit.Deferred(ctx, tx)
+		dctx = context.WithValue(dctx, memoKey{}, &accountMemo{})
+		err := fn(dctx, tx)
+		var kept *purse.CommittedError
+		if err != nil && !errors.As(err, &kept) {
+			return err
+		}
+		if ferr := flush(); ferr != nil {
+			return ferr
+		}
+		return err
+	})
+}
+
+type memoKey struct{}
+
+// accountMemo is the account record a step has read (see account).
+type accountMemo struct{ rec *purse.AccountRecord }
+
+// account reads the request's account at most once per step (write) for what no step changes:
+// its kind and e-mail (the factors), language and sealed contact data. The step, its notices and
+// its view each need it, and each read was a statement. Status and the counters are read fresh
+// and locked (AccountForUpdate) by the code that changes them; such a read is remembered with seen.
+func (s *Service) account(ctx context.Context, tx purse.Tx, id string) (*purse.AccountRecord, error) {
+	m, _ := ctx.Value(memoKey{}).(*accountMemo)
+	if m != nil && m.rec != nil && m.rec.ID == id {
+		return m.rec, nil
+	}
+	rec, err := tx.Account(ctx, id)
+	if err == nil && m != nil {
+		m.rec = rec
+	}
+	return rec, err
+}
+
+// seen remembers an account record the step read otherwise (locked, or with the eligibility
+// facts), for account.
+func seen(ctx context.Context, rec *purse.AccountRecord) {
+	if m, _ := ctx.Value(memoKey{}).(*accountMemo); m != nil && rec != nil {
+		m.rec = rec
+	}
+}
+
 // step runs one user step on the account's request and returns the flow after it. A step error
 // that carries a committed expiry is returned as committed.
-func (s *Service) step(ctx context.Context, accountID, id string, fn func(tx purse.Tx, c *purse.ClosureRequest, p *Policy) error) (*Flow, error) {
+func (s *Service) step(ctx context.Context, accountID, id string, fn stepFunc) (*Flow, error) {
+	return s.run(ctx, accountID, id, true, fn)
+}
+
+// run is step; without view it returns no flow and reads nothing more once fn is done (a step
+// whose caller shows something else, such as where a code went).
+func (s *Service) run(ctx context.Context, accountID, id string, view bool, fn stepFunc) (*Flow, error) {
 	var flow *Flow
-	err := s.Store.Tx(ctx, func(tx purse.Tx) error {
+	err := s.write(ctx, func(ctx context.Context, tx purse.Tx) error {
 		c, p, err := s.load(ctx, tx, id, accountID)
 		if err != nil {
 			return err
@@ -152,9 +213,12 @@ func (s *Service) step(ctx context.Context, accountID, id string, fn func(tx pur
 			return purse.FailAfterCommit(conflict(c))
 		}
 		if fn != nil {
-			if err := fn(tx, c, p); err != nil {
+			if err := fn(ctx, tx, c, p); err != nil {
 				return err
 			}
+		}
+		if !view {
+			return nil
 		}
 		flow, err = s.view(ctx, tx, c, p)
 		return err
@@ -164,20 +228,27 @@ func (s *Service) step(ctx context.Context, accountID, id string, fn func(tx pur
 
 // view gathers what the pages show about a request.
 func (s *Service) view(ctx context.Context, tx purse.Tx, c *purse.ClosureRequest, p *Policy) (*Flow, error) {
-	rec, err := tx.Account(ctx, c.AccountID)
+	rec, err := s.account(ctx, tx, c.AccountID)
 	if err != nil {
 		return nil, err
 	}
 	f := &Flow{Request: c, Policy: p, Blockers: c.Blockers}
 	f.Required = p.Factors(rec.Kind, rec.EmailHash != "")
-	if f.Linked, err = tx.LiveLinkedAccounts(ctx, c.AccountID); err != nil {
-		return nil, err
+	if showsLinked(c.State) {
+		if f.Linked, err = tx.LiveLinkedAccounts(ctx, c.AccountID); err != nil {
+			return nil, err
+		}
 	}
 	if f.History, err = tx.ClosureEvents(ctx, c.ID); err != nil {
 		return nil, err
 	}
 	return f, nil
 }
+
+// showsLinked reports whether the flow's page in the state lists the linked accounts that go
+// with the account: the rights page (AP-4), reached through eligibility. Elsewhere they are not
+// read, a statement less on every other step.
+func showsLinked(st State) bool { return st == purse.ClosureEligibility || st == purse.ClosureRights }
 
 // Get returns the account's request, expiring it if it sat idle. NOT_FOUND for another's.
 func (s *Service) Get(ctx context.Context, accountID, id string) (*Flow, error) {

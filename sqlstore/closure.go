@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"time"
@@ -10,9 +11,29 @@ import (
 )
 
 const closureColumns = `id, account_id, policy, policy_json, state, factors, blockers, submitted, created_at,
-	updated_at, expires_at, deadline, cooling_ends, closed_at, certificate, version`
+	updated_at, expires_at, deadline, cooling_ends, closed_at, certificate, prior_status, version`
 
 const openStates = `('started','agreement','eligibility','rights','verification','email_confirmation','review','cooling_off')`
+
+// The statements of every closure step (prepared on SQLite by Warm, see hotClosure).
+const (
+	insertClosure       = `INSERT INTO closures (` + closureColumns + `) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`
+	selectClosure       = `SELECT ` + closureColumns + ` FROM closures WHERE id = ? AND account_id = ?`
+	selectClosureLocked = selectClosure + ` FOR UPDATE`
+	selectOpenClosure   = `SELECT ` + closureColumns + ` FROM closures
+		WHERE account_id = ? AND state IN ` + openStates + ` FOR UPDATE`
+	updateClosure = `UPDATE closures SET state = ?, factors = ?, blockers = ?, submitted = ?,
+		updated_at = ?, expires_at = ?, deadline = ?, cooling_ends = ?, closed_at = ?, certificate = ?, prior_status = ?,
+		version = version + 1 WHERE id = ? AND version = ?`
+	insertClosureEvent = `INSERT INTO closure_events (closure_id, at, from_state, to_state, actor, note)
+		VALUES (?,?,?,?,?,?)`
+	selectClosureEvents = `SELECT at, from_state, to_state, actor, note FROM closure_events
+		WHERE closure_id = ? ORDER BY id`
+	selectLiveLinks = `SELECT ` + linkColumns + ` FROM linked_accounts
+		WHERE account_id = ? AND status = 'linked' ORDER BY created_at, id`
+	unbindCards    = `UPDATE cards SET status = 'unbound', ended_at = ? WHERE account_id = ? AND status = 'bound'`
+	unlinkAccounts = `UPDATE linked_accounts SET status = 'unlinked', ended_at = ? WHERE account_id = ? AND status = 'linked'`
+)
 
 func (t *tx) InsertClosure(ctx context.Context, c *purse.ClosureRequest) error {
 	factors, blockers, err := closureJSON(c)
@@ -22,10 +43,10 @@ func (t *tx) InsertClosure(ctx context.Context, c *purse.ClosureRequest) error {
 	if c.Version == 0 {
 		c.Version = 1
 	}
-	_, err = t.exec(ctx, `INSERT INTO closures (`+closureColumns+`) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+	_, err = t.execHot(ctx, insertClosure,
 		c.ID, c.AccountID, c.Policy, string(c.PolicyJSON), string(c.State), factors, blockers, c.Submitted,
 		ts(c.CreatedAt), ts(c.UpdatedAt), ts(c.ExpiresAt), ts(c.Deadline), ts(c.CoolingEnds), ts(c.ClosedAt),
-		string(c.Certificate), c.Version)
+		string(c.Certificate), string(c.PriorStatus), c.Version)
 	if err := t.duplicate(err); err != nil {
 		return fmt.Errorf("storage: insert closure: %w", err)
 	}
@@ -59,13 +80,16 @@ func (t *tx) ClosureForUpdate(ctx context.Context, id, accountID string) (*purse
 }
 
 func (t *tx) closure(ctx context.Context, id, accountID, lock string) (*purse.ClosureRequest, error) {
-	q := `SELECT ` + closureColumns + ` FROM closures WHERE id = ?`
-	args := []any{id}
-	if accountID != "" {
-		q += ` AND account_id = ?`
-		args = append(args, accountID)
+	var row *sql.Row
+	switch {
+	case accountID != "" && lock != "":
+		row = t.queryRowHot(ctx, selectClosureLocked, id, accountID)
+	case accountID != "":
+		row = t.queryRowHot(ctx, selectClosure, id, accountID)
+	default:
+		row = t.queryRow(ctx, `SELECT `+closureColumns+` FROM closures WHERE id = ?`+lock, id)
 	}
-	c, err := scanClosure(t.queryRow(ctx, q+lock, args...))
+	c, err := scanClosure(row)
 	if err != nil {
 		return nil, t.notFound(err)
 	}
@@ -73,8 +97,7 @@ func (t *tx) closure(ctx context.Context, id, accountID, lock string) (*purse.Cl
 }
 
 func (t *tx) OpenClosure(ctx context.Context, accountID string) (*purse.ClosureRequest, error) {
-	c, err := scanClosure(t.queryRow(ctx, `SELECT `+closureColumns+` FROM closures
-		WHERE account_id = ? AND state IN `+openStates+` FOR UPDATE`, accountID))
+	c, err := scanClosure(t.queryRowHot(ctx, selectOpenClosure, accountID))
 	if err != nil {
 		return nil, t.notFound(err)
 	}
@@ -83,14 +106,14 @@ func (t *tx) OpenClosure(ctx context.Context, accountID string) (*purse.ClosureR
 
 func scanClosure(row interface{ Scan(...any) error }) (*purse.ClosureRequest, error) {
 	var c purse.ClosureRequest
-	var policyJSON, state, factors, blockers, cert string
+	var policyJSON, state, factors, blockers, cert, prior string
 	var created, updated, expires, deadline, cooling, closed int64
 	err := row.Scan(&c.ID, &c.AccountID, &c.Policy, &policyJSON, &state, &factors, &blockers, &c.Submitted,
-		&created, &updated, &expires, &deadline, &cooling, &closed, &cert, &c.Version)
+		&created, &updated, &expires, &deadline, &cooling, &closed, &cert, &prior, &c.Version)
 	if err != nil {
 		return nil, err
 	}
-	c.PolicyJSON, c.State = []byte(policyJSON), purse.ClosureState(state)
+	c.PolicyJSON, c.State, c.PriorStatus = []byte(policyJSON), purse.ClosureState(state), purse.AccountStatus(prior)
 	if cert != "" {
 		c.Certificate = []byte(cert)
 	}
@@ -110,11 +133,9 @@ func (t *tx) UpdateClosure(ctx context.Context, c *purse.ClosureRequest) error {
 	if err != nil {
 		return err
 	}
-	res, err := t.exec(ctx, `UPDATE closures SET state = ?, factors = ?, blockers = ?, submitted = ?,
-		updated_at = ?, expires_at = ?, deadline = ?, cooling_ends = ?, closed_at = ?, certificate = ?, version = version + 1
-		WHERE id = ? AND version = ?`,
+	res, err := t.execHot(ctx, updateClosure,
 		string(c.State), factors, blockers, c.Submitted, ts(c.UpdatedAt), ts(c.ExpiresAt), ts(c.Deadline),
-		ts(c.CoolingEnds), ts(c.ClosedAt), string(c.Certificate), c.ID, c.Version)
+		ts(c.CoolingEnds), ts(c.ClosedAt), string(c.Certificate), string(c.PriorStatus), c.ID, c.Version)
 	if err != nil {
 		return fmt.Errorf("storage: update closure %s: %w", c.ID, err)
 	}
@@ -177,8 +198,7 @@ func (t *tx) IdleClosures(ctx context.Context, now time.Time, limit int) ([]*pur
 }
 
 func (t *tx) InsertClosureEvent(ctx context.Context, e *purse.ClosureEvent) error {
-	_, err := t.exec(ctx, `INSERT INTO closure_events (closure_id, at, from_state, to_state, actor, note)
-		VALUES (?,?,?,?,?,?)`, e.ClosureID, ts(e.At), string(e.From), string(e.To), e.Actor, e.Note)
+	_, err := t.execHot(ctx, insertClosureEvent, e.ClosureID, ts(e.At), string(e.From), string(e.To), e.Actor, e.Note)
 	if err != nil {
 		return fmt.Errorf("storage: insert closure event: %w", err)
 	}
@@ -186,8 +206,7 @@ func (t *tx) InsertClosureEvent(ctx context.Context, e *purse.ClosureEvent) erro
 }
 
 func (t *tx) ClosureEvents(ctx context.Context, closureID string) ([]*purse.ClosureEvent, error) {
-	rows, err := t.query(ctx, `SELECT at, from_state, to_state, actor, note FROM closure_events
-		WHERE closure_id = ? ORDER BY id`, closureID)
+	rows, err := t.queryHot(ctx, selectClosureEvents, closureID)
 	if err != nil {
 		return nil, fmt.Errorf("storage: closure events: %w", err)
 	}
@@ -207,20 +226,17 @@ func (t *tx) ClosureEvents(ctx context.Context, closureID string) ([]*purse.Clos
 }
 
 func (t *tx) LiveLinkedAccounts(ctx context.Context, accountID string) ([]*purse.LinkedAccount, error) {
-	rows, err := t.query(ctx, `SELECT `+linkColumns+` FROM linked_accounts
-		WHERE account_id = ? AND status = 'linked' ORDER BY created_at, id`, accountID)
+	rows, err := t.queryHot(ctx, selectLiveLinks, accountID)
 	return scanAll(rows, err, "live linked accounts", scanLink)
 }
 
 func (t *tx) EndBindings(ctx context.Context, accountID string, now time.Time) (int, int, error) {
-	res, err := t.exec(ctx, `UPDATE cards SET status = 'unbound', ended_at = ? WHERE account_id = ? AND status = 'bound'`,
-		ts(now), accountID)
+	res, err := t.execHot(ctx, unbindCards, ts(now), accountID)
 	if err != nil {
 		return 0, 0, fmt.Errorf("storage: unbind cards: %w", err)
 	}
 	cards, _ := res.RowsAffected()
-	res, err = t.exec(ctx, `UPDATE linked_accounts SET status = 'unlinked', ended_at = ? WHERE account_id = ? AND status = 'linked'`,
-		ts(now), accountID)
+	res, err = t.execHot(ctx, unlinkAccounts, ts(now), accountID)
 	if err != nil {
 		return 0, 0, fmt.Errorf("storage: unlink accounts: %w", err)
 	}

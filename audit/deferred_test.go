@@ -1,0 +1,76 @@
+package audit_test
+
+import (
+	"errors"
+	"sync"
+	"testing"
+
+	"github.com/purse-wallet/purse"
+	"github.com/purse-wallet/purse/audit"
+	"github.com/purse-wallet/purse/clock"
+	"github.com/purse-wallet/purse/sqlstore"
+	"github.com/purse-wallet/purse/storetest"
+)
+
+// Deferred events join the chain in the order recorded, interleaved with immediate ones from
+// concurrent transactions, and the whole chain still verifies; a rolled-back transaction's
+// deferred events are gone with it.
+func TestDeferredEventsChain(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *sqlstore.DB, clk *clock.Fixed) {
+		t.Parallel()
+		deferred := func(actions ...string) error {
+			return db.Tx(ctx, func(tx purse.Tx) error {
+				dctx, flush := audit.Deferred(ctx, tx)
+				for _, a := range actions {
+					if err := audit.Record(dctx, tx, "account:a", a, "a", map[string]string{"k": a}); err != nil {
+						return err
+					}
+				}
+				return flush()
+			})
+		}
+		var wg sync.WaitGroup
+		for range 4 {
+			wg.Add(2)
+			go func() {
+				defer wg.Done()
+				if err := deferred("one", "two", "three"); err != nil {
+					t.Error(err)
+				}
+			}()
+			go func() {
+				defer wg.Done()
+				record(t, db, 1)
+			}()
+		}
+		wg.Wait()
+		boom := errors.New("boom")
+		if err := db.Tx(ctx, func(tx purse.Tx) error {
+			dctx, flush := audit.Deferred(ctx, tx)
+			if err := audit.Record(dctx, tx, "account:a", "dropped", "a", nil); err != nil {
+				return err
+			}
+			_ = flush // a failing step does not flush: its events roll back with it
+			return boom
+		}); !errors.Is(err, boom) {
+			t.Fatal(err)
+		}
+		if err := deferred(); err != nil { // nothing recorded: nothing appended
+			t.Fatal(err)
+		}
+		r := check(t, db)
+		if r.FirstBroken != 0 || r.Events != 16 {
+			t.Fatalf("chain: %+v, want 16 events unbroken", r)
+		}
+		var es []*purse.AuditEvent
+		if err := db.Read(ctx, func(tx purse.Tx) (err error) { es, err = tx.AuditEvents(ctx, "a", 0, 100); return err }); err != nil {
+			t.Fatal(err)
+		}
+		for i := 0; i < len(es); i += 3 {
+			if es[i].Action != "one" || es[i+1].Action != "two" || es[i+2].Action != "three" || es[i+2].Seq != es[i].Seq+2 {
+				t.Fatalf("events %d..%d out of order: %s %s %s", i, i+2, es[i].Action, es[i+1].Action, es[i+2].Action)
+			}
+		}
+	})
+}
