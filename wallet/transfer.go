@@ -5,6 +5,7 @@ import (
 	"errors"
 
 	"github.com/purse-wallet/purse"
+	"github.com/purse-wallet/purse/account"
 	"github.com/purse-wallet/purse/ledger"
 )
 
@@ -27,6 +28,13 @@ func (s *Service) Transfer(ctx context.Context, accountID string, r TransferRequ
 		return nil, &purse.Error{Code: purse.CodePaymentPasswordNeeded,
 			Params: map[string]any{"Above": cny(s.Config.PasswordAbove)}, Detail: "payment password required"}
 	}
+	var proof *account.PaymentPasswordProof
+	if r.Amount > s.Config.PasswordAbove {
+		var err error
+		if proof, err = s.provePaymentPassword(ctx, accountID, r.PaymentPassword); err != nil {
+			return nil, err
+		}
+	}
 	return s.post(ctx, func(tx purse.Tx) (*purse.LedgerTransaction, error) {
 		to, err := s.recipient(ctx, tx, r.To)
 		if err != nil {
@@ -46,8 +54,8 @@ func (s *Service) Transfer(ctx context.Context, accountID string, r TransferRequ
 		if err := sender(ctx, tx, held, accountID); err != nil {
 			return nil, err
 		}
-		if r.Amount > s.Config.PasswordAbove {
-			if err := s.Accounts.CheckPaymentPassword(ctx, tx, accountID, r.PaymentPassword); err != nil {
+		if proof != nil {
+			if err := s.Accounts.CheckPaymentPasswordProof(ctx, tx, proof); err != nil {
 				return nil, err
 			}
 		}
@@ -79,4 +87,20 @@ func (s *Service) recipient(ctx context.Context, tx purse.Tx, to string) (string
 		return "", err
 	}
 	return rec.ID, nil
+}
+
+// provePaymentPassword compares the payment password before the transfer's transaction (see
+// account.PaymentPasswordProof): its argon2id hash would otherwise hold SQLite's one writer, and
+// every other movement with it, for tens of milliseconds. The transaction then counts the result.
+func (s *Service) provePaymentPassword(ctx context.Context, accountID, pin string) (*account.PaymentPasswordProof, error) {
+	var rec *purse.AccountRecord
+	err := s.Store.Read(ctx, func(tx purse.Tx) error {
+		var err error
+		rec, err = tx.Account(ctx, accountID)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.Accounts.ProvePaymentPassword(ctx, rec, pin)
 }
