@@ -55,6 +55,7 @@ type server struct {
 	db   string
 	addr string
 	env  []string
+	args []string // flags after serve's own, e.g. the message providers
 	cmd  *exec.Cmd
 	logs *os.File
 }
@@ -106,7 +107,7 @@ func (s *server) url() string { return "http://" + s.addr }
 // start runs the process and waits until it is ready.
 func (s *server) start() {
 	s.t.Helper()
-	s.cmd = exec.Command(s.bin, "serve", "--db", s.db, "--addr", s.addr, "--log-format", "json")
+	s.cmd = exec.Command(s.bin, append([]string{"serve", "--db", s.db, "--addr", s.addr, "--log-format", "json"}, s.args...)...)
 	s.cmd.Env = append(os.Environ(), s.env...)
 	s.cmd.Stdout, s.cmd.Stderr = s.logs, s.logs
 	if err := s.cmd.Start(); err != nil {
