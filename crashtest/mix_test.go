@@ -76,8 +76,10 @@ type mix struct {
 	closers []*closer
 	waiting map[string]bool // closures in cooling-off that wait for the closing job
 	ended   map[string]bool // closures whose week the test has ended
-	final   bool            // the last drive: no new closers
-	stats   mixStats
+	// leaseEnded counts, by message, the claims of killed processes whose lease the test ended.
+	leaseEnded map[string]int
+	final      bool // the last drive: no new closers
+	stats      mixStats
 }
 
 type mixStats struct {
@@ -109,7 +111,7 @@ func newMix(t *testing.T, db string, n int) *mix {
 		t.Fatal(err)
 	}
 	m := &mix{t: t, seed: seed, rng: rand.New(rand.NewPCG(seed, seed)), byKey: map[string]*request{},
-		waiting: map[string]bool{}, ended: map[string]bool{}, stats: mixStats{cutSteps: map[string]int{}},
+		waiting: map[string]bool{}, ended: map[string]bool{}, leaseEnded: map[string]int{}, stats: mixStats{cutSteps: map[string]int{}},
 		sms: notifytest.NewReceiver(t, []byte(smsSecret)), mail: notifytest.NewMailbox(t)}
 	for i := 0; i < n; i++ {
 		s := newServer(t, db, masterKey, "PURSE_POLICY="+policy, "PURSE_SMS_WEBHOOK_SECRET="+smsSecret)
