@@ -89,6 +89,13 @@ func (s *server) showLog() {
 	if err != nil {
 		return
 	}
+	if dir := os.Getenv("PURSE_CRASH_KEEP_LOGS"); dir != "" {
+		// The whole log, access lines and durations included, for a failure worth reading closely.
+		keep := filepath.Join(dir, "purse-"+strings.ReplaceAll(s.addr, ":", "-")+".log")
+		if os.WriteFile(keep, b, 0o644) == nil {
+			s.t.Logf("the log of purse on %s is kept in %s", s.addr, keep)
+		}
+	}
 	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
 	var errs []string
 	for _, l := range lines {
@@ -97,7 +104,8 @@ func (s *server) showLog() {
 		}
 	}
 	if len(errs) > 20 {
-		errs = errs[len(errs)-20:]
+		// The first errors tell how a failure began; the last, how it ended.
+		errs = append(errs[:10:10], errs[len(errs)-10:]...)
 	}
 	s.t.Logf("errors logged by purse on %s (%d):\n%s", s.addr, len(errs), strings.Join(errs, "\n"))
 }
