@@ -80,6 +80,7 @@ type mix struct {
 	leaseEnded map[string]int
 	final      bool // the last drive: no new closers
 	stats      mixStats
+	day        time.Time // the UTC day the run began: the daily caps are checked within it
 }
 
 type mixStats struct {
@@ -126,6 +127,7 @@ func newMix(t *testing.T, db string, n int) *mix {
 	}
 	t.Cleanup(func() { store.Close() })
 	m.store = store
+	m.day = time.Now().UTC().Truncate(24 * time.Hour)
 	m.funded = make([]wallet, 4)
 	for i := range m.funded {
 		m.funded[i] = newWallet(t, m.srvs[i%n], fmt.Sprintf("1370000%04d", i), 5_000_000)
@@ -190,6 +192,11 @@ func (m *mix) moveMoney(base string) bool {
 		}
 	case k < 8:
 		path, body = "/api/v1/topups", map[string]any{"card_id": from.card, "amount": amount}
+	case k < 9:
+		// A phone change sends a one-time code, within the account's daily cap.
+		target := fmt.Sprintf("139%08d", m.seq)
+		m.mu.Unlock()
+		return m.startPhoneChange(base, from.token, key, target)
 	default:
 		path, body = "/api/v1/withdrawals", map[string]any{"card_id": from.card, "amount": amount}
 	}
@@ -197,6 +204,23 @@ func (m *mix) moveMoney(base string) bool {
 	res, ok := m.post(base, from.token, key, path, body)
 	if ok && res.status >= 500 {
 		m.t.Errorf("%s %s: %d %s", key, path, res.status, res.body)
+	}
+	return ok
+}
+
+// startPhoneChange sends a keyed phone-change start, recording the phone its code goes to.
+func (m *mix) startPhoneChange(base, token, key, target string) bool {
+	m.mu.Lock()
+	if m.byKey[key] == nil {
+		r := &request{method: "POST", path: "/api/v1/business/phone-change", key: key, token: token, target: target,
+			body: jsonBody(map[string]string{"new_phone": target})}
+		m.reqs = append(m.reqs, r)
+		m.byKey[key] = r
+	}
+	m.mu.Unlock()
+	res, ok := m.post(base, token, key, "/api/v1/business/phone-change", nil)
+	if ok && res.status >= 500 {
+		m.t.Errorf("%s: %d %s", key, res.status, res.body)
 	}
 	return ok
 }
@@ -315,6 +339,9 @@ func (m *mix) replayAll(round int) {
 		}
 		if status >= 500 {
 			m.t.Fatalf("round %d: %s answered %d %s", round, r.key, status, got)
+		}
+		if !r.acked && r.path == "/api/v1/accounts" && status != 201 {
+			m.t.Fatalf("round %d: unacknowledged registration %s, retried: %d %s", round, r.key, status, got)
 		}
 		if !r.acked {
 			m.stats.cut++

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/purse-wallet/purse"
+	"github.com/purse-wallet/purse/business"
 	"github.com/purse-wallet/purse/verify"
 )
 
@@ -87,6 +88,8 @@ func (m *mix) check(round int) {
 	}
 	m.checkHistories(round)
 	m.checkAcknowledged(round)
+	m.checkAccounts(round)
+	m.checkPhoneChangeCodes(round)
 	m.checkDeliveries(round, false)
 }
 
@@ -323,13 +326,18 @@ func (m *mix) finish() {
 	m.mu.Unlock()
 	m.endWeeks()
 	m.restart()
-	m.await("every closure at its end and every message sent", func() bool {
+	// At a start the closing job and the reminder job run at once, and on PostgreSQL both claim
+	// due closures FOR UPDATE SKIP LOCKED: a closure the reminder holds at that instant is skipped
+	// and closed at the job's next tick, a minute later. So the wait allows a tick and a half.
+	var seen string
+	m.await(90*time.Second, "every closure at its end and every message sent", func() bool {
 		var open, pending int
 		q := m.store.SQL()
-		_ = q.QueryRow(`SELECT COUNT(*) FROM closures WHERE state NOT IN ('closed', 'failed', 'cancelled', 'expired')`).Scan(&open)
-		_ = q.QueryRow(`SELECT COUNT(*) FROM outbox WHERE status = 'pending' AND channel IN ('sms', 'email')`).Scan(&pending)
-		return open == 0 && pending == 0
-	}, m.leftOver)
+		err1 := q.QueryRow(`SELECT COUNT(*) FROM closures WHERE state NOT IN ('closed', 'failed', 'cancelled', 'expired')`).Scan(&open)
+		err2 := q.QueryRow(`SELECT COUNT(*) FROM outbox WHERE status = 'pending' AND channel IN ('sms', 'email')`).Scan(&pending)
+		seen = fmt.Sprintf("last seen %d open closures, %d pending messages (%v, %v); now:", open, pending, err1, err2)
+		return open == 0 && pending == 0 && err1 == nil && err2 == nil
+	}, func() string { return seen + m.leftOver() })
 }
 
 // openClosures lists the closures a closer still has to drive: open and not waiting for the job.
@@ -356,11 +364,10 @@ func (m *mix) openClosures() []string {
 	return open
 }
 
-// await polls the store until ok, for at most a minute (the processes deliver each second); on
-// giving up it prints what explain finds.
-func (m *mix) await(what string, ok func() bool, explain func() string) {
+// await polls the store until ok, for at most limit; on giving up it prints what explain finds.
+func (m *mix) await(limit time.Duration, what string, ok func() bool, explain func() string) {
 	m.t.Helper()
-	for deadline := time.Now().Add(60 * time.Second); !ok(); time.Sleep(50 * time.Millisecond) {
+	for deadline := time.Now().Add(limit); !ok(); time.Sleep(50 * time.Millisecond) {
 		if time.Now().After(deadline) {
 			m.t.Fatalf("gave up waiting for %s: %s", what, explain())
 		}
@@ -392,4 +399,64 @@ func (m *mix) leftOver() string {
 		rows.Close()
 	}
 	return b.String()
+}
+
+// checkAccounts counts the stored accounts: at least one per acknowledged registration, at most
+// one per registration sent (plus the four funded ones, registered before any kill); once every
+// registration has been retried to an answer (after the last round), exactly one each.
+func (m *mix) checkAccounts(round int) {
+	m.t.Helper()
+	m.mu.Lock()
+	sent, acked := 0, 0
+	for _, r := range m.reqs {
+		if r.path == "/api/v1/accounts" {
+			sent++
+			if r.acked && r.status == 201 {
+				acked++
+			}
+		}
+	}
+	m.mu.Unlock()
+	var n int
+	if err := m.store.SQL().QueryRow(`SELECT COUNT(*) FROM accounts`).Scan(&n); err != nil {
+		m.t.Fatal(err)
+	}
+	n -= len(m.funded)
+	if n < acked || n > sent || (m.final && n != sent) {
+		m.t.Fatalf("round %d: %d accounts stored for %d registrations acknowledged of %d sent", round, n, acked, sent)
+	}
+}
+
+// checkPhoneChangeCodes reads the codes sent to the phones of the phone-change starts: an
+// acknowledged 201 sent exactly one, a refusal none, a start cut off by a kill at most one; and no
+// account got more than its daily cap (checked while the run stays in one UTC day, the cap's window).
+func (m *mix) checkPhoneChangeCodes(round int) {
+	m.t.Helper()
+	m.mu.Lock()
+	var starts []request
+	for _, r := range m.reqs {
+		if r.target != "" {
+			starts = append(starts, *r)
+		}
+	}
+	m.mu.Unlock()
+	perAccount := map[string]int{}
+	for _, r := range starts {
+		msgs, err := m.messagesTo(r.target)
+		if err != nil {
+			m.t.Fatal(err)
+		}
+		n := len(msgs)
+		if (r.acked && r.status == 201 && n != 1) || (r.acked && r.status != 201 && n != 0) || n > 1 {
+			m.t.Fatalf("round %d: %s answered %d (acknowledged %v) and sent %d codes", round, r.key, r.status, r.acked, n)
+		}
+		perAccount[r.token] += n
+	}
+	if time.Now().UTC().Truncate(24 * time.Hour).Equal(m.day) {
+		for tok, n := range perAccount {
+			if n > business.DailySends {
+				m.t.Fatalf("round %d: an account got %d phone-change codes, cap %d (token …%s)", round, n, business.DailySends, tok[len(tok)-4:])
+			}
+		}
+	}
 }
