@@ -14,13 +14,15 @@ import (
 	"github.com/purse-wallet/purse/business"
 	purshttp "github.com/purse-wallet/purse/http"
 	"github.com/purse-wallet/purse/storetest"
+	"github.com/purse-wallet/purse/verify"
 )
 
 // TestTwoInstancesOnePostgres runs two real purse processes on one PostgreSQL schema (DESIGN.md
 // §6) and drives both at once. What must hold whichever instance is asked: an idempotent retry on
 // the other instance replays the first answer and no registration happens twice; the daily code
 // caps per account, per phone and per client address count once across both; the resend cool-down
-// started on one holds on the other; five wrong passwords spread over both lock sign-in on both;
+// started on one holds on the other; the daily cap of closure codes counts the codes sent by
+// either; five wrong passwords spread over both lock sign-in on both;
 // and a live switch set once reaches the other instance within its cache time.
 func TestTwoInstancesOnePostgres(t *testing.T) {
 	if testing.Short() {
@@ -54,12 +56,16 @@ func TestTwoInstancesOnePostgres(t *testing.T) {
 			t.Parallel()
 			twoInstanceSignInLock(t, both, &phones)
 		})
+
 	})
 	// No registration happened twice, whichever instance or retry carried it.
 	if got := accounts(t, store); got != phones.registered {
 		t.Fatalf("%d accounts stored for %d distinct registrations", got, phones.registered)
 	}
 	t.Logf("%d accounts for %d distinct registrations", phones.registered, phones.registered)
+	// One account's closures follow each other, so this needs no concurrent load to show that
+	// both instances count into one cap.
+	t.Run("closure code cap", func(t *testing.T) { twoInstanceClosureCodeCap(t, both, &phones) })
 	t.Run("live switches", func(t *testing.T) { twoInstanceSwitches(t, both, store) })
 }
 
@@ -344,4 +350,52 @@ func messagesTo(t *testing.T, store purse.Store, to string) int {
 		t.Fatal(err)
 	}
 	return n
+}
+
+// twoInstanceClosureCodeCap has one account start closure after closure, alternating instances,
+// and ask each for an SMS code on the other instance: the daily cap (verify.DailyCap) counts the
+// codes of both, so the eleventh is refused whichever instance is asked.
+func twoInstanceClosureCodeCap(t *testing.T, both []*server, phones *phoneSeq) {
+	_, token := phones.register(t, both[0])
+	auth := []string{"Authorization", "Bearer " + token}
+	sent := 0
+	for i := 0; i < verify.DailyCap+2; i++ {
+		one, other := both[i%2].url(), both[(i+1)%2].url()
+		var f struct{ ID, State string }
+		res := call(t, one, "POST", "/api/v1/closures", nil, auth...)
+		decode(t, res, &f)
+		for _, step := range []struct {
+			path string
+			body any
+		}{{"agreement", map[string]bool{"accept": true}}, {"rights", map[string]bool{"confirm": true}}} {
+			if res := call(t, other, "POST", "/api/v1/closures/"+f.ID+"/"+step.path, step.body, auth...); res.status != 200 {
+				t.Fatalf("closure %d %s: %d %s", i, step.path, res.status, res.body)
+			}
+		}
+		res = call(t, other, "POST", "/api/v1/closures/"+f.ID+"/codes", map[string]string{"channel": "sms"}, auth...)
+		switch {
+		case res.status == 201:
+			sent++
+		case res.status == 429 && res.code() == "OTP_RATE_LIMITED" && sent == verify.DailyCap:
+		default:
+			t.Fatalf("code %d after %d sent: %d %s", i+1, sent, res.status, res.body)
+		}
+		if res := call(t, one, "POST", "/api/v1/closures/"+f.ID+"/cancel", nil, auth...); res.status != 200 {
+			t.Fatalf("cancel closure %d: %d %s", i, res.status, res.body)
+		}
+	}
+	if sent != verify.DailyCap {
+		t.Errorf("%d closure codes sent, cap %d", sent, verify.DailyCap)
+	}
+}
+
+// TestTwoInstancesMixedLoad runs the crash test's mixed load (money, closures at every step, codes,
+// links, deliveries) through two purse processes on one PostgreSQL and kills both at random
+// moments, one a little before the other, so that the survivor carries the load alone for a while:
+// the same checks hold (mix.check), no closing job or message runs twice, and every closure ends.
+func TestTwoInstancesMixedLoad(t *testing.T) {
+	if testing.Short() {
+		t.Skip("instances test: builds and runs real processes")
+	}
+	newMix(t, storetest.PostgresURL(t), 2).run(8)
 }

@@ -55,6 +55,7 @@ type server struct {
 	db   string
 	addr string
 	env  []string
+	args []string // flags after serve's own, e.g. the message providers
 	cmd  *exec.Cmd
 	logs *os.File
 }
@@ -88,6 +89,13 @@ func (s *server) showLog() {
 	if err != nil {
 		return
 	}
+	if dir := os.Getenv("PURSE_CRASH_KEEP_LOGS"); dir != "" {
+		// The whole log, access lines and durations included, for a failure worth reading closely.
+		keep := filepath.Join(dir, "purse-"+strings.ReplaceAll(s.addr, ":", "-")+".log")
+		if os.WriteFile(keep, b, 0o644) == nil {
+			s.t.Logf("the log of purse on %s is kept in %s", s.addr, keep)
+		}
+	}
 	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
 	var errs []string
 	for _, l := range lines {
@@ -96,7 +104,8 @@ func (s *server) showLog() {
 		}
 	}
 	if len(errs) > 20 {
-		errs = errs[len(errs)-20:]
+		// The first errors tell how a failure began; the last, how it ended.
+		errs = append(errs[:10:10], errs[len(errs)-10:]...)
 	}
 	s.t.Logf("errors logged by purse on %s (%d):\n%s", s.addr, len(errs), strings.Join(errs, "\n"))
 }
@@ -106,7 +115,7 @@ func (s *server) url() string { return "http://" + s.addr }
 // start runs the process and waits until it is ready.
 func (s *server) start() {
 	s.t.Helper()
-	s.cmd = exec.Command(s.bin, "serve", "--db", s.db, "--addr", s.addr, "--log-format", "json")
+	s.cmd = exec.Command(s.bin, append([]string{"serve", "--db", s.db, "--addr", s.addr, "--log-format", "json"}, s.args...)...)
 	s.cmd.Env = append(os.Environ(), s.env...)
 	s.cmd.Stdout, s.cmd.Stderr = s.logs, s.logs
 	if err := s.cmd.Start(); err != nil {
