@@ -72,7 +72,7 @@ func (g *Group) enqueue(ctx context.Context, r *groupReq) error {
 // inflight is how many groups may be under way at once: one holding the write connection while
 // those before it wait for their commits to reach the disk (SQLite's fsync runs after the
 // connection is released: see sqlstore/sqlite's walSync), so a slow fsync does not stall the writer.
-const inflight = 8
+const inflight = 4
 
 func (g *Group) loop(ctx context.Context) {
 	slots := make(chan struct{}, inflight)
