@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"syscall"
 	"time"
 
@@ -18,6 +19,8 @@ type BenchFlags struct {
 	Duration time.Duration `default:"5s" help:"Length of each timed measurement (at most 2m)."`
 	Runs     int           `default:"1" help:"Runs, each on a fresh store; with more than one the medians are printed last."`
 	JSON     bool          `help:"Print JSON instead of tables."`
+	// CPUProfile is how to find what bounds a figure: the profile covers every run.
+	CPUProfile string `help:"Write a CPU profile of the runs to this file."`
 }
 
 // run measures o Runs times and prints each run and, with several, the medians.
@@ -30,6 +33,17 @@ func (f BenchFlags) run(ctx context.Context, out io.Writer, o bench.Options) err
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	o.DB, o.Duration = f.DB, f.Duration
+	if f.CPUProfile != "" {
+		w, err := os.Create(f.CPUProfile)
+		if err != nil {
+			return err
+		}
+		defer w.Close()
+		if err := pprof.StartCPUProfile(w); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
 	var rs []*bench.Result
 	for i := range f.Runs {
 		r, err := bench.Run(ctx, o)
