@@ -80,7 +80,7 @@ func TestSecurityPage(t *testing.T) {
 		e.Call("POST", "/api/v1/sessions", map[string]any{"login": phone, "password": "new horse 1"}).
 			Expect(t, 201).JSON(t, &s)
 		c.post("/settings/security", "/settings/security/others", url.Values{}).
-			expect(t, 200, `id="done"`, "1 other sessions were signed out")
+			expect(t, 200, `id="done"`, "1 other session was signed out")
 		e.Call("GET", "/api/v1/me", nil, apitest.Auth(s.Token)...).ExpectProblem(t, 401, "UNAUTHENTICATED")
 		c.get("/settings/security").expect(t, 200, `action="/settings/security/others"`)
 	})
