@@ -129,9 +129,11 @@ type ClosureQueries interface {
 	OpenClosures(ctx context.Context, limit int) ([]*ClosureRequest, error)
 	// DueCoolingOff lists requests whose cooling-off ended at or before now.
 	DueCoolingOff(ctx context.Context, now time.Time, limit int) ([]*ClosureRequest, error)
-	// DueReminders lists cooling-off requests ending at or before until whose reminder has not gone
-	// out, and MarkReminded records that it has.
-	DueReminders(ctx context.Context, until time.Time, limit int) ([]*ClosureRequest, error)
+	// DueReminders lists cooling-off requests ending after now and at or before until whose
+	// reminder has not gone out, and MarkReminded records that it has. One already past its end is
+	// left to the closing job: telling its user that the end is near would be wrong, and locking it
+	// here would make the closing job skip it.
+	DueReminders(ctx context.Context, now, until time.Time, limit int) ([]*ClosureRequest, error)
 	MarkReminded(ctx context.Context, id string, now time.Time) error
 	// IdleClosures lists requests waiting for their user whose expiry passed at or before now.
 	IdleClosures(ctx context.Context, now time.Time, limit int) ([]*ClosureRequest, error)

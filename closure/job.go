@@ -93,7 +93,7 @@ func (s *Service) Remind(ctx context.Context) (int, error) {
 	n := 0
 	err := s.Store.Tx(ctx, func(tx purse.Tx) error {
 		n = 0
-		due, err := tx.DueReminders(ctx, tx.Now().Add(RemindBefore), CloseBatch)
+		due, err := tx.DueReminders(ctx, tx.Now(), tx.Now().Add(RemindBefore), CloseBatch)
 		if err != nil {
 			return err
 		}

@@ -246,3 +246,31 @@ func TestStrictFlow(t *testing.T) {
 		expectClosed(t, e, u)
 	})
 }
+
+// A request whose cooling-off ended before the reminder job came round (the server was down, say)
+// gets no "closing soon" reminder: it is left to the closing job, which closes it at once.
+func TestNoReminderAfterTheEnd(t *testing.T) {
+	t.Parallel()
+	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
+		u := e.SignUp("late@example.com")
+		f := toVerification(t, e, u)
+		e.Call("POST", "/api/v1/closures/"+f.ID+"/codes", map[string]any{"channel": "sms"}, u.Header()...).Expect(t, 201)
+		post(t, e, u, f.ID, "verification", map[string]any{"payment_password": u.PaymentPassword, "sms_code": ct.Code(t, e, u.Phone)}, 200)
+		e.Call("POST", "/api/v1/closures/confirm", map[string]any{"token": ct.Link(t, e, u.Email)}).Expect(t, 200)
+		if f = post(t, e, u, f.ID, "submit", nil, 200); f.State != "cooling_off" {
+			t.Fatalf("submit: %+v", f)
+		}
+		e.Clock.Advance(8 * 24 * time.Hour)
+		if n, err := e.App.Closures.Remind(context.Background()); err != nil || n != 0 {
+			t.Fatalf("reminded %d after the end (%v)", n, err)
+		}
+		if n := closeJob(t, e); n != 1 {
+			t.Fatalf("job closed %d, want 1", n)
+		}
+		for _, m := range ct.Messages(t, e, u.Email) {
+			if m.Template == "closure_reminder" {
+				t.Fatal("a reminder went out after the end")
+			}
+		}
+	})
+}

@@ -178,9 +178,10 @@ func (t *tx) DueCoolingOff(ctx context.Context, now time.Time, limit int) ([]*pu
 		AND cooling_ends <= ? ORDER BY cooling_ends, id LIMIT ? FOR UPDATE SKIP LOCKED`, ts(now), limit)
 }
 
-func (t *tx) DueReminders(ctx context.Context, until time.Time, limit int) ([]*purse.ClosureRequest, error) {
+func (t *tx) DueReminders(ctx context.Context, now, until time.Time, limit int) ([]*purse.ClosureRequest, error) {
 	return t.closures(ctx, `SELECT `+closureColumns+` FROM closures WHERE state = 'cooling_off'
-		AND reminded_at = 0 AND cooling_ends <= ? ORDER BY cooling_ends, id LIMIT ? FOR UPDATE SKIP LOCKED`, ts(until), limit)
+		AND reminded_at = 0 AND cooling_ends > ? AND cooling_ends <= ? ORDER BY cooling_ends, id LIMIT ? FOR UPDATE SKIP LOCKED`,
+		ts(now), ts(until), limit)
 }
 
 func (t *tx) MarkReminded(ctx context.Context, id string, now time.Time) error {
