@@ -229,8 +229,11 @@ func (t *tx) oneLedgerTx(ctx context.Context, q string, args ...any) (*purse.Led
 }
 
 func (t *tx) LedgerTransactions(ctx context.Context, f purse.TxFilter) ([]purse.LedgerTransaction, error) {
-	where := []string{"(account_id = ? OR counterparty = ?)"}
-	args := []any{f.AccountID, f.AccountID}
+	// The account's transactions are those with one of its postings: every movement posts to its
+	// initiator's books and a transfer to its recipient's (migration 00101 says why there is no
+	// index by account_id or counterparty).
+	where := []string{"id IN (SELECT transaction_id FROM ledger_postings WHERE owner = ?)"}
+	args := []any{f.AccountID}
 	if f.Kind != "" {
 		where = append(where, "kind = ?")
 		args = append(args, string(f.Kind))

@@ -29,14 +29,16 @@ type netKey struct{ owner, book, currency string }
 func (t *tx) PurgeRecords(ctx context.Context, accountID string, now time.Time) (int, error) {
 	// A transaction may go only when none of its parties still needs it: every account among its
 	// posting owners and its initiator is this account or one whose records were purged already.
+	// The account's transactions are found through its postings (every movement posts to its
+	// initiator's books): there is no index by account_id to find them with (migration 00101).
 	rows, err := t.query(ctx, `SELECT t.id FROM ledger_transactions t
 		WHERE t.status <> 'pending'
-		AND (t.account_id = ? OR t.id IN (SELECT transaction_id FROM ledger_postings WHERE owner = ?))
+		AND t.id IN (SELECT transaction_id FROM ledger_postings WHERE owner = ?)
 		AND (t.account_id = ? OR EXISTS (SELECT 1 FROM purge_state s WHERE s.account_id = t.account_id AND s.records_purged_at > 0))
 		AND NOT EXISTS (SELECT 1 FROM ledger_postings p JOIN accounts a ON a.id = p.owner
 			WHERE p.transaction_id = t.id AND a.id <> ?
 			AND NOT EXISTS (SELECT 1 FROM purge_state s WHERE s.account_id = a.id AND s.records_purged_at > 0))
-		ORDER BY t.id`, accountID, accountID, accountID, accountID)
+		ORDER BY t.id`, accountID, accountID, accountID)
 	if err != nil {
 		return 0, fmt.Errorf("storage: records of %s: %w", accountID, err)
 	}
