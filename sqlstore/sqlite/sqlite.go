@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io/fs"
 	"net/url"
+	"os"
 
 	"github.com/pressly/goose/v3"
 	"github.com/purse-wallet/purse"
@@ -88,6 +89,13 @@ func Open(ctx context.Context, path string, clock purse.Clock) (*sqlstore.DB, er
 	if err := db.Warm(ctx); err != nil {
 		db.Close()
 		return nil, err
+	}
+	// Commits are made durable by syncing the WAL by its name (walSync), which treats a missing
+	// file as nothing to sync. With the connections open the WAL exists; if it is not where walSync
+	// looks, commits would be acknowledged unsynced, so refuse to run.
+	if _, err := os.Stat(path + "-wal"); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("storage: sqlite %s: no write-ahead log beside it, so commits could not be made durable: %w", path, err)
 	}
 	return db, nil
 }
