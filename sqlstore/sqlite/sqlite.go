@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"net/url"
 	"os"
+	"strings"
 
 	"github.com/pressly/goose/v3"
 	"github.com/purse-wallet/purse"
@@ -39,7 +40,7 @@ func Open(ctx context.Context, path string, clock purse.Clock) (*sqlstore.DB, er
 			q.Add("_pragma", p)
 		}
 		q.Set("_txlock", txlock)
-		return "file:" + path + "?" + q.Encode()
+		return "file:" + uriPath(path) + "?" + q.Encode()
 	}
 	write, err := sql.Open("sqlite", dsn("immediate", "wal_autocheckpoint(0)", "cache_size(-65536)"))
 	if err != nil {
@@ -98,6 +99,12 @@ func Open(ctx context.Context, path string, clock purse.Clock) (*sqlstore.DB, er
 		return nil, fmt.Errorf("storage: sqlite %s: no write-ahead log beside it, so commits could not be made durable: %w", path, err)
 	}
 	return db, nil
+}
+
+// uriPath escapes the characters that end or encode a path in an SQLite URI filename. Unescaped,
+// "a#1/purse.db" opened the file "a" (the rest read as a fragment), and a "?" started the query.
+func uriPath(path string) string {
+	return strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(path)
 }
 
 func code(err error) int {

@@ -128,3 +128,27 @@ func TestCheckpointerBackfillsTheDatabase(t *testing.T) {
 		time.Sleep(20 * time.Millisecond)
 	}
 }
+
+// A path with the characters an SQLite URI gives a meaning opens that very file: "#" once cut the
+// path short, so the database lived elsewhere and its WAL was not the one the commit fsync synced.
+func TestPathWithURICharacters(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "a#1?b%2")
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "purse.db")
+	db, err := Open(context.Background(), path, purse.SystemClock{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	ctx := context.Background()
+	if err := db.Tx(ctx, func(tx purse.Tx) error { return tx.SetSetting(ctx, "k", "v", tx.Now()) }); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{path, path + "-wal"} {
+		if _, err := os.Stat(f); err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+	}
+}
