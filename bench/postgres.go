@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"net/url"
+	"strings"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" driver for the schema's creation and removal
 )
@@ -42,4 +43,13 @@ func freshSchema(ctx context.Context, base string) (string, func(), error) {
 	q.Set("search_path", schema)
 	u.RawQuery = q.Encode()
 	return u.String(), drop, nil
+}
+
+// Scratch returns db itself for SQLite, and for a postgres:// URL a URL of a fresh schema with the
+// function that drops it: a measurement must not inherit the rows of earlier ones.
+func Scratch(ctx context.Context, db string) (string, func(), error) {
+	if !strings.HasPrefix(db, "postgres://") && !strings.HasPrefix(db, "postgresql://") {
+		return db, func() {}, nil
+	}
+	return freshSchema(ctx, db)
 }
