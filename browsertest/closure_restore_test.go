@@ -1,48 +1,12 @@
 package browsertest
 
 import (
-	"context"
 	"testing"
 
 	"github.com/purse-wallet/purse"
 	"github.com/purse-wallet/purse/apitest"
-	"github.com/purse-wallet/purse/closure"
+	ct "github.com/purse-wallet/purse/closuretest"
 )
-
-// coolingOff takes a fresh account with an e-mail through the strict flow to cooling-off by the
-// services, as the wizard does, and returns it with the request's id.
-func coolingOff(t *testing.T, e *apitest.Env) (*apitest.User, string) {
-	t.Helper()
-	ctx := context.Background()
-	u := e.SignUp(apitest.NextPhone() + "@example.com")
-	s := e.App.Closures
-	f, err := s.Start(ctx, u.ID, closure.Env{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	id := f.Request.ID
-	if _, err = s.Accept(ctx, u.ID, id, true, closure.Env{}); err == nil {
-		_, err = s.ConfirmRights(ctx, u.ID, id, true)
-	}
-	if err == nil {
-		_, err = s.SendCode(ctx, u.ID, id, purse.ChannelSMS)
-	}
-	if err == nil {
-		code := sixDigits.FindString(lastMessage(t, e, u.Phone))
-		_, err = s.Verify(ctx, u.ID, id, closure.Answers{PaymentPassword: u.PaymentPassword, SMSCode: code})
-	}
-	if err == nil {
-		link := confirmRe.FindString(lastMessage(t, e, u.Email))
-		_, err = s.ConfirmLink(ctx, link[len("/closure/confirm?token="):])
-	}
-	if err == nil {
-		f, err = s.Submit(ctx, u.ID, id)
-	}
-	if err != nil || f.Request.State != purse.ClosureCoolingOff {
-		t.Fatalf("to cooling-off: %v", err)
-	}
-	return u, id
-}
 
 // TestOperatorRestoresInCoolingOff: under the strict preset an account waits 7 days in
 // cooling-off; its user sees the date it closes and "keep my account", and an operator finds the
@@ -50,7 +14,7 @@ func coolingOff(t *testing.T, e *apitest.Env) (*apitest.User, string) {
 func TestOperatorRestoresInCoolingOff(t *testing.T) {
 	t.Parallel()
 	e := apitest.New(t, "sqlite", withPolicy(t, "strict"))
-	u, id := coolingOff(t, e)
+	u, id := ct.CoolingOff(t, e)
 	newOperator(t, e, "carol", purse.RoleAgent)
 	b := New(t, e)
 	signIn(b, u)

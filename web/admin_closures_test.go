@@ -10,46 +10,8 @@ import (
 	"github.com/purse-wallet/purse/apitest"
 	"github.com/purse-wallet/purse/app"
 	"github.com/purse-wallet/purse/closure"
+	ct "github.com/purse-wallet/purse/closuretest"
 )
-
-// coolingOff takes a fresh account with an e-mail through the strict flow to cooling-off by the
-// services, as the wizard does: agreement, rights, payment password and SMS code, e-mail link,
-// confirm. It returns the request's id.
-func coolingOff(t *testing.T, e *apitest.Env) (*apitest.User, string) {
-	t.Helper()
-	ctx := context.Background()
-	u := e.SignUp(apitest.NextPhone() + "@example.com")
-	s := e.App.Closures
-	f, err := s.Start(ctx, u.ID, closure.Env{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	id := f.Request.ID
-	if _, err = s.Accept(ctx, u.ID, id, true, closure.Env{}); err == nil {
-		_, err = s.ConfirmRights(ctx, u.ID, id, true)
-	}
-	if err == nil {
-		_, err = s.SendCode(ctx, u.ID, id, purse.ChannelSMS)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	code := sixDigits.FindString(lastMessage(t, e, u.Phone))
-	if _, err := s.Verify(ctx, u.ID, id, closure.Answers{PaymentPassword: u.PaymentPassword, SMSCode: code}); err != nil {
-		t.Fatal(err)
-	}
-	m := linkRe.FindStringSubmatch(lastMessage(t, e, u.Email))
-	if m == nil {
-		t.Fatal("no link in the e-mail")
-	}
-	if _, err := s.ConfirmLink(ctx, m[1]); err != nil {
-		t.Fatal(err)
-	}
-	if f, err = s.Submit(ctx, u.ID, id); err != nil || f.Request.State != purse.ClosureCoolingOff {
-		t.Fatalf("submit: %v", err)
-	}
-	return u, id
-}
 
 func accountStatus(t *testing.T, e *apitest.Env, id string) (purse.AccountStatus, bool) {
 	t.Helper()
@@ -75,7 +37,7 @@ func TestConsoleClosures(t *testing.T) {
 	t.Parallel()
 	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
 		t.Parallel()
-		u, id := coolingOff(t, e)
+		u, id := ct.CoolingOff(t, e)
 		newOperator(t, e, "agent1", purse.RoleAgent)
 		newOperator(t, e, "rev1", purse.RoleReviewer)
 		agent := newClient(t, e)
