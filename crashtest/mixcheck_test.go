@@ -301,7 +301,7 @@ func (m *mix) finish() {
 	m.mu.Unlock()
 	for pass := 0; ; pass++ {
 		if pass == 100 {
-			t.Fatalf("closures still open after %d passes: %v", pass, m.openClosures())
+			t.Fatalf("closures still open after %d passes: %v; their last answers: %s", pass, m.openClosures(), m.answersOf(m.openClosures()))
 		}
 		if len(m.openClosures()) == 0 {
 			break
@@ -486,4 +486,18 @@ func (m *mix) checkPhoneChangeCodes(round int) {
 			}
 		}
 	}
+}
+
+// answersOf lists the last answer to every keyed request about the closures, for a failure's message.
+func (m *mix) answersOf(open any) string {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	text := fmt.Sprint(open)
+	var b strings.Builder
+	for key, r := range m.byKey {
+		if len(key) >= 36 && strings.Contains(text, key[:36]) {
+			fmt.Fprintf(&b, "\n  %s: %d %s", key, r.status, r.answer)
+		}
+	}
+	return b.String()
 }
