@@ -31,7 +31,8 @@ type BenchLedgerCmd struct {
 	GroupCommit int    `default:"0" help:"Most transfers per commit (0: one commit each)."`
 	CPUProfile  string `help:"Write a CPU profile of the runs to this file."`
 	// Rate turns each run into an open loop, for latency at a given load (say 70% of the most).
-	Rate int `default:"0" help:"Transfers started per second whatever the answers (0: a closed loop of --clients)."`
+	Rate   int           `default:"0" help:"Transfers started per second whatever the answers (0: a closed loop of --clients)."`
+	Warmup time.Duration `default:"1s" help:"Load sent the same way before each run and not counted (connections, prepared statements)."`
 }
 
 // Run measures.
@@ -75,10 +76,11 @@ func (c *BenchLedgerCmd) Run() error {
 		}
 		defer pprof.StopCPUProfile()
 	}
-	fmt.Printf("purse bench ledger: store %s, %d accounts, %s per run, group commit %d\n", store.Dialect(), c.Accounts, c.Duration, c.GroupCommit)
+	fmt.Printf("purse bench ledger: store %s, %d accounts, %s per run after %s of warm-up, group commit %d\n",
+		store.Dialect(), c.Accounts, c.Duration, c.Warmup, c.GroupCommit)
 	for _, mode := range c.Mode {
 		for _, n := range c.Clients {
-			r, err := bench.Ledger(ctx, a, parties, bench.Config{Clients: n, Duration: c.Duration, HTTP: mode == "http", Rate: c.Rate})
+			r, err := bench.Ledger(ctx, a, parties, bench.Config{Clients: n, Duration: c.Duration, HTTP: mode == "http", Rate: c.Rate, Warmup: c.Warmup})
 			if err != nil {
 				return err
 			}

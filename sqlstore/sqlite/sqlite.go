@@ -32,8 +32,8 @@ var migrations embed.FS
 // connection of their own (checkpointer), never inside a writer's COMMIT. secure_delete overwrites
 // erased personal data instead of leaving it in free pages.
 func Open(ctx context.Context, path string, clock purse.Clock) (*sqlstore.DB, error) {
-	pragmas := []string{"journal_mode(WAL)", "busy_timeout(10000)", "foreign_keys(1)",
-		"synchronous(NORMAL)", "secure_delete(1)"}
+	pragmas := []string{"journal_mode(WAL)", "foreign_keys(1)", "synchronous(NORMAL)", "secure_delete(1)",
+		fmt.Sprintf("journal_size_limit(%d)", walSizeLimit)}
 	dsn := func(txlock string, extra ...string) string {
 		q := url.Values{}
 		for _, p := range append(pragmas, extra...) {
@@ -42,7 +42,7 @@ func Open(ctx context.Context, path string, clock purse.Clock) (*sqlstore.DB, er
 		q.Set("_txlock", txlock)
 		return "file:" + uriPath(path) + "?" + q.Encode()
 	}
-	write, err := sql.Open("sqlite", dsn("immediate", "wal_autocheckpoint(0)", "cache_size(-65536)"))
+	write, err := sql.Open("sqlite", dsn("immediate", "busy_timeout(10000)", "wal_autocheckpoint(0)", "cache_size(-65536)"))
 	if err != nil {
 		return nil, fmt.Errorf("storage: open sqlite %s: %w", path, err)
 	}
@@ -50,7 +50,7 @@ func Open(ctx context.Context, path string, clock purse.Clock) (*sqlstore.DB, er
 	write.SetMaxIdleConns(1)
 	write.SetConnMaxLifetime(0)
 	write.SetConnMaxIdleTime(0)
-	read, err := sql.Open("sqlite", dsn("deferred", "query_only(1)", "cache_size(-16384)"))
+	read, err := sql.Open("sqlite", dsn("deferred", "busy_timeout(10000)", "query_only(1)", "cache_size(-16384)"))
 	if err != nil {
 		write.Close()
 		return nil, fmt.Errorf("storage: open sqlite %s: %w", path, err)
@@ -58,7 +58,7 @@ func Open(ctx context.Context, path string, clock purse.Clock) (*sqlstore.DB, er
 	read.SetMaxOpenConns(4)
 	read.SetMaxIdleConns(4)
 	read.SetConnMaxIdleTime(0)
-	ckpt, err := sql.Open("sqlite", dsn("deferred"))
+	ckpt, err := sql.Open("sqlite", dsn("deferred", fmt.Sprintf("busy_timeout(%d)", checkpointBusy.Milliseconds())))
 	if err != nil {
 		write.Close()
 		read.Close()
