@@ -17,6 +17,7 @@ type Argon struct {
 	Cores  int           `json:"cores"`
 	Hashes int64         `json:"hashes"`
 	PerSec float64       `json:"per_sec"`
+	CPUms  float64       `json:"cpu_ms_per_hash"` // this process's CPU time per hash
 }
 
 // MeasureArgon verifies the payment password's hash on every core for dur.
@@ -29,7 +30,7 @@ func MeasureArgon(ctx context.Context, dur time.Duration) (Argon, error) {
 	}
 	var n atomic.Int64
 	var wg sync.WaitGroup
-	start := time.Now()
+	start, cpu0 := time.Now(), processCPU()
 	end := start.Add(dur)
 	for range cores {
 		wg.Add(1)
@@ -43,6 +44,7 @@ func MeasureArgon(ctx context.Context, dur time.Duration) (Argon, error) {
 		}()
 	}
 	wg.Wait()
-	el := time.Since(start)
-	return Argon{Params: secret.DefaultParams, Cores: cores, Hashes: n.Load(), PerSec: float64(n.Load()) / el.Seconds()}, nil
+	el, cpu := time.Since(start), processCPU()-cpu0
+	return Argon{Params: secret.DefaultParams, Cores: cores, Hashes: n.Load(), PerSec: float64(n.Load()) / el.Seconds(),
+		CPUms: cpuPer(cpu, n.Load())}, nil
 }

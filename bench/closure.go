@@ -34,6 +34,9 @@ type Closure struct {
 	Bound    float64 `json:"bound_per_sec,omitempty"`
 	Fraction float64 `json:"fraction_of_bound,omitempty"`
 	FirstErr string  `json:"first_error,omitempty"`
+	// CPUms is this process's CPU time per completed flow (server, SQLite and the load generator;
+	// not a PostgreSQL server's), in milliseconds.
+	CPUms float64 `json:"cpu_ms_per_flow"`
 }
 
 var sixDigits = regexp.MustCompile(`\b(\d{6})\b`)
@@ -50,7 +53,7 @@ func (s *Server) MeasureClosures(ctx context.Context, users []User, clients int,
 	var lat []time.Duration
 	var first string
 	end := time.Now().Add(dur)
-	start := time.Now()
+	start, cpu0 := time.Now(), processCPU()
 	var wg sync.WaitGroup
 	for range clients {
 		wg.Add(1)
@@ -79,10 +82,10 @@ func (s *Server) MeasureClosures(ctx context.Context, users []User, clients int,
 		}()
 	}
 	wg.Wait()
-	el := time.Since(start)
+	el, cpu := time.Since(start), processCPU()-cpu0
 	return Closure{Policy: PolicyName, Clients: clients, Flows: flows.Load(), Errors: errs.Load(),
 		PerSec: float64(flows.Load()) / el.Seconds(), P50ms: ms(quantile(lat, 0.50)), P99ms: ms(quantile(lat, 0.99)),
-		FirstErr: first}
+		FirstErr: first, CPUms: cpuPer(cpu, flows.Load())}
 }
 
 type flowView struct {

@@ -17,7 +17,7 @@ func Print(w io.Writer, label string, r *Result) error {
 			r.Store, e.PerSec, e.P50ms, e.P99ms, e.Accounts, e.Blocked, e.Clients, e.Errors, e.Requests)
 	}
 	if c := r.Closure; c != nil {
-		note := fmt.Sprintf("policy %s, %d clients, %d flows, %d errors", c.Policy, c.Clients, c.Flows, c.Errors)
+		note := fmt.Sprintf("policy %s, %d clients, %d flows, %d errors, %.1f ms CPU/flow", c.Policy, c.Clients, c.Flows, c.Errors, c.CPUms)
 		if c.Bound > 0 {
 			note += fmt.Sprintf("; %.2f of the argon2id bound (%.1f flows/s at %d hash/flow)", c.Fraction, c.Bound, HashesPerFlow)
 		}
@@ -27,8 +27,8 @@ func Print(w io.Writer, label string, r *Result) error {
 		fmt.Fprintf(tw, "\t%s\tclosure flows\t%.1f\t%.1f\t%.1f\t%s\n", r.Store, c.PerSec, c.P50ms, c.P99ms, note)
 	}
 	if a := r.Argon; a != nil {
-		fmt.Fprintf(tw, "\t%s\targon2id\t%.1f\t\t\tm=%d KiB t=%d p=%d, %d cores, %d hashes\n", r.Store, a.PerSec,
-			a.Params.Memory, a.Params.Time, a.Params.Threads, a.Cores, a.Hashes)
+		fmt.Fprintf(tw, "\t%s\targon2id\t%.1f\t\t\tm=%d KiB t=%d p=%d, %d cores, %d hashes, %.1f ms CPU/hash\n", r.Store, a.PerSec,
+			a.Params.Memory, a.Params.Time, a.Params.Threads, a.Cores, a.Hashes, a.CPUms)
 	}
 	if p := r.Purge; p != nil {
 		fmt.Fprintf(tw, "\t%s\tpurge\t%.0f\t\t\t%d accounts in %.1f s (notice, delivery, erasure), batch %d, %d purge transactions\n",
@@ -88,12 +88,14 @@ func Median(rs []*Result) *Result {
 		c.P99ms = m(func(r *Result) float64 { return r.Closure.P99ms })
 		c.Bound = m(func(r *Result) float64 { return r.Closure.Bound })
 		c.Fraction = m(func(r *Result) float64 { return r.Closure.Fraction })
+		c.CPUms = m(func(r *Result) float64 { return r.Closure.CPUms })
 		out.Closure = &c
 	}
 	if rs[0].Argon != nil {
 		a := *rs[0].Argon
 		a.Hashes = mi(func(r *Result) float64 { return float64(r.Argon.Hashes) })
 		a.PerSec = m(func(r *Result) float64 { return r.Argon.PerSec })
+		a.CPUms = m(func(r *Result) float64 { return r.Argon.CPUms })
 		out.Argon = &a
 	}
 	if rs[0].Purge != nil {
