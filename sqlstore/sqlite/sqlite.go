@@ -42,19 +42,13 @@ func Open(ctx context.Context, path string, clock purse.Clock) (*sqlstore.DB, er
 		q.Set("_txlock", txlock)
 		return "file:" + uriPath(path) + "?" + q.Encode()
 	}
-	write, err := sql.Open("sqlite", dsn("immediate", "busy_timeout(10000)", "wal_autocheckpoint(0)", "cache_size(-65536)"))
-	if err != nil {
-		return nil, fmt.Errorf("storage: open sqlite %s: %w", path, err)
-	}
+	// Both pools keep each connection's prepared statements (stmtcache.go).
+	write := sql.OpenDB(connector{dsn("immediate", "busy_timeout(10000)", "wal_autocheckpoint(0)", "cache_size(-65536)")})
 	write.SetMaxOpenConns(1)
 	write.SetMaxIdleConns(1)
 	write.SetConnMaxLifetime(0)
 	write.SetConnMaxIdleTime(0)
-	read, err := sql.Open("sqlite", dsn("deferred", "busy_timeout(10000)", "query_only(1)", "cache_size(-16384)"))
-	if err != nil {
-		write.Close()
-		return nil, fmt.Errorf("storage: open sqlite %s: %w", path, err)
-	}
+	read := sql.OpenDB(connector{dsn("deferred", "busy_timeout(10000)", "query_only(1)", "cache_size(-16384)")})
 	read.SetMaxOpenConns(4)
 	read.SetMaxIdleConns(4)
 	read.SetConnMaxIdleTime(0)
