@@ -1,6 +1,7 @@
 package purse
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"time"
@@ -80,8 +81,10 @@ func Errorf(code Code, format string, args ...any) *Error {
 	return &Error{Code: code, Detail: fmt.Sprintf(format, args...)}
 }
 
-// ErrorCode returns the code of the first *Error in err's chain, CodeInternal for any other
-// error, and "" for nil.
+// ErrorCode returns the code of the first *Error in err's chain; for any other error
+// CodeUnavailable when a context ended under it (the caller went away, the server is stopping: the
+// store puts the context's cause into the chain of a transaction it rolled back, see sqlstore),
+// else CodeInternal; and "" for nil.
 func ErrorCode(err error) Code {
 	if err == nil {
 		return ""
@@ -89,6 +92,9 @@ func ErrorCode(err error) Code {
 	var e *Error
 	if errors.As(err, &e) {
 		return e.Code
+	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return CodeUnavailable
 	}
 	return CodeInternal
 }

@@ -8,7 +8,11 @@ import (
 )
 
 // OpenDispute opens a dispute on the account (AP-8.8). A restricting dispute moves an active
-// account to restricted. Errors: NOT_FOUND, ACCOUNT_NOT_ACTIVE, INVALID_REQUEST (reason).
+// account to restricted. A closing account (its closure in cooling-off) stays closing, which
+// already stops every movement of money and all new business: the dispute blocks the closure when
+// its cooling-off ends, and the account leaves closing restricted, whether the closure fails then
+// or the user or support keeps the account first (closure.CloseDue, closure's released).
+// Errors: NOT_FOUND, ACCOUNT_NOT_ACTIVE, INVALID_REQUEST (reason).
 func (s *Service) OpenDispute(ctx context.Context, actor, accountID, reason string, restricts bool) (*purse.Dispute, error) {
 	reason, err := text("reason", reason, 500)
 	if err != nil {

@@ -94,7 +94,8 @@ func (s *Service) Reject(ctx context.Context, op *purse.Operator, id, reason str
 }
 
 // Restore gives the account back during cooling-off (GE-4): the request is cancelled and the
-// account gets back the status it had before the review (active, or restricted).
+// account gets back the status it had before the review (active, or restricted), restricted if a
+// restricting dispute was opened meanwhile (AP-8.8).
 // Errors: CLOSURE_STATE_CONFLICT, NOT_FOUND.
 func (s *Service) Restore(ctx context.Context, op *purse.Operator, id string) (*Flow, error) {
 	return s.admin(ctx, op, id, "restore", func(ctx context.Context, tx purse.Tx, c *purse.ClosureRequest, p *Policy, actor string) error {

@@ -153,7 +153,8 @@ func (s *Service) ConfirmRights(ctx context.Context, accountID, id string, confi
 }
 
 // Cancel ends the account's request (the user changed their mind); in cooling-off it keeps the
-// account, which gets back the status it had before the review (GE-4, PW-6). Errors: CLOSURE_STATE_CONFLICT, NOT_FOUND.
+// account, which gets back the status it had before the review, or restricted if a restricting
+// dispute was opened meanwhile (GE-4, PW-6, AP-8.8). Errors: CLOSURE_STATE_CONFLICT, NOT_FOUND.
 func (s *Service) Cancel(ctx context.Context, accountID, id string) (*Flow, error) {
 	return s.step(ctx, accountID, id, func(ctx context.Context, tx purse.Tx, c *purse.ClosureRequest, p *Policy) error {
 		return s.cancel(ctx, tx, c, p, actorOf(accountID), "cancelled by the user")
@@ -171,7 +172,11 @@ func (s *Service) cancel(ctx context.Context, tx purse.Tx, c *purse.ClosureReque
 			return err
 		}
 		if rec.Status == purse.StatusClosing {
-			rec.Status, rec.UpdatedAt = priorStatus(c), tx.Now()
+			status, err := released(ctx, tx, c)
+			if err != nil {
+				return err
+			}
+			rec.Status, rec.UpdatedAt = status, tx.Now()
 			if err := tx.UpdateAccount(ctx, rec); err != nil {
 				return err
 			}
@@ -190,9 +195,25 @@ func (s *Service) cancel(ctx context.Context, tx purse.Tx, c *purse.ClosureReque
 	return nil
 }
 
-// priorStatus is the status an account in cooling-off gets back: the one it had when the review
-// moved it to closing, so a restricted account stays restricted. Requests reviewed before that was
-// kept had active accounts.
+// released is the status an account leaves closing with, when the user keeps it, support restores
+// it, or blockers stop its closure at the end of cooling-off: restricted while a restricting
+// dispute is open, else the one it had when the review moved it to closing. An operator may open a
+// dispute during cooling-off (AP-8.8), when the account is closing and stays so (closing already
+// stops every movement of money and all new business, more than restricted does); the
+// restriction takes effect here, when it would otherwise come back active.
+func released(ctx context.Context, tx purse.Tx, c *purse.ClosureRequest) (purse.AccountStatus, error) {
+	n, err := tx.OpenRestrictingDisputes(ctx, c.AccountID)
+	if err != nil {
+		return "", err
+	}
+	if n > 0 {
+		return purse.StatusRestricted, nil
+	}
+	return priorStatus(c), nil
+}
+
+// priorStatus is the status the account had when the review moved it to closing, so a restricted
+// account stays restricted. Requests reviewed before that was kept had active accounts.
 func priorStatus(c *purse.ClosureRequest) purse.AccountStatus {
 	if c.PriorStatus == "" {
 		return purse.StatusActive

@@ -11,9 +11,13 @@ import (
 // CloseBatch is how many requests one run of the closing job handles.
 const CloseBatch = 20
 
-// CloseDue closes the accounts whose cooling-off has ended, one batch in one transaction. It is
-// idempotent: a request already closed is no longer due, and rows locked by another instance are
-// skipped (FOR UPDATE SKIP LOCKED).
+// CloseDue ends the requests whose cooling-off is over, one batch in one transaction, and returns
+// how many it ended. Each runs its policy's checks once more: during cooling-off an operator may
+// still have put a dispute (AP-8.8) or an agreement flag (AP-8.6) on the closing account, and the
+// closure must not complete while one is open. Such a request fails with its reasons, as when the
+// second check fails (AP-7): the account leaves closing (restricted while a restricting dispute is
+// open) and the user is told why. The others are closed. It is idempotent: an ended request is no
+// longer due, and rows locked by another instance are skipped (FOR UPDATE SKIP LOCKED).
 func (s *Service) CloseDue(ctx context.Context) (int, error) {
 	n := 0
 	err := s.Store.Tx(ctx, func(tx purse.Tx) error {
@@ -31,7 +35,16 @@ func (s *Service) CloseDue(ctx context.Context) (int, error) {
 			if err != nil {
 				return err
 			}
-			if err := s.finish(ctx, tx, c, p, rec, "system"); err != nil {
+			_, all, err := checkAgain(ctx, tx, c, p, rec)
+			if err != nil {
+				return err
+			}
+			if bs := Blocking(all); len(bs) > 0 {
+				err = s.keep(ctx, tx, c, p, rec, bs)
+			} else {
+				err = s.finish(ctx, tx, c, p, rec, "system")
+			}
+			if err != nil {
 				return err
 			}
 			n++
@@ -39,6 +52,22 @@ func (s *Service) CloseDue(ctx context.Context) (int, error) {
 		return nil
 	})
 	return n, err
+}
+
+// keep fails a request whose checks found blockers at the end of its cooling-off: the account
+// leaves closing for the status it is released with, the request fails with the blockers as its
+// reasons, and the closure_failed notice tells the user why. rec must be locked by the caller.
+func (s *Service) keep(ctx context.Context, tx purse.Tx, c *purse.ClosureRequest, p *Policy, rec *purse.AccountRecord, bs []purse.Blocker) error {
+	status, err := released(ctx, tx, c)
+	if err != nil {
+		return err
+	}
+	rec.Status, rec.UpdatedAt = status, tx.Now()
+	if err := tx.UpdateAccount(ctx, rec); err != nil {
+		return err
+	}
+	c.CoolingEnds = time.Time{}
+	return s.failWith(ctx, tx, c, p, "system", "blockers at the end of cooling-off", bs)
 }
 
 // CloseTask is the closing job for the runner.

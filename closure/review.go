@@ -60,13 +60,10 @@ func (s *Service) approve(ctx context.Context, tx purse.Tx, c *purse.ClosureRequ
 		return err
 	}
 	seen(ctx, rec)
-	f, err := tx.EligibilityFacts(ctx, c.AccountID, tx.Now().Add(-p.WithdrawalWindow.Duration))
+	f, all, err := checkAgain(ctx, tx, c, p, rec)
 	if err != nil {
 		return err
 	}
-	// The device was checked when the flow started (AP-2); here the environment check keeps only
-	// activation, since a reviewer or an e-mail link has no device certificate to show.
-	all := Check(p, f, Env{DeviceCertificate: rec.CertificateID})
 	bs := Blocking(all)
 	if !rec.Status.AcceptsPostings() {
 		bs = append(bs, blocker(purse.CodeAccountNotActivated))
@@ -109,19 +106,40 @@ func (s *Service) approve(ctx context.Context, tx purse.Tx, c *purse.ClosureRequ
 	return s.notice(ctx, tx, c, p, "closure_cooling_off", map[string]string{"Until": s.Catalog.FormatTime(rec.Language, c.CoolingEnds)})
 }
 
+// checkAgain runs every check of the request's policy again on its locked account: the second
+// check (AP-7) and the one at the end of cooling-off. The device was checked when the flow started
+// (AP-2); here the environment check keeps only activation, since a reviewer, an e-mail link or
+// the closing job has no device certificate to show.
+func checkAgain(ctx context.Context, tx purse.Tx, c *purse.ClosureRequest, p *Policy, rec *purse.AccountRecord) (*purse.EligibilityFacts, []purse.Blocker, error) {
+	f, err := tx.EligibilityFacts(ctx, c.AccountID, tx.Now().Add(-p.WithdrawalWindow.Duration))
+	if err != nil {
+		return nil, nil, err
+	}
+	return f, Check(p, f, Env{DeviceCertificate: rec.CertificateID}), nil
+}
+
 // fail ends the request as failed with its reasons, tells the user, and returns the
 // CLOSURE_REVIEW_FAILED error after the commit.
 func (s *Service) fail(ctx context.Context, tx purse.Tx, c *purse.ClosureRequest, p *Policy, actor string, bs []purse.Blocker) error {
+	if err := s.failWith(ctx, tx, c, p, actor, "review failed", bs); err != nil {
+		return err
+	}
+	return purse.FailAfterCommit(&purse.Error{Code: purse.CodeClosureReviewFailed, Blockers: bs})
+}
+
+// failWith moves the request to failed with the blockers as its reasons (why names the moment,
+// in the history and the log) and tells the user why, in the closure_failed notice.
+func (s *Service) failWith(ctx context.Context, tx purse.Tx, c *purse.ClosureRequest, p *Policy, actor, why string, bs []purse.Blocker) error {
 	c.Blockers = bs
 	codes := make([]string, len(bs))
 	for i, b := range bs {
 		codes[i] = string(b.Code)
 	}
-	if err := s.move(ctx, tx, c, purse.ClosureFailed, actor, "review failed: "+strings.Join(codes, ",")); err != nil {
+	if err := s.move(ctx, tx, c, purse.ClosureFailed, actor, why+": "+strings.Join(codes, ",")); err != nil {
 		return err
 	}
 	if s.Log != nil {
-		s.Log.InfoContext(ctx, "closure review failed", "account_id", c.AccountID, "closure_id", c.ID,
+		s.Log.InfoContext(ctx, "closure "+why, "account_id", c.AccountID, "closure_id", c.ID,
 			"blockers", strings.Join(codes, ","))
 	}
 	if err := s.save(ctx, tx, c, p); err != nil {
@@ -135,10 +153,7 @@ func (s *Service) fail(ctx context.Context, tx purse.Tx, c *purse.ClosureRequest
 	for i, b := range bs {
 		reasons[i] = s.Catalog.Message(rec.Language, string(b.Code), nil)
 	}
-	if err := s.notice(ctx, tx, c, p, "closure_failed", map[string]string{"Reasons": strings.Join(reasons, "\n")}); err != nil {
-		return err
-	}
-	return purse.FailAfterCommit(&purse.Error{Code: purse.CodeClosureReviewFailed, Blockers: bs})
+	return s.notice(ctx, tx, c, p, "closure_failed", map[string]string{"Reasons": strings.Join(reasons, "\n")})
 }
 
 // finish closes the account (cooling-off over, or none): sessions revoked, cards unbound, linked

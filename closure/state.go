@@ -57,8 +57,9 @@ var Transitions = map[State][]Transition{
 		{purse.ClosureExpired, "expire"},
 	},
 	purse.ClosureCoolingOff: {
-		{purse.ClosureClosed, "period_over"}, // PW-4, TP-6
-		{purse.ClosureCancelled, "restore"},  // GE-4, PW-6: the user keeps the account or support restores it
+		{purse.ClosureClosed, "period_over"},    // PW-4, TP-6
+		{purse.ClosureCancelled, "restore"},     // GE-4, PW-6: the user keeps the account or support restores it
+		{purse.ClosureFailed, "blocked_at_end"}, // AP-8.8, AP-8.6: a dispute or flag put on the closing account
 	},
 }
 

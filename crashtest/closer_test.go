@@ -20,7 +20,10 @@ type closer struct {
 	busy         bool // a worker is driving it; guarded by mix.mu
 	closed       bool // its account is closed: nothing more to drive
 	hold         bool // the held account: it never gives up and stays in cooling-off
+	retired      bool // it met the daily code cap: it starts no more closures
 	rechecks     map[string]int
+	asks         map[string]int // by closure: how many codes it has asked for before the current ask
+	waitUntil    time.Time      // the resend cool-down its current ask must wait out
 }
 
 var terminal = map[string]bool{"closed": true, "failed": true, "cancelled": true, "expired": true}
@@ -73,6 +76,9 @@ func (m *mix) drive(base string, c *closer) bool {
 		}
 	}
 	if open == nil {
+		if c.retired {
+			return true
+		}
 		// The key counts the closures so far: a start cut off by a kill is retried as the same start.
 		_, ok := m.post(base, c.token, fmt.Sprintf("start-%d-%d", c.n, len(list.Closures)), "/api/v1/closures", nil)
 		return ok
@@ -89,12 +95,7 @@ func (m *mix) drive(base string, c *closer) bool {
 	case "rights":
 		return m.postOK(base, c.token, id+"-rights", step+"rights", map[string]bool{"confirm": true})
 	case "verification":
-		code := m.newestMessage(c.phone, "closure_otp", "Code", open.CreatedAt)
-		if code == "" {
-			return m.postOK(base, c.token, id+"-code", step+"codes", map[string]string{"channel": "sms"})
-		}
-		return m.postOK(base, c.token, id+"-verify-"+code, step+"verification",
-			map[string]string{"payment_password": "135790", "sms_code": code})
+		return m.verify(base, c, id, open.CreatedAt)
 	case "email_confirmation":
 		link := m.newestMessage(c.email, "closure_link", "Link", open.CreatedAt)
 		u, err := url.Parse(link)

@@ -76,6 +76,7 @@ type mix struct {
 	closers []*closer
 	waiting map[string]bool // closures in cooling-off that wait for the closing job
 	ended   map[string]bool // closures whose week the test has ended
+	aged    map[string]bool // closures whose codes the test has expired
 	// leaseEnded counts, by message, the claims of killed processes whose lease the test ended.
 	leaseEnded map[string]int
 	final      bool // the last drive: no new closers
@@ -85,6 +86,7 @@ type mix struct {
 
 type mixStats struct {
 	cut, replayed, redelivered, ended int
+	expiredCodes, refusedCodes        int            // codes the test expired; refused codes followed by a fresh ask
 	cutSteps                          map[string]int // requests cut off by a kill, by step
 }
 
@@ -112,7 +114,7 @@ func newMix(t *testing.T, db string, n int) *mix {
 		t.Fatal(err)
 	}
 	m := &mix{t: t, seed: seed, rng: rand.New(rand.NewPCG(seed, seed)), byKey: map[string]*request{},
-		waiting: map[string]bool{}, ended: map[string]bool{}, leaseEnded: map[string]int{}, stats: mixStats{cutSteps: map[string]int{}},
+		waiting: map[string]bool{}, ended: map[string]bool{}, aged: map[string]bool{}, leaseEnded: map[string]int{}, stats: mixStats{cutSteps: map[string]int{}},
 		sms: notifytest.NewReceiver(t, []byte(smsSecret)), mail: notifytest.NewMailbox(t)}
 	for i := 0; i < n; i++ {
 		s := newServer(t, db, masterKey, "PURSE_POLICY="+policy, "PURSE_SMS_WEBHOOK_SECRET="+smsSecret)
@@ -165,6 +167,9 @@ func (m *mix) post(base, token, key, path string, body any) (answer, bool) {
 	defer m.mu.Unlock()
 	if r.acked && (status != r.status || !bytes.Equal(got, r.answer)) {
 		m.t.Errorf("%s answered %d %s when sent again, first %d %s", key, status, got, r.status, r.answer)
+	}
+	if !r.acked {
+		r.at = time.Now()
 	}
 	r.acked, r.status, r.answer = true, status, got
 	return answer{status: status, body: got}, true
@@ -226,14 +231,16 @@ func (m *mix) startPhoneChange(base, token, key, target string) bool {
 }
 
 // driveOne takes a step for a closer no other worker is driving, adding a closer when fewer than
-// liveClosers remain open.
+// liveClosers remain open (a retired one no longer counts: it starts no more closures).
 func (m *mix) driveOne(base string) bool {
 	m.mu.Lock()
 	var free []*closer
 	live := 0
 	for _, c := range m.closers {
 		if !c.closed {
-			live++
+			if !c.retired {
+				live++
+			}
 			if !c.busy {
 				free = append(free, c)
 			}
@@ -262,7 +269,7 @@ func (m *mix) driveOne(base string) bool {
 // newCloser adds a closer; every other one has an e-mail, so that its closure needs the link.
 func (m *mix) newCloser() *closer {
 	n := len(m.closers)
-	c := &closer{n: n, phone: fmt.Sprintf("1380000%04d", n), rechecks: map[string]int{}}
+	c := &closer{n: n, phone: fmt.Sprintf("1380000%04d", n), rechecks: map[string]int{}, asks: map[string]int{}}
 	if n%2 == 1 {
 		c.email = fmt.Sprintf("closer%d@example.com", n)
 	}
@@ -349,6 +356,7 @@ func (m *mix) replayAll(round int) {
 			if r.replayedHeader {
 				m.stats.replayed++
 			}
+			r.at = time.Now()
 		}
 		r.acked, r.status, r.answer = true, status, got
 	}
@@ -449,6 +457,7 @@ func (m *mix) run(kills int) {
 		m.round()
 		m.check(round)
 		m.endWeeks()
+		m.expireCodes()
 		m.restart()
 		m.replayAll(round)
 		if t.Failed() {
@@ -466,12 +475,14 @@ func (m *mix) run(kills int) {
 		"%d closers; %d closures closed by the job after the test ended their week; %d messages sent again after a kill under the same id",
 		kills, len(m.srvs), len(m.reqs), m.stats.cut, m.stats.replayed, len(m.closers), m.stats.ended, m.stats.redelivered)
 	t.Logf("requests cut off by a kill, by step: %v; closures by final state: %v", m.stats.cutSteps, m.finalStates())
+	t.Logf("%d closures' codes expired by the test while it was down; %d refused verifications followed by a fresh code",
+		m.stats.expiredCodes, m.stats.refusedCodes)
 }
 
 // hold takes an account through its closure into cooling-off, where it stays until the end: the
 // money aimed at it must be refused all along.
 func (m *mix) hold() {
-	m.held = &closer{n: 9999, phone: "13700009999", rechecks: map[string]int{}, hold: true}
+	m.held = &closer{n: 9999, phone: "13700009999", rechecks: map[string]int{}, asks: map[string]int{}, hold: true}
 	for i := 0; ; i++ {
 		if i == 20 {
 			m.t.Fatal("the held account did not reach its cooling-off")

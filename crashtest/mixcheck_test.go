@@ -306,6 +306,8 @@ func (m *mix) finish() {
 		if len(m.openClosures()) == 0 {
 			break
 		}
+		// A closer whose fresh code must wait out the resend cool-down takes no step until then.
+		time.Sleep(m.resendWait())
 		for _, c := range m.closers {
 			if !c.closed {
 				if !m.drive(m.base(), c) {

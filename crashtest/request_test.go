@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"io"
 	"net/http"
+	"time"
 )
 
 const masterKey = "PURSE_MASTER_KEY=0707070707070707070707070707070707070707070707070707070707070707"
@@ -18,6 +19,7 @@ type request struct {
 	replayedHeader    bool
 	status            int
 	answer            []byte
+	at                time.Time // when it was first answered
 }
 
 func (r *request) send(base string) (int, []byte, error) {

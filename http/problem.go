@@ -57,10 +57,12 @@ func (s *Server) problem(ctx context.Context, err error) *Problem {
 	lang := languageOf(ctx)
 	e := purse.AsError(err)
 	if e == nil {
-		if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-			e = &purse.Error{Code: purse.CodeUnavailable, Err: err}
-		} else {
-			e = &purse.Error{Code: purse.CodeInternal, Err: err}
+		// UNAVAILABLE when a context ended under the failure, INTERNAL otherwise; and whatever
+		// failed once the request's own context has ended (the client went away, the server is
+		// stopping) failed because of that, not because purse is broken.
+		e = &purse.Error{Code: purse.ErrorCode(err), Err: err}
+		if ctx.Err() != nil {
+			e.Code = purse.CodeUnavailable
 		}
 	}
 	status := statusFor(e.Code)

@@ -129,7 +129,7 @@ func (db *DB) Tx(ctx context.Context, fn func(purse.Tx) error) error {
 // Read runs fn in a read-only transaction; see purse.Store.
 func (db *DB) Read(ctx context.Context, fn func(purse.Tx) error) error {
 	if t, ok := ctx.Value(txKey{}).(*tx); ok {
-		return fn(t)
+		return t.interrupted(ctx, fn(t))
 	}
 	if db.bareReads {
 		return db.retry(ctx, func() error { return db.readConn(ctx, fn) })
@@ -149,9 +149,9 @@ func (db *DB) Bind(ctx context.Context) (context.Context, func(commit bool) erro
 	end := func(commit bool) error {
 		defer db.notify(t)
 		if commit {
-			return db.commit(t)
+			return t.interrupted(ctx, db.commit(t))
 		}
-		return t.sql.Rollback()
+		return t.interrupted(ctx, t.sql.Rollback())
 	}
 	return context.WithValue(ctx, txKey{}, t), end, nil
 }
@@ -181,7 +181,7 @@ func (db *DB) begin(ctx context.Context, pool *sql.DB, readOnly bool) (*tx, erro
 	if err != nil {
 		return nil, fmt.Errorf("storage: begin: %w", err)
 	}
-	return &tx{db: db, sql: st, q: st, now: db.clock.Now().UTC(), readOnly: readOnly}, nil
+	return &tx{db: db, ctx: ctx, sql: st, q: st, now: db.clock.Now().UTC(), readOnly: readOnly}, nil
 }
 
 func (db *DB) run(ctx context.Context, pool *sql.DB, readOnly bool, fn func(purse.Tx) error) (err error) {
@@ -199,17 +199,17 @@ func (db *DB) run(ctx context.Context, pool *sql.DB, readOnly bool, fn func(purs
 	if err := fn(t); err != nil {
 		if kept, ok := committed(err); ok {
 			if cerr := db.commit(t); cerr != nil {
-				return cerr
+				return t.interrupted(ctx, cerr)
 			}
 			return kept
 		}
 		_ = t.sql.Rollback()
-		return err
+		return t.interrupted(ctx, err)
 	}
 	if readOnly {
-		return wrapCommit(t.sql.Commit())
+		return t.interrupted(ctx, wrapCommit(t.sql.Commit()))
 	}
-	return db.commit(t)
+	return t.interrupted(ctx, db.commit(t))
 }
 
 // commit commits a write transaction and returns once it is durable.

@@ -19,12 +19,12 @@ func (db *DB) readConn(ctx context.Context, fn func(purse.Tx) error) error {
 		return fmt.Errorf("storage: read connection: %w", err)
 	}
 	defer conn.Close()
-	t := &tx{db: db, q: conn, now: db.clock.Now().UTC(), readOnly: true}
+	t := &tx{db: db, ctx: ctx, q: conn, now: db.clock.Now().UTC(), readOnly: true}
 	if err := fn(t); err != nil {
 		if kept, ok := committed(err); ok {
 			return kept // nothing to commit: a read wrote nothing
 		}
-		return err
+		return t.interrupted(ctx, err)
 	}
 	return nil
 }

@@ -14,8 +14,9 @@ import (
 // same "now" and a test's clock decides it.
 type tx struct {
 	db         *DB
-	sql        *sql.Tx // nil for a PostgreSQL read, which runs on conn without BEGIN (see readConn)
-	q          querier // sql, or conn
+	ctx        context.Context // the context it was begun with: when it ends, database/sql rolls back
+	sql        *sql.Tx         // nil for a PostgreSQL read, which runs on conn without BEGIN (see readConn)
+	q          querier         // sql, or conn
 	now        time.Time
 	savepoints int
 	readOnly   bool // begun on the read pool
@@ -41,21 +42,46 @@ func (t *tx) savepoint(ctx context.Context, fn func(purse.Tx) error) error {
 	t.savepoints++
 	name := fmt.Sprintf("sp%d", t.savepoints)
 	if _, err := t.sql.ExecContext(ctx, "SAVEPOINT "+name); err != nil {
-		return fmt.Errorf("storage: savepoint: %w", err)
+		return t.interrupted(ctx, fmt.Errorf("storage: savepoint: %w", err))
 	}
 	if err := fn(t); err != nil {
 		if kept, ok := committed(err); ok {
 			if _, relErr := t.sql.ExecContext(ctx, "RELEASE SAVEPOINT "+name); relErr != nil {
-				return errors.Join(kept, relErr)
+				return t.interrupted(ctx, errors.Join(kept, relErr))
 			}
 			return kept
 		}
 		if _, rbErr := t.sql.ExecContext(ctx, "ROLLBACK TO SAVEPOINT "+name); rbErr != nil {
-			return errors.Join(err, rbErr)
+			return t.interrupted(ctx, errors.Join(err, rbErr))
 		}
-		return err
+		return t.interrupted(ctx, err)
 	}
 	_, err := t.sql.ExecContext(ctx, "RELEASE SAVEPOINT "+name)
+	return t.interrupted(ctx, err)
+}
+
+// interrupted gives a failure of a transaction whose context has ended (the caller went away, the
+// server is stopping) that context's cause. database/sql rolls such a transaction back on its own,
+// and what fails after that says nothing of why: later statements and the commit answer
+// sql.ErrTxDone, a statement under way the engine's own interruption error. With the cause in its
+// chain (context.Canceled, context.DeadlineExceeded) the failure is classified like any other
+// cancellation, UNAVAILABLE (purse.ErrorCode), instead of an internal fault. ctx is the context
+// of the failing call, which may differ from the one the transaction began with. Refusals
+// (*purse.Error) and failures whose contexts are both live stay as they are: a sql.ErrTxDone
+// without an ended context is a use of a finished transaction, a bug.
+func (t *tx) interrupted(ctx context.Context, err error) error {
+	if err == nil || purse.AsError(err) != nil {
+		return err
+	}
+	for _, c := range []context.Context{ctx, t.ctx} {
+		if c == nil || c.Err() == nil {
+			continue
+		}
+		if errors.Is(err, c.Err()) {
+			return err
+		}
+		return fmt.Errorf("storage: the transaction's context ended: %w", errors.Join(context.Cause(c), err))
+	}
 	return err
 }
 

@@ -139,7 +139,7 @@ func (h *Handler) message(r *http.Request, err error) string {
 	e := purse.AsError(err)
 	if e == nil {
 		h.Log.ErrorContext(r.Context(), "web: request failed", "error", err.Error())
-		e = &purse.Error{Code: purse.CodeInternal}
+		e = &purse.Error{Code: purse.ErrorCode(err)} // UNAVAILABLE when a context ended under it
 	}
 	params := map[string]any{}
 	for k, v := range e.Params {
