@@ -36,7 +36,8 @@ func (o *OTP) hash(accountID, purpose, code string) string {
 // Issue makes a new code for the account, purpose and channel and returns it for sending; the
 // caller enqueues the message in the same transaction. recipient is the phone or e-mail the code
 // goes to: the daily cap holds per account and per recipient, so that a pumping attacker cannot
-// spread over accounts (SMS-pumping fraud). Errors: OTP_RATE_LIMITED with RetryAfter.
+// spread over accounts (SMS-pumping fraud). Errors: OTP_RATE_LIMITED with RetryAfter. The counters
+// are counted before the cap is checked: on any error the caller must not commit tx.
 func (o *OTP) Issue(ctx context.Context, tx purse.Tx, accountID, purpose string, ch purse.Channel, recipient string) (string, error) {
 	now := tx.Now()
 	last, err := tx.LatestCode(ctx, accountID, purpose, ch)
@@ -49,19 +50,17 @@ func (o *OTP) Issue(ctx context.Context, tx purse.Tx, accountID, purpose string,
 	}
 	day := now.Truncate(24 * time.Hour)
 	keys := []string{"otp:account:" + accountID, "otp:to:" + o.Vault.Lookup("otp-recipient", recipient)}
+	// Each counter is counted and read in one statement. A refusal here is returned as an error,
+	// so the caller's transaction rolls back and the refused request counts nowhere, as if the
+	// counters had been read first.
 	for _, k := range keys {
-		n, err := tx.Hits(ctx, k, day)
+		n, err := tx.Hit(ctx, k, day)
 		if err != nil {
 			return "", err
 		}
-		if n >= DailyCap {
+		if n > DailyCap {
 			return "", &purse.Error{Code: purse.CodeOTPRateLimited, Detail: "daily cap",
 				RetryAfter: day.Add(24 * time.Hour).Sub(now)}
-		}
-	}
-	for _, k := range keys {
-		if _, err := tx.Hit(ctx, k, day); err != nil {
-			return "", err
 		}
 	}
 	code, err := digits(6)
