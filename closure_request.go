@@ -137,8 +137,8 @@ type ClosureQueries interface {
 	MarkReminded(ctx context.Context, id string, now time.Time) error
 	// IdleClosures lists requests waiting for their user whose expiry passed at or before now.
 	IdleClosures(ctx context.Context, now time.Time, limit int) ([]*ClosureRequest, error)
-	// InsertClosureEvent appends to a request's history.
-	InsertClosureEvent(ctx context.Context, e *ClosureEvent) error
+	// InsertClosureEvents appends events to requests' histories, in order.
+	InsertClosureEvents(ctx context.Context, es []*ClosureEvent) error
 	// ClosureEvents returns a request's history, oldest first.
 	ClosureEvents(ctx context.Context, closureID string) ([]*ClosureEvent, error)
 	// LiveLinkedAccounts lists the account's linked accounts still linked, oldest first.

@@ -64,17 +64,27 @@ func (s *Service) ProvePaymentPassword(ctx context.Context, rec *purse.AccountRe
 // another hash than the one now stored (the password changed meanwhile) or none is compared again
 // here, so the answer is always against the current password and the count is always kept.
 func (s *Service) CheckPaymentPasswordProof(ctx context.Context, tx purse.Tx, p *PaymentPasswordProof) error {
-	accountID := p.accountID
-	rec, err := tx.AccountForUpdate(ctx, accountID)
+	rec, err := tx.AccountForUpdate(ctx, p.accountID)
 	if err != nil {
-		return fmt.Errorf("payment password of %s: %w", accountID, err)
+		return fmt.Errorf("payment password of %s: %w", p.accountID, err)
 	}
+	return s.CheckPaymentPasswordProofLocked(ctx, tx, rec, p)
+}
+
+// CheckPaymentPasswordProofLocked is CheckPaymentPasswordProof on the account record the caller
+// has already read with its row lock in tx (AccountForUpdate), so the step reads it once.
+func (s *Service) CheckPaymentPasswordProofLocked(ctx context.Context, tx purse.Tx, rec *purse.AccountRecord, p *PaymentPasswordProof) error {
+	if rec.ID != p.accountID {
+		return fmt.Errorf("payment password proof of %s checked against %s", p.accountID, rec.ID)
+	}
+	accountID := rec.ID
 	now := tx.Now()
 	if now.Before(rec.PayLockedUntil) {
 		return payLocked(rec.PayLockedUntil, now)
 	}
 	good := p.good
 	if p.phc == "" || p.phc != rec.PaymentPasswordHash {
+		var err error
 		if good, err = s.Hasher.Verify(ctx, rec.PaymentPasswordHash, p.pin); err != nil {
 			return err
 		}

@@ -54,7 +54,7 @@ func (s *Service) AdminGet(ctx context.Context, id string) (*Flow, error) {
 		if err != nil {
 			return err
 		}
-		p, err := policyOf(c)
+		p, err := s.policyOf(c)
 		if err != nil {
 			return err
 		}

@@ -30,20 +30,6 @@ func (s *Service) Eligibility(ctx context.Context, accountID string, env Env) ([
 func (s *Service) Start(ctx context.Context, accountID string, env Env) (*Flow, error) {
 	var flow *Flow
 	err := s.write(ctx, func(ctx context.Context, tx purse.Tx) error {
-		// Locks in the order every other step takes them: the request, then the account.
-		if open, err := tx.OpenClosure(ctx, accountID); err == nil {
-			return &purse.Error{Code: purse.CodeClosureInProgress, Params: map[string]any{"ID": open.ID}}
-		} else if !errors.Is(err, purse.ErrNotFound) {
-			return err
-		}
-		rec, err := tx.AccountForUpdate(ctx, accountID)
-		if err != nil {
-			return err
-		}
-		seen(ctx, rec)
-		if !rec.Status.AcceptsPostings() {
-			return purse.Errorf(purse.CodeAccountNotActive, "account is %s", rec.Status)
-		}
 		p := s.policy()
 		snap, err := json.Marshal(p)
 		if err != nil {
@@ -53,16 +39,30 @@ func (s *Service) Start(ctx context.Context, accountID string, env Env) (*Flow, 
 		c := &purse.ClosureRequest{ID: purse.NewID(), AccountID: accountID, Policy: p.Name, PolicyJSON: snap,
 			State: purse.ClosureStarted, CreatedAt: now, UpdatedAt: now, ExpiresAt: now.Add(p.FlowExpiry.Duration),
 			Deadline: AddWorkingDays(now, p.DeadlineDays)}
-		if err := tx.InsertClosure(ctx, c); err != nil {
-			if errors.Is(err, purse.ErrDuplicate) {
-				return purse.Errorf(purse.CodeClosureInProgress, "an open request exists")
+		// Locks in the order every other step takes them: the request (the new row, which the
+		// one-open-request index makes wait for a request of the account being changed), then the
+		// account. An open request is found by the insert itself; it is read only then, for its id.
+		if err := tx.InsertClosure(ctx, c); errors.Is(err, purse.ErrDuplicate) {
+			open, err := tx.OpenClosure(ctx, accountID)
+			if err != nil {
+				if errors.Is(err, purse.ErrNotFound) { // it ended meanwhile: the client may retry
+					return purse.Errorf(purse.CodeClosureInProgress, "an open request exists")
+				}
+				return err
 			}
+			return &purse.Error{Code: purse.CodeClosureInProgress, Params: map[string]any{"ID": open.ID}}
+		} else if err != nil {
 			return err
 		}
-		if err := tx.InsertClosureEvent(ctx, &purse.ClosureEvent{ClosureID: c.ID, At: now, To: c.State,
-			Actor: actorOf(accountID), Note: "policy " + p.Name}); err != nil {
+		rec, err := s.lockAccount(ctx, tx, accountID)
+		if err != nil {
 			return err
 		}
+		if !rec.Status.AcceptsPostings() {
+			return purse.Errorf(purse.CodeAccountNotActive, "account is %s", rec.Status)
+		}
+		started := &purse.ClosureEvent{ClosureID: c.ID, At: now, To: c.State, Actor: actorOf(accountID), Note: "policy " + p.Name}
+		memoOf(ctx).events = append(memoOf(ctx).events, started)
 		if err := audit.Record(ctx, tx, actorOf(accountID), "closure.start", accountID,
 			map[string]string{"closure": c.ID, "policy": p.Name}); err != nil {
 			return err
@@ -76,10 +76,18 @@ func (s *Service) Start(ctx context.Context, accountID string, env Env) (*Flow, 
 		if err != nil {
 			return err
 		}
+		// The history is the events this step writes: no need to read it back. Stored times
+		// keep microseconds, so the answer shows what a later read of it will.
+		var history []*purse.ClosureEvent
+		for _, e := range memoOf(ctx).events {
+			e := *e
+			e.At = e.At.Truncate(time.Microsecond)
+			history = append(history, &e)
+		}
 		if err := s.save(ctx, tx, c, p); err != nil {
 			return err
 		}
-		flow, err = s.view(ctx, tx, c, p)
+		flow, err = s.viewWith(ctx, tx, c, p, history)
 		return err
 	})
 	return flow, err

@@ -27,7 +27,7 @@ func (s *Service) CloseDue(ctx context.Context) (int, error) {
 			return err
 		}
 		for _, c := range due {
-			p, err := policyOf(c)
+			p, err := s.policyOf(c)
 			if err != nil {
 				return err
 			}
@@ -91,7 +91,7 @@ func (s *Service) ExpireIdle(ctx context.Context) (int, error) {
 			return err
 		}
 		for _, c := range idle {
-			p, err := policyOf(c)
+			p, err := s.policyOf(c)
 			if err != nil {
 				return err
 			}
@@ -127,7 +127,7 @@ func (s *Service) Remind(ctx context.Context) (int, error) {
 			return err
 		}
 		for _, c := range due {
-			p, err := policyOf(c)
+			p, err := s.policyOf(c)
 			if err != nil {
 				return err
 			}

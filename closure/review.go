@@ -23,7 +23,8 @@ func (s *Service) Submit(ctx context.Context, accountID, id string) (*Flow, erro
 		if err := in(c, purse.ClosureReview); err != nil || c.Submitted {
 			return conflict(c)
 		}
-		rec, err := s.account(ctx, tx, accountID)
+		// Locked now, as the review (approve) needs it: one read of the account, not two.
+		rec, err := s.lockAccount(ctx, tx, accountID)
 		if err != nil {
 			return err
 		}
@@ -55,11 +56,10 @@ func (s *Service) review(ctx context.Context, tx purse.Tx, c *purse.ClosureReque
 // check everything again, and either fail the request with its reasons or move the account to
 // closing and the request to cooling-off (and straight on to closed when there is none).
 func (s *Service) approve(ctx context.Context, tx purse.Tx, c *purse.ClosureRequest, p *Policy, actor string) error {
-	rec, err := tx.AccountForUpdate(ctx, c.AccountID)
+	rec, err := s.lockAccount(ctx, tx, c.AccountID)
 	if err != nil {
 		return err
 	}
-	seen(ctx, rec)
 	f, all, err := checkAgain(ctx, tx, c, p, rec)
 	if err != nil {
 		return err

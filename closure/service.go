@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
+	"sync"
+	"sync/atomic"
 
 	"github.com/purse-wallet/purse"
 	"github.com/purse-wallet/purse/account"
@@ -32,6 +34,9 @@ type Service struct {
 	// BaseURL prefixes the e-mail link ("https://wallet.example.com"); "" leaves it relative.
 	BaseURL string
 	Log     *slog.Logger
+
+	snapshots     sync.Map // policy snapshot JSON → *Policy (see policyOf)
+	snapshotCount atomic.Int64
 }
 
 // Sweeper sweeps a leftover balance out of an account inside the closing transaction, with a
@@ -64,28 +69,58 @@ type Flow struct {
 
 func actorOf(accountID string) string { return "account:" + accountID }
 
-// policyOf returns the request's policy snapshot.
-func policyOf(c *purse.ClosureRequest) (*Policy, error) {
+// policyOf returns the request's policy snapshot. Every step of every request reads its snapshot,
+// and decoding it was a twentieth of a step's CPU besides the SQL, while an operator's requests
+// carry a handful of distinct snapshots (one per policy file they ran under): each is decoded
+// once and shared. The policies are read-only once decoded; policy() copies before changing one.
+func (s *Service) policyOf(c *purse.ClosureRequest) (*Policy, error) {
+	if p, ok := s.snapshots.Load(string(c.PolicyJSON)); ok {
+		return p.(*Policy), nil
+	}
 	var p Policy
 	if err := json.Unmarshal(c.PolicyJSON, &p); err != nil {
 		return nil, fmt.Errorf("closure %s: policy snapshot: %w", c.ID, err)
 	}
+	if s.snapshotCount.Add(1) <= maxSnapshots {
+		s.snapshots.Store(string(c.PolicyJSON), &p)
+	}
 	return &p, nil
 }
 
-// move makes one transition from the table, writing history and audit. The caller saves.
+// maxSnapshots bounds the decoded snapshots kept: past it (an operator editing a policy very
+// often) a snapshot is simply decoded each time.
+const maxSnapshots = 64
+
+// move makes one transition from the table, writing history and audit. The caller saves. Inside
+// a step (write) the history event is kept and written with the step's others when it saves
+// (flushEvents); elsewhere it is written at once.
 func (s *Service) move(ctx context.Context, tx purse.Tx, c *purse.ClosureRequest, to State, actor, note string) error {
 	if !Allowed(c.State, to) {
 		return conflict(c)
 	}
 	from := c.State
 	c.State, c.UpdatedAt = to, tx.Now()
-	if err := tx.InsertClosureEvent(ctx, &purse.ClosureEvent{ClosureID: c.ID, At: tx.Now(), From: from, To: to,
-		Actor: actor, Note: note}); err != nil {
+	e := &purse.ClosureEvent{ClosureID: c.ID, At: tx.Now(), From: from, To: to, Actor: actor, Note: note}
+	if m := memoOf(ctx); m != nil {
+		m.events = append(m.events, e)
+	} else if err := tx.InsertClosureEvents(ctx, []*purse.ClosureEvent{e}); err != nil {
 		return err
 	}
 	return audit.Record(ctx, tx, actor, "closure.transition", c.AccountID,
 		map[string]string{"closure": c.ID, "from": string(from), "to": string(to), "note": note})
+}
+
+// flushEvents writes the history events the step has kept, in one statement.
+func flushEvents(ctx context.Context, tx purse.Tx) error {
+	m := memoOf(ctx)
+	if m == nil || len(m.events) == 0 {
+		return nil
+	}
+	if err := tx.InsertClosureEvents(ctx, m.events); err != nil {
+		return err
+	}
+	m.events = nil
+	return nil
 }
 
 // save writes the request, pushing its idle expiry forward.
@@ -100,7 +135,7 @@ func (s *Service) save(ctx context.Context, tx purse.Tx, c *purse.ClosureRequest
 		}
 		return err
 	}
-	return nil
+	return flushEvents(ctx, tx)
 }
 
 // load reads and locks the account's request (accountID "" for operators and jobs) and expires it
@@ -117,7 +152,7 @@ func (s *Service) load(ctx context.Context, tx purse.Tx, id, accountID string) (
 	if err != nil {
 		return nil, nil, err
 	}
-	p, err := policyOf(c)
+	p, err := s.policyOf(c)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -152,11 +187,14 @@ type stepFunc func(ctx context.Context, tx purse.Tx, c *purse.ClosureRequest, p 
 func (s *Service) write(ctx context.Context, fn func(ctx context.Context, tx purse.Tx) error) error {
 	return s.Store.Tx(ctx, func(tx purse.Tx) error {
 		dctx, flush := audit.Deferred(ctx, tx)
-		dctx = context.WithValue(dctx, memoKey{}, &accountMemo{})
+		dctx = context.WithValue(dctx, memoKey{}, &stepMemo{})
 		err := fn(dctx, tx)
 		var kept *purse.CommittedError
 		if err != nil && !errors.As(err, &kept) {
 			return err
+		}
+		if ferr := flushEvents(dctx, tx); ferr != nil {
+			return ferr
 		}
 		if ferr := flush(); ferr != nil {
 			return ferr
@@ -167,15 +205,25 @@ func (s *Service) write(ctx context.Context, fn func(ctx context.Context, tx pur
 
 type memoKey struct{}
 
-// accountMemo is the account record a step has read (see account).
-type accountMemo struct{ rec *purse.AccountRecord }
+// stepMemo is what one step (write) keeps: the account record it has read (see account) and the
+// history events of its transitions, not yet written (see move and flushEvents).
+type stepMemo struct {
+	rec    *purse.AccountRecord
+	locked bool // rec was read with its row lock
+	events []*purse.ClosureEvent
+}
+
+func memoOf(ctx context.Context) *stepMemo {
+	m, _ := ctx.Value(memoKey{}).(*stepMemo)
+	return m
+}
 
 // account reads the request's account at most once per step (write) for what no step changes:
 // its kind and e-mail (the factors), language and sealed contact data. The step, its notices and
 // its view each need it, and each read was a statement. Status and the counters are read fresh
-// and locked (AccountForUpdate) by the code that changes them; such a read is remembered with seen.
+// and locked (lockAccount) by the code that changes them; such a read is remembered with seen.
 func (s *Service) account(ctx context.Context, tx purse.Tx, id string) (*purse.AccountRecord, error) {
-	m, _ := ctx.Value(memoKey{}).(*accountMemo)
+	m := memoOf(ctx)
 	if m != nil && m.rec != nil && m.rec.ID == id {
 		return m.rec, nil
 	}
@@ -186,11 +234,26 @@ func (s *Service) account(ctx context.Context, tx purse.Tx, id string) (*purse.A
 	return rec, err
 }
 
-// seen remembers an account record the step read otherwise (locked, or with the eligibility
-// facts), for account.
+// lockAccount reads the account with its row lock, once per step: a step that locks it early
+// (Submit, Verify) hands the same locked record to the code that needs the lock (approve, the
+// payment password's counters) instead of reading it again.
+func (s *Service) lockAccount(ctx context.Context, tx purse.Tx, id string) (*purse.AccountRecord, error) {
+	m := memoOf(ctx)
+	if m != nil && m.locked && m.rec != nil && m.rec.ID == id {
+		return m.rec, nil
+	}
+	rec, err := tx.AccountForUpdate(ctx, id)
+	if err == nil && m != nil {
+		m.rec, m.locked = rec, true
+	}
+	return rec, err
+}
+
+// seen remembers an account record the step read otherwise (with the eligibility facts), for
+// account.
 func seen(ctx context.Context, rec *purse.AccountRecord) {
-	if m, _ := ctx.Value(memoKey{}).(*accountMemo); m != nil && rec != nil {
-		m.rec = rec
+	if m := memoOf(ctx); m != nil && rec != nil && (m.rec == nil || m.rec.ID != rec.ID || !m.locked) {
+		m.rec, m.locked = rec, false
 	}
 }
 
@@ -228,6 +291,11 @@ func (s *Service) run(ctx context.Context, accountID, id string, view bool, fn s
 
 // view gathers what the pages show about a request.
 func (s *Service) view(ctx context.Context, tx purse.Tx, c *purse.ClosureRequest, p *Policy) (*Flow, error) {
+	return s.viewWith(ctx, tx, c, p, nil)
+}
+
+// viewWith is view with the history already known (a request made in this step); nil reads it.
+func (s *Service) viewWith(ctx context.Context, tx purse.Tx, c *purse.ClosureRequest, p *Policy, history []*purse.ClosureEvent) (*Flow, error) {
 	rec, err := s.account(ctx, tx, c.AccountID)
 	if err != nil {
 		return nil, err
@@ -238,6 +306,13 @@ func (s *Service) view(ctx context.Context, tx purse.Tx, c *purse.ClosureRequest
 		if f.Linked, err = tx.LiveLinkedAccounts(ctx, c.AccountID); err != nil {
 			return nil, err
 		}
+	}
+	if history != nil {
+		f.History = history
+		return f, nil
+	}
+	if err := flushEvents(ctx, tx); err != nil {
+		return nil, err
 	}
 	if f.History, err = tx.ClosureEvents(ctx, c.ID); err != nil {
 		return nil, err

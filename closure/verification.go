@@ -105,7 +105,13 @@ func (s *Service) Verify(ctx context.Context, accountID, id string, ans Answers)
 		if err := in(c, purse.ClosureVerification); err != nil {
 			return err
 		}
-		rec, err := s.account(ctx, tx, accountID)
+		// With a proof to count, the account is read locked at once (its failure counters are
+		// written under that lock), and that one read serves the factors too.
+		read := s.account
+		if proof != nil {
+			read = s.lockAccount
+		}
+		rec, err := read(ctx, tx, accountID)
 		if err != nil {
 			return err
 		}
@@ -122,7 +128,7 @@ func (s *Service) Verify(ctx context.Context, accountID, id string, ans Answers)
 				err = s.Captchas.Check(ctx, tx, accountID, ans.CaptchaID, ans.CaptchaAnswer)
 			case f == FactorPaymentPassword && ans.PaymentPassword != "":
 				if proof != nil {
-					err = s.Accounts.CheckPaymentPasswordProof(ctx, tx, proof)
+					err = s.Accounts.CheckPaymentPasswordProofLocked(ctx, tx, rec, proof)
 				} else {
 					err = s.Accounts.CheckPaymentPassword(ctx, tx, accountID, ans.PaymentPassword)
 				}
@@ -186,7 +192,7 @@ func (s *Service) provePaymentPassword(ctx context.Context, accountID, id, pin s
 		if err != nil || c.State != purse.ClosureVerification || slices.Contains(c.Factors, FactorPaymentPassword) {
 			return err
 		}
-		p, err := policyOf(c)
+		p, err := s.policyOf(c)
 		if err != nil {
 			return err
 		}

@@ -11,8 +11,8 @@ import (
 // The statements of every audit append (prepared on SQLite by Warm, see hotClosure).
 const (
 	lockAuditHead = `SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE`
-	insertAudit   = `INSERT INTO audit_events (seq, id, at, actor, action, subject, data, prev_hash, hash)
-		VALUES (?,?,?,?,?,?,?,?,?)`
+	insertAudits  = `INSERT INTO audit_events (seq, id, at, actor, action, subject, data, prev_hash, hash) VALUES `
+	insertAudit   = insertAudits + `(?,?,?,?,?,?,?,?,?)`
 	moveAuditHead = `UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1`
 )
 
@@ -60,25 +60,6 @@ func (t *tx) InsertAudits(ctx context.Context, es []*purse.AuditEvent) error {
 	if len(es) == 0 {
 		return nil
 	}
-	if len(es) <= 4 {
-		// A closure step's few events: the prepared one-row insert costs less than parsing a
-		// multi-row statement (the purge's hundreds go below).
-		for _, e := range es {
-			data, err := json.Marshal(e.Data)
-			if err != nil {
-				return err
-			}
-			if _, err := t.execHot(ctx, insertAudit, e.Seq, e.ID, ts(e.At), e.Actor, e.Action, e.Subject, string(data),
-				e.PrevHash, e.Hash); err != nil {
-				return fmt.Errorf("storage: insert audit event: %w", t.duplicate(err))
-			}
-		}
-		last := es[len(es)-1]
-		if _, err := t.execHot(ctx, moveAuditHead, last.Seq, last.Hash); err != nil {
-			return fmt.Errorf("storage: move audit head: %w", err)
-		}
-		return nil
-	}
 	for start := 0; start < len(es); start += maxBatchRows {
 		part := es[start:min(start+maxBatchRows, len(es))]
 		args := make([]any, 0, 9*len(part))
@@ -89,13 +70,19 @@ func (t *tx) InsertAudits(ctx context.Context, es []*purse.AuditEvent) error {
 			}
 			args = append(args, e.Seq, e.ID, ts(e.At), e.Actor, e.Action, e.Subject, string(data), e.PrevHash, e.Hash)
 		}
-		if _, err := t.exec(ctx, `INSERT INTO audit_events (seq, id, at, actor, action, subject, data, prev_hash, hash)
-			VALUES `+rowsValues(len(part), 9), args...); err != nil {
+		// One statement per step's events: the text for each row count is prepared once per
+		// connection (SQLite's statement cache, pgx's), so it costs no more parsing than the
+		// one-row insert, and one round trip instead of one per event.
+		q := insertAudit
+		if len(part) > 1 {
+			q = insertAudits + rowsValues(len(part), 9)
+		}
+		if _, err := t.execHot(ctx, q, args...); err != nil {
 			return fmt.Errorf("storage: insert audit events: %w", t.duplicate(err))
 		}
 	}
 	last := es[len(es)-1]
-	if _, err := t.exec(ctx, `UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1`, last.Seq, last.Hash); err != nil {
+	if _, err := t.execHot(ctx, moveAuditHead, last.Seq, last.Hash); err != nil {
 		return fmt.Errorf("storage: move audit head: %w", err)
 	}
 	return nil

@@ -17,7 +17,10 @@ const openStates = `('started','agreement','eligibility','rights','verification'
 
 // The statements of every closure step (prepared on SQLite by Warm, see hotClosure).
 const (
-	insertClosure       = `INSERT INTO closures (` + closureColumns + `) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`
+	// insertClosure meets an account's open request in the one-open index: DO NOTHING leaves a
+	// PostgreSQL transaction usable, so the caller can read that request (see insertUnique).
+	insertClosure = `INSERT INTO closures (` + closureColumns + `) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+		ON CONFLICT DO NOTHING`
 	selectClosure       = `SELECT ` + closureColumns + ` FROM closures WHERE id = ? AND account_id = ?`
 	selectClosureLocked = selectClosure + ` FOR UPDATE`
 	selectOpenClosure   = `SELECT ` + closureColumns + ` FROM closures
@@ -25,8 +28,8 @@ const (
 	updateClosure = `UPDATE closures SET state = ?, factors = ?, blockers = ?, submitted = ?,
 		updated_at = ?, expires_at = ?, deadline = ?, cooling_ends = ?, closed_at = ?, certificate = ?, prior_status = ?,
 		version = version + 1 WHERE id = ? AND version = ?`
-	insertClosureEvent = `INSERT INTO closure_events (closure_id, at, from_state, to_state, actor, note)
-		VALUES (?,?,?,?,?,?)`
+	insertClosureEvents = `INSERT INTO closure_events (closure_id, at, from_state, to_state, actor, note) VALUES `
+	insertClosureEvent  = insertClosureEvents + `(?,?,?,?,?,?)`
 	selectClosureEvents = `SELECT at, from_state, to_state, actor, note FROM closure_events
 		WHERE closure_id = ? ORDER BY id`
 	selectLiveLinks = `SELECT ` + linkColumns + ` FROM linked_accounts
@@ -43,12 +46,17 @@ func (t *tx) InsertClosure(ctx context.Context, c *purse.ClosureRequest) error {
 	if c.Version == 0 {
 		c.Version = 1
 	}
-	_, err = t.execHot(ctx, insertClosure,
+	res, err := t.execHot(ctx, insertClosure,
 		c.ID, c.AccountID, c.Policy, string(c.PolicyJSON), string(c.State), factors, blockers, c.Submitted,
 		ts(c.CreatedAt), ts(c.UpdatedAt), ts(c.ExpiresAt), ts(c.Deadline), ts(c.CoolingEnds), ts(c.ClosedAt),
 		string(c.Certificate), string(c.PriorStatus), c.Version)
-	if err := t.duplicate(err); err != nil {
+	if err != nil {
 		return fmt.Errorf("storage: insert closure: %w", err)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return fmt.Errorf("storage: insert closure: %w", err)
+	} else if n == 0 {
+		return fmt.Errorf("storage: insert closure: %w", purse.ErrDuplicate)
 	}
 	return nil
 }
@@ -198,10 +206,25 @@ func (t *tx) IdleClosures(ctx context.Context, now time.Time, limit int) ([]*pur
 		ORDER BY expires_at, id LIMIT ? FOR UPDATE SKIP LOCKED`, true, ts(now), limit)
 }
 
-func (t *tx) InsertClosureEvent(ctx context.Context, e *purse.ClosureEvent) error {
-	_, err := t.execHot(ctx, insertClosureEvent, e.ClosureID, ts(e.At), string(e.From), string(e.To), e.Actor, e.Note)
-	if err != nil {
-		return fmt.Errorf("storage: insert closure event: %w", err)
+// InsertClosureEvents appends a step's events in one statement: a step records one or two
+// transitions, and on PostgreSQL each statement is a round trip.
+func (t *tx) InsertClosureEvents(ctx context.Context, es []*purse.ClosureEvent) error {
+	if len(es) == 0 {
+		return nil
+	}
+	for start := 0; start < len(es); start += maxBatchRows {
+		part := es[start:min(start+maxBatchRows, len(es))]
+		args := make([]any, 0, 6*len(part))
+		for _, e := range part {
+			args = append(args, e.ClosureID, ts(e.At), string(e.From), string(e.To), e.Actor, e.Note)
+		}
+		q := insertClosureEvent
+		if len(part) > 1 {
+			q = insertClosureEvents + rowsValues(len(part), 6)
+		}
+		if _, err := t.execHot(ctx, q, args...); err != nil {
+			return fmt.Errorf("storage: insert closure events: %w", err)
+		}
 	}
 	return nil
 }

@@ -28,7 +28,7 @@ func TestClosureFunnel(t *testing.T) {
 					return err
 				}
 				for _, m := range moves {
-					if err := tx.InsertClosureEvent(ctx, &purse.ClosureEvent{ClosureID: c.ID, At: created, From: m[0], To: m[1], Actor: "test"}); err != nil {
+					if err := tx.InsertClosureEvents(ctx, []*purse.ClosureEvent{{ClosureID: c.ID, At: created, From: m[0], To: m[1], Actor: "test"}}); err != nil {
 						return err
 					}
 				}
