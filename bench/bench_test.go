@@ -2,6 +2,7 @@ package bench
 
 import (
 	"context"
+	"math"
 	"os"
 	"strings"
 	"testing"
@@ -9,7 +10,8 @@ import (
 )
 
 // TestSmoke runs every measurement once with tiny counts and durations, on SQLite and, when
-// PURSE_TEST_POSTGRES is set, on PostgreSQL: the suite must work end to end, not measure.
+// PURSE_TEST_POSTGRES is set, on PostgreSQL: the suite must work end to end, not measure. The
+// closure flows and argon2id take two rounds; the figures must be those of the summed rounds.
 func TestSmoke(t *testing.T) {
 	dbs := map[string]string{"sqlite": ""}
 	if pg := os.Getenv("PURSE_TEST_POSTGRES"); pg != "" {
@@ -18,9 +20,9 @@ func TestSmoke(t *testing.T) {
 	for name, db := range dbs {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			r, err := Run(context.Background(), Options{DB: db, Duration: 300 * time.Millisecond,
+			r, err := Run(context.Background(), Options{DB: db, Duration: 500 * time.Millisecond,
 				Eligibility: true, Closure: true, Argon: true, Purge: true,
-				Accounts: 8, Clients: 2, FlowClients: 2, FlowAccounts: 3, PurgeAccounts: 60, PurgeBatch: 25,
+				Rounds: 2, Accounts: 8, Clients: 2, FlowClients: 8, FlowAccounts: 200, PurgeAccounts: 60, PurgeBatch: 25,
 				BackgroundRate: 20})
 			if err != nil {
 				t.Fatal(err)
@@ -37,6 +39,7 @@ func TestSmoke(t *testing.T) {
 			if r.Argon.Hashes == 0 {
 				t.Error("argon2id: no hash")
 			}
+			checkRounds(t, r.Closure, r.Argon, 2)
 			if p := r.Purge; p.Accounts != 60 || p.Seconds <= 0 || p.During.Errors != 0 || p.Before.Errors != 0 {
 				t.Errorf("purge: %+v", p)
 			}
@@ -46,5 +49,31 @@ func TestSmoke(t *testing.T) {
 			}
 			t.Log("\n" + b.String())
 		})
+	}
+}
+
+// checkRounds checks that a run's closure and argon2id figures are its n rounds summed.
+func checkRounds(t *testing.T, c *Closure, a *Argon, n int) {
+	t.Helper()
+	if len(c.Rounds) != n {
+		t.Fatalf("%d rounds, want %d", len(c.Rounds), n)
+	}
+	var flows, hashes int64
+	var fs, hs float64
+	for _, r := range c.Rounds {
+		// A 250 ms window may end no flow on a busy machine, but every window must have been open.
+		if r.FlowSeconds <= 0 || r.HashSeconds <= 0 {
+			t.Errorf("a window never opened: %+v", r)
+		}
+		flows, hashes, fs, hs = flows+r.Flows, hashes+r.Hashes, fs+r.FlowSeconds, hs+r.HashSeconds
+	}
+	if flows != c.Flows || hashes != a.Hashes {
+		t.Errorf("rounds sum to %d flows and %d hashes, the run says %d and %d", flows, hashes, c.Flows, a.Hashes)
+	}
+	if want := (float64(flows) / fs) / (float64(hashes) / hs) * HashesPerFlow; math.Abs(c.Fraction-want) > 1e-6*want {
+		t.Errorf("fraction %v, want the summed rates' ratio %v", c.Fraction, want)
+	}
+	if c.Accounts < c.Flows+c.Errors {
+		t.Errorf("%d accounts used for %d flows and %d errors", c.Accounts, c.Flows, c.Errors)
 	}
 }

@@ -8,7 +8,6 @@ import (
 	"io"
 	"net/http"
 	"regexp"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -20,72 +19,47 @@ import (
 // rights, the SMS code (an HMAC) and the submit hash nothing.
 const HashesPerFlow = 1
 
-// Closure is the closure-flow measurement.
+// Closure is the closure-flow measurement, summed over the run's rounds (see alternate).
 type Closure struct {
-	Policy  string  `json:"policy"`
-	Clients int     `json:"clients"`
-	Flows   int64   `json:"flows"`  // flows that reached "closed"
-	Errors  int64   `json:"errors"` // flows that failed at some step
-	PerSec  float64 `json:"per_sec"`
-	P50ms   float64 `json:"p50_ms"` // one whole flow, start to submit
-	P99ms   float64 `json:"p99_ms"`
+	Policy   string  `json:"policy"`
+	Clients  int     `json:"clients"`
+	Flows    int64   `json:"flows"`         // flows that reached "closed" inside the counted windows
+	Errors   int64   `json:"errors"`        // flows that failed at some step, counted or not
+	Accounts int64   `json:"accounts_used"` // flow accounts used, counted or not (one per flow started)
+	Seconds  float64 `json:"seconds"`       // the counted windows' total length
+	PerSec   float64 `json:"per_sec"`       // Flows ÷ Seconds
+	P50ms    float64 `json:"p50_ms"`        // one whole flow, start to submit, of the counted ones
+	P99ms    float64 `json:"p99_ms"`
 	// Bound is the argon2id bound in flows per second (hashes/s ÷ HashesPerFlow) and Fraction the
 	// measured rate over it; both are filled in when the run measured argon2id.
 	Bound    float64 `json:"bound_per_sec,omitempty"`
 	Fraction float64 `json:"fraction_of_bound,omitempty"`
 	FirstErr string  `json:"first_error,omitempty"`
-	// CPUms is this process's CPU time per completed flow (server, SQLite and the load generator;
-	// not a PostgreSQL server's), in milliseconds.
-	CPUms float64 `json:"cpu_ms_per_flow"`
+	// CPUms is this process's CPU time per counted flow (server, SQLite and the load generator;
+	// not a PostgreSQL server's), in milliseconds, over the counted windows.
+	CPUms  float64 `json:"cpu_ms_per_flow"`
+	Rounds []Round `json:"rounds,omitempty"`
 }
 
 var sixDigits = regexp.MustCompile(`\b(\d{6})\b`)
 
-// MeasureClosures runs complete closure flows (start → agreement → rights → SMS code →
-// verification with the payment password and the code → submit) from clients concurrent
-// clients for dur, each flow on an account of its own with an existing session. It stops early
-// when the users run out.
-func (s *Server) MeasureClosures(ctx context.Context, users []User, clients int, dur time.Duration) Closure {
+// flowPhase returns the closure flows' phase: clients concurrent clients run complete flows
+// (start → agreement → rights → SMS code → verification with the payment password and the code
+// → submit) for a slice of dur, each flow on the next unused account, with an existing session.
+// The accounts and the clients' connections carry over from one slice to the next, since a
+// closed account cannot be closed again. used counts the accounts taken so far (it runs past
+// len(users) once they are all gone).
+func (s *Server) flowPhase(users []User, clients int, dur time.Duration) (p phase, used *atomic.Int64) {
 	c := &http.Client{Timeout: 60 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: clients, MaxConnsPerHost: clients}}
 	var next atomic.Int64
-	var flows, errs atomic.Int64
-	var mu sync.Mutex
-	var lat []time.Duration
-	var first string
-	end := time.Now().Add(dur)
-	start, cpu0 := time.Now(), processCPU()
-	var wg sync.WaitGroup
-	for range clients {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for time.Now().Before(end) && ctx.Err() == nil {
-				i := next.Add(1) - 1
-				if int(i) >= len(users) {
-					return
-				}
-				t0 := time.Now()
-				err := s.flow(ctx, c, users[i])
-				d := time.Since(t0)
-				mu.Lock()
-				if err != nil {
-					errs.Add(1)
-					if first == "" {
-						first = err.Error()
-					}
-				} else {
-					flows.Add(1)
-					lat = append(lat, d)
-				}
-				mu.Unlock()
-			}
-		}()
+	job := func(ctx context.Context) error {
+		i := next.Add(1) - 1
+		if int(i) >= len(users) {
+			return errNoWork
+		}
+		return s.flow(ctx, c, users[i])
 	}
-	wg.Wait()
-	el, cpu := time.Since(start), processCPU()-cpu0
-	return Closure{Policy: PolicyName, Clients: clients, Flows: flows.Load(), Errors: errs.Load(),
-		PerSec: float64(flows.Load()) / el.Seconds(), P50ms: ms(quantile(lat, 0.50)), P99ms: ms(quantile(lat, 0.99)),
-		FirstErr: first, CPUms: cpuPer(cpu, flows.Load())}
+	return func(ctx context.Context) span { return steady(ctx, clients, Warmup, dur, job) }, &next
 }
 
 type flowView struct {

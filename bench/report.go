@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"sort"
+	"strings"
 	"text/tabwriter"
 )
 
@@ -20,6 +21,9 @@ func Print(w io.Writer, label string, r *Result) error {
 		note := fmt.Sprintf("policy %s, %d clients, %d flows, %d errors, %.1f ms CPU/flow", c.Policy, c.Clients, c.Flows, c.Errors, c.CPUms)
 		if c.Bound > 0 {
 			note += fmt.Sprintf("; %.2f of the argon2id bound (%.1f flows/s at %d hash/flow)", c.Fraction, c.Bound, HashesPerFlow)
+		}
+		if len(c.Rounds) > 1 {
+			note += "; rounds " + roundFractions(c.Rounds)
 		}
 		if c.FirstErr != "" {
 			note += "; first error: " + c.FirstErr
@@ -39,6 +43,16 @@ func Print(w io.Writer, label string, r *Result) error {
 			r.Store, p.During.PerSec, p.During.P50ms, p.During.P99ms, p.BackgroundRate, p.During.Errors)
 	}
 	return tw.Flush()
+}
+
+// roundFractions lists the rounds' own fractions of the bound, "0.78 0.81 0.80": their spread is
+// how much the machine drifted within the run, which the run's fraction has averaged out.
+func roundFractions(rs []Round) string {
+	fs := make([]string, len(rs))
+	for i, r := range rs {
+		fs[i] = fmt.Sprintf("%.2f", r.Fraction)
+	}
+	return strings.Join(fs, " ")
 }
 
 // PrintJSON writes the results as indented JSON.
@@ -83,17 +97,22 @@ func Median(rs []*Result) *Result {
 		c := *rs[0].Closure
 		c.Flows = mi(func(r *Result) float64 { return float64(r.Closure.Flows) })
 		c.Errors = mi(func(r *Result) float64 { return float64(r.Closure.Errors) })
+		c.Accounts = mi(func(r *Result) float64 { return float64(r.Closure.Accounts) })
+		c.Seconds = m(func(r *Result) float64 { return r.Closure.Seconds })
 		c.PerSec = m(func(r *Result) float64 { return r.Closure.PerSec })
 		c.P50ms = m(func(r *Result) float64 { return r.Closure.P50ms })
 		c.P99ms = m(func(r *Result) float64 { return r.Closure.P99ms })
 		c.Bound = m(func(r *Result) float64 { return r.Closure.Bound })
 		c.Fraction = m(func(r *Result) float64 { return r.Closure.Fraction })
 		c.CPUms = m(func(r *Result) float64 { return r.Closure.CPUms })
+		// Rounds belong to one run each; a median has none.
+		c.Rounds = nil
 		out.Closure = &c
 	}
 	if rs[0].Argon != nil {
 		a := *rs[0].Argon
 		a.Hashes = mi(func(r *Result) float64 { return float64(r.Argon.Hashes) })
+		a.Seconds = m(func(r *Result) float64 { return r.Argon.Seconds })
 		a.PerSec = m(func(r *Result) float64 { return r.Argon.PerSec })
 		a.CPUms = m(func(r *Result) float64 { return r.Argon.CPUms })
 		out.Argon = &a

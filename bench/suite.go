@@ -3,7 +3,6 @@ package bench
 import (
 	"context"
 	"fmt"
-	"os"
 	"runtime"
 	"time"
 
@@ -12,8 +11,11 @@ import (
 
 // Options say what to measure and how long. Zero values take the defaults in Defaults.
 type Options struct {
-	DB       string        // "" or a SQLite path: SQLite in a temporary directory; postgres://…: a fresh schema
-	Duration time.Duration // per timed measurement (eligibility, closures, argon2id, background load)
+	DB string // "" or a SQLite path: SQLite in a temporary directory; postgres://…: a fresh schema
+	// Duration is the length of each timed measurement. The closure flows and argon2id each get
+	// it in all, counted, in Rounds slices of Duration ÷ Rounds that take turns (see alternate).
+	Duration time.Duration
+	Rounds   int
 
 	Eligibility bool
 	Closure     bool
@@ -30,13 +32,14 @@ type Options struct {
 }
 
 // Defaults are the documented defaults (docs/BENCHMARKS.md).
-var Defaults = Options{Duration: 5 * time.Second, Accounts: 1000, Clients: 16, FlowClients: 8,
+var Defaults = Options{Duration: 5 * time.Second, Rounds: DefaultRounds, Accounts: 1000, Clients: 16, FlowClients: 8,
 	FlowAccounts: 2000, PurgeAccounts: 100_000, BackgroundRate: 200}
 
 // Limits keep a run bounded whatever the flags say.
 const (
 	MaxDuration = 2 * time.Minute
 	MaxAccounts = 1_000_000
+	MaxRounds   = 100
 )
 
 func (o Options) withDefaults() (Options, error) {
@@ -49,6 +52,7 @@ func (o Options) withDefaults() (Options, error) {
 	if o.Duration <= 0 {
 		o.Duration = d.Duration
 	}
+	set(&o.Rounds, d.Rounds)
 	set(&o.Accounts, d.Accounts)
 	set(&o.Clients, d.Clients)
 	set(&o.FlowClients, d.FlowClients)
@@ -57,6 +61,9 @@ func (o Options) withDefaults() (Options, error) {
 	set(&o.BackgroundRate, d.BackgroundRate)
 	if o.Duration > MaxDuration {
 		return o, fmt.Errorf("bench: duration %s is over the limit of %s", o.Duration, MaxDuration)
+	}
+	if o.Rounds > MaxRounds {
+		return o, fmt.Errorf("bench: %d rounds is over the limit of %d", o.Rounds, MaxRounds)
 	}
 	for _, n := range []int{o.Accounts, o.FlowAccounts, o.PurgeAccounts} {
 		if n > MaxAccounts {
@@ -77,7 +84,7 @@ type Result struct {
 }
 
 // Run starts a server on a fresh store, measures what o asks in order (eligibility, closure
-// flows, argon2id, purge) and stops it.
+// flows and argon2id in alternating rounds, purge) and stops it.
 func Run(ctx context.Context, o Options) (*Result, error) {
 	o, err := o.withDefaults()
 	if err != nil {
@@ -100,26 +107,9 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 		e := s.MeasureEligibility(users, o.Clients, o.Duration)
 		r.Eligibility = &e
 	}
-	if o.Closure {
-		fu, err := s.makeAccounts(ctx, o.FlowAccounts, spec{prefix: "151", session: true})
-		if err != nil {
+	if o.Closure || o.Argon {
+		if err := s.measureBound(ctx, o, r); err != nil {
 			return nil, err
-		}
-		c := s.MeasureClosures(ctx, fu, o.FlowClients, o.Duration)
-		if c.Flows == int64(len(fu)) {
-			fmt.Fprintf(os.Stderr, "bench: every one of the %d flow accounts was used: raise --flow-accounts\n", len(fu))
-		}
-		r.Closure = &c
-	}
-	if o.Argon {
-		a, err := MeasureArgon(ctx, o.Duration)
-		if err != nil {
-			return nil, err
-		}
-		r.Argon = &a
-		if r.Closure != nil && a.PerSec > 0 {
-			r.Closure.Bound = a.PerSec / HashesPerFlow
-			r.Closure.Fraction = r.Closure.PerSec / r.Closure.Bound
 		}
 	}
 	if o.Purge {

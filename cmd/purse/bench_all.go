@@ -13,6 +13,7 @@ type BenchAllCmd struct {
 	Clients        int `default:"16" help:"Concurrent eligibility clients."`
 	FlowClients    int `default:"8" help:"Concurrent clients running closure flows."`
 	FlowAccounts   int `default:"2000" help:"Accounts made for the flows."`
+	Rounds         int `default:"5" help:"Slices the flows and argon2id take turns in, each --duration ÷ --rounds long."`
 	PurgeAccounts  int `default:"100000" help:"Closed accounts to purge."`
 	PurgeBatch     int `default:"0" help:"Accounts per purge transaction; 0 keeps the lifecycle default."`
 	BackgroundRate int `default:"200" help:"Background requests per second during the purge."`
@@ -21,6 +22,6 @@ type BenchAllCmd struct {
 // Run measures.
 func (c *BenchAllCmd) Run() error {
 	return c.run(context.Background(), stdout(), bench.Options{Eligibility: true, Closure: true, Argon: true, Purge: true,
-		Accounts: c.Accounts, Clients: c.Clients, FlowClients: c.FlowClients, FlowAccounts: c.FlowAccounts,
+		Accounts: c.Accounts, Clients: c.Clients, FlowClients: c.FlowClients, FlowAccounts: c.FlowAccounts, Rounds: c.Rounds,
 		PurgeAccounts: c.PurgeAccounts, PurgeBatch: c.PurgeBatch, BackgroundRate: c.BackgroundRate})
 }

@@ -1,0 +1,92 @@
+package bench
+
+import (
+	"context"
+	"slices"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// TestSteadyCountsTheWindowOnly runs fake jobs whose first calls are slow (a cold start) and whose
+// calls started near the window's end are slower still (a long tail). Neither may be counted, and
+// the tail must not lengthen the window; but steady must not return before the tail has ended,
+// or the next phase would overlap it.
+func TestSteadyCountsTheWindowOnly(t *testing.T) {
+	t.Parallel()
+	const (
+		workers = 2
+		warm    = 500 * time.Millisecond
+		dur     = 500 * time.Millisecond
+		cold    = 400 * time.Millisecond
+		fast    = 5 * time.Millisecond
+		tail    = 800 * time.Millisecond
+	)
+	var calls, inFlight atomic.Int64
+	start := time.Now()
+	job := func(ctx context.Context) error {
+		inFlight.Add(1)
+		defer inFlight.Add(-1)
+		switch {
+		case calls.Add(1) <= workers:
+			time.Sleep(cold)
+		case time.Since(start) > warm+dur-30*time.Millisecond:
+			time.Sleep(tail)
+		default:
+			time.Sleep(fast)
+		}
+		return nil
+	}
+	sp := steady(context.Background(), workers, warm, dur, job)
+	took := time.Since(start)
+
+	if n := inFlight.Load(); n != 0 {
+		t.Errorf("%d jobs still in flight when steady returned", n)
+	}
+	if took < warm+dur+tail/2 {
+		t.Errorf("steady returned after %s, before the tail's jobs (%s) could end", took, tail)
+	}
+	if sp.Window < dur || sp.Window > dur+100*time.Millisecond {
+		t.Errorf("window %s, want about %s: the tail or the warm-up leaked into it", sp.Window, dur)
+	}
+	if sp.Done == 0 || int(sp.Done) != len(sp.Lat) {
+		t.Fatalf("%d done, %d latencies", sp.Done, len(sp.Lat))
+	}
+	if m := slices.Max(sp.Lat); m >= cold/2 {
+		t.Errorf("a job of %s was counted: the cold start or the tail is in the window", m)
+	}
+	// Two workers doing 5 ms jobs do up to 400 a second; sleeping overshoots on a busy machine, and
+	// the last 30 ms of the window end nothing, but a cold start or a tail would show far lower.
+	if r := rate(sp.Done, sp.Window); r < 150 {
+		t.Errorf("%.0f jobs/s, want more than 150", r)
+	}
+	if sp.Out || sp.Errors != 0 {
+		t.Errorf("out %v, %d errors", sp.Out, sp.Errors)
+	}
+}
+
+// TestSteadyStopsWhenTheWorkRunsOut: once a job finds no work left, the window closes, so that
+// the workers idling after it do not count as time.
+func TestSteadyStopsWhenTheWorkRunsOut(t *testing.T) {
+	t.Parallel()
+	var calls atomic.Int64
+	job := func(ctx context.Context) error {
+		if calls.Add(1) > 100 {
+			return errNoWork
+		}
+		time.Sleep(5 * time.Millisecond)
+		return nil
+	}
+	const dur = 5 * time.Second
+	start := time.Now()
+	sp := steady(context.Background(), 2, 100*time.Millisecond, dur, job)
+	if !sp.Out {
+		t.Error("not out of work")
+	}
+	if took := time.Since(start); took > dur/2 || sp.Window > dur/2 {
+		t.Errorf("took %s, window %s: the window stayed open after the work ran out", took, sp.Window)
+	}
+	if sp.Done == 0 || sp.Done > 100 {
+		t.Errorf("%d done of 100 jobs", sp.Done)
+	}
+}
