@@ -2,7 +2,6 @@ package web
 
 import (
 	"net/http"
-	"strconv"
 
 	"github.com/purse-wallet/purse"
 	"github.com/purse-wallet/purse/account"
@@ -42,10 +41,9 @@ func (h *Handler) security(w http.ResponseWriter, r *http.Request) {
 	v := h.newView(r, "web_security_title")
 	d := &securityData{}
 	switch done := r.URL.Query().Get("done"); done {
-	case "password", "pay", "others":
+	case "password", "pay":
 		d.Done = done
 	}
-	d.Revoked, _ = strconv.Atoi(r.URL.Query().Get("n"))
 	v.Data = d
 	h.render(w, r, http.StatusOK, "security", v)
 }
@@ -123,5 +121,9 @@ func (h *Handler) signOutOthers(w http.ResponseWriter, r *http.Request) {
 		h.securityFailed(w, r, v, err)
 		return
 	}
-	seeOther(w, r, "/settings/security?done=others&n="+strconv.Itoa(n))
+	// The count is shown on the answer itself rather than after a redirect: carried in the URL, it
+	// was whatever a crafted link said ("999 other sessions were signed out"). Posting again signs
+	// out nothing more and says so.
+	v.Data = &securityData{Done: "others", Revoked: n}
+	h.render(w, r, http.StatusOK, "security", v)
 }

@@ -83,5 +83,11 @@ func TestSecurityPage(t *testing.T) {
 			expect(t, 200, `id="done"`, "1 other session was signed out")
 		e.Call("GET", "/api/v1/me", nil, apitest.Auth(s.Token)...).ExpectProblem(t, 401, "UNAUTHENTICATED")
 		c.get("/settings/security").expect(t, 200, `action="/settings/security/others"`)
+		// The count comes from the sign-out itself, not from the address: a crafted link shows none.
+		page := c.get("/settings/security?done=others&n=999")
+		page.expect(t, 200, `action="/settings/security/others"`)
+		if strings.Contains(page.Body, "999") || strings.Contains(page.Body, `id="done"`) {
+			t.Error("a crafted link put a count of signed-out sessions on the page")
+		}
 	})
 }
