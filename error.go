@@ -40,6 +40,10 @@ const (
 	CodeLoginLocked         Code = "LOGIN_LOCKED"
 	CodeAccountClosed       Code = "ACCOUNT_CLOSED"
 	CodeAccountNotActive    Code = "ACCOUNT_NOT_ACTIVE"
+
+	// CodeIdempotentAnswerUnreadable: the first answer to a request is stored sealed but does not
+	// open (another master key, an altered or moved row). The request is not run again.
+	CodeIdempotentAnswerUnreadable Code = "IDEMPOTENT_ANSWER_UNREADABLE"
 )
 
 // Error is the one error type that crosses layers. The HTTP layer turns it into RFC 9457

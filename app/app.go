@@ -123,7 +123,7 @@ func New(ctx context.Context, store *sqlstore.DB, cfg Config) (*App, error) {
 	// pages get the server through a forwarder set once both exist.
 	sw := &switchesOf{}
 	a.Web, err = web.New(&web.Handler{Accounts: a.Accounts, Operators: a.Operators, Store: store, Catalog: cat,
-		Clock: cfg.Clock, Log: cfg.Log, Switches: sw, Key: web.DeriveKey(cfg.MasterKey)})
+		Clock: cfg.Clock, Log: cfg.Log, Switches: sw, Key: web.DeriveKey(cfg.MasterKey), Sealer: v})
 	if err != nil {
 		return nil, err
 	}
@@ -143,7 +143,7 @@ func New(ctx context.Context, store *sqlstore.DB, cfg Config) (*App, error) {
 	a.Web.Closures, a.Web.Blockers, a.Web.Business, a.Web.Lifecycle = a.Closures, a.Blockers, a.Business, a.Lifecycle
 	a.Web.UseWallet(a.Wallet, a.Exports)
 	a.HTTP = purshttp.New(&purshttp.Server{
-		Accounts: a.Accounts, Operators: a.Operators, Store: store, Catalog: cat, Clock: cfg.Clock, Config: cfg.HTTP,
+		Accounts: a.Accounts, Operators: a.Operators, Store: store, Sealer: v, Catalog: cat, Clock: cfg.Clock, Config: cfg.HTTP,
 		Blockers: a.Blockers, Business: a.Business, Pages: a.Web,
 		Lifecycle: a.Lifecycle, Exports: a.Exports, Metrics: a.Metrics,
 		Wallet: a.Wallet, Closures: a.Closures,

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"io"
+	"log/slog"
 	"net/http"
 	"strings"
 
@@ -54,7 +55,7 @@ func (s *Server) idempotency(next http.Handler) http.Handler {
 			scope = "operator:" + st.operator.ID
 		}
 
-		once := Once{Store: s.Store, Fail: s.writeProblem}
+		once := Once{Store: s.Store, Seal: s.Sealer, Log: s.log, Fail: s.writeProblem}
 		once.Serve(w, r, scope, key, hash, !bearsToken(r), next)
 	})
 }
@@ -62,9 +63,12 @@ func (s *Server) idempotency(next http.Handler) http.Handler {
 // Once is the idempotency machinery as a function, so that the pages' one-time form tokens use
 // the same stored answers, transaction and replay as the API's Idempotency-Key: it runs a request
 // at most once for its scope and key. Fail answers the errors it meets (IDEMPOTENCY_KEY_REUSED, a
-// store failure) as its caller answers errors: problem+json for the API, a page for the web.
+// store failure, IDEMPOTENT_ANSWER_UNREADABLE) as its caller answers errors: problem+json for the
+// API, a page for the web. Seal is required: answers are never stored in clear (idempotency_seal.go).
 type Once struct {
 	Store purse.Store
+	Seal  Sealer
+	Log   *slog.Logger // where an answer that does not open is reported; nil for none
 	Fail  func(w http.ResponseWriter, r *http.Request, err error)
 }
 
@@ -73,6 +77,10 @@ type Once struct {
 // sent again with another hash is refused, not replayed. Without keepSuccess a successful answer
 // commits its effect but is not kept (it holds a bearer token, stored only hashed).
 func (o Once) Serve(w http.ResponseWriter, r *http.Request, scope, key, hash string, keepSuccess bool, next http.Handler) {
+	if o.Seal == nil {
+		o.Fail(w, r, errors.New("idempotency: no sealer for stored answers"))
+		return
+	}
 	ctx, end, err := o.Store.Bind(r.Context())
 	if err != nil {
 		o.Fail(w, r, err)
@@ -126,6 +134,11 @@ func (o Once) Serve(w http.ResponseWriter, r *http.Request, scope, key, hash str
 	// A redirect has no body; the column holds an empty one, never NULL.
 	answer := &purse.IdempotentResponse{Scope: scope, Key: key, RequestHash: hash, Status: rec.status,
 		Header: keptHeaders(rec.header), Body: append([]byte{}, rec.body.Bytes()...)}
+	if err := sealAnswer(o.Seal, r, answer); err != nil {
+		_ = end(false)
+		o.Fail(w, r, err)
+		return
+	}
 	err = o.Store.Tx(ctx, func(tx purse.Tx) error {
 		answer.CreatedAt = tx.Now()
 		return tx.InsertIdempotentResponse(ctx, answer)
@@ -159,6 +172,14 @@ func (o Once) Serve(w http.ResponseWriter, r *http.Request, scope, key, hash str
 func (o Once) replay(w http.ResponseWriter, r *http.Request, first *purse.IdempotentResponse, hash string) {
 	if first.RequestHash != hash {
 		o.Fail(w, r, purse.Errorf(purse.CodeIdempotencyKeyReused, "key used for another request"))
+		return
+	}
+	// Nothing was run and nothing is written: the request's transaction has already ended.
+	if err := openAnswer(o.Seal, r, first); err != nil {
+		if o.Log != nil {
+			o.Log.ErrorContext(r.Context(), "stored idempotent answer does not open", "path", r.URL.Path, "error", err.Error())
+		}
+		o.Fail(w, r, err)
 		return
 	}
 	for k, v := range first.Header {

@@ -62,6 +62,9 @@ type Server struct {
 	Pages http.Handler
 	// Metrics counts requests and serves /metrics; nil leaves both out.
 	Metrics *metrics.Metrics
+	// Sealer seals the answers kept for Idempotency-Key retries (the vault); required: without it
+	// every keyed request is refused rather than its answer stored in clear.
+	Sealer Sealer
 
 	log      *slog.Logger
 	api      huma.API

@@ -68,6 +68,10 @@ var statusOf = map[purse.Code]int{
 	purse.CodeTransactionNotPending: http.StatusConflict,
 	purse.CodeBalanceLimit:          http.StatusConflict,
 	purse.CodePointsUnit:            http.StatusUnprocessableEntity,
+
+	// 409, not 5xx: clients retry a 5xx, and once the answer's day is over a retry under the same
+	// key would run the request a second time. What the client must check is the request's effect.
+	purse.CodeIdempotentAnswerUnreadable: http.StatusConflict,
 }
 
 func statusFor(c purse.Code) int {

@@ -25,8 +25,9 @@ const KeySize = 32
 
 // Vault holds the operator's master key.
 type Vault struct {
-	wrap   cipher.AEAD
-	lookup []byte
+	wrap    cipher.AEAD
+	lookup  []byte
+	answers cipher.AEAD // see answer.go
 }
 
 // New returns a vault for the 32-byte master key.
@@ -34,13 +35,17 @@ func New(master []byte) (*Vault, error) {
 	if len(master) != KeySize {
 		return nil, fmt.Errorf("vault: master key must be %d bytes, got %d", KeySize, len(master))
 	}
-	// Separate keys for wrapping and for lookups, so that neither use weakens the other.
+	// Separate keys for wrapping, for lookups and for stored answers, so that no use weakens another.
 	wrapKey := derive(master, "purse wrap v1")
 	aead, err := newAEAD(wrapKey)
 	if err != nil {
 		return nil, err
 	}
-	return &Vault{wrap: aead, lookup: derive(master, "purse lookup v1")}, nil
+	answers, err := newAEAD(derive(master, answerLabel))
+	if err != nil {
+		return nil, err
+	}
+	return &Vault{wrap: aead, lookup: derive(master, "purse lookup v1"), answers: answers}, nil
 }
 
 // ParseMasterKey decodes a master key written as 64 hex digits or as standard base64.

@@ -65,3 +65,42 @@ func TestMasterKeyFiles(t *testing.T) {
 		t.Fatalf("key file mode %v, want 0600", fi.Mode().Perm())
 	}
 }
+
+// A stored answer opens only under its own master key, with its own associated data, unaltered;
+// and its key is not the wrapping key.
+func TestSealedAnswersOpenOnlyOnTheirRow(t *testing.T) {
+	v, err := vault.New(bytes.Repeat([]byte{1}, 32))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ad, answer := []byte("operator:1 POST /api/v1/admin/operators k1"), []byte(`{"token":"secret-token"}`)
+	sealed := v.SealAnswer(ad, answer)
+	if bytes.Contains(sealed, []byte("secret-token")) {
+		t.Fatal("the sealed answer holds the plaintext")
+	}
+	if bytes.Equal(sealed, v.SealAnswer(ad, answer)) {
+		t.Fatal("two seals of one answer are equal: the nonce is not fresh")
+	}
+	if got, err := v.OpenAnswer(ad, sealed); err != nil || !bytes.Equal(got, answer) {
+		t.Fatalf("open = %q, %v", got, err)
+	}
+	if _, err := v.OpenAnswer([]byte("operator:2 POST /api/v1/admin/operators k1"), sealed); err == nil {
+		t.Fatal("an answer opened on another row")
+	}
+	tampered := append([]byte{}, sealed...)
+	tampered[len(tampered)-1] ^= 1
+	if _, err := v.OpenAnswer(ad, tampered); err == nil {
+		t.Fatal("an altered answer opened")
+	}
+	if _, err := v.OpenAnswer(ad, sealed[:5]); err == nil {
+		t.Fatal("a truncated answer opened")
+	}
+	other, _ := vault.New(bytes.Repeat([]byte{2}, 32))
+	if _, err := other.OpenAnswer(ad, sealed); err == nil {
+		t.Fatal("another master key opened the answer")
+	}
+	// The answers' key is not the wrapping key: a sealed 32-byte answer is no wrapped data key.
+	if _, err := v.Unwrap(string(ad), v.SealAnswer(ad, bytes.Repeat([]byte{3}, 32))); err == nil {
+		t.Fatal("an answer opened as a wrapped data key")
+	}
+}

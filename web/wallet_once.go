@@ -47,7 +47,7 @@ func formToken(r *http.Request) string {
 // was sent, then edited) is refused with the page shown afresh, holding new tokens.
 func (h *Handler) once(w http.ResponseWriter, r *http.Request, a *purse.Account, build moneyPage, run http.HandlerFunc) {
 	sum := sha256.Sum256([]byte(r.Method + " " + r.URL.Path + "\n" + r.PostForm.Encode()))
-	o := purshttp.Once{Store: h.Store, Fail: func(w http.ResponseWriter, r *http.Request, err error) {
+	o := purshttp.Once{Store: h.Store, Seal: h.Sealer, Log: h.Log, Fail: func(w http.ResponseWriter, r *http.Request, err error) {
 		if purse.ErrorCode(err) != purse.CodeIdempotencyKeyReused {
 			h.serveError(w, r, err)
 			return

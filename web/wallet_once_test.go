@@ -3,6 +3,7 @@ package web_test
 import (
 	"context"
 	"net/url"
+	"strings"
 	"sync"
 	"testing"
 
@@ -121,6 +122,50 @@ func TestTransferFormDoubleClick(t *testing.T) {
 		}
 		if n := book(t, e, acct, purse.BookMain); n != 10000-700 {
 			t.Fatalf("balance %d after a double click, want %d", n, 10000-700)
+		}
+	})
+}
+
+// A money form's stored answers are sealed like the API's: a refusal's page (with the account's
+// balance) and a success's redirect are in the idempotency table in no readable form, and a second
+// post still shows the first result.
+func TestMoneyFormAnswerIsSealed(t *testing.T) {
+	t.Parallel()
+	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
+		t.Parallel()
+		c, acct, _ := walletUser(t, e, "封存页面")
+		phone := newClient(t, e).registerUser("收款人")
+		post := func(amount string, status int, want ...string) {
+			t.Helper()
+			p := c.get("/wallet/transfer")
+			form := url.Values{"to": {phone}, "amount": {amount}, "csrf": {csrfRe.FindStringSubmatch(p.Body)[1]},
+				"form_token": {formTokenOf(p.Body, "/wallet/transfer")}}
+			c.do("POST", "/wallet/transfer", form).expect(t, status, want...)
+			c.do("POST", "/wallet/transfer", form).expect(t, status, want...)
+		}
+		post("1000", 409, "余额", "¥100.00") // refused: more than the balance
+		post("7", 200, "转账成功", "¥93.00")
+		rows, err := e.DB.SQL().Query(`SELECT header, body FROM idempotent_responses WHERE scope = '` + "web:" + acct + `'`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		n := 0
+		for rows.Next() {
+			var header string
+			var body []byte
+			if err := rows.Scan(&header, &body); err != nil {
+				t.Fatal(err)
+			}
+			n++
+			for _, clear := range []string{"余额", "¥100.00", "text/html", "done=transfer"} {
+				if strings.Contains(header, clear) || strings.Contains(string(body), clear) {
+					t.Fatalf("a stored answer holds %q in clear", clear)
+				}
+			}
+		}
+		if err := rows.Err(); err != nil || n < 2 {
+			t.Fatalf("%d stored answers for the two forms (%v)", n, err)
 		}
 	})
 }

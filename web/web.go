@@ -75,6 +75,8 @@ type Handler struct {
 	Exports *export.Service
 	// Key signs CSRF tokens; derive it from the master key so that every instance agrees.
 	Key []byte
+	// Sealer seals the money forms' stored answers (the vault), as the API's: see purshttp.Once.
+	Sealer purshttp.Sealer
 
 	mux   *http.ServeMux
 	pages map[string]*page
