@@ -74,10 +74,7 @@ type App struct {
 	Clock     purse.Clock
 	Log       *slog.Logger
 	// Jobs are the background tasks serve runs (jobs.Runner); each service appends its own.
-	Jobs []jobs.Task
-	// Background admits the jobs' batches (serve's runner, the bench's purge): all processors but
-	// one, so that requests never queue behind them (see jobs.Gate).
-	Background *jobs.Gate
+	Jobs    []jobs.Task
 	Outbox  *notify.Worker
 	Metrics *metrics.Metrics
 }
@@ -110,8 +107,7 @@ func New(ctx context.Context, store *sqlstore.DB, cfg Config) (*App, error) {
 	}
 	// One argon2id hash at a time per core: each holds 19 MiB, and more at once only queue in the CPU.
 	hasher := secret.NewHasher(params, runtime.GOMAXPROCS(0))
-	a := &App{Store: store, Vault: v, Hasher: hasher, Catalog: cat, Clock: cfg.Clock, Log: cfg.Log,
-		Background: jobs.BackgroundGate()}
+	a := &App{Store: store, Vault: v, Hasher: hasher, Catalog: cat, Clock: cfg.Clock, Log: cfg.Log}
 	a.Metrics = metrics.New(store)
 	a.Accounts = &account.Service{Store: store, Vault: v, Hasher: hasher, Clock: cfg.Clock, Log: cfg.Log}
 	a.Accounts.Catalog = cat

@@ -66,9 +66,7 @@ func (s *Server) MeasurePurge(ctx context.Context, n int, users []User, rate int
 // runner does, until every account is erased: each account is claimed twice, once to enqueue its
 // notice and once, after the outbox delivered it, to be erased.
 func (s *Server) drain(ctx context.Context, out *Purge) error {
-	// Through the gate serve's job runner uses, so the background load sees what it would.
-	personal := s.App.Background.Wrap(s.App.Lifecycle.Tasks()[0])
-	deliver := func(ctx context.Context) (int, error) { return s.App.Background.Do(ctx, s.App.Outbox.Run) }
+	personal := s.App.Lifecycle.Tasks()[0]
 	out.Batch = personal.Batch
 	// Messages earlier measurements left (closure codes and results) go first, outside the timing.
 	for {
@@ -85,7 +83,7 @@ func (s *Server) drain(ctx context.Context, out *Purge) error {
 	deliverErr := make(chan error, 1)
 	go func() {
 		for ctx.Err() == nil {
-			n, err := deliver(ctx)
+			n, err := s.App.Outbox.Run(ctx)
 			if err != nil && ctx.Err() == nil {
 				deliverErr <- err
 				return

@@ -136,7 +136,7 @@ func (c *ServeCmd) run(ctx context.Context) error {
 	// Background jobs (settlement, outbox delivery, cooling-off, retention) stop when ctx ends (a
 	// signal); shutdown waits for their current batch.
 	jobCtx, stopJobs := context.WithCancel(ctx)
-	waitJobs := (&jobs.Runner{Tasks: a.Background.WrapAll(a.Jobs), Log: log}).Start(jobCtx)
+	waitJobs := (&jobs.Runner{Tasks: a.Jobs, Log: log}).Start(jobCtx)
 	defer func() { stopJobs(); waitJobs() }()
 	log.Info("closure policy", "policy", policy.Name)
 
