@@ -2,8 +2,6 @@ package http
 
 import (
 	"bytes"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"io"
 	"log/slog"
@@ -43,8 +41,6 @@ func (s *Server) idempotency(next http.Handler) http.Handler {
 			return
 		}
 		r.Body = io.NopCloser(bytes.NewReader(body))
-		sum := sha256.Sum256([]byte(r.Method + " " + r.URL.Path + "\n" + string(body)))
-		hash := hex.EncodeToString(sum[:])
 		scope := "anon"
 		if p, err := caller(r.Context()); err == nil {
 			scope = p.Account.ID
@@ -56,7 +52,7 @@ func (s *Server) idempotency(next http.Handler) http.Handler {
 		}
 
 		once := Once{Store: s.Store, Seal: s.Sealer, Log: s.log, Fail: s.writeProblem}
-		once.Serve(w, r, scope, key, hash, !bearsToken(r), next)
+		once.Serve(w, r, scope, key, body, !bearsToken(r), next)
 	})
 }
 
@@ -73,14 +69,16 @@ type Once struct {
 }
 
 // Serve runs next inside one transaction bound to its context and stores its answer in that same
-// transaction, or replays the answer stored for scope and key. hash identifies the request: a key
-// sent again with another hash is refused, not replayed. Without keepSuccess a successful answer
-// commits its effect but is not kept (it holds a bearer token, stored only hashed).
-func (o Once) Serve(w http.ResponseWriter, r *http.Request, scope, key, hash string, keepSuccess bool, next http.Handler) {
+// transaction, or replays the answer stored for scope and key. The request is identified by its
+// method, path and content (the body, or a form's fields): a key sent again with other content is
+// refused, not replayed. Without keepSuccess a successful answer commits its effect but is not
+// kept (it holds a bearer token, stored only hashed).
+func (o Once) Serve(w http.ResponseWriter, r *http.Request, scope, key string, content []byte, keepSuccess bool, next http.Handler) {
 	if o.Seal == nil {
 		o.Fail(w, r, errors.New("idempotency: no sealer for stored answers"))
 		return
 	}
+	hash := requestHash(o.Seal, r, content)
 	ctx, end, err := o.Store.Bind(r.Context())
 	if err != nil {
 		o.Fail(w, r, err)
@@ -93,7 +91,7 @@ func (o Once) Serve(w http.ResponseWriter, r *http.Request, scope, key, hash str
 	})
 	if err == nil {
 		_ = end(false)
-		o.replay(w, r, first, hash)
+		o.replay(w, r, first, hash, content)
 		return
 	}
 	if !errors.Is(err, purse.ErrNotFound) {
@@ -154,7 +152,7 @@ func (o Once) Serve(w http.ResponseWriter, r *http.Request, scope, key, hash str
 			o.Fail(w, r, err)
 			return
 		}
-		o.replay(w, r, first, hash)
+		o.replay(w, r, first, hash, content)
 		return
 	}
 	if err != nil {
@@ -169,8 +167,8 @@ func (o Once) Serve(w http.ResponseWriter, r *http.Request, scope, key, hash str
 	rec.flush(w)
 }
 
-func (o Once) replay(w http.ResponseWriter, r *http.Request, first *purse.IdempotentResponse, hash string) {
-	if first.RequestHash != hash {
+func (o Once) replay(w http.ResponseWriter, r *http.Request, first *purse.IdempotentResponse, hash string, content []byte) {
+	if first.RequestHash != hash && !legacyMatch(r, first, content) {
 		o.Fail(w, r, purse.Errorf(purse.CodeIdempotencyKeyReused, "key used for another request"))
 		return
 	}

@@ -2,7 +2,9 @@ package http
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"encoding/binary"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -25,6 +27,26 @@ import (
 type Sealer interface {
 	SealAnswer(ad, plaintext []byte) []byte
 	OpenAnswer(ad, sealed []byte) ([]byte, error)
+	// Lookup is a keyed hash (HMAC under a key derived from the master key), for the request
+	// hash stored beside each answer.
+	Lookup(kind, value string) string
+}
+
+// requestHash identifies a request for its stored answer: keyed, because the content hashed is
+// a registration's or a payment form's, passwords included. A plain SHA-256 of it, stored beside
+// the answer, let anyone with the table try the six-digit payment passwords of a form against it.
+func requestHash(s Sealer, r *http.Request, content []byte) string {
+	return s.Lookup("idempotent-request", r.Method+" "+r.URL.Path+"\n"+string(content))
+}
+
+// legacyMatch reports whether an answer stored in clear by an earlier version (see openAnswer)
+// was stored for this request, under that version's unkeyed hash; sealed answers never match it.
+func legacyMatch(r *http.Request, a *purse.IdempotentResponse, content []byte) bool {
+	if bytes.HasPrefix(a.Body, sealedMark) {
+		return false
+	}
+	sum := sha256.Sum256([]byte(r.Method + " " + r.URL.Path + "\n" + string(content)))
+	return a.RequestHash == hex.EncodeToString(sum[:])
 }
 
 // sealedMark starts every sealed answer. Answers stored before sealing began are JSON, HTML or

@@ -181,3 +181,30 @@ func TestUnsealedAnswerOfAnEarlierVersionReplays(t *testing.T) {
 		}
 	})
 }
+
+// The hash stored beside an answer is keyed: a plain SHA-256 of a registration's or a payment
+// form's content would let anyone with the table try its passwords against it. The same key with
+// another body is still refused, and the same body still replays.
+func TestRequestHashIsKeyed(t *testing.T) {
+	t.Parallel()
+	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
+		reg := map[string]any{"payment_password": "135790", "password": "long enough", "phone": apitest.NextPhone()}
+		body, err := json.Marshal(reg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.Call("POST", "/api/v1/accounts", reg, "Idempotency-Key", "hash-1").Expect(t, 201)
+		var stored string
+		if err := e.DB.SQL().QueryRow(rebind(e, `SELECT request_hash FROM idempotent_responses WHERE scope = ? AND key = ?`),
+			"anon", "hash-1").Scan(&stored); err != nil {
+			t.Fatal(err)
+		}
+		plain := sha256.Sum256([]byte("POST /api/v1/accounts\n" + string(body)))
+		if stored == "" || stored == hex.EncodeToString(plain[:]) {
+			t.Fatalf("the request hash %q is the content's plain SHA-256", stored)
+		}
+		e.Call("POST", "/api/v1/accounts", reg, "Idempotency-Key", "hash-1").Expect(t, 201)
+		reg["payment_password"] = "246801"
+		e.Call("POST", "/api/v1/accounts", reg, "Idempotency-Key", "hash-1").ExpectProblem(t, 422, "IDEMPOTENCY_KEY_REUSED")
+	})
+}

@@ -2,7 +2,6 @@ package web
 
 import (
 	"crypto/rand"
-	"crypto/sha256"
 	"encoding/hex"
 	"net/http"
 
@@ -46,7 +45,6 @@ func formToken(r *http.Request) string {
 // every posted field: the same token sent with another amount (a page kept open after its form
 // was sent, then edited) is refused with the page shown afresh, holding new tokens.
 func (h *Handler) once(w http.ResponseWriter, r *http.Request, a *purse.Account, build moneyPage, run http.HandlerFunc) {
-	sum := sha256.Sum256([]byte(r.Method + " " + r.URL.Path + "\n" + r.PostForm.Encode()))
 	o := purshttp.Once{Store: h.Store, Seal: h.Sealer, Log: h.Log, Fail: func(w http.ResponseWriter, r *http.Request, err error) {
 		if purse.ErrorCode(err) != purse.CodeIdempotencyKeyReused {
 			h.serveError(w, r, err)
@@ -56,7 +54,7 @@ func (h *Handler) once(w http.ResponseWriter, r *http.Request, a *purse.Account,
 		v.Error = v.T("ww_form_used")
 		h.showMoney(w, r, build, v, http.StatusConflict)
 	}}
-	o.Serve(w, r, "web:"+a.ID, "form:"+formToken(r), hex.EncodeToString(sum[:]), true, run)
+	o.Serve(w, r, "web:"+a.ID, "form:"+formToken(r), []byte(r.PostForm.Encode()), true, run)
 }
 
 // withTokens gives each form of the page a fresh token.
