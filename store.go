@@ -28,6 +28,8 @@ type Store interface {
 	// context joins it. commit ends it; commit(false) rolls it back. The idempotency middleware uses
 	// it so that a request's effect and its stored answer commit together or not at all.
 	Bind(ctx context.Context) (context.Context, func(commit bool) error, error)
+	// Bound reports whether ctx carries a transaction from Bind (a Tx under it is a savepoint).
+	Bound(ctx context.Context) bool
 	// Ping checks that the database answers.
 	Ping(ctx context.Context) error
 	// Pending reports whether migrations remain to be applied.

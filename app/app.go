@@ -133,7 +133,7 @@ func New(ctx context.Context, store *sqlstore.DB, cfg Config) (*App, error) {
 	if cfg.Wallet.GroupCommit > 0 {
 		a.Wallet.EnableGroupCommit(ctx, cfg.Wallet.GroupCommit)
 	}
-	if err := a.newClosures(cfg, v, cat); err != nil {
+	if err := a.newClosures(ctx, cfg, v, cat); err != nil {
 		return nil, err
 	}
 	a.Web.Closures, a.Web.Blockers, a.Web.Business, a.Web.Lifecycle = a.Closures, a.Blockers, a.Business, a.Lifecycle
@@ -197,7 +197,7 @@ func (a *App) Close() error { return a.Store.Close() }
 type switchesOf struct{ web.Switches }
 
 // newClosures builds the closure engine with its policy and certificate key.
-func (a *App) newClosures(cfg Config, v *vault.Vault, cat *i18n.Catalog) error {
+func (a *App) newClosures(ctx context.Context, cfg Config, v *vault.Vault, cat *i18n.Catalog) error {
 	p := cfg.Policy
 	if p == nil {
 		var err error
@@ -217,6 +217,15 @@ func (a *App) newClosures(cfg Config, v *vault.Vault, cat *i18n.Catalog) error {
 	a.Closures = &closure.Service{Store: a.Store, Accounts: a.Accounts, Catalog: cat, Policy: p,
 		OTP: &verify.OTP{Vault: v}, Captchas: &verify.Captchas{Vault: v}, Signer: signer, BaseURL: cfg.BaseURL, Log: a.Log,
 		Sweeper: a.Wallet}
+	if a.Store.Dialect() == "sqlite" && cfg.Wallet.GroupCommit > 0 {
+		// SQLite's one writer makes each step's commit a turn of its own; a group shares one
+		// turn and one fsync between the steps of concurrent flows. On PostgreSQL concurrent
+		// commits share WAL flushes already, and steps that lock accounts in any order could
+		// deadlock a whole group against the wallet's.
+		g := wallet.NewGroup(a.Store, 64)
+		g.Start(ctx)
+		a.Closures.Group = g
+	}
 	a.Jobs = append(a.Jobs, a.Closures.CloseTask(), a.Closures.ExpireTask(), a.Closures.RemindTask())
 	return nil
 }

@@ -26,6 +26,7 @@ import (
 	"github.com/purse-wallet/purse/lifecycle"
 	"github.com/purse-wallet/purse/logs"
 	"github.com/purse-wallet/purse/sqlstore"
+	"github.com/purse-wallet/purse/wallet"
 )
 
 // PolicyName is the closure policy the suite runs: tenpay needs a payment password and an SMS
@@ -83,8 +84,10 @@ func Start(ctx context.Context, db string, retention lifecycle.Policy) (*Server,
 	// Errors only: a request log line per call would measure the logger. The switches' cache
 	// lives as long as purse serve's (cmd/purse/serve.go).
 	log := logs.New("text", os.Stderr, slog.LevelError)
+	// Group commit as purse serve runs it by default (--group-commit).
 	s.App, err = app.New(ctx, store, app.Config{MasterKey: bytes.Repeat([]byte{0x5a}, 32), Clock: clk, Log: log,
-		HTTP: purshttp.Config{Version: "bench", SettingsTTL: 2 * time.Second}, Policy: policy, Retention: retention})
+		HTTP: purshttp.Config{Version: "bench", SettingsTTL: 2 * time.Second}, Policy: policy, Retention: retention,
+		Wallet: wallet.Config{GroupCommit: ServeGroupCommit}})
 	if err != nil {
 		s.Close()
 		return nil, err
@@ -116,3 +119,6 @@ func (s *Server) Close() {
 	}
 	s.cleanup = nil
 }
+
+// ServeGroupCommit is purse serve's default --group-commit, which the bench's server runs with.
+const ServeGroupCommit = 256

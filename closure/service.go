@@ -31,6 +31,10 @@ type Service struct {
 	// Sweeper moves tiny leftovers out at closure (the ledger's); nil turns sweeping off whatever
 	// the policy's sweep_threshold says.
 	Sweeper Sweeper
+	// Group, if set, runs the user steps of concurrent flows in shared transactions, each in a
+	// savepoint, so that one commit makes several steps durable (group commit; see write). nil runs
+	// each step in a transaction of its own.
+	Group Grouper
 	// BaseURL prefixes the e-mail link ("https://wallet.example.com"); "" leaves it relative.
 	BaseURL string
 	Log     *slog.Logger
@@ -185,6 +189,21 @@ type stepFunc func(ctx context.Context, tx purse.Tx, c *purse.ClosureRequest, p 
 // it is held only for the end of the step rather than from its first event. A
 // purse.FailAfterCommit error commits its events too.
 func (s *Service) write(ctx context.Context, fn func(ctx context.Context, tx purse.Tx) error) error {
+	if s.Group == nil || s.Store.Bound(ctx) {
+		// A step bound to a request's own transaction (Idempotency-Key) runs in it: that
+		// transaction already holds SQLite's one writer, which the group would wait for.
+		return s.writeTx(ctx, fn)
+	}
+	return s.Group.Do(ctx, func(bound context.Context) error { return s.writeTx(bound, fn) })
+}
+
+// Grouper runs fn with a context bound to a transaction shared with other callers, and returns
+// fn's error or the shared commit's (wallet.Group).
+type Grouper interface {
+	Do(ctx context.Context, fn func(ctx context.Context) error) error
+}
+
+func (s *Service) writeTx(ctx context.Context, fn func(ctx context.Context, tx purse.Tx) error) error {
 	return s.Store.Tx(ctx, func(tx purse.Tx) error {
 		dctx, flush := audit.Deferred(ctx, tx)
 		dctx = context.WithValue(dctx, memoKey{}, &stepMemo{})

@@ -156,6 +156,12 @@ func (db *DB) Bind(ctx context.Context) (context.Context, func(commit bool) erro
 	return context.WithValue(ctx, txKey{}, t), end, nil
 }
 
+// Bound reports whether ctx carries a bound transaction; see purse.Store.
+func (db *DB) Bound(ctx context.Context) bool {
+	_, ok := ctx.Value(txKey{}).(*tx)
+	return ok
+}
+
 func (db *DB) retry(ctx context.Context, once func() error) error {
 	var err error
 	for attempt := 0; attempt < 8; attempt++ {
