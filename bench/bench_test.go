@@ -20,7 +20,10 @@ func TestSmoke(t *testing.T) {
 	for name, db := range dbs {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			r, err := Run(context.Background(), Options{DB: db, Duration: 500 * time.Millisecond,
+			// 2 s, so that each round's flow window (1 s) holds some whole flows even when CI runs
+			// every package at once on two cores: at 500 ms a PostgreSQL flow under that load
+			// sometimes outlasted its 250 ms window and the run counted none.
+			r, err := Run(context.Background(), Options{DB: db, Duration: 2 * time.Second,
 				Eligibility: true, Closure: true, Argon: true, Purge: true,
 				Rounds: 2, Accounts: 8, Clients: 2, FlowClients: 8, FlowAccounts: 200, PurgeAccounts: 60, PurgeBatch: 25,
 				BackgroundRate: 20})
