@@ -7,7 +7,6 @@ import (
 	"github.com/purse-wallet/purse"
 	"github.com/purse-wallet/purse/apitest"
 	"github.com/purse-wallet/purse/app"
-	"github.com/purse-wallet/purse/closure"
 	ct "github.com/purse-wallet/purse/closuretest"
 )
 
@@ -17,13 +16,7 @@ import (
 // that count, and the flows then close. On PostgreSQL the steps run alone; the test runs there too.
 func TestConcurrentClosuresWithGroupCommit(t *testing.T) {
 	t.Parallel()
-	p, err := closure.Load("alipay")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for k := range p.Verification {
-		p.Verification[k] = []string{closure.FactorPaymentPassword}
-	}
+	p := passwordOnly(t, "alipay")
 	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
 		if (e.Dialect == "sqlite") != (e.App.Closures.Group != nil) {
 			t.Fatalf("%s: closure group %v", e.Dialect, e.App.Closures.Group != nil)
