@@ -20,9 +20,8 @@ func TestSmoke(t *testing.T) {
 	for name, db := range dbs {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			// 2 s, so that each round's flow window (1 s) holds some whole flows even when CI runs
-			// every package at once on two cores: at 500 ms a PostgreSQL flow under that load
-			// sometimes outlasted its 250 ms window and the run counted none.
+			// 2 s, so that each round's flow window (1 s) usually holds some whole flows even when
+			// CI runs every package at once on two cores.
 			r, err := Run(context.Background(), Options{DB: db, Duration: 2 * time.Second,
 				Eligibility: true, Closure: true, Argon: true, Purge: true,
 				Rounds: 2, Accounts: 8, Clients: 2, FlowClients: 8, FlowAccounts: 200, PurgeAccounts: 60, PurgeBatch: 25,
@@ -36,8 +35,14 @@ func TestSmoke(t *testing.T) {
 			if e := r.Eligibility; e.Requests == 0 || e.Errors != 0 {
 				t.Errorf("eligibility: %d requests, %d errors", e.Requests, e.Errors)
 			}
-			if c := r.Closure; c.Flows == 0 || c.Errors != 0 || c.Fraction <= 0 {
-				t.Errorf("closure: %d flows, %d errors (%s), fraction %v", c.Flows, c.Errors, c.FirstErr, c.Fraction)
+			// Flows must have run, every one to "closed" (a flow that fails is counted wherever it
+			// ends, drained ones included). Under CI's load a PostgreSQL flow can outlast the
+			// 1 s window (p50 1.2 s beside the crash tests), so the window may count none: that is
+			// a rate, which this test does not judge.
+			if c := r.Closure; c.Accounts == 0 || c.Errors != 0 || (c.Flows > 0) != (c.Fraction > 0) {
+				t.Errorf("closure: %d flows started, %d counted, %d errors (%s), fraction %v", c.Accounts, c.Flows, c.Errors, c.FirstErr, c.Fraction)
+			} else if c.Flows == 0 {
+				t.Logf("closure: %d flows ran, none ended inside a window", c.Accounts)
 			}
 			if r.Argon.Hashes == 0 {
 				t.Error("argon2id: no hash")
