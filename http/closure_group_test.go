@@ -53,3 +53,24 @@ func TestConcurrentClosuresWithGroupCommit(t *testing.T) {
 		wg.Wait()
 	}, func(c *app.Config) { c.Policy = p; c.Wallet.GroupCommit = 16 })
 }
+
+// A step sent with an Idempotency-Key runs in its request's own transaction, not in the group:
+// that transaction holds SQLite's one writer, which the group would wait for. The keyed steps
+// answer (no hang), and a retry replays the first answer.
+func TestKeyedClosureStepsWithGroupCommit(t *testing.T) {
+	t.Parallel()
+	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
+		u := e.SignUp("")
+		key := func(k string) []string { return append([]string{"Idempotency-Key", k}, u.Header()...) }
+		first := e.Call("POST", "/api/v1/closures", nil, key("start-1")...).Expect(t, 201)
+		again := e.Call("POST", "/api/v1/closures", nil, key("start-1")...).Expect(t, 201)
+		if string(again.Body) != string(first.Body) || again.Header.Get("Idempotent-Replayed") != "true" {
+			t.Fatalf("the keyed start was not replayed:\n%s\n%s", first.Body, again.Body)
+		}
+		f := ct.Decode(t, first)
+		if f = ct.Decode(t, e.Call("POST", "/api/v1/closures/"+f.ID+"/agreement", map[string]any{"accept": true},
+			key("agree-1")...).Expect(t, 200)); f.State != "rights" {
+			t.Fatalf("keyed agreement left %s", f.State)
+		}
+	}, func(c *app.Config) { c.Wallet.GroupCommit = 16 })
+}
