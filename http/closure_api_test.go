@@ -86,8 +86,12 @@ func TestStrictFlow(t *testing.T) {
 		if f.Policy != "strict" || !f.Deadline.Equal(time.Date(2026, 3, 23, 9, 0, 0, 0, time.UTC)) {
 			t.Fatalf("policy %s deadline %s (want 15 working days)", f.Policy, f.Deadline)
 		}
-		// A second start finds the first.
-		e.Call("POST", "/api/v1/closures", nil, u.Header()...).ExpectProblem(t, 409, "CLOSURE_IN_PROGRESS")
+		// A second start finds the first, and names it so the client can resume it.
+		again := e.Call("POST", "/api/v1/closures", nil, u.Header()...)
+		again.ExpectProblem(t, 409, "CLOSURE_IN_PROGRESS")
+		if !strings.Contains(string(again.Body), `"id":"`+f.ID+`"`) {
+			t.Fatalf("the conflict does not name the open request %s: %s", f.ID, again.Body)
+		}
 		// The tick is required (TP-3), and a step out of order is a conflict naming the state.
 		e.Call("POST", "/api/v1/closures/"+f.ID+"/agreement", map[string]any{"accept": false}, u.Header()...).ExpectProblem(t, 422, "AGREEMENT_REQUIRED")
 		p := e.Call("POST", "/api/v1/closures/"+f.ID+"/submit", nil, u.Header()...).ExpectProblem(t, 409, "CLOSURE_STATE_CONFLICT")
