@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/purse-wallet/purse/lifecycle"
 )
 
 // TestSmoke runs every measurement once with tiny counts and durations, on SQLite and, when
@@ -83,5 +85,31 @@ func checkRounds(t *testing.T, c *Closure, a *Argon, n int) {
 	}
 	if c.Accounts < c.Flows+c.Errors {
 		t.Errorf("%d accounts used for %d flows and %d errors", c.Accounts, c.Flows, c.Errors)
+	}
+}
+
+// The eligibility checks at a fixed pace (purse bench eligibility --rate) send that pace after
+// their uncounted second, and say so in the table.
+func TestEligibilityOpenLoop(t *testing.T) {
+	ctx := context.Background()
+	s, err := Start(ctx, "", lifecycle.Policy{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	users, err := s.eligibilityUsers(ctx, 4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := s.MeasureEligibility(users, 2, 40, time.Second)
+	if e.Rate != 40 || e.Errors != 0 || e.Requests < 30 || e.Requests > 50 {
+		t.Fatalf("open loop at 40/s for 1 s: %+v", e)
+	}
+	var b strings.Builder
+	if err := Print(&b, "run", &Result{Store: s.Kind, Eligibility: &e}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(b.String(), "open loop at 40/s over 2 connections") {
+		t.Fatalf("the table does not say the pace:\n%s", b.String())
 	}
 }

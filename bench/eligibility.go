@@ -11,6 +11,9 @@ type Eligibility struct {
 	Accounts int `json:"accounts"`
 	Blocked  int `json:"blocked"` // accounts with a blocker (one-click pay on)
 	Clients  int `json:"clients"`
+	// Rate is the open-loop pace in requests per second; 0 for closed loop (Clients workers, each
+	// sending its next request when the last answered, which measures the most the server does).
+	Rate int `json:"rate,omitempty"`
 }
 
 // eligibilityUsers makes the signed-in accounts the eligibility checks and the background load
@@ -19,9 +22,19 @@ func (s *Server) eligibilityUsers(ctx context.Context, n int) ([]User, error) {
 	return s.makeAccounts(ctx, n, spec{prefix: "150", session: true, blockerEvery: 4})
 }
 
-// MeasureEligibility sends GET /api/v1/closure/eligibility from clients closed-loop workers for
-// dur, cycling over the users.
-func (s *Server) MeasureEligibility(users []User, clients int, dur time.Duration) Eligibility {
-	l := getter(s.URL+"/api/v1/closure/eligibility", users, clients, 0, dur, nil)
-	return Eligibility{Load: l, Accounts: len(users), Blocked: (len(users) + 3) / 4, Clients: clients}
+// MeasureEligibility sends GET /api/v1/closure/eligibility for dur, cycling over the users: from
+// clients closed-loop workers, or at rate requests per second (open loop, over as many as clients
+// connections), whose latencies are those of a server at that load rather than at its limit.
+// Closed loop at the limit, every request also waits for the ones queued before it, so its p99
+// grows with the clients: with 16 on PostgreSQL it says more about the queue than the server.
+func (s *Server) MeasureEligibility(users []User, clients, rate int, dur time.Duration) Eligibility {
+	url := s.URL + "/api/v1/closure/eligibility"
+	if rate > 0 {
+		// Open loop, the first requests open the connections (HTTP and the database's) and
+		// prepare their statements; a second of the same load first, uncounted, as the ledger
+		// bench's --warmup, so that they do not set the p99 alone.
+		getter(url, users, clients, rate, time.Second, nil)
+	}
+	l := getter(url, users, clients, rate, dur, nil)
+	return Eligibility{Load: l, Accounts: len(users), Blocked: (len(users) + 3) / 4, Clients: clients, Rate: rate}
 }

@@ -14,8 +14,12 @@ func Print(w io.Writer, label string, r *Result) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintf(tw, "%s\tSTORE\tMEASURE\tRATE/S\tP50 MS\tP99 MS\tNOTES\n", label)
 	if e := r.Eligibility; e != nil {
-		fmt.Fprintf(tw, "\t%s\teligibility\t%.0f\t%.2f\t%.2f\t%d accounts (%d blocked), %d clients, %d errors of %d\n",
-			r.Store, e.PerSec, e.P50ms, e.P99ms, e.Accounts, e.Blocked, e.Clients, e.Errors, e.Requests)
+		load := fmt.Sprintf("%d clients", e.Clients)
+		if e.Rate > 0 {
+			load = fmt.Sprintf("open loop at %d/s over %d connections", e.Rate, e.Clients)
+		}
+		fmt.Fprintf(tw, "\t%s\teligibility\t%.0f\t%.2f\t%.2f\t%d accounts (%d blocked), %s, %d errors of %d\n",
+			r.Store, e.PerSec, e.P50ms, e.P99ms, e.Accounts, e.Blocked, load, e.Errors, e.Requests)
 	}
 	if c := r.Closure; c != nil {
 		note := fmt.Sprintf("policy %s, %d clients, %d flows, %d errors, %.1f ms CPU/flow", c.Policy, c.Clients, c.Flows, c.Errors, c.CPUms)

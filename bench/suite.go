@@ -22,13 +22,16 @@ type Options struct {
 	Argon       bool
 	Purge       bool
 
-	Accounts       int // signed-in accounts the eligibility checks cycle over
-	Clients        int // concurrent clients for the eligibility checks
-	FlowClients    int // concurrent clients running closure flows
-	FlowAccounts   int // accounts made for closure flows: the most flows a run can do
-	PurgeAccounts  int // closed accounts to purge
-	PurgeBatch     int // accounts per purge transaction; 0: the lifecycle default
-	BackgroundRate int // requests per second on the eligibility endpoint during the purge
+	Accounts int // signed-in accounts the eligibility checks cycle over
+	Clients  int // concurrent clients for the eligibility checks
+	// EligibilityRate paces the eligibility checks open loop at this many per second; 0 runs
+	// Clients closed-loop workers.
+	EligibilityRate int
+	FlowClients     int // concurrent clients running closure flows
+	FlowAccounts    int // accounts made for closure flows: the most flows a run can do
+	PurgeAccounts   int // closed accounts to purge
+	PurgeBatch      int // accounts per purge transaction; 0: the lifecycle default
+	BackgroundRate  int // requests per second on the eligibility endpoint during the purge
 }
 
 // Defaults are the documented defaults (docs/BENCHMARKS.md).
@@ -104,7 +107,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 		}
 	}
 	if o.Eligibility {
-		e := s.MeasureEligibility(users, o.Clients, o.Duration)
+		e := s.MeasureEligibility(users, o.Clients, o.EligibilityRate, o.Duration)
 		r.Eligibility = &e
 	}
 	if o.Closure || o.Argon {
