@@ -37,5 +37,5 @@ func argonPhase(ctx context.Context, dur time.Duration) (phase, error) {
 		}
 		return err
 	}
-	return func(ctx context.Context) span { return steady(ctx, cores, Warmup, dur, job) }, nil
+	return func(ctx context.Context) span { return steady(ctx, cores, Warmup, dur, nil, job) }, nil
 }

@@ -3,6 +3,7 @@ package bench
 import (
 	"context"
 	"math"
+	"net/url"
 	"os"
 	"strings"
 	"testing"
@@ -45,6 +46,13 @@ func TestSmoke(t *testing.T) {
 				t.Errorf("closure: %d flows started, %d counted, %d errors (%s), fraction %v", c.Accounts, c.Flows, c.Errors, c.FirstErr, c.Fraction)
 			} else if c.Flows == 0 {
 				t.Logf("closure: %d flows ran, none ended inside a window", c.Accounts)
+			}
+			// A PostgreSQL on this machine (CI's is): its CPU per flow must be measured.
+			if c := r.Closure; name == "postgres" && onLoopback(db) && c.Flows > 0 && c.DBCPUms <= 0 {
+				t.Errorf("closure on PostgreSQL: %d flows counted but no PostgreSQL CPU measured", c.Flows)
+			}
+			if name == "sqlite" && r.Closure.DBCPUms != 0 {
+				t.Errorf("closure on SQLite: %v ms of database-server CPU per flow", r.Closure.DBCPUms)
 			}
 			if r.Argon.Hashes == 0 {
 				t.Error("argon2id: no hash")
@@ -112,4 +120,14 @@ func TestEligibilityOpenLoop(t *testing.T) {
 	if !strings.Contains(b.String(), "open loop at 40/s over 2 connections") {
 		t.Fatalf("the table does not say the pace:\n%s", b.String())
 	}
+}
+
+// onLoopback reports whether the PostgreSQL URL names a server on this machine.
+func onLoopback(db string) bool {
+	u, err := url.Parse(db)
+	if err != nil {
+		return false
+	}
+	h := u.Hostname()
+	return h == "localhost" || strings.HasPrefix(h, "127.") || h == "::1"
 }

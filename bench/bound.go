@@ -63,7 +63,7 @@ func tally(ctx context.Context, rounds, clients int, flows, hashes phase) (*Clos
 	if flows != nil {
 		c = &Closure{Policy: PolicyName, Clients: clients, Flows: f.Done, Errors: f.Errors,
 			Seconds: f.Window.Seconds(), PerSec: f.perSec(), P50ms: ms(quantile(f.Lat, 0.50)),
-			P99ms: ms(quantile(f.Lat, 0.99)), FirstErr: f.FirstErr, CPUms: cpuPer(f.CPU, f.Done), Rounds: rs}
+			P99ms: ms(quantile(f.Lat, 0.99)), FirstErr: f.FirstErr, CPUms: cpuPer(f.CPU, f.Done), DBCPUms: cpuPer(f.DBCPU, f.Done), Rounds: rs}
 		if a != nil && a.PerSec > 0 {
 			c.Bound = a.PerSec / HashesPerFlow
 			c.Fraction = c.PerSec / c.Bound

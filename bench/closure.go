@@ -37,8 +37,12 @@ type Closure struct {
 	FirstErr string  `json:"first_error,omitempty"`
 	// CPUms is this process's CPU time per counted flow (server, SQLite and the load generator;
 	// not a PostgreSQL server's), in milliseconds, over the counted windows.
-	CPUms  float64 `json:"cpu_ms_per_flow"`
-	Rounds []Round `json:"rounds,omitempty"`
+	CPUms float64 `json:"cpu_ms_per_flow"`
+	// DBCPUms is the local PostgreSQL server's CPU time per counted flow, over the same windows:
+	// its backends run on the cores that hash, so a flow costs CPUms + DBCPUms of them. Zero on
+	// SQLite (inside CPUms) and when the server is not on this machine.
+	DBCPUms float64 `json:"db_cpu_ms_per_flow,omitempty"`
+	Rounds  []Round `json:"rounds,omitempty"`
 }
 
 var sixDigits = regexp.MustCompile(`\b(\d{6})\b`)
@@ -59,7 +63,7 @@ func (s *Server) flowPhase(users []User, clients int, dur time.Duration) (p phas
 		}
 		return s.flow(ctx, c, users[i])
 	}
-	return func(ctx context.Context) span { return steady(ctx, clients, Warmup, dur, job) }, &next
+	return func(ctx context.Context) span { return steady(ctx, clients, Warmup, dur, s.dbCPU, job) }, &next
 }
 
 type flowView struct {

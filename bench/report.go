@@ -23,6 +23,9 @@ func Print(w io.Writer, label string, r *Result) error {
 	}
 	if c := r.Closure; c != nil {
 		note := fmt.Sprintf("policy %s, %d clients, %d flows, %d errors, %.1f ms CPU/flow", c.Policy, c.Clients, c.Flows, c.Errors, c.CPUms)
+		if c.DBCPUms > 0 {
+			note += fmt.Sprintf(" + %.1f ms in PostgreSQL", c.DBCPUms)
+		}
 		if c.Bound > 0 {
 			note += fmt.Sprintf("; %.2f of the argon2id bound (%.1f flows/s at %d hash/flow)", c.Fraction, c.Bound, HashesPerFlow)
 		}
@@ -109,6 +112,7 @@ func Median(rs []*Result) *Result {
 		c.Bound = m(func(r *Result) float64 { return r.Closure.Bound })
 		c.Fraction = m(func(r *Result) float64 { return r.Closure.Fraction })
 		c.CPUms = m(func(r *Result) float64 { return r.Closure.CPUms })
+		c.DBCPUms = m(func(r *Result) float64 { return r.Closure.DBCPUms })
 		// Rounds belong to one run each; a median has none.
 		c.Rounds = nil
 		out.Closure = &c

@@ -34,6 +34,7 @@ func (t *total) add(s span) {
 	}
 	t.Window += s.Window
 	t.CPU += s.CPU
+	t.DBCPU += s.DBCPU
 	t.Lat = append(t.Lat, s.Lat...)
 }
 

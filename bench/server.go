@@ -44,6 +44,7 @@ type Server struct {
 	cleanup []func()
 	hashMu  sync.Mutex
 	payHash string
+	dbCPU   cpuMeter // the local PostgreSQL server's CPU; nil on SQLite or a remote server
 }
 
 // Start opens a fresh store (db "" or a path: SQLite in a temporary directory; a postgres:// URL:
@@ -76,6 +77,11 @@ func Start(ctx context.Context, db string, retention lifecycle.Policy) (*Server,
 	}
 	s.Store = store
 	s.cleanup = append(s.cleanup, func() { store.Close() })
+	if s.Kind == "postgres" {
+		if m, ok := postgresCPU(ctx, store.SQL()); ok {
+			s.dbCPU = m
+		}
+	}
 	policy, err := closure.Load(PolicyName)
 	if err != nil {
 		s.Close()

@@ -23,6 +23,7 @@ type span struct {
 	FirstErr string          // the first failure's message
 	Window   time.Duration   // the counted window's length
 	CPU      time.Duration   // this process's CPU time inside the window
+	DBCPU    time.Duration   // the local PostgreSQL server's CPU time inside the window (see postgresCPU)
 	Lat      []time.Duration // how long each counted job took
 	Out      bool            // a job found no work left, which closed the window early
 }
@@ -37,7 +38,7 @@ type span struct {
 // downwards by an amount that depends on how long one job takes. Jobs in flight at either edge
 // are as likely to end just inside as just outside, so the count is unbiased. Failures are
 // counted wherever they happen, so that none goes unreported.
-func steady(ctx context.Context, workers int, warm, dur time.Duration, job func(context.Context) error) span {
+func steady(ctx context.Context, workers int, warm, dur time.Duration, db cpuMeter, job func(context.Context) error) span {
 	type end struct {
 		at   time.Time
 		took time.Duration
@@ -77,12 +78,15 @@ func steady(ctx context.Context, workers int, warm, dur time.Duration, job func(
 		}()
 	}
 	wait(ctx, warm, out)
-	t0, cpu0 := time.Now(), processCPU()
+	if db == nil {
+		db = func() time.Duration { return 0 }
+	}
+	t0, cpu0, db0 := time.Now(), processCPU(), db()
 	wait(ctx, dur, out)
-	t1, cpu1 := time.Now(), processCPU()
+	t1, cpu1, db1 := time.Now(), processCPU(), db()
 	stop.Store(true)
 	wg.Wait()
-	sp.Window, sp.CPU = t1.Sub(t0), cpu1-cpu0
+	sp.Window, sp.CPU, sp.DBCPU = t1.Sub(t0), cpu1-cpu0, db1-db0
 	select {
 	case <-out:
 		sp.Out = true

@@ -37,7 +37,7 @@ func TestSteadyCountsTheWindowOnly(t *testing.T) {
 		}
 		return nil
 	}
-	sp := steady(context.Background(), workers, warm, dur, job)
+	sp := steady(context.Background(), workers, warm, dur, nil, job)
 	took := time.Since(start)
 
 	if n := inFlight.Load(); n != 0 {
@@ -79,7 +79,7 @@ func TestSteadyStopsWhenTheWorkRunsOut(t *testing.T) {
 	}
 	const dur = 5 * time.Second
 	start := time.Now()
-	sp := steady(context.Background(), 2, 100*time.Millisecond, dur, job)
+	sp := steady(context.Background(), 2, 100*time.Millisecond, dur, nil, job)
 	if !sp.Out {
 		t.Error("not out of work")
 	}
