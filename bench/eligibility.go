@@ -14,6 +14,11 @@ type Eligibility struct {
 	// Rate is the open-loop pace in requests per second; 0 for closed loop (Clients workers, each
 	// sending its next request when the last answered, which measures the most the server does).
 	Rate int `json:"rate,omitempty"`
+	// CPUus is this process's CPU time per answered check (server, store driver and load
+	// generator), DBCPUus the local PostgreSQL server's (0 on SQLite), in microseconds: on two
+	// cores, what one check costs bounds how many fit in a second.
+	CPUus   float64 `json:"cpu_us_per_check"`
+	DBCPUus float64 `json:"db_cpu_us_per_check,omitempty"`
 }
 
 // eligibilityUsers makes the signed-in accounts the eligibility checks and the background load
@@ -35,6 +40,14 @@ func (s *Server) MeasureEligibility(users []User, clients, rate int, dur time.Du
 		// bench's --warmup, so that they do not set the p99 alone.
 		getter(url, users, clients, rate, time.Second, nil)
 	}
+	db := s.dbCPU
+	if db == nil {
+		db = func() time.Duration { return 0 }
+	}
+	cpu0, db0 := processCPU(), db()
 	l := getter(url, users, clients, rate, dur, nil)
-	return Eligibility{Load: l, Accounts: len(users), Blocked: (len(users) + 3) / 4, Clients: clients, Rate: rate}
+	cpu, dbCPU := processCPU()-cpu0, db()-db0
+	ok := int64(l.Requests - l.Errors)
+	return Eligibility{Load: l, Accounts: len(users), Blocked: (len(users) + 3) / 4, Clients: clients, Rate: rate,
+		CPUus: 1000 * cpuPer(cpu, ok), DBCPUus: 1000 * cpuPer(dbCPU, ok)}
 }

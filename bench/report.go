@@ -18,8 +18,12 @@ func Print(w io.Writer, label string, r *Result) error {
 		if e.Rate > 0 {
 			load = fmt.Sprintf("open loop at %d/s over %d connections", e.Rate, e.Clients)
 		}
-		fmt.Fprintf(tw, "\t%s\teligibility\t%.0f\t%.2f\t%.2f\t%d accounts (%d blocked), %s, %d errors of %d\n",
-			r.Store, e.PerSec, e.P50ms, e.P99ms, e.Accounts, e.Blocked, load, e.Errors, e.Requests)
+		cost := fmt.Sprintf("%.0f µs CPU/check", e.CPUus)
+		if e.DBCPUus > 0 {
+			cost += fmt.Sprintf(" + %.0f µs in PostgreSQL", e.DBCPUus)
+		}
+		fmt.Fprintf(tw, "\t%s\teligibility\t%.0f\t%.2f\t%.2f\t%d accounts (%d blocked), %s, %d errors of %d, %s\n",
+			r.Store, e.PerSec, e.P50ms, e.P99ms, e.Accounts, e.Blocked, load, e.Errors, e.Requests, cost)
 	}
 	if c := r.Closure; c != nil {
 		note := fmt.Sprintf("policy %s, %d clients, %d flows, %d errors, %.1f ms CPU/flow", c.Policy, c.Clients, c.Flows, c.Errors, c.CPUms)
@@ -98,6 +102,8 @@ func Median(rs []*Result) *Result {
 	if rs[0].Eligibility != nil {
 		e := *rs[0].Eligibility
 		e.Load = load(func(r *Result) *Load { return &r.Eligibility.Load })
+		e.CPUus = m(func(r *Result) float64 { return r.Eligibility.CPUus })
+		e.DBCPUus = m(func(r *Result) float64 { return r.Eligibility.DBCPUus })
 		out.Eligibility = &e
 	}
 	if rs[0].Closure != nil {
