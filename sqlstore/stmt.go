@@ -14,7 +14,7 @@ var hot = append([]string{accountStatusForUpdate, bookAmount, insertLedgerTx, in
 
 // hotReads are the reads of every authenticated request and every eligibility check; they are
 // prepared on both pools, since reads run in read-only and read-write transactions alike.
-var hotReads = []string{selectAccount, selectSession, selectSessionAccount, eligibilityBooks, eligibilityCounts}
+var hotReads = []string{selectAccount, selectSession, selectSessionAccount, eligibilityFacts}
 
 // hotClosure are the statements of every closure step and audit append: a closure flow runs
 // about 60 of them, and parsing them was half of the server's CPU per flow besides argon2id.

@@ -1,0 +1,110 @@
+package sqlstore_test
+
+import (
+	"context"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/purse-wallet/purse"
+	"github.com/purse-wallet/purse/clock"
+	"github.com/purse-wallet/purse/sqlstore"
+	"github.com/purse-wallet/purse/storetest"
+)
+
+// The eligibility facts carry the account's non-zero books, in book and currency order, negative
+// ones (credit owed) included, read in the same statement as the counts; another account's books
+// and zero balances are not among them.
+func TestEligibilityFactsBooks(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *sqlstore.DB, clk *clock.Fixed) {
+		ctx := context.Background()
+		a, b, c := insertAccount(t, db, "h-a"), insertAccount(t, db, "h-b"), insertAccount(t, db, "h-c")
+		// Written directly: the ledger's postings are not what this test is about.
+		_, err := db.SQL().ExecContext(ctx, `INSERT INTO ledger_balances (owner, book, currency, amount, updated_at) VALUES
+			('`+a+`', 'points', 'PTS', 30, 0), ('`+a+`', 'balance', 'CNY', 0, 0), ('`+a+`', 'credit', 'CNY', -500, 0),
+			('`+a+`', 'fund', 'CNY', 7, 0), ('`+b+`', 'balance', 'CNY', 9223372036854775807, 0)`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		books := func(id string) []purse.BookBalance {
+			t.Helper()
+			var f *purse.EligibilityFacts
+			if err := db.Read(ctx, func(tx purse.Tx) (err error) { f, err = tx.EligibilityFacts(ctx, id, tx.Now()); return err }); err != nil {
+				t.Fatal(err)
+			}
+			if f.Account == nil || f.Account.ID != id {
+				t.Fatalf("facts of %s name account %+v", id, f.Account)
+			}
+			return f.Books
+		}
+		want := []purse.BookBalance{{Book: purse.BookCredit, Currency: "CNY", Amount: -500},
+			{Book: purse.BookFund, Currency: "CNY", Amount: 7}, {Book: purse.BookPoints, Currency: "PTS", Amount: 30}}
+		if got := books(a); !reflect.DeepEqual(got, want) {
+			t.Errorf("books of a = %+v, want %+v", got, want)
+		}
+		if got := books(b); !reflect.DeepEqual(got, []purse.BookBalance{{Book: purse.BookMain, Currency: "CNY", Amount: 9223372036854775807}}) {
+			t.Errorf("books of b = %+v", got)
+		}
+		if got := books(c); len(got) != 0 {
+			t.Errorf("books of c, which has none = %+v", got)
+		}
+	})
+}
+
+// Pending transactions count for the account on either side, once when it is on both, and not
+// for another account or once settled.
+func TestEligibilityFactsPendingTransactions(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *sqlstore.DB, clk *clock.Fixed) {
+		ctx := context.Background()
+		a, b, c := insertAccount(t, db, "h-a"), insertAccount(t, db, "h-b"), insertAccount(t, db, "h-c")
+		tx := func(id, kind, status, from, to string) string {
+			return `('` + id + `', '` + kind + `', '` + status + `', '` + from + `', '` + to + `', 100, 'CNY', 0)`
+		}
+		_, err := db.SQL().ExecContext(ctx, `INSERT INTO ledger_transactions
+			(id, kind, status, account_id, counterparty, amount, currency, created_at) VALUES `+
+			tx("t1", "withdrawal", "pending", a, "")+", "+tx("t2", "transfer", "pending", b, a)+", "+
+			tx("t3", "transfer", "pending", a, a)+", "+tx("t4", "transfer", "settled", a, b)+", "+
+			tx("t5", "transfer", "pending", b, c))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for id, want := range map[string]int{a: 3, b: 2, c: 1} {
+			var f *purse.EligibilityFacts
+			if err := db.Read(ctx, func(tx purse.Tx) (err error) { f, err = tx.EligibilityFacts(ctx, id, tx.Now()); return err }); err != nil {
+				t.Fatal(err)
+			}
+			if f.PendingTransactions != want {
+				t.Errorf("pending transactions of %s = %d, want %d", id, f.PendingTransactions, want)
+			}
+		}
+	})
+}
+
+// On SQLite the eligibility statement searches an index for every table it reads and sorts
+// nothing: a scan would make each check walk, say, every pending transaction of every account.
+func TestEligibilityFactsPlanSearchesOnly(t *testing.T) {
+	t.Parallel()
+	db := storetest.Open(t, "sqlite", clock.NewFixed(time.Unix(1_700_000_000, 0)))
+	q := sqlstore.EligibilityFactsQuery
+	rows, err := db.SQL().QueryContext(context.Background(), "EXPLAIN QUERY PLAN "+q, make([]any, strings.Count(q, "?"))...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id, parent, unused int
+		var detail string
+		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+			t.Fatal(err)
+		}
+		if strings.HasPrefix(detail, "SCAN") || strings.Contains(detail, "TEMP B-TREE") {
+			t.Errorf("plan step %q", detail)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+}

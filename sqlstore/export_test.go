@@ -1,0 +1,4 @@
+package sqlstore
+
+// EligibilityFactsQuery is the eligibility statement, for the plan test.
+var EligibilityFactsQuery = eligibilityFacts
