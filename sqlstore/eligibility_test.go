@@ -83,28 +83,31 @@ func TestEligibilityFactsPendingTransactions(t *testing.T) {
 	})
 }
 
-// On SQLite the eligibility statement searches an index for every table it reads and sorts
-// nothing: a scan would make each check walk, say, every pending transaction of every account.
-func TestEligibilityFactsPlanSearchesOnly(t *testing.T) {
+// On SQLite the hot look-ups search an index for every table they read and sort nothing: a scan
+// would make each eligibility check walk, say, every pending transaction of every account, and a
+// sort would build a temporary b-tree for every "latest code".
+func TestHotLookupPlansSearchOnly(t *testing.T) {
 	t.Parallel()
 	db := storetest.Open(t, "sqlite", clock.NewFixed(time.Unix(1_700_000_000, 0)))
-	q := sqlstore.EligibilityFactsQuery
-	rows, err := db.SQL().QueryContext(context.Background(), "EXPLAIN QUERY PLAN "+q, make([]any, strings.Count(q, "?"))...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var id, parent, unused int
-		var detail string
-		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+	for name, q := range map[string]string{"eligibility facts": sqlstore.EligibilityFactsQuery,
+		"latest code": sqlstore.LatestCodeQuery, "messages to": sqlstore.MessagesToQuery} {
+		rows, err := db.SQL().QueryContext(context.Background(), "EXPLAIN QUERY PLAN "+q, make([]any, strings.Count(q, "?"))...)
+		if err != nil {
 			t.Fatal(err)
 		}
-		if strings.HasPrefix(detail, "SCAN") || strings.Contains(detail, "TEMP B-TREE") {
-			t.Errorf("plan step %q", detail)
+		for rows.Next() {
+			var id, parent, unused int
+			var detail string
+			if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+				t.Fatal(err)
+			}
+			if strings.HasPrefix(detail, "SCAN") || strings.Contains(detail, "TEMP B-TREE") {
+				t.Errorf("%s: plan step %q", name, detail)
+			}
 		}
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatal(err)
+		if err := rows.Err(); err != nil {
+			t.Fatal(err)
+		}
+		rows.Close()
 	}
 }

@@ -1,4 +1,8 @@
 package sqlstore
 
-// EligibilityFactsQuery is the eligibility statement, for the plan test.
-var EligibilityFactsQuery = eligibilityFacts
+// Statements whose plans sqlstore_test checks.
+var (
+	EligibilityFactsQuery = eligibilityFacts
+	LatestCodeQuery       = latestCode
+	MessagesToQuery       = messagesTo
+)

@@ -18,12 +18,14 @@ func (t *tx) InsertCode(ctx context.Context, c *purse.OneTimeCode) error {
 	return nil
 }
 
+// latestCode reads the index otp_codes_latest backwards (migration 00102) and stops at the first.
+const latestCode = `SELECT id, code_hash, attempts, created_at, expires_at, used_at FROM otp_codes
+	WHERE account_id = ? AND purpose = ? AND channel = ? ORDER BY created_at DESC, id DESC LIMIT 1`
+
 func (t *tx) LatestCode(ctx context.Context, accountID, purpose string, channel purse.Channel) (*purse.OneTimeCode, error) {
 	c := &purse.OneTimeCode{AccountID: accountID, Purpose: purpose, Channel: channel}
 	var created, expires, used int64
-	err := t.queryRow(ctx, `SELECT id, code_hash, attempts, created_at, expires_at, used_at FROM otp_codes
-		WHERE account_id = ? AND purpose = ? AND channel = ? ORDER BY created_at DESC, id DESC LIMIT 1`,
-		accountID, purpose, string(channel)).Scan(&c.ID, &c.CodeHash, &c.Attempts, &created, &expires, &used)
+	err := t.queryRow(ctx, latestCode, accountID, purpose, string(channel)).Scan(&c.ID, &c.CodeHash, &c.Attempts, &created, &expires, &used)
 	if err != nil {
 		return nil, t.notFound(err)
 	}
