@@ -18,15 +18,15 @@ func TestClosureImwalletEmailLink(t *testing.T) {
 	signIn(b, u)
 	id := agree(b)
 	b.Click("#f-confirm")
-	next(b, "#rights-next")
+	b.Click("#rights-next")
 	b.Expect("#verify-h", "验证身份")
 	if b.Has("#f-payment_password") {
 		t.Fatal("imwallet asks no payment password")
 	}
-	next(b, "#send-sms")
+	b.Click("#send-sms")
 	b.Shot("verification")
 	b.Fill("#f-sms_code", sixDigits.FindString(lastMessage(t, e, u.Phone)))
-	next(b, "#verify-next")
+	b.Click("#verify-next")
 	b.Expect("#mail-h", "请查收确认邮件")
 	b.Shot("check-email")
 
@@ -40,7 +40,7 @@ func TestClosureImwalletEmailLink(t *testing.T) {
 	if s := closureState(t, e, id); s != purse.ClosureEmailConfirm {
 		t.Fatalf("opening the link alone moved the request to %s", s)
 	}
-	next(b, "#confirm-link")
+	b.Click("#confirm-link")
 	b.Expect("#result-h", "账户已注销")
 	b.Shot("closed")
 	if s := closureState(t, e, id); s != purse.ClosureClosed {

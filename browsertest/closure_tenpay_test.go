@@ -24,11 +24,11 @@ func TestClosureTenpayChinese(t *testing.T) {
 	b.Expect("#lost", "个人信息")
 	b.Shot("rights")
 	b.Click("#f-confirm")
-	next(b, "#rights-next")
+	b.Click("#rights-next")
 	b.Expect("#verify-h", "验证身份")
 	b.Shot("verification")
 
-	next(b, "#send-sms")
+	b.Click("#send-sms")
 	b.Expect("#code-sent", "验证码已发送")
 	if !b.Has("#send-sms[disabled]") {
 		t.Fatal("the send button does not count down")
@@ -44,7 +44,7 @@ func TestClosureTenpayChinese(t *testing.T) {
 	b.run("focus the payment password", chromedp.Focus(chromedp.CSS("#f-payment_password")))
 	b.Keys("135790")
 	b.Fill("#f-sms_code", wrong)
-	next(b, "#verify-next")
+	b.Click("#verify-next")
 	b.Expect("#verify-error", "验证码错误")
 	b.Expect("#verify-error", "重新获取")
 	b.Shot("wrong-code")
@@ -53,10 +53,10 @@ func TestClosureTenpayChinese(t *testing.T) {
 		t.Fatal("the passed payment password is asked again")
 	}
 	b.Fill("#f-sms_code", code)
-	next(b, "#verify-next")
+	b.Click("#verify-next")
 	b.Expect("#confirm-h", "确认注销")
 	b.Shot("confirm")
-	next(b, "#confirm-closure")
+	b.Click("#confirm-closure")
 	b.Expect("#result-h", "账户已注销")
 	b.Shot("closed")
 	if s := closureState(t, e, id); s != purse.ClosureClosed {
