@@ -54,14 +54,28 @@ func signIn(b *Browser, u *apitest.User) {
 	b.ExpectPath("/")
 }
 
-// agree goes from settings to the closure agreement (TP-2) and ticks it (TP-3).
+// agree goes from settings to the closure agreement (TP-2) and ticks it (TP-3), returning the
+// request's id.
 func agree(b *Browser) string {
+	b.T.Helper()
+	toAgreement(b)
+	return accept(b)
+}
+
+// toAgreement goes from settings through the customer service centre to the closure agreement
+// (TP-2).
+func toAgreement(b *Browser) {
 	b.T.Helper()
 	b.Click(".tabs a[href='/settings']")
 	b.Click("#to-service")
 	b.Click("#close-account")
 	b.ExpectPath("/closure?from=settings")
 	b.Shot("agreement")
+}
+
+// accept ticks the agreement and sends it (TP-3), returning the id of the request it starts.
+func accept(b *Browser) string {
+	b.T.Helper()
 	b.Click("#f-accept")
 	b.Click("form[action='/closure'] button[type=submit]")
 	p := b.Path()
