@@ -6,6 +6,7 @@ import (
 
 	"github.com/purse-wallet/purse"
 	"github.com/purse-wallet/purse/apitest"
+	ct "github.com/purse-wallet/purse/closuretest"
 )
 
 // TestClosureBlocked shows a blocked account every blocker with its remedy button (AP-3, AP-8),
@@ -13,7 +14,7 @@ import (
 // no longer lists it, and still lists the dispute.
 func TestClosureBlocked(t *testing.T) {
 	t.Parallel()
-	e := apitest.New(t, "sqlite", withPolicy(t, "strict"))
+	e := apitest.New(t, "sqlite", ct.WithPolicy(t, "strict"))
 	u := e.SignUp("")
 	ctx := context.Background()
 	ad, err := e.App.Blockers.AddAutoDebit(ctx, "test", u.ID, "滴滴出行", purse.AutoDebitGeneral)

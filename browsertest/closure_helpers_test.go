@@ -2,47 +2,12 @@ package browsertest
 
 import (
 	"context"
-	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/purse-wallet/purse"
 	"github.com/purse-wallet/purse/apitest"
-	"github.com/purse-wallet/purse/app"
-	"github.com/purse-wallet/purse/closure"
 )
-
-// withPolicy starts the server with a closure preset.
-func withPolicy(t *testing.T, name string) apitest.Option {
-	t.Helper()
-	p, err := closure.Load(name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return func(c *app.Config) { c.Policy = p }
-}
-
-var (
-	sixDigits = regexp.MustCompile(`\b(\d{6})\b`)
-	confirmRe = regexp.MustCompile(`/closure/confirm\?token=[A-Za-z0-9_\-]+`)
-)
-
-// lastMessage returns the newest message the dev outbox holds for the recipient.
-func lastMessage(t *testing.T, e *apitest.Env, to string) string {
-	t.Helper()
-	var body string
-	err := e.DB.Read(context.Background(), func(tx purse.Tx) error {
-		msgs, err := tx.MessagesTo(context.Background(), to, 1)
-		if len(msgs) > 0 {
-			body = msgs[0].Body
-		}
-		return err
-	})
-	if err != nil || body == "" {
-		t.Fatalf("no message to %s: %v", to, err)
-	}
-	return body
-}
 
 // signIn signs an account in through the form.
 func signIn(b *Browser, u *apitest.User) {

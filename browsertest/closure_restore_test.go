@@ -13,7 +13,7 @@ import (
 // request in the queue and restores the account (GE-4), which the user then sees.
 func TestOperatorRestoresInCoolingOff(t *testing.T) {
 	t.Parallel()
-	e := apitest.New(t, "sqlite", withPolicy(t, "strict"))
+	e := apitest.New(t, "sqlite", ct.WithPolicy(t, "strict"))
 	u, id := ct.CoolingOff(t, e)
 	newOperator(t, e, "carol", purse.RoleAgent)
 	b := New(t, e)

@@ -7,6 +7,7 @@ import (
 
 	"github.com/purse-wallet/purse"
 	"github.com/purse-wallet/purse/apitest"
+	ct "github.com/purse-wallet/purse/closuretest"
 )
 
 // tenpayTexts are what the tenpay closure's pages say in one language: a walk finds each on its
@@ -56,7 +57,7 @@ func TestClosureTenpayEnglish(t *testing.T) {
 // closeTenpay registers an account and closes it under the tenpay preset, in the texts'
 // language.
 func closeTenpay(t *testing.T, w tenpayTexts) {
-	e := apitest.New(t, "sqlite", withPolicy(t, "tenpay"))
+	e := apitest.New(t, "sqlite", ct.WithPolicy(t, "tenpay"))
 	b := New(t, e)
 	speak(b, w.lang)
 	phone := apitest.NextPhone()
@@ -85,7 +86,7 @@ func closeTenpay(t *testing.T, w tenpayTexts) {
 		t.Fatal("the send button does not count down")
 	}
 	b.Shot("code-sent")
-	code := sixDigits.FindString(lastMessage(t, e, phone))
+	code := ct.Code(t, e, phone)
 	wrong := "000000"
 	if code == wrong {
 		wrong = "111111"

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/purse-wallet/purse/apitest"
+	ct "github.com/purse-wallet/purse/closuretest"
 )
 
 // TestWalletMoney binds a card, tops up, withdraws the whole balance and sees the home page's
@@ -58,7 +59,7 @@ func TestWalletMoney(t *testing.T) {
 // everything, goes back to the request and checks again: the blocker is gone (AP-3, AP-8.1).
 func TestClosureBalanceRemedy(t *testing.T) {
 	t.Parallel()
-	e := demoEnv(t, withPolicy(t, "strict"))
+	e := demoEnv(t, ct.WithPolicy(t, "strict"))
 	b := New(t, e)
 	signIn(b, demoUser("13800000001"))
 	id := agree(b)
