@@ -1,7 +1,8 @@
 // Package browsertest drives Debian's Chromium through purse's pages with chromedp, the way a user
 // clicks through them: it starts the real server (apitest on SQLite), opens pages, clicks and
-// fills, screenshots every step into a folder named after the test, and fails a test whose pages
-// request any host but purse's own or break the Content-Security-Policy.
+// fills, waits after each click or key for the page it leads to, screenshots every step into a
+// folder named after the test, and fails a test whose pages request any host but purse's own or
+// break the Content-Security-Policy.
 //
 // Without Chromium the tests skip with a message, unless PURSE_REQUIRE_BROWSER=1 (CI) makes a
 // missing browser a failure. PURSE_SCREENSHOTS names the folder for the screenshots (default: a
@@ -221,14 +222,9 @@ func (b *Browser) Fill(sel, value string) {
 // checks and the page's submit handlers included), and waits for the answer.
 func (b *Browser) Submit(sel string) {
 	b.T.Helper()
-	b.act("submit "+sel, chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
-		_, err := chromedp.Evaluate[bool](fmt.Sprintf(`(el => {
-			const submitter = el.type === "submit" ? el : null;
-			(el.form || el.closest("form")).requestSubmit(submitter);
-			return true;
-		})(document.querySelector(%q))`, sel))(ctx, t)
-		return err
-	}))
+	b.act("submit "+sel, chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`(el => {
+		(el.form || el.closest("form")).requestSubmit(el.type === "submit" ? el : null);
+	})(document.querySelector(%q))`, sel)))
 }
 
 // Keys types keys (chromedp/kb names such as kb.Tab, kb.Enter) into the focused element, as a
