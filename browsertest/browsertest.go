@@ -1,7 +1,8 @@
 // Package browsertest drives Debian's Chromium through purse's pages with chromedp, the way a user
 // clicks through them: it starts the real server (apitest on SQLite), opens pages, clicks and
-// fills, screenshots every step into a folder named after the test, and fails a test whose pages
-// request any host but purse's own or break the Content-Security-Policy.
+// fills, waits after each click or key for the page it leads to, screenshots every step into a
+// folder named after the test, and fails a test whose pages request any host but purse's own or
+// break the Content-Security-Policy.
 //
 // Without Chromium the tests skip with a message, unless PURSE_REQUIRE_BROWSER=1 (CI) makes a
 // missing browser a failure. PURSE_SCREENSHOTS names the folder for the screenshots (default: a
@@ -200,11 +201,15 @@ func (b *Browser) Open(path string) {
 	b.run("open "+path, chromedp.Navigate(b.Env.Server.URL+path), chromedp.WaitReady(chromedp.CSS("main")))
 }
 
-// Click clicks the element and waits for the next page's main landmark when it navigates.
+// Click clicks the element, as a finger or a mouse does, and waits for what the click set off:
+// the next page, or an htmx exchange (see act).
 func (b *Browser) Click(sel string) {
 	b.T.Helper()
-	b.run("click "+sel, chromedp.WaitVisible(chromedp.CSS(sel)), chromedp.Click(chromedp.CSS(sel)))
-	b.settle()
+	b.run("wait for "+sel, chromedp.WaitVisible(chromedp.CSS(sel)))
+	// At the bottom edge of the screen the fixed tab bar would take the click: bring the element
+	// to the middle first.
+	value(b, "scroll to "+sel, chromedp.Evaluate[bool](fmt.Sprintf(`document.querySelector(%q).scrollIntoView({block: "center"}), true`, sel)))
+	b.act("click "+sel, chromedp.Click(chromedp.CSS(sel)))
 }
 
 // Fill types value into the input.
@@ -213,39 +218,20 @@ func (b *Browser) Fill(sel, value string) {
 	b.run("fill "+sel, chromedp.WaitVisible(chromedp.CSS(sel)), chromedp.SendKeys(chromedp.CSS(sel), value))
 }
 
-// Submit submits the form the element belongs to, as pressing its button does, and waits for the
-// answer.
+// Submit sends the form the element belongs to, as pressing its button does (the browser's own
+// checks and the page's submit handlers included), and waits for the answer.
 func (b *Browser) Submit(sel string) {
 	b.T.Helper()
-	b.run("submit "+sel, chromedp.Submit(chromedp.CSS(sel)))
-	b.settle()
-}
-
-// settle waits until the document that answers a navigation is loaded. A check that lands while
-// the old document is being replaced fails with "Cannot find context"; that is a moment to ride
-// out, not a failure, so each check is retried until the deadline.
-func (b *Browser) settle() {
-	b.T.Helper()
-	b.run("wait for the page", chromedp.Sleep(100*time.Millisecond))
-	deadline := time.Now().Add(15 * time.Second)
-	for time.Now().Before(deadline) {
-		ctx, cancel := context.WithTimeout(b.ctx, 2*time.Second)
-		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.readyState === "complete" && document.body !== null`))
-		cancel()
-		if err == nil && ok {
-			return
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	b.Shot("stuck")
-	b.T.Fatal("the page never finished loading")
+	b.act("submit "+sel, chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`(el => {
+		(el.form || el.closest("form")).requestSubmit(el.type === "submit" ? el : null);
+	})(document.querySelector(%q))`, sel)))
 }
 
 // Keys types keys (chromedp/kb names such as kb.Tab, kb.Enter) into the focused element, as a
-// keyboard user does.
+// keyboard user does, and waits for what they set off: Enter in a form sends it.
 func (b *Browser) Keys(keys string) {
 	b.T.Helper()
-	b.run("type keys", chromedp.KeyEvent(keys))
+	b.act("type keys", chromedp.KeyEvent(keys))
 }
 
 // Focused returns the id, or else the class, of the element that has the keyboard focus.

@@ -6,6 +6,7 @@ import (
 
 	"github.com/purse-wallet/purse"
 	"github.com/purse-wallet/purse/apitest"
+	ct "github.com/purse-wallet/purse/closuretest"
 )
 
 // TestClosureBlocked shows a blocked account every blocker with its remedy button (AP-3, AP-8),
@@ -13,7 +14,7 @@ import (
 // no longer lists it, and still lists the dispute.
 func TestClosureBlocked(t *testing.T) {
 	t.Parallel()
-	e := apitest.New(t, "sqlite", withPolicy(t, "strict"))
+	e := apitest.New(t, "sqlite", ct.WithPolicy(t, "strict"))
 	u := e.SignUp("")
 	ctx := context.Background()
 	ad, err := e.App.Blockers.AddAutoDebit(ctx, "test", u.ID, "滴滴出行", purse.AutoDebitGeneral)
@@ -40,17 +41,17 @@ func TestClosureBlocked(t *testing.T) {
 	b.Expect("[data-code='AUTO_DEBIT_ACTIVE'] .blocker-msg", "代扣协议")
 	b.Shot("blockers")
 
-	next(b, "#fix-AUTO_DEBIT_ACTIVE")
+	b.Click("#fix-AUTO_DEBIT_ACTIVE")
 	b.ExpectPath("/services/auto-debits")
 	b.Expect("#items", "滴滴出行")
 	b.Shot("remedy-auto-debits")
-	next(b, "#end-"+ad.ID)
+	b.Click("#end-" + ad.ID)
 	b.Expect("#saved", "已处理")
 	b.Expect("#items", "已结束")
 	b.Shot("auto-debit-cancelled")
-	next(b, "#back-to-closure")
+	b.Click("#back-to-closure")
 	b.ExpectPath("/closure/" + id)
-	next(b, "#recheck")
+	b.Click("#recheck")
 	b.Expect("#elig-h", "暂时还不能注销")
 	if b.Has("#blockers [data-code='AUTO_DEBIT_ACTIVE']") {
 		b.Shot("unexpected")
@@ -63,12 +64,12 @@ func TestClosureBlocked(t *testing.T) {
 
 	// The phone change under way is cancelled on its page (AP-8.7), and the dispute page says
 	// support resolves it (AP-8.8).
-	next(b, "#fix-BUSINESS_IN_PROGRESS")
+	b.Click("#fix-BUSINESS_IN_PROGRESS")
 	b.Expect("#items", "更换手机号")
-	next(b, "#end-"+flow.ID)
+	b.Click("#end-" + flow.ID)
 	b.Expect("#saved", "已处理")
-	next(b, "#back-to-closure")
-	next(b, "#fix-ACCOUNT_DISPUTED")
+	b.Click("#back-to-closure")
+	b.Click("#fix-ACCOUNT_DISPUTED")
 	b.Expect("#items", "交易纠纷")
 	b.Shot("remedy-disputes")
 }

@@ -13,7 +13,7 @@ import (
 // request in the queue and restores the account (GE-4), which the user then sees.
 func TestOperatorRestoresInCoolingOff(t *testing.T) {
 	t.Parallel()
-	e := apitest.New(t, "sqlite", withPolicy(t, "strict"))
+	e := apitest.New(t, "sqlite", ct.WithPolicy(t, "strict"))
 	u, id := ct.CoolingOff(t, e)
 	newOperator(t, e, "carol", purse.RoleAgent)
 	b := New(t, e)
@@ -27,14 +27,14 @@ func TestOperatorRestoresInCoolingOff(t *testing.T) {
 	b.Shot("cooling-off")
 
 	consoleSignIn(b, "carol")
-	next(b, ".console-nav a[href='/admin/closures']")
+	b.Click(".console-nav a[href='/admin/closures']")
 	b.Expect("#queue", id)
 	b.Shot("console-queue")
-	next(b, "#queue a[href='/admin/closures/"+id+"']")
+	b.Click("#queue a[href='/admin/closures/" + id + "']")
 	b.Expect("#closure-state", "cooling_off")
 	b.Expect("#history", "cooling_off")
 	b.Shot("console-request")
-	next(b, "#restore")
+	b.Click("#restore")
 	b.Expect("#saved", "账户已恢复")
 	b.Expect("#closure-state", "cancelled")
 	b.Expect("#account-status", "active")

@@ -44,7 +44,7 @@ func consoleSignIn(b *Browser, name string) {
 	b.Open("/admin/signin")
 	b.Fill("#f-username", name)
 	b.Fill("#f-password", operatorPassword)
-	next(b, "form.form button[type=submit]")
+	b.Click("form.form button[type=submit]")
 	b.ExpectPath("/admin")
 }
 
@@ -56,5 +56,5 @@ func bindCard(b *Browser, bank, number, holder string) {
 	b.Fill("#bind-bank", bank)
 	b.Fill("#bind-number", number)
 	b.Fill("#bind-holder", holder)
-	next(b, "#bind-submit")
+	b.Click("#bind-submit")
 }

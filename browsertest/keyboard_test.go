@@ -35,7 +35,6 @@ func TestKeyboardOnly(t *testing.T) {
 	b.Keys(u.Password)
 	b.Shot("signin-by-keyboard")
 	b.Keys(kb.Enter)
-	b.settle()
 	b.ExpectPath("/")
 	b.Expect("#profile-h", "账户信息")
 }

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/purse-wallet/purse/apitest"
+	ct "github.com/purse-wallet/purse/closuretest"
 )
 
 // TestWalletMoney binds a card, tops up, withdraws the whole balance and sees the home page's
@@ -18,7 +19,7 @@ func TestWalletMoney(t *testing.T) {
 	b.Expect("#balances .book-list > div:first-child dd", "¥0.00")
 	b.Shot("home-empty")
 
-	next(b, "#go-cards")
+	b.Click("#go-cards")
 	b.ExpectPath("/wallet/cards")
 	bindCard(b, "招商银行", "4111 1111 1111 1112", "李雷")
 	b.Expect("#bind-e-number", "银行卡号无效")
@@ -29,26 +30,26 @@ func TestWalletMoney(t *testing.T) {
 	b.Shot("card-bound")
 
 	b.Open("/")
-	next(b, "#go-topup")
+	b.Click("#go-topup")
 	b.Fill("#topup-amount", "100.50")
-	next(b, "#topup-submit")
+	b.Click("#topup-submit")
 	b.Expect("#done", "充值成功")
 	b.Expect("#books", "¥100.50")
 	b.Shot("topped-up")
 
 	b.Open("/")
 	b.Expect("#balances .book-list > div:first-child dd", "¥100.50")
-	next(b, "#go-withdraw")
+	b.Click("#go-withdraw")
 	b.Expect("#withdraw-note", "银行结算前")
 	b.Fill("#withdraw-amount", "100.50")
-	next(b, "#withdraw-submit")
+	b.Click("#withdraw-submit")
 	b.Expect("#done", "银行结算前显示为处理中")
 	b.Shot("withdrawn")
 
 	b.Open("/")
 	b.Expect("#balances .book-list > div:first-child dd", "¥0.00")
 	b.Shot("home-after-withdrawal")
-	next(b, "#go-transactions")
+	b.Click("#go-transactions")
 	b.Expect("#tx", "处理中")
 	b.Shot("transactions")
 }
@@ -58,7 +59,7 @@ func TestWalletMoney(t *testing.T) {
 // everything, goes back to the request and checks again: the blocker is gone (AP-3, AP-8.1).
 func TestClosureBalanceRemedy(t *testing.T) {
 	t.Parallel()
-	e := demoEnv(t, withPolicy(t, "strict"))
+	e := demoEnv(t, ct.WithPolicy(t, "strict"))
 	b := New(t, e)
 	signIn(b, demoUser("13800000001"))
 	id := agree(b)
@@ -69,23 +70,23 @@ func TestClosureBalanceRemedy(t *testing.T) {
 	}
 	b.Shot("balance-blocker")
 
-	next(b, "#fix-BALANCE_NOT_ZERO")
+	b.Click("#fix-BALANCE_NOT_ZERO")
 	b.ExpectPath("/wallet/withdraw?closure=" + id)
 	b.Expect("#books", "¥100.00")
-	next(b, "#withdraw-bind")
+	b.Click("#withdraw-bind")
 	bindCard(b, "建设银行", "4111111111111111", "演示用户")
 	b.ExpectPath("/wallet/withdraw?done=bind&closure=" + id)
 	b.Expect("#done", "银行卡已绑定")
 	b.Fill("#withdraw-amount", "100")
 	b.Shot("withdraw-all")
-	next(b, "#withdraw-submit")
+	b.Click("#withdraw-submit")
 	b.Expect("#done", "银行结算前显示为处理中")
 	b.Expect("#books", "¥0.00")
 	b.Shot("withdrawn")
 
-	next(b, "#back-to-closure")
+	b.Click("#back-to-closure")
 	b.ExpectPath("/closure/" + id)
-	next(b, "#recheck")
+	b.Click("#recheck")
 	if b.Has("#blockers [data-code='BALANCE_NOT_ZERO']") {
 		b.Shot("unexpected")
 		t.Fatal("the withdrawn balance still blocks")
@@ -93,13 +94,13 @@ func TestClosureBalanceRemedy(t *testing.T) {
 	b.Shot("after-recheck")
 
 	// The points go the same way (AP-8.1): spent on their page, gone from the list.
-	next(b, "#fix-POINTS_NOT_ZERO")
+	b.Click("#fix-POINTS_NOT_ZERO")
 	b.Expect("#books", "500")
 	b.Fill("#spend_points-amount", "500")
-	next(b, "#spend_points-submit")
+	b.Click("#spend_points-submit")
 	b.Expect("#done", "积分已使用")
-	next(b, "#back-to-closure")
-	next(b, "#recheck")
+	b.Click("#back-to-closure")
+	b.Click("#recheck")
 	if b.Has("#blockers [data-code='POINTS_NOT_ZERO']") {
 		b.Shot("unexpected")
 		t.Fatal("the spent points still block")

@@ -101,7 +101,7 @@ func submitted(t *testing.T, e *apitest.Env) (*client, string) {
 	from := "/closure/" + id
 	c.post(from, from+"/rights", url.Values{"confirm": {"yes"}})
 	c.post(from, from+"/code", url.Values{"channel": {"sms"}})
-	code := sixDigits.FindString(lastMessage(t, e, phone))
+	code := ct.Code(t, e, phone)
 	c.post(from, from+"/verify", url.Values{"payment_password": {"135790"}, "sms_code": {code}}).expect(t, 200, `id="confirm-closure"`)
 	c.post(from, from+"/submit", url.Values{}).expect(t, 200, "申请已提交，等待审核")
 	return c, id

@@ -9,6 +9,7 @@ import (
 
 	"github.com/purse-wallet/purse"
 	"github.com/purse-wallet/purse/apitest"
+	ct "github.com/purse-wallet/purse/closuretest"
 )
 
 // toVerification registers a user and takes a clean account to the verification page.
@@ -34,7 +35,7 @@ func TestWizardVerificationErrors(t *testing.T) {
 		c.post(from, from+"/code", url.Values{"channel": {"sms"}}).
 			expect(t, 429, "获取验证码过于频繁", "后再试", `data-countdown="60"`)
 		// An expired code: say so and offer a new one.
-		code := sixDigits.FindString(lastMessage(t, e, phone))
+		code := ct.Code(t, e, phone)
 		e.Clock.Advance(6 * time.Minute)
 		c.post(from, from+"/verify", url.Values{"sms_code": {code}}).expect(t, 422, "验证码已过期", `>重新获取<`)
 		for i := 0; i < 5; i++ {
@@ -44,7 +45,7 @@ func TestWizardVerificationErrors(t *testing.T) {
 		if s := closureState(t, e, id); s != purse.ClosureVerification {
 			t.Fatalf("state %s after failed verification", s)
 		}
-	}, policy(t, "tenpay"))
+	}, ct.WithPolicy(t, "tenpay"))
 }
 
 var captchaID = regexp.MustCompile(`name="captcha_id" value="([0-9a-f-]{36})"`)
@@ -53,7 +54,7 @@ var captchaID = regexp.MustCompile(`name="captcha_id" value="([0-9a-f-]{36})"`)
 // link; a wrong answer says so, and the page shows a new picture.
 func TestWizardCaptcha(t *testing.T) {
 	t.Parallel()
-	e := apitest.New(t, "sqlite", policy(t, "postal"))
+	e := apitest.New(t, "sqlite", ct.WithPolicy(t, "postal"))
 	c := newClient(t, e)
 	id, _ := toVerification(t, c)
 	from := "/closure/" + id

@@ -9,41 +9,10 @@ import (
 
 	"github.com/purse-wallet/purse"
 	"github.com/purse-wallet/purse/apitest"
-	"github.com/purse-wallet/purse/app"
-	"github.com/purse-wallet/purse/closure"
+	ct "github.com/purse-wallet/purse/closuretest"
 )
 
-// policy starts the server with a closure preset.
-func policy(t testing.TB, name string) apitest.Option {
-	p, err := closure.Load(name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return func(c *app.Config) { c.Policy = p }
-}
-
-var (
-	closurePath = regexp.MustCompile(`^/closure/([0-9a-f-]{36})$`)
-	sixDigits   = regexp.MustCompile(`\b(\d{6})\b`)
-	linkRe      = regexp.MustCompile(`/closure/confirm\?token=([A-Za-z0-9_\-]+)`)
-)
-
-// lastMessage returns the newest message to the recipient (the dev outbox keeps them all).
-func lastMessage(t testing.TB, e *apitest.Env, to string) string {
-	t.Helper()
-	var body string
-	err := e.DB.Read(context.Background(), func(tx purse.Tx) error {
-		msgs, err := tx.MessagesTo(context.Background(), to, 1)
-		if len(msgs) > 0 {
-			body = msgs[0].Body
-		}
-		return err
-	})
-	if err != nil || body == "" {
-		t.Fatalf("no message to %s: %v", to, err)
-	}
-	return body
-}
+var closurePath = regexp.MustCompile(`^/closure/([0-9a-f-]{36})$`)
 
 // startClosure ticks the agreement and returns the request's id from the page it lands on.
 func startClosure(t testing.TB, c *client) (string, *page) {
@@ -86,7 +55,7 @@ func TestWizardTenpay(t *testing.T) {
 		c.post(from, from+"/rights", url.Values{"confirm": {"yes"}}).
 			expect(t, 200, `id="f-payment_password"`, `inputmode="numeric"`, `id="send-sms"`)
 		c.post(from, from+"/code", url.Values{"channel": {"sms"}}).expect(t, 200, "验证码已发送", `data-countdown="60"`)
-		code := sixDigits.FindString(lastMessage(t, e, phone))
+		code := ct.Code(t, e, phone)
 		wrong := "000000"
 		if code == wrong {
 			wrong = "111111"
@@ -98,7 +67,7 @@ func TestWizardTenpay(t *testing.T) {
 		if s := closureState(t, e, id); s != purse.ClosureClosed {
 			t.Fatalf("state %s, want closed", s)
 		}
-	}, policy(t, "tenpay"))
+	}, ct.WithPolicy(t, "tenpay"))
 }
 
 // Every wizard form: without its CSRF token it is refused and nothing moves; asked in the wrong
@@ -185,7 +154,7 @@ func TestWizardBlockers(t *testing.T) {
 		// The money remedies are the ledger's pages now, with the way back to the request.
 		c.get("/wallet/withdraw?closure="+id).expect(t, 200, `id="back-to-closure"`, "/wallet/cards?next=%2fwallet%2fwithdraw&amp;closure="+id)
 		c.get("/wallet/coupons?closure="+id).expect(t, 200, "GET /api/v1/coupons")
-	}, policy(t, "strict"))
+	}, ct.WithPolicy(t, "strict"))
 }
 
 // The page the e-mail link opens (IM-2) spends the token only when the user presses the button:

@@ -42,6 +42,18 @@ func auditActions(t *testing.T, e *apitest.Env) []string {
 	return out
 }
 
+// audited counts the audit events of the action.
+func audited(t *testing.T, e *apitest.Env, action string) int {
+	t.Helper()
+	n := 0
+	for _, a := range auditActions(t, e) {
+		if a == action {
+			n++
+		}
+	}
+	return n
+}
+
 func settingOf(t *testing.T, e *apitest.Env, key string) string {
 	t.Helper()
 	var v string
@@ -140,13 +152,7 @@ func TestConsoleMaintenance(t *testing.T) {
 		user.get("/problems/app-version-outdated").expect(t, 200, "请更新应用", "3.2.0")
 		e.Call("GET", "/api/v1/me", nil, "X-Client-Version", "3.1.9").ExpectProblem(t, 426, "APP_VERSION_OUTDATED")
 
-		n := 0
-		for _, a := range auditActions(t, e) {
-			if a == "switches.set" {
-				n++
-			}
-		}
-		if n != 2 {
+		if n := audited(t, e, "switches.set"); n != 2 {
 			t.Fatalf("%d switches.set audit events, want 2", n)
 		}
 	})
@@ -171,30 +177,14 @@ func TestConsoleFindAccount(t *testing.T) {
 		}
 		c.get("/admin/accounts?q=13000000000").expect(t, 200, `id="no-results"`)
 
-		ctx := context.Background()
-		if err := e.DB.Tx(ctx, func(tx purse.Tx) error {
-			rec, err := tx.AccountForUpdate(ctx, u.ID)
-			if err != nil {
-				return err
-			}
-			rec.Status, rec.ClosedAt = purse.StatusClosed, tx.Now()
-			return tx.UpdateAccount(ctx, rec)
-		}); err != nil {
-			t.Fatal(err)
-		}
+		markClosed(t, e, u.ID)
 		c.get("/admin/accounts?q="+u.Phone).expect(t, 200, u.ID, "已注销")
 		p := c.get("/admin/accounts/"+u.ID).expect(t, 200, `id="account-status">已注销`, masked, `id="trail"`, "account.search")
 		if strings.Contains(p.Body, u.Phone) || strings.Contains(p.Body, "find.me@example.com") {
 			t.Fatal("the account page shows personal data")
 		}
 		c.get("/admin/accounts/no-such-id").expect(t, 404, "页面不存在")
-		n := 0
-		for _, a := range auditActions(t, e) {
-			if a == "account.search" {
-				n++
-			}
-		}
-		if n != 5 {
+		if n := audited(t, e, "account.search"); n != 5 {
 			t.Fatalf("%d account.search audit events, want 5", n)
 		}
 		if !strings.Contains(strings.Join(auditActions(t, e), ","), "account.view") {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/purse-wallet/purse"
 	"github.com/purse-wallet/purse/apitest"
+	ct "github.com/purse-wallet/purse/closuretest"
 )
 
 // AP-3, AP-8.1: an account blocked by its balance follows the blocker's remedy button to the
@@ -32,5 +33,5 @@ func TestWithdrawClearsBalanceBlocker(t *testing.T) {
 		// The pending withdrawal shows on the transactions page, the remedy of
 		// TRANSACTION_IN_PROGRESS, with when the bank settles it.
 		c.get("/wallet/transactions").expect(t, 200, "提现", "处理中", "预计")
-	}, policy(t, "strict"))
+	}, ct.WithPolicy(t, "strict"))
 }

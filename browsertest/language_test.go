@@ -1,0 +1,64 @@
+package browsertest
+
+import (
+	"regexp"
+	"strings"
+	"unicode"
+
+	"github.com/chromedp/chromedp"
+)
+
+// rawID matches a message id shown where its text should be, the catalog's answer to an id it
+// lacks: web_closure_title, wc_verify_h, closure.rights.title, OTP_INVALID.
+var rawID = regexp.MustCompile(`\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b|\b[a-z]+(?:\.[a-z_]+){2,}\b|\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\b`)
+
+// pageText is what inLanguage reads of a page.
+type pageText struct {
+	Lang  string `json:"lang"`
+	Title string `json:"title"`
+	Body  string `json:"body"`
+	Main  string `json:"main"`
+}
+
+// inLanguage fails the test unless the page is in lang: its html lang says so, no message id
+// stands in for a text anywhere on it, and an English page has no Chinese character in its main
+// content (the language switch above it names 中文 on purpose; the names typed in English walks
+// are ASCII).
+func inLanguage(b *Browser, lang string) {
+	b.T.Helper()
+	p := value(b, "read the page", chromedp.Evaluate[pageText](`({lang: document.documentElement.lang,
+		title: document.title, body: document.body.innerText, main: document.querySelector("main").innerText})`))
+	fail := func(format string, args ...any) {
+		b.T.Helper()
+		b.Shot("not-" + lang)
+		b.T.Fatalf("%s: "+format, append([]any{b.Path()}, args...)...)
+	}
+	if p.Lang != lang {
+		fail("html lang %q, want %q", p.Lang, lang)
+	}
+	if id := rawID.FindString(p.Title + "\n" + p.Body); id != "" {
+		fail("shows the message id %q instead of its text", id)
+	}
+	if lang == "en" {
+		if i := strings.IndexFunc(p.Main, func(r rune) bool { return unicode.Is(unicode.Han, r) }); i >= 0 {
+			fail("Chinese on an English page: %q", excerpt(p.Main, i))
+		}
+	}
+}
+
+// excerpt is the text around byte i, for a failure message.
+func excerpt(s string, i int) string {
+	from, to := max(0, i-30), min(len(s), i+30)
+	return strings.ToValidUTF8(s[from:to], "")
+}
+
+// speak sets the pages' language the way a user does, with the switch on the sign-in page; the
+// browser itself asks for Chinese.
+func speak(b *Browser, lang string) {
+	b.T.Helper()
+	b.Open("/signin")
+	if value(b, "page language", chromedp.Evaluate[string](`document.documentElement.lang`)) != lang {
+		b.Click("form.lang button")
+	}
+	inLanguage(b, lang)
+}
