@@ -78,7 +78,13 @@ func Each(t *testing.T, fn func(t *testing.T, e *Env), opts ...Option) {
 func New(t testing.TB, dialect string, opts ...Option) *Env {
 	t.Helper()
 	clk := clock.NewFixed(storetest.Epoch)
-	db := storetest.Open(t, dialect, clk)
+	return On(t, storetest.Open(t, dialect, clk), clk, opts...)
+}
+
+// On starts a server on an open store whose clock is clk: a second instance on a database that
+// another Env serves, or a store opened in a way of the test's own.
+func On(t testing.TB, db *sqlstore.DB, clk *clock.Fixed, opts ...Option) *Env {
+	t.Helper()
 	buf := &SyncBuffer{}
 	params := TestParams
 	cfg := app.Config{MasterKey: MasterKey, Clock: clk, Log: logs.New("json", buf, slog.LevelDebug),
@@ -92,7 +98,7 @@ func New(t testing.TB, dialect string, opts ...Option) *Env {
 	}
 	srv := httptest.NewServer(a.HTTP)
 	t.Cleanup(srv.Close)
-	return &Env{T: t, App: a, DB: db, Clock: clk, Server: srv, Dialect: dialect, Log: buf}
+	return &Env{T: t, App: a, DB: db, Clock: clk, Server: srv, Dialect: db.Dialect(), Log: buf}
 }
 
 // Response is what the server answered.

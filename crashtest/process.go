@@ -99,7 +99,9 @@ func (s *server) showLog() {
 	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
 	var errs []string
 	for _, l := range lines {
-		if strings.Contains(l, `"level":"ERROR"`) || strings.Contains(l, "panic") {
+		// The access lines of 5xx answers too: their durations tell a request that waited (5 s
+		// for a cancelled context, say) from one that failed at once.
+		if strings.Contains(l, `"level":"ERROR"`) || strings.Contains(l, "panic") || strings.Contains(l, `"status":5`) {
 			errs = append(errs, l)
 		}
 	}

@@ -136,6 +136,12 @@ func (s *Server) OpenAPI() *huma.OpenAPI { return s.api.OpenAPI() }
 // MaxBody bytes.
 func register[I, O any](s *Server, op huma.Operation, h func(context.Context, *I) (*O, error)) {
 	op.MaxBodyBytes = MaxBody
+	// No read deadline from huma (its default is 5 s). utf8Body has read the body already, under
+	// the server's ReadTimeout, and net/http then watches the idle connection for the client going
+	// away; a deadline set now fires on that watch, and net/http cancels the request as if the
+	// client had left: every call still running 5 s later failed (a sign-in queued for argon2id
+	// under load). -1 clears the deadline instead.
+	op.BodyReadTimeout = -1
 	huma.Register(s.api, op, func(ctx context.Context, in *I) (*O, error) {
 		out, err := h(ctx, in)
 		if err != nil {

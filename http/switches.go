@@ -60,11 +60,16 @@ func (sw *switches) get(ctx context.Context) (*Maintenance, string) {
 		return err
 	})
 	if err != nil {
-		// Keep serving with the last known switches rather than failing every request.
+		// Keep serving with the last known switches (none before the first read) rather than
+		// failing every request, and keep them until the next refresh is due: the store may have
+		// waited for a connection in vain (a full database), and every request queued on mu would
+		// otherwise wait as long again, one after another.
+		kept := &switchState{loaded: time.Now()}
 		if old != nil {
-			return old.maintenance, old.minVersion
+			kept.maintenance, kept.minVersion = old.maintenance, old.minVersion
 		}
-		return nil, ""
+		sw.cur.Store(kept)
+		return kept.maintenance, kept.minVersion
 	}
 	st := &switchState{minVersion: v, loaded: time.Now()}
 	if m != "" {

@@ -31,8 +31,11 @@ type Dialect struct {
 	Numbered    bool // placeholders are $1, $2 … instead of ?
 	RowLocks    bool // SELECT … FOR UPDATE is meaningful
 	IsRetryable func(error) bool
-	IsUnique    func(error) bool
-	IsBadInput  func(error) bool // the engine refused a value's form: treated as "no such row"
+	// IsRefused, if set, reports that the server turned a new connection away for now (no free
+	// connection slot, starting up or shutting down): nothing ran, and a later try may succeed.
+	IsRefused  func(error) bool
+	IsUnique   func(error) bool
+	IsBadInput func(error) bool // the engine refused a value's form: treated as "no such row"
 	// Durable, if set, is called after every write transaction's COMMIT has returned and the
 	// connection is free again; it returns once that commit is on disk. SQLite commits without an
 	// fsync and syncs here, so the next transaction overlaps the previous one's fsync (see the
@@ -183,7 +186,11 @@ func (db *DB) begin(ctx context.Context, pool *sql.DB, readOnly bool) (*tx, erro
 	if readOnly && db.dialect.Name == "postgres" {
 		opts = &sql.TxOptions{ReadOnly: true}
 	}
-	st, err := pool.BeginTx(ctx, opts)
+	var st *sql.Tx
+	err := db.connect(ctx, func() (err error) {
+		st, err = pool.BeginTx(ctx, opts)
+		return err
+	})
 	if err != nil {
 		return nil, fmt.Errorf("storage: begin: %w", err)
 	}

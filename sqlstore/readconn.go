@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 
 	"github.com/purse-wallet/purse"
@@ -14,7 +15,11 @@ import (
 // server, as in a read-only transaction. The gain is two round trips per Read, on the path of every
 // authenticated request and every eligibility check.
 func (db *DB) readConn(ctx context.Context, fn func(purse.Tx) error) error {
-	conn, err := db.read.Conn(ctx)
+	var conn *sql.Conn
+	err := db.connect(ctx, func() (err error) {
+		conn, err = db.read.Conn(ctx)
+		return err
+	})
 	if err != nil {
 		return fmt.Errorf("storage: read connection: %w", err)
 	}

@@ -58,7 +58,10 @@ func Open(ctx context.Context, url string, clock purse.Clock) (*sqlstore.DB, err
 		Numbered:    true,
 		RowLocks:    true,
 		IsRetryable: func(err error) bool { return state(err) == "40001" || state(err) == "40P01" },
-		IsUnique:    func(err error) bool { return state(err) == "23505" },
+		// 53300 too_many_connections: max_connections (or the role's limit) is reached, shared by
+		// every instance and client; 57P03 cannot_connect_now: the server is starting or stopping.
+		IsRefused: func(err error) bool { s := state(err); return s == "53300" || s == "57P03" },
+		IsUnique:  func(err error) bool { return state(err) == "23505" },
 		// 22P02 invalid text representation, 22021 bad UTF-8, 22003 out of range: a malformed value
 		// matches no row; it is not a server failure.
 		IsBadInput: func(err error) bool { s := state(err); return s == "22P02" || s == "22021" || s == "22003" },
