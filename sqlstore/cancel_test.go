@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"runtime"
+	"strings"
 	"testing"
 
 	"github.com/purse-wallet/purse"
@@ -30,11 +31,14 @@ func TestTransactionEndedByItsContext(t *testing.T) {
 			}
 		}
 		// untilRolledBack runs a statement under a live context until database/sql has rolled the
-		// transaction back under it, and returns that failure: sql.ErrTxDone.
+		// transaction back under it, and returns that failure: sql.ErrTxDone, or, when the statement
+		// was under way as the rollback ran, database/sql's "Rows are closed" (it closes a
+		// transaction's open rows as it ends it; about 3 runs in 20 on PostgreSQL). Either way the
+		// transaction's own answer is the cancellation, checked below.
 		untilRolledBack := func(tx purse.Tx) error {
 			for {
 				if _, err := tx.Account(context.Background(), a.ID); err != nil {
-					if !errors.Is(err, sql.ErrTxDone) {
+					if !errors.Is(err, sql.ErrTxDone) && !strings.Contains(err.Error(), "sql: Rows are closed") {
 						t.Errorf("after the rollback: %v, want sql.ErrTxDone", err)
 					}
 					return err
