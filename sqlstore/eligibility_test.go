@@ -90,7 +90,7 @@ func TestHotLookupPlansSearchOnly(t *testing.T) {
 	t.Parallel()
 	db := storetest.Open(t, "sqlite", clock.NewFixed(time.Unix(1_700_000_000, 0)))
 	for name, q := range map[string]string{"eligibility facts": sqlstore.EligibilityFactsQuery,
-		"latest code": sqlstore.LatestCodeQuery, "messages to": sqlstore.MessagesToQuery} {
+		"latest code": sqlstore.LatestCodeQuery} {
 		rows, err := db.SQL().QueryContext(context.Background(), "EXPLAIN QUERY PLAN "+q, make([]any, strings.Count(q, "?"))...)
 		if err != nil {
 			t.Fatal(err)

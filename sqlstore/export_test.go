@@ -4,5 +4,4 @@ package sqlstore
 var (
 	EligibilityFactsQuery = eligibilityFacts
 	LatestCodeQuery       = latestCode
-	MessagesToQuery       = messagesTo
 )

@@ -50,12 +50,9 @@ func (t *tx) InsertMessages(ctx context.Context, ms []*purse.Message) error {
 	return nil
 }
 
-// messagesTo reads the index outbox_recipient backwards (migration 00102) and stops at the limit.
-const messagesTo = `SELECT ` + messageColumns + ` FROM outbox WHERE recipient = ?
-	ORDER BY created_at DESC, id DESC LIMIT ?`
-
 func (t *tx) MessagesTo(ctx context.Context, to string, limit int) ([]*purse.Message, error) {
-	rows, err := t.query(ctx, messagesTo, to, limit)
+	rows, err := t.query(ctx, `SELECT `+messageColumns+` FROM outbox WHERE recipient = ?
+		ORDER BY created_at DESC, id DESC LIMIT ?`, to, limit)
 	if err != nil {
 		return nil, fmt.Errorf("storage: messages to: %w", err)
 	}
