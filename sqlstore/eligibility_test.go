@@ -3,6 +3,7 @@ package sqlstore_test
 import (
 	"context"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -85,29 +86,38 @@ func TestEligibilityFactsPendingTransactions(t *testing.T) {
 
 // On SQLite the hot look-ups search an index for every table they read and sort nothing: a scan
 // would make each eligibility check walk, say, every pending transaction of every account, and a
-// sort would build a temporary b-tree for every "latest code".
+// sort would build a temporary b-tree for every "latest code". The purge's erasure finds its
+// accounts by primary key, not by a walk of every closed one.
 func TestHotLookupPlansSearchOnly(t *testing.T) {
 	t.Parallel()
 	db := storetest.Open(t, "sqlite", clock.NewFixed(time.Unix(1_700_000_000, 0)))
-	for name, q := range map[string]string{"eligibility facts": sqlstore.EligibilityFactsQuery,
-		"latest code": sqlstore.LatestCodeQuery} {
-		rows, err := db.SQL().QueryContext(context.Background(), "EXPLAIN QUERY PLAN "+q, make([]any, strings.Count(q, "?"))...)
+	for _, c := range []struct{ name, q, want string }{
+		{"eligibility facts", sqlstore.EligibilityFactsQuery, ""},
+		{"latest code", sqlstore.LatestCodeQuery, ""},
+		{"erase personal columns", sqlstore.ErasePersonalQuery, "SEARCH accounts USING INDEX sqlite_autoindex_accounts_1 (id=?)"},
+	} {
+		rows, err := db.SQL().QueryContext(context.Background(), "EXPLAIN QUERY PLAN "+c.q, make([]any, strings.Count(c.q, "?"))...)
 		if err != nil {
 			t.Fatal(err)
 		}
+		var plan []string
 		for rows.Next() {
 			var id, parent, unused int
 			var detail string
 			if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
 				t.Fatal(err)
 			}
+			plan = append(plan, detail)
 			if strings.HasPrefix(detail, "SCAN") || strings.Contains(detail, "TEMP B-TREE") {
-				t.Errorf("%s: plan step %q", name, detail)
+				t.Errorf("%s: plan step %q", c.name, detail)
 			}
 		}
 		if err := rows.Err(); err != nil {
 			t.Fatal(err)
 		}
 		rows.Close()
+		if c.want != "" && !slices.Contains(plan, c.want) {
+			t.Errorf("%s: plan %q, want the step %q", c.name, plan, c.want)
+		}
 	}
 }

@@ -4,4 +4,5 @@ package sqlstore
 var (
 	EligibilityFactsQuery = eligibilityFacts
 	LatestCodeQuery       = latestCode
+	ErasePersonalQuery    = erasePersonalColumns + "(?,?,?)"
 )

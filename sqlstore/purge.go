@@ -193,13 +193,21 @@ func (t *tx) DestroyDataKeys(ctx context.Context, ids []string, at time.Time) er
 	})
 }
 
+// erasePersonalColumns is followed by the batch's id list. The accounts are found by id, one
+// primary-key look-up each; "status || ”" keeps the status check out of the planner's index
+// choice: without statistics SQLite took "status = 'closed'" for selective and walked every closed
+// account through accounts_status for each chunk, so a purge's cost grew with the square of the
+// accounts awaiting it (100,000 took 60-89 s here). The concatenation is the same test on both
+// engines.
+const erasePersonalColumns = `UPDATE accounts SET status = 'purged', phone_hash = NULL, email_hash = NULL,
+	phone_sealed = NULL, email_sealed = NULL, name_sealed = NULL, phone_masked = '', password_hash = '',
+	payment_password_hash = '', certificate_id = '', purged_at = ?, updated_at = ?
+	WHERE status || '' = 'closed' AND id IN `
+
 func (t *tx) ErasePersonalColumns(ctx context.Context, ids []string, at time.Time) (int, error) {
 	total := 0
 	err := chunks(ids, func(in string, args []any) error {
-		res, err := t.exec(ctx, `UPDATE accounts SET status = 'purged', phone_hash = NULL, email_hash = NULL,
-			phone_sealed = NULL, email_sealed = NULL, name_sealed = NULL, phone_masked = '', password_hash = '',
-			payment_password_hash = '', certificate_id = '', purged_at = ?, updated_at = ?
-			WHERE status = 'closed' AND id IN `+in, append([]any{ts(at), ts(at)}, args...)...)
+		res, err := t.exec(ctx, erasePersonalColumns+in, append([]any{ts(at), ts(at)}, args...)...)
 		if err != nil {
 			return fmt.Errorf("storage: erase personal columns: %w", err)
 		}
