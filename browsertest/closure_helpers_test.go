@@ -1,11 +1,8 @@
 package browsertest
 
 import (
-	"context"
 	"strings"
-	"testing"
 
-	"github.com/purse-wallet/purse"
 	"github.com/purse-wallet/purse/apitest"
 )
 
@@ -49,21 +46,4 @@ func accept(b *Browser) string {
 		b.T.Fatalf("after the agreement: on %s", p)
 	}
 	return strings.TrimPrefix(p, "/closure/")
-}
-
-// closureState returns the request's state.
-func closureState(t *testing.T, e *apitest.Env, id string) purse.ClosureState {
-	t.Helper()
-	var s purse.ClosureState
-	err := e.DB.Read(context.Background(), func(tx purse.Tx) error {
-		c, err := tx.Closure(context.Background(), id, "")
-		if err == nil {
-			s = c.State
-		}
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
 }

@@ -35,13 +35,13 @@ func TestClosureImwalletEmailLink(t *testing.T) {
 	b.Open("/closure/confirm?token=" + ct.Link(t, e, u.Email))
 	b.Expect("#confirm-h", "确认注销账户")
 	b.Shot("email-link")
-	if s := closureState(t, e, id); s != purse.ClosureEmailConfirm {
+	if s := e.ClosureState(t, id); s != purse.ClosureEmailConfirm {
 		t.Fatalf("opening the link alone moved the request to %s", s)
 	}
 	b.Click("#confirm-link")
 	b.Expect("#result-h", "账户已注销")
 	b.Shot("closed")
-	if s := closureState(t, e, id); s != purse.ClosureClosed {
+	if s := e.ClosureState(t, id); s != purse.ClosureClosed {
 		t.Fatalf("state %s, want closed", s)
 	}
 }

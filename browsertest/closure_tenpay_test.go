@@ -114,7 +114,7 @@ func closeTenpay(t *testing.T, w tenpayTexts) {
 	b.Expect("#result-h", w.closed)
 	inLanguage(b, w.lang)
 	b.Shot("closed")
-	if s := closureState(t, e, id); s != purse.ClosureClosed {
+	if s := e.ClosureState(t, id); s != purse.ClosureClosed {
 		t.Fatalf("state %s, want closed", s)
 	}
 }

@@ -1,7 +1,6 @@
 package browsertest
 
 import (
-	"context"
 	"testing"
 
 	"github.com/purse-wallet/purse"
@@ -113,18 +112,7 @@ func TestClosedAccountSignIn(t *testing.T) {
 	t.Parallel()
 	e := apitest.New(t, "sqlite")
 	u := e.SignUp("")
-	ctx := context.Background()
-	err := e.DB.Tx(ctx, func(tx purse.Tx) error {
-		rec, err := tx.AccountForUpdate(ctx, u.ID)
-		if err != nil {
-			return err
-		}
-		rec.Status, rec.ClosedAt, rec.UpdatedAt = purse.StatusClosed, tx.Now(), tx.Now()
-		return tx.UpdateAccount(ctx, rec)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	e.MarkClosed(t, u.ID)
 	b := New(t, e)
 	b.Open("/signin")
 	b.Fill("#f-login", u.Phone)

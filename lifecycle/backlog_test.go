@@ -19,7 +19,7 @@ func TestPurgeNoticeBacklog(t *testing.T) {
 		t.Parallel()
 		const accounts = 7
 		for i := range accounts {
-			closeAccount(t, e, register(t, e, apitest.NextPhone(), fmt.Sprintf("backlog%d@example.com", i), ""))
+			e.MarkClosed(t, register(t, e, apitest.NextPhone(), fmt.Sprintf("backlog%d@example.com", i), ""))
 		}
 		e.Clock.Advance(31 * day)
 		drain := func() int {

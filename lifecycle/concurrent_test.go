@@ -22,7 +22,7 @@ func TestPurgeConcurrent(t *testing.T) {
 		const accounts = 20
 		for i := range accounts {
 			id := register(t, e, apitest.NextPhone(), fmt.Sprintf("many%d@example.com", i), "")
-			closeAccount(t, e, id)
+			e.MarkClosed(t, id)
 		}
 		e.Clock.Advance(31 * day)
 		total := func() int {
@@ -83,7 +83,7 @@ func TestClaimSkipsLocked(t *testing.T) {
 	t.Parallel()
 	e := apitest.New(t, "postgres")
 	for range 4 {
-		closeAccount(t, e, register(t, e, apitest.NextPhone(), "", ""))
+		e.MarkClosed(t, register(t, e, apitest.NextPhone(), "", ""))
 	}
 	e.Clock.Advance(31 * day)
 	ctx := context.Background()

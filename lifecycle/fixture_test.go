@@ -81,23 +81,6 @@ func bindCard(t *testing.T, e *apitest.Env, accountID, number, holder string) {
 		key.Seal("card_holder", holder), number[len(number)-4:], "unbound", e.Clock.Now().UnixMicro())
 }
 
-// closeAccount moves the account to closed the way the closure engine does.
-func closeAccount(t *testing.T, e *apitest.Env, id string) {
-	t.Helper()
-	ctx := context.Background()
-	err := e.DB.Tx(ctx, func(tx purse.Tx) error {
-		a, err := tx.AccountForUpdate(ctx, id)
-		if err != nil {
-			return err
-		}
-		a.Status, a.ClosedAt, a.UpdatedAt = purse.StatusClosed, tx.Now(), tx.Now()
-		return tx.UpdateAccount(ctx, a)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-}
-
 func account(t *testing.T, e *apitest.Env, id string) *purse.AccountRecord {
 	t.Helper()
 	var a *purse.AccountRecord

@@ -123,7 +123,7 @@ func TestPurgeNotice(t *testing.T) {
 		t.Parallel()
 		phone := apitest.NextPhone()
 		id := register(t, e, phone, "", "")
-		closeAccount(t, e, id)
+		e.MarkClosed(t, id)
 		e.Clock.Advance(31 * day)
 		if n := run(t, e, "purge-personal"); n != 1 {
 			t.Fatalf("notice step handled %d", n)
@@ -170,7 +170,7 @@ func TestLegalHold(t *testing.T) {
 	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
 		t.Parallel()
 		id := register(t, e, apitest.NextPhone(), "hold@example.com", "赵六")
-		closeAccount(t, e, id)
+		e.MarkClosed(t, id)
 		agent, reviewer := e.Operator("agent"), e.Operator("reviewer")
 		path := "/api/v1/admin/accounts/" + id + "/legal-hold"
 		reason := map[string]any{"reason": "court order 2026-17"}
@@ -256,7 +256,7 @@ func TestPurgeWrongMasterKey(t *testing.T) {
 	t.Parallel()
 	e := apitest.New(t, "sqlite")
 	id := register(t, e, apitest.NextPhone(), "wrongkey@example.com", "")
-	closeAccount(t, e, id)
+	e.MarkClosed(t, id)
 	e.Clock.Advance(31 * day)
 	other, _ := vault.New(bytes.Repeat([]byte{9}, 32))
 	svc := *e.App.Lifecycle

@@ -67,7 +67,7 @@ func TestPurgeRecords(t *testing.T) {
 			t.Fatal("fixture ledger does not sum to zero")
 		}
 
-		closeAccount(t, e, a)
+		e.MarkClosed(t, a)
 		e.Clock.Advance(31 * day)
 		run(t, e, "purge-personal") // notice by SMS
 		exec(t, e, `UPDATE outbox SET status = 'sent' WHERE account_id = ?`, a)
@@ -110,7 +110,7 @@ func TestPurgeRecords(t *testing.T) {
 
 		// b closes later; when its periods end the transfer goes too, and the ledger still sums
 		// to zero with every balance kept.
-		closeAccount(t, e, b)
+		e.MarkClosed(t, b)
 		e.Clock.Advance(31 * day)
 		run(t, e, "purge-personal")
 		exec(t, e, `UPDATE outbox SET status = 'sent' WHERE account_id = ?`, b)

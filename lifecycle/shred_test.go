@@ -31,7 +31,7 @@ func closedWithData(t *testing.T, e *apitest.Env, p personal) string {
 	t.Helper()
 	id := register(t, e, p.phone, p.email, p.name)
 	bindCard(t, e, id, p.card, p.holder)
-	closeAccount(t, e, id)
+	e.MarkClosed(t, id)
 	return id
 }
 

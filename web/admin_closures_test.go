@@ -122,14 +122,14 @@ func TestConsoleReview(t *testing.T) {
 		p1, p2 := "/admin/closures/"+first, "/admin/closures/"+second
 		agent.get(p1).expect(t, 200, "需要审核员权限")
 		agent.post(p1, p1+"/approve", url.Values{}).expect(t, 403)
-		if s := closureState(t, e, first); s != purse.ClosureReview {
+		if s := e.ClosureState(t, first); s != purse.ClosureReview {
 			t.Fatalf("state %s after an agent's approval", s)
 		}
 		rev := newClient(t, e)
 		consoleSignIn(t, rev, "rev2")
 		rev.get("/admin/closures").expect(t, 200, "待审核", first, second)
 		rev.post(p1, p1+"/approve", url.Values{}).expect(t, 200, "已审核通过")
-		if s := closureState(t, e, first); s != purse.ClosureClosed {
+		if s := e.ClosureState(t, first); s != purse.ClosureClosed {
 			t.Fatalf("state %s after approval, want closed (tenpay: no cooling-off)", s)
 		}
 		rev.post(p2, p2+"/reject", url.Values{"reason": {""}}).expect(t, 422, "请填写原因")

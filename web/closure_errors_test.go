@@ -42,7 +42,7 @@ func TestWizardVerificationErrors(t *testing.T) {
 			c.post(from, from+"/verify", url.Values{"payment_password": {"000000"}})
 		}
 		c.post(from, from+"/verify", url.Values{"payment_password": {"135790"}}).expect(t, 423, "已锁定至")
-		if s := closureState(t, e, id); s != purse.ClosureVerification {
+		if s := e.ClosureState(t, id); s != purse.ClosureVerification {
 			t.Fatalf("state %s after failed verification", s)
 		}
 	}, ct.WithPolicy(t, "tenpay"))

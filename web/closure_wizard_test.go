@@ -25,22 +25,6 @@ func startClosure(t testing.TB, c *client) (string, *page) {
 	return m[1], p
 }
 
-func closureState(t testing.TB, e *apitest.Env, id string) purse.ClosureState {
-	t.Helper()
-	var s purse.ClosureState
-	err := e.DB.Read(context.Background(), func(tx purse.Tx) error {
-		c, err := tx.Closure(context.Background(), id, "")
-		if err == nil {
-			s = c.State
-		}
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
-}
-
 // TP-2..TP-6 through the pages: agreement, rights, payment password and SMS code (with a wrong
 // code first, GE-1), confirm, closed.
 func TestWizardTenpay(t *testing.T) {
@@ -64,7 +48,7 @@ func TestWizardTenpay(t *testing.T) {
 			expect(t, 422, "验证码错误", "重新获取")
 		c.post(from, from+"/verify", url.Values{"sms_code": {code}}).expect(t, 200, `id="confirm-closure"`)
 		c.post(from, from+"/submit", url.Values{}).expect(t, 200, "账户已注销", "注册新账户")
-		if s := closureState(t, e, id); s != purse.ClosureClosed {
+		if s := e.ClosureState(t, id); s != purse.ClosureClosed {
 			t.Fatalf("state %s, want closed", s)
 		}
 	}, ct.WithPolicy(t, "tenpay"))
@@ -89,12 +73,12 @@ func TestWizardPosts(t *testing.T) {
 		for action, form := range forms {
 			// No CSRF token: refused, state unchanged.
 			c.do("POST", from+"/"+action, form).expect(t, 403, "页面已过期")
-			if s := closureState(t, e, id); s != purse.ClosureRights {
+			if s := e.ClosureState(t, id); s != purse.ClosureRights {
 				t.Fatalf("%s without CSRF moved the request to %s", action, s)
 			}
 			// Another account's request: the 404 page, state unchanged.
 			other.post("/closure", from+"/"+action, url.Values(cloneForm(form))).expect(t, 404)
-			if s := closureState(t, e, id); s != purse.ClosureRights {
+			if s := e.ClosureState(t, id); s != purse.ClosureRights {
 				t.Fatalf("%s by another account moved the request to %s", action, s)
 			}
 		}
@@ -103,13 +87,13 @@ func TestWizardPosts(t *testing.T) {
 		for _, action := range []string{"recheck", "code", "verify", "submit"} {
 			c.post(from, from+"/"+action, cloneForm(forms[action])).
 				expect(t, 409, "暂时不能进行此操作", `action="/closure/`+id+`/rights"`)
-			if s := closureState(t, e, id); s != purse.ClosureRights {
+			if s := e.ClosureState(t, id); s != purse.ClosureRights {
 				t.Fatalf("%s in the wrong step moved the request to %s", action, s)
 			}
 		}
 		c.post(from, from+"/cancel", url.Values{}).expect(t, 200, "已放弃注销")
 		c.post(from, from+"/rights", url.Values{"confirm": {"yes"}}).expect(t, 409, "暂时不能进行此操作")
-		if s := closureState(t, e, id); s != purse.ClosureCancelled {
+		if s := e.ClosureState(t, id); s != purse.ClosureCancelled {
 			t.Fatalf("state %s, want cancelled", s)
 		}
 	})

@@ -177,7 +177,7 @@ func TestConsoleFindAccount(t *testing.T) {
 		}
 		c.get("/admin/accounts?q=13000000000").expect(t, 200, `id="no-results"`)
 
-		markClosed(t, e, u.ID)
+		e.MarkClosed(t, u.ID)
 		c.get("/admin/accounts?q="+u.Phone).expect(t, 200, u.ID, "已注销")
 		p := c.get("/admin/accounts/"+u.ID).expect(t, 200, `id="account-status">已注销`, masked, `id="trail"`, "account.search")
 		if strings.Contains(p.Body, u.Phone) || strings.Contains(p.Body, "find.me@example.com") {

@@ -27,24 +27,6 @@ func countAccounts(t *testing.T, e *apitest.Env) int {
 	return n
 }
 
-// markClosed closes the account in the store directly, as a finished closure leaves it, for the
-// tests of what a closed account meets.
-func markClosed(t *testing.T, e *apitest.Env, id string) {
-	t.Helper()
-	ctx := context.Background()
-	err := e.DB.Tx(ctx, func(tx purse.Tx) error {
-		rec, err := tx.AccountForUpdate(ctx, id)
-		if err != nil {
-			return err
-		}
-		rec.Status, rec.ClosedAt = purse.StatusClosed, tx.Now()
-		return tx.UpdateAccount(ctx, rec)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-}
-
 func TestSecurityHeaders(t *testing.T) {
 	t.Parallel()
 	e := apitest.New(t, "sqlite")
@@ -169,7 +151,7 @@ func TestSignInAnswers(t *testing.T) {
 		signIn(u.Password, "").expect(t, 423, "登录已锁定")
 
 		e.Clock.Advance(16 * 60e9)
-		markClosed(t, e, u.ID)
+		e.MarkClosed(t, u.ID)
 		signIn(u.Password, "").expect(t, 403, `id="account-closed"`, "该账户已注销", `href="/register"`)
 	})
 }

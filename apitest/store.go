@@ -1,0 +1,43 @@
+package apitest
+
+import (
+	"context"
+	"testing"
+
+	"github.com/purse-wallet/purse"
+)
+
+// MarkClosed closes the account in the store directly, as a finished closure leaves it, for tests
+// of what a closed account meets (sign-in, the purge) without walking a closure first.
+func (e *Env) MarkClosed(t testing.TB, accountID string) {
+	t.Helper()
+	ctx := context.Background()
+	err := e.DB.Tx(ctx, func(tx purse.Tx) error {
+		a, err := tx.AccountForUpdate(ctx, accountID)
+		if err != nil {
+			return err
+		}
+		a.Status, a.ClosedAt, a.UpdatedAt = purse.StatusClosed, tx.Now(), tx.Now()
+		return tx.UpdateAccount(ctx, a)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// ClosureState returns the closure request's state as stored.
+func (e *Env) ClosureState(t testing.TB, id string) purse.ClosureState {
+	t.Helper()
+	var s purse.ClosureState
+	err := e.DB.Read(context.Background(), func(tx purse.Tx) error {
+		c, err := tx.Closure(context.Background(), id, "")
+		if err == nil {
+			s = c.State
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
