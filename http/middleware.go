@@ -57,7 +57,13 @@ func (s *Server) accessLog(next http.Handler) http.Handler {
 		next.ServeHTTP(rec, r.WithContext(context.WithValue(r.Context(), reqStateKey{}, st)))
 		pattern := st.route
 		if pattern == "" {
-			pattern = r.Method + " (unmatched)"
+			// Answered before the mux (a refused token, the gate, a body over the limit): the log
+			// and the metrics name the route the request was for, as they do for its other answers.
+			if _, p := s.mux.Handler(r); p != "" {
+				pattern = p
+			} else {
+				pattern = r.Method + " (unmatched)"
+			}
 		}
 		s.Metrics.Request(pattern, rec.status)
 		s.log.InfoContext(r.Context(), "http", "route", pattern, "status", rec.status,
