@@ -13,6 +13,14 @@ import (
 // cpuMeter reports a CPU time that only grows; a measurement window takes its difference.
 type cpuMeter func() time.Duration
 
+// read is the meter's reading; a nil meter (nothing to measure) always reads zero.
+func (m cpuMeter) read() time.Duration {
+	if m == nil {
+		return 0
+	}
+	return m()
+}
+
 // postgresCPU returns a meter of the CPU time the PostgreSQL server behind db has used, when that
 // server runs on this machine (as the bench's own does). A closure flow's cost is not only this
 // process's: on PostgreSQL its statements run in the server's backends, on the same two cores

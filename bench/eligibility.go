@@ -40,13 +40,9 @@ func (s *Server) MeasureEligibility(users []User, clients, rate int, dur time.Du
 		// bench's --warmup, so that they do not set the p99 alone.
 		getter(url, users, clients, rate, time.Second, nil)
 	}
-	db := s.dbCPU
-	if db == nil {
-		db = func() time.Duration { return 0 }
-	}
-	cpu0, db0 := processCPU(), db()
+	cpu0, db0 := processCPU(), s.dbCPU.read()
 	l := getter(url, users, clients, rate, dur, nil)
-	cpu, dbCPU := processCPU()-cpu0, db()-db0
+	cpu, dbCPU := processCPU()-cpu0, s.dbCPU.read()-db0
 	ok := int64(l.Requests - l.Errors)
 	return Eligibility{Load: l, Accounts: len(users), Blocked: (len(users) + 3) / 4, Clients: clients, Rate: rate,
 		CPUus: 1000 * cpuPer(cpu, ok), DBCPUus: 1000 * cpuPer(dbCPU, ok)}

@@ -78,12 +78,9 @@ func steady(ctx context.Context, workers int, warm, dur time.Duration, db cpuMet
 		}()
 	}
 	wait(ctx, warm, out)
-	if db == nil {
-		db = func() time.Duration { return 0 }
-	}
-	t0, cpu0, db0 := time.Now(), processCPU(), db()
+	t0, cpu0, db0 := time.Now(), processCPU(), db.read()
 	wait(ctx, dur, out)
-	t1, cpu1, db1 := time.Now(), processCPU(), db()
+	t1, cpu1, db1 := time.Now(), processCPU(), db.read()
 	stop.Store(true)
 	wg.Wait()
 	sp.Window, sp.CPU, sp.DBCPU = t1.Sub(t0), cpu1-cpu0, db1-db0
