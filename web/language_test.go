@@ -35,7 +35,6 @@ func TestLanguageSwitchIsTheAccountsLanguage(t *testing.T) {
 	}, ct.WithPolicy(t, "tenpay"))
 }
 
-
 // The console's language switch takes (issue 18: its form was bound to the wrong session, so the
 // switch was silently refused).
 func TestConsoleLanguageSwitch(t *testing.T) {
