@@ -106,3 +106,7 @@ func (h *Handler) withOperatorNames(ctx context.Context, v *view) {
 		return err
 	})
 }
+
+// Platform names a linked platform by its slug ("taobao" → 淘宝); an operator's own platform keeps
+// its slug.
+func (v *view) Platform(slug string) string { return v.label("wplat_"+slug, slug) }
