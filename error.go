@@ -41,6 +41,10 @@ const (
 	CodeAccountClosed       Code = "ACCOUNT_CLOSED"
 	CodeAccountNotActive    Code = "ACCOUNT_NOT_ACTIVE"
 
+	// Money leaving the wallet and the bank gateway (issue 13).
+	CodeBankSignatureInvalid Code = "BANK_SIGNATURE_INVALID" // a callback unsigned, badly signed or replayed
+	CodeBankAmountMismatch   Code = "BANK_AMOUNT_MISMATCH"   // the bank names another amount than the movement's
+
 	// CodeIdempotentAnswerUnreadable: the first answer to a request is stored sealed but does not
 	// open (another master key, an altered or moved row). The request is not run again.
 	CodeIdempotentAnswerUnreadable Code = "IDEMPOTENT_ANSWER_UNREADABLE"
