@@ -40,6 +40,9 @@ const (
 	CodeLoginLocked         Code = "LOGIN_LOCKED"
 	CodeAccountClosed       Code = "ACCOUNT_CLOSED"
 	CodeAccountNotActive    Code = "ACCOUNT_NOT_ACTIVE"
+	// CodeAccountClosing: the account is in its cooling-off before closure; nothing new may start
+	// on it until the holder keeps it.
+	CodeAccountClosing Code = "ACCOUNT_CLOSING"
 
 	// Money leaving the wallet and the bank gateway (issue 13).
 	CodeBankSignatureInvalid Code = "BANK_SIGNATURE_INVALID" // a callback unsigned, badly signed or replayed
