@@ -16,20 +16,15 @@ type Entry struct {
 	Check func(Locked) error
 }
 
-type bookKey struct {
-	owner string
-	book  purse.Book
-	cur   purse.Currency
-}
-
 // PostBatch posts many movements with a few statements, for group commit: one statement locks the
 // accounts (in id order), one reads their books, every entry is checked in order against the
 // running amounts in memory, and the accepted ones are written with multi-row inserts of
 // transactions and postings and one upsert of every touched user book with its net change
-// (operator books, one upsert each). The rules are
-// Post's: an entry that would break one is refused alone (its error in the returned slice, in
-// entry order) and changes nothing. The second result is a storage failure, after which the
-// transaction must be rolled back.
+// (operator books, one upsert each). The rules are Post's, from the same functions (Balanced,
+// accepting, allowed, balanceLimit) applied to the statuses and amounts those two statements read:
+// an entry that would break one is refused alone (its error in the returned slice, in entry order)
+// and changes nothing. The second result is a storage failure, after which the transaction must be
+// rolled back.
 func PostBatch(ctx context.Context, tx purse.Tx, entries []Entry) ([]error, error) {
 	errs := make([]error, len(entries))
 	var ids []string
@@ -41,7 +36,7 @@ func PostBatch(ctx context.Context, tx purse.Tx, entries []Entry) ([]error, erro
 			continue
 		}
 		for _, p := range e.Legs {
-			keys[bookKey{p.Owner, p.Book, p.Currency}] = 0
+			keys[keyOf(p)] = 0
 			if !IsOperator(p.Owner) && !seen[p.Owner] {
 				seen[p.Owner] = true
 				ids = append(ids, p.Owner)
@@ -87,14 +82,14 @@ func PostBatch(ctx context.Context, tx purse.Tx, entries []Entry) ([]error, erro
 		}
 		next := map[bookKey]int64{}
 		for _, p := range e.Legs {
-			k := bookKey{p.Owner, p.Book, p.Currency}
+			k := keyOf(p)
 			cur, ok := next[k]
 			if !ok {
 				cur = keys[k]
 			}
 			sum, err := purse.Money{Amount: cur, Currency: p.Currency}.Add(purse.Money{Amount: p.Amount, Currency: p.Currency})
 			if err != nil {
-				errs[i] = &purse.Error{Code: purse.CodeBalanceLimit, Detail: "book would overflow", Err: err}
+				errs[i] = balanceLimit(err)
 				break
 			}
 			if IsOperator(p.Owner) {
@@ -110,7 +105,7 @@ func PostBatch(ctx context.Context, tx purse.Tx, entries []Entry) ([]error, erro
 			continue
 		}
 		for _, p := range e.Legs {
-			k := bookKey{p.Owner, p.Book, p.Currency}
+			k := keyOf(p)
 			if !IsOperator(p.Owner) {
 				keys[k] = next[k]
 			}
@@ -149,16 +144,7 @@ func PostBatch(ctx context.Context, tx purse.Tx, entries []Entry) ([]error, erro
 			return nil, fmt.Errorf("ledger: batch: %s %s is %d, expected %d", k.Owner, k.Book, got[k], want)
 		}
 	}
-	sort.Slice(operators, func(i, j int) bool {
-		a, b := operators[i], operators[j]
-		if a.owner != b.owner {
-			return a.owner < b.owner
-		}
-		if a.book != b.book {
-			return a.book < b.book
-		}
-		return a.cur < b.cur
-	})
+	sort.Slice(operators, func(i, j int) bool { return operators[i].before(operators[j]) })
 	for _, k := range operators {
 		if _, err := tx.AddBalance(ctx, k.owner, k.book, k.cur, net[k]); err != nil {
 			return nil, err
@@ -178,11 +164,8 @@ func admit(e Entry, status Locked) error {
 	sort.Strings(owners)
 	for _, id := range owners {
 		st, ok := status[id]
-		if !ok {
-			return &purse.Error{Code: purse.CodeNotFound, Params: map[string]any{"Account": id}, Detail: "no account " + id}
-		}
-		if !st.AcceptsPostings() {
-			return purse.Errorf(purse.CodeAccountNotActive, "account %s is %s", id, st)
+		if err := accepting(id, st, ok); err != nil {
+			return err
 		}
 	}
 	if e.Check != nil {

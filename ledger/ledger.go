@@ -48,15 +48,11 @@ func Lock(ctx context.Context, tx purse.Tx, held Locked, ids ...string) (Locked,
 			continue
 		}
 		st, err := tx.AccountStatusForUpdate(ctx, id)
-		if errors.Is(err, purse.ErrNotFound) {
-			return nil, &purse.Error{Code: purse.CodeNotFound, Params: map[string]any{"Account": id},
-				Detail: "no account " + id}
-		}
-		if err != nil {
+		if err != nil && !errors.Is(err, purse.ErrNotFound) {
 			return nil, err
 		}
-		if !st.AcceptsPostings() {
-			return nil, purse.Errorf(purse.CodeAccountNotActive, "account %s is %s", id, st)
+		if err := accepting(id, st, err == nil); err != nil {
+			return nil, err
 		}
 		held[id] = st
 	}
@@ -89,23 +85,14 @@ func Append(ctx context.Context, tx purse.Tx, held Locked, txID string, legs []p
 		return err
 	}
 	ordered := append([]purse.Posting(nil), legs...)
-	sort.Slice(ordered, func(i, j int) bool {
-		a, b := ordered[i], ordered[j]
-		if a.Owner != b.Owner {
-			return a.Owner < b.Owner
-		}
-		if a.Book != b.Book {
-			return a.Book < b.Book
-		}
-		return a.Currency < b.Currency
-	})
+	sort.Slice(ordered, func(i, j int) bool { return keyOf(ordered[i]).before(keyOf(ordered[j])) })
 	for _, p := range ordered {
 		if err := tx.InsertPosting(ctx, txID, p); err != nil {
 			return err
 		}
 		amount, err := tx.AddBalance(ctx, p.Owner, p.Book, p.Currency, p.Amount)
 		if errors.Is(err, purse.ErrOverflow) {
-			return &purse.Error{Code: purse.CodeBalanceLimit, Detail: "book would overflow", Err: err}
+			return balanceLimit(err)
 		}
 		if err != nil {
 			return err
@@ -115,6 +102,45 @@ func Append(ctx context.Context, tx purse.Tx, held Locked, txID string, legs []p
 		}
 	}
 	return nil
+}
+
+// accepting is the rule of which accounts a posting may touch: NOT_FOUND for an unknown one (known
+// false), ACCOUNT_NOT_ACTIVE for one that is closing, closed or purged. Lock applies it to each row
+// it locks, PostBatch to the statuses it locked in one statement.
+func accepting(id string, st purse.AccountStatus, known bool) error {
+	if !known {
+		return &purse.Error{Code: purse.CodeNotFound, Params: map[string]any{"Account": id}, Detail: "no account " + id}
+	}
+	if !st.AcceptsPostings() {
+		return purse.Errorf(purse.CodeAccountNotActive, "account %s is %s", id, st)
+	}
+	return nil
+}
+
+// balanceLimit is the error of a posting that would overflow its book.
+func balanceLimit(err error) error {
+	return &purse.Error{Code: purse.CodeBalanceLimit, Detail: "book would overflow", Err: err}
+}
+
+// bookKey names a balance row.
+type bookKey struct {
+	owner string
+	book  purse.Book
+	cur   purse.Currency
+}
+
+func keyOf(p purse.Posting) bookKey { return bookKey{p.Owner, p.Book, p.Currency} }
+
+// before is the order balance rows are written in, after the account rows (see the package
+// comment): by owner, book, currency.
+func (a bookKey) before(b bookKey) bool {
+	if a.owner != b.owner {
+		return a.owner < b.owner
+	}
+	if a.book != b.book {
+		return a.book < b.book
+	}
+	return a.cur < b.cur
 }
 
 // allowed checks a book's new amount against its kind.
