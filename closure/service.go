@@ -73,9 +73,9 @@ type Flow struct {
 func actorOf(accountID string) string { return "account:" + accountID }
 
 // policyOf returns the request's policy snapshot. Every step of every request reads its snapshot,
-// and decoding it was a twentieth of a step's CPU besides the SQL, while an operator's requests
-// carry a handful of distinct snapshots (one per policy file they ran under): each is decoded
-// once and shared. The policies are read-only once decoded; policy() copies before changing one.
+// and decoding it showed in a step's CPU profile (docs/BENCHMARKS.md, "Figures behind the code's
+// choices"), while an operator's requests carry a handful of distinct snapshots (one per policy
+// file they ran under): each is decoded once and shared. The policies are read-only once decoded; policy() copies before changing one.
 func (s *Service) policyOf(c *purse.ClosureRequest) (*Policy, error) {
 	if p, ok := s.snapshots.Load(string(c.PolicyJSON)); ok {
 		return p.(*Policy), nil

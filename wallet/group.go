@@ -73,9 +73,8 @@ func (g *Group) enqueue(ctx context.Context, r *groupReq) error {
 // while those before it wait for their commits to reach the disk (the fsync runs after the
 // connection is released: see sqlstore/sqlite's walSync), so a slow fsync does not stall the writer.
 // On PostgreSQL concurrent groups lock many of the same accounts and wait in turn for each other's
-// commits, so more groups mostly add lock waits: with 64 accounts, 2 groups in flight did about
-// 4,600 transfers/s through HTTP against 3,400/s with 4, and at 1,750/s their p99 was 14-21 ms
-// against 15-45 ms.
+// commits, so more groups mostly add lock waits: two in flight did more transfers with a steadier
+// p99 than four (figures in docs/BENCHMARKS.md, "Figures behind the code's choices").
 func inflight(dialect string) int {
 	if dialect == "postgres" {
 		return 2
