@@ -74,7 +74,7 @@ func (c *PurgeCmd) run(ctx context.Context, out io.Writer) error {
 		return err
 	}
 	defer store.Close()
-	a, err := app.New(ctx, store, app.Config{MasterKey: key, Clock: clk, Location: loc, Retention: policy,
+	a, err := app.New(ctx, store, app.Config{Keys: &key, Clock: clk, Location: loc, Retention: policy,
 		Log: logs.New("text", os.Stderr, slog.LevelWarn)})
 	if err != nil {
 		return err
