@@ -116,7 +116,13 @@ func New(ctx context.Context, store *sqlstore.DB, cfg Config) (*App, error) {
 	hasher := secret.NewHasher(params, runtime.GOMAXPROCS(0))
 	a := &App{Store: store, Vault: v, Hasher: hasher, Catalog: cat, Clock: cfg.Clock, Log: cfg.Log}
 	a.Metrics = metrics.New(store)
-	a.Accounts = &account.Service{Store: store, Vault: v, Hasher: hasher, Clock: cfg.Clock, Log: cfg.Log}
+	// Payment passwords: a keyed hash under a key derived from the master key (never stored), with
+	// the argon2id hasher for the verifiers made before it, each upgraded on its next right PIN.
+	pins, err := secret.NewPINs(secret.KeyFromMaster(cfg.MasterKey), hasher)
+	if err != nil {
+		return nil, err
+	}
+	a.Accounts = &account.Service{Store: store, Vault: v, Hasher: hasher, PINs: pins, Clock: cfg.Clock, Log: cfg.Log}
 	a.Accounts.Catalog = cat
 	a.Operators = &operator.Service{Store: store, Hasher: hasher}
 	a.Blockers = &blocker.Service{Store: store, Vault: v, Log: cfg.Log}
