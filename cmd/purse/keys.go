@@ -11,6 +11,7 @@ import (
 
 	"github.com/purse-wallet/purse"
 	"github.com/purse-wallet/purse/app"
+	"github.com/purse-wallet/purse/bank"
 	"github.com/purse-wallet/purse/lifecycle"
 	"github.com/purse-wallet/purse/logs"
 )
@@ -39,7 +40,10 @@ func (f keysFlags) open(ctx context.Context) (*app.App, func(), error) {
 		return nil, nil, err
 	}
 	a, err := app.New(ctx, store, app.Config{Keys: &ring, Clock: purse.SystemClock{},
-		Log: logs.New("text", os.Stderr, slog.LevelWarn)})
+		Log: logs.New("text", os.Stderr, slog.LevelWarn),
+		// Key commands post nothing through a bank and send no message; the services are built
+		// whole all the same.
+		Gateway: bank.Sandbox{}, DevOutbox: true})
 	if err != nil {
 		store.Close()
 		return nil, nil, err

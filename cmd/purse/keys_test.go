@@ -13,6 +13,7 @@ import (
 
 	"github.com/purse-wallet/purse"
 	"github.com/purse-wallet/purse/app"
+	"github.com/purse-wallet/purse/bank"
 	"github.com/purse-wallet/purse/secret"
 	"github.com/purse-wallet/purse/vault"
 )
@@ -35,7 +36,7 @@ func TestKeysCommands(t *testing.T) {
 	}
 	params := secret.Params{Memory: 1024, Time: 1, Threads: 1}
 	a, err := app.New(ctx, store, app.Config{MasterKey: one, Clock: purse.SystemClock{}, HasherParams: &params,
-		Log: slog.New(slog.DiscardHandler)})
+		Log: slog.New(slog.DiscardHandler), Gateway: bank.Sandbox{}, DevOutbox: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -94,7 +95,7 @@ func TestKeysCommands(t *testing.T) {
 	}
 	defer store.Close()
 	a, err = app.New(ctx, store, app.Config{Keys: &ring, Clock: purse.SystemClock{}, HasherParams: &params,
-		Log: slog.New(slog.DiscardHandler)})
+		Log: slog.New(slog.DiscardHandler), Gateway: bank.Sandbox{}, DevOutbox: true})
 	if err != nil {
 		t.Fatal(err)
 	}
