@@ -53,6 +53,11 @@ type Config struct {
 	Certificates *certificate.Signer // signs closure certificates; nil: a key made for this run
 	BaseURL      string              // prefixes links in messages, e.g. https://wallet.example.com
 	Wallet       wallet.Config       // limits of money movements; zero values take the defaults
+
+	// StoreDeadline bounds each transaction whose context has no deadline (a request's): a
+	// database that does not answer within it answers 503 UNAVAILABLE. 0: sqlstore.DefaultDeadline;
+	// negative: none.
+	StoreDeadline time.Duration
 }
 
 // App is a running purse: its store, services and HTTP handler.
@@ -107,6 +112,12 @@ func New(ctx context.Context, store *sqlstore.DB, cfg Config) (*App, error) {
 	}
 	// One argon2id hash at a time per core: each holds 19 MiB, and more at once only queue in the CPU.
 	hasher := secret.NewHasher(params, runtime.GOMAXPROCS(0))
+	switch {
+	case cfg.StoreDeadline == 0:
+		store.SetDeadline(sqlstore.DefaultDeadline)
+	case cfg.StoreDeadline > 0:
+		store.SetDeadline(cfg.StoreDeadline)
+	}
 	a := &App{Store: store, Vault: v, Hasher: hasher, Catalog: cat, Clock: cfg.Clock, Log: cfg.Log}
 	a.Metrics = metrics.New(store)
 	// Payment passwords: a keyed hash under a key derived from the master key (never stored), with
