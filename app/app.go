@@ -167,6 +167,7 @@ func New(ctx context.Context, store *sqlstore.DB, cfg Config) (*App, error) {
 	}
 	a.Jobs = append(a.Jobs, a.Lifecycle.Tasks()...)
 	a.Jobs = append(a.Jobs, lifecycle.IdempotencyTask(store))
+	a.Jobs = append(a.Jobs, lifecycle.LoginLockTask(store))
 	if err := a.applyStartSwitches(ctx, cfg.HTTP); err != nil {
 		return nil, err
 	}
@@ -222,6 +223,7 @@ func (a *App) newClosures(ctx context.Context, cfg Config, v *vault.Vault, cat *
 			return err
 		}
 	}
+	cat.SetProducts(p.Products) // the operator's product names, in every message from here on
 	signer := cfg.Certificates
 	if signer == nil {
 		a.Log.Warn("no closure certificate key given: certificates are signed with a key made for this run only")
