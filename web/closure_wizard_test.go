@@ -138,7 +138,7 @@ func TestWizardBlockers(t *testing.T) {
 		c.get("/help/disputes?closure="+id).expect(t, 200, "交易纠纷")
 		// The money remedies are the ledger's pages now, with the way back to the request.
 		c.get("/wallet/withdraw?closure="+id).expect(t, 200, `id="back-to-closure"`, "/wallet/cards?next=%2fwallet%2fwithdraw&amp;closure="+id)
-		c.get("/wallet/coupons?closure="+id).expect(t, 200, "GET /api/v1/coupons")
+		c.get("/wallet/coupons?closure="+id).expect(t, 200, "优惠券", `id="back-to-closure"`)
 	}, ct.WithPolicy(t, "strict"))
 }
 
