@@ -68,6 +68,7 @@ type Tx interface {
 	VerifyQueries
 	WalletQueries
 	ClosureFunnelQueries
+	JobFailureQueries
 	// Now is the transaction's fixed time, taken from the store's clock when it began.
 	Now() time.Time
 }
