@@ -143,7 +143,7 @@ func TestPaymentPasswordDumpCannotBeBruteForcedWithoutTheKey(t *testing.T) {
 			}
 			return hits
 		}
-		operator, err := secret.NewPINs(secret.KeyFromMaster(apitest.MasterKey), nil)
+		operator, err := secret.NewPINs(e.App.Vault.PINKey(), nil)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -136,9 +136,9 @@ func New(ctx context.Context, store *sqlstore.DB, cfg Config) (*App, error) {
 	}
 	a := &App{Store: store, Vault: v, Hasher: hasher, Catalog: cat, Clock: cfg.Clock, Log: cfg.Log}
 	a.Metrics = metrics.New(store)
-	// Payment passwords: a keyed hash under a key derived from the master key (never stored), with
+	// Payment passwords: a keyed hash under a key derived from the keyring (never stored), with
 	// the argon2id hasher for the verifiers made before it, each upgraded on its next right PIN.
-	pins, err := secret.NewPINs(secret.KeyFromMaster(cfg.MasterKey), hasher)
+	pins, err := secret.NewPINs(v.PINKey(), hasher)
 	if err != nil {
 		return nil, err
 	}

@@ -7,6 +7,8 @@
 package vault
 
 import (
+	"github.com/purse-wallet/purse/secret"
+
 	"crypto/aes"
 	"crypto/cipher"
 	"crypto/hmac"
@@ -91,6 +93,11 @@ func (v *Vault) Versions() []int {
 // which no rotation changes, so that instances with keyrings of different versions (during a
 // rotation) accept each other's forms.
 func (v *Vault) WebKey() []byte { return derive(v.lookup, "purse web csrf") }
+
+// PINKey is the key payment passwords are verified with (secret.PINs). Like the lookup key it
+// derives from, it must outlive master-key rotations: every stored verifier of a live account
+// has to keep verifying. It is never stored in the database.
+func (v *Vault) PINKey() []byte { return secret.KeyFromMaster(v.lookup) }
 
 // ParseMasterKey decodes a master key written as 64 hex digits or as standard base64.
 func ParseMasterKey(text string) ([]byte, error) {
