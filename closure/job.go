@@ -8,53 +8,53 @@ import (
 	"github.com/purse-wallet/purse/jobs"
 )
 
-// CloseBatch is how many requests one run of the closing job handles.
+// CloseBatch is how many requests one run of the closing, expiry or reminder job claims.
 const CloseBatch = 20
 
-// CloseDue ends the requests whose cooling-off is over, one batch in one transaction, and returns
-// how many it ended. Each runs its policy's checks once more: during cooling-off an operator may
-// still have put a dispute (AP-8.8) or an agreement flag (AP-8.6) on the closing account, and the
-// closure must not complete while one is open. Such a request fails with its reasons, as when the
-// second check fails (AP-7): the account leaves closing (restricted while a restricting dispute is
-// open) and the user is told why. The others are closed. It is idempotent: an ended request is no
-// longer due, and rows locked by another instance are skipped (FOR UPDATE SKIP LOCKED).
+// CloseDue ends the requests whose cooling-off is over, one batch, and returns how many it ended.
+// Each runs its policy's checks once more: during cooling-off an operator may still have put a
+// dispute (AP-8.8) or an agreement flag (AP-8.6) on the closing account, and the closure must not
+// complete while one is open. Such a request fails with its reasons, as when the second check
+// fails (AP-7): the account leaves closing (restricted while a restricting dispute is open) and
+// the user is told why. The others are closed. It is idempotent: an ended request is no longer
+// due, and rows locked by another instance are skipped (FOR UPDATE SKIP LOCKED). Each request is
+// ended in a savepoint of its own (jobs.Batch): one that fails is recorded and skipped for a
+// while, and the others still close.
 func (s *Service) CloseDue(ctx context.Context) (int, error) {
-	n := 0
-	err := s.Store.Tx(ctx, func(tx purse.Tx) error {
-		n = 0
-		due, err := tx.DueCoolingOff(ctx, tx.Now(), CloseBatch)
-		if err != nil {
-			return err
-		}
-		for _, c := range due {
-			st, err := s.jobStep(tx, c)
-			if err != nil {
-				return err
-			}
-			rec, err := st.lockAccount(ctx)
-			if err != nil {
-				return err
-			}
-			_, all, err := checkAgain(ctx, st, rec)
-			if err != nil {
-				return err
-			}
-			if bs := Blocking(all); len(bs) > 0 {
-				err = s.keep(ctx, st, rec, bs)
-			} else {
-				err = s.finish(ctx, st, rec, "system")
-			}
-			if err == nil {
-				err = st.flush(ctx)
-			}
-			if err != nil {
-				return err
-			}
-			n++
-		}
-		return nil
-	})
-	return n, err
+	b := &jobs.Batch[*purse.ClosureRequest]{Job: purse.JobCloseDue, Store: s.Store, Log: s.Log, ID: requestID,
+		Claim: func(ctx context.Context, tx purse.Tx) ([]*purse.ClosureRequest, error) {
+			return tx.DueCoolingOff(ctx, tx.Now(), CloseBatch)
+		},
+		Each: s.closeOne,
+	}
+	return b.Run(ctx)
+}
+
+func requestID(c *purse.ClosureRequest) string { return c.ID }
+
+// closeOne ends one request whose cooling-off is over (see CloseDue).
+func (s *Service) closeOne(ctx context.Context, tx purse.Tx, c *purse.ClosureRequest) error {
+	st, err := s.jobStep(tx, c)
+	if err != nil {
+		return err
+	}
+	rec, err := st.lockAccount(ctx)
+	if err != nil {
+		return err
+	}
+	_, all, err := checkAgain(ctx, st, rec)
+	if err != nil {
+		return err
+	}
+	if bs := Blocking(all); len(bs) > 0 {
+		err = s.keep(ctx, st, rec, bs)
+	} else {
+		err = s.finish(ctx, st, rec, "system")
+	}
+	if err != nil {
+		return err
+	}
+	return st.flush(ctx)
 }
 
 // keep fails a request whose checks found blockers at the end of its cooling-off: the account
@@ -92,21 +92,19 @@ func (s *Service) CloseTask() jobs.Task {
 }
 
 // ExpireIdle ends the requests whose user left them idle past their expiry, so every request
-// reaches a terminal state even if nobody comes back to it (DESIGN.md §4.3).
+// reaches a terminal state even if nobody comes back to it (DESIGN.md §4.3). Each in a savepoint
+// of its own (jobs.Batch), as in CloseDue.
 func (s *Service) ExpireIdle(ctx context.Context) (int, error) {
-	n := 0
-	err := s.Store.Tx(ctx, func(tx purse.Tx) error {
-		n = 0
-		// Spent secrets go too: a day past expiry nothing reads them (the resend cool-down looks
-		// back a minute, the daily cap counts in rate_counters).
-		if _, err := tx.PurgeVerifications(ctx, tx.Now().Add(-24*time.Hour)); err != nil {
-			return err
-		}
-		idle, err := tx.IdleClosures(ctx, tx.Now(), CloseBatch)
-		if err != nil {
-			return err
-		}
-		for _, c := range idle {
+	b := &jobs.Batch[*purse.ClosureRequest]{Job: purse.JobExpireIdle, Store: s.Store, Log: s.Log, ID: requestID,
+		Claim: func(ctx context.Context, tx purse.Tx) ([]*purse.ClosureRequest, error) {
+			// Spent secrets go too: a day past expiry nothing reads them (the resend cool-down
+			// looks back a minute, the daily cap counts in rate_counters).
+			if _, err := tx.PurgeVerifications(ctx, tx.Now().Add(-24*time.Hour)); err != nil {
+				return nil, err
+			}
+			return tx.IdleClosures(ctx, tx.Now(), CloseBatch)
+		},
+		Each: func(ctx context.Context, tx purse.Tx, c *purse.ClosureRequest) error {
 			st, err := s.jobStep(tx, c)
 			if err != nil {
 				return err
@@ -117,14 +115,10 @@ func (s *Service) ExpireIdle(ctx context.Context) (int, error) {
 			if err := st.save(ctx); err != nil {
 				return err
 			}
-			if err := st.flush(ctx); err != nil {
-				return err
-			}
-			n++
-		}
-		return nil
-	})
-	return n, err
+			return st.flush(ctx)
+		},
+	}
+	return b.Run(ctx)
 }
 
 // ExpireTask is the expiry job for the runner.
@@ -136,16 +130,14 @@ func (s *Service) ExpireTask() jobs.Task {
 const RemindBefore = 24 * time.Hour
 
 // Remind tells users whose cooling-off ends within RemindBefore that the closure is near and how
-// to keep the account (PW-6), once per request.
+// to keep the account (PW-6), once per request; each in a savepoint of its own (jobs.Batch): a
+// request whose reminder cannot be written (a missing template) is skipped for a while.
 func (s *Service) Remind(ctx context.Context) (int, error) {
-	n := 0
-	err := s.Store.Tx(ctx, func(tx purse.Tx) error {
-		n = 0
-		due, err := tx.DueReminders(ctx, tx.Now(), tx.Now().Add(RemindBefore), CloseBatch)
-		if err != nil {
-			return err
-		}
-		for _, c := range due {
+	b := &jobs.Batch[*purse.ClosureRequest]{Job: purse.JobRemind, Store: s.Store, Log: s.Log, ID: requestID,
+		Claim: func(ctx context.Context, tx purse.Tx) ([]*purse.ClosureRequest, error) {
+			return tx.DueReminders(ctx, tx.Now(), tx.Now().Add(RemindBefore), CloseBatch)
+		},
+		Each: func(ctx context.Context, tx purse.Tx, c *purse.ClosureRequest) error {
 			st, err := s.jobStep(tx, c)
 			if err != nil {
 				return err
@@ -158,14 +150,10 @@ func (s *Service) Remind(ctx context.Context) (int, error) {
 				map[string]string{"Until": s.Catalog.FormatTime(rec.Language, c.CoolingEnds)}); err != nil {
 				return err
 			}
-			if err := tx.MarkReminded(ctx, c.ID, tx.Now()); err != nil {
-				return err
-			}
-			n++
-		}
-		return nil
-	})
-	return n, err
+			return tx.MarkReminded(ctx, c.ID, tx.Now())
+		},
+	}
+	return b.Run(ctx)
 }
 
 // RemindTask is the reminder job for the runner.

@@ -109,6 +109,7 @@ func New(s *Server, log *slog.Logger) *Server {
 	s.registerAdminAudit()
 	s.registerDevOutbox()
 	s.registerAdminOutbox()
+	s.registerAdminJobs()
 	if s.Metrics != nil {
 		s.mux.Handle("GET /metrics", s.Metrics.Handler())
 	}

@@ -72,45 +72,103 @@ func (s *Service) Tasks() []jobs.Task {
 //
 // The address therefore lives at most NoticeWait past the retention period, and only in the
 // outbox row that is about to carry it.
+//
+// The batch goes in one savepoint; if it fails, each account goes in a savepoint of its own
+// (jobs.Batch), so that one account whose data cannot be read or erased is recorded, skipped for
+// a while and shown to support, and every other account's legally required erasure still runs.
 func (s *Service) PurgePersonal(ctx context.Context) (int, error) {
 	p := s.Policy.withDefaults()
-	done, erased := 0, 0
-	err := s.Store.Tx(ctx, func(tx purse.Tx) error {
-		done, erased = 0, 0
-		now := tx.Now()
-		due, waited := p.Personal.Before(now), now.Add(-p.NoticeWait)
-		ready, err := tx.NoticedForErasure(ctx, due, waited, p.Batch)
-		if err != nil {
-			return err
-		}
-		pending, err := tx.PendingNotices(ctx, waited)
-		if err != nil {
-			return err
-		}
-		var fresh []*purse.PurgeCandidate
-		if room := min(p.Batch, p.NoticeBacklog-pending); room > 0 {
-			if fresh, err = tx.ClosedForNotice(ctx, due, room); err != nil {
-				return err
-			}
-		}
-		contacts, err := s.contacts(ctx, tx, append(append([]*purse.PurgeCandidate{}, ready...), fresh...))
-		if err != nil {
-			return err
-		}
-		silent, err := s.notice(ctx, tx, fresh, contacts, p)
-		if err != nil {
-			return err
-		}
-		if err := s.erase(ctx, tx, append(ready, silent...), contacts, p); err != nil {
-			return err
-		}
-		done, erased = len(ready)+len(fresh), len(ready)+len(silent)
-		return nil
-	})
-	if err != nil {
-		return done, err
+	b := &jobs.Batch[*purgeItem]{Job: purse.JobPurgePersonal, Store: s.Store, Log: s.Log, ID: purgeID,
+		Claim: func(ctx context.Context, tx purse.Tx) ([]*purgeItem, error) { return s.claimPersonal(ctx, tx, p) },
+		All: func(ctx context.Context, tx purse.Tx, items []*purgeItem) error {
+			return s.purgePersonal(ctx, tx, items, p)
+		},
+		Each: func(ctx context.Context, tx purse.Tx, item *purgeItem) error {
+			return s.purgePersonal(ctx, tx, []*purgeItem{item}, p)
+		},
 	}
-	return done, s.scrub(ctx, erased)
+	done, err := b.RunItems(ctx)
+	if err != nil {
+		return 0, err
+	}
+	erased := 0
+	for _, it := range done {
+		if it.erased {
+			erased++
+		}
+	}
+	return len(done), s.scrub(ctx, erased)
+}
+
+// purgeItem is an account the personal-data purge claimed: to notice (fresh) or to erase.
+type purgeItem struct {
+	*purse.PurgeCandidate
+	fresh  bool
+	erased bool // its erasure is written (set by purgePersonal)
+}
+
+func purgeID(it *purgeItem) string { return it.Account.ID }
+
+// claimPersonal locks the accounts whose notice left, then those to notice, as long as the
+// outbox has room for their notices.
+func (s *Service) claimPersonal(ctx context.Context, tx purse.Tx, p Policy) ([]*purgeItem, error) {
+	now := tx.Now()
+	due, waited := p.Personal.Before(now), now.Add(-p.NoticeWait)
+	ready, err := tx.NoticedForErasure(ctx, due, waited, p.Batch)
+	if err != nil {
+		return nil, err
+	}
+	pending, err := tx.PendingNotices(ctx, waited)
+	if err != nil {
+		return nil, err
+	}
+	var fresh []*purse.PurgeCandidate
+	if room := min(p.Batch, p.NoticeBacklog-pending); room > 0 {
+		if fresh, err = tx.ClosedForNotice(ctx, due, room); err != nil {
+			return nil, err
+		}
+	}
+	items := make([]*purgeItem, 0, len(ready)+len(fresh))
+	for _, c := range ready {
+		items = append(items, &purgeItem{PurgeCandidate: c})
+	}
+	for _, c := range fresh {
+		items = append(items, &purgeItem{PurgeCandidate: c, fresh: true})
+	}
+	return items, nil
+}
+
+// purgePersonal takes items one step on: the fresh ones get their notice (and are erased at once
+// if they have no address), the others are erased.
+func (s *Service) purgePersonal(ctx context.Context, tx purse.Tx, items []*purgeItem, p Policy) error {
+	var all, ready, fresh []*purse.PurgeCandidate
+	byID := make(map[string]*purgeItem, len(items))
+	for _, it := range items {
+		it.erased = false
+		all = append(all, it.PurgeCandidate)
+		byID[it.Account.ID] = it
+		if it.fresh {
+			fresh = append(fresh, it.PurgeCandidate)
+		} else {
+			ready = append(ready, it.PurgeCandidate)
+		}
+	}
+	contacts, err := s.contacts(ctx, tx, all)
+	if err != nil {
+		return err
+	}
+	silent, err := s.notice(ctx, tx, fresh, contacts, p)
+	if err != nil {
+		return err
+	}
+	gone := append(ready, silent...)
+	if err := s.erase(ctx, tx, gone, contacts, p); err != nil {
+		return err
+	}
+	for _, c := range gone {
+		byID[c.Account.ID].erased = true
+	}
+	return nil
 }
 
 // scrub removes the older copies of what a committed erasure changed from the live database
@@ -218,21 +276,21 @@ func (s *Service) erase(ctx context.Context, tx purse.Tx, cands []*purse.PurgeCa
 // purse.RetentionQueries.PurgeRecords) and their service rows.
 func (s *Service) PurgeRecords(ctx context.Context) (int, error) {
 	p := s.Policy.withDefaults()
-	done := 0
-	err := s.Store.Tx(ctx, func(tx purse.Tx) error {
-		done = 0
-		// Records batches run one at a time: whether a shared transaction may go depends on the
-		// other party's records having been purged, and two batches deciding it at once (each
-		// seeing the other's account as not yet purged) would both keep it for ever. The audit
-		// head is the lock every batch takes anyway to record what it did.
-		if _, _, err := tx.LockAuditHead(ctx); err != nil {
-			return err
-		}
-		cands, err := tx.PurgedForRecords(ctx, p.Records.Before(tx.Now()), p.Batch)
-		if err != nil {
-			return err
-		}
-		for _, c := range cands {
+	b := &jobs.Batch[*purse.PurgeCandidate]{Job: purse.JobPurgeRecords, Store: s.Store, Log: s.Log,
+		ID: func(c *purse.PurgeCandidate) string { return c.Account.ID },
+		Claim: func(ctx context.Context, tx purse.Tx) ([]*purse.PurgeCandidate, error) {
+			// Records batches run one at a time: whether a shared transaction may go depends on
+			// the other party's records having been purged, and two batches deciding it at once
+			// (each seeing the other's account as not yet purged) would both keep it for ever.
+			// The audit head is the lock every batch takes anyway to record what it did.
+			if _, _, err := tx.LockAuditHead(ctx); err != nil {
+				return nil, err
+			}
+			return tx.PurgedForRecords(ctx, p.Records.Before(tx.Now()), p.Batch)
+		},
+		// Each account in a savepoint of its own (jobs.Batch): one that fails is recorded and
+		// skipped for a while, and the others' records still go.
+		Each: func(ctx context.Context, tx purse.Tx, c *purse.PurgeCandidate) error {
 			n, err := tx.PurgeRecords(ctx, c.Account.ID, tx.Now())
 			if err != nil {
 				return err
@@ -246,15 +304,12 @@ func (s *Service) PurgeRecords(ctx context.Context) (int, error) {
 			if err := tx.SavePurgeState(ctx, &c.State); err != nil {
 				return err
 			}
-			if err := audit.Record(ctx, tx, "system", "retention.records_purged", c.Account.ID, map[string]string{
+			return audit.Record(ctx, tx, "system", "retention.records_purged", c.Account.ID, map[string]string{
 				"closed_at": c.Account.ClosedAt.UTC().Format(time.RFC3339), "retention": p.Records.String(),
-				"transactions_removed": strconv.Itoa(n)}); err != nil {
-				return err
-			}
-			done++
-		}
-		return nil
-	})
+				"transactions_removed": strconv.Itoa(n)})
+		},
+	}
+	done, err := b.Run(ctx)
 	if err != nil {
 		return done, err
 	}

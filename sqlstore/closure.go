@@ -183,13 +183,15 @@ func (t *tx) OpenClosures(ctx context.Context, limit int) ([]*purse.ClosureReque
 
 func (t *tx) DueCoolingOff(ctx context.Context, now time.Time, limit int) ([]*purse.ClosureRequest, error) {
 	return t.closures(ctx, `SELECT `+closureColumns+` FROM closures WHERE state = 'cooling_off'
-		AND cooling_ends <= ? ORDER BY cooling_ends, id LIMIT ? FOR UPDATE SKIP LOCKED`, ts(now), limit)
+		AND cooling_ends <= ?`+skipFailed("closures.id")+` ORDER BY cooling_ends, id LIMIT ? FOR UPDATE SKIP LOCKED`,
+		ts(now), purse.JobCloseDue, ts(now), limit)
 }
 
 func (t *tx) DueReminders(ctx context.Context, now, until time.Time, limit int) ([]*purse.ClosureRequest, error) {
 	return t.closures(ctx, `SELECT `+closureColumns+` FROM closures WHERE state = 'cooling_off'
-		AND reminded_at = 0 AND cooling_ends > ? AND cooling_ends <= ? ORDER BY cooling_ends, id LIMIT ? FOR UPDATE SKIP LOCKED`,
-		ts(now), ts(until), limit)
+		AND reminded_at = 0 AND cooling_ends > ? AND cooling_ends <= ?`+skipFailed("closures.id")+`
+		ORDER BY cooling_ends, id LIMIT ? FOR UPDATE SKIP LOCKED`,
+		ts(now), ts(until), purse.JobRemind, ts(now), limit)
 }
 
 func (t *tx) MarkReminded(ctx context.Context, id string, now time.Time) error {
@@ -202,8 +204,8 @@ func (t *tx) MarkReminded(ctx context.Context, id string, now time.Time) error {
 func (t *tx) IdleClosures(ctx context.Context, now time.Time, limit int) ([]*purse.ClosureRequest, error) {
 	return t.closures(ctx, `SELECT `+closureColumns+` FROM closures
 		WHERE state IN ('started','agreement','eligibility','rights','verification','email_confirmation','review')
-		AND NOT (state = 'review' AND submitted = ?) AND expires_at <= ?
-		ORDER BY expires_at, id LIMIT ? FOR UPDATE SKIP LOCKED`, true, ts(now), limit)
+		AND NOT (state = 'review' AND submitted = ?) AND expires_at <= ?`+skipFailed("closures.id")+`
+		ORDER BY expires_at, id LIMIT ? FOR UPDATE SKIP LOCKED`, true, ts(now), purse.JobExpireIdle, ts(now), limit)
 }
 
 // InsertClosureEvents appends a step's events in one statement: a step records one or two

@@ -25,8 +25,8 @@ func (t *tx) ClosedForPurge(ctx context.Context, closedBefore, noticedAfter time
 func (t *tx) ClosedForNotice(ctx context.Context, closedBefore time.Time, limit int) ([]*purse.PurgeCandidate, error) {
 	cands, err := t.candidates(ctx, `SELECT `+accountColumns+` FROM accounts
 		WHERE status = 'closed' AND closed_at > 0 AND closed_at <= ? AND legal_hold = ?
-		AND NOT EXISTS (SELECT 1 FROM purge_state s WHERE s.account_id = accounts.id)
-		ORDER BY closed_at, id LIMIT ? FOR UPDATE SKIP LOCKED`, ts(closedBefore), false, limit)
+		AND NOT EXISTS (SELECT 1 FROM purge_state s WHERE s.account_id = accounts.id)`+skipFailed("accounts.id")+`
+		ORDER BY closed_at, id LIMIT ? FOR UPDATE SKIP LOCKED`, ts(closedBefore), false, purse.JobPurgePersonal, ts(t.now), limit)
 	if err != nil {
 		return nil, err
 	}
@@ -57,9 +57,9 @@ func (t *tx) NoticedForErasure(ctx context.Context, closedBefore, noticedBefore 
 		AND (s.notice_id = '' OR s.noticed_at <= ?
 			OR NOT EXISTS (SELECT 1 FROM outbox o WHERE o.id = s.notice_id AND o.status = 'pending'))
 		AND accounts.status = 'closed' AND accounts.closed_at > 0 AND accounts.closed_at <= ?
-		AND accounts.legal_hold = ?
+		AND accounts.legal_hold = ?`+skipFailed("accounts.id")+`
 		ORDER BY s.noticed_at, s.account_id LIMIT ? FOR UPDATE SKIP LOCKED`,
-		ts(noticedBefore), ts(closedBefore), false, limit)
+		ts(noticedBefore), ts(closedBefore), false, purse.JobPurgePersonal, ts(t.now), limit)
 	if err != nil {
 		return nil, fmt.Errorf("storage: accounts to erase: %w", err)
 	}

@@ -16,8 +16,9 @@ import (
 func (t *tx) PurgedForRecords(ctx context.Context, closedBefore time.Time, limit int) ([]*purse.PurgeCandidate, error) {
 	return t.candidates(ctx, `SELECT `+accountColumns+` FROM accounts
 		WHERE status = 'purged' AND closed_at > 0 AND closed_at <= ? AND legal_hold = ?
-		AND NOT EXISTS (SELECT 1 FROM purge_state s WHERE s.account_id = accounts.id AND s.records_purged_at > 0)
-		ORDER BY closed_at, id LIMIT ? FOR UPDATE SKIP LOCKED`, ts(closedBefore), false, limit)
+		AND NOT EXISTS (SELECT 1 FROM purge_state s WHERE s.account_id = accounts.id AND s.records_purged_at > 0)`+
+		skipFailed("accounts.id")+`
+		ORDER BY closed_at, id LIMIT ? FOR UPDATE SKIP LOCKED`, ts(closedBefore), false, purse.JobPurgeRecords, ts(t.now), limit)
 }
 
 // serviceTables hold an account's wallet services; the records purge deletes their rows.

@@ -13,6 +13,8 @@ type dashboardData struct {
 	Total       int
 	Maintenance *purshttp.Maintenance
 	MinVersion  string
+	// Failures are the items batch jobs failed on and skip for now (jobs.Batch), for support.
+	Failures []*purse.JobFailure
 }
 
 type statusCount struct {
@@ -29,7 +31,10 @@ func (h *Handler) adminDashboard(w http.ResponseWriter, r *http.Request) {
 	var counts map[purse.AccountStatus]int
 	err := h.Store.Read(r.Context(), func(tx purse.Tx) error {
 		var err error
-		counts, err = tx.CountAccounts(r.Context())
+		if counts, err = tx.CountAccounts(r.Context()); err != nil {
+			return err
+		}
+		d.Failures, err = tx.JobFailures(r.Context(), 50)
 		return err
 	})
 	if err != nil {
