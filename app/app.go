@@ -17,6 +17,7 @@ import (
 	"github.com/purse-wallet/purse/audit"
 	"github.com/purse-wallet/purse/blocker"
 	"github.com/purse-wallet/purse/business"
+	"github.com/purse-wallet/purse/calendar"
 	"github.com/purse-wallet/purse/certificate"
 	"github.com/purse-wallet/purse/closure"
 	"github.com/purse-wallet/purse/export"
@@ -53,6 +54,10 @@ type Config struct {
 	Certificates *certificate.Signer // signs closure certificates; nil: a key made for this run
 	BaseURL      string              // prefixes links in messages, e.g. https://wallet.example.com
 	Wallet       wallet.Config       // limits of money movements; zero values take the defaults
+	// Calendar counts legal deadlines (holidays and make-up working days); nil: the embedded
+	// China schedule in Location. Support gets the deadline warnings ("" sends none).
+	Calendar *calendar.Calendar
+	Support  string
 }
 
 // App is a running purse: its store, services and HTTP handler.
@@ -226,6 +231,13 @@ func (a *App) newClosures(ctx context.Context, cfg Config, v *vault.Vault, cat *
 		g.Start(ctx)
 		a.Closures.Group = g
 	}
-	a.Jobs = append(a.Jobs, a.Closures.CloseTask(), a.Closures.ExpireTask(), a.Closures.RemindTask())
+	cal := cfg.Calendar
+	if cal == nil {
+		cal = calendar.China(cfg.Location)
+	}
+	a.Closures.Calendar = cal
+	deadlines := &closure.Deadlines{Store: a.Store, Calendar: cal, Catalog: cat, Support: cfg.Support, Language: i18n.Chinese, Log: a.Log}
+	a.Metrics.Deadlines(deadlines.Counts)
+	a.Jobs = append(a.Jobs, a.Closures.CloseTask(), a.Closures.ExpireTask(), a.Closures.RemindTask(), deadlines.Task())
 	return nil
 }

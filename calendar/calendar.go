@@ -215,14 +215,14 @@ func (c *Calendar) DaysLeft(deadline, now time.Time) int {
 	return int(db.Sub(da).Hours() / 24)
 }
 
-// WorkingDaysLeft counts the working days from now's local date (included when it is one) to the
-// deadline's local date; 0 once the deadline has passed.
+// WorkingDaysLeft counts the working days after now's local date up to the deadline's: on the
+// day of receipt it is the rule's n, on the day it is due 0. It is 0 once the deadline passed.
 func (c *Calendar) WorkingDaysLeft(deadline, now time.Time) int {
 	if now.After(deadline) {
 		return 0
 	}
 	n := 0
-	for d, end := c.day(now), c.day(deadline); !d.After(end); d = d.AddDate(0, 0, 1) {
+	for d, end := c.day(now).AddDate(0, 0, 1), c.day(deadline); !d.After(end); d = d.AddDate(0, 0, 1) {
 		if c.Working(d) {
 			n++
 		}

@@ -119,16 +119,22 @@ func TestDaysLeft(t *testing.T) {
 	if got := c.WorkingDaysLeft(due, at("2026-03-21 10:00")); got != 5 {
 		t.Errorf("working days left from Saturday 21 March: %d, want 5", got)
 	}
+	if got := c.WorkingDaysLeft(due, at("2026-03-07 01:30")); got != 15 {
+		t.Errorf("working days left on the day of receipt: %d, want 15", got)
+	}
+	if got := c.WorkingDaysLeft(due, at("2026-03-27 12:00")); got != 0 {
+		t.Errorf("working days left on the day it is due: %d, want 0", got)
+	}
 }
 
 func TestParseRejects(t *testing.T) {
 	t.Parallel()
 	for _, bad := range []string{
-		"[[year]]\nyear = 2026\nwork = [\"2026-03-09\"]",           // a Monday as make-up day
-		"[[year]]\nyear = 2026\noff = [\"2025-01-01\"]",            // wrong year
+		"[[year]]\nyear = 2026\nwork = [\"2026-03-09\"]",            // a Monday as make-up day
+		"[[year]]\nyear = 2026\noff = [\"2025-01-01\"]",             // wrong year
 		"[[year]]\nyear = 2026\noff = [\"2026-01-05..2026-01-01\"]", // backwards range
-		"[[year]]\nyear = 2026\nholidays = []",                     // unknown key
-		"[[year]]\nyear = 2026\n[[year]]\nyear = 2026",             // twice
+		"[[year]]\nyear = 2026\nholidays = []",                      // unknown key
+		"[[year]]\nyear = 2026\n[[year]]\nyear = 2026",              // twice
 	} {
 		if _, err := Parse([]byte(bad), shanghai); err == nil {
 			t.Errorf("accepted %q", bad)

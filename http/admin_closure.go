@@ -2,7 +2,6 @@ package http
 
 import (
 	"context"
-	"math"
 	"net/http"
 	"time"
 
@@ -20,7 +19,10 @@ type adminClosureItem struct {
 	Submitted bool      `json:"submitted"`
 	CreatedAt time.Time `json:"created_at"`
 	Deadline  time.Time `json:"deadline"`
-	DaysLeft  int       `json:"days_left" doc:"Calendar days to the legal deadline; negative when past"`
+	DaysLeft  int       `json:"days_left" doc:"Calendar days from today to the legal deadline's date in the operator's zone; 0 when due today, negative when past (the console shows the same)"`
+	// WorkingDaysLeft and DeadlineStatus come from the same calendar as DaysLeft.
+	WorkingDaysLeft int    `json:"working_days_left" doc:"Working days after today up to the deadline, by the holiday calendar (0 on the day it is due)"`
+	DeadlineStatus  string `json:"deadline_status" enum:"ok,near,past" doc:"near: due within 3 working days; past: the deadline has passed"`
 }
 
 type adminClosureList struct {
@@ -73,9 +75,10 @@ func (s *Server) registerAdminClosures() {
 			out.Body.Closures = []adminClosureItem{}
 			now := s.Clock.Now()
 			for _, c := range cs {
+				u := s.Closures.Urgency(c, now)
 				out.Body.Closures = append(out.Body.Closures, adminClosureItem{ID: c.ID, AccountID: c.AccountID,
 					State: string(c.State), Policy: c.Policy, Submitted: c.Submitted, CreatedAt: c.CreatedAt,
-					Deadline: c.Deadline, DaysLeft: int(math.Ceil(c.Deadline.Sub(now).Hours() / 24))})
+					Deadline: c.Deadline, DaysLeft: u.DaysLeft, WorkingDaysLeft: u.WorkingDaysLeft, DeadlineStatus: u.Status})
 			}
 			return out, nil
 		})
