@@ -219,6 +219,11 @@ func (a *App) newClosures(ctx context.Context, cfg Config, v *vault.Vault, cat *
 		}
 		signer = &certificate.Signer{Key: ed25519.NewKeyFromSeed(seed)}
 	}
+	// The documents state the settings in force: the purge's retention policy, this server as
+	// issuer (its /.well-known/jwks.json has the key), the operator's zone.
+	sg := *signer
+	sg.Retention, sg.Issuer, sg.Location = cfg.Retention, strings.TrimSuffix(cfg.BaseURL, "/"), cfg.Location
+	signer = &sg
 	a.Closures = &closure.Service{Store: a.Store, Accounts: a.Accounts, Catalog: cat, Policy: p,
 		OTP: &verify.OTP{Vault: v}, Captchas: &verify.Captchas{Vault: v}, Signer: signer, BaseURL: cfg.BaseURL, Log: a.Log,
 		Sweeper: a.Wallet}

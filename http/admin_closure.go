@@ -42,6 +42,11 @@ type rejectInput struct {
 	}
 }
 
+type certificatePDFInput struct {
+	ID   string `path:"id"`
+	Lang string `query:"lang" enum:"zh-CN,en" doc:"The language of the PDF (default: the caller's); the user's language is the account's"`
+}
+
 type certificateOutput struct {
 	ContentType string `header:"Content-Type"`
 	Body        []byte
@@ -129,7 +134,7 @@ func (s *Server) registerAdminClosures() {
 		})
 
 	register(s, huma.Operation{OperationID: "admin-closure-certificate", Method: http.MethodGet, Path: "/api/v1/admin/closures/{id}/certificate",
-		Summary: "The signed closure certificate", Tags: tags, Security: adminBearer, Errors: []int{401, 403, 404}},
+		Summary: "The signed closure certificate: a compact JWS (EdDSA) over RFC 8785 JSON, verifiable against /.well-known/jwks.json", Tags: tags, Security: adminBearer, Errors: []int{401, 403, 404}},
 		func(ctx context.Context, in *flowIDInput) (*certificateOutput, error) {
 			if _, err := operatorWith(ctx, purse.RoleAgent); err != nil {
 				return nil, err
@@ -141,12 +146,12 @@ func (s *Server) registerAdminClosures() {
 			if len(f.Request.Certificate) == 0 {
 				return nil, purse.Errorf(purse.CodeNotFound, "no certificate yet")
 			}
-			return &certificateOutput{ContentType: "application/json", Body: f.Request.Certificate}, nil
+			return &certificateOutput{ContentType: "application/jose", Body: f.Request.Certificate}, nil
 		})
 
 	register(s, huma.Operation{OperationID: "admin-closure-certificate-pdf", Method: http.MethodGet, Path: "/api/v1/admin/closures/{id}/certificate.pdf",
 		Summary: "The closure certificate as a PDF, to print or send", Tags: tags, Security: adminBearer, Errors: []int{401, 403, 404}},
-		func(ctx context.Context, in *flowIDInput) (*certificateOutput, error) {
+		func(ctx context.Context, in *certificatePDFInput) (*certificateOutput, error) {
 			if _, err := operatorWith(ctx, purse.RoleAgent); err != nil {
 				return nil, err
 			}
@@ -157,7 +162,11 @@ func (s *Server) registerAdminClosures() {
 			if len(f.Request.Certificate) == 0 {
 				return nil, purse.Errorf(purse.CodeNotFound, "no certificate yet")
 			}
-			pdf, err := certificate.PDF(f.Request.Certificate, s.Clock.Now())
+			lang := in.Lang
+			if lang == "" {
+				lang = languageOf(ctx)
+			}
+			pdf, err := certificate.PDF(f.Request.Certificate, s.Catalog, lang)
 			if err != nil {
 				return nil, err
 			}
