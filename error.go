@@ -40,6 +40,9 @@ const (
 	CodeLoginLocked         Code = "LOGIN_LOCKED"
 	CodeAccountClosed       Code = "ACCOUNT_CLOSED"
 	CodeAccountNotActive    Code = "ACCOUNT_NOT_ACTIVE"
+	// CodeAccountClosing: the account is in its cooling-off before closure; nothing new may start
+	// on it until the holder keeps it.
+	CodeAccountClosing Code = "ACCOUNT_CLOSING"
 
 	// CodeIdempotentAnswerUnreadable: the first answer to a request is stored sealed but does not
 	// open (another master key, an altered or moved row). The request is not run again.

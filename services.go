@@ -142,6 +142,10 @@ type BusinessFlow struct {
 	CreatedAt     time.Time    `json:"created_at"`
 	ExpiresAt     time.Time    `json:"expires_at"`
 	EndedAt       time.Time    `json:"ended_at,omitzero"`
+	// ByHolder: the account holder started the flow signed in, or has proved holding the phone
+	// since. Only such a flow is business in progress that blocks a closure (AP-8.7): anyone who
+	// knows a phone number can start a password recovery (issue 14).
+	ByHolder bool `json:"-"`
 }
 
 // ServiceQueries store the services that can block a closure. Get methods take the account id as

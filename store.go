@@ -36,6 +36,12 @@ type Store interface {
 	Pending(ctx context.Context) (bool, error)
 	// Dialect names the engine: "sqlite" or "postgres".
 	Dialect() string
+	// Scrub removes from the live database files the older copies of rows that an erasure changed
+	// or deleted, which the engine otherwise keeps for a while: SQLite's write-ahead log (checkpointed
+	// and truncated; secure_delete zeroes what the checkpoint frees), PostgreSQL's dead row versions
+	// and index entries (VACUUM of the tables erasure writes). It runs outside any transaction, after
+	// the erasing one committed. An error means older copies may remain; calling it again is safe.
+	Scrub(ctx context.Context) error
 	Close() error
 }
 

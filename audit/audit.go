@@ -18,11 +18,10 @@ import (
 // caller's; the rest is filled here. Call it in the transaction that does what it records, so the
 // record and the deed commit together.
 //
-// Under a context from Deferred for tx, the event is kept and appended by its flush.
+// Under a context from Pending.Bind for tx, the event is kept and appended by the Pending's Flush.
 func Record(ctx context.Context, tx purse.Tx, actor, action, subject string, data map[string]string) error {
-	if d, ok := ctx.Value(deferredKey{}).(*deferred); ok && d.tx == tx {
-		d.events = append(d.events, &purse.AuditEvent{ID: purse.NewID(), At: tx.Now(), Actor: actor, Action: action,
-			Subject: subject, Data: data})
+	if p, ok := ctx.Value(pendingKey{}).(*Pending); ok && p.tx == tx {
+		p.Record(actor, action, subject, data)
 		return nil
 	}
 	seq, prev, err := tx.LockAuditHead(ctx)

@@ -6,34 +6,46 @@ import (
 	"github.com/purse-wallet/purse"
 )
 
-type deferredKey struct{}
-
-// deferred holds the events recorded in one transaction until it is about to commit.
-type deferred struct {
+// Pending holds the events recorded for one transaction until it is about to commit, and then
+// appends them all, in the order recorded, with one lock of the chain's head and one move of it.
+// Every audited transaction locks the head row, so appending at the end also holds that lock for
+// the shortest time. Flush it last in its transaction, before it commits (also before returning a
+// purse.FailAfterCommit error); the events of a transaction that rolls back are simply dropped
+// with it. Do not keep events across a savepoint that may roll back alone: they would still be
+// flushed.
+type Pending struct {
 	tx     purse.Tx
 	events []*purse.AuditEvent
 }
 
-// Deferred returns a context under which Record, called with tx, keeps its events instead of
-// appending each at once, and the flush that appends them all, in the order recorded, with one
-// lock of the chain's head and one move of it. Call flush last in tx, before it commits (also
-// before returning a purse.FailAfterCommit error); events of a transaction that rolls back are
-// simply dropped with it. Every audited transaction locks the head row, so appending at the end
-// also holds that lock for the shortest time. Record calls for another transaction go through at
-// once. Do not defer around a savepoint that may roll back alone: its events would still be
-// flushed.
-func Deferred(ctx context.Context, tx purse.Tx) (context.Context, func() error) {
-	d := &deferred{tx: tx}
-	return context.WithValue(ctx, deferredKey{}, d), func() error { return d.flush(ctx) }
+// Defer returns an empty Pending for tx.
+func Defer(tx purse.Tx) *Pending { return &Pending{tx: tx} }
+
+// Record keeps an event to append at Flush; see the package function Record for the fields.
+func (p *Pending) Record(actor, action, subject string, data map[string]string) {
+	p.events = append(p.events, &purse.AuditEvent{ID: purse.NewID(), At: p.tx.Now(), Actor: actor,
+		Action: action, Subject: subject, Data: data})
 }
 
-func (d *deferred) flush(ctx context.Context) error {
-	if len(d.events) == 0 {
+type pendingKey struct{}
+
+// Bind returns a context under which Record, called with p's transaction, keeps its event in p
+// instead of appending it at once: for code of another package that records its own events in
+// the caller's transaction (the payment password's failure count inside a closure step), so that
+// its events join the caller's in order and in the one append. Record calls for another
+// transaction go through at once.
+func (p *Pending) Bind(ctx context.Context) context.Context {
+	return context.WithValue(ctx, pendingKey{}, p)
+}
+
+// Flush appends the events kept so far.
+func (p *Pending) Flush(ctx context.Context) error {
+	if len(p.events) == 0 {
 		return nil
 	}
-	if err := appendChain(ctx, d.tx, d.events); err != nil {
+	if err := appendChain(ctx, p.tx, p.events); err != nil {
 		return err
 	}
-	d.events = nil
+	p.events = nil
 	return nil
 }

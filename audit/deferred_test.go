@@ -21,13 +21,15 @@ func TestDeferredEventsChain(t *testing.T) {
 		t.Parallel()
 		deferred := func(actions ...string) error {
 			return db.Tx(ctx, func(tx purse.Tx) error {
-				dctx, flush := audit.Deferred(ctx, tx)
-				for _, a := range actions {
-					if err := audit.Record(dctx, tx, "account:a", a, "a", map[string]string{"k": a}); err != nil {
+				p := audit.Defer(tx)
+				for i, a := range actions {
+					if i%2 == 0 { // kept directly, or by Record under the bound context
+						p.Record("account:a", a, "a", map[string]string{"k": a})
+					} else if err := audit.Record(p.Bind(ctx), tx, "account:a", a, "a", map[string]string{"k": a}); err != nil {
 						return err
 					}
 				}
-				return flush()
+				return p.Flush(ctx)
 			})
 		}
 		var wg sync.WaitGroup
@@ -47,11 +49,11 @@ func TestDeferredEventsChain(t *testing.T) {
 		wg.Wait()
 		boom := errors.New("boom")
 		if err := db.Tx(ctx, func(tx purse.Tx) error {
-			dctx, flush := audit.Deferred(ctx, tx)
-			if err := audit.Record(dctx, tx, "account:a", "dropped", "a", nil); err != nil {
+			p := audit.Defer(tx)
+			if err := audit.Record(p.Bind(ctx), tx, "account:a", "dropped", "a", nil); err != nil {
 				return err
 			}
-			_ = flush // a failing step does not flush: its events roll back with it
+			_ = p // a failing step does not flush: its events roll back with it
 			return boom
 		}); !errors.Is(err, boom) {
 			t.Fatal(err)

@@ -13,7 +13,8 @@ import (
 
 // StartPhoneChange begins a phone-number change (AP-8.7): a code goes by SMS to the new phone,
 // which proves the user holds it. A pending change is superseded. Errors: INVALID_PHONE,
-// PHONE_TAKEN (the number belongs to a live account, this one included), ACCOUNT_NOT_ACTIVE,
+// PHONE_TAKEN (the number belongs to a live account, this one included), ACCOUNT_CLOSING (in
+// cooling-off: keep the account first), ACCOUNT_NOT_ACTIVE,
 // RATE_LIMITED (daily cap).
 func (s *Service) StartPhoneChange(ctx context.Context, accountID, newPhone string) (*purse.BusinessFlow, error) {
 	phone, err := account.NormalizePhone(newPhone)
@@ -27,8 +28,8 @@ func (s *Service) StartPhoneChange(ctx context.Context, accountID, newPhone stri
 		if err != nil {
 			return err
 		}
-		if !acct.Status.AcceptsPostings() {
-			return &purse.Error{Code: purse.CodeAccountNotActive, Detail: "account is " + string(acct.Status)}
+		if err := startable(acct); err != nil {
+			return err
 		}
 		if err := phoneFree(ctx, tx, hash); err != nil {
 			return err
@@ -40,7 +41,7 @@ func (s *Service) StartPhoneChange(ctx context.Context, accountID, newPhone stri
 		if err != nil {
 			return err
 		}
-		f = newFlow(accountID, purse.BusinessPhoneChange, tx.Now())
+		f = newFlow(accountID, purse.BusinessPhoneChange, tx.Now(), true)
 		f.TargetSealed, f.TargetHash, f.TargetMasked = key.Seal("new_phone", phone), hash, account.MaskPhone(phone)
 		if err := s.issue(ctx, tx, f, acct, phone); err != nil {
 			return err

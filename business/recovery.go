@@ -13,8 +13,10 @@ import (
 )
 
 // StartRecovery begins a password recovery for a login (phone or e-mail), sending a code to the
-// account's phone. It answers the same for an unknown login, a closed account or a reached daily
-// cap, so that nobody can learn from it which logins exist; only a storage failure is an error.
+// account's phone. Anyone who knows the login may call it, so the flow is not the holder's
+// business (ByHolder false): it never blocks or fails a closure, and on a closing account none
+// starts at all (issue 14). It answers the same for an unknown login, a closed or closing account
+// or a reached daily cap, so that nobody can learn from it which logins exist; only a storage failure is an error.
 // It also takes at least RecoveryFloor, so that its time does not tell them either: a known login
 // costs a few writes more than an unknown one.
 func (s *Service) StartRecovery(ctx context.Context, login string) error {
@@ -44,10 +46,15 @@ func (s *Service) StartRecovery(ctx context.Context, login string) error {
 		if err != nil {
 			return err
 		}
+		if startable(acct) != nil {
+			// No business starts on a closing account (issue 14); the caller, perhaps a stranger
+			// with the phone number, hears the same 202 and learns nothing of the account.
+			return nil
+		}
 		if err := supersede(ctx, tx, acct.ID, purse.BusinessPasswordRecovery); err != nil {
 			return err
 		}
-		f := newFlow(acct.ID, purse.BusinessPasswordRecovery, tx.Now())
+		f := newFlow(acct.ID, purse.BusinessPasswordRecovery, tx.Now(), false)
 		phone, err := s.recipient(ctx, tx, acct, f)
 		if err != nil {
 			return err

@@ -167,7 +167,22 @@ func shown(f *purse.BusinessFlow, now time.Time) *purse.BusinessFlow {
 	return f
 }
 
-func newFlow(accountID string, kind purse.BusinessKind, now time.Time) *purse.BusinessFlow {
+// newFlow makes a pending flow. byHolder says whether the account holder's own proof (a signed-in
+// session) started it; only then is it business in progress that blocks a closure (AP-8.7).
+func newFlow(accountID string, kind purse.BusinessKind, now time.Time, byHolder bool) *purse.BusinessFlow {
 	return &purse.BusinessFlow{ID: purse.NewID(), AccountID: accountID, Kind: kind, Status: "pending",
-		CreatedAt: now, ExpiresAt: now.Add(FlowLifetime)}
+		CreatedAt: now, ExpiresAt: now.Add(FlowLifetime), ByHolder: byHolder}
+}
+
+// startable refuses to start business on an account that cannot take it: ACCOUNT_CLOSING in
+// cooling-off (new business would only be a reason to fail the closure the holder asked for;
+// keeping the account comes first), ACCOUNT_NOT_ACTIVE for anything else not live.
+func startable(acct *purse.AccountRecord) error {
+	switch acct.Status {
+	case purse.StatusActive, purse.StatusRestricted:
+		return nil
+	case purse.StatusClosing:
+		return purse.Errorf(purse.CodeAccountClosing, "account is closing")
+	}
+	return &purse.Error{Code: purse.CodeAccountNotActive, Detail: "account is " + string(acct.Status)}
 }

@@ -152,8 +152,8 @@ func TestSignVerify(t *testing.T) {
 func TestCanonicalVectors(t *testing.T) {
 	t.Parallel()
 	for in, want := range map[string]string{
-		`{"b": 1, "a": [1E2, 1.50, "\u20ac"]}`:                 `{"a":[100,1.5,"€"],"b":1}`,
-		`{"\u00e9": 1, "e": 2, "\ud83d\ude00": 3, "\r": 4}`: `{"\r":4,"e":2,"é":1,"😀":3}`,
+		`{"b": 1, "a": [1E2, 1.50, "\u20ac"]}`:                                          `{"a":[100,1.5,"€"],"b":1}`,
+		`{"\u00e9": 1, "e": 2, "\ud83d\ude00": 3, "\r": 4}`:                             `{"\r":4,"e":2,"é":1,"😀":3}`,
 		`{"numbers":[333333333.33333329,1E30,4.50,2e-3,0.000000000000000000000000001]}`: `{"numbers":[333333333.3333333,1e+30,4.5,0.002,1e-27]}`,
 	} {
 		got, err := jcs.Transform([]byte(in))

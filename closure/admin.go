@@ -5,7 +5,6 @@ import (
 	"errors"
 
 	"github.com/purse-wallet/purse"
-	"github.com/purse-wallet/purse/audit"
 )
 
 // OpenRequests lists open requests by legal deadline, earliest first, for support.
@@ -20,21 +19,19 @@ func (s *Service) OpenRequests(ctx context.Context, limit int) ([]*purse.Closure
 }
 
 // admin runs an operator's decision on a request, audited as "admin.closure.<action>".
-func (s *Service) admin(ctx context.Context, op *purse.Operator, id, action string, fn func(ctx context.Context, tx purse.Tx, c *purse.ClosureRequest, p *Policy, actor string) error) (*Flow, error) {
+func (s *Service) admin(ctx context.Context, op *purse.Operator, id, action string, fn func(ctx context.Context, st *step, actor string) error) (*Flow, error) {
 	var flow *Flow
 	actor := "operator:" + op.ID
-	err := s.write(ctx, func(ctx context.Context, tx purse.Tx) error {
-		c, p, err := s.load(ctx, tx, id, "")
-		if err != nil {
+	err := s.write(ctx, func(ctx context.Context, st *step) error {
+		if err := s.load(ctx, st, id, ""); err != nil {
 			return err
 		}
-		if err := audit.Record(ctx, tx, actor, "admin.closure."+action, c.AccountID, map[string]string{"closure": c.ID}); err != nil {
+		st.audit.Record(actor, "admin.closure."+action, st.req.AccountID, map[string]string{"closure": st.req.ID})
+		if err := fn(ctx, st, actor); err != nil {
 			return err
 		}
-		if err := fn(ctx, tx, c, p, actor); err != nil {
-			return err
-		}
-		flow, err = s.view(ctx, tx, c, p)
+		var err error
+		flow, err = s.view(ctx, st)
 		return err
 	})
 	return flow, err
@@ -58,7 +55,8 @@ func (s *Service) AdminGet(ctx context.Context, id string) (*Flow, error) {
 		if err != nil {
 			return err
 		}
-		flow, err = s.view(ctx, tx, c, p)
+		// A step that reads only: it moves nothing, so it has nothing to flush.
+		flow, err = s.view(ctx, &step{tx: tx, req: c, policy: p})
 		return err
 	})
 	return flow, err
@@ -68,28 +66,28 @@ func (s *Service) AdminGet(ctx context.Context, id string) (*Flow, error) {
 // in the same transaction as the move to closing. Errors: CLOSURE_REVIEW_FAILED,
 // CLOSURE_STATE_CONFLICT, NOT_FOUND.
 func (s *Service) Approve(ctx context.Context, op *purse.Operator, id string) (*Flow, error) {
-	return s.admin(ctx, op, id, "approve", func(ctx context.Context, tx purse.Tx, c *purse.ClosureRequest, p *Policy, actor string) error {
-		if c.State != purse.ClosureReview || !c.Submitted {
-			return conflict(c)
+	return s.admin(ctx, op, id, "approve", func(ctx context.Context, st *step, actor string) error {
+		if st.req.State != purse.ClosureReview || !st.req.Submitted {
+			return conflict(st.req)
 		}
-		return s.approve(ctx, tx, c, p, actor)
+		return s.approve(ctx, st, actor)
 	})
 }
 
 // Reject is a reviewer's no: the request fails with the reviewer's reason.
 // Errors: CLOSURE_STATE_CONFLICT, NOT_FOUND.
 func (s *Service) Reject(ctx context.Context, op *purse.Operator, id, reason string) (*Flow, error) {
-	return s.admin(ctx, op, id, "reject", func(ctx context.Context, tx purse.Tx, c *purse.ClosureRequest, p *Policy, actor string) error {
-		if c.State != purse.ClosureReview || !c.Submitted {
-			return conflict(c)
+	return s.admin(ctx, op, id, "reject", func(ctx context.Context, st *step, actor string) error {
+		if st.req.State != purse.ClosureReview || !st.req.Submitted {
+			return conflict(st.req)
 		}
-		if err := s.move(ctx, tx, c, purse.ClosureFailed, actor, "rejected: "+reason); err != nil {
+		if err := st.move(purse.ClosureFailed, actor, "rejected: "+reason); err != nil {
 			return err
 		}
-		if err := s.save(ctx, tx, c, p); err != nil {
+		if err := st.save(ctx); err != nil {
 			return err
 		}
-		return s.notice(ctx, tx, c, p, "closure_failed", map[string]string{"Reasons": reason})
+		return s.notice(ctx, st, "closure_failed", map[string]string{"Reasons": reason})
 	})
 }
 
@@ -98,11 +96,11 @@ func (s *Service) Reject(ctx context.Context, op *purse.Operator, id, reason str
 // restricting dispute was opened meanwhile (AP-8.8).
 // Errors: CLOSURE_STATE_CONFLICT, NOT_FOUND.
 func (s *Service) Restore(ctx context.Context, op *purse.Operator, id string) (*Flow, error) {
-	return s.admin(ctx, op, id, "restore", func(ctx context.Context, tx purse.Tx, c *purse.ClosureRequest, p *Policy, actor string) error {
-		if c.State != purse.ClosureCoolingOff {
-			return conflict(c)
+	return s.admin(ctx, op, id, "restore", func(ctx context.Context, st *step, actor string) error {
+		if st.req.State != purse.ClosureCoolingOff {
+			return conflict(st.req)
 		}
-		return s.cancel(ctx, tx, c, p, actor, "restored by support")
+		return s.cancel(ctx, st, actor, "restored by support")
 	})
 }
 

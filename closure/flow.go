@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/purse-wallet/purse"
-	"github.com/purse-wallet/purse/audit"
 )
 
 // Eligibility answers "can I close?" without starting a flow: every blocker and warning.
@@ -29,12 +28,13 @@ func (s *Service) Eligibility(ctx context.Context, accountID string, env Env) ([
 // its id in Params), ACCOUNT_NOT_ACTIVE.
 func (s *Service) Start(ctx context.Context, accountID string, env Env) (*Flow, error) {
 	var flow *Flow
-	err := s.write(ctx, func(ctx context.Context, tx purse.Tx) error {
+	err := s.write(ctx, func(ctx context.Context, st *step) error {
 		p := s.policy()
 		snap, err := json.Marshal(p)
 		if err != nil {
 			return err
 		}
+		tx := st.tx
 		now := tx.Now()
 		c := &purse.ClosureRequest{ID: purse.NewID(), AccountID: accountID, Policy: p.Name, PolicyJSON: snap,
 			State: purse.ClosureStarted, CreatedAt: now, UpdatedAt: now, ExpiresAt: now.Add(p.FlowExpiry.Duration),
@@ -54,40 +54,29 @@ func (s *Service) Start(ctx context.Context, accountID string, env Env) (*Flow, 
 		} else if err != nil {
 			return err
 		}
-		rec, err := s.lockAccount(ctx, tx, accountID)
+		st.req, st.policy, st.created = c, p, true
+		rec, err := st.lockAccount(ctx)
 		if err != nil {
 			return err
 		}
 		if !rec.Status.AcceptsPostings() {
 			return purse.Errorf(purse.CodeAccountNotActive, "account is %s", rec.Status)
 		}
-		started := &purse.ClosureEvent{ClosureID: c.ID, At: now, To: c.State, Actor: actorOf(accountID), Note: "policy " + p.Name}
-		memoOf(ctx).events = append(memoOf(ctx).events, started)
-		if err := audit.Record(ctx, tx, actorOf(accountID), "closure.start", accountID,
-			map[string]string{"closure": c.ID, "policy": p.Name}); err != nil {
-			return err
-		}
+		st.events = append(st.events, &purse.ClosureEvent{ClosureID: c.ID, At: now, To: c.State, Actor: actorOf(accountID), Note: "policy " + p.Name})
+		st.audit.Record(actorOf(accountID), "closure.start", accountID, map[string]string{"closure": c.ID, "policy": p.Name})
 		if bs := EnvironmentBlockers(p, rec, env); len(bs) > 0 {
 			c.Blockers = bs
-			err = s.move(ctx, tx, c, purse.ClosureFailed, actorOf(accountID), "environment check failed")
+			err = st.move(purse.ClosureFailed, actorOf(accountID), "environment check failed")
 		} else {
-			err = s.move(ctx, tx, c, purse.ClosureAgreement, actorOf(accountID), "")
+			err = st.move(purse.ClosureAgreement, actorOf(accountID), "")
 		}
 		if err != nil {
 			return err
 		}
-		// The history is the events this step writes: no need to read it back. Stored times
-		// keep microseconds, so the answer shows what a later read of it will.
-		var history []*purse.ClosureEvent
-		for _, e := range memoOf(ctx).events {
-			e := *e
-			e.At = e.At.Truncate(time.Microsecond)
-			history = append(history, &e)
-		}
-		if err := s.save(ctx, tx, c, p); err != nil {
+		if err := st.save(ctx); err != nil {
 			return err
 		}
-		flow, err = s.viewWith(ctx, tx, c, p, history)
+		flow, err = s.view(ctx, st)
 		return err
 	})
 	return flow, err
@@ -97,37 +86,40 @@ func (s *Service) Start(ctx context.Context, accountID string, env Env) (*Flow, 
 // blocker the request moves on to the rights page, otherwise it waits in eligibility listing them
 // all. Errors: AGREEMENT_REQUIRED, CLOSURE_STATE_CONFLICT, NOT_FOUND.
 func (s *Service) Accept(ctx context.Context, accountID, id string, accept bool, env Env) (*Flow, error) {
-	return s.step(ctx, accountID, id, func(ctx context.Context, tx purse.Tx, c *purse.ClosureRequest, p *Policy) error {
-		if err := in(c, purse.ClosureAgreement); err != nil {
+	return s.userStep(ctx, accountID, id, func(ctx context.Context, st *step) error {
+		if err := st.in(purse.ClosureAgreement); err != nil {
 			return err
 		}
 		if !accept {
 			return purse.Errorf(purse.CodeAgreementRequired, "agreement not ticked")
 		}
-		if err := s.move(ctx, tx, c, purse.ClosureEligibility, actorOf(accountID), "agreement accepted"); err != nil {
+		if err := st.move(purse.ClosureEligibility, actorOf(accountID), "agreement accepted"); err != nil {
 			return err
 		}
-		return s.recheck(ctx, tx, c, p, env)
+		return recheck(ctx, st, env)
 	})
 }
 
 // Recheck runs the conditions again for a request waiting in eligibility.
 // Errors: CLOSURE_STATE_CONFLICT, NOT_FOUND.
 func (s *Service) Recheck(ctx context.Context, accountID, id string, env Env) (*Flow, error) {
-	return s.step(ctx, accountID, id, func(ctx context.Context, tx purse.Tx, c *purse.ClosureRequest, p *Policy) error {
-		if err := in(c, purse.ClosureEligibility); err != nil {
+	return s.userStep(ctx, accountID, id, func(ctx context.Context, st *step) error {
+		if err := st.in(purse.ClosureEligibility); err != nil {
 			return err
 		}
-		return s.recheck(ctx, tx, c, p, env)
+		return recheck(ctx, st, env)
 	})
 }
 
-func (s *Service) recheck(ctx context.Context, tx purse.Tx, c *purse.ClosureRequest, p *Policy, env Env) error {
-	f, err := tx.EligibilityFacts(ctx, c.AccountID, tx.Now().Add(-p.WithdrawalWindow.Duration))
+// recheck runs the closure conditions on the step's request (AP-3, AP-8) and moves it on to the
+// rights page when nothing blocks.
+func recheck(ctx context.Context, st *step, env Env) error {
+	c, p := st.req, st.policy
+	f, err := st.tx.EligibilityFacts(ctx, c.AccountID, st.tx.Now().Add(-p.WithdrawalWindow.Duration))
 	if err != nil {
 		return err
 	}
-	seen(ctx, f.Account)
+	st.seen(f.Account)
 	// The device was checked when the flow started (AP-2); a header missing from a later step
 	// does not undo that. Activation is checked again.
 	if env.DeviceCertificate == "" {
@@ -136,27 +128,27 @@ func (s *Service) recheck(ctx context.Context, tx purse.Tx, c *purse.ClosureRequ
 	all := Check(p, f, env)
 	c.Blockers = all
 	if len(Blocking(all)) == 0 {
-		if err := s.move(ctx, tx, c, purse.ClosureRights, actorOf(c.AccountID), "no blockers"); err != nil {
+		if err := st.move(purse.ClosureRights, actorOf(c.AccountID), "no blockers"); err != nil {
 			return err
 		}
 	}
-	return s.save(ctx, tx, c, p)
+	return st.save(ctx)
 }
 
 // ConfirmRights records that the user gives up the rights listed (AP-4).
 // Errors: AGREEMENT_REQUIRED, CLOSURE_STATE_CONFLICT, NOT_FOUND.
 func (s *Service) ConfirmRights(ctx context.Context, accountID, id string, confirm bool) (*Flow, error) {
-	return s.step(ctx, accountID, id, func(ctx context.Context, tx purse.Tx, c *purse.ClosureRequest, p *Policy) error {
-		if err := in(c, purse.ClosureRights); err != nil {
+	return s.userStep(ctx, accountID, id, func(ctx context.Context, st *step) error {
+		if err := st.in(purse.ClosureRights); err != nil {
 			return err
 		}
 		if !confirm {
 			return purse.Errorf(purse.CodeAgreementRequired, "rights not confirmed")
 		}
-		if err := s.move(ctx, tx, c, purse.ClosureVerification, actorOf(accountID), "rights given up"); err != nil {
+		if err := st.move(purse.ClosureVerification, actorOf(accountID), "rights given up"); err != nil {
 			return err
 		}
-		return s.save(ctx, tx, c, p)
+		return st.save(ctx)
 	})
 }
 
@@ -164,18 +156,19 @@ func (s *Service) ConfirmRights(ctx context.Context, accountID, id string, confi
 // account, which gets back the status it had before the review, or restricted if a restricting
 // dispute was opened meanwhile (GE-4, PW-6, AP-8.8). Errors: CLOSURE_STATE_CONFLICT, NOT_FOUND.
 func (s *Service) Cancel(ctx context.Context, accountID, id string) (*Flow, error) {
-	return s.step(ctx, accountID, id, func(ctx context.Context, tx purse.Tx, c *purse.ClosureRequest, p *Policy) error {
-		return s.cancel(ctx, tx, c, p, actorOf(accountID), "cancelled by the user")
+	return s.userStep(ctx, accountID, id, func(ctx context.Context, st *step) error {
+		return s.cancel(ctx, st, actorOf(accountID), "cancelled by the user")
 	})
 }
 
-func (s *Service) cancel(ctx context.Context, tx purse.Tx, c *purse.ClosureRequest, p *Policy, actor, note string) error {
+func (s *Service) cancel(ctx context.Context, st *step, actor, note string) error {
+	c, tx := st.req, st.tx
 	if c.State.Terminal() {
 		return conflict(c)
 	}
 	restoring := c.State == purse.ClosureCoolingOff
 	if restoring {
-		rec, err := tx.AccountForUpdate(ctx, c.AccountID)
+		rec, err := st.lockAccount(ctx)
 		if err != nil {
 			return err
 		}
@@ -190,15 +183,15 @@ func (s *Service) cancel(ctx context.Context, tx purse.Tx, c *purse.ClosureReque
 			}
 		}
 	}
-	if err := s.move(ctx, tx, c, purse.ClosureCancelled, actor, note); err != nil {
+	if err := st.move(purse.ClosureCancelled, actor, note); err != nil {
 		return err
 	}
 	c.CoolingEnds = time.Time{}
-	if err := s.save(ctx, tx, c, p); err != nil {
+	if err := st.save(ctx); err != nil {
 		return err
 	}
 	if restoring {
-		return s.notice(ctx, tx, c, p, "closure_restored", nil)
+		return s.notice(ctx, st, "closure_restored", nil)
 	}
 	return nil
 }

@@ -27,22 +27,25 @@ func (s *Service) CloseDue(ctx context.Context) (int, error) {
 			return err
 		}
 		for _, c := range due {
-			p, err := s.policyOf(c)
+			st, err := s.jobStep(tx, c)
 			if err != nil {
 				return err
 			}
-			rec, err := tx.AccountForUpdate(ctx, c.AccountID)
+			rec, err := st.lockAccount(ctx)
 			if err != nil {
 				return err
 			}
-			_, all, err := checkAgain(ctx, tx, c, p, rec)
+			_, all, err := checkAgain(ctx, st, rec)
 			if err != nil {
 				return err
 			}
 			if bs := Blocking(all); len(bs) > 0 {
-				err = s.keep(ctx, tx, c, p, rec, bs)
+				err = s.keep(ctx, st, rec, bs)
 			} else {
-				err = s.finish(ctx, tx, c, p, rec, "system")
+				err = s.finish(ctx, st, rec, "system")
+			}
+			if err == nil {
+				err = st.flush(ctx)
 			}
 			if err != nil {
 				return err
@@ -56,18 +59,31 @@ func (s *Service) CloseDue(ctx context.Context) (int, error) {
 
 // keep fails a request whose checks found blockers at the end of its cooling-off: the account
 // leaves closing for the status it is released with, the request fails with the blockers as its
-// reasons, and the closure_failed notice tells the user why. rec must be locked by the caller.
-func (s *Service) keep(ctx context.Context, tx purse.Tx, c *purse.ClosureRequest, p *Policy, rec *purse.AccountRecord, bs []purse.Blocker) error {
-	status, err := released(ctx, tx, c)
+// reasons, and the closure_failed notice tells the user why. rec is the request's account, read
+// with its row lock (lockAccount).
+func (s *Service) keep(ctx context.Context, st *step, rec *purse.AccountRecord, bs []purse.Blocker) error {
+	status, err := released(ctx, st.tx, st.req)
 	if err != nil {
 		return err
 	}
-	rec.Status, rec.UpdatedAt = status, tx.Now()
-	if err := tx.UpdateAccount(ctx, rec); err != nil {
+	rec.Status, rec.UpdatedAt = status, st.tx.Now()
+	if err := st.tx.UpdateAccount(ctx, rec); err != nil {
 		return err
 	}
-	c.CoolingEnds = time.Time{}
-	return s.failWith(ctx, tx, c, p, "system", "blockers at the end of cooling-off", bs)
+	st.req.CoolingEnds = time.Time{}
+	return s.failWith(ctx, st, "system", "blockers at the end of cooling-off", bs)
+}
+
+// jobStep is a step on a request a job found, in the job's transaction: the job flushes it when
+// it is done with that request.
+func (s *Service) jobStep(tx purse.Tx, c *purse.ClosureRequest) (*step, error) {
+	p, err := s.policyOf(c)
+	if err != nil {
+		return nil, err
+	}
+	st := newStep(tx)
+	st.req, st.policy = c, p
+	return st, nil
 }
 
 // CloseTask is the closing job for the runner.
@@ -91,14 +107,17 @@ func (s *Service) ExpireIdle(ctx context.Context) (int, error) {
 			return err
 		}
 		for _, c := range idle {
-			p, err := s.policyOf(c)
+			st, err := s.jobStep(tx, c)
 			if err != nil {
 				return err
 			}
-			if err := s.move(ctx, tx, c, purse.ClosureExpired, "system", "idle past expiry"); err != nil {
+			if err := st.move(purse.ClosureExpired, "system", "idle past expiry"); err != nil {
 				return err
 			}
-			if err := s.save(ctx, tx, c, p); err != nil {
+			if err := st.save(ctx); err != nil {
+				return err
+			}
+			if err := st.flush(ctx); err != nil {
 				return err
 			}
 			n++
@@ -127,15 +146,15 @@ func (s *Service) Remind(ctx context.Context) (int, error) {
 			return err
 		}
 		for _, c := range due {
-			p, err := s.policyOf(c)
+			st, err := s.jobStep(tx, c)
 			if err != nil {
 				return err
 			}
-			rec, err := tx.Account(ctx, c.AccountID)
+			rec, err := st.account(ctx)
 			if err != nil {
 				return err
 			}
-			if err := s.notice(ctx, tx, c, p, "closure_reminder",
+			if err := s.notice(ctx, st, "closure_reminder",
 				map[string]string{"Until": s.Catalog.FormatTime(rec.Language, c.CoolingEnds)}); err != nil {
 				return err
 			}

@@ -9,8 +9,9 @@ import (
 
 // notice sends a closure notice to the account by the first channel of the policy's order that
 // the account has: e-mail where there is one, else SMS (AP-5), in the account's language.
-func (s *Service) notice(ctx context.Context, tx purse.Tx, c *purse.ClosureRequest, p *Policy, template string, data map[string]string) error {
-	rec, err := s.account(ctx, tx, c.AccountID)
+func (s *Service) notice(ctx context.Context, st *step, template string, data map[string]string) error {
+	c, tx := st.req, st.tx
+	rec, err := st.account(ctx)
 	if err != nil {
 		return err
 	}
@@ -22,7 +23,7 @@ func (s *Service) notice(ctx context.Context, tx purse.Tx, c *purse.ClosureReque
 		data = map[string]string{}
 	}
 	data["Closure"] = c.ID
-	for _, ch := range p.NotifyOrder {
+	for _, ch := range st.policy.NotifyOrder {
 		to := a.Phone
 		if purse.Channel(ch) == purse.ChannelEmail {
 			to = a.Email

@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/purse-wallet/purse"
-	"github.com/purse-wallet/purse/audit"
 	"github.com/purse-wallet/purse/certificate"
 	"github.com/purse-wallet/purse/notify"
 )
@@ -18,48 +17,47 @@ import (
 // request waits for a reviewer instead. Errors: VERIFICATION_INCOMPLETE, CLOSURE_REVIEW_FAILED
 // (with the blockers; the request is then failed), CLOSURE_STATE_CONFLICT, NOT_FOUND.
 func (s *Service) Submit(ctx context.Context, accountID, id string) (*Flow, error) {
-	return s.step(ctx, accountID, id, func(ctx context.Context, tx purse.Tx, c *purse.ClosureRequest, p *Policy) error {
-		if err := in(c, purse.ClosureReview); err != nil || c.Submitted {
-			return conflict(c)
+	return s.userStep(ctx, accountID, id, func(ctx context.Context, st *step) error {
+		if err := st.in(purse.ClosureReview); err != nil || st.req.Submitted {
+			return conflict(st.req)
 		}
 		// Locked now, as the review (approve) needs it: one read of the account, not two.
-		rec, err := s.lockAccount(ctx, tx, accountID)
+		rec, err := st.lockAccount(ctx)
 		if err != nil {
 			return err
 		}
-		for _, f := range p.Factors(rec.Kind, rec.EmailHash != "") {
-			if !slices.Contains(c.Factors, f) {
+		for _, f := range st.policy.Factors(rec.Kind, rec.EmailHash != "") {
+			if !slices.Contains(st.req.Factors, f) {
 				return &purse.Error{Code: purse.CodeVerificationIncomplete, Params: map[string]any{"Factor": f}}
 			}
 		}
-		return s.review(ctx, tx, c, p, actorOf(accountID))
+		return s.review(ctx, st, actorOf(accountID))
 	})
 }
 
 // review submits for manual review, or approves at once.
-func (s *Service) review(ctx context.Context, tx purse.Tx, c *purse.ClosureRequest, p *Policy, actor string) error {
-	if p.ManualReview {
-		c.Submitted = true
-		if err := audit.Record(ctx, tx, actor, "closure.submitted", c.AccountID, map[string]string{"closure": c.ID}); err != nil {
+func (s *Service) review(ctx context.Context, st *step, actor string) error {
+	if st.policy.ManualReview {
+		st.req.Submitted = true
+		st.audit.Record(actor, "closure.submitted", st.req.AccountID, map[string]string{"closure": st.req.ID})
+		if err := st.save(ctx); err != nil {
 			return err
 		}
-		if err := s.save(ctx, tx, c, p); err != nil {
-			return err
-		}
-		return s.notice(ctx, tx, c, p, "closure_submitted", nil)
+		return s.notice(ctx, st, "closure_submitted", nil)
 	}
-	return s.approve(ctx, tx, c, p, actor)
+	return s.approve(ctx, st, actor)
 }
 
 // approve is the second check (AP-7): lock the account row as every posting transaction does,
 // check everything again, and either fail the request with its reasons or move the account to
 // closing and the request to cooling-off (and straight on to closed when there is none).
-func (s *Service) approve(ctx context.Context, tx purse.Tx, c *purse.ClosureRequest, p *Policy, actor string) error {
-	rec, err := s.lockAccount(ctx, tx, c.AccountID)
+func (s *Service) approve(ctx context.Context, st *step, actor string) error {
+	c, p, tx := st.req, st.policy, st.tx
+	rec, err := st.lockAccount(ctx)
 	if err != nil {
 		return err
 	}
-	f, all, err := checkAgain(ctx, tx, c, p, rec)
+	f, all, err := checkAgain(ctx, st, rec)
 	if err != nil {
 		return err
 	}
@@ -74,7 +72,7 @@ func (s *Service) approve(ctx context.Context, tx purse.Tx, c *purse.ClosureRequ
 		bs = append(bs, blocker(purse.CodeBalanceNotZero))
 	}
 	if len(bs) > 0 {
-		return s.fail(ctx, tx, c, p, actor, bs)
+		return s.fail(ctx, st, actor, bs)
 	}
 	if sweep {
 		for _, b := range f.Books {
@@ -88,39 +86,39 @@ func (s *Service) approve(ctx context.Context, tx purse.Tx, c *purse.ClosureRequ
 	c.PriorStatus = rec.Status // active or restricted: what restore and cancel give back
 	rec.Status, rec.UpdatedAt = purse.StatusClosing, tx.Now()
 	c.Blockers = nil
-	if err := s.move(ctx, tx, c, purse.ClosureCoolingOff, actor, "review passed"); err != nil {
+	if err := st.move(purse.ClosureCoolingOff, actor, "review passed"); err != nil {
 		return err
 	}
 	c.CoolingEnds = tx.Now().Add(p.CoolingOff.Duration)
 	if p.CoolingOff.Duration == 0 {
 		// Closing and closed in this one transaction: finish writes the account once, closed.
-		return s.finish(ctx, tx, c, p, rec, actor)
+		return s.finish(ctx, st, rec, actor)
 	}
 	if err := tx.UpdateAccount(ctx, rec); err != nil {
 		return err
 	}
-	if err := s.save(ctx, tx, c, p); err != nil {
+	if err := st.save(ctx); err != nil {
 		return err
 	}
-	return s.notice(ctx, tx, c, p, "closure_cooling_off", map[string]string{"Until": s.Catalog.FormatTime(rec.Language, c.CoolingEnds)})
+	return s.notice(ctx, st, "closure_cooling_off", map[string]string{"Until": s.Catalog.FormatTime(rec.Language, c.CoolingEnds)})
 }
 
 // checkAgain runs every check of the request's policy again on its locked account: the second
 // check (AP-7) and the one at the end of cooling-off. The device was checked when the flow started
 // (AP-2); here the environment check keeps only activation, since a reviewer, an e-mail link or
 // the closing job has no device certificate to show.
-func checkAgain(ctx context.Context, tx purse.Tx, c *purse.ClosureRequest, p *Policy, rec *purse.AccountRecord) (*purse.EligibilityFacts, []purse.Blocker, error) {
-	f, err := tx.EligibilityFacts(ctx, c.AccountID, tx.Now().Add(-p.WithdrawalWindow.Duration))
+func checkAgain(ctx context.Context, st *step, rec *purse.AccountRecord) (*purse.EligibilityFacts, []purse.Blocker, error) {
+	f, err := st.tx.EligibilityFacts(ctx, st.req.AccountID, st.tx.Now().Add(-st.policy.WithdrawalWindow.Duration))
 	if err != nil {
 		return nil, nil, err
 	}
-	return f, Check(p, f, Env{DeviceCertificate: rec.CertificateID}), nil
+	return f, Check(st.policy, f, Env{DeviceCertificate: rec.CertificateID}), nil
 }
 
 // fail ends the request as failed with its reasons, tells the user, and returns the
 // CLOSURE_REVIEW_FAILED error after the commit.
-func (s *Service) fail(ctx context.Context, tx purse.Tx, c *purse.ClosureRequest, p *Policy, actor string, bs []purse.Blocker) error {
-	if err := s.failWith(ctx, tx, c, p, actor, "review failed", bs); err != nil {
+func (s *Service) fail(ctx context.Context, st *step, actor string, bs []purse.Blocker) error {
+	if err := s.failWith(ctx, st, actor, "review failed", bs); err != nil {
 		return err
 	}
 	return purse.FailAfterCommit(&purse.Error{Code: purse.CodeClosureReviewFailed, Blockers: bs})
@@ -128,23 +126,24 @@ func (s *Service) fail(ctx context.Context, tx purse.Tx, c *purse.ClosureRequest
 
 // failWith moves the request to failed with the blockers as its reasons (why names the moment,
 // in the history and the log) and tells the user why, in the closure_failed notice.
-func (s *Service) failWith(ctx context.Context, tx purse.Tx, c *purse.ClosureRequest, p *Policy, actor, why string, bs []purse.Blocker) error {
+func (s *Service) failWith(ctx context.Context, st *step, actor, why string, bs []purse.Blocker) error {
+	c := st.req
 	c.Blockers = bs
 	codes := make([]string, len(bs))
 	for i, b := range bs {
 		codes[i] = string(b.Code)
 	}
-	if err := s.move(ctx, tx, c, purse.ClosureFailed, actor, why+": "+strings.Join(codes, ",")); err != nil {
+	if err := st.move(purse.ClosureFailed, actor, why+": "+strings.Join(codes, ",")); err != nil {
 		return err
 	}
 	if s.Log != nil {
 		s.Log.InfoContext(ctx, "closure "+why, "account_id", c.AccountID, "closure_id", c.ID,
 			"blockers", strings.Join(codes, ","))
 	}
-	if err := s.save(ctx, tx, c, p); err != nil {
+	if err := st.save(ctx); err != nil {
 		return err
 	}
-	rec, err := s.account(ctx, tx, c.AccountID)
+	rec, err := st.account(ctx)
 	if err != nil {
 		return err
 	}
@@ -152,13 +151,14 @@ func (s *Service) failWith(ctx context.Context, tx purse.Tx, c *purse.ClosureReq
 	for i, b := range bs {
 		reasons[i] = s.Catalog.Message(rec.Language, string(b.Code), nil)
 	}
-	return s.notice(ctx, tx, c, p, "closure_failed", map[string]string{"Reasons": strings.Join(reasons, "\n")})
+	return s.notice(ctx, st, "closure_failed", map[string]string{"Reasons": strings.Join(reasons, "\n")})
 }
 
 // finish closes the account (cooling-off over, or none): sessions revoked, cards unbound, linked
 // accounts unlinked and told by signed webhook (AP-4), status closed, certificate issued, result
-// sent (AP-5, PW-4). rec must be locked by the caller.
-func (s *Service) finish(ctx context.Context, tx purse.Tx, c *purse.ClosureRequest, p *Policy, rec *purse.AccountRecord, actor string) error {
+// sent (AP-5, PW-4). rec is the request's account, read with its row lock (lockAccount).
+func (s *Service) finish(ctx context.Context, st *step, rec *purse.AccountRecord, actor string) error {
+	c, p, tx := st.req, st.policy, st.tx
 	now := tx.Now()
 	linked, err := tx.LiveLinkedAccounts(ctx, c.AccountID)
 	if err != nil {
@@ -188,7 +188,7 @@ func (s *Service) finish(ctx context.Context, tx purse.Tx, c *purse.ClosureReque
 		return err
 	}
 	c.ClosedAt = now
-	if err := s.move(ctx, tx, c, purse.ClosureClosed, actor, ""); err != nil {
+	if err := st.move(purse.ClosureClosed, actor, ""); err != nil {
 		return err
 	}
 	if s.Signer != nil {
@@ -200,13 +200,11 @@ func (s *Service) finish(ctx context.Context, tx purse.Tx, c *purse.ClosureReque
 			return err
 		}
 	}
-	if err := s.save(ctx, tx, c, p); err != nil {
+	if err := st.save(ctx); err != nil {
 		return err
 	}
-	if err := audit.Record(ctx, tx, actor, "closure.closed", c.AccountID, map[string]string{"closure": c.ID,
-		"sessions": itoa(sessions), "cards": itoa(cards), "linked": itoa(unlinked)}); err != nil {
-		return err
-	}
+	st.audit.Record(actor, "closure.closed", c.AccountID, map[string]string{"closure": c.ID,
+		"sessions": itoa(sessions), "cards": itoa(cards), "linked": itoa(unlinked)})
 	// The contact points stay readable until the retention purge, so the result can still be sent.
 	if s.Log != nil {
 		s.Log.InfoContext(ctx, "account closed", "account_id", c.AccountID, "closure_id", c.ID, "policy", p.Name,
@@ -214,7 +212,7 @@ func (s *Service) finish(ctx context.Context, tx purse.Tx, c *purse.ClosureReque
 	}
 	// The signed certificate rides along so that the mail worker can attach it: after closure the
 	// user can no longer sign in to fetch it.
-	return s.notice(ctx, tx, c, p, "closure_closed", map[string]string{"ClosedAt": s.Catalog.FormatTime(rec.Language, now),
+	return s.notice(ctx, st, "closure_closed", map[string]string{"ClosedAt": s.Catalog.FormatTime(rec.Language, now),
 		"certificate": string(c.Certificate)})
 }
 

@@ -10,7 +10,6 @@ import (
 
 	"github.com/purse-wallet/purse"
 	"github.com/purse-wallet/purse/account"
-	"github.com/purse-wallet/purse/audit"
 	"github.com/purse-wallet/purse/notify"
 	"github.com/purse-wallet/purse/verify"
 )
@@ -39,11 +38,12 @@ func purpose(c *purse.ClosureRequest) string { return "closure:" + c.ID }
 // (Retry-After), CLOSURE_STATE_CONFLICT, NOT_FOUND.
 func (s *Service) SendCode(ctx context.Context, accountID, id string, ch purse.Channel) (*CodeSent, error) {
 	var sent *CodeSent
-	_, err := s.run(ctx, accountID, id, false, func(ctx context.Context, tx purse.Tx, c *purse.ClosureRequest, p *Policy) error {
-		if err := in(c, purse.ClosureVerification); err != nil {
+	_, err := s.run(ctx, accountID, id, false, func(ctx context.Context, st *step) error {
+		c, p, tx := st.req, st.policy, st.tx
+		if err := st.in(purse.ClosureVerification); err != nil {
 			return err
 		}
-		rec, err := s.account(ctx, tx, accountID)
+		rec, err := st.account(ctx)
 		if err != nil {
 			return err
 		}
@@ -71,13 +71,10 @@ func (s *Service) SendCode(ctx context.Context, accountID, id string, ch purse.C
 			Data: map[string]string{"Code": code, "Minutes": strconv.Itoa(int(verify.CodeTTL / time.Minute))}}); err != nil {
 			return err
 		}
-		if err := audit.Record(ctx, tx, actorOf(accountID), "closure.code_sent", accountID,
-			map[string]string{"closure": c.ID, "channel": string(ch)}); err != nil {
-			return err
-		}
+		st.audit.Record(actorOf(accountID), "closure.code_sent", accountID, map[string]string{"closure": c.ID, "channel": string(ch)})
 		now := tx.Now()
 		sent = &CodeSent{Channel: ch, To: shown, ExpiresAt: now.Add(verify.CodeTTL), ResendAt: now.Add(verify.ResendAfter)}
-		return s.save(ctx, tx, c, p)
+		return st.save(ctx)
 	})
 	return sent, err
 }
@@ -101,17 +98,18 @@ func (s *Service) Verify(ctx context.Context, accountID, id string, ans Answers)
 	if err != nil {
 		return nil, err
 	}
-	return s.step(ctx, accountID, id, func(ctx context.Context, tx purse.Tx, c *purse.ClosureRequest, p *Policy) error {
-		if err := in(c, purse.ClosureVerification); err != nil {
+	return s.userStep(ctx, accountID, id, func(ctx context.Context, st *step) error {
+		c, p, tx := st.req, st.policy, st.tx
+		if err := st.in(purse.ClosureVerification); err != nil {
 			return err
 		}
 		// With a proof to count, the account is read locked at once (its failure counters are
 		// written under that lock), and that one read serves the factors too.
-		read := s.account
+		read := st.account
 		if proof != nil {
-			read = s.lockAccount
+			read = st.lockAccount
 		}
-		rec, err := read(ctx, tx, accountID)
+		rec, err := read(ctx)
 		if err != nil {
 			return err
 		}
@@ -127,10 +125,11 @@ func (s *Service) Verify(ctx context.Context, accountID, id string, ans Answers)
 			case f == FactorCaptcha && ans.CaptchaID != "":
 				err = s.Captchas.Check(ctx, tx, accountID, ans.CaptchaID, ans.CaptchaAnswer)
 			case f == FactorPaymentPassword && ans.PaymentPassword != "":
+				// The failure count's audit event joins the step's (see step.flush).
 				if proof != nil {
-					err = s.Accounts.CheckPaymentPasswordProofLocked(ctx, tx, rec, proof)
+					err = s.Accounts.CheckPaymentPasswordProofLocked(st.audit.Bind(ctx), tx, rec, proof)
 				} else {
-					err = s.Accounts.CheckPaymentPassword(ctx, tx, accountID, ans.PaymentPassword)
+					err = s.Accounts.CheckPaymentPassword(st.audit.Bind(ctx), tx, accountID, ans.PaymentPassword)
 				}
 			case f == FactorSMSCode && ans.SMSCode != "":
 				err = s.OTP.Check(ctx, tx, accountID, purpose(c), purse.ChannelSMS, ans.SMSCode)
@@ -157,17 +156,15 @@ func (s *Service) Verify(ctx context.Context, accountID, id string, ans Answers)
 		if failure != nil {
 			result = string(purse.ErrorCode(failure))
 		}
-		if err := audit.Record(ctx, tx, actorOf(accountID), "closure.verification", accountID,
+		st.audit.Record(actorOf(accountID), "closure.verification", accountID,
 			map[string]string{"closure": c.ID, "tried": strings.Join(tried, ","), "result": result,
-				"passed": strings.Join(c.Factors, ",")}); err != nil {
-			return err
-		}
+				"passed": strings.Join(c.Factors, ",")})
 		if failure == nil {
-			if err := s.advance(ctx, tx, c, p, required); err != nil {
+			if err := s.advance(ctx, st, required); err != nil {
 				return err
 			}
 		}
-		if err := s.save(ctx, tx, c, p); err != nil {
+		if err := st.save(ctx); err != nil {
 			return err
 		}
 		if failure != nil {
@@ -215,20 +212,21 @@ func (s *Service) provePaymentPassword(ctx context.Context, accountID, id, pin s
 }
 
 // advance moves a request whose factors (all but the link) have passed.
-func (s *Service) advance(ctx context.Context, tx purse.Tx, c *purse.ClosureRequest, p *Policy, required []string) error {
+func (s *Service) advance(ctx context.Context, st *step, required []string) error {
+	c, tx := st.req, st.tx
 	for _, f := range required {
 		if f != FactorEmailLink && !slices.Contains(c.Factors, f) {
 			return nil
 		}
 	}
 	if !slices.Contains(required, FactorEmailLink) {
-		return s.move(ctx, tx, c, purse.ClosureReview, actorOf(c.AccountID), "factors passed")
+		return st.move(purse.ClosureReview, actorOf(c.AccountID), "factors passed")
 	}
 	token, err := verify.IssueLink(ctx, tx, c.AccountID, purpose(c))
 	if err != nil {
 		return err
 	}
-	rec, err := s.account(ctx, tx, c.AccountID)
+	rec, err := st.account(ctx)
 	if err != nil {
 		return err
 	}
@@ -241,7 +239,7 @@ func (s *Service) advance(ctx context.Context, tx purse.Tx, c *purse.ClosureRequ
 		Data: map[string]string{"Link": s.BaseURL + "/closure/confirm?token=" + token, "Hours": "24"}}); err != nil {
 		return err
 	}
-	return s.move(ctx, tx, c, purse.ClosureEmailConfirm, actorOf(c.AccountID), "factors passed, link sent")
+	return st.move(purse.ClosureEmailConfirm, actorOf(c.AccountID), "factors passed, link sent")
 }
 
 // ConfirmLink completes the e-mail confirmation (IM-2): the link is single use, 24 hours, and
@@ -249,8 +247,9 @@ func (s *Service) advance(ctx context.Context, tx purse.Tx, c *purse.ClosureRequ
 // the link is the proof. Errors: LINK_INVALID, CLOSURE_STATE_CONFLICT, CLOSURE_REVIEW_FAILED.
 func (s *Service) ConfirmLink(ctx context.Context, token string) (*Flow, error) {
 	var flow *Flow
-	err := s.Store.Tx(ctx, func(tx purse.Tx) error {
-		l, err := verify.TakeLink(ctx, tx, token)
+	// In a transaction of its own (writeTx), outside the commit group, as before the step value.
+	err := s.writeTx(ctx, func(ctx context.Context, st *step) error {
+		l, err := verify.TakeLink(ctx, st.tx, token)
 		if err != nil {
 			return err
 		}
@@ -258,26 +257,26 @@ func (s *Service) ConfirmLink(ctx context.Context, token string) (*Flow, error) 
 		if !ok {
 			return purse.Errorf(purse.CodeLinkInvalid, "not a closure link")
 		}
-		c, p, err := s.load(ctx, tx, id, l.AccountID)
-		if err != nil {
+		if err := s.load(ctx, st, id, l.AccountID); err != nil {
 			return err
 		}
+		c := st.req
 		if c.State != purse.ClosureEmailConfirm {
 			return purse.FailAfterCommit(conflict(c))
 		}
 		c.Factors = append(c.Factors, FactorEmailLink)
-		if err := s.move(ctx, tx, c, purse.ClosureReview, actorOf(c.AccountID), "link clicked"); err != nil {
+		if err := st.move(purse.ClosureReview, actorOf(c.AccountID), "link clicked"); err != nil {
 			return err
 		}
-		if err := s.save(ctx, tx, c, p); err != nil {
+		if err := st.save(ctx); err != nil {
 			return err
 		}
-		if p.SubmitOnLink {
-			if err := s.review(ctx, tx, c, p, actorOf(c.AccountID)); err != nil {
+		if st.policy.SubmitOnLink {
+			if err := s.review(ctx, st, actorOf(c.AccountID)); err != nil {
 				return err
 			}
 		}
-		flow, err = s.view(ctx, tx, c, p)
+		flow, err = s.view(ctx, st)
 		return err
 	})
 	return flow, err

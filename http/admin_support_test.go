@@ -106,7 +106,8 @@ func TestNoNewServicesWhileClosing(t *testing.T) {
 		}
 		e.Call("POST", "/api/v1/admin/accounts/"+u.ID+"/auto-debits", map[string]any{"merchant": "m", "kind": "general"}, rev...).ExpectProblem(t, 409, "ACCOUNT_NOT_ACTIVE")
 		e.Call("POST", "/api/v1/linked-accounts", map[string]any{"platform": "shop", "external_id": "s"}, u.Header()...).ExpectProblem(t, 409, "ACCOUNT_NOT_ACTIVE")
-		e.Call("POST", "/api/v1/business/phone-change", map[string]any{"new_phone": apitest.NextPhone()}, u.Header()...).ExpectProblem(t, 409, "ACCOUNT_NOT_ACTIVE")
+		// Business answers ACCOUNT_CLOSING: the holder must keep the account first (issue 14).
+		e.Call("POST", "/api/v1/business/phone-change", map[string]any{"new_phone": apitest.NextPhone()}, u.Header()...).ExpectProblem(t, 409, "ACCOUNT_CLOSING")
 		var o struct{ Counts map[string]any }
 		e.Call("GET", "/api/v1/admin/accounts/"+u.ID, nil, rev...).Expect(t, 200).JSON(t, &o)
 		if o.Counts["auto_debits"] != float64(0) || o.Counts["linked_accounts"] != float64(0) || o.Counts["pending_business"] != float64(0) {

@@ -39,6 +39,7 @@ var statusOf = map[purse.Code]int{
 	purse.CodeLoginLocked:          http.StatusLocked,
 	purse.CodeAccountClosed:        http.StatusForbidden,
 	purse.CodeAccountNotActive:     http.StatusConflict,
+	purse.CodeAccountClosing:       http.StatusConflict,
 
 	account.CodePaymentPasswordWrong:  http.StatusUnprocessableEntity,
 	account.CodePaymentPasswordLocked: http.StatusLocked,

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strconv"
+	"sync/atomic"
 	"time"
 
 	"github.com/purse-wallet/purse"
@@ -27,6 +28,10 @@ type Service struct {
 	// likewise remove their AML-period rows in the records transaction. app wires them.
 	Erasers       []Hook
 	RecordPurgers []Hook
+
+	// scrubAgain (1) asks the next run to scrub even if it erases nothing: see scrub. An int32
+	// used through sync/atomic rather than an atomic.Bool, so that a test may copy a Service.
+	scrubAgain int32
 }
 
 // Hook acts on one account inside a retention transaction; an error rolls the batch back.
@@ -69,9 +74,9 @@ func (s *Service) Tasks() []jobs.Task {
 // outbox row that is about to carry it.
 func (s *Service) PurgePersonal(ctx context.Context) (int, error) {
 	p := s.Policy.withDefaults()
-	done := 0
+	done, erased := 0, 0
 	err := s.Store.Tx(ctx, func(tx purse.Tx) error {
-		done = 0
+		done, erased = 0, 0
 		now := tx.Now()
 		due, waited := p.Personal.Before(now), now.Add(-p.NoticeWait)
 		ready, err := tx.NoticedForErasure(ctx, due, waited, p.Batch)
@@ -99,10 +104,37 @@ func (s *Service) PurgePersonal(ctx context.Context) (int, error) {
 		if err := s.erase(ctx, tx, append(ready, silent...), contacts, p); err != nil {
 			return err
 		}
-		done = len(ready) + len(fresh)
+		done, erased = len(ready)+len(fresh), len(ready)+len(silent)
 		return nil
 	})
-	return done, err
+	if err != nil {
+		return done, err
+	}
+	return done, s.scrub(ctx, erased)
+}
+
+// scrub removes the older copies of what a committed erasure changed from the live database
+// files (purse.Store.Scrub): the SQLite write-ahead log, PostgreSQL's dead row versions. Without
+// it the WAL of a quiet SQLite store kept the phone, the e-mail and the wrapped data key for
+// ever, and PostgreSQL's heap kept the destroyed key byte for byte. It runs after every batch
+// that erased something, and once more at the next run: a PostgreSQL transaction that was open
+// during the erasure keeps VACUUM from removing what it may still see, and by the next minute it
+// has usually ended. A failed scrub fails the run (the erasure itself is committed) and is tried
+// again at the next one.
+func (s *Service) scrub(ctx context.Context, erased int) error {
+	if erased == 0 && atomic.LoadInt32(&s.scrubAgain) == 0 {
+		return nil
+	}
+	if err := s.Store.Scrub(ctx); err != nil {
+		atomic.StoreInt32(&s.scrubAgain, 1)
+		return fmt.Errorf("purge: erased, but older copies may remain in the database files until the next run: %w", err)
+	}
+	again := int32(0)
+	if erased > 0 {
+		again = 1
+	}
+	atomic.StoreInt32(&s.scrubAgain, again)
+	return nil
 }
 
 // notice enqueues the data_erased notice of every account in cands and records the step; it
@@ -223,5 +255,8 @@ func (s *Service) PurgeRecords(ctx context.Context) (int, error) {
 		}
 		return nil
 	})
-	return done, err
+	if err != nil {
+		return done, err
+	}
+	return done, s.scrub(ctx, done)
 }

@@ -8,12 +8,12 @@ import (
 )
 
 const businessColumns = `id, account_id, kind, status, target_sealed, target_hash, target_masked, code_hash,
-	attempts, code_sent_at, code_expires_at, created_at, expires_at, ended_at`
+	attempts, code_sent_at, code_expires_at, created_at, expires_at, ended_at, by_holder`
 
 func (t *tx) InsertBusinessFlow(ctx context.Context, f *purse.BusinessFlow) error {
-	_, err := t.exec(ctx, `INSERT INTO business_flows (`+businessColumns+`) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+	_, err := t.exec(ctx, `INSERT INTO business_flows (`+businessColumns+`) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
 		f.ID, f.AccountID, string(f.Kind), f.Status, f.TargetSealed, f.TargetHash, f.TargetMasked, f.CodeHash,
-		f.Attempts, ts(f.CodeSentAt), ts(f.CodeExpiresAt), ts(f.CreatedAt), ts(f.ExpiresAt), ts(f.EndedAt))
+		f.Attempts, ts(f.CodeSentAt), ts(f.CodeExpiresAt), ts(f.CreatedAt), ts(f.ExpiresAt), ts(f.EndedAt), f.ByHolder)
 	if err != nil {
 		return fmt.Errorf("storage: insert business flow: %w", t.duplicate(err))
 	}
@@ -38,8 +38,8 @@ func (t *tx) PendingBusinessFlow(ctx context.Context, accountID string, kind pur
 
 func (t *tx) UpdateBusinessFlow(ctx context.Context, f *purse.BusinessFlow) error {
 	res, err := t.exec(ctx, `UPDATE business_flows SET status = ?, code_hash = ?, attempts = ?, code_sent_at = ?,
-		code_expires_at = ?, ended_at = ? WHERE id = ? AND account_id = ?`,
-		f.Status, f.CodeHash, f.Attempts, ts(f.CodeSentAt), ts(f.CodeExpiresAt), ts(f.EndedAt), f.ID, f.AccountID)
+		code_expires_at = ?, ended_at = ?, by_holder = ? WHERE id = ? AND account_id = ?`,
+		f.Status, f.CodeHash, f.Attempts, ts(f.CodeSentAt), ts(f.CodeExpiresAt), ts(f.EndedAt), f.ByHolder, f.ID, f.AccountID)
 	if err != nil {
 		return fmt.Errorf("storage: update business flow %s: %w", f.ID, t.duplicate(err))
 	}
@@ -54,7 +54,7 @@ func scanBusiness(row interface{ Scan(...any) error }) (*purse.BusinessFlow, err
 	var kind string
 	var sent, codeExpires, created, expires, ended int64
 	err := row.Scan(&f.ID, &f.AccountID, &kind, &f.Status, &f.TargetSealed, &f.TargetHash, &f.TargetMasked,
-		&f.CodeHash, &f.Attempts, &sent, &codeExpires, &created, &expires, &ended)
+		&f.CodeHash, &f.Attempts, &sent, &codeExpires, &created, &expires, &ended, &f.ByHolder)
 	if err != nil {
 		return nil, err
 	}

@@ -41,6 +41,9 @@ type Dialect struct {
 	// fsync and syncs here, so the next transaction overlaps the previous one's fsync (see the
 	// sqlite package); PostgreSQL's COMMIT is durable when it returns and leaves this nil.
 	Durable func() error
+	// Scrub removes the older copies of erased rows from the live files (see purse.Store.Scrub):
+	// it is given the write pool and the tables an erasure writes.
+	Scrub func(ctx context.Context, write *sql.DB, tables []string) error
 	// BareReads: the read pool's connections refuse writes by themselves and every statement sees
 	// the latest commit anyway (PostgreSQL's default_transaction_read_only under READ COMMITTED),
 	// so Read needs no BEGIN and COMMIT: two round trips fewer per read.

@@ -82,7 +82,9 @@ var eligibilityCounts = []string{
 	`(SELECT COUNT(*) FROM auto_debits WHERE account_id = ? AND status = 'active')`,
 	`(SELECT COUNT(*) FROM credit_lines WHERE account_id = ? AND status = 'open')`,
 	`(SELECT COUNT(*) FROM account_flags WHERE account_id = ? AND status = 'active')`,
-	`(SELECT COUNT(*) FROM business_flows WHERE account_id = ? AND status = 'pending' AND expires_at > ?)`,
+	// Only the holder's own business counts (by_holder, migration 00120): a recovery a stranger
+	// started must not block or fail a closure.
+	`(SELECT COUNT(*) FROM business_flows WHERE account_id = ? AND status = 'pending' AND expires_at > ? AND by_holder = TRUE)`,
 	`(SELECT COUNT(*) FROM disputes WHERE account_id = ? AND status = 'open')`,
 	`(SELECT COUNT(*) FROM merchant_contracts WHERE account_id = ? AND status = 'active' AND ends_at > ?)`,
 	`(SELECT COUNT(*) FROM linked_accounts WHERE account_id = ? AND status = 'linked')`,

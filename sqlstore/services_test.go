@@ -46,13 +46,15 @@ func TestServiceQueries(t *testing.T) {
 		l := &purse.LinkedAccount{ID: purse.NewID(), AccountID: a, Platform: "shop", ExternalID: "x", Status: "linked"}
 		d := &purse.Dispute{ID: purse.NewID(), AccountID: a, Reason: "r", Restricts: true, Status: "open"}
 		f := &purse.Flag{ID: purse.NewID(), AccountID: a, Kind: purse.FlagTermsNotMet, Note: "n", Status: "active"}
-		bf := &purse.BusinessFlow{ID: purse.NewID(), AccountID: a, Kind: purse.BusinessPhoneChange, Status: "pending", TargetSealed: []byte{1}}
+		bf := &purse.BusinessFlow{ID: purse.NewID(), AccountID: a, Kind: purse.BusinessPhoneChange, Status: "pending", TargetSealed: []byte{1}, ByHolder: true}
+		// A recovery anyone may have started is not the holder's business: it is not counted (issue 14).
+		rf := &purse.BusinessFlow{ID: purse.NewID(), AccountID: a, Kind: purse.BusinessPasswordRecovery, Status: "pending"}
 		err := db.Tx(ctx, func(tx purse.Tx) error {
 			now := tx.Now()
-			ad.CreatedAt, c.CreatedAt, l.CreatedAt, d.CreatedAt, f.CreatedAt, bf.CreatedAt = now, now, now, now, now, now
-			c.StartsAt, c.EndsAt, bf.ExpiresAt = now, now.Add(time.Hour), now.Add(time.Hour)
+			ad.CreatedAt, c.CreatedAt, l.CreatedAt, d.CreatedAt, f.CreatedAt, bf.CreatedAt, rf.CreatedAt = now, now, now, now, now, now, now
+			c.StartsAt, c.EndsAt, bf.ExpiresAt, rf.ExpiresAt = now, now.Add(time.Hour), now.Add(time.Hour), now.Add(time.Hour)
 			return errors.Join(tx.InsertAutoDebit(ctx, ad), tx.InsertContract(ctx, c), tx.InsertLinkedAccount(ctx, l),
-				tx.InsertDispute(ctx, d), tx.InsertFlag(ctx, f), tx.InsertBusinessFlow(ctx, bf))
+				tx.InsertDispute(ctx, d), tx.InsertFlag(ctx, f), tx.InsertBusinessFlow(ctx, bf), tx.InsertBusinessFlow(ctx, rf))
 		})
 		if err != nil {
 			t.Fatal(err)

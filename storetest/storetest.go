@@ -101,3 +101,40 @@ func PostgresURL(t testing.TB) string {
 	u.RawQuery = q.Encode()
 	return u.String()
 }
+
+// PostgresDatabase creates a fresh database of its own on the test server, dropped when t ends,
+// and returns its URL. A test that needs VACUUM to remove its dead rows uses one: VACUUM keeps
+// every row version a transaction open in the same database may still see, and on the shared
+// test database other tests always have one open. It skips like PostgresURL.
+func PostgresDatabase(t testing.TB) string {
+	t.Helper()
+	base := os.Getenv("PURSE_TEST_POSTGRES")
+	if base == "" {
+		PostgresURL(t) // skips, or fails under PURSE_REQUIRE_POSTGRES=1
+	}
+	admin, err := sql.Open("pgx", base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Close()
+	b := make([]byte, 6)
+	rand.Read(b)
+	name := "t_" + hex.EncodeToString(b)
+	if _, err := admin.Exec("CREATE DATABASE " + name); err != nil {
+		t.Fatalf("storetest: create database: %v", err)
+	}
+	t.Cleanup(func() {
+		a, err := sql.Open("pgx", base)
+		if err != nil {
+			return
+		}
+		defer a.Close()
+		a.Exec("DROP DATABASE " + name + " WITH (FORCE)")
+	})
+	u, err := url.Parse(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u.Path = "/" + name
+	return u.String()
+}

@@ -75,6 +75,7 @@ func Open(ctx context.Context, url string, clock purse.Clock) (*sqlstore.DB, err
 		// matches no row; it is not a server failure.
 		IsBadInput: func(err error) bool { s := state(err); return s == "22P02" || s == "22021" || s == "22003" },
 		BareReads:  true,
+		Scrub:      scrub,
 	}, clock)
 	if err != nil {
 		closeAll()

@@ -68,6 +68,7 @@ func Open(ctx context.Context, path string, clock purse.Clock) (*sqlstore.DB, er
 		IsUnique:    isUnique,
 		IsBadInput:  func(error) bool { return false },
 		Durable:     newWALSync(path + "-wal").wait,
+		Scrub:       scrub,
 	}, clock)
 	if err != nil {
 		write.Close()

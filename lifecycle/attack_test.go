@@ -1,0 +1,214 @@
+package lifecycle_test
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/purse-wallet/purse"
+	"github.com/purse-wallet/purse/apitest"
+	"github.com/purse-wallet/purse/clock"
+	"github.com/purse-wallet/purse/sqlstore/postgres"
+	"github.com/purse-wallet/purse/storetest"
+)
+
+// The attacker tests of issue 15: someone who holds the master key and a copy of the live
+// database files, taken right after the purge job returned, looks in them for anything of a
+// purged person. They scan the bytes the way an attacker would (SQLite: the database file and its
+// write-ahead log; PostgreSQL: every row version of every table and index, through pageinspect),
+// not what SQL shows.
+
+// secrets are what a purge must leave nowhere: the person's values and the bytes that would
+// open them (the wrapped data key and the sealed columns).
+type secrets map[string][]byte
+
+// victim registers an account with every kind of personal data purse holds (GE-8): phone, e-mail,
+// name, a card, a linked account, a one-time code sent to it and one sent before sign-up; closes
+// it and returns its id and what a purge must erase.
+func victim(t *testing.T, e *apitest.Env, tag string) (string, secrets) {
+	t.Helper()
+	p := personal{phone: apitest.NextPhone(), email: "attack." + tag + "@example.com", name: "赵攻击" + tag,
+		card: "62220202001" + tag[:8], holder: "ZHAO " + strings.ToUpper(tag)}
+	message(t, e, p.phone, "您的注册验证码是 "+tag[:6])
+	id := register(t, e, p.phone, p.email, p.name)
+	bindCard(t, e, id, p.card, p.holder)
+	var s struct {
+		Token string `json:"token"`
+	}
+	e.Call("POST", "/api/v1/sessions", map[string]any{"login": p.phone, "password": "correct horse"}).Expect(t, 201).JSON(t, &s)
+	external := "ext-linked-" + tag
+	e.Call("POST", "/api/v1/linked-accounts", map[string]any{"platform": "shop", "external_id": external},
+		apitest.Auth(s.Token)...).Expect(t, 201)
+	otp := tag[2:8]
+	m := &purse.Message{ID: purse.NewID(), AccountID: id, Channel: purse.ChannelSMS, To: p.phone, Template: "otp",
+		Language: "zh-CN", Body: "验证码 " + otp + "，5分钟内有效", Status: "sent", NextAt: e.Clock.Now(), CreatedAt: e.Clock.Now()}
+	if err := e.DB.Tx(context.Background(), func(tx purse.Tx) error { return tx.InsertMessage(context.Background(), m) }); err != nil {
+		t.Fatal(err)
+	}
+	e.MarkClosed(t, id)
+
+	out := secrets{"linked external id": []byte(external), "one-time code": []byte("验证码 " + otp),
+		"sign-up code": []byte("验证码是 " + tag[:6])}
+	for what, v := range p.values() {
+		out[what] = []byte(v)
+	}
+	a := account(t, e, id)
+	out["phone lookup hash"] = []byte(a.PhoneHash)
+	out["masked phone"] = []byte(a.PhoneMasked)
+	out["sealed phone"], out["sealed e-mail"], out["sealed name"] = a.PhoneSealed, a.EmailSealed, a.NameSealed
+	var wrapped, number []byte
+	if err := e.DB.SQL().QueryRow(rebind(e, `SELECT wrapped FROM data_keys WHERE account_id = ?`), id).Scan(&wrapped); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.DB.SQL().QueryRow(rebind(e, `SELECT number_sealed FROM cards WHERE account_id = ?`), id).Scan(&number); err != nil {
+		t.Fatal(err)
+	}
+	out["wrapped data key"], out["sealed card number"] = wrapped, number
+	for what, v := range out {
+		if len(v) < 6 {
+			t.Fatalf("fixture: the %s is too short to look for (%q)", what, v)
+		}
+	}
+	return id, out
+}
+
+// found lists the secrets that occur in b.
+func (s secrets) found(b []byte) []string {
+	var out []string
+	for what, v := range s {
+		if bytes.Contains(b, v) {
+			out = append(out, what)
+		}
+	}
+	return out
+}
+
+// TestAttackSQLiteLiveFiles: after the purge job returns, neither the database file nor its WAL
+// holds anything of the purged person. Before issue 15 the WAL (checkpointed only above 4 MiB,
+// never truncated on a quiet store) held the phone, the e-mail of the data_erased notice, the
+// one-time codes, the linked id and the wrapped data key, which the master key opened.
+func TestAttackSQLiteLiveFiles(t *testing.T) {
+	t.Parallel()
+	e := apitest.New(t, "sqlite")
+	id, s := victim(t, e, "a1b2c3d4e5f6")
+	// A bystander keeps the database busy with ordinary data, so that the erasure shares pages.
+	e.SignUp("bystander.sqlite@example.com")
+	purgeDue(t, e, id)
+
+	var seq int
+	var schema, file string
+	if err := e.DB.SQL().QueryRow(`PRAGMA database_list`).Scan(&seq, &schema, &file); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{file, file + "-wal", file + "-journal"} {
+		b, err := os.ReadFile(f)
+		if os.IsNotExist(err) {
+			continue
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := s.found(b); len(got) > 0 {
+			t.Errorf("%s (%d bytes) still holds the purged account's %s", f, len(b), strings.Join(got, ", "))
+		}
+	}
+}
+
+// TestAttackPostgresRowVersions: after the purge job returns, no version of any row in any table
+// or index, live or dead, holds anything of the purged person. Before issue 15 dead row versions
+// held the destroyed wrapped data key byte for byte and outbox rows with the phone and e-mail in
+// clear. The store runs in a database of its own, so that only its own transactions decide what
+// VACUUM may remove.
+func TestAttackPostgresRowVersions(t *testing.T) {
+	t.Parallel()
+	url := storetest.PostgresDatabase(t)
+	clk := clock.NewFixed(storetest.Epoch)
+	db, err := postgres.Open(context.Background(), url, clk)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if _, err := db.SQL().Exec(`CREATE EXTENSION IF NOT EXISTS pageinspect`); err != nil {
+		t.Fatalf("pageinspect (contrib, superuser): %v", err)
+	}
+	e := apitest.On(t, db, clk)
+	id, s := victim(t, e, "f6e5d4c3b2a1")
+	e.SignUp("bystander.pg@example.com")
+	purgeDue(t, e, id)
+
+	tuples, raw := pageScan(t, e)
+	if got := s.found(tuples); len(got) > 0 {
+		t.Errorf("row versions (live or dead) still hold the purged account's %s", strings.Join(got, ", "))
+	}
+	// What remains in the pages' free space, outside any row version, is measured, not asserted:
+	// PostgreSQL does not zero the space a removed version leaves until a new row is written there.
+	// The closing note of issue 15 and docs/retention.md say what it means.
+	t.Logf("free-space remnants in raw pages after the purge: %v", s.found(raw))
+}
+
+// pageScan reads every page of every table, TOAST table and B-tree index in the database: the
+// bytes of every item (heap tuples, live and dead, and index entries) and the raw pages.
+func pageScan(t *testing.T, e *apitest.Env) (items, raw []byte) {
+	t.Helper()
+	rows, err := e.DB.SQL().Query(`SELECT c.oid::regclass::text, c.relkind, pg_relation_size(c.oid) / current_setting('block_size')::int
+		FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+		WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND c.relkind IN ('r', 't', 'i')
+		AND c.relpersistence = 'p' AND (c.relkind <> 'i' OR c.relam = (SELECT oid FROM pg_am WHERE amname = 'btree'))`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	type rel struct {
+		name, kind string
+		pages      int64
+	}
+	var rels []rel
+	for rows.Next() {
+		var r rel
+		if err := rows.Scan(&r.name, &r.kind, &r.pages); err != nil {
+			t.Fatal(err)
+		}
+		rels = append(rels, r)
+	}
+	rows.Close()
+	var it, rw bytes.Buffer
+	for _, r := range rels {
+		if strings.HasPrefix(r.name, "pg_toast.") && !strings.Contains(r.name, "pg_toast_") {
+			continue
+		}
+		for blk := int64(0); blk < r.pages; blk++ {
+			var page []byte
+			if err := e.DB.SQL().QueryRow(`SELECT get_raw_page($1, $2::bigint)`, r.name, blk).Scan(&page); err != nil {
+				t.Fatalf("%s page %d: %v", r.name, blk, err)
+			}
+			rw.Write(page)
+			var q string
+			switch {
+			case r.kind != "i":
+				q = `SELECT coalesce(t_data, ''::bytea) FROM heap_page_items(get_raw_page($1, $2::bigint))`
+			case blk == 0:
+				continue // the B-tree meta page holds no entries
+			default:
+				q = `SELECT decode(replace(coalesce(data, ''), ' ', ''), 'hex') FROM bt_page_items(get_raw_page($1, $2::bigint))`
+			}
+			items, err := e.DB.SQL().Query(q, r.name, blk)
+			if err != nil {
+				t.Fatalf("%s page %d: %v", r.name, blk, err)
+			}
+			for items.Next() {
+				var b []byte
+				if err := items.Scan(&b); err != nil {
+					t.Fatal(err)
+				}
+				it.Write(b)
+				it.WriteByte(0)
+			}
+			items.Close()
+		}
+	}
+	if it.Len() == 0 {
+		t.Fatalf("the scan read no items from %d relations", len(rels))
+	}
+	return it.Bytes(), rw.Bytes()
+}
