@@ -118,11 +118,6 @@ func (s *Service) ChangePaymentPassword(ctx context.Context, accountID, currentP
 		return &purse.Error{Code: purse.CodePaymentPasswordWeak, Detail: "new payment password equals the current one",
 			Fields: []purse.FieldError{{Field: "new_payment_password", Code: purse.CodePaymentPasswordWeak}}}
 	}
-	// Hash before the transaction: argon2id is slow and SQLite has one writer.
-	hash, err := s.Hasher.Hash(ctx, newPIN)
-	if err != nil {
-		return fmt.Errorf("change payment password: %w", err)
-	}
 	return s.Store.Tx(ctx, func(tx purse.Tx) error {
 		if err := s.CheckPaymentPassword(ctx, tx, accountID, currentPIN); err != nil {
 			return err
@@ -131,7 +126,7 @@ func (s *Service) ChangePaymentPassword(ctx context.Context, accountID, currentP
 		if err != nil {
 			return err
 		}
-		cur.PaymentPasswordHash, cur.UpdatedAt = hash, tx.Now()
+		cur.PaymentPasswordHash, cur.UpdatedAt = s.PINs.Hash(accountID, newPIN), tx.Now()
 		if err := tx.UpdateAccount(ctx, cur); err != nil {
 			return err
 		}

@@ -27,9 +27,11 @@ const (
 type Service struct {
 	Store  purse.Store
 	Vault  *vault.Vault
-	Hasher *secret.Hasher
-	Clock  purse.Clock
-	Log    *slog.Logger
+	Hasher *secret.Hasher // login passwords
+	// PINs verifies payment passwords with a key derived from the master key (issue 19).
+	PINs  *secret.PINs
+	Clock purse.Clock
+	Log   *slog.Logger
 	// Catalog renders the security notices (IM-8); app sets it.
 	Catalog *i18n.Catalog
 	// SessionCacheTTL is how long Authenticate trusts a lookup (0: DefaultSessionCacheTTL; negative:
@@ -69,11 +71,8 @@ func (s *Service) Register(ctx context.Context, r Registration) (*purse.Account,
 		return nil, err
 	}
 	// Hash outside the transaction: argon2id takes tens of milliseconds, and SQLite has one writer.
+	// The payment password's keyed hash needs the account's id, made below.
 	pwHash, err := s.Hasher.Hash(ctx, r.Password)
-	if err != nil {
-		return nil, err
-	}
-	payHash, err := s.Hasher.Hash(ctx, r.PaymentPassword)
 	if err != nil {
 		return nil, err
 	}
@@ -88,8 +87,9 @@ func (s *Service) Register(ctx context.Context, r Registration) (*purse.Account,
 	rec := &purse.AccountRecord{
 		ID: purse.NewID(), Kind: kind, Status: purse.StatusActive, Language: lang,
 		PhoneHash: s.Vault.Lookup("phone", phone), PhoneMasked: MaskPhone(phone),
-		PasswordHash: pwHash, PaymentPasswordHash: payHash, Activated: true,
+		PasswordHash: pwHash, Activated: true,
 	}
+	rec.PaymentPasswordHash = s.PINs.Hash(rec.ID, r.PaymentPassword)
 	if email != "" {
 		rec.EmailHash = s.Vault.Lookup("email", email)
 	}

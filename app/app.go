@@ -58,6 +58,11 @@ type Config struct {
 	// China schedule in Location. Support gets the deadline warnings ("" sends none).
 	Calendar *calendar.Calendar
 	Support  string
+
+	// StoreDeadline bounds each transaction whose context has no deadline (a request's): a
+	// database that does not answer within it answers 503 UNAVAILABLE. 0: sqlstore.DefaultDeadline;
+	// negative: none.
+	StoreDeadline time.Duration
 }
 
 // App is a running purse: its store, services and HTTP handler.
@@ -112,9 +117,21 @@ func New(ctx context.Context, store *sqlstore.DB, cfg Config) (*App, error) {
 	}
 	// One argon2id hash at a time per core: each holds 19 MiB, and more at once only queue in the CPU.
 	hasher := secret.NewHasher(params, runtime.GOMAXPROCS(0))
+	switch {
+	case cfg.StoreDeadline == 0:
+		store.SetDeadline(sqlstore.DefaultDeadline)
+	case cfg.StoreDeadline > 0:
+		store.SetDeadline(cfg.StoreDeadline)
+	}
 	a := &App{Store: store, Vault: v, Hasher: hasher, Catalog: cat, Clock: cfg.Clock, Log: cfg.Log}
 	a.Metrics = metrics.New(store)
-	a.Accounts = &account.Service{Store: store, Vault: v, Hasher: hasher, Clock: cfg.Clock, Log: cfg.Log}
+	// Payment passwords: a keyed hash under a key derived from the master key (never stored), with
+	// the argon2id hasher for the verifiers made before it, each upgraded on its next right PIN.
+	pins, err := secret.NewPINs(secret.KeyFromMaster(cfg.MasterKey), hasher)
+	if err != nil {
+		return nil, err
+	}
+	a.Accounts = &account.Service{Store: store, Vault: v, Hasher: hasher, PINs: pins, Clock: cfg.Clock, Log: cfg.Log}
 	a.Accounts.Catalog = cat
 	a.Operators = &operator.Service{Store: store, Hasher: hasher}
 	a.Blockers = &blocker.Service{Store: store, Vault: v, Log: cfg.Log}

@@ -30,9 +30,9 @@ type spec struct {
 
 var phoneSeq atomic.Int64
 
-// hashOnce computes the payment password's hash once, with the production parameters: each account
-// stores the same PHC string, so a verification costs what it costs in production while creating
-// thousands of accounts costs nothing.
+// hashOnce computes the login password's argon2id hash once, with the production parameters: each
+// account stores the same PHC string, so creating thousands of accounts costs nothing. (Payment
+// passwords are keyed hashes, made per account: see insertBatch.)
 func (s *Server) hashOnce(ctx context.Context) (string, error) {
 	s.hashMu.Lock()
 	defer s.hashMu.Unlock()
@@ -102,8 +102,9 @@ func (s *Server) insertBatch(ctx context.Context, users []User, offset int, hash
 		phone := fmt.Sprintf("%s%08d", sp.prefix, phoneSeq.Add(1))
 		rec := &purse.AccountRecord{ID: purse.NewID(), Kind: purse.KindMobile, Status: purse.StatusActive,
 			Language: "zh-CN", PhoneHash: v.Lookup("phone", phone), PhoneMasked: account.MaskPhone(phone),
-			PasswordHash: hash, PaymentPasswordHash: hash, Activated: true,
+			PasswordHash: hash, Activated: true,
 			OneClickPay: sp.blockerEvery > 0 && (offset+i)%sp.blockerEvery == 0}
+		rec.PaymentPasswordHash = s.App.Accounts.PINs.Hash(rec.ID, PaymentPassword)
 		key, wrapped, err := v.NewDataKey(rec.ID)
 		if err != nil {
 			return err

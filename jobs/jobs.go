@@ -24,7 +24,14 @@ type Task struct {
 	Run func(ctx context.Context) (int, error)
 	// Batch is the size at which Run is called again without waiting (0: never).
 	Batch int
+	// Deadline bounds one call of Run (0: DefaultDeadline). The store bounds a transaction without
+	// a deadline of its own to a request's few seconds (sqlstore.SetDeadline); a batch may need
+	// longer, and a database that does not answer still ends it, to be tried at the next tick.
+	Deadline time.Duration
 }
+
+// DefaultDeadline is a batch's deadline unless its task sets one.
+const DefaultDeadline = 2 * time.Minute
 
 // Runner runs tasks until its context ends.
 type Runner struct {
@@ -63,7 +70,7 @@ func (r *Runner) loop(ctx context.Context, t Task) {
 func RunOnce(ctx context.Context, t Task, log *slog.Logger) int {
 	total := 0
 	for ctx.Err() == nil {
-		n, err := t.Run(ctx)
+		n, err := run(ctx, t)
 		total += n
 		if err != nil {
 			if ctx.Err() == nil && log != nil {
@@ -76,4 +83,14 @@ func RunOnce(ctx context.Context, t Task, log *slog.Logger) int {
 		}
 	}
 	return total
+}
+
+func run(ctx context.Context, t Task) (int, error) {
+	d := t.Deadline
+	if d <= 0 {
+		d = DefaultDeadline
+	}
+	ctx, cancel := context.WithTimeout(ctx, d)
+	defer cancel()
+	return t.Run(ctx)
 }

@@ -1,4 +1,5 @@
-// Package secret hashes passwords and PINs with argon2id and makes and hashes random tokens.
+// Package secret hashes passwords with argon2id, verifies payment passwords (PINs) with a keyed
+// hash (pin.go), and makes and hashes random tokens.
 package secret
 
 import (
@@ -23,7 +24,7 @@ type Params struct {
 }
 
 // DefaultParams follow OWASP's argon2id guidance (19 MiB, 2 passes, 1 lane): about 25 ms on one core
-// here, cheap enough that a closure's payment-password check does not dominate the flow.
+// here. Login passwords pay it at every sign-in; payment passwords no longer do (see PINs).
 var DefaultParams = Params{Memory: 19 * 1024, Time: 2, Threads: 1}
 
 // Hasher hashes and verifies with argon2id, running at most a fixed number of hashes at once so

@@ -33,7 +33,11 @@ type Dialect struct {
 	IsRetryable func(error) bool
 	// IsRefused, if set, reports that the server turned a new connection away for now (no free
 	// connection slot, starting up or shutting down): nothing ran, and a later try may succeed.
-	IsRefused  func(error) bool
+	IsRefused func(error) bool
+	// IsLost, if set, reports a failure of the connection class: the server is down, going down,
+	// not up yet or out of room, or the connection to it broke or timed out. Such a failure says
+	// nothing about the request, only that the database is not there now (see outage).
+	IsLost     func(error) bool
 	IsUnique   func(error) bool
 	IsBadInput func(error) bool // the engine refused a value's form: treated as "no such row"
 	// Durable, if set, is called after every write transaction's COMMIT has returned and the
@@ -64,6 +68,7 @@ type DB struct {
 	closers   []func() error // run by Close before the pools close (see OnClose)
 	feed      feed           // changes to accounts and sessions, for this process's session cache
 	bareReads bool           // Read runs on a read-only connection without BEGIN (see readConn)
+	deadline  time.Duration  // of a transaction whose context has none (see SetDeadline)
 }
 
 // New wraps open connection pools: write for read-write transactions, read for read-only ones (the
@@ -129,7 +134,9 @@ func (db *DB) Tx(ctx context.Context, fn func(purse.Tx) error) error {
 	if t, ok := ctx.Value(txKey{}).(*tx); ok {
 		return t.savepoint(ctx, fn)
 	}
-	return db.retry(ctx, func() error { return db.run(ctx, db.write, false, fn) })
+	dctx, cancel := db.bounded(ctx)
+	defer cancel()
+	return db.outage(dctx, db.retry(dctx, func() error { return db.run(dctx, ctx, db.write, false, fn) }))
 }
 
 // Read runs fn in a read-only transaction; see purse.Store.
@@ -137,29 +144,36 @@ func (db *DB) Read(ctx context.Context, fn func(purse.Tx) error) error {
 	if t, ok := ctx.Value(txKey{}).(*tx); ok {
 		return t.interrupted(ctx, fn(t))
 	}
+	dctx, cancel := db.bounded(ctx)
+	defer cancel()
 	if db.bareReads {
-		return db.retry(ctx, func() error { return db.readConn(ctx, fn) })
+		return db.outage(dctx, db.retry(dctx, func() error { return db.readConn(dctx, ctx, fn) }))
 	}
-	return db.retry(ctx, func() error { return db.run(ctx, db.read, true, fn) })
+	return db.outage(dctx, db.retry(dctx, func() error { return db.run(dctx, ctx, db.read, true, fn) }))
 }
 
-// Bind begins a transaction carried by the returned context; see purse.Store.
+// Bind begins a transaction carried by the returned context; see purse.Store. The returned
+// context carries the store's deadline too (SetDeadline), so that everything the bound request
+// runs in the transaction ends with it.
 func (db *DB) Bind(ctx context.Context) (context.Context, func(commit bool) error, error) {
 	if _, ok := ctx.Value(txKey{}).(*tx); ok {
 		return nil, nil, errors.New("storage: bind: a transaction is already bound")
 	}
-	t, err := db.begin(ctx, db.write, false)
+	dctx, cancel := db.bounded(ctx)
+	t, err := db.begin(dctx, dctx, db.write, false)
 	if err != nil {
-		return nil, nil, err
+		cancel()
+		return nil, nil, db.outage(dctx, err)
 	}
 	end := func(commit bool) error {
+		defer cancel()
 		defer db.notify(t)
 		if commit {
-			return t.interrupted(ctx, db.commit(t))
+			return t.interrupted(dctx, db.commit(t))
 		}
-		return t.interrupted(ctx, t.sql.Rollback())
+		return t.interrupted(dctx, t.sql.Rollback())
 	}
-	return context.WithValue(ctx, txKey{}, t), end, nil
+	return context.WithValue(dctx, txKey{}, t), end, nil
 }
 
 // Bound reports whether ctx carries a bound transaction; see purse.Store.
@@ -184,7 +198,9 @@ func (db *DB) retry(ctx context.Context, once func() error) error {
 	return fmt.Errorf("storage: gave up after repeated serialization failures: %w", err)
 }
 
-func (db *DB) begin(ctx context.Context, pool *sql.DB, readOnly bool) (*tx, error) {
+// begin begins a transaction under ctx (which carries the store's deadline); caller is the
+// context the store was called with, which its statements are usually given (see tx.bounded).
+func (db *DB) begin(ctx, caller context.Context, pool *sql.DB, readOnly bool) (*tx, error) {
 	var opts *sql.TxOptions
 	if readOnly && db.dialect.Name == "postgres" {
 		opts = &sql.TxOptions{ReadOnly: true}
@@ -197,15 +213,16 @@ func (db *DB) begin(ctx context.Context, pool *sql.DB, readOnly bool) (*tx, erro
 	if err != nil {
 		return nil, fmt.Errorf("storage: begin: %w", err)
 	}
-	return &tx{db: db, ctx: ctx, sql: st, q: st, now: db.clock.Now().UTC(), readOnly: readOnly}, nil
+	return newTx(db, ctx, caller, st, st, readOnly), nil
 }
 
-func (db *DB) run(ctx context.Context, pool *sql.DB, readOnly bool, fn func(purse.Tx) error) (err error) {
-	t, err := db.begin(ctx, pool, readOnly)
+func (db *DB) run(ctx, caller context.Context, pool *sql.DB, readOnly bool, fn func(purse.Tx) error) (err error) {
+	t, err := db.begin(ctx, caller, pool, readOnly)
 	if err != nil {
 		return err
 	}
 	defer db.notify(t) // deferred first, so it runs last: after the commit or rollback
+	defer t.release()
 	defer func() {
 		if p := recover(); p != nil {
 			_ = t.sql.Rollback()

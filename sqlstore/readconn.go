@@ -14,7 +14,7 @@ import (
 // opened with default_transaction_read_only, so a write slipped into a Read is still refused by the
 // server, as in a read-only transaction. The gain is two round trips per Read, on the path of every
 // authenticated request and every eligibility check.
-func (db *DB) readConn(ctx context.Context, fn func(purse.Tx) error) error {
+func (db *DB) readConn(ctx, caller context.Context, fn func(purse.Tx) error) error {
 	var conn *sql.Conn
 	err := db.connect(ctx, func() (err error) {
 		conn, err = db.read.Conn(ctx)
@@ -24,7 +24,8 @@ func (db *DB) readConn(ctx context.Context, fn func(purse.Tx) error) error {
 		return fmt.Errorf("storage: read connection: %w", err)
 	}
 	defer conn.Close()
-	t := &tx{db: db, ctx: ctx, q: conn, now: db.clock.Now().UTC(), readOnly: true}
+	t := newTx(db, ctx, caller, nil, conn, true)
+	defer t.release()
 	if err := fn(t); err != nil {
 		if kept, ok := committed(err); ok {
 			return kept // nothing to commit: a read wrote nothing

@@ -72,6 +72,7 @@ func (t *tx) prepared(ctx context.Context, q string) *sql.Stmt {
 }
 
 func (t *tx) execHot(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	ctx = t.bounded(ctx)
 	if st := t.prepared(ctx, q); st != nil {
 		return st.ExecContext(ctx, args...)
 	}
@@ -79,6 +80,7 @@ func (t *tx) execHot(ctx context.Context, q string, args ...any) (sql.Result, er
 }
 
 func (t *tx) queryRowHot(ctx context.Context, q string, args ...any) *sql.Row {
+	ctx = t.bounded(ctx)
 	if st := t.prepared(ctx, q); st != nil {
 		return st.QueryRowContext(ctx, args...)
 	}
@@ -86,6 +88,7 @@ func (t *tx) queryRowHot(ctx context.Context, q string, args ...any) *sql.Row {
 }
 
 func (t *tx) queryHot(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	ctx = t.bounded(ctx)
 	if st := t.prepared(ctx, q); st != nil {
 		return st.QueryContext(ctx, args...)
 	}

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/purse-wallet/purse"
@@ -21,6 +22,11 @@ type tx struct {
 	savepoints int
 	readOnly   bool // begun on the read pool
 	changed    changes
+
+	caller   context.Context      // the context the store was called with (see bounded)
+	deadline time.Time            // the store's deadline, when it set one (see bounded)
+	mu       sync.Mutex           // guards cancels
+	cancels  []context.CancelFunc // of statements' contexts, run by release
 }
 
 var _ purse.Tx = (*tx)(nil)
@@ -39,6 +45,7 @@ func (t *tx) savepoint(ctx context.Context, fn func(purse.Tx) error) error {
 	if t.sql == nil {
 		return errors.New("storage: a write inside a read") // Tx is never bound to a Read's context
 	}
+	ctx = t.bounded(ctx)
 	t.savepoints++
 	name := fmt.Sprintf("sp%d", t.savepoints)
 	if _, err := t.sql.ExecContext(ctx, "SAVEPOINT "+name); err != nil {
@@ -78,22 +85,25 @@ func (t *tx) interrupted(ctx context.Context, err error) error {
 			continue
 		}
 		if errors.Is(err, c.Err()) {
-			return err
+			return t.db.outage(c, err)
 		}
-		return fmt.Errorf("storage: the transaction's context ended: %w", errors.Join(context.Cause(c), err))
+		return t.db.outage(c, fmt.Errorf("storage: the transaction's context ended: %w", errors.Join(context.Cause(c), err)))
 	}
-	return err
+	return t.db.outage(t.ctx, err)
 }
 
 func (t *tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	ctx = t.bounded(ctx)
 	return t.q.ExecContext(ctx, t.db.rebind(q), args...)
 }
 
 func (t *tx) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	ctx = t.bounded(ctx)
 	return t.q.QueryContext(ctx, t.db.rebind(q), args...)
 }
 
 func (t *tx) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	ctx = t.bounded(ctx)
 	return t.q.QueryRowContext(ctx, t.db.rebind(q), args...)
 }
 

@@ -30,11 +30,22 @@ func (s *Service) Transfer(ctx context.Context, accountID string, r TransferRequ
 	}
 	var proof *account.PaymentPasswordProof
 	if r.Amount > s.Config.PasswordAbove {
-		var err error
+		proof = s.Accounts.NewPaymentPasswordProof(accountID, r.PaymentPassword)
+	}
+	t, err := s.transfer(ctx, accountID, r, proof)
+	if errors.Is(err, account.ErrSlowPaymentPassword) {
+		// An argon2id verifier from before keyed payment passwords: compared once, outside the
+		// transaction, which then replaces it with a keyed one.
 		if proof, err = s.provePaymentPassword(ctx, accountID, r.PaymentPassword); err != nil {
 			return nil, err
 		}
+		return s.transfer(ctx, accountID, r, proof)
 	}
+	return t, err
+}
+
+// transfer is Transfer's transaction, with the payment password's proof when the amount needs one.
+func (s *Service) transfer(ctx context.Context, accountID string, r TransferRequest, proof *account.PaymentPasswordProof) (*purse.LedgerTransaction, error) {
 	return s.post(ctx, func(tx purse.Tx) (*purse.LedgerTransaction, error) {
 		to, err := s.recipient(ctx, tx, r.To)
 		if err != nil {
@@ -55,6 +66,7 @@ func (s *Service) Transfer(ctx context.Context, accountID string, r TransferRequ
 			return nil, err
 		}
 		if proof != nil {
+			// A keyed hash (microseconds): compared here, under the account's row lock.
 			if err := s.Accounts.CheckPaymentPasswordProof(ctx, tx, proof); err != nil {
 				return nil, err
 			}
@@ -89,9 +101,10 @@ func (s *Service) recipient(ctx context.Context, tx purse.Tx, to string) (string
 	return rec.ID, nil
 }
 
-// provePaymentPassword compares the payment password before the transfer's transaction (see
-// account.PaymentPasswordProof): its argon2id hash would otherwise hold SQLite's one writer, and
-// every other movement with it, for tens of milliseconds. The transaction then counts the result.
+// provePaymentPassword compares the payment password before the transfer's transaction when its
+// verifier is still an argon2id one (see account.ErrSlowPaymentPassword): that hash would otherwise
+// hold SQLite's one writer, and every other movement with it, for tens of milliseconds. The
+// transaction then counts the result and upgrades the verifier.
 func (s *Service) provePaymentPassword(ctx context.Context, accountID, pin string) (*account.PaymentPasswordProof, error) {
 	var rec *purse.AccountRecord
 	err := s.Store.Read(ctx, func(tx purse.Tx) error {

@@ -46,12 +46,13 @@ type ServeCmd struct {
 	Holidays         string `env:"PURSE_HOLIDAYS" help:"Holiday calendar file (docs/deadlines.md format) counting legal deadlines; default: the embedded mainland China schedule."`
 	SupportEmail     string `env:"PURSE_SUPPORT_EMAIL" help:"Where warnings about closure requests near or past their legal deadline are e-mailed."`
 	NotifyFlags
-	Policy         string `default:"strict" env:"PURSE_POLICY" help:"Closure policy: a preset (strict, tenpay, postal, imwallet, alipay) or a policy file (.toml)."`
-	CertificateKey string `env:"PURSE_CERTIFICATE_KEY_FILE" help:"File holding the Ed25519 seed (64 hex digits) that signs closure certificates. With --demo and none, one is made next to the database."`
-	BaseURL        string `env:"PURSE_BASE_URL" help:"Public URL of this server, for links in e-mails (e.g. https://wallet.example.com)."`
-	GroupCommit    int    `default:"256" env:"PURSE_GROUP_COMMIT" help:"Most concurrent transfers one durable commit may carry (0: one commit each); on SQLite it also turns on shared commits for closure steps."`
-	PointsUnit     int64  `default:"100" env:"PURSE_POINTS_UNIT" help:"Points converted into the balance in one step; a conversion is a whole multiple."`
-	PointsValue    int64  `name:"points-unit-value" default:"100" env:"PURSE_POINTS_UNIT_VALUE" help:"Fen one step of points pays into the balance (100: 100 points = 1.00 CNY)."`
+	Policy         string        `default:"strict" env:"PURSE_POLICY" help:"Closure policy: a preset (strict, tenpay, postal, imwallet, alipay) or a policy file (.toml)."`
+	CertificateKey string        `env:"PURSE_CERTIFICATE_KEY_FILE" help:"File holding the Ed25519 seed (64 hex digits) that signs closure certificates. With --demo and none, one is made next to the database."`
+	BaseURL        string        `env:"PURSE_BASE_URL" help:"Public URL of this server, for links in e-mails (e.g. https://wallet.example.com)."`
+	GroupCommit    int           `default:"256" env:"PURSE_GROUP_COMMIT" help:"Most concurrent transfers one durable commit may carry (0: one commit each); on SQLite it also turns on shared commits for closure steps."`
+	PointsUnit     int64         `default:"100" env:"PURSE_POINTS_UNIT" help:"Points converted into the balance in one step; a conversion is a whole multiple."`
+	DBDeadline     time.Duration `name:"db-deadline" default:"5s" env:"PURSE_DB_DEADLINE" help:"Longest a request's transaction waits on the database before answering 503 UNAVAILABLE (0: no limit)."`
+	PointsValue    int64         `name:"points-unit-value" default:"100" env:"PURSE_POINTS_UNIT_VALUE" help:"Fen one step of points pays into the balance (100: 100 points = 1.00 CNY)."`
 
 	// TrustedProxies decide whose X-Forwarded-For names the client address (limits per client).
 	TrustedProxies []string `env:"PURSE_TRUSTED_PROXIES" help:"CIDRs of reverse proxies whose X-Forwarded-For is believed (default: none; the peer address counts)."`
@@ -114,8 +115,8 @@ func (c *ServeCmd) run(ctx context.Context) error {
 	}
 	a, err := app.New(ctx, store, app.Config{
 		MasterKey: key, Clock: clk, Log: log, Location: loc,
-		Retention: retention,
-		Policy:    policy, Certificates: signer, BaseURL: c.BaseURL, Calendar: cal, Support: c.SupportEmail,
+		Retention: retention, StoreDeadline: dbDeadline(c.DBDeadline),
+		Policy: policy, Certificates: signer, BaseURL: c.BaseURL, Calendar: cal, Support: c.SupportEmail,
 		HTTP: purshttp.Config{Version: version, MinClientVersion: c.MinClientVersion,
 			Maintenance: c.Maintenance, Demo: c.Demo, SettingsTTL: 2 * time.Second,
 			TrustedProxies: proxies},
@@ -166,6 +167,14 @@ func (c *ServeCmd) run(ctx context.Context) error {
 	stopJobs()
 	waitJobs()
 	return err
+}
+
+// dbDeadline turns the flag's "0: no limit" into app.Config's.
+func dbDeadline(d time.Duration) time.Duration {
+	if d == 0 {
+		return -1
+	}
+	return d
 }
 
 func displayAddr(a net.Addr) string {

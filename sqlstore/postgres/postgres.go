@@ -6,7 +6,11 @@ import (
 	"embed"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
+	"net"
+	"strings"
+	"syscall"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -40,6 +44,12 @@ func Open(ctx context.Context, url string, clock purse.Clock) (*sqlstore.DB, err
 	if err != nil {
 		return nil, fmt.Errorf("storage: open postgres: %w", err)
 	}
+	// The server's own limits, beside the store's deadline on each transaction (sqlstore.SetDeadline),
+	// for what that deadline does not see: a lock wait inside a job's longer transaction, and a
+	// transaction left open by a client that froze (a stopped purse instance holds its row locks
+	// until the server ends its session). Both end as 55P03 or 25P03/08xxx: UNAVAILABLE (lost).
+	cfg.RuntimeParams["lock_timeout"] = "10s"
+	cfg.RuntimeParams["idle_in_transaction_session_timeout"] = "30s"
 	// pgx's stdlib driver prepares each distinct statement once per connection and reuses it
 	// (QueryExecModeCacheStatement, its default), so the hot reads need no warming here.
 	pool := stdlib.OpenDB(*cfg.Copy())
@@ -70,6 +80,7 @@ func Open(ctx context.Context, url string, clock purse.Clock) (*sqlstore.DB, err
 		// 53300 too_many_connections: max_connections (or the role's limit) is reached, shared by
 		// every instance and client; 57P03 cannot_connect_now: the server is starting or stopping.
 		IsRefused: func(err error) bool { s := state(err); return s == "53300" || s == "57P03" },
+		IsLost:    lost,
 		IsUnique:  func(err error) bool { return state(err) == "23505" },
 		// 22P02 invalid text representation, 22021 bad UTF-8, 22003 out of range: a malformed value
 		// matches no row; it is not a server failure.
@@ -86,6 +97,28 @@ func Open(ctx context.Context, url string, clock purse.Clock) (*sqlstore.DB, err
 		return nil, err
 	}
 	return db, nil
+}
+
+// lost reports a failure of the connection class (sqlstore.Dialect.IsLost): the server could not
+// be reached or dropped the connection, is shutting down (57P01 admin_shutdown, 57P02
+// crash_shutdown, 57P03 cannot_connect_now), has no room (53xxx: too many connections, disk
+// full, out of memory), lost the connection's state (08xxx), or gave up on a statement or a
+// lock (57014 query_canceled by statement_timeout, 55P03 lock_not_available by lock_timeout,
+// 25P03 idle_in_transaction_session_timeout).
+func lost(err error) bool {
+	switch s := state(err); {
+	case s == "":
+	case strings.HasPrefix(s, "08"), strings.HasPrefix(s, "53"),
+		s == "57P01", s == "57P02", s == "57P03", s == "57014", s == "55P03", s == "25P03":
+		return true
+	default:
+		return false // the server answered: whatever it said is about the statement
+	}
+	var connect *pgconn.ConnectError
+	var netErr net.Error
+	return errors.As(err, &connect) || errors.As(err, &netErr) || pgconn.Timeout(err) ||
+		errors.Is(err, pgconn.ErrConnClosed) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
+		errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE)
 }
 
 func state(err error) string {
