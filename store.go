@@ -53,6 +53,7 @@ type Tx interface {
 	IdempotencyQueries
 	SettingQueries
 	RateQueries
+	LoginLockQueries
 	KeyQueries
 	OperatorQueries
 	OutboxQueries
@@ -144,6 +145,28 @@ type RateQueries interface {
 	Hit(ctx context.Context, key string, windowStart time.Time) (int, error)
 	// Hits returns the count without adding.
 	Hits(ctx context.Context, key string, windowStart time.Time) (int, error)
+}
+
+// LoginLock counts wrong passwords given for a login that names no account, as the account's own
+// LoginFailures and LoginLockedUntil do for a known one, so that both answer alike (issue 14).
+type LoginLock struct {
+	Key         string // the login's keyed hash
+	Failures    int
+	LockedUntil time.Time
+	UpdatedAt   time.Time
+}
+
+// LoginLockQueries store the locks of unknown logins.
+type LoginLockQueries interface {
+	// LoginLock returns the lock of key; a zero lock with the key when there is none.
+	LoginLock(ctx context.Context, key string) (*LoginLock, error)
+	// LoginLockForUpdate returns the lock of key, locked for the transaction; a zero lock with the
+	// key when there is none.
+	LoginLockForUpdate(ctx context.Context, key string) (*LoginLock, error)
+	// SaveLoginLock inserts or replaces the lock.
+	SaveLoginLock(ctx context.Context, l *LoginLock) error
+	// DeleteLoginLocks removes locks untouched since the time, returning how many.
+	DeleteLoginLocks(ctx context.Context, before time.Time) (int, error)
 }
 
 // DataKey is an account's data-encryption key, wrapped by the operator's master key. Destroying it

@@ -87,15 +87,9 @@ func (s *Service) ChangePassword(ctx context.Context, accountID, sessionID, curr
 // PASSWORD_WRONG, or LOGIN_LOCKED at the fifth; the count commits although the call fails.
 func (s *Service) passwordFailed(ctx context.Context, tx purse.Tx, cur *purse.AccountRecord) error {
 	now := tx.Now()
-	cur.LoginFailures++
 	cur.UpdatedAt = now
-	var failure error = &purse.Error{Code: CodePasswordWrong, Detail: "wrong current password",
-		Fields: []purse.FieldError{{Field: "current_password", Code: CodePasswordWrong}}}
-	if cur.LoginFailures >= MaxLoginFailures {
-		cur.LoginFailures = 0
-		cur.LoginLockedUntil = now.Add(LoginLock)
-		failure = lockedError(cur.LoginLockedUntil, now)
-	}
+	failure := countFailure(&cur.LoginFailures, &cur.LoginLockedUntil, now, &purse.Error{Code: CodePasswordWrong,
+		Detail: "wrong current password", Fields: []purse.FieldError{{Field: "current_password", Code: CodePasswordWrong}}})
 	if err := tx.UpdateAccount(ctx, cur); err != nil {
 		return err
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/purse-wallet/purse"
@@ -17,32 +18,39 @@ type SignedIn struct {
 	ExpiresAt time.Time `json:"expires_at"`
 }
 
-// dummyHash is verified against when the login is unknown, so that an unknown login and a wrong
-// password take the same time and an attacker cannot enumerate registered phones.
-const dummyHash = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$0n2wLNOYDMp6vK0WEbSqaF6VnuxiP2Ig3ZlGk9uJOXQ"
-
 // SignIn checks a login (phone or e-mail) and password and opens a session. Errors: LOGIN_FAILED
 // (unknown login or wrong password, indistinguishable), LOGIN_LOCKED (with Until and RetryAfter),
 // ACCOUNT_CLOSED (the login belonged to an account that was closed: register anew, TP-6/TP-7).
+//
+// A login that names no account answers exactly as a known one with a wrong password, in status,
+// text, lock and work (issue 14): its wrong tries count under the login's keyed hash
+// (purse.LoginLock) and lock it after MaxLoginFailures as an account's do, its password is
+// verified against a hash of the same cost, and the count is written in a transaction of the same
+// shape. Only a caller who knows the password learns anything.
 func (s *Service) SignIn(ctx context.Context, login, password string) (*SignedIn, error) {
 	hash, ok := s.LookupLogin(login)
+	if !ok {
+		// Not a phone or an e-mail: it names nobody, but it is counted and locked all the same.
+		hash = s.Vault.Lookup("login", strings.TrimSpace(login))
+	}
 	var rec *purse.AccountRecord
-	if ok {
-		err := s.Store.Read(ctx, func(tx purse.Tx) error {
-			r, err := tx.LiveAccountByLookup(ctx, hash)
-			if errors.Is(err, purse.ErrNotFound) {
-				r, err = tx.LatestAccountByLookup(ctx, hash)
-			}
-			rec = r
-			return err
-		})
-		if err != nil && !errors.Is(err, purse.ErrNotFound) {
-			return nil, fmt.Errorf("sign in: %w", err)
+	var unknown *purse.LoginLock
+	err := s.Store.Read(ctx, func(tx purse.Tx) error {
+		r, err := tx.LiveAccountByLookup(ctx, hash)
+		if errors.Is(err, purse.ErrNotFound) {
+			r, err = tx.LatestAccountByLookup(ctx, hash)
 		}
+		if errors.Is(err, purse.ErrNotFound) {
+			unknown, err = tx.LoginLock(ctx, hash)
+		}
+		rec = r
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("sign in: %w", err)
 	}
 	if rec == nil {
-		_, _ = s.Hasher.Verify(ctx, dummyHash, password)
-		return nil, purse.Errorf(purse.CodeLoginFailed, "unknown login")
+		return nil, s.unknownLogin(ctx, unknown, password)
 	}
 	now := s.Clock.Now()
 	if now.Before(rec.LoginLockedUntil) {
@@ -68,14 +76,8 @@ func (s *Service) SignIn(ctx context.Context, login, password string) (*SignedIn
 			return lockedError(cur.LoginLockedUntil, now)
 		}
 		if !good {
-			cur.LoginFailures++
+			failure := countFailure(&cur.LoginFailures, &cur.LoginLockedUntil, now, purse.Errorf(purse.CodeLoginFailed, "wrong password"))
 			cur.UpdatedAt = now
-			var failure error = purse.Errorf(purse.CodeLoginFailed, "wrong password")
-			if cur.LoginFailures >= MaxLoginFailures {
-				cur.LoginFailures = 0
-				cur.LoginLockedUntil = now.Add(LoginLock)
-				failure = lockedError(cur.LoginLockedUntil, now)
-			}
 			if err := tx.UpdateAccount(ctx, cur); err != nil {
 				return err
 			}
@@ -98,6 +100,46 @@ func (s *Service) SignIn(ctx context.Context, login, password string) (*SignedIn
 		return nil
 	})
 	return out, err
+}
+
+// unknownLogin answers a login that names no account as SignIn answers a wrong password: the
+// lock read before is checked first, then a hash of the same cost is verified, then the failure
+// is counted in a transaction that locks and writes one row.
+func (s *Service) unknownLogin(ctx context.Context, l *purse.LoginLock, password string) error {
+	now := s.Clock.Now()
+	if now.Before(l.LockedUntil) {
+		return lockedError(l.LockedUntil, now)
+	}
+	if err := s.Hasher.VerifyNothing(ctx, password); err != nil {
+		return fmt.Errorf("sign in: %w", err)
+	}
+	return s.Store.Tx(ctx, func(tx purse.Tx) error {
+		cur, err := tx.LoginLockForUpdate(ctx, l.Key)
+		if err != nil {
+			return err
+		}
+		now := tx.Now()
+		if now.Before(cur.LockedUntil) {
+			return lockedError(cur.LockedUntil, now)
+		}
+		failure := countFailure(&cur.Failures, &cur.LockedUntil, now, purse.Errorf(purse.CodeLoginFailed, "unknown login"))
+		cur.UpdatedAt = now
+		if err := tx.SaveLoginLock(ctx, cur); err != nil {
+			return err
+		}
+		return purse.FailAfterCommit(failure)
+	})
+}
+
+// countFailure adds a wrong password to a count and returns what to answer: failed, or
+// LOGIN_LOCKED at the MaxLoginFailures-th, which locks for LoginLock and starts the count again.
+func countFailure(failures *int, lockedUntil *time.Time, now time.Time, failed error) error {
+	*failures++
+	if *failures < MaxLoginFailures {
+		return failed
+	}
+	*failures, *lockedUntil = 0, now.Add(LoginLock)
+	return lockedError(*lockedUntil, now)
 }
 
 func lockedError(until, now time.Time) *purse.Error {

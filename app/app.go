@@ -172,6 +172,7 @@ func New(ctx context.Context, store *sqlstore.DB, cfg Config) (*App, error) {
 	}
 	a.Jobs = append(a.Jobs, a.Lifecycle.Tasks()...)
 	a.Jobs = append(a.Jobs, lifecycle.IdempotencyTask(store))
+	a.Jobs = append(a.Jobs, lifecycle.LoginLockTask(store))
 	if err := a.applyStartSwitches(ctx, cfg.HTTP); err != nil {
 		return nil, err
 	}

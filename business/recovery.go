@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/purse-wallet/purse"
@@ -93,15 +94,25 @@ func (s *Service) ConfirmRecovery(ctx context.Context, login, code, newPassword 
 	if err != nil {
 		return err
 	}
-	noFlow := purse.Errorf(CodeOTPInvalid, "no pending recovery")
 	hash, ok := s.Accounts.LookupLogin(login)
 	if !ok {
-		return noFlow
+		// Not a phone or an e-mail: it names nobody, and goes the same way as an unknown login.
+		hash = s.Vault.Lookup("login", strings.TrimSpace(login))
+	}
+	// noFlow answers a login without a pending recovery, known or not, with the same work as a
+	// wrong code on a pending one: one counter row written and committed (issue 14). Without it, a
+	// stranger who started a recovery could time the refusal of a wrong code to learn that the
+	// login exists.
+	noFlow := func(tx purse.Tx) error {
+		if _, err := tx.Hit(ctx, "recovery-confirm-miss:"+hash, tx.Now().Truncate(24*time.Hour)); err != nil {
+			return err
+		}
+		return purse.FailAfterCommit(purse.Errorf(CodeOTPInvalid, "no pending recovery"))
 	}
 	err = s.Store.Tx(ctx, func(tx purse.Tx) error {
 		found, err := tx.LiveAccountByLookup(ctx, hash)
 		if errors.Is(err, purse.ErrNotFound) {
-			return noFlow
+			return noFlow(tx)
 		}
 		if err != nil {
 			return err
@@ -112,7 +123,7 @@ func (s *Service) ConfirmRecovery(ctx context.Context, login, code, newPassword 
 		}
 		f, err := tx.PendingBusinessFlow(ctx, acct.ID, purse.BusinessPasswordRecovery)
 		if errors.Is(err, purse.ErrNotFound) {
-			return noFlow
+			return noFlow(tx)
 		}
 		if err != nil {
 			return err

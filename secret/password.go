@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 
 	"golang.org/x/crypto/argon2"
 )
@@ -32,6 +33,9 @@ var DefaultParams = Params{Memory: 19 * 1024, Time: 2, Threads: 1}
 type Hasher struct {
 	params Params
 	slots  chan struct{}
+
+	dummyOnce sync.Once
+	dummy     string
 }
 
 // NewHasher returns a hasher that runs at most concurrent hashes at a time.
@@ -71,6 +75,23 @@ func (h *Hasher) Verify(ctx context.Context, phc, password string) (bool, error)
 	got := argon2.IDKey([]byte(password), salt, p.Time, p.Memory, p.Threads, uint32(len(want)))
 	h.release()
 	return subtle.ConstantTimeCompare(got, want) == 1, nil
+}
+
+// VerifyNothing does the work of Verify against a hash of this hasher's own parameters that no
+// password matches, for a login that names no account: its answer must take as long as a wrong
+// password's (issue 14). A fixed hash of other parameters would not: in tests, or after the
+// operator tunes the parameters, it would be faster or slower than the real ones.
+func (h *Hasher) VerifyNothing(ctx context.Context, password string) error {
+	h.dummyOnce.Do(func() {
+		if d, err := h.Hash(context.Background(), NewToken("")); err == nil {
+			h.dummy = d
+		}
+	})
+	if h.dummy == "" {
+		return fmt.Errorf("secret: no dummy hash")
+	}
+	_, err := h.Verify(ctx, h.dummy, password)
+	return err
 }
 
 func (h *Hasher) acquire(ctx context.Context) error {

@@ -1,0 +1,166 @@
+package http_test
+
+import (
+	"bytes"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/purse-wallet/purse/account"
+	"github.com/purse-wallet/purse/apitest"
+)
+
+// signIn posts a sign-in and returns the answer.
+func signIn(e *apitest.Env, login, password string) *apitest.Response {
+	return e.Call("POST", "/api/v1/sessions", map[string]any{"login": login, "password": password})
+}
+
+// sameAnswer fails unless two answers agree in status, body and the headers a client could read.
+func sameAnswer(t *testing.T, what string, a, b *apitest.Response) {
+	t.Helper()
+	if a.Status != b.Status || !bytes.Equal(a.Body, b.Body) || a.Header.Get("Retry-After") != b.Header.Get("Retry-After") ||
+		a.Header.Get("Content-Type") != b.Header.Get("Content-Type") {
+		t.Fatalf("%s: the answers differ:\n known:   %d %s %s\n unknown: %d %s %s", what, a.Status, a.Header.Get("Retry-After"), a.Body,
+			b.Status, b.Header.Get("Retry-After"), b.Body)
+	}
+}
+
+// TestSignInDoesNotTellWhichLoginsExist (issue 14): a known login with a wrong password and a
+// login that names no account answer alike, try after try: the same LOGIN_FAILED four times,
+// then the same LOGIN_LOCKED with the same Retry-After, in both languages, for a phone and for an
+// e-mail. Before, the known login locked and the unknown one answered 401 forever.
+func TestSignInDoesNotTellWhichLoginsExist(t *testing.T) {
+	t.Parallel()
+	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
+		u := e.SignUp(apitest.NextPhone() + "@example.com")
+		for _, pair := range [][2]string{{u.Phone, apitest.NextPhone()}, {u.Email, apitest.NextPhone() + "@example.com"}} {
+			known, unknown := pair[0], pair[1]
+			for i := 1; i <= account.MaxLoginFailures; i++ {
+				for _, lang := range []string{"zh-CN", "en"} {
+					if lang == "en" && i < account.MaxLoginFailures {
+						continue // every try counts: only the locking one is asked in English as well
+					}
+					a := e.Call("POST", "/api/v1/sessions", map[string]any{"login": known, "password": "wrong password"}, "Accept-Language", lang)
+					b := e.Call("POST", "/api/v1/sessions", map[string]any{"login": unknown, "password": "wrong password"}, "Accept-Language", lang)
+					sameAnswer(t, known+" try "+string(rune('0'+i))+" "+lang, a, b)
+				}
+			}
+			a, b := signIn(e, known, u.Password), signIn(e, unknown, u.Password)
+			a.ExpectProblem(t, 423, "LOGIN_LOCKED")
+			sameAnswer(t, "locked, right password", a, b)
+			e.Clock.Advance(account.LoginLock)
+			signIn(e, known, u.Password).Expect(t, 201)
+			signIn(e, unknown, u.Password).ExpectProblem(t, 401, "LOGIN_FAILED")
+		}
+		// A login that is neither a phone nor an e-mail names nobody, and locks all the same.
+		for i := 1; i < account.MaxLoginFailures; i++ {
+			signIn(e, "not a login", "x").ExpectProblem(t, 401, "LOGIN_FAILED")
+		}
+		signIn(e, "not a login", "x").ExpectProblem(t, 423, "LOGIN_LOCKED")
+	})
+}
+
+// TestSignInTakesAlikeForKnownAndUnknown (issue 14): the same work on both paths. Fifty wrong
+// passwords for known logins and fifty for unknown ones, interleaved (four tries a login, so
+// nothing locks), answer alike, and their median times are within a factor of 1.5 of each other.
+// Before, the unknown login skipped the counter's write (the issue measured a median of 37 ms
+// against 72 ms) and verified a fixed hash of production's cost whatever the server's parameters
+// (here 222 ms against 20 ms). The bound is generous on
+// purpose: it is a comparison of the two paths on one loaded machine, not a speed target. The
+// tests' cheap argon2id parameters keep the database's share of the time large, where a missing
+// write shows; with production's, the hash dominates both paths on this machine (measured: about
+// 100 ms each, before and after).
+func TestSignInTakesAlikeForKnownAndUnknown(t *testing.T) {
+	t.Parallel()
+	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
+		const tries, perLogin = 50, account.MaxLoginFailures - 1
+		var known, unknown []string
+		for i := 0; i < (tries+perLogin-1)/perLogin; i++ {
+			known = append(known, e.SignUp("").Phone)
+			unknown = append(unknown, apitest.NextPhone())
+		}
+		var tk, tu []time.Duration
+		timed := func(login string) (*apitest.Response, time.Duration) {
+			start := time.Now()
+			r := signIn(e, login, "wrong password")
+			return r, time.Since(start)
+		}
+		for i := 0; i < tries; i++ {
+			var a, b *apitest.Response
+			var da, db time.Duration
+			if i%2 == 0 { // alternate which goes first, so that neither always meets a warmer cache
+				a, da = timed(known[i/perLogin])
+				b, db = timed(unknown[i/perLogin])
+			} else {
+				b, db = timed(unknown[i/perLogin])
+				a, da = timed(known[i/perLogin])
+			}
+			a.ExpectProblem(t, 401, "LOGIN_FAILED")
+			sameAnswer(t, "wrong password", a, b)
+			tk, tu = append(tk, da), append(tu, db)
+		}
+		mk, mu := median(tk), median(tu)
+		t.Logf("%s: median %v known, %v unknown over %d tries each", e.Dialect, mk, mu, tries)
+		if ratio := float64(mk) / float64(mu); ratio > 1.5 || ratio < 1/1.5 {
+			t.Fatalf("median %v for known logins, %v for unknown ones: the paths do different work", mk, mu)
+		}
+	})
+}
+
+func median(ds []time.Duration) time.Duration {
+	s := slices.Clone(ds)
+	slices.Sort(s)
+	return s[len(s)/2]
+}
+
+// TestRecoveryConfirmTakesAlike (issue 14): after a recovery was started for a known and an
+// unknown login (202 both, as TestPasswordRecovery shows), a wrong code answers alike for both,
+// and in the same time: fifty tries each, interleaved, four a flow so that none ends, medians
+// within a factor of 1.5. Before, a wrong code on the known login's flow wrote its try and the
+// unknown login wrote nothing.
+func TestRecoveryConfirmTakesAlike(t *testing.T) {
+	t.Parallel()
+	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
+		const tries, perFlow = 50, 4
+		var tk, tu []time.Duration
+		confirm := func(login string) (*apitest.Response, time.Duration) {
+			start := time.Now()
+			r := e.Call("POST", "/api/v1/business/password-recovery/confirm",
+				map[string]any{"login": login, "code": "000000", "new_password": "brand new password"})
+			return r, time.Since(start)
+		}
+		var known, unknown string
+		for i := 0; i < tries; i++ {
+			if i%perFlow == 0 {
+				// A fresh pair each block, a day apart: the caps of 20 starts per address and 10
+				// codes per account a day hold.
+				e.Clock.Advance(24 * time.Hour)
+				known, unknown = e.SignUp("").Phone, apitest.NextPhone()
+				for _, l := range []string{known, unknown} {
+					e.Call("POST", "/api/v1/business/password-recovery", map[string]any{"login": l}).Expect(t, 202)
+				}
+				if lastCode(t, e, known) == "000000" {
+					i += perFlow - 1 // the one code in a million that is right: skip the block
+					continue
+				}
+			}
+			var a, b *apitest.Response
+			var da, db time.Duration
+			if i%2 == 0 {
+				a, da = confirm(known)
+				b, db = confirm(unknown)
+			} else {
+				b, db = confirm(unknown)
+				a, da = confirm(known)
+			}
+			a.ExpectProblem(t, 422, "OTP_INVALID")
+			sameAnswer(t, "wrong recovery code", a, b)
+			tk, tu = append(tk, da), append(tu, db)
+		}
+		mk, mu := median(tk), median(tu)
+		t.Logf("%s: median %v known, %v unknown over %d tries each", e.Dialect, mk, mu, len(tk))
+		if ratio := float64(mk) / float64(mu); ratio > 1.5 || ratio < 1/1.5 {
+			t.Fatalf("median %v for known logins, %v for unknown ones: the paths do different work", mk, mu)
+		}
+	})
+}

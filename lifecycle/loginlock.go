@@ -1,0 +1,27 @@
+package lifecycle
+
+import (
+	"context"
+	"time"
+
+	"github.com/purse-wallet/purse"
+	"github.com/purse-wallet/purse/jobs"
+)
+
+// LoginLockWindow is how long the wrong-password count of a login that names no account is kept
+// after its last try: longer than the sign-in lock it can cause (account.LoginLock), so pruning
+// never lifts a lock early. Without pruning, every guessed login would leave a row forever.
+const LoginLockWindow = 24 * time.Hour
+
+// LoginLockTask deletes the locks of unknown logins untouched for LoginLockWindow, every hour.
+func LoginLockTask(store purse.Store) jobs.Task {
+	return jobs.Task{Name: "login-lock-prune", Every: time.Hour, Run: func(ctx context.Context) (int, error) {
+		var n int
+		err := store.Tx(ctx, func(tx purse.Tx) error {
+			var err error
+			n, err = tx.DeleteLoginLocks(ctx, tx.Now().Add(-LoginLockWindow))
+			return err
+		})
+		return n, err
+	}}
+}
