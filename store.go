@@ -69,6 +69,7 @@ type Tx interface {
 	VerifyQueries
 	WalletQueries
 	ClosureFunnelQueries
+	ConsoleNameQueries
 	// Now is the transaction's fixed time, taken from the store's clock when it began.
 	Now() time.Time
 }

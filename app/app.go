@@ -228,6 +228,7 @@ func (a *App) newClosures(ctx context.Context, cfg Config, v *vault.Vault, cat *
 			return err
 		}
 	}
+	cat.SetProducts(p.Products) // the operator's product names, in every message from here on
 	signer := cfg.Certificates
 	if signer == nil {
 		a.Log.Warn("no closure certificate key given: certificates are signed with a key made for this run only")

@@ -16,6 +16,7 @@ import (
 	"github.com/BurntSushi/toml"
 	"github.com/purse-wallet/purse"
 	"github.com/purse-wallet/purse/calendar"
+	"github.com/purse-wallet/purse/i18n"
 )
 
 // Policy is an operator's closure rules as data (DESIGN.md §2): which checks apply, which factors
@@ -48,6 +49,9 @@ type Policy struct {
 	// Verification maps an account kind (AP-6) to the factors it must pass.
 	Verification map[string][]string `toml:"verification" json:"verification"`
 	Retention    Retention           `toml:"retention" json:"retention"`
+	// Products are the operator's names for its books by language ([products.zh-CN] points =
+	// "集分宝"); the generic names stand in for any left out.
+	Products i18n.Products `toml:"products" json:"products,omitempty"`
 }
 
 // Retention is how long data is kept after closure (GE-8).
@@ -257,6 +261,11 @@ func (p *Policy) validate() (string, string) {
 	for _, c := range p.NotifyOrder {
 		if c != string(purse.ChannelEmail) && c != string(purse.ChannelSMS) {
 			return "notify_order", fmt.Sprintf("unknown channel %q (email, sms)", c)
+		}
+	}
+	for lang := range p.Products {
+		if lang != i18n.Chinese && lang != i18n.English {
+			return "products", fmt.Sprintf("unknown language %q (products: zh-CN, en)", lang)
 		}
 	}
 	if p.Deadline != "" {

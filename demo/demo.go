@@ -25,6 +25,10 @@ type Account struct {
 	Email string
 	Kind  purse.AccountKind
 	State string
+	// Language of the account's pages and messages; Chinese when empty.
+	Language string
+	// Name is the holder's name; "演示用户 NN" when empty.
+	Name string
 	// Prepare puts the fresh account into its state.
 	Prepare func(ctx context.Context, a *app.App, acct *purse.Account) error
 }
@@ -44,7 +48,9 @@ var Accounts = []Account{
 	{Phone: "13800000010", Kind: purse.KindVerified, State: "50 in the stored (宝点) book (AP-8.10)", Prepare: demoStored},
 	{Phone: "13800000011", Kind: purse.KindMobile, State: "an unverified, mobile-only account, zero everywhere (AP-6)"},
 	{Phone: "13800000012", Kind: purse.KindVerified, State: "a certificate user whose certificate is not on this device (AP-2)", Prepare: prepareCertificate},
-	{Phone: "13800000013", Email: "demo13@example.com", Kind: purse.KindUnverified, State: "e-mail demo13@example.com, a linked shop account and a bound card (IM); ordinary unverified (AP-6)", Prepare: prepareLinkedShop},
+	{Phone: "13800000013", Email: "demo13@example.com", Kind: purse.KindUnverified, State: "e-mail demo13@example.com, a linked Taobao shop account and a bound card (IM); ordinary unverified (AP-6)", Prepare: prepareLinkedShop},
+	{Phone: "13800000014", Email: "demo14@example.com", Kind: purse.KindVerified, Language: "en", Name: "Alex Demo",
+		State: "an English-speaking user with an auto-debit: pages, SMS and e-mails in English (AP-8.4)", Prepare: prepareEnglish},
 }
 
 // Seed creates every demo account that does not exist yet and writes the logins to w.
@@ -53,7 +59,7 @@ func Seed(ctx context.Context, a *app.App, w io.Writer) error {
 	for _, d := range Accounts {
 		acct, err := a.Accounts.Register(ctx, account.Registration{
 			Phone: d.Phone, Email: d.Email, Password: Password, PaymentPassword: PaymentPassword,
-			Name: "Demo " + d.Phone[len(d.Phone)-2:], Kind: d.Kind,
+			Name: d.name(), Kind: d.Kind, Language: d.Language,
 		})
 		switch {
 		case purse.ErrorCode(err) == purse.CodePhoneTaken:
@@ -68,4 +74,11 @@ func Seed(ctx context.Context, a *app.App, w io.Writer) error {
 		fmt.Fprintf(w, "  %s  %s\n", d.Phone, d.State)
 	}
 	return nil
+}
+
+func (d Account) name() string {
+	if d.Name != "" {
+		return d.Name
+	}
+	return "演示用户 " + d.Phone[len(d.Phone)-2:]
 }

@@ -32,6 +32,7 @@ func TestEachDemoAccountShowsExactlyItsBlocker(t *testing.T) {
 		"13800000011": nil,                                     // AP-6: another form, no blocker
 		"13800000012": {"ENV_CERTIFICATE_MISSING"},             // AP-2
 		"13800000013": nil,                                     // strict unbinds the shop and the card with the closure (AP-4)
+		"13800000014": {"AUTO_DEBIT_ACTIVE"},                   // the English-speaking user (AP-8.4)
 	}
 	if len(strict) != len(demo.Accounts) {
 		t.Fatalf("%d demo accounts, %d expectations", len(demo.Accounts), len(strict))

@@ -49,7 +49,7 @@ func demoFund(ctx context.Context, a *app.App, acct *purse.Account) error {
 // demoRecentWithdrawal: a withdrawal of all the balance, settled a moment ago (AP-8.3); the card
 // it went to is unbound again so that only the withdrawal blocks.
 func demoRecentWithdrawal(ctx context.Context, a *app.App, acct *purse.Account) error {
-	c, err := a.Wallet.BindCard(ctx, acct.ID, "ICBC", demoCard, acct.Name)
+	c, err := a.Wallet.BindCard(ctx, acct.ID, "工商银行", demoCard, acct.Name)
 	if err != nil {
 		return err
 	}
@@ -91,6 +91,6 @@ func demoStored(ctx context.Context, a *app.App, acct *purse.Account) error {
 
 // demoBindCard binds a quick-pay card (TP-1), for the IM demo account 13800000013.
 func demoBindCard(ctx context.Context, a *app.App, acct *purse.Account) error {
-	_, err := a.Wallet.BindCard(ctx, acct.ID, "ICBC", demoCard, acct.Name)
+	_, err := a.Wallet.BindCard(ctx, acct.ID, "工商银行", demoCard, acct.Name)
 	return err
 }

@@ -13,14 +13,14 @@ const seeder = "system:demo"
 
 // prepareAutoDebit gives the account an active auto-debit agreement (AP-8.4).
 func prepareAutoDebit(ctx context.Context, a *app.App, acct *purse.Account) error {
-	_, err := a.Blockers.AddAutoDebit(ctx, seeder, acct.ID, "Metro Power Co.", purse.AutoDebitGeneral)
+	_, err := a.Blockers.AddAutoDebit(ctx, seeder, acct.ID, "城市电力公司", purse.AutoDebitGeneral)
 	return err
 }
 
 // prepareSpecialAgreement flags the account: a special agreement with the operator is not met (AP-8.6).
 func prepareSpecialAgreement(ctx context.Context, a *app.App, acct *purse.Account) error {
 	_, err := a.Blockers.AddFlag(ctx, seeder, acct.ID, purse.FlagSpecialAgreement,
-		"Special agreement with the operator not met: guarantee deposit outstanding")
+		"与运营方的特别约定未履行：保证金尚未缴清")
 	return err
 }
 
@@ -33,13 +33,13 @@ func preparePhoneChange(ctx context.Context, a *app.App, acct *purse.Account) er
 
 // prepareDispute opens a restricting trade dispute, so the account is restricted (AP-8.8).
 func prepareDispute(ctx context.Context, a *app.App, acct *purse.Account) error {
-	_, err := a.Blockers.OpenDispute(ctx, seeder, acct.ID, "Trade dispute: buyer claims the goods never arrived", true)
+	_, err := a.Blockers.OpenDispute(ctx, seeder, acct.ID, "交易纠纷：买家称未收到货物", true)
 	return err
 }
 
 // prepareContract gives the merchant account a contract in its term for a year (AP-8.9).
 func prepareContract(ctx context.Context, a *app.App, acct *purse.Account) error {
-	_, err := a.Blockers.AddContract(ctx, seeder, acct.ID, "Payment acceptance agreement", time.Time{},
+	_, err := a.Blockers.AddContract(ctx, seeder, acct.ID, "收单服务协议", time.Time{},
 		a.Clock.Now().AddDate(1, 0, 0))
 	return err
 }
@@ -59,10 +59,17 @@ func prepareCertificate(ctx context.Context, a *app.App, acct *purse.Account) er
 	})
 }
 
-// prepareLinkedShop links a shop account (AP-4, IM-3).
+// prepareLinkedShop links a Taobao shop account (AP-4, IM-3).
 func prepareLinkedShop(ctx context.Context, a *app.App, acct *purse.Account) error {
-	if _, err := a.Blockers.Link(ctx, acct.ID, "shop", "demo13-shop"); err != nil {
+	if _, err := a.Blockers.Link(ctx, acct.ID, "taobao", "demo13-shop"); err != nil {
 		return err
 	}
 	return demoBindCard(ctx, a, acct) // IM: a bound card that the closure unbinds (IM-3)
+}
+
+// prepareEnglish gives the English-speaking demo user an auto-debit with an English merchant name:
+// its pages, SMS and e-mails are in English (the account's language) and so is its data.
+func prepareEnglish(ctx context.Context, a *app.App, acct *purse.Account) error {
+	_, err := a.Blockers.AddAutoDebit(ctx, seeder, acct.ID, "Metro Power Co.", purse.AutoDebitGeneral)
+	return err
 }

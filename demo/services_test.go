@@ -57,3 +57,38 @@ func TestSeedServices(t *testing.T) {
 		}
 	})
 }
+
+// The demo speaks the operator's language: the Chinese accounts' data is in Chinese, and the
+// English-speaking user's account is in English (issue 18: "Trade dispute: …", "Metro Power Co.",
+// "shop" and "ICBC" on Chinese pages).
+func TestSeedLanguages(t *testing.T) {
+	t.Parallel()
+	e := apitest.New(t, "sqlite")
+	ctx := context.Background()
+	if err := demo.Seed(ctx, e.App, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	id := func(phone string) string {
+		found, err := e.App.Blockers.Search(ctx, phone, "")
+		if err != nil || len(found) != 1 {
+			t.Fatalf("%s: %v %v", phone, found, err)
+		}
+		return found[0].ID
+	}
+	disputes, err := e.App.Blockers.Disputes(ctx, id("13800000008"))
+	if err != nil || len(disputes) != 1 || disputes[0].Reason != "交易纠纷：买家称未收到货物" {
+		t.Fatalf("dispute %v %v", disputes, err)
+	}
+	debits, err := e.App.Blockers.AutoDebits(ctx, id("13800000004"))
+	if err != nil || len(debits) != 1 || debits[0].Merchant != "城市电力公司" {
+		t.Fatalf("auto-debits %v %v", debits, err)
+	}
+	en, err := e.App.Accounts.Get(ctx, id("13800000014"))
+	if err != nil || en.Language != "en" || en.Name != "Alex Demo" {
+		t.Fatalf("the English demo account: %+v %v", en, err)
+	}
+	zh, err := e.App.Accounts.Get(ctx, id("13800000001"))
+	if err != nil || zh.Language != "zh-CN" || zh.Name != "演示用户 01" {
+		t.Fatalf("a Chinese demo account: %+v %v", zh, err)
+	}
+}

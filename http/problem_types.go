@@ -3,9 +3,11 @@ package http
 import (
 	"encoding/json"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/purse-wallet/purse"
+	"github.com/purse-wallet/purse/i18n"
 )
 
 // problemType answers GET /problems/{slug}: each problem's "type" URI resolves to a description of
@@ -29,6 +31,26 @@ func (s *Server) problemType(w http.ResponseWriter, r *http.Request) {
 		"code":        code,
 		"status":      status,
 		"title":       http.StatusText(status),
-		"description": s.Catalog.Message(languageOf(r.Context()), string(code), nil),
+		"description": ProblemDescription(s.Catalog, languageOf(r.Context()), code),
 	})
+}
+
+// ProblemDescription explains code in general. An error's own message may name its particulars
+// ("try again in {{.RetryAfter}}"); a type's description has none to fill, so such a code has a
+// general sentence under problem_type.CODE (problem_types.*.toml).
+func ProblemDescription(c *i18n.Catalog, lang string, code purse.Code) string {
+	if id := "problem_type." + string(code); c.Has(lang, id) {
+		return c.Message(lang, id, nil)
+	}
+	return c.Message(lang, string(code), nil)
+}
+
+// ProblemCodes lists every code the API answers with, sorted: each has a problem type page.
+func ProblemCodes() []purse.Code {
+	codes := make([]purse.Code, 0, len(statusOf))
+	for c := range statusOf {
+		codes = append(codes, c)
+	}
+	slices.Sort(codes)
+	return codes
 }

@@ -29,8 +29,9 @@ const (
 
 // Catalog is the loaded message bundle.
 type Catalog struct {
-	bundle *goi18n.Bundle
-	loc    *time.Location
+	bundle   *goi18n.Bundle
+	loc      *time.Location
+	products map[string]map[string]any // by language: Points, Fund, Credit, Stored
 }
 
 // New loads the embedded catalogs. Times in messages are shown in loc (the operator's zone,
@@ -50,7 +51,9 @@ func New(loc *time.Location) (*Catalog, error) {
 	if loc == nil {
 		loc = time.UTC
 	}
-	return &Catalog{bundle: b, loc: loc}, nil
+	c := &Catalog{bundle: b, loc: loc}
+	c.SetProducts(nil)
+	return c, nil
 }
 
 // Match picks a supported language from an Accept-Language header or a stored preference. Every
@@ -78,7 +81,10 @@ func Match(header string) string {
 // for the reader; an unknown id returns the id itself so that a missing message is visible, not
 // fatal.
 func (c *Catalog) Message(lang, id string, params map[string]any) string {
-	data := make(map[string]any, len(params))
+	data := make(map[string]any, len(params)+4)
+	for k, v := range c.productNames(lang) {
+		data[k] = v
+	}
 	for k, v := range params {
 		data[k] = c.format(lang, v)
 	}

@@ -93,10 +93,19 @@ func TestInsufficientFundsNamesTheBook(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for book, want := range map[string]string{"balance": "余额不足，", "points": "积分不足，", "fund": "余额宝不足，", "余额": "余额不足，"} {
+	for book, want := range map[string]string{"balance": "余额不足，", "points": "积分不足，", "fund": "货币基金不足，", "余额": "余额不足，"} {
 		if got := c.Message("zh-CN", "INSUFFICIENT_FUNDS", map[string]any{"Book": book}); !strings.HasPrefix(got, want) {
 			t.Errorf("%s: %q", book, got)
 		}
+	}
+	// The operator's own product names, from its policy (issue 18: Alipay's names showed under
+	// every preset).
+	c.SetProducts(i18n.Products{i18n.Chinese: {Fund: "余额宝"}})
+	if got := c.Message("zh-CN", "INSUFFICIENT_FUNDS", map[string]any{"Book": "fund"}); !strings.HasPrefix(got, "余额宝不足，") {
+		t.Errorf("branded: %q", got)
+	}
+	if got := c.Message("zh-CN", "INSUFFICIENT_FUNDS", map[string]any{"Book": "stored"}); !strings.HasPrefix(got, "储值余额不足，") {
+		t.Errorf("a name left out keeps the generic one: %q", got)
 	}
 	if got := c.Message("en", "INSUFFICIENT_FUNDS", map[string]any{"Book": "points"}); !strings.HasPrefix(got, "Not enough points for this") {
 		t.Errorf("en: %q", got)

@@ -89,5 +89,6 @@ func (h *Handler) showAdminAccount(w http.ResponseWriter, r *http.Request, o *pu
 		v.Title = "web_admin_account_title"
 	}
 	v.Data = d
+	h.withOperatorNames(r.Context(), v)
 	h.render(w, r, status, "admin_account", v)
 }

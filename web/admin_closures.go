@@ -102,6 +102,7 @@ func (h *Handler) showAdminClosure(w http.ResponseWriter, r *http.Request, o *pu
 	}
 	v := h.newView(r, "wa_closure_title")
 	v.Data, v.Error = d, msg
+	h.withOperatorNames(r.Context(), v)
 	h.render(w, r, status, "admin_closure", v)
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/url"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/purse-wallet/purse"
@@ -44,7 +45,13 @@ func TestConsoleClosures(t *testing.T) {
 		consoleSignIn(t, agent, "agent1")
 		agent.get("/admin/closures").expect(t, 200, `href="/admin/closures/`+id+`"`, "cooling_off", `class="days-left"`)
 		page := "/admin/closures/" + id
-		agent.get(page).expect(t, 200, `id="restore"`, `id="history"`, "review → cooling_off")
+		// States, policies, notes and actors in words (issue 18: the console showed them raw).
+		p := agent.get(page).expect(t, 200, `id="restore"`, `id="history"`, "复核中 → 冷静期", "复核通过，进入冷静期", "严格（默认）")
+		for _, raw := range []string{"review → cooling_off", ">cooling_off<", "agreement accepted", "account:"} {
+			if strings.Contains(p.Body, raw) {
+				t.Errorf("the request's page shows %q", raw)
+			}
+		}
 		agent.get("/admin/accounts/"+u.ID).expect(t, 200, `href="/admin/closures/`+id+`"`)
 
 		// An agent may not set a hold; nobody may without a reason or a CSRF token.
@@ -70,6 +77,9 @@ func TestConsoleClosures(t *testing.T) {
 			t.Fatalf("status %s after restore", st)
 		}
 		agent.post(page, page+"/restore", url.Values{}).expect(t, 409, "暂时不能进行此操作")
+		if p := agent.get(page).expect(t, 200, "客服 agent1", "客服核实身份后恢复账户"); strings.Contains(p.Body, "operator:") {
+			t.Error("the history names an operator by id")
+		}
 		acts := auditActions(t, e)
 		for _, want := range []string{"admin.closure.view", "admin.closure.restore", "admin.legal_hold.place"} {
 			if !slices.Contains(acts, want) {

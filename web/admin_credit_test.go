@@ -26,7 +26,7 @@ func TestConsoleOpensCreditLine(t *testing.T) {
 		op.get(page).expect(t, 200, `id="open-credit"`)
 		op.do("POST", page+"/credit-line", url.Values{"limit": {"500"}}).expect(t, 403)
 		op.post(page, page+"/credit-line", url.Values{"limit": {"5.001"}}).expect(t, 422, `id="e-limit"`)
-		op.post(page, page+"/credit-line", url.Values{"limit": {"500"}}).expect(t, 200, `id="saved"`, "花呗已开通", "¥500.00")
+		op.post(page, page+"/credit-line", url.Values{"limit": {"500"}}).expect(t, 200, `id="saved"`, "信用额度已开通", "¥500.00")
 		if _, err := e.App.Wallet.OpenCreditLine(context.Background(), "test", acct, 100); purse.ErrorCode(err) != purse.CodeCreditLineExists {
 			t.Fatalf("second line: %v", err)
 		}

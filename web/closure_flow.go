@@ -62,10 +62,25 @@ type captchaView struct {
 // Needs reports whether the factor is still to pass.
 func (f *flowView) Needs(factor string) bool { return slices.Contains(f.Pending, factor) }
 
-// Days is how many whole days are left until t (at least 0).
+// Days is how many days are left until t, counting a started day as a day: a 7-day cooling-off
+// just begun has 7 days left, not 6 and a few hours (issue 18).
 func (f *flowView) Days(t time.Time) int {
-	d := int(t.Sub(f.Now).Hours() / 24)
-	return max(d, 0)
+	left := t.Sub(f.Now)
+	if left <= 0 {
+		return 0
+	}
+	return int((left + 24*time.Hour - 1) / (24 * time.Hour))
+}
+
+// EnvFailed reports whether the request failed the security-environment check (AP-2), which
+// runs before the agreement: nothing was reviewed, so the page must not say a review failed.
+func (f *flowView) EnvFailed() bool {
+	for _, e := range f.Flow.History {
+		if e.To == purse.ClosureFailed {
+			return e.From == purse.ClosureStarted
+		}
+	}
+	return false
 }
 
 // pageOf is the template of each state: one page per step.

@@ -192,3 +192,19 @@ func TestConsoleFindAccount(t *testing.T) {
 		}
 	})
 }
+
+// A problem type's page describes the problem; it never pretends the problem is happening (issue
+// 18: /problems/maintenance showed a maintenance page with status 200 while nothing was down).
+func TestProblemTypePageIsADescription(t *testing.T) {
+	t.Parallel()
+	e := apitest.New(t, "sqlite")
+	c := newClient(t, e)
+	p := c.get("/problems/maintenance").expect(t, 200, "错误类型说明", "目前系统没有在维护")
+	if strings.Contains(p.Body, "<no value>") || strings.Contains(p.Body, "分钟 后再试") {
+		t.Fatalf("the description pretends maintenance is on:\n%s", p.Body)
+	}
+	c.get("/problems/payment-password-wrong").expect(t, 200, "支付密码错误")
+	c.get("/problems/no-such-thing").expect(t, 404)
+	c.lang = "en"
+	c.get("/problems/maintenance").expect(t, 200, "About this error", "There is no maintenance now")
+}

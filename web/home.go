@@ -11,7 +11,8 @@ type homeData struct {
 	Account  *purse.Account
 	Masked   string
 	Books    []Book
-	HasBooks bool // a balance source is wired in: show the books section, even when empty
+	HasBooks bool                  // a balance source is wired in: show the books section, even when empty
+	Closing  *purse.ClosureRequest // the request in cooling-off, whose page keeps the account (GE-4)
 }
 
 // home shows the signed-in account: who it is, its kind and status, and the quick actions.
@@ -29,6 +30,17 @@ func (h *Handler) home(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		d.Books, d.HasBooks = books, true
+	}
+	if a.Status == purse.StatusClosing {
+		// A user in cooling-off lands here after signing in: the way back to "keep my account"
+		// must be on the first page they see, not only in the e-mail (issue 18).
+		_ = h.Store.Read(r.Context(), func(tx purse.Tx) error {
+			c, err := tx.OpenClosure(r.Context(), a.ID)
+			if err == nil && c.State == purse.ClosureCoolingOff {
+				d.Closing = c
+			}
+			return nil
+		})
 	}
 	v.Data = d
 	h.render(w, r, http.StatusOK, "home", v)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -20,6 +21,8 @@ type problemView struct {
 	Until   time.Time // when the operator expects to be back
 	Minimum string    // the oldest client version served
 	Retry   string    // where "try again" goes; "" when retrying makes no sense
+	About   bool      // the page describes the problem type; it is not happening to this request
+	Now     string    // message id: whether the problem holds now, on an About page
 }
 
 // Known reports whether the code has its own title and advice.
@@ -38,7 +41,9 @@ func (h *Handler) ServeProblem(w http.ResponseWriter, r *http.Request, p *pursht
 	secure(w, r)
 	r = h.identifyAs(w, r, false)
 	pv := &problemView{Code: string(p.Code), Status: p.Status, Message: p.Detail}
-	if p.Until != nil {
+	// An expected end already past is not shown: the message's wait (Retry-After) is the one
+	// estimate the page gives, not a stale time beside a fresh duration.
+	if p.Until != nil && p.Until.After(h.Clock.Now()) {
 		pv.Until = *p.Until
 	}
 	if r.Method == http.MethodGet {
@@ -73,32 +78,27 @@ func (h *Handler) renderProblem(w http.ResponseWriter, r *http.Request, pv *prob
 }
 
 // problemPage explains a problem type (the API's "type" member, /problems/maintenance) to a
-// person: the page a client shows or links to for each GE-1 case, filled with the live switches.
+// person. It describes the kind of problem and says whether it holds now: while maintenance is on
+// or a client is too old, the gate answers first with the live problem (503, 426), so this page
+// only ever runs when the problem is not happening, and must not pretend that it is.
 func (h *Handler) problemPage(w http.ResponseWriter, r *http.Request) {
 	code := purse.Code(strings.ToUpper(strings.ReplaceAll(r.PathValue("slug"), "-", "_")))
-	pv := &problemView{Code: string(code), Status: http.StatusOK, Retry: "/"}
-	params := map[string]any{}
-	switch code {
-	case purse.CodeMaintenance:
-		m, _ := h.maintenance(r.Context())
-		if m == nil {
-			m = &purshttp.Maintenance{}
-		}
-		pv.Notice, pv.Until = m.Notice, m.Until
-		params["Notice"] = m.Notice
-		params["RetryAfter"] = 10 * time.Minute
-		if d := m.Until.Sub(h.Clock.Now()); d > 0 {
-			params["RetryAfter"] = d
-		}
-	case purse.CodeAppVersionOutdated:
-		pv.Minimum = h.setting(r.Context(), purshttp.SettingMinClientVersion)
-		params["Minimum"] = pv.Minimum
-	case purse.CodeUnavailable, purse.CodeNotFound, purse.CodeRateLimited, purse.CodeInternal:
-	default:
+	if !slices.Contains(purshttp.ProblemCodes(), code) {
 		h.notFound(w, r)
 		return
 	}
-	pv.Message = h.Catalog.Message(lang(r), string(code), params)
+	pv := &problemView{Code: string(code), Status: http.StatusOK, About: true,
+		Message: purshttp.ProblemDescription(h.Catalog, lang(r), code)}
+	switch code {
+	case purse.CodeMaintenance:
+		pv.Now = "web_problem_now_no_maintenance"
+	case purse.CodeAppVersionOutdated:
+		pv.Minimum = h.setting(r.Context(), purshttp.SettingMinClientVersion)
+		pv.Now = "web_problem_now_any_version"
+		if pv.Minimum != "" {
+			pv.Now = "web_problem_now_minimum"
+		}
+	}
 	v := h.newView(r, pv.Key("title"))
 	v.Data = pv
 	h.render(w, r, http.StatusOK, "problem", v)

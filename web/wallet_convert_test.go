@@ -62,7 +62,7 @@ func TestCreditDrawForm(t *testing.T) {
 			t.Fatalf("balance %d after drawing 200", n)
 		}
 		c.post("/services/credit", "/services/credit/repay", url.Values{"amount": {"200"}}).expect(t, 200, "还款成功")
-		c.post("/services/credit", "/services/credit/close", url.Values{}).expect(t, 200, "花呗已关闭", `id="no-credit"`)
+		c.post("/services/credit", "/services/credit/close", url.Values{}).expect(t, 200, "信用额度已关闭", `id="no-credit"`)
 		if n := book(t, e, acct, purse.BookCredit); n != 0 {
 			t.Fatalf("credit book %d", n)
 		}

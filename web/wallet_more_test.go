@@ -57,7 +57,7 @@ func TestCreditPage(t *testing.T) {
 		c.get("/services/credit").expect(t, 200, "¥500.00", `data-book="credit"`, "¥12.34", `id="repay-submit"`)
 		c.post("/services/credit", "/services/credit/close", url.Values{}).expect(t, 409, "¥12.34")
 		c.post("/services/credit", "/services/credit/repay", url.Values{"amount": {"12.34"}}).expect(t, 200, "还款成功")
-		c.post("/services/credit", "/services/credit/close", url.Values{}).expect(t, 200, "花呗已关闭", `id="no-credit"`)
+		c.post("/services/credit", "/services/credit/close", url.Values{}).expect(t, 200, "信用额度已关闭", `id="no-credit"`)
 		if n := book(t, e, acct, purse.BookCredit); n != 0 {
 			t.Fatalf("credit book %d", n)
 		}

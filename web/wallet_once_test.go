@@ -57,7 +57,7 @@ func TestMoneyFormPostedTwiceMovesOnce(t *testing.T) {
 			{"/wallet/fund", "/wallet/fund/redeem", url.Values{"amount": {"5"}}, purse.TxFundRedeem, purse.BookFund, -500, "转出已提交"},
 			{"/wallet/points", "/wallet/points", url.Values{"amount": {"100"}}, purse.TxPointsSpend, purse.BookPoints, -100, "积分已使用"},
 			{"/wallet/points", "/wallet/points/convert", url.Values{"amount": {"500"}}, purse.TxPointsConvert, purse.BookMain, 500, "兑换成功"},
-			{"/wallet/stored", "/wallet/stored", url.Values{"amount": {"40"}}, purse.TxStoredSpend, purse.BookStored, -40, "宝点已使用"},
+			{"/wallet/stored", "/wallet/stored", url.Values{"amount": {"40"}}, purse.TxStoredSpend, purse.BookStored, -40, "储值余额已使用"},
 			{"/services/credit", "/services/credit/draw", url.Values{"amount": {"50"}}, purse.TxCreditDraw, purse.BookCredit, -5000, "支用成功"},
 			{"/services/credit", "/services/credit/repay", url.Values{"amount": {"20"}}, purse.TxCreditRepay, purse.BookCredit, 2000, "还款成功"},
 		} {

@@ -107,6 +107,7 @@ func New(h *Handler) (*Handler, error) {
 	h.mux.HandleFunc("POST /signin", h.signIn)
 	h.mux.HandleFunc("POST /signout", h.signOut)
 	h.mux.HandleFunc("POST /language", h.language)
+	h.mux.HandleFunc("POST /admin/language", h.language) // the console's forms are bound to its own session
 	h.mux.HandleFunc("GET /settings", h.settings)
 	h.registerSecurity()
 	h.mux.HandleFunc("GET /service", h.service)
