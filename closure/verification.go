@@ -100,7 +100,20 @@ func (s *Service) Verify(ctx context.Context, accountID, id string, ans Answers)
 	}
 	return s.userStep(ctx, accountID, id, func(ctx context.Context, st *step) error {
 		c, p, tx := st.req, st.policy, st.tx
+		// A captcha presented is used up by the first verification that presents it, passed or
+		// failed (PW-2, issue 14): checked before any factor can fail and skip it, and its use
+		// committed even when the step refuses.
+		var captchaErr error
+		if ans.CaptchaID != "" {
+			captchaErr = s.Captchas.Check(ctx, tx, accountID, ans.CaptchaID, ans.CaptchaAnswer)
+			if captchaErr != nil && purse.AsError(captchaErr) == nil {
+				return captchaErr // a storage failure: roll everything back
+			}
+		}
 		if err := st.in(purse.ClosureVerification); err != nil {
+			if ans.CaptchaID != "" {
+				return purse.FailAfterCommit(err)
+			}
 			return err
 		}
 		// With a proof to count, the account is read locked at once (its failure counters are
@@ -123,7 +136,7 @@ func (s *Service) Verify(ctx context.Context, accountID, id string, ans Answers)
 			var err error
 			switch {
 			case f == FactorCaptcha && ans.CaptchaID != "":
-				err = s.Captchas.Check(ctx, tx, accountID, ans.CaptchaID, ans.CaptchaAnswer)
+				err = captchaErr
 			case f == FactorPaymentPassword && ans.PaymentPassword != "":
 				// The failure count's audit event joins the step's (see step.flush).
 				if proof != nil {

@@ -42,6 +42,8 @@ type Config struct {
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For is believed; none by default,
 	// so that the client address is the connection's peer.
 	TrustedProxies []netip.Prefix
+	// BankKey verifies the bank gateway's callbacks (HMAC-SHA256); nil refuses every callback.
+	BankKey []byte
 }
 
 // Server holds the services the handlers call.
@@ -117,6 +119,7 @@ func New(s *Server, log *slog.Logger) *Server {
 	s.registerDev()
 	s.registerWallet()
 	s.registerAdminWallet()
+	s.registerBankCallback()
 	s.registerSecurity()
 	if s.Pages != nil {
 		s.mux.Handle("/", s.Pages)
