@@ -98,11 +98,6 @@ func (c *ServeCmd) run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	for _, y := range []int{time.Now().In(loc).Year(), time.Now().In(loc).Year() + 1} {
-		if !cal.Covers(y) {
-			log.Warn("the holiday calendar has no schedule for this year: its deadlines count Monday to Friday only; add it with --holidays", "year", y)
-		}
-	}
 	signer, err := c.certificateSigner()
 	if err != nil {
 		return err
@@ -114,6 +109,11 @@ func (c *ServeCmd) run(ctx context.Context) error {
 		// Every line, not one warning at start that scrolls away: whoever reads any of the log
 		// learns that no code or notice reaches a user.
 		log = log.With("delivery", "dev-outbox: nothing is delivered")
+	}
+	for _, y := range []int{time.Now().In(loc).Year(), time.Now().In(loc).Year() + 1} {
+		if !cal.Covers(y) {
+			log.Warn("the holiday calendar has no schedule for this year: its deadlines count Monday to Friday only; add it with --holidays", "year", y)
+		}
 	}
 	if c.PointsUnit <= 0 || c.PointsValue <= 0 {
 		return fmt.Errorf("points rate: --points-unit and --points-unit-value must be positive, got %d and %d", c.PointsUnit, c.PointsValue)
