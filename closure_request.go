@@ -135,6 +135,11 @@ type ClosureQueries interface {
 	// here would make the closing job skip it.
 	DueReminders(ctx context.Context, now, until time.Time, limit int) ([]*ClosureRequest, error)
 	MarkReminded(ctx context.Context, id string, now time.Time) error
+	// DueDeadlineWarnings lists open requests whose legal deadline is at or before until and whose
+	// support warning of the stage (1: near, 2: past) has not gone out, locked (SKIP LOCKED), earliest
+	// deadline first; MarkDeadlineWarned records that it has (issue 16).
+	DueDeadlineWarnings(ctx context.Context, until time.Time, stage, limit int) ([]*ClosureRequest, error)
+	MarkDeadlineWarned(ctx context.Context, id string, stage int) error
 	// IdleClosures lists requests waiting for their user whose expiry passed at or before now.
 	IdleClosures(ctx context.Context, now time.Time, limit int) ([]*ClosureRequest, error)
 	// InsertClosureEvents appends events to requests' histories, in order.

@@ -19,6 +19,7 @@ import (
 	"github.com/purse-wallet/purse/bank"
 	"github.com/purse-wallet/purse/blocker"
 	"github.com/purse-wallet/purse/business"
+	"github.com/purse-wallet/purse/calendar"
 	"github.com/purse-wallet/purse/certificate"
 	"github.com/purse-wallet/purse/closure"
 	"github.com/purse-wallet/purse/export"
@@ -59,6 +60,10 @@ type Config struct {
 	BaseURL      string              // prefixes links in messages, e.g. https://wallet.example.com
 	Support      web.Support         // the operator's customer-service channels, shown on the pages
 	Wallet       wallet.Config       // limits of money movements; zero values take the defaults
+	// Calendar counts legal deadlines (holidays and make-up working days); nil: the embedded
+	// China schedule in Location. SupportEmail gets the deadline warnings ("" sends none).
+	Calendar     *calendar.Calendar
+	SupportEmail string
 	// Gateway is the bank behind top-ups and withdrawals. nil is refused unless HTTP.Demo is set,
 	// where the sandbox (which approves every top-up) is used: production never falls into it.
 	Gateway bank.Gateway
@@ -256,6 +261,11 @@ func (a *App) newClosures(ctx context.Context, cfg Config, v *vault.Vault, cat *
 		}
 		signer = &certificate.Signer{Key: ed25519.NewKeyFromSeed(seed)}
 	}
+	// The documents state the settings in force: the purge's retention policy, this server as
+	// issuer (its /.well-known/jwks.json has the key), the operator's zone.
+	sg := *signer
+	sg.Retention, sg.Issuer, sg.Location = cfg.Retention, strings.TrimSuffix(cfg.BaseURL, "/"), cfg.Location
+	signer = &sg
 	a.Closures = &closure.Service{Store: a.Store, Accounts: a.Accounts, Catalog: cat, Policy: p,
 		OTP: &verify.OTP{Vault: v}, Captchas: &verify.Captchas{Vault: v}, Signer: signer, BaseURL: cfg.BaseURL, Log: a.Log,
 		Sweeper: a.Wallet}
@@ -268,6 +278,13 @@ func (a *App) newClosures(ctx context.Context, cfg Config, v *vault.Vault, cat *
 		g.Start(ctx)
 		a.Closures.Group = g
 	}
-	a.Jobs = append(a.Jobs, a.Closures.CloseTask(), a.Closures.ExpireTask(), a.Closures.RemindTask())
+	cal := cfg.Calendar
+	if cal == nil {
+		cal = calendar.China(cfg.Location)
+	}
+	a.Closures.Calendar = cal
+	deadlines := &closure.Deadlines{Store: a.Store, Calendar: cal, Catalog: cat, Support: cfg.SupportEmail, Language: i18n.Chinese, Log: a.Log}
+	a.Metrics.Deadlines(deadlines.Counts)
+	a.Jobs = append(a.Jobs, a.Closures.CloseTask(), a.Closures.ExpireTask(), a.Closures.RemindTask(), deadlines.Task())
 	return nil
 }

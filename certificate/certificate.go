@@ -1,100 +1,131 @@
-// Package certificate issues and verifies closure certificates: a JSON statement of what was closed,
-// erased and kept, and until when, signed with Ed25519 so that anyone holding the operator's public
-// key (GET /api/v1/closure/public-key) can check it offline (`purse verify-certificate`).
+// Package certificate issues and verifies purse's signed documents (DESIGN.md §8): the closure
+// certificate, which states what a closure closed, what it will erase and when, and what is kept,
+// why and until when; and the erasure receipt, which states that the personal-data purge ran.
+// Both are built from facts (what this closure and this purge did) and from the retention settings
+// the purge itself runs under (lifecycle.Policy), never from fixed text.
+//
+// A document is a JWS (RFC 7515) in compact serialization, signed with EdDSA (Ed25519), whose
+// payload is the statement as canonical JSON (RFC 8785). The public key is published as a JWKS at
+// /.well-known/jwks.json under the key id in the JWS header, so any JOSE library can check it;
+// docs/closure-api.md defines every field.
 package certificate
 
 import (
+	"crypto"
 	"crypto/ed25519"
 	"crypto/rand"
-	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
 	"strings"
 	"time"
+
+	"github.com/go-jose/go-jose/v4"
+	"github.com/purse-wallet/purse/lifecycle"
 )
 
-// Statement is what a certificate states.
-type Statement struct {
-	Version     int       `json:"version"`
-	Issuer      string    `json:"issuer"`
-	AccountID   string    `json:"account_id"`
-	ClosureID   string    `json:"closure_id"`
-	Policy      string    `json:"policy"`
-	RequestedAt time.Time `json:"requested_at"`
-	ClosedAt    time.Time `json:"closed_at"`
-	Erased      []string  `json:"erased"`
-	Kept        []Kept    `json:"kept"`
-}
+// Type is the JWS "typ" header of purse's documents.
+const Type = "purse-statement+jws"
 
-// Kept is data kept after closure, why, and until when (GE-6, GE-8).
-type Kept struct {
-	What  string    `json:"what"`
-	Why   string    `json:"why"`
-	Until time.Time `json:"until"`
-}
-
-// Signed is a certificate as handed out: the statement exactly as signed, and the signature.
-type Signed struct {
-	Statement json.RawMessage `json:"statement"`
-	KeyID     string          `json:"key_id"`
-	Signature string          `json:"signature"` // base64 Ed25519 over the statement's bytes
-}
-
-// Signer signs statements.
+// Signer signs statements and knows the settings they state: the retention policy the purge runs
+// under, the issuer (the public base URL, whose /.well-known/jwks.json has the key) and the zone
+// times are shown in.
 type Signer struct {
-	Key ed25519.PrivateKey
+	Key       ed25519.PrivateKey
+	Retention lifecycle.Policy
+	Issuer    string
+	Location  *time.Location
 }
 
-// KeyID is the first 16 hex digits of the SHA-256 of a public key.
+// KeyID is the key's RFC 7638 JWK thumbprint (SHA-256, base64url): the "kid" of its documents.
 func KeyID(pub ed25519.PublicKey) string {
-	s := sha256.Sum256(pub)
-	return hex.EncodeToString(s[:8])
+	jwk := jose.JSONWebKey{Key: pub}
+	tp, err := jwk.Thumbprint(crypto.SHA256)
+	if err != nil {
+		return ""
+	}
+	return base64.RawURLEncoding.EncodeToString(tp)
 }
 
 // Public returns the verifying key.
 func (s *Signer) Public() ed25519.PublicKey { return s.Key.Public().(ed25519.PublicKey) }
 
-// Sign returns the signed certificate as JSON.
+// JWKS is the public key set to publish at /.well-known/jwks.json.
+func (s *Signer) JWKS() jose.JSONWebKeySet {
+	return jose.JSONWebKeySet{Keys: []jose.JSONWebKey{{Key: s.Public(), KeyID: KeyID(s.Public()), Algorithm: string(jose.EdDSA), Use: "sig"}}}
+}
+
+// Sign returns the statement as a compact JWS over its canonical JSON.
 func (s *Signer) Sign(st *Statement) ([]byte, error) {
-	body, err := json.Marshal(st)
+	payload, err := st.Canonical()
 	if err != nil {
 		return nil, err
 	}
-	return json.MarshalIndent(&Signed{Statement: body, KeyID: KeyID(s.Public()),
-		Signature: base64.StdEncoding.EncodeToString(ed25519.Sign(s.Key, body))}, "", "  ")
-}
-
-// ErrBadSignature means the certificate was altered or signed by another key.
-var ErrBadSignature = errors.New("certificate: signature does not verify")
-
-// Verify checks a signed certificate against the public key and returns its statement.
-func Verify(pub ed25519.PublicKey, raw []byte) (*Statement, error) {
-	var s Signed
-	if err := json.Unmarshal(raw, &s); err != nil {
-		return nil, fmt.Errorf("certificate: not a certificate: %w", err)
-	}
-	sig, err := base64.StdEncoding.DecodeString(s.Signature)
-	if err != nil || !ed25519.Verify(pub, []byte(compact(s.Statement)), sig) {
-		return nil, ErrBadSignature
-	}
-	var st Statement
-	if err := json.Unmarshal(s.Statement, &st); err != nil {
+	js, err := jose.NewSigner(jose.SigningKey{Algorithm: jose.EdDSA,
+		Key: jose.JSONWebKey{Key: s.Key, KeyID: KeyID(s.Public())}}, (&jose.SignerOptions{}).WithType(Type))
+	if err != nil {
 		return nil, err
 	}
-	return &st, nil
+	obj, err := js.Sign(payload)
+	if err != nil {
+		return nil, err
+	}
+	out, err := obj.CompactSerialize()
+	return []byte(out), err
 }
 
-// compact undoes the indentation MarshalIndent put inside the embedded statement.
-func compact(raw json.RawMessage) []byte {
-	var b strings.Builder
-	if err := jsonCompact(&b, raw); err != nil {
-		return raw
+// ErrBadSignature means the document was altered or signed by another key.
+var ErrBadSignature = errors.New("certificate: signature does not verify")
+
+// Verify checks a compact JWS against the key set and returns its statement and the key id that
+// signed it. The payload must be the canonical JSON of a statement: bytes that verify but are not
+// in that form are refused, so there is one signed form per statement.
+func Verify(keys jose.JSONWebKeySet, raw []byte) (*Statement, string, error) {
+	obj, err := jose.ParseSignedCompact(strings.TrimSpace(string(raw)), []jose.SignatureAlgorithm{jose.EdDSA})
+	if err != nil {
+		return nil, "", fmt.Errorf("certificate: not a JWS: %w", err)
 	}
-	return []byte(b.String())
+	if len(obj.Signatures) != 1 {
+		return nil, "", ErrBadSignature
+	}
+	kid := obj.Signatures[0].Header.KeyID
+	found := keys.Key(kid)
+	if len(found) == 0 {
+		return nil, kid, fmt.Errorf("certificate: key %q is not in the key set", kid)
+	}
+	var payload []byte
+	for _, k := range found {
+		if pub, ok := k.Key.(ed25519.PublicKey); ok {
+			if payload, err = obj.Verify(pub); err == nil {
+				break
+			}
+		}
+	}
+	if payload == nil {
+		return nil, kid, ErrBadSignature
+	}
+	st, err := Parse(payload)
+	if err != nil {
+		return nil, kid, err
+	}
+	return st, kid, nil
+}
+
+// KeySet is a key set holding one public key.
+func KeySet(pub ed25519.PublicKey) jose.JSONWebKeySet {
+	return jose.JSONWebKeySet{Keys: []jose.JSONWebKey{{Key: pub, KeyID: KeyID(pub), Algorithm: string(jose.EdDSA), Use: "sig"}}}
+}
+
+// Payload returns a JWS's statement without checking the signature, for rendering documents the
+// caller issued itself.
+func Payload(raw []byte) (*Statement, error) {
+	obj, err := jose.ParseSignedCompact(strings.TrimSpace(string(raw)), []jose.SignatureAlgorithm{jose.EdDSA})
+	if err != nil {
+		return nil, fmt.Errorf("certificate: not a JWS: %w", err)
+	}
+	return Parse(obj.UnsafePayloadWithoutVerification())
 }
 
 // LoadOrCreate reads an Ed25519 private key (hex seed of 32 bytes) from the file; with create and
@@ -114,11 +145,11 @@ func LoadOrCreate(path string, create bool) (*Signer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("certificate key: %w", err)
 	}
-	return Parse(string(raw))
+	return ParseKey(string(raw))
 }
 
-// Parse reads a hex Ed25519 seed.
-func Parse(text string) (*Signer, error) {
+// ParseKey reads a hex Ed25519 seed.
+func ParseKey(text string) (*Signer, error) {
 	seed, err := hex.DecodeString(strings.TrimSpace(text))
 	if err != nil || len(seed) != ed25519.SeedSize {
 		return nil, errors.New("certificate key: want 32 bytes of hex (an Ed25519 seed)")
@@ -126,7 +157,26 @@ func Parse(text string) (*Signer, error) {
 	return &Signer{Key: ed25519.NewKeyFromSeed(seed)}, nil
 }
 
-// ParsePublic reads a base64 or hex public key.
+// JWKSPath is where an issuer publishes its key set.
+const JWKSPath = "/.well-known/jwks.json"
+
+func parseCompact(raw []byte) (*jose.JSONWebSignature, error) {
+	return jose.ParseSignedCompact(strings.TrimSpace(string(raw)), []jose.SignatureAlgorithm{jose.EdDSA})
+}
+
+func derefTime(v any) time.Time {
+	switch t := v.(type) {
+	case time.Time:
+		return t
+	case *time.Time:
+		if t != nil {
+			return *t
+		}
+	}
+	return time.Time{}
+}
+
+// ParsePublic reads a base64 or hex public key (GET /api/v1/closure/public-key).
 func ParsePublic(text string) (ed25519.PublicKey, error) {
 	text = strings.TrimSpace(text)
 	if b, err := base64.StdEncoding.DecodeString(text); err == nil && len(b) == ed25519.PublicKeySize {

@@ -132,15 +132,23 @@ func TestTransitionTable(t *testing.T) {
 	}
 }
 
-func TestWorkingDays(t *testing.T) {
+// TestDeadlineRule: a policy's deadline rule wins over deadline_days; without it, deadline_days
+// are working days by the holiday calendar (issue 16).
+func TestDeadlineRule(t *testing.T) {
 	t.Parallel()
-	mon := mustDate(2026, 3, 2)
-	if got := AddWorkingDays(mon, 15); !got.Equal(mustDate(2026, 3, 23)) {
-		t.Fatalf("15 working days from Monday 2 March: %s", got)
+	p := &Policy{DeadlineDays: 15}
+	if r := p.DeadlineRule(); r.String() != "15wd" {
+		t.Fatalf("deadline_days 15: %s", r)
 	}
-	fri := mustDate(2026, 3, 6)
-	if got := AddWorkingDays(fri, 1); !got.Equal(mustDate(2026, 3, 9)) {
-		t.Fatalf("1 working day from Friday: %s", got)
+	p.Deadline = "1mo"
+	if r := p.DeadlineRule(); r.String() != "1mo" {
+		t.Fatalf("deadline 1mo: %s", r)
+	}
+	// 2025-12-11 + 15 working days skips New Year (1-3 January 2026) and lands on the make-up Sunday.
+	s := &Service{}
+	got := s.deadlineOf(&Policy{DeadlineDays: 15}, mustDate(2025, 12, 11).Add(2*time.Hour))
+	if got.Format(time.DateOnly) != "2026-01-04" {
+		t.Fatalf("deadline of a request on 11 December 2025: %s", got)
 	}
 }
 

@@ -38,7 +38,7 @@ func (s *Service) Start(ctx context.Context, accountID string, env Env) (*Flow, 
 		now := tx.Now()
 		c := &purse.ClosureRequest{ID: purse.NewID(), AccountID: accountID, Policy: p.Name, PolicyJSON: snap,
 			State: purse.ClosureStarted, CreatedAt: now, UpdatedAt: now, ExpiresAt: now.Add(p.FlowExpiry.Duration),
-			Deadline: AddWorkingDays(now, p.DeadlineDays)}
+			Deadline: s.deadlineOf(p, now)}
 		// Locks in the order every other step takes them: the request (the new row, which the
 		// one-open-request index makes wait for a request of the account being changed), then the
 		// account. An open request is found by the insert itself; it is read only then, for its id.

@@ -15,6 +15,7 @@ import (
 
 	"github.com/BurntSushi/toml"
 	"github.com/purse-wallet/purse"
+	"github.com/purse-wallet/purse/calendar"
 	"github.com/purse-wallet/purse/i18n"
 )
 
@@ -39,7 +40,10 @@ type Policy struct {
 	SweepThreshold int64    `toml:"sweep_threshold" json:"sweep_threshold"`
 	CoolingOff     Duration `toml:"cooling_off" json:"cooling_off"`
 	DeadlineDays   int      `toml:"deadline_days" json:"deadline_days"`
-	FlowExpiry     Duration `toml:"flow_expiry" json:"flow_expiry"`
+	// Deadline, when set, is the legal deadline as a rule instead: "15wd" (working days by the
+	// holiday calendar), "30d" or "1mo" (GDPR's one month of receipt). See calendar.Rule.
+	Deadline   string   `toml:"deadline" json:"deadline,omitempty"`
+	FlowExpiry Duration `toml:"flow_expiry" json:"flow_expiry"`
 	// NotifyOrder is the channels tried for notices, first available wins (AP-5).
 	NotifyOrder []string `toml:"notify_order" json:"notify_order"`
 	// Verification maps an account kind (AP-6) to the factors it must pass.
@@ -264,7 +268,11 @@ func (p *Policy) validate() (string, string) {
 			return "products", fmt.Sprintf("unknown language %q (products: zh-CN, en)", lang)
 		}
 	}
-	if p.DeadlineDays < 1 || p.DeadlineDays > 60 {
+	if p.Deadline != "" {
+		if _, err := calendar.ParseRule(p.Deadline); err != nil {
+			return "deadline", err.Error()
+		}
+	} else if p.DeadlineDays < 1 || p.DeadlineDays > 60 {
 		return "deadline_days", "deadline_days must be between 1 and 60"
 	}
 	if p.FlowExpiry.Duration < 10*time.Minute {

@@ -5,7 +5,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/purse-wallet/purse"
 	"github.com/purse-wallet/purse/certificate"
@@ -193,7 +192,11 @@ func (s *Service) finish(ctx context.Context, st *step, rec *purse.AccountRecord
 		return err
 	}
 	if s.Signer != nil {
-		if c.Certificate, err = s.Signer.Sign(s.statement(c, p, now)); err != nil {
+		// The certificate states what this transaction did, under the retention settings the purge
+		// runs with (issue 16).
+		facts := certificate.Facts{AccountID: c.AccountID, ClosureID: c.ID, Policy: p.Name, RequestedAt: c.CreatedAt,
+			ClosedAt: now, Sessions: sessions, Cards: cards, Linked: unlinked}
+		if c.Certificate, err = s.Signer.Sign(s.Signer.Closure(facts, now)); err != nil {
 			return err
 		}
 	}
@@ -211,16 +214,6 @@ func (s *Service) finish(ctx context.Context, st *step, rec *purse.AccountRecord
 	// user can no longer sign in to fetch it.
 	return s.notice(ctx, st, "closure_closed", map[string]string{"ClosedAt": s.Catalog.FormatTime(rec.Language, now),
 		"certificate": string(c.Certificate)})
-}
-
-func (s *Service) statement(c *purse.ClosureRequest, p *Policy, now time.Time) *certificate.Statement {
-	return &certificate.Statement{Version: 1, Issuer: "purse", AccountID: c.AccountID, ClosureID: c.ID, Policy: p.Name,
-		RequestedAt: c.CreatedAt, ClosedAt: now,
-		Erased: []string{"sessions and tokens", "quick-pay card bindings", "linked-account bindings", "points and coupons"},
-		Kept: []certificate.Kept{
-			{What: "personal data (encrypted)", Why: "customer-service recovery and disputes (GE-4, GE-8)", Until: now.Add(p.Retention.PersonalData.Duration)},
-			{What: "ledger and identity records (sealed, pseudonymous)", Why: "anti-money-laundering law (GE-8)", Until: now.Add(p.Retention.Records.Duration)},
-		}}
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/purse-wallet/purse"
 	"github.com/purse-wallet/purse/account"
+	"github.com/purse-wallet/purse/calendar"
 	"github.com/purse-wallet/purse/certificate"
 	"github.com/purse-wallet/purse/i18n"
 	"github.com/purse-wallet/purse/verify"
@@ -27,6 +28,7 @@ type Service struct {
 	OTP      *verify.OTP
 	Captchas *verify.Captchas
 	Signer   *certificate.Signer // nil: no certificate is issued
+	Calendar *calendar.Calendar  // counts legal deadlines; nil: the China schedule in UTC
 	// Sweeper moves tiny leftovers out at closure (the ledger's); nil turns sweeping off whatever
 	// the policy's sweep_threshold says.
 	Sweeper Sweeper

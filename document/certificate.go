@@ -4,76 +4,108 @@ import (
 	"time"
 )
 
-// CertificateData is what a closure certificate states. The closure engine fills it from the
-// closure it completed and signs its JSON; SignatureHex is that signature, printed so that the
-// holder can have it checked later.
+// CertificateData is a signed document (closure certificate or erasure receipt) as its reader
+// sees it: every label and item already in the reader's language and every time in the
+// operator's zone. The certificate package fills it from the signed statement.
 type CertificateData struct {
-	AccountID    string       `json:"account_id"`
-	ClosedAt     time.Time    `json:"closed_at"`
-	IssuedAt     time.Time    `json:"issued_at"`
-	Erased       []string     `json:"erased"` // what was or will be erased, e.g. "姓名 / name"
-	Kept         []KeptRecord `json:"kept"`   // what is kept and until when
-	SignatureHex string       `json:"signature_hex"`
-	KeyID        string       `json:"key_id,omitempty"` // which signing key, for verification
+	Title    string
+	Fields   [][2]string // label, value: request, policy, account, times, key id
+	Sections []Section
+	Footer   []string // how to verify: the link and the key id
+	IssuedAt time.Time
 }
 
-// KeptRecord is one kind of record kept after closure, with the rule and the date it ends.
-type KeptRecord struct {
-	What  string    `json:"what"`
-	Why   string    `json:"why"`
-	Until time.Time `json:"until"`
+// Section is a heading and its lines.
+type Section struct {
+	Heading string
+	Lines   []string
 }
 
-// Certificate renders a closure certificate as a PDF. The labels are bilingual (Chinese and
-// English), since the certificate may be shown to either kind of authority. It fails only if the
-// PDF cannot be produced.
+// Certificate renders a signed document as a PDF. Long lines wrap and pages break as needed:
+// nothing the statement says is cut off.
 func Certificate(d CertificateData) ([]byte, error) {
-	p := newPage(d.IssuedAt, "账户注销证明 Account Closure Certificate")
+	p := newPage(d.IssuedAt, d.Title)
 	p.size = 16
-	p.text(15, 15, 180, 8, "账户注销证明 Account Closure Certificate", false)
+	p.text(15, 15, 180, 8, d.Title, false)
 	p.size = 10
 	y := 30.0
-	line := func(label, value string) {
-		p.text(15, y, 55, 6, label, false)
-		p.text(70, y, 125, 6, value, false)
-		y += 6.5
+	for _, f := range d.Fields {
+		lines := p.wrap(f[1], 125)
+		y = p.room(y, 6.5*float64(len(lines)))
+		p.text(15, y, 55, 6, f[0], false)
+		for _, l := range lines {
+			p.text(70, y, 125, 6, l, false)
+			y += 6.5
+		}
 	}
-	line("账户 Account", d.AccountID)
-	line("注销时间 Closed at", d.ClosedAt.UTC().Format("2006-01-02 15:04:05 UTC"))
-	line("签发时间 Issued at", d.IssuedAt.UTC().Format("2006-01-02 15:04:05 UTC"))
+	for _, s := range d.Sections {
+		y = p.room(y+4, 13)
+		p.size = 11
+		p.text(15, y, 180, 6, s.Heading, false)
+		p.size = 10
+		y += 7
+		for _, l := range s.Lines {
+			for i, part := range p.wrap(l, 172) {
+				y = p.room(y, 6)
+				prefix := "- "
+				if i > 0 {
+					prefix = "  "
+				}
+				p.text(20, y, 175, 6, prefix+part, false)
+				y += 6
+			}
+		}
+	}
 	y += 4
-	p.text(15, y, 180, 6, "已删除或将删除的信息 Erased", false)
-	y += 7
-	for _, e := range d.Erased {
-		p.text(20, y, 175, 6, "- "+e, false)
-		y += 6
-	}
-	y += 4
-	p.text(15, y, 180, 6, "依法保留的记录 Kept by law", false)
-	y += 7
-	for _, k := range d.Kept {
-		p.text(20, y, 80, 6, "- "+k.What, false)
-		p.text(100, y, 60, 6, k.Why, false)
-		p.text(160, y, 35, 6, k.Until.UTC().Format("2006-01-02"), true)
-		y += 6
-	}
-	y += 6
-	p.text(15, y, 180, 6, "签名 Signature"+keyLabel(d.KeyID), false)
-	y += 7
-	p.size = 8
-	sig := d.SignatureHex
-	for len(sig) > 0 {
-		n := min(64, len(sig))
-		p.text(20, y, 175, 5, sig[:n], false)
-		sig = sig[n:]
-		y += 5
+	p.size = 9
+	for _, l := range d.Footer {
+		for _, part := range p.wrap(l, 180) {
+			y = p.room(y, 5.5)
+			p.text(15, y, 180, 5, part, false)
+			y += 5.5
+		}
 	}
 	return p.bytes()
 }
 
-func keyLabel(id string) string {
-	if id == "" {
-		return ""
+// room starts a new page when h more millimetres do not fit below y, and returns where to write.
+func (p *page) room(y, h float64) float64 {
+	if y+h <= 297-15 {
+		return y
 	}
-	return " (" + id + ")"
+	p.pdf.AddPage()
+	return 15
+}
+
+// wrap splits s into lines no wider than w, between words where it can (Latin text) and between
+// characters elsewhere (Chinese has no spaces).
+func (p *page) wrap(s string, w float64) []string {
+	var out []string
+	rs := []rune(s)
+	for len(rs) > 0 {
+		if p.width(string(rs)) <= w {
+			out = append(out, string(rs))
+			break
+		}
+		n := 1
+		for n < len(rs) && p.width(string(rs[:n+1])) <= w {
+			n++
+		}
+		cut := n
+		for i := n; i > n/2; i-- { // prefer the last space in the line's second half
+			if rs[i] == ' ' {
+				cut = i
+				break
+			}
+		}
+		out = append(out, string(rs[:cut]))
+		for cut < len(rs) && rs[cut] == ' ' {
+			cut++
+		}
+		rs = rs[cut:]
+	}
+	if len(out) == 0 {
+		out = []string{""}
+	}
+	return out
 }

@@ -60,17 +60,32 @@ func TestStatementChinese(t *testing.T) {
 	}
 }
 
+// TestCertificate: long items wrap and many items run onto a second page; none is cut off
+// (issue 16: the PDF cut two items off).
 func TestCertificate(t *testing.T) {
-	t.Parallel()
-	pdf, err := Certificate(CertificateData{AccountID: "01a1fdcb-1b5a-767c-b178-b9768e1543c7",
-		ClosedAt: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC), IssuedAt: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC),
-		Erased: []string{"姓名 name", "手机号 phone"}, Kept: []KeptRecord{{What: "交易记录 transactions",
-			Why: "反洗钱法 AML law", Until: time.Date(2031, 3, 2, 0, 0, 0, 0, time.UTC)}},
-		SignatureHex: strings.Repeat("ab", 64), KeyID: "k1"})
+	uncompressed = true
+	defer func() { uncompressed = false }()
+	long := "交易记录、积分、优惠券、协议及其他业务记录，依反洗钱法保留至 2031年3月2日 23:59，之后删除（retention-records=5y）"
+	var lines []string
+	for range 40 {
+		lines = append(lines, long)
+	}
+	pdf, err := Certificate(CertificateData{Title: "账户注销证明", IssuedAt: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC),
+		Fields:   [][2]string{{"申请编号", "01a1fdcb-1b5a-767c-b178-b9768e1543c7"}},
+		Sections: []Section{{Heading: "依法保留", Lines: append(lines, "最后一项 the last item")}},
+		Footer:   []string{"核验 https://wallet.example.com/closure/verify " + strings.Repeat("x", 200)}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !bytes.HasPrefix(pdf, []byte("%PDF-")) || len(pdf) < 1000 {
-		t.Fatalf("not a PDF: %d bytes", len(pdf))
+	if !bytes.HasPrefix(pdf, []byte("%PDF-")) || !bytes.Contains(pdf, []byte("/Count 3")) && !bytes.Contains(pdf, []byte("/Count 2")) {
+		t.Fatalf("not a PDF of several pages: %d bytes", len(pdf))
+	}
+	for _, want := range [][]byte{utf16be("最后一项"), utf16be("之后删除")} {
+		if !bytes.Contains(pdf, want) {
+			t.Errorf("PDF lacks %q", want)
+		}
+	}
+	if bytes.Contains(pdf, []byte("...")) {
+		t.Error("a line was cut off with an ellipsis")
 	}
 }

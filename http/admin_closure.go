@@ -2,7 +2,6 @@ package http
 
 import (
 	"context"
-	"math"
 	"net/http"
 	"time"
 
@@ -20,7 +19,10 @@ type adminClosureItem struct {
 	Submitted bool      `json:"submitted"`
 	CreatedAt time.Time `json:"created_at"`
 	Deadline  time.Time `json:"deadline"`
-	DaysLeft  int       `json:"days_left" doc:"Calendar days to the legal deadline; negative when past"`
+	DaysLeft  int       `json:"days_left" doc:"Calendar days from today to the legal deadline's date in the operator's zone; 0 when due today, negative when past (the console shows the same)"`
+	// WorkingDaysLeft and DeadlineStatus come from the same calendar as DaysLeft.
+	WorkingDaysLeft int    `json:"working_days_left" doc:"Working days after today up to the deadline, by the holiday calendar (0 on the day it is due)"`
+	DeadlineStatus  string `json:"deadline_status" enum:"ok,near,past" doc:"near: due within 3 working days; past: the deadline has passed"`
 }
 
 type adminClosureList struct {
@@ -38,6 +40,11 @@ type rejectInput struct {
 	Body struct {
 		Reason string `json:"reason" minLength:"1" maxLength:"500"`
 	}
+}
+
+type certificatePDFInput struct {
+	ID   string `path:"id"`
+	Lang string `query:"lang" enum:"zh-CN,en" doc:"The language of the PDF (default: the caller's); the user's language is the account's"`
 }
 
 type certificateOutput struct {
@@ -73,9 +80,10 @@ func (s *Server) registerAdminClosures() {
 			out.Body.Closures = []adminClosureItem{}
 			now := s.Clock.Now()
 			for _, c := range cs {
+				u := s.Closures.Urgency(c, now)
 				out.Body.Closures = append(out.Body.Closures, adminClosureItem{ID: c.ID, AccountID: c.AccountID,
 					State: string(c.State), Policy: c.Policy, Submitted: c.Submitted, CreatedAt: c.CreatedAt,
-					Deadline: c.Deadline, DaysLeft: int(math.Ceil(c.Deadline.Sub(now).Hours() / 24))})
+					Deadline: c.Deadline, DaysLeft: u.DaysLeft, WorkingDaysLeft: u.WorkingDaysLeft, DeadlineStatus: u.Status})
 			}
 			return out, nil
 		})
@@ -126,7 +134,7 @@ func (s *Server) registerAdminClosures() {
 		})
 
 	register(s, huma.Operation{OperationID: "admin-closure-certificate", Method: http.MethodGet, Path: "/api/v1/admin/closures/{id}/certificate",
-		Summary: "The signed closure certificate", Tags: tags, Security: adminBearer, Errors: []int{401, 403, 404}},
+		Summary: "The signed closure certificate: a compact JWS (EdDSA) over RFC 8785 JSON, verifiable against /.well-known/jwks.json", Tags: tags, Security: adminBearer, Errors: []int{401, 403, 404}},
 		func(ctx context.Context, in *flowIDInput) (*certificateOutput, error) {
 			if _, err := operatorWith(ctx, purse.RoleAgent); err != nil {
 				return nil, err
@@ -138,12 +146,12 @@ func (s *Server) registerAdminClosures() {
 			if len(f.Request.Certificate) == 0 {
 				return nil, purse.Errorf(purse.CodeNotFound, "no certificate yet")
 			}
-			return &certificateOutput{ContentType: "application/json", Body: f.Request.Certificate}, nil
+			return &certificateOutput{ContentType: "application/jose", Body: f.Request.Certificate}, nil
 		})
 
 	register(s, huma.Operation{OperationID: "admin-closure-certificate-pdf", Method: http.MethodGet, Path: "/api/v1/admin/closures/{id}/certificate.pdf",
 		Summary: "The closure certificate as a PDF, to print or send", Tags: tags, Security: adminBearer, Errors: []int{401, 403, 404}},
-		func(ctx context.Context, in *flowIDInput) (*certificateOutput, error) {
+		func(ctx context.Context, in *certificatePDFInput) (*certificateOutput, error) {
 			if _, err := operatorWith(ctx, purse.RoleAgent); err != nil {
 				return nil, err
 			}
@@ -154,7 +162,11 @@ func (s *Server) registerAdminClosures() {
 			if len(f.Request.Certificate) == 0 {
 				return nil, purse.Errorf(purse.CodeNotFound, "no certificate yet")
 			}
-			pdf, err := certificate.PDF(f.Request.Certificate, s.Clock.Now())
+			lang := in.Lang
+			if lang == "" {
+				lang = languageOf(ctx)
+			}
+			pdf, err := certificate.PDF(f.Request.Certificate, s.Catalog, lang)
 			if err != nil {
 				return nil, err
 			}

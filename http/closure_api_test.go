@@ -9,6 +9,7 @@ import (
 
 	"github.com/purse-wallet/purse"
 	"github.com/purse-wallet/purse/apitest"
+	"github.com/purse-wallet/purse/certificate"
 	ct "github.com/purse-wallet/purse/closuretest"
 )
 
@@ -83,8 +84,8 @@ func TestStrictFlow(t *testing.T) {
 		}
 		f := start(t, e, u)
 		ids := []string{f.ID}
-		if f.Policy != "strict" || !f.Deadline.Equal(time.Date(2026, 3, 23, 9, 0, 0, 0, time.UTC)) {
-			t.Fatalf("policy %s deadline %s (want 15 working days)", f.Policy, f.Deadline)
+		if f.Policy != "strict" || !f.Deadline.Equal(time.Date(2026, 3, 23, 23, 59, 59, 0, time.UTC)) {
+			t.Fatalf("policy %s deadline %s (want the end of the 15th working day)", f.Policy, f.Deadline)
 		}
 		// A second start finds the first, and names it so the client can resume it.
 		again := e.Call("POST", "/api/v1/closures", nil, u.Header()...)
@@ -202,8 +203,19 @@ func TestStrictFlow(t *testing.T) {
 			t.Fatalf("webhooks %+v", hooks)
 		}
 		result := ct.Messages(t, e, u.Email)
-		if result[0].Template != "closure_closed" || !strings.Contains(result[0].Data["certificate"], `"signature"`) {
+		if result[0].Template != "closure_closed" {
 			t.Fatalf("last message to the user: %s", result[0].Template)
+		}
+		// The certificate it carries verifies against the key set the server publishes, and states
+		// what this closure did: the one card unbound and the one linked account unlinked.
+		keys, err := certificate.LoadKeySet(context.Background(), e.Server.URL+certificate.JWKSPath)
+		if err != nil {
+			t.Fatal(err)
+		}
+		st, _, err := certificate.Verify(keys, []byte(result[0].Data["certificate"]))
+		if err != nil || st.ClosureID != f.ID || st.Policy != "strict" || st.Closed[2].Item != certificate.ItemCards ||
+			st.Closed[2].Count != 1 || st.Closed[3].Count != 1 {
+			t.Fatalf("certificate in the notice: %v %+v", err, st)
 		}
 		var cert []byte
 		_ = e.DB.Read(context.Background(), func(tx purse.Tx) error {

@@ -215,8 +215,8 @@ func TestManualReview(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				st, err := certificate.Verify(pub, cert)
-				if err != nil || st.AccountID != u.ID || len(st.Kept) != 2 || !st.Kept[1].Until.After(st.ClosedAt.AddDate(4, 11, 0)) {
+				st, _, err := certificate.Verify(certificate.KeySet(pub), cert)
+				if err != nil || st.AccountID != u.ID || st.Kept[1].Item != certificate.ItemRecords || !st.Kept[1].Until.Equal(st.ClosedAt.AddDate(5, 0, 0)) {
 					t.Fatalf("certificate %v %+v", err, st)
 				}
 				// The same certificate, printable.

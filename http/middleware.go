@@ -118,7 +118,7 @@ func (s *Server) limitBody(next http.Handler) http.Handler {
 // exempt reports whether a path stays open in maintenance and to old clients: health, and the
 // operators' console and API, from which maintenance is switched off again.
 func exempt(path string) bool {
-	return path == "/healthz" || path == "/readyz" || path == "/metrics" ||
+	return path == "/healthz" || path == "/readyz" || path == "/metrics" || path == "/.well-known/jwks.json" ||
 		strings.HasPrefix(path, "/admin") || strings.HasPrefix(path, "/api/v1/admin/") ||
 		strings.HasPrefix(path, "/static/")
 }

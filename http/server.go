@@ -18,6 +18,7 @@ import (
 	"github.com/purse-wallet/purse/account"
 	"github.com/purse-wallet/purse/blocker"
 	"github.com/purse-wallet/purse/business"
+	"github.com/purse-wallet/purse/certificate"
 	"github.com/purse-wallet/purse/closure"
 	"github.com/purse-wallet/purse/export"
 	"github.com/purse-wallet/purse/i18n"
@@ -96,6 +97,7 @@ func New(s *Server, log *slog.Logger) *Server {
 	s.switches = &switches{store: s.Store, ttl: s.Config.SettingsTTL, clock: s.Clock}
 
 	s.mux.HandleFunc("GET /healthz", s.healthz)
+	s.mux.HandleFunc("GET "+certificate.JWKSPath, s.jwks)
 	s.mux.HandleFunc("GET /readyz", s.readyz)
 	s.mux.HandleFunc("GET /problems/{slug}", s.problemType)
 	s.mux.HandleFunc("/api/", s.noRoute)

@@ -201,6 +201,18 @@ func (t *tx) MarkReminded(ctx context.Context, id string, now time.Time) error {
 	return nil
 }
 
+func (t *tx) DueDeadlineWarnings(ctx context.Context, until time.Time, stage, limit int) ([]*purse.ClosureRequest, error) {
+	return t.closures(ctx, `SELECT `+closureColumns+` FROM closures WHERE state IN `+openStates+`
+		AND deadline <= ? AND deadline_warned < ? ORDER BY deadline, id LIMIT ? FOR UPDATE SKIP LOCKED`, ts(until), stage, limit)
+}
+
+func (t *tx) MarkDeadlineWarned(ctx context.Context, id string, stage int) error {
+	if _, err := t.exec(ctx, `UPDATE closures SET deadline_warned = ? WHERE id = ? AND deadline_warned < ?`, stage, id, stage); err != nil {
+		return fmt.Errorf("storage: mark deadline warned %s: %w", id, err)
+	}
+	return nil
+}
+
 func (t *tx) IdleClosures(ctx context.Context, now time.Time, limit int) ([]*purse.ClosureRequest, error) {
 	return t.closures(ctx, `SELECT `+closureColumns+` FROM closures
 		WHERE state IN ('started','agreement','eligibility','rights','verification','email_confirmation','review')

@@ -26,8 +26,8 @@ func (h *Handler) adminClosureRoutes() {
 
 // queueItem is one open request in the queue.
 type queueItem struct {
-	Request  *purse.ClosureRequest
-	DaysLeft int
+	Request *purse.ClosureRequest
+	closure.Urgency
 }
 
 // adminClosures is the queue of open requests, earliest legal deadline first, with the days left.
@@ -43,7 +43,7 @@ func (h *Handler) adminClosures(w http.ResponseWriter, r *http.Request) {
 	now := h.Clock.Now()
 	items := make([]queueItem, len(list))
 	for i, c := range list {
-		items[i] = queueItem{Request: c, DaysLeft: int(c.Deadline.Sub(now).Hours() / 24)}
+		items[i] = queueItem{Request: c, Urgency: h.Closures.Urgency(c, now)}
 	}
 	v := h.newView(r, "wa_queue_title")
 	v.Data = items

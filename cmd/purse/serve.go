@@ -16,6 +16,7 @@ import (
 
 	"github.com/purse-wallet/purse"
 	"github.com/purse-wallet/purse/app"
+	"github.com/purse-wallet/purse/calendar"
 	"github.com/purse-wallet/purse/certificate"
 	"github.com/purse-wallet/purse/clock"
 	"github.com/purse-wallet/purse/closure"
@@ -43,7 +44,9 @@ type ServeCmd struct {
 	Maintenance      string `env:"PURSE_MAINTENANCE" help:"Start in maintenance mode with this notice (503 MAINTENANCE)."`
 	LogFormat        string `default:"json" enum:"json,text" env:"PURSE_LOG_FORMAT" help:"Log format: json or text."`
 	MasterKeyFile    string `env:"PURSE_MASTER_KEY_FILE" help:"File holding the 32-byte master key (hex or base64). PURSE_MASTER_KEY may hold it instead."`
-	TimeZone         string `default:"Asia/Shanghai" env:"PURSE_TIME_ZONE" help:"Time zone for times shown to users."`
+	TimeZone         string `default:"Asia/Shanghai" env:"PURSE_TIME_ZONE" help:"Time zone for times shown to users and for counting legal deadlines."`
+	Holidays         string `env:"PURSE_HOLIDAYS" help:"Holiday calendar file (docs/deadlines.md format) counting legal deadlines; default: the embedded mainland China schedule."`
+	SupportEmail     string `env:"PURSE_SUPPORT_EMAIL" help:"Where warnings about closure requests near or past their legal deadline are e-mailed."`
 	NotifyFlags
 	Policy         string        `default:"strict" env:"PURSE_POLICY" help:"Closure policy: a preset (strict, tenpay, postal, imwallet, alipay) or a policy file (.toml)."`
 	CertificateKey string        `env:"PURSE_CERTIFICATE_KEY_FILE" help:"File holding the Ed25519 seed (64 hex digits) that signs closure certificates. With --demo and none, one is made next to the database."`
@@ -94,6 +97,10 @@ func (c *ServeCmd) run(ctx context.Context) error {
 	if err != nil {
 		return err // names the file, the line and the reason
 	}
+	cal, err := calendar.Load(c.Holidays, loc)
+	if err != nil {
+		return err
+	}
 	signer, err := c.certificateSigner()
 	if err != nil {
 		return err
@@ -105,6 +112,11 @@ func (c *ServeCmd) run(ctx context.Context) error {
 		// Every line, not one warning at start that scrolls away: whoever reads any of the log
 		// learns that no code or notice reaches a user.
 		log = log.With("delivery", "dev-outbox: nothing is delivered")
+	}
+	for _, y := range []int{time.Now().In(loc).Year(), time.Now().In(loc).Year() + 1} {
+		if !cal.Covers(y) {
+			log.Warn("the holiday calendar has no schedule for this year: its deadlines count Monday to Friday only; add it with --holidays", "year", y)
+		}
 	}
 	if c.PointsUnit <= 0 || c.PointsValue <= 0 {
 		return fmt.Errorf("points rate: --points-unit and --points-unit-value must be positive, got %d and %d", c.PointsUnit, c.PointsValue)
@@ -139,7 +151,8 @@ func (c *ServeCmd) run(ctx context.Context) error {
 		Keys: &key, Clock: clk, Log: log, Location: loc,
 		Retention: retention, StoreDeadline: dbDeadline(c.DBDeadline),
 		Policy: policy, Certificates: signer, BaseURL: c.baseURL(),
-		Support: web.Support{Phone: c.SupportPhone, Chat: c.SupportChat},
+		Support:  web.Support{Phone: c.SupportPhone, Chat: c.SupportChat},
+		Calendar: cal, SupportEmail: c.SupportEmail,
 		HTTP: purshttp.Config{Version: version, MinClientVersion: c.MinClientVersion,
 			Maintenance: c.Maintenance, Demo: c.Demo, SettingsTTL: 2 * time.Second,
 			TrustedProxies: proxies, BankKey: bankKey},
