@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sort"
 	"sync"
 
 	"github.com/purse-wallet/purse"
@@ -166,11 +167,11 @@ func (s *Service) EnableGroupCommit(ctx context.Context, max int) {
 	s.group.Start(ctx)
 }
 
-// TransferGrouped is Transfer through the commit group when one is enabled. A transfer that needs
-// the payment password runs alone: its argon2id check would hold the whole group. Errors: as
-// Transfer, and UNAVAILABLE when the group's commit failed.
+// TransferGrouped is Transfer through the commit group when one is enabled. A transfer that carries
+// the payment password runs alone: its check would hold the whole group. Errors: as Transfer, and
+// UNAVAILABLE when the group's commit failed.
 func (s *Service) TransferGrouped(ctx context.Context, accountID string, r TransferRequest) (*purse.LedgerTransaction, error) {
-	if s.group == nil || r.Amount > s.Config.PasswordAbove {
+	if s.group == nil || r.PaymentPassword != "" || r.Amount > s.Config.PasswordAbove {
 		return s.Transfer(ctx, accountID, r)
 	}
 	if err := s.checkAmount(r.Amount); err != nil {
@@ -197,7 +198,22 @@ func (s *Service) batchTransfers(ctx context.Context, jobs []*transferJob) []err
 		var entries []ledger.Entry
 		var at []int
 		var tos []string
+		// Password-free allowances first, in account order (their counter rows lock like the
+		// accounts, and any order but one could deadlock two groups). A refused one stays out.
+		order := make([]int, len(jobs))
+		for i := range order {
+			order[i] = i
+		}
+		sort.SliceStable(order, func(a, b int) bool { return jobs[order[a]].account < jobs[order[b]].account })
+		passed := make([]bool, len(jobs))
+		for _, i := range order {
+			errs[i] = s.passwordFree(ctx, tx, jobs[i].account, jobs[i].r.Amount)
+			passed[i] = errs[i] == nil
+		}
 		for i, j := range jobs {
+			if errs[i] != nil {
+				continue
+			}
 			to, err := s.recipient(ctx, tx, j.r.To)
 			if err != nil {
 				errs[i] = err
@@ -230,8 +246,18 @@ func (s *Service) batchTransfers(ctx context.Context, jobs []*transferJob) []err
 			if e := purse.AsError(err); e != nil && e.Code == purse.CodeNotFound && e.Params["Account"] == tos[k] {
 				err = purse.Errorf(purse.CodeRecipientNotFound, "no recipient %q", tos[k])
 			}
+
 			if errs[i] = err; err == nil {
 				jobs[i].out = entries[k].Tx
+			}
+		}
+		// A transfer refused after its allowance was counted gives it back: the group's
+		// transaction commits for the others.
+		for _, i := range order {
+			if passed[i] && errs[i] != nil {
+				if err := s.unspend(ctx, tx, jobs[i].account, jobs[i].r.Amount); err != nil {
+					return err
+				}
 			}
 		}
 		return nil
