@@ -19,8 +19,8 @@ type TransferRequest struct {
 
 // Transfer moves money from the account's balance to another account's. A payment password that
 // is sent is always checked, and a wrong one counted toward the lock, whatever the amount; without
-// one the transfer must fit the account's password-free small payments (see passwordFree: opted
-// in, within the operator's per-payment and daily caps, not while the password is locked).
+// one the transfer must fit password-free small payments (see passwordFree: within the
+// operator's per-payment and daily caps, and not while the payment password is locked).
 // Errors: AMOUNT_INVALID, RECIPIENT_NOT_FOUND, TRANSFER_TO_SELF, ACCOUNT_NOT_ACTIVE (either side),
 // ACCOUNT_RESTRICTED, PAYMENT_PASSWORD_REQUIRED, PAYMENT_PASSWORD_WRONG, PAYMENT_PASSWORD_LOCKED,
 // INSUFFICIENT_FUNDS.
