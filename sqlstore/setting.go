@@ -41,6 +41,17 @@ func (t *tx) Hit(ctx context.Context, key string, windowStart time.Time) (int, e
 	return n, nil
 }
 
+func (t *tx) AddToCounter(ctx context.Context, key string, windowStart time.Time, delta int64) (int64, error) {
+	var n int64
+	err := t.queryRow(ctx, `INSERT INTO rate_counters (key, window_start, count) VALUES (?,?,?)
+		ON CONFLICT (key, window_start) DO UPDATE SET count = rate_counters.count + excluded.count
+		RETURNING count`, key, ts(windowStart), delta).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("storage: add to counter: %w", err)
+	}
+	return n, nil
+}
+
 func (t *tx) Hits(ctx context.Context, key string, windowStart time.Time) (int, error) {
 	var n int
 	err := t.queryRow(ctx, `SELECT count FROM rate_counters WHERE key = ? AND window_start = ?`,

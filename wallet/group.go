@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sort"
 	"sync"
 
 	"github.com/purse-wallet/purse"
@@ -167,8 +168,8 @@ func (s *Service) EnableGroupCommit(ctx context.Context, max int) {
 	s.group.Start(ctx)
 }
 
-// TransferGrouped is Transfer through the commit group when one is enabled. A transfer that needs
-// the payment password joins the group too: its keyed hash costs microseconds under the account's
+// TransferGrouped is Transfer through the commit group when one is enabled. A transfer that carries
+// the payment password joins the group too (it is always checked, issue 13): its keyed hash costs microseconds under the account's
 // lock (issue 19). Only an account whose verifier is still an argon2id one runs alone, once, with
 // that hash made outside any transaction (then its verifier is a keyed one). Errors: as Transfer,
 // and UNAVAILABLE when the group's commit failed.
@@ -180,11 +181,8 @@ func (s *Service) TransferGrouped(ctx context.Context, accountID string, r Trans
 		return nil, err
 	}
 	job := &transferJob{account: accountID, r: r}
-	if r.Amount > s.Config.PasswordAbove {
-		if r.PaymentPassword == "" {
-			return nil, &purse.Error{Code: purse.CodePaymentPasswordNeeded,
-				Params: map[string]any{"Above": cny(s.Config.PasswordAbove)}, Detail: "payment password required"}
-		}
+	if r.PaymentPassword != "" {
+		// Sent, so always checked; without one the batch applies passwordFree.
 		job.proof = s.Accounts.NewPaymentPasswordProof(accountID, r.PaymentPassword)
 	}
 	err := s.group.enqueue(ctx, &groupReq{xfer: job, done: make(chan error, 1), fn: func(bound context.Context) error {
@@ -235,7 +233,25 @@ func (s *Service) batchTransfers(ctx context.Context, jobs []*transferJob) []err
 		var entries []ledger.Entry
 		var at []int
 		var tos []string
+		// Password-free allowances first, in account order (their counter rows lock like the
+		// accounts, and any order but one could deadlock two groups). A refused one stays out.
+		order := make([]int, len(jobs))
+		for i := range order {
+			order[i] = i
+		}
+		sort.SliceStable(order, func(a, b int) bool { return jobs[order[a]].account < jobs[order[b]].account })
+		passed := make([]bool, len(jobs))
+		for _, i := range order {
+			if jobs[i].proof != nil {
+				continue // checked with its password in its entry's Check
+			}
+			errs[i] = s.passwordFree(ctx, tx, jobs[i].account, jobs[i].r.Amount)
+			passed[i] = errs[i] == nil
+		}
 		for i, j := range jobs {
+			if errs[i] != nil {
+				continue
+			}
 			to, err := s.recipient(ctx, tx, j.r.To)
 			if err != nil {
 				errs[i] = err
@@ -271,8 +287,18 @@ func (s *Service) batchTransfers(ctx context.Context, jobs []*transferJob) []err
 			if e := purse.AsError(err); e != nil && e.Code == purse.CodeNotFound && e.Params["Account"] == tos[k] {
 				err = purse.Errorf(purse.CodeRecipientNotFound, "no recipient %q", tos[k])
 			}
+
 			if errs[i] = err; err == nil {
 				jobs[i].out = entries[k].Tx
+			}
+		}
+		// A transfer refused after its allowance was counted gives it back: the group's
+		// transaction commits for the others.
+		for _, i := range order {
+			if passed[i] && errs[i] != nil {
+				if err := s.unspend(ctx, tx, jobs[i].account, jobs[i].r.Amount); err != nil {
+					return err
+				}
 			}
 		}
 		return nil

@@ -22,15 +22,19 @@ import (
 
 // Defaults of Config.
 const (
-	DefaultPasswordAbove = 100000             // 1,000.00 CNY
+	DefaultPasswordAbove = 100000             // 1,000.00 CNY: the largest password-free payment
+	DefaultSmallDaily    = 1000000            // 10,000.00 CNY of password-free payments a day
 	DefaultMaxAmount     = 1000000000000      // 10,000,000,000.00 CNY in one movement
 	RecentWindow         = 7 * 24 * time.Hour // how long the demo shows a settled withdrawal as recent
 )
 
 // Config holds the operator's limits.
 type Config struct {
-	// PasswordAbove is the transfer amount (fen) above which the payment password is required.
+	// PasswordAbove is the largest transfer (fen) that may go without the payment password
+	// (小额免密); every other needs it.
 	PasswordAbove int64
+	// SmallDaily is the most (fen) an account's password-free payments may add up to in a day.
+	SmallDaily int64
 	// MaxAmount is the largest amount of one movement.
 	MaxAmount int64
 	// Location is where settlement days are counted (Asia/Shanghai).
@@ -63,6 +67,9 @@ type Service struct {
 func New(store purse.Store, accounts *account.Service, gw bank.Gateway, cfg Config, log *slog.Logger) *Service {
 	if cfg.PasswordAbove == 0 {
 		cfg.PasswordAbove = DefaultPasswordAbove
+	}
+	if cfg.SmallDaily == 0 {
+		cfg.SmallDaily = DefaultSmallDaily
 	}
 	if cfg.MaxAmount == 0 {
 		cfg.MaxAmount = DefaultMaxAmount

@@ -14,22 +14,22 @@ type TransferRequest struct {
 	To              string // the recipient's phone or account id
 	Amount          int64
 	Memo            string
-	PaymentPassword string // required above Config.PasswordAbove
+	PaymentPassword string // always checked when given; needed unless password-free small payments cover it
 }
 
-// Transfer moves money from the account's balance to another account's. Errors: AMOUNT_INVALID,
-// RECIPIENT_NOT_FOUND, TRANSFER_TO_SELF, ACCOUNT_NOT_ACTIVE (either side), ACCOUNT_RESTRICTED,
-// PAYMENT_PASSWORD_REQUIRED, PAYMENT_PASSWORD_WRONG, PAYMENT_PASSWORD_LOCKED, INSUFFICIENT_FUNDS.
+// Transfer moves money from the account's balance to another account's. A payment password that
+// is sent is always checked, and a wrong one counted toward the lock, whatever the amount; without
+// one the transfer must fit password-free small payments (see passwordFree: within the
+// operator's per-payment and daily caps, and not while the payment password is locked).
+// Errors: AMOUNT_INVALID, RECIPIENT_NOT_FOUND, TRANSFER_TO_SELF, ACCOUNT_NOT_ACTIVE (either side),
+// ACCOUNT_RESTRICTED, PAYMENT_PASSWORD_REQUIRED, PAYMENT_PASSWORD_WRONG, PAYMENT_PASSWORD_LOCKED,
+// INSUFFICIENT_FUNDS.
 func (s *Service) Transfer(ctx context.Context, accountID string, r TransferRequest) (*purse.LedgerTransaction, error) {
 	if err := s.checkAmount(r.Amount); err != nil {
 		return nil, err
 	}
-	if r.Amount > s.Config.PasswordAbove && r.PaymentPassword == "" {
-		return nil, &purse.Error{Code: purse.CodePaymentPasswordNeeded,
-			Params: map[string]any{"Above": cny(s.Config.PasswordAbove)}, Detail: "payment password required"}
-	}
 	var proof *account.PaymentPasswordProof
-	if r.Amount > s.Config.PasswordAbove {
+	if r.PaymentPassword != "" {
 		proof = s.Accounts.NewPaymentPasswordProof(accountID, r.PaymentPassword)
 	}
 	t, err := s.transfer(ctx, accountID, r, proof)
@@ -44,7 +44,7 @@ func (s *Service) Transfer(ctx context.Context, accountID string, r TransferRequ
 	return t, err
 }
 
-// transfer is Transfer's transaction, with the payment password's proof when the amount needs one.
+// transfer is Transfer's transaction, with the payment password's proof when one was sent.
 func (s *Service) transfer(ctx context.Context, accountID string, r TransferRequest, proof *account.PaymentPasswordProof) (*purse.LedgerTransaction, error) {
 	return s.post(ctx, func(tx purse.Tx) (*purse.LedgerTransaction, error) {
 		to, err := s.recipient(ctx, tx, r.To)
@@ -70,6 +70,8 @@ func (s *Service) transfer(ctx context.Context, accountID string, r TransferRequ
 			if err := s.Accounts.CheckPaymentPasswordProof(ctx, tx, proof); err != nil {
 				return nil, err
 			}
+		} else if err := s.passwordFree(ctx, tx, accountID, r.Amount); err != nil {
+			return nil, err
 		}
 		t := record(tx, purse.TxTransfer, accountID, r.Amount, purse.CNY)
 		t.Counterparty, t.Memo = to, r.Memo
