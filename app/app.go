@@ -58,11 +58,12 @@ type Config struct {
 	Policy       *closure.Policy     // the closure policy; nil: the strict preset
 	Certificates *certificate.Signer // signs closure certificates; nil: a key made for this run
 	BaseURL      string              // prefixes links in messages, e.g. https://wallet.example.com
+	Support      web.Support         // the operator's customer-service channels, shown on the pages
 	Wallet       wallet.Config       // limits of money movements; zero values take the defaults
 	// Calendar counts legal deadlines (holidays and make-up working days); nil: the embedded
-	// China schedule in Location. Support gets the deadline warnings ("" sends none).
-	Calendar *calendar.Calendar
-	Support  string
+	// China schedule in Location. SupportEmail gets the deadline warnings ("" sends none).
+	Calendar     *calendar.Calendar
+	SupportEmail string
 	// Gateway is the bank behind top-ups and withdrawals. nil is refused unless HTTP.Demo is set,
 	// where the sandbox (which approves every top-up) is used: production never falls into it.
 	Gateway bank.Gateway
@@ -156,7 +157,7 @@ func New(ctx context.Context, store *sqlstore.DB, cfg Config) (*App, error) {
 	// pages get the server through a forwarder set once both exist.
 	sw := &switchesOf{}
 	a.Web, err = web.New(&web.Handler{Accounts: a.Accounts, Operators: a.Operators, Store: store, Catalog: cat,
-		Clock: cfg.Clock, Log: cfg.Log, Switches: sw, Key: v.WebKey(), Sealer: v})
+		Clock: cfg.Clock, Log: cfg.Log, Switches: sw, Key: v.WebKey(), Sealer: v, Support: cfg.Support})
 	if err != nil {
 		return nil, err
 	}
@@ -282,7 +283,7 @@ func (a *App) newClosures(ctx context.Context, cfg Config, v *vault.Vault, cat *
 		cal = calendar.China(cfg.Location)
 	}
 	a.Closures.Calendar = cal
-	deadlines := &closure.Deadlines{Store: a.Store, Calendar: cal, Catalog: cat, Support: cfg.Support, Language: i18n.Chinese, Log: a.Log}
+	deadlines := &closure.Deadlines{Store: a.Store, Calendar: cal, Catalog: cat, Support: cfg.SupportEmail, Language: i18n.Chinese, Log: a.Log}
 	a.Metrics.Deadlines(deadlines.Counts)
 	a.Jobs = append(a.Jobs, a.Closures.CloseTask(), a.Closures.ExpireTask(), a.Closures.RemindTask(), deadlines.Task())
 	return nil

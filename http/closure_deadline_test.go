@@ -116,7 +116,7 @@ func TestClosureDeadlineByCalendar(t *testing.T) {
 		if !strings.Contains(metrics, `purse_closure_deadline_requests{status="past"} 1`) {
 			t.Fatalf("gauge: %s", grepLines(metrics, "purse_closure_deadline"))
 		}
-	}, func(c *app.Config) { c.Location = shanghai; c.Support = support })
+	}, func(c *app.Config) { c.Location = shanghai; c.SupportEmail = support })
 }
 
 func grepLines(s, substr string) string {
