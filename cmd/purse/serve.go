@@ -10,6 +10,7 @@ import (
 	"net/netip"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -52,7 +53,10 @@ type ServeCmd struct {
 	PointsValue    int64         `name:"points-unit-value" default:"100" env:"PURSE_POINTS_UNIT_VALUE" help:"Fen one step of points pays into the balance (100: 100 points = 1.00 CNY)."`
 
 	// TrustedProxies decide whose X-Forwarded-For names the client address (limits per client).
-	TrustedProxies []string `env:"PURSE_TRUSTED_PROXIES" help:"CIDRs of reverse proxies whose X-Forwarded-For is believed (default: none; the peer address counts)."`
+	TrustedProxies []string `env:"PURSE_TRUSTED_PROXIES" help:"CIDRs of reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are believed (default: none; the peer address counts)."`
+
+	// /metrics is never public (issue 14): on a listen address of its own, or behind a token.
+	MetricsAddr string `env:"PURSE_METRICS_ADDR" help:"Serve /metrics on this separate address (e.g. 127.0.0.1:9090) and nowhere else."`
 }
 
 // Run starts the server and blocks until SIGINT or SIGTERM.
@@ -107,7 +111,9 @@ func (c *ServeCmd) run(ctx context.Context) error {
 		Policy: policy, Certificates: signer, BaseURL: c.BaseURL,
 		HTTP: purshttp.Config{Version: version, MinClientVersion: c.MinClientVersion,
 			Maintenance: c.Maintenance, Demo: c.Demo, SettingsTTL: 2 * time.Second,
-			TrustedProxies: proxies},
+			TrustedProxies: proxies, HTTPS: strings.HasPrefix(strings.ToLower(c.BaseURL), "https://"),
+			// A secret: from the environment only, never a flag (ps would show it).
+			MetricsToken: os.Getenv("PURSE_METRICS_TOKEN")},
 		Notify: c.notifyConfig(),
 		Wallet: wallet.Config{GroupCommit: c.GroupCommit, PointsUnit: c.PointsUnit, PointsUnitValue: c.PointsValue},
 	})
@@ -122,6 +128,16 @@ func (c *ServeCmd) run(ctx context.Context) error {
 		WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second}
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
+	if c.MetricsAddr != "" {
+		mln, err := net.Listen("tcp", c.MetricsAddr)
+		if err != nil {
+			return fmt.Errorf("metrics address: %w", err)
+		}
+		msrv := &http.Server{Handler: a.Metrics.Handler(), ReadHeaderTimeout: 10 * time.Second}
+		go func() { _ = msrv.Serve(mln) }()
+		defer msrv.Close()
+		log.Info("metrics serving", "addr", mln.Addr().String())
+	}
 	log.Info("purse serving", "addr", ln.Addr().String(), "store", store.Dialect(), "demo", c.Demo, "version", version)
 	fmt.Fprintf(os.Stdout, "purse %s listening on http://%s (store: %s)\n", version, displayAddr(ln.Addr()), store.Dialect())
 
