@@ -44,6 +44,10 @@ const (
 	// on it until the holder keeps it.
 	CodeAccountClosing Code = "ACCOUNT_CLOSING"
 
+	// Money leaving the wallet and the bank gateway (issue 13).
+	CodeBankSignatureInvalid Code = "BANK_SIGNATURE_INVALID" // a callback unsigned, badly signed or replayed
+	CodeBankAmountMismatch   Code = "BANK_AMOUNT_MISMATCH"   // the bank names another amount than the movement's
+
 	// CodeIdempotentAnswerUnreadable: the first answer to a request is stored sealed but does not
 	// open (another master key, an altered or moved row). The request is not run again.
 	CodeIdempotentAnswerUnreadable Code = "IDEMPOTENT_ANSWER_UNREADABLE"

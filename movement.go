@@ -142,6 +142,12 @@ type LedgerQueries interface {
 	DuePendingTransactions(ctx context.Context, kind TxKind, now time.Time, limit int) ([]LedgerTransaction, error)
 	// SettleLedgerTransaction marks a pending transaction settled at the time.
 	SettleLedgerTransaction(ctx context.Context, id string, at time.Time) error
+	// FailLedgerTransaction marks a pending transaction failed (the bank refused it); ErrNotFound
+	// when it is not pending.
+	FailLedgerTransaction(ctx context.Context, id string) error
+	// PostponeLedgerTransaction moves a pending transaction's settle_after, when the bank's
+	// reconciliation is next due; ErrNotFound when it is not pending.
+	PostponeLedgerTransaction(ctx context.Context, id string, after time.Time) error
 }
 
 // WalletQueries are the wallet's query sets, embedded in Tx as one.

@@ -6,6 +6,7 @@ import (
 	"context"
 	"crypto/ed25519"
 	"crypto/rand"
+	"errors"
 	"fmt"
 	"log/slog"
 	"runtime"
@@ -15,6 +16,7 @@ import (
 	"github.com/purse-wallet/purse"
 	"github.com/purse-wallet/purse/account"
 	"github.com/purse-wallet/purse/audit"
+	"github.com/purse-wallet/purse/bank"
 	"github.com/purse-wallet/purse/blocker"
 	"github.com/purse-wallet/purse/business"
 	"github.com/purse-wallet/purse/certificate"
@@ -53,6 +55,12 @@ type Config struct {
 	Certificates *certificate.Signer // signs closure certificates; nil: a key made for this run
 	BaseURL      string              // prefixes links in messages, e.g. https://wallet.example.com
 	Wallet       wallet.Config       // limits of money movements; zero values take the defaults
+	// Gateway is the bank behind top-ups and withdrawals. nil is refused unless HTTP.Demo is set,
+	// where the sandbox (which approves every top-up) is used: production never falls into it.
+	Gateway bank.Gateway
+	// DevOutbox accepts channels without a provider: their messages stay in the dev outbox and
+	// reach nobody (purse serve --dev-outbox says so in every log line).
+	DevOutbox bool
 
 	// StoreDeadline bounds each transaction whose context has no deadline (a request's): a
 	// database that does not answer within it answers 503 UNAVAILABLE. 0: sqlstore.DefaultDeadline;
@@ -145,7 +153,14 @@ func New(ctx context.Context, store *sqlstore.DB, cfg Config) (*App, error) {
 	if err := store.Warm(ctx); err != nil {
 		return nil, err
 	}
-	a.Wallet = wallet.New(store, a.Accounts, nil, cfg.Wallet, cfg.Log)
+	gw := cfg.Gateway
+	if gw == nil {
+		if !cfg.HTTP.Demo {
+			return nil, errors.New("no bank gateway configured (outside the demo the sandbox is refused: it approves top-ups no bank paid)")
+		}
+		gw = bank.Sandbox{Location: cfg.Wallet.Location}
+	}
+	a.Wallet = wallet.New(store, a.Accounts, gw, cfg.Wallet, cfg.Log)
 	a.Jobs = append(a.Jobs, a.Wallet.Tasks()...)
 	if cfg.Wallet.GroupCommit > 0 {
 		a.Wallet.EnableGroupCommit(ctx, cfg.Wallet.GroupCommit)
@@ -183,7 +198,7 @@ func (a *App) startOutbox(cfg Config) error {
 		return fmt.Errorf("notifications: %w", err)
 	}
 	for _, ch := range []purse.Channel{purse.ChannelEmail, purse.ChannelSMS, purse.ChannelWebhook} {
-		if senders[ch] == nil && !cfg.HTTP.Demo && cfg.Log != nil {
+		if senders[ch] == nil && !cfg.HTTP.Demo && !cfg.DevOutbox && cfg.Log != nil {
 			cfg.Log.Warn("no provider configured: messages go to the dev outbox and reach nobody", "channel", string(ch))
 		}
 	}

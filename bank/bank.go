@@ -1,5 +1,6 @@
-// Package bank is purse's seam to the banks behind quick-pay cards (TP-1): a Gateway interface, a
-// sandbox gateway for development and tests, and the card-number check.
+// Package bank is purse's seam to the banks behind quick-pay cards (TP-1): a Gateway interface, the
+// signed JSON-over-HTTPS gateway of production (HTTP, protocol in docs/deployment.md), a sandbox
+// gateway for --demo and tests, and the card-number check.
 package bank
 
 import (
@@ -9,34 +10,75 @@ import (
 	"github.com/purse-wallet/purse"
 )
 
-// Gateway moves money between a bound card and the operator's bank account.
+// Gateway moves money between a bound card and the operator's bank account (TP-1, PW-5).
 //
-// Both calls are made inside the database transaction that records the movement, so an
-// implementation must not block on the network there: a real gateway records the request (through
-// the outbox) and answers at once, and its callback settles the movement later. The sandbox decides
-// synchronously.
+// The wallet calls it outside any database transaction, after the movement's pending row has
+// committed (a network call must never hold an account's lock or SQLite's one writer), and again
+// from the reconciliation job for anything still pending past its window. Every call is
+// idempotent by Ref: asking twice for the same reference moves money once.
 type Gateway interface {
-	// Charge pulls amount from the card for a top-up and reports whether it settled at once.
-	Charge(ctx context.Context, card *purse.Card, amount purse.Money, ref string) (settled bool, err error)
-	// Payout orders amount to the card for a withdrawal requested at the time, and returns when the
-	// bank will settle it.
-	Payout(ctx context.Context, card *purse.Card, amount purse.Money, ref string, at time.Time) (settleAfter time.Time, err error)
+	// Charge pulls the amount from the card for a top-up.
+	Charge(ctx context.Context, r Request) (Result, error)
+	// Payout sends the amount to the card for a withdrawal.
+	Payout(ctx context.Context, r Request) (Result, error)
+	// Status answers where the movement of the reference stands; Unknown when the bank never
+	// received it.
+	Status(ctx context.Context, ref string) (Result, error)
 }
 
-// Sandbox is a gateway that approves every top-up at once and settles every withdrawal at the next
-// midnight in Location (Asia/Shanghai by default), as mainland banks do for T+1 payouts.
+// Request is one movement asked of the bank.
+type Request struct {
+	Ref        string // the ledger transaction id: the idempotency key at the bank
+	Amount     purse.Money
+	Bank       string
+	CardNumber string
+	Holder     string
+	At         time.Time // when the user asked
+}
+
+// State is where a movement stands at the bank.
+type State string
+
+// States of a movement at the bank.
+const (
+	Pending State = "pending" // accepted, not final; a callback or a later Status settles it
+	Settled State = "settled"
+	Failed  State = "failed"
+	Unknown State = "unknown" // the bank has no movement of that reference
+)
+
+// Result is the bank's answer about one movement.
+type Result struct {
+	Ref    string `json:"reference"`
+	State  State  `json:"status"`
+	Amount int64  `json:"amount"` // minor units; 0 when Unknown
+	// SettleAfter is, for a pending movement, when the bank expects to settle it (the
+	// reconciliation job asks no earlier); zero when it does not say.
+	SettleAfter time.Time `json:"settle_after,omitzero"`
+	Reason      string    `json:"reason,omitempty"` // why it failed, for the operator
+}
+
+// Sandbox is a gateway for --demo and tests: it approves every top-up at once and settles every
+// withdrawal at the next midnight in Location (Asia/Shanghai by default), as mainland banks do for
+// T+1 payouts. No money is ever asked of a bank, so purse serve accepts it only with --demo.
 type Sandbox struct {
 	Location *time.Location
 }
 
 // Charge approves at once.
-func (Sandbox) Charge(context.Context, *purse.Card, purse.Money, string) (bool, error) {
-	return true, nil
+func (Sandbox) Charge(_ context.Context, r Request) (Result, error) {
+	return Result{Ref: r.Ref, State: Settled, Amount: r.Amount.Amount}, nil
 }
 
 // Payout settles at the next midnight.
-func (s Sandbox) Payout(_ context.Context, _ *purse.Card, _ purse.Money, _ string, at time.Time) (time.Time, error) {
-	return NextMidnight(at, s.loc()), nil
+func (s Sandbox) Payout(_ context.Context, r Request) (Result, error) {
+	return Result{Ref: r.Ref, State: Pending, Amount: r.Amount.Amount, SettleAfter: NextMidnight(r.At, s.loc())}, nil
+}
+
+// Status settles whatever it is asked about: the reconciliation job asks only once a movement's
+// time has come (a payout's midnight, or a top-up whose answer a crash lost).
+func (Sandbox) Status(_ context.Context, ref string) (Result, error) {
+	return Result{Ref: ref, State: Settled}, nil
 }
 
 func (s Sandbox) loc() *time.Location {

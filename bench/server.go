@@ -21,6 +21,7 @@ import (
 
 	"github.com/purse-wallet/purse"
 	"github.com/purse-wallet/purse/app"
+	"github.com/purse-wallet/purse/bank"
 	"github.com/purse-wallet/purse/closure"
 	purshttp "github.com/purse-wallet/purse/http"
 	"github.com/purse-wallet/purse/lifecycle"
@@ -93,7 +94,7 @@ func Start(ctx context.Context, db string, retention lifecycle.Policy) (*Server,
 	// Group commit as purse serve runs it by default (--group-commit).
 	s.App, err = app.New(ctx, store, app.Config{MasterKey: bytes.Repeat([]byte{0x5a}, 32), Clock: clk, Log: log,
 		HTTP: purshttp.Config{Version: "bench", SettingsTTL: 2 * time.Second}, Policy: policy, Retention: retention,
-		Wallet: wallet.Config{GroupCommit: ServeGroupCommit}})
+		Wallet: wallet.Config{GroupCommit: ServeGroupCommit}, Gateway: bank.Sandbox{}, DevOutbox: true})
 	if err != nil {
 		s.Close()
 		return nil, err

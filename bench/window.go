@@ -21,6 +21,7 @@ type span struct {
 	Done     int64           // jobs that ended inside the window without error
 	Errors   int64           // jobs that failed, inside the window or not
 	FirstErr string          // the first failure's message
+	Opened   time.Time       // when the counted window opened (it closed Window later)
 	Window   time.Duration   // the counted window's length
 	CPU      time.Duration   // this process's CPU time inside the window
 	DBCPU    time.Duration   // the local PostgreSQL server's CPU time inside the window (see postgresCPU)
@@ -83,7 +84,7 @@ func steady(ctx context.Context, workers int, warm, dur time.Duration, db cpuMet
 	t1, cpu1, db1 := time.Now(), processCPU(), db.read()
 	stop.Store(true)
 	wg.Wait()
-	sp.Window, sp.CPU, sp.DBCPU = t1.Sub(t0), cpu1-cpu0, db1-db0
+	sp.Opened, sp.Window, sp.CPU, sp.DBCPU = t0, t1.Sub(t0), cpu1-cpu0, db1-db0
 	select {
 	case <-out:
 		sp.Out = true

@@ -16,6 +16,10 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/purse-wallet/purse/bank/banktest"
+	"github.com/purse-wallet/purse/certificate"
+	"github.com/purse-wallet/purse/notify/notifytest"
 )
 
 var build struct {
@@ -48,6 +52,36 @@ func binary(t *testing.T) string {
 	return build.path
 }
 
+var (
+	banks    sync.Map // *testing.T → *banktest.Bank: one bank per test, shared by its servers
+	certKeys sync.Map // *testing.T → the certificate key file of the test's servers
+)
+
+// bankOf returns the test's bank simulator, started on first use.
+func bankOf(t *testing.T) *banktest.Bank {
+	if b, ok := banks.Load(t); ok {
+		return b.(*banktest.Bank)
+	}
+	b := banktest.New(t, time.Now)
+	t.Cleanup(func() { banks.Delete(t) })
+	banks.Store(t, b)
+	return b
+}
+
+// certKeyOf returns the test's certificate key file, made on first use.
+func certKeyOf(t *testing.T) string {
+	if k, ok := certKeys.Load(t); ok {
+		return k.(string)
+	}
+	path := filepath.Join(t.TempDir(), "cert.key")
+	if _, err := certificate.LoadOrCreate(path, true); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { certKeys.Delete(t) })
+	certKeys.Store(t, path)
+	return path
+}
+
 // server is one purse process that can be killed and restarted on the same store.
 type server struct {
 	t    *testing.T
@@ -56,6 +90,7 @@ type server struct {
 	addr string
 	env  []string
 	args []string // flags after serve's own, e.g. the message providers
+	prod []string // the production settings every server gets
 	cmd  *exec.Cmd
 	logs *os.File
 }
@@ -71,7 +106,12 @@ func newServer(t *testing.T, db string, env ...string) *server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &server{t: t, bin: binary(t), db: db, addr: addr, env: env, logs: logs}
+	// Production settings, not --demo (issue 13): the bank simulator the test's servers share, a
+	// certificate key, and --dev-outbox for the channels a test leaves without a provider.
+	sim := bankOf(t)
+	env = append(env, "PURSE_BANK_KEY="+string(banktest.Key), "PURSE_SMTP_PASSWORD="+notifytest.Password)
+	s := &server{t: t, bin: binary(t), db: db, addr: addr, env: env, logs: logs,
+		prod: []string{"--bank", "http", "--bank-url", sim.URL, "--certificate-key", certKeyOf(t), "--dev-outbox"}}
 	t.Cleanup(func() {
 		s.kill()
 		if t.Failed() {
@@ -117,7 +157,8 @@ func (s *server) url() string { return "http://" + s.addr }
 // start runs the process and waits until it is ready.
 func (s *server) start() {
 	s.t.Helper()
-	s.cmd = exec.Command(s.bin, append([]string{"serve", "--db", s.db, "--addr", s.addr, "--log-format", "json"}, s.args...)...)
+	args := append([]string{"serve", "--db", s.db, "--addr", s.addr, "--log-format", "json"}, s.prod...)
+	s.cmd = exec.Command(s.bin, append(args, s.args...)...)
 	s.cmd.Env = append(os.Environ(), s.env...)
 	s.cmd.Stdout, s.cmd.Stderr = s.logs, s.logs
 	if err := s.cmd.Start(); err != nil {

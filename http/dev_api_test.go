@@ -6,6 +6,7 @@ import (
 
 	"github.com/purse-wallet/purse/apitest"
 	"github.com/purse-wallet/purse/app"
+	"github.com/purse-wallet/purse/bank"
 )
 
 // TestDevClock: with --demo the clock moves forward; without it the route does not exist.
@@ -37,7 +38,7 @@ func TestDevClock(t *testing.T) {
 		if c.Answer != "" {
 			t.Fatal("captcha answer shown outside the demo")
 		}
-	}, func(c *app.Config) { c.HTTP.Demo = false })
+	}, func(c *app.Config) { c.HTTP.Demo, c.Gateway = false, bank.Sandbox{} })
 }
 
 // TestClosureRoutesDocumented: every closure route is in the OpenAPI document.

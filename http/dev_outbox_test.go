@@ -8,6 +8,7 @@ import (
 	"github.com/purse-wallet/purse"
 	"github.com/purse-wallet/purse/apitest"
 	"github.com/purse-wallet/purse/app"
+	"github.com/purse-wallet/purse/bank"
 	"github.com/purse-wallet/purse/jobs"
 	"github.com/purse-wallet/purse/notify"
 )
@@ -70,7 +71,7 @@ func TestDevOutbox(t *testing.T) {
 // TestDevOutboxNeedsDemo: without --demo the route does not exist.
 func TestDevOutboxNeedsDemo(t *testing.T) {
 	t.Parallel()
-	e := apitest.New(t, "sqlite", func(c *app.Config) { c.HTTP.Demo = false })
+	e := apitest.New(t, "sqlite", func(c *app.Config) { c.HTTP.Demo, c.Gateway = false, bank.Sandbox{} })
 	enqueueNotice(t, e, purse.ChannelSMS, "13900009998", "zh-CN")
 	e.Call("GET", "/api/v1/dev/outbox?to=13900009998", nil).ExpectProblem(t, 404, "NOT_FOUND")
 }

@@ -49,6 +49,8 @@ type Config struct {
 	// address (purse serve --metrics-addr) or not at all. It counts requests by route and must
 	// not be public.
 	MetricsToken string
+	// BankKey verifies the bank gateway's callbacks (HMAC-SHA256); nil refuses every callback.
+	BankKey []byte
 }
 
 // Server holds the services the handlers call.
@@ -123,6 +125,7 @@ func New(s *Server, log *slog.Logger) *Server {
 	s.registerDev()
 	s.registerWallet()
 	s.registerAdminWallet()
+	s.registerBankCallback()
 	s.registerSecurity()
 	if s.Pages != nil {
 		s.mux.Handle("/", s.Pages)

@@ -70,6 +70,9 @@ var statusOf = map[purse.Code]int{
 	purse.CodeBalanceLimit:          http.StatusConflict,
 	purse.CodePointsUnit:            http.StatusUnprocessableEntity,
 
+	purse.CodeBankSignatureInvalid: http.StatusUnauthorized,
+	purse.CodeBankAmountMismatch:   http.StatusConflict,
+
 	// 409, not 5xx: clients retry a 5xx, and once the answer's day is over a retry under the same
 	// key would run the request a second time. What the client must check is the request's effect.
 	purse.CodeIdempotentAnswerUnreadable: http.StatusConflict,

@@ -108,3 +108,11 @@ func countTx(t *testing.T, e *apitest.Env) int {
 	}
 	return n
 }
+
+func withdraw(t *testing.T, e *apitest.Env, u *apitest.User, card string, amount int64) txBody {
+	t.Helper()
+	var tx txBody
+	e.Call("POST", "/api/v1/withdrawals", map[string]any{"card_id": card, "amount": amount},
+		u.Header()...).Expect(t, 201).JSON(t, &tx)
+	return tx
+}

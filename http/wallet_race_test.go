@@ -4,6 +4,7 @@ import (
 	"context"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/purse-wallet/purse"
 	"github.com/purse-wallet/purse/apitest"
@@ -76,8 +77,9 @@ func closingRace(t *testing.T, opts ...apitest.Option) {
 				}
 			}(i, id)
 		}
-		// Let some transfers land, then close.
-		for {
+		// Let some transfers land, then close. The deadline stops the wait should the transfers
+		// have stopped (each goroutine gives up at its first unexpected error).
+		for deadline := time.Now().Add(2 * time.Minute); ; {
 			var n int
 			if err := e.DB.Read(ctx, func(tx purse.Tx) error { n = postings(tx); return nil }); err != nil {
 				t.Fatal(err)
@@ -85,6 +87,12 @@ func closingRace(t *testing.T, opts ...apitest.Option) {
 			if n >= 20 {
 				break
 			}
+			if time.Now().After(deadline) {
+				close(stop)
+				wg.Wait()
+				t.Fatalf("%d movements after two minutes of transfers, want 20", n)
+			}
+			time.Sleep(5 * time.Millisecond)
 		}
 		var atClosing int
 		err := e.DB.Tx(ctx, func(tx purse.Tx) error {

@@ -9,7 +9,7 @@ import (
 
 // Config names the providers. A channel left unconfigured goes to the dev outbox.
 type Config struct {
-	SMTPURL string // smtp://user:pass@host:port
+	SMTPURL string // smtp://user@host:port; a password in it is refused
 	// SMTPPassword, when set (PURSE_SMTP_PASSWORD), replaces the URL's password, so that the password
 	// need not appear in a flag other users can read in the process list.
 	SMTPPassword string
@@ -29,6 +29,11 @@ func (c Config) Senders(clk purse.Clock) (map[purse.Channel]Sender, error) {
 			return nil, errors.New("--mail-from is needed with --smtp-url")
 		}
 		raw := c.SMTPURL
+		if u, err := url.Parse(raw); err == nil && u.User != nil {
+			if _, has := u.User.Password(); has {
+				return nil, errors.New("--smtp-url carries a password: flags are readable by every user of the machine (ps); give the password in PURSE_SMTP_PASSWORD or --smtp-password-file and the URL as smtp://user@host:port")
+			}
+		}
 		if c.SMTPPassword != "" {
 			u, err := url.Parse(raw)
 			if err != nil || u.User == nil {

@@ -281,6 +281,28 @@ func (t *tx) SettleLedgerTransaction(ctx context.Context, id string, at time.Tim
 	return nil
 }
 
+func (t *tx) FailLedgerTransaction(ctx context.Context, id string) error {
+	res, err := t.exec(ctx, `UPDATE ledger_transactions SET status = 'failed' WHERE id = ? AND status = 'pending'`, id)
+	if err != nil {
+		return fmt.Errorf("storage: fail transaction: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return purse.ErrNotFound
+	}
+	return nil
+}
+
+func (t *tx) PostponeLedgerTransaction(ctx context.Context, id string, after time.Time) error {
+	res, err := t.exec(ctx, `UPDATE ledger_transactions SET settle_after = ? WHERE id = ? AND status = 'pending'`, ts(after), id)
+	if err != nil {
+		return fmt.Errorf("storage: postpone transaction: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return purse.ErrNotFound
+	}
+	return nil
+}
+
 func collectLedgerTx(rows *sql.Rows) ([]purse.LedgerTransaction, error) {
 	defer rows.Close()
 	out := []purse.LedgerTransaction{}

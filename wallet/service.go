@@ -40,6 +40,9 @@ type Config struct {
 	// PointsUnit is how many points convert in one step (DefaultPointsUnit): a conversion must be
 	// a whole number of steps, so that no fraction of a fen is paid or lost.
 	PointsUnit int64
+	// ReconcileAfter is how long a top-up or withdrawal waits at the bank before the
+	// reconciliation job asks where it stands (DefaultReconcileAfter).
+	ReconcileAfter time.Duration
 	// PointsUnitValue is what one step of PointsUnit points pays into the balance, in fen
 	// (DefaultPointsUnitValue).
 	PointsUnitValue int64
@@ -73,8 +76,12 @@ func New(store purse.Store, accounts *account.Service, gw bank.Gateway, cfg Conf
 	if cfg.Location == nil {
 		cfg.Location = bank.Shanghai()
 	}
+	if cfg.ReconcileAfter <= 0 {
+		cfg.ReconcileAfter = DefaultReconcileAfter
+	}
 	if gw == nil {
-		gw = bank.Sandbox{Location: cfg.Location}
+		// No default: a sandbox that approves every top-up must be chosen, never fallen into.
+		panic("wallet: no bank gateway")
 	}
 	return &Service{Store: store, Accounts: accounts, Gateway: gw, Config: cfg, Log: log}
 }

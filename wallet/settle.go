@@ -15,12 +15,17 @@ import (
 // settleBatch is how many pending movements one job run settles.
 const settleBatch = 100
 
-// settle completes a pending withdrawal or fund redemption inside tx. settled_at is when the
+// settle completes a pending top-up, withdrawal or fund redemption inside tx. settled_at is when the
 // ledger learnt of the settlement (at or after the bank's time), so the closure engine's AP-8.3
 // window, which counts from it, never starts early.
 func settle(ctx context.Context, tx purse.Tx, t *purse.LedgerTransaction) error {
 	var legs []purse.Posting
 	switch t.Kind {
+	case purse.TxTopup:
+		legs = []purse.Posting{
+			ledger.Leg(purse.OwnerBank, "", t.Currency, -t.Amount),
+			ledger.Leg(t.AccountID, purse.BookMain, t.Currency, t.Amount),
+		}
 	case purse.TxWithdrawal:
 		legs = []purse.Posting{
 			ledger.Leg(purse.OwnerWithdrawalsFlight, "", t.Currency, -t.Amount),
@@ -70,7 +75,8 @@ func (s *Service) SettleWithdrawal(ctx context.Context, actor, id string) (*purs
 
 // SettleDue settles up to one batch of due movements of the kind and reports how many. Each
 // settles in its own transaction, so one that fails (logged by the job runner) does not hold back
-// the others; a movement another instance settled meanwhile is skipped.
+// the others; a movement another instance settled meanwhile is skipped. Top-ups and withdrawals
+// are not settled by the clock but by the bank: for them SettleDue reconciles (see reconcile).
 func (s *Service) SettleDue(ctx context.Context, kind purse.TxKind) (int, error) {
 	var due []purse.LedgerTransaction
 	err := s.Store.Read(ctx, func(tx purse.Tx) error {
@@ -84,13 +90,21 @@ func (s *Service) SettleDue(ctx context.Context, kind purse.TxKind) (int, error)
 	n := 0
 	var errs []error
 	for _, d := range due {
-		err := s.Store.Tx(ctx, func(tx purse.Tx) error {
-			t, err := tx.LedgerTransactionForUpdate(ctx, d.ID)
-			if err != nil || t.Status != purse.TxPending {
-				return err
+		var err error
+		if kind == purse.TxTopup || kind == purse.TxWithdrawal {
+			var done bool
+			if done, err = s.reconcile(ctx, &d); err == nil && !done {
+				continue
 			}
-			return settle(ctx, tx, t)
-		})
+		} else {
+			err = s.Store.Tx(ctx, func(tx purse.Tx) error {
+				t, err := tx.LedgerTransactionForUpdate(ctx, d.ID)
+				if err != nil || t.Status != purse.TxPending {
+					return err
+				}
+				return settle(ctx, tx, t)
+			})
+		}
 		if err != nil {
 			errs = append(errs, fmt.Errorf("settle %s: %w", d.ID, err))
 			continue
@@ -100,12 +114,13 @@ func (s *Service) SettleDue(ctx context.Context, kind purse.TxKind) (int, error)
 	return n, errors.Join(errs...)
 }
 
-// Tasks are the wallet's background jobs: withdrawals settle at the bank's time (the sandbox: the
-// next midnight in Shanghai), fund redemptions on the next working day.
+// Tasks are the wallet's background jobs: top-ups and withdrawals still pending past their window
+// are reconciled with the bank (the sandbox settles payouts at the next midnight in Shanghai),
+// fund redemptions settle on the next working day.
 func (s *Service) Tasks() []jobs.Task {
 	task := func(kind purse.TxKind) jobs.Task {
 		return jobs.Task{Name: "settle." + string(kind), Every: time.Minute, Batch: settleBatch,
 			Run: func(ctx context.Context) (int, error) { return s.SettleDue(ctx, kind) }}
 	}
-	return []jobs.Task{task(purse.TxWithdrawal), task(purse.TxFundRedeem)}
+	return []jobs.Task{task(purse.TxTopup), task(purse.TxWithdrawal), task(purse.TxFundRedeem)}
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/purse-wallet/purse"
 	"github.com/purse-wallet/purse/app"
+	"github.com/purse-wallet/purse/bank"
 	"github.com/purse-wallet/purse/bench"
 	purshttp "github.com/purse-wallet/purse/http"
 	"github.com/purse-wallet/purse/logs"
@@ -57,7 +58,8 @@ func (c *BenchLedgerCmd) Run() error {
 	params := secret.Params{Memory: 1024, Time: 1, Threads: 1}
 	a, err := app.New(ctx, store, app.Config{MasterKey: key, Clock: purse.SystemClock{},
 		Log: logs.New("json", io.Discard, slog.LevelError), HasherParams: &params,
-		HTTP: purshttp.Config{Version: version, SettingsTTL: 2 * time.Second}, Wallet: wallet.Config{GroupCommit: c.GroupCommit}})
+		HTTP: purshttp.Config{Version: version, SettingsTTL: 2 * time.Second}, Wallet: wallet.Config{GroupCommit: c.GroupCommit},
+		Gateway: bank.Sandbox{}, DevOutbox: true}) // a scratch store: no bank, no messages
 	if err != nil {
 		return err
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/purse-wallet/purse"
@@ -12,20 +13,33 @@ import (
 )
 
 // NotifyFlags name the message providers; serve and notify test share them. Secrets come from the
-// environment only: PURSE_SMTP_PASSWORD, PURSE_SMS_WEBHOOK_SECRET, PURSE_WEBHOOK_SECRET.
+// environment or a file only, never a flag that other users read in the process list:
+// PURSE_SMTP_PASSWORD (or --smtp-password-file), PURSE_SMS_WEBHOOK_SECRET, PURSE_WEBHOOK_SECRET.
 type NotifyFlags struct {
-	SMTPURL       string `name:"smtp-url" env:"PURSE_SMTP_URL" help:"Send e-mail through this server: smtp://user:pass@host:port (smtps:// for TLS from the start); PURSE_SMTP_PASSWORD may hold the password instead. Unset: e-mail goes to the dev outbox."`
-	SMTPTLS       string `name:"smtp-tls" default:"mandatory" enum:"mandatory,opportunistic,none" env:"PURSE_SMTP_TLS" help:"STARTTLS policy for smtp://: mandatory, opportunistic or none."`
-	MailFrom      string `env:"PURSE_MAIL_FROM" help:"From address of e-mail, e.g. 'purse <noreply@example.com>'."`
-	SMSWebhookURL string `name:"sms-webhook-url" env:"PURSE_SMS_WEBHOOK_URL" help:"Post SMS as signed JSON to this provider URL (HMAC-SHA256 with PURSE_SMS_WEBHOOK_SECRET). Unset: SMS go to the dev outbox."`
+	SMTPURL          string `name:"smtp-url" env:"PURSE_SMTP_URL" help:"Send e-mail through this server: smtp://user@host:port (smtps:// for TLS from the start). A password in the URL is refused: give it in PURSE_SMTP_PASSWORD or --smtp-password-file."`
+	SMTPPasswordFile string `name:"smtp-password-file" env:"PURSE_SMTP_PASSWORD_FILE" help:"File holding the SMTP password (PURSE_SMTP_PASSWORD may hold it instead)."`
+	SMTPTLS          string `name:"smtp-tls" default:"mandatory" enum:"mandatory,opportunistic,none" env:"PURSE_SMTP_TLS" help:"STARTTLS policy for smtp://: mandatory, opportunistic or none."`
+	MailFrom         string `env:"PURSE_MAIL_FROM" help:"From address of e-mail, e.g. 'purse <noreply@example.com>'."`
+	SMSWebhookURL    string `name:"sms-webhook-url" env:"PURSE_SMS_WEBHOOK_URL" help:"Post SMS as signed JSON to this provider URL (HMAC-SHA256 with PURSE_SMS_WEBHOOK_SECRET). Unset: SMS go to the dev outbox."`
 }
 
-func (f NotifyFlags) notifyConfig() notify.Config {
+func (f NotifyFlags) notifyConfig() (notify.Config, error) {
+	password := os.Getenv("PURSE_SMTP_PASSWORD")
+	if password == "" && f.SMTPPasswordFile != "" {
+		b, err := os.ReadFile(f.SMTPPasswordFile)
+		if err != nil {
+			return notify.Config{}, fmt.Errorf("--smtp-password-file: %w", err)
+		}
+		password = strings.TrimRight(string(b), "\r\n")
+	}
 	return notify.Config{SMTPURL: f.SMTPURL, SMTPTLS: f.SMTPTLS, MailFrom: f.MailFrom,
-		SMTPPassword:  os.Getenv("PURSE_SMTP_PASSWORD"),
+		SMTPPassword:  password,
 		SMSWebhookURL: f.SMSWebhookURL, SMSSecret: []byte(os.Getenv("PURSE_SMS_WEBHOOK_SECRET")),
-		WebhookSecret: []byte(os.Getenv("PURSE_WEBHOOK_SECRET"))}
+		WebhookSecret: []byte(f.webhookSecret())}, nil
 }
+
+// webhookSecret signs the notices to linked platforms.
+func (NotifyFlags) webhookSecret() string { return os.Getenv("PURSE_WEBHOOK_SECRET") }
 
 // NotifyCmd groups the notification tools.
 type NotifyCmd struct {
@@ -43,7 +57,11 @@ type NotifyTestCmd struct {
 
 // Run sends the notice.
 func (c *NotifyTestCmd) Run() error {
-	senders, err := c.notifyConfig().Senders(purse.SystemClock{})
+	cfg, err := c.notifyConfig()
+	if err != nil {
+		return err
+	}
+	senders, err := cfg.Senders(purse.SystemClock{})
 	if err != nil {
 		return err
 	}

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -10,7 +12,17 @@ import (
 func TestNotifyTestCommand(t *testing.T) {
 	t.Parallel()
 	mb := notifytest.NewMailbox(t)
-	cmd := &NotifyTestCmd{NotifyFlags: NotifyFlags{SMTPURL: mb.URL(), SMTPTLS: "none", MailFrom: notifytest.From},
+	// The password comes from a file, never the URL (issue 13).
+	pw := filepath.Join(t.TempDir(), "smtp.pw")
+	if err := os.WriteFile(pw, []byte(notifytest.Password+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	inURL := &NotifyTestCmd{NotifyFlags: NotifyFlags{SMTPURL: mb.FullURL(), SMTPTLS: "none", MailFrom: notifytest.From},
+		To: "ops@example.com", Channel: "email", Language: "zh-CN"}
+	if err := inURL.Run(); err == nil || !strings.Contains(err.Error(), "PURSE_SMTP_PASSWORD") {
+		t.Fatalf("a password in --smtp-url: %v", err)
+	}
+	cmd := &NotifyTestCmd{NotifyFlags: NotifyFlags{SMTPURL: mb.URL(), SMTPPasswordFile: pw, SMTPTLS: "none", MailFrom: notifytest.From},
 		To: "ops@example.com", Channel: "email", Language: "zh-CN"}
 	if err := cmd.Run(); err != nil {
 		t.Fatal(err)

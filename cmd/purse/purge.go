@@ -11,6 +11,7 @@ import (
 
 	"github.com/purse-wallet/purse"
 	"github.com/purse-wallet/purse/app"
+	"github.com/purse-wallet/purse/bank"
 	"github.com/purse-wallet/purse/lifecycle"
 	"github.com/purse-wallet/purse/logs"
 )
@@ -75,7 +76,9 @@ func (c *PurgeCmd) run(ctx context.Context, out io.Writer) error {
 	}
 	defer store.Close()
 	a, err := app.New(ctx, store, app.Config{MasterKey: key, Clock: clk, Location: loc, Retention: policy,
-		Log: logs.New("text", os.Stderr, slog.LevelWarn)})
+		Log: logs.New("text", os.Stderr, slog.LevelWarn),
+		// Purging posts nothing through a bank; the services are built whole all the same.
+		Gateway: bank.Sandbox{}, DevOutbox: true})
 	if err != nil {
 		return err
 	}

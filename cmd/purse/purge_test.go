@@ -13,6 +13,7 @@ import (
 	"github.com/purse-wallet/purse"
 	"github.com/purse-wallet/purse/account"
 	"github.com/purse-wallet/purse/app"
+	"github.com/purse-wallet/purse/bank"
 	"github.com/purse-wallet/purse/secret"
 )
 
@@ -30,7 +31,7 @@ func TestPurgeCommand(t *testing.T) {
 	}
 	params := secret.Params{Memory: 1024, Time: 1, Threads: 1}
 	a, err := app.New(ctx, store, app.Config{MasterKey: key, Clock: purse.SystemClock{}, HasherParams: &params,
-		Log: slog.New(slog.DiscardHandler)})
+		Log: slog.New(slog.DiscardHandler), Gateway: bank.Sandbox{}, DevOutbox: true})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -52,11 +53,20 @@ type ServeCmd struct {
 	DBDeadline     time.Duration `name:"db-deadline" default:"5s" env:"PURSE_DB_DEADLINE" help:"Longest a request's transaction waits on the database before answering 503 UNAVAILABLE (0: no limit)."`
 	PointsValue    int64         `name:"points-unit-value" default:"100" env:"PURSE_POINTS_UNIT_VALUE" help:"Fen one step of points pays into the balance (100: 100 points = 1.00 CNY)."`
 
+	// The bank gateway (docs/deployment.md, "Bank gateway"): the sandbox only with --demo.
+	Bank        string `enum:",sandbox,http" default:"" env:"PURSE_BANK" help:"Bank gateway: http (the signed protocol of docs/deployment.md, with --bank-url) or sandbox (approves every top-up; accepted only with --demo, which uses it by default)."`
+	BankURL     string `env:"PURSE_BANK_URL" help:"Base URL of the bank gateway (https://), for --bank http."`
+	BankKeyFile string `env:"PURSE_BANK_KEY_FILE" help:"File holding the key that signs every gateway request and callback (HMAC-SHA256, at least 32 bytes). PURSE_BANK_KEY may hold it instead."`
+	// DevOutbox is the explicit choice to run without message providers.
+	DevOutbox bool `env:"PURSE_DEV_OUTBOX" help:"Accept channels without a provider: their messages stay in the dev outbox and reach nobody; every log line says so. Implied by --demo."`
+
 	// TrustedProxies decide whose X-Forwarded-For names the client address (limits per client).
 	TrustedProxies []string `env:"PURSE_TRUSTED_PROXIES" help:"CIDRs of reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are believed (default: none; the peer address counts)."`
 
 	// /metrics is never public (issue 14): on a listen address of its own, or behind a token.
 	MetricsAddr string `env:"PURSE_METRICS_ADDR" help:"Serve /metrics on this separate address (e.g. 127.0.0.1:9090) and nowhere else."`
+
+	logOut io.Writer // where the log goes; nil: standard error (tests read it)
 }
 
 // Run starts the server and blocks until SIGINT or SIGTERM.
@@ -68,7 +78,11 @@ func (c *ServeCmd) Run() error {
 
 // run serves until ctx ends, then shuts down gracefully.
 func (c *ServeCmd) run(ctx context.Context) error {
-	log := logs.New(c.LogFormat, os.Stderr, slog.LevelInfo)
+	var logOut io.Writer = os.Stderr
+	if c.logOut != nil {
+		logOut = c.logOut
+	}
+	log := logs.New(c.LogFormat, logOut, slog.LevelInfo)
 	key, err := masterKey(c.MasterKeyFile, c.Demo, c.DB)
 	if err != nil {
 		return err
@@ -84,6 +98,14 @@ func (c *ServeCmd) run(ctx context.Context) error {
 	signer, err := c.certificateSigner()
 	if err != nil {
 		return err
+	}
+	if err := c.production(); err != nil {
+		return err
+	}
+	if c.DevOutbox && !c.Demo {
+		// Every line, not one warning at start that scrolls away: whoever reads any of the log
+		// learns that no code or notice reaches a user.
+		log = log.With("delivery", "dev-outbox: nothing is delivered")
 	}
 	if c.PointsUnit <= 0 || c.PointsValue <= 0 {
 		return fmt.Errorf("points rate: --points-unit and --points-unit-value must be positive, got %d and %d", c.PointsUnit, c.PointsValue)
@@ -105,16 +127,25 @@ func (c *ServeCmd) run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	gw, bankKey, err := c.gateway(clk)
+	if err != nil {
+		return err
+	}
+	notifyCfg, err := c.notifyConfig()
+	if err != nil {
+		return err
+	}
 	a, err := app.New(ctx, store, app.Config{
+		Gateway: gw, DevOutbox: c.DevOutbox,
 		MasterKey: key, Clock: clk, Log: log, Location: loc,
 		Retention: retention, StoreDeadline: dbDeadline(c.DBDeadline),
 		Policy: policy, Certificates: signer, BaseURL: c.BaseURL,
 		HTTP: purshttp.Config{Version: version, MinClientVersion: c.MinClientVersion,
 			Maintenance: c.Maintenance, Demo: c.Demo, SettingsTTL: 2 * time.Second,
-			TrustedProxies: proxies, HTTPS: strings.HasPrefix(strings.ToLower(c.BaseURL), "https://"),
+			TrustedProxies: proxies, BankKey: bankKey, HTTPS: strings.HasPrefix(strings.ToLower(c.BaseURL), "https://"),
 			// A secret: from the environment only, never a flag (ps would show it).
 			MetricsToken: os.Getenv("PURSE_METRICS_TOKEN")},
-		Notify: c.notifyConfig(),
+		Notify: notifyCfg,
 		Wallet: wallet.Config{GroupCommit: c.GroupCommit, PointsUnit: c.PointsUnit, PointsUnitValue: c.PointsValue},
 	})
 	if err != nil {

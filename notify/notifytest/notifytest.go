@@ -71,13 +71,17 @@ func NewMailbox(t testing.TB) *Mailbox {
 	return mb
 }
 
-// URL is the --smtp-url of the mailbox (use TLS policy "none").
-func (mb *Mailbox) URL() string { return "smtp://" + User + ":" + Password + "@" + mb.Addr }
+// URL is the --smtp-url of the mailbox (use TLS policy "none"; the password, Password, goes in
+// PURSE_SMTP_PASSWORD or notify.Config.SMTPPassword).
+func (mb *Mailbox) URL() string { return "smtp://" + User + "@" + mb.Addr }
+
+// FullURL is URL with the password in it, for notify.NewMail, which takes the URL Senders built.
+func (mb *Mailbox) FullURL() string { return "smtp://" + User + ":" + Password + "@" + mb.Addr }
 
 // Sender returns a notify.Mail sending to the mailbox.
 func (mb *Mailbox) Sender(t testing.TB) *notify.Mail {
 	t.Helper()
-	m, err := notify.NewMail(mb.URL(), "none", From)
+	m, err := notify.NewMail(mb.FullURL(), "none", From)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,0 +1,20 @@
+package browsertest
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"testing"
+)
+
+// TestMain skips the browser suite under -short: each test drives a headless Chromium through
+// whole pages, and together they were half of the short suite's time. CI runs without -short
+// (.ci/run), where PURSE_REQUIRE_BROWSER=1 makes a missing Chromium fail the suite.
+func TestMain(m *testing.M) {
+	flag.Parse()
+	if testing.Short() {
+		fmt.Println("browser tests skipped under -short")
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
+}
