@@ -186,6 +186,12 @@ type KeyQueries interface {
 	DataKey(ctx context.Context, accountID string) (*DataKey, error)
 	// DestroyDataKey overwrites the wrapped key and marks it destroyed.
 	DestroyDataKey(ctx context.Context, accountID string, now time.Time) error
+	// LiveDataKeys returns up to limit keys not destroyed whose account id sorts after the given
+	// one, in account id order: a master-key rotation walks them with it.
+	LiveDataKeys(ctx context.Context, after string, limit int) ([]*DataKey, error)
+	// RewrapDataKey replaces the account's wrapped key old by new and reports whether it did: false
+	// when the key is no longer old (destroyed or rewrapped meanwhile).
+	RewrapDataKey(ctx context.Context, accountID string, old, new []byte) (bool, error)
 }
 
 // FailAfterCommit wraps err so that Store.Tx commits what the transaction wrote and still returns

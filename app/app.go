@@ -41,7 +41,10 @@ import (
 
 // Config is what App needs beyond the store.
 type Config struct {
+	// MasterKey is a single master key (version 1); Keys, when set, is the keyring of versions
+	// instead (vault.Keyring, `purse keys`).
 	MasterKey    []byte
+	Keys         *vault.Keyring
 	Clock        purse.Clock
 	Log          *slog.Logger
 	HTTP         purshttp.Config
@@ -103,7 +106,11 @@ func OpenStore(ctx context.Context, db string, clock purse.Clock) (*sqlstore.DB,
 
 // New builds the services over an open, migrated store.
 func New(ctx context.Context, store *sqlstore.DB, cfg Config) (*App, error) {
-	v, err := vault.New(cfg.MasterKey)
+	ring := vault.SingleKey(cfg.MasterKey)
+	if cfg.Keys != nil {
+		ring = *cfg.Keys
+	}
+	v, err := vault.Open(ring)
 	if err != nil {
 		return nil, err
 	}
@@ -144,7 +151,7 @@ func New(ctx context.Context, store *sqlstore.DB, cfg Config) (*App, error) {
 	// pages get the server through a forwarder set once both exist.
 	sw := &switchesOf{}
 	a.Web, err = web.New(&web.Handler{Accounts: a.Accounts, Operators: a.Operators, Store: store, Catalog: cat,
-		Clock: cfg.Clock, Log: cfg.Log, Switches: sw, Key: web.DeriveKey(cfg.MasterKey), Sealer: v})
+		Clock: cfg.Clock, Log: cfg.Log, Switches: sw, Key: v.WebKey(), Sealer: v})
 	if err != nil {
 		return nil, err
 	}

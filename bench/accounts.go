@@ -125,6 +125,10 @@ func (s *Server) insertBatch(ctx context.Context, users []User, offset int, hash
 				AccountID: rec.ID, CreatedAt: now, ExpiresAt: now.Add(account.SessionLifetime)}
 		}
 	}
+	// A batch of 500 accounts is longer work than a request: on a loaded machine it outlasts the
+	// store's default deadline for requests (sqlstore.DefaultDeadline), so it sets its own.
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
+	defer cancel()
 	return s.Store.Tx(ctx, func(tx purse.Tx) error {
 		for _, r := range rows {
 			r.rec.CreatedAt, r.rec.UpdatedAt = tx.Now(), tx.Now()

@@ -45,6 +45,9 @@ func Print(w io.Writer, label string, r *Result) error {
 		fmt.Fprintf(tw, "\t%s\targon2id\t%.1f\t\t\tm=%d KiB t=%d p=%d, %d cores, %d hashes, %.1f ms CPU/hash\n", r.Store, a.PerSec,
 			a.Params.Memory, a.Params.Time, a.Params.Threads, a.Cores, a.Hashes, a.CPUms)
 	}
+	if p := r.Payments; p != nil {
+		printPayments(tw, r.Store, p)
+	}
 	if p := r.Purge; p != nil {
 		fmt.Fprintf(tw, "\t%s\tpurge\t%.0f\t\t\t%d accounts in %.1f s (notice, delivery, erasure), batch %d, %d purge transactions\n",
 			r.Store, p.PerSec, p.Accounts, p.Seconds, p.Batch, p.Batches)
@@ -131,6 +134,13 @@ func Median(rs []*Result) *Result {
 		a.CPUms = m(func(r *Result) float64 { return r.Argon.CPUms })
 		out.Argon = &a
 	}
+	if rs[0].Payments != nil {
+		// The payments' figures are ratios within a run: the median is the run of the median
+		// PIN ÷ plain ratio, whole, so that its ratios and rates stay one run's.
+		byRatio := append([]*Result(nil), rs...)
+		sort.Slice(byRatio, func(i, j int) bool { return byRatio[i].Payments.Ratio < byRatio[j].Payments.Ratio })
+		out.Payments = byRatio[len(byRatio)/2].Payments
+	}
 	if rs[0].Purge != nil {
 		p := *rs[0].Purge
 		p.Seconds = m(func(r *Result) float64 { return r.Purge.Seconds })
@@ -142,4 +152,43 @@ func Median(rs []*Result) *Result {
 		out.Purge = &p
 	}
 	return out
+}
+
+// printPayments writes the payments' rows: each kind of operation with its CPU, then the ratios
+// the issue sets targets for.
+func printPayments(tw io.Writer, store string, p *Payments) {
+	row := func(name string, o *Op, note string) {
+		cost := fmt.Sprintf("%.2f ms CPU/op", o.CPUms)
+		if o.DBCPUms > 0 {
+			cost += fmt.Sprintf(" + %.2f ms in PostgreSQL", o.DBCPUms)
+		}
+		if o.FirstErr != "" {
+			note += "; first error: " + o.FirstErr
+		}
+		fmt.Fprintf(tw, "\t%s\t%s\t%.1f\t%.2f\t%.2f\t%d done, %d errors, %s%s\n", store, name, o.PerSec, o.P50ms, o.P99ms, o.Done, o.Errors, cost, note)
+	}
+	load := fmt.Sprintf(", %d clients, %d accounts, %d rounds", p.Clients, p.Accounts, p.Rounds)
+	row("transfer 1.00", &p.Plain, load)
+	row("transfer 1,000.01 + PIN", &p.PIN, load)
+	if p.Flows != nil {
+		row("closure flows", p.Flows, "")
+	}
+	if p.PGBench != nil {
+		row("pgbench TPC-B", p.PGBench, fmt.Sprintf(", scale %d, %d clients (CPU/op: pgbench's own)", PGBenchScale, p.Clients))
+	}
+	fmt.Fprintf(tw, "\t%s\tPIN ÷ plain\t%.2f\t\t\ttarget ≥ 0.8; rounds %s\n", store, p.Ratio, roundRatios(p.PerRound, func(r RoundOps) float64 { return r.PIN / r.Plain }))
+	if p.Flows != nil {
+		fmt.Fprintf(tw, "\t%s\tflow CPU ÷ transfer CPU\t%.1f\t\t\ttarget ≤ 8 (purse and PostgreSQL counted)\n", store, p.FlowCost)
+	}
+	if p.PGBench != nil {
+		fmt.Fprintf(tw, "\t%s\tplain ÷ pgbench\t%.2f\t\t\trounds %s\n", store, p.Versus, roundRatios(p.PerRound, func(r RoundOps) float64 { return r.Plain / r.PGBench }))
+	}
+}
+
+func roundRatios(rs []RoundOps, f func(RoundOps) float64) string {
+	out := make([]string, len(rs))
+	for i, r := range rs {
+		out[i] = fmt.Sprintf("%.2f", f(r))
+	}
+	return strings.Join(out, " ")
 }

@@ -21,6 +21,12 @@ type Options struct {
 	Closure     bool
 	Argon       bool
 	Purge       bool
+	// Payments compares transfers with and without the payment password (and, with Closure, a
+	// closure flow's CPU against a transfer's; with PGBench, pgbench's TPC-B) in one run.
+	Payments bool
+	PGBench  bool
+	// TransferAccounts are the accounts the payments' transfers move between.
+	TransferAccounts int
 
 	Accounts int // signed-in accounts the eligibility checks cycle over
 	Clients  int // concurrent clients for the eligibility checks
@@ -36,7 +42,7 @@ type Options struct {
 
 // Defaults are the documented defaults (docs/BENCHMARKS.md).
 var Defaults = Options{Duration: 5 * time.Second, Rounds: DefaultRounds, Accounts: 1000, Clients: 16, FlowClients: 8,
-	FlowAccounts: 2000, PurgeAccounts: 100_000, BackgroundRate: 200}
+	FlowAccounts: 2000, PurgeAccounts: 100_000, BackgroundRate: 200, TransferAccounts: 64}
 
 // Limits keep a run bounded whatever the flags say.
 const (
@@ -62,6 +68,7 @@ func (o Options) withDefaults() (Options, error) {
 	set(&o.FlowAccounts, d.FlowAccounts)
 	set(&o.PurgeAccounts, d.PurgeAccounts)
 	set(&o.BackgroundRate, d.BackgroundRate)
+	set(&o.TransferAccounts, d.TransferAccounts)
 	if o.Duration > MaxDuration {
 		return o, fmt.Errorf("bench: duration %s is over the limit of %s", o.Duration, MaxDuration)
 	}
@@ -84,6 +91,7 @@ type Result struct {
 	Closure     *Closure     `json:"closure,omitempty"`
 	Argon       *Argon       `json:"argon2id,omitempty"`
 	Purge       *Purge       `json:"purge,omitempty"`
+	Payments    *Payments    `json:"payments,omitempty"`
 }
 
 // Run starts a server on a fresh store, measures what o asks in order (eligibility, closure
@@ -110,7 +118,13 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 		e := s.MeasureEligibility(users, o.Clients, o.EligibilityRate, o.Duration)
 		r.Eligibility = &e
 	}
-	if o.Closure || o.Argon {
+	if o.Payments {
+		// The closure flows, when asked, run among the payments' phases (flow CPU against transfer CPU).
+		if r.Payments, err = s.measurePayments(ctx, o); err != nil {
+			return nil, err
+		}
+	}
+	if (o.Closure || o.Argon) && !o.Payments {
 		if err := s.measureBound(ctx, o, r); err != nil {
 			return nil, err
 		}

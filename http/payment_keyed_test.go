@@ -3,6 +3,7 @@ package http_test
 import (
 	"context"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/purse-wallet/purse"
@@ -54,6 +55,64 @@ func TestTransferUpgradesAnArgon2idPaymentPassword(t *testing.T) {
 		}
 		if a, b := books(t, e, alice)["balance/CNY"], books(t, e, bob)["balance/CNY"]; a != 1_000_000-2*100_001 || b != 2*100_001 {
 			t.Fatalf("balances %d, %d", a, b)
+		}
+		sound(t, e)
+	}, func(c *app.Config) { c.Wallet.GroupCommit = 8 })
+}
+
+// Payment-password transfers run in the commit group with the others (issue 19): sent at once,
+// each right PIN moves its money and each wrong one is refused and counted (one
+// failure audited each) while the rest of its group commits.
+func TestPaymentPasswordTransfersInTheCommitGroup(t *testing.T) {
+	t.Parallel()
+	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
+		alice, bob, carol := e.SignUp(""), e.SignUp(""), e.SignUp("")
+		topup(t, e, alice, bindCard(t, e, alice), 2_000_000)
+		topup(t, e, carol, bindCard(t, e, carol), 2_000_000)
+		type try struct {
+			from *apitest.User
+			pin  string
+		}
+		var tries []try
+		for i := range 12 {
+			switch {
+			case i%4 == 3:
+				tries = append(tries, try{alice, "246802"})
+			case i%2 == 0:
+				tries = append(tries, try{alice, alice.PaymentPassword})
+			default:
+				tries = append(tries, try{carol, carol.PaymentPassword})
+			}
+		}
+		res := make([]*apitest.Response, len(tries))
+		var wg sync.WaitGroup
+		for i, tr := range tries {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				res[i] = e.Call("POST", "/api/v1/transfers", map[string]any{"to": bob.Phone, "amount": 100_001,
+					"payment_password": tr.pin}, tr.from.Header()...)
+			}()
+		}
+		wg.Wait()
+		moved := map[string]int64{}
+		for i, r := range res {
+			if tries[i].pin == "246802" {
+				r.ExpectProblem(t, 422, "PAYMENT_PASSWORD_WRONG")
+				continue
+			}
+			r.Expect(t, 201)
+			moved[tries[i].from.ID] += 100_001
+		}
+		if a, c := books(t, e, alice)["balance/CNY"], books(t, e, carol)["balance/CNY"]; a != 2_000_000-moved[alice.ID] || c != 2_000_000-moved[carol.ID] {
+			t.Fatalf("balances %d, %d after moving %v", a, c, moved)
+		}
+		var failed int
+		if err := e.DB.SQL().QueryRow(`SELECT COUNT(*) FROM audit_events WHERE action = 'payment_password.failed'`).Scan(&failed); err != nil {
+			t.Fatal(err)
+		}
+		if failed != 3 {
+			t.Fatalf("%d failures audited, want 3", failed)
 		}
 		sound(t, e)
 	}, func(c *app.Config) { c.Wallet.GroupCommit = 8 })

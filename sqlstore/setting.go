@@ -82,3 +82,32 @@ func (t *tx) DestroyDataKey(ctx context.Context, accountID string, now time.Time
 	}
 	return nil
 }
+
+func (t *tx) LiveDataKeys(ctx context.Context, after string, limit int) ([]*purse.DataKey, error) {
+	rows, err := t.query(ctx, `SELECT account_id, wrapped, created_at FROM data_keys
+		WHERE account_id > ? AND wrapped IS NOT NULL ORDER BY account_id LIMIT ?`, after, limit)
+	if err != nil {
+		return nil, fmt.Errorf("storage: live data keys: %w", err)
+	}
+	defer rows.Close()
+	var out []*purse.DataKey
+	for rows.Next() {
+		var k purse.DataKey
+		var created int64
+		if err := rows.Scan(&k.AccountID, &k.Wrapped, &created); err != nil {
+			return nil, fmt.Errorf("storage: live data keys: %w", err)
+		}
+		k.CreatedAt = tm(created)
+		out = append(out, &k)
+	}
+	return out, rows.Err()
+}
+
+func (t *tx) RewrapDataKey(ctx context.Context, accountID string, old, new []byte) (bool, error) {
+	res, err := t.exec(ctx, `UPDATE data_keys SET wrapped = ? WHERE account_id = ? AND wrapped = ?`, new, accountID, old)
+	if err != nil {
+		return false, fmt.Errorf("storage: rewrap data key: %w", err)
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}

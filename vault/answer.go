@@ -12,15 +12,24 @@ const answerLabel = "purse answers v1"
 // answer copied onto another row does not open. The answers are not per account: they live a day
 // and are pruned, and the operator's own answers (a new operator's token) belong to no account.
 func (v *Vault) SealAnswer(ad, plaintext []byte) []byte {
-	return seal(v.answers, plaintext, ad)
+	return seal(v.answers[v.current], plaintext, ad)
 }
 
 // OpenAnswer decrypts what SealAnswer produced with the same ad. It fails for another master key,
 // other associated data or any altered byte.
+// An answer sealed before a rotation opens under the version it was sealed with, while the
+// keyring still has it.
 func (v *Vault) OpenAnswer(ad, sealed []byte) ([]byte, error) {
-	b, err := open(v.answers, sealed, ad)
-	if err != nil {
-		return nil, fmt.Errorf("vault: open answer: %w", err)
+	var err error
+	for version := v.current; version > 0; version-- {
+		aead := v.answers[version]
+		if aead == nil {
+			continue
+		}
+		var b []byte
+		if b, err = open(aead, sealed, ad); err == nil {
+			return b, nil
+		}
 	}
-	return b, nil
+	return nil, fmt.Errorf("vault: open answer: %w", err)
 }

@@ -13,40 +13,84 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
+	"encoding/binary"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"os"
+	"sort"
 	"strings"
 )
 
 // KeySize is the size of the master key and of every data key.
 const KeySize = 32
 
-// Vault holds the operator's master key.
+// Vault holds the operator's master key, in versions (see Keyring).
 type Vault struct {
-	wrap    cipher.AEAD
+	current int
+	wrap    map[int]cipher.AEAD // by version
+	answers map[int]cipher.AEAD // by version, see answer.go
 	lookup  []byte
-	answers cipher.AEAD // see answer.go
 }
 
-// New returns a vault for the 32-byte master key.
+// New returns a vault for a single 32-byte master key: version 1.
 func New(master []byte) (*Vault, error) {
 	if len(master) != KeySize {
 		return nil, fmt.Errorf("vault: master key must be %d bytes, got %d", KeySize, len(master))
 	}
-	// Separate keys for wrapping, for lookups and for stored answers, so that no use weakens another.
-	wrapKey := derive(master, "purse wrap v1")
-	aead, err := newAEAD(wrapKey)
-	if err != nil {
-		return nil, err
-	}
-	answers, err := newAEAD(derive(master, answerLabel))
-	if err != nil {
-		return nil, err
-	}
-	return &Vault{wrap: aead, lookup: derive(master, "purse lookup v1"), answers: answers}, nil
+	return Open(SingleKey(master))
 }
+
+// Open returns a vault for the keyring; its highest version is current.
+func Open(ring Keyring) (*Vault, error) {
+	if len(ring.Versions) == 0 {
+		return nil, errors.New("vault: the keyring has no master key")
+	}
+	v := &Vault{wrap: map[int]cipher.AEAD{}, answers: map[int]cipher.AEAD{}}
+	for version, master := range ring.Versions {
+		if len(master) != KeySize {
+			return nil, fmt.Errorf("vault: master key version %d must be %d bytes, got %d", version, KeySize, len(master))
+		}
+		// Separate keys for wrapping, for lookups and for stored answers, so that no use weakens
+		// another.
+		wrap, err := newAEAD(derive(master, "purse wrap v1"))
+		if err != nil {
+			return nil, err
+		}
+		answers, err := newAEAD(derive(master, answerLabel))
+		if err != nil {
+			return nil, err
+		}
+		v.wrap[version], v.answers[version] = wrap, answers
+		v.current = max(v.current, version)
+	}
+	if ring.Lookup == nil && ring.Versions[1] == nil {
+		return nil, errors.New("vault: the keyring has neither version 1 nor a lookup key")
+	}
+	v.lookup = ring.lookupKey()
+	return v, nil
+}
+
+// Current is the master-key version new data keys are wrapped under.
+func (v *Vault) Current() int { return v.current }
+
+// Has reports whether the keyring holds the version.
+func (v *Vault) Has(version int) bool { return v.wrap[version] != nil }
+
+// Versions lists the keyring's versions, lowest first.
+func (v *Vault) Versions() []int {
+	out := make([]int, 0, len(v.wrap))
+	for version := range v.wrap {
+		out = append(out, version)
+	}
+	sort.Ints(out)
+	return out
+}
+
+// WebKey is the key the web pages' CSRF tokens are made with. It derives from the lookup key,
+// which no rotation changes, so that instances with keyrings of different versions (during a
+// rotation) accept each other's forms.
+func (v *Vault) WebKey() []byte { return derive(v.lookup, "purse web csrf") }
 
 // ParseMasterKey decodes a master key written as 64 hex digits or as standard base64.
 func ParseMasterKey(text string) ([]byte, error) {
@@ -94,8 +138,9 @@ func newAEAD(key []byte) (cipher.AEAD, error) {
 	return cipher.NewGCM(block)
 }
 
-// NewDataKey returns a fresh data key and its wrapped form for storage. The account id is bound
-// into the wrapping, so a wrapped key copied to another account does not open.
+// NewDataKey returns a fresh data key and its wrapped form for storage, wrapped under the current
+// master-key version. The account id is bound into the wrapping, so a wrapped key copied to
+// another account does not open.
 func (v *Vault) NewDataKey(accountID string) (key DataKey, wrapped []byte, err error) {
 	raw := make([]byte, KeySize)
 	if _, err := rand.Read(raw); err != nil {
@@ -105,23 +150,62 @@ func (v *Vault) NewDataKey(accountID string) (key DataKey, wrapped []byte, err e
 	if err != nil {
 		return DataKey{}, nil, err
 	}
-	return DataKey{aead: aead}, seal(v.wrap, raw, []byte(accountID)), nil
+	return DataKey{aead: aead}, v.wrapRaw(accountID, raw), nil
 }
 
-// Unwrap opens a stored data key. It fails for a destroyed (nil) key.
+func (v *Vault) wrapRaw(accountID string, raw []byte) []byte {
+	out := binary.BigEndian.AppendUint16(nil, uint16(v.current))
+	return append(out, seal(v.wrap[v.current], raw, wrapAD(accountID, v.current))...)
+}
+
+// Unwrap opens a stored data key. It fails with ErrShredded for a destroyed (nil) key and with
+// ErrVersionDestroyed when its master-key version is not in the keyring.
 func (v *Vault) Unwrap(accountID string, wrapped []byte) (DataKey, error) {
-	if len(wrapped) == 0 {
-		return DataKey{}, ErrShredded
-	}
-	raw, err := open(v.wrap, wrapped, []byte(accountID))
+	raw, err := v.unwrapRaw(accountID, wrapped)
 	if err != nil {
-		return DataKey{}, fmt.Errorf("vault: unwrap data key of %s: %w", accountID, err)
+		return DataKey{}, err
 	}
 	aead, err := newAEAD(raw)
 	if err != nil {
 		return DataKey{}, err
 	}
 	return DataKey{aead: aead}, nil
+}
+
+func (v *Vault) unwrapRaw(accountID string, wrapped []byte) ([]byte, error) {
+	version := VersionOf(wrapped)
+	if version == 0 {
+		return nil, ErrShredded
+	}
+	if version < 0 {
+		return nil, fmt.Errorf("vault: unwrap data key of %s: a wrapped key of %d bytes is malformed", accountID, len(wrapped))
+	}
+	aead := v.wrap[version]
+	if aead == nil {
+		return nil, fmt.Errorf("vault: unwrap data key of %s (version %d): %w", accountID, version, ErrVersionDestroyed)
+	}
+	sealed, ad := wrapped, []byte(accountID)
+	if len(wrapped) != legacyWrapped {
+		sealed, ad = wrapped[2:], wrapAD(accountID, version)
+	}
+	raw, err := open(aead, sealed, ad)
+	if err != nil {
+		return nil, fmt.Errorf("vault: unwrap data key of %s: %w", accountID, err)
+	}
+	return raw, nil
+}
+
+// Rewrap returns the data key wrapped under the current version, and false when it already was.
+// The data key itself does not change, so nothing it sealed needs sealing again.
+func (v *Vault) Rewrap(accountID string, wrapped []byte) ([]byte, bool, error) {
+	if VersionOf(wrapped) == v.current && len(wrapped) != legacyWrapped {
+		return wrapped, false, nil
+	}
+	raw, err := v.unwrapRaw(accountID, wrapped)
+	if err != nil {
+		return nil, false, err
+	}
+	return v.wrapRaw(accountID, raw), true, nil
 }
 
 // ErrShredded means the account's data key was destroyed: its personal data is gone for good.

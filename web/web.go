@@ -11,8 +11,6 @@ package web
 
 import (
 	"context"
-	"crypto/hmac"
-	"crypto/sha256"
 	"embed"
 	"io/fs"
 	"log/slog"
@@ -80,13 +78,6 @@ type Handler struct {
 
 	mux   *http.ServeMux
 	pages map[string]*page
-}
-
-// DeriveKey derives the pages' CSRF key from the operator's master key.
-func DeriveKey(master []byte) []byte {
-	m := hmac.New(sha256.New, master)
-	m.Write([]byte("purse web csrf"))
-	return m.Sum(nil)
 }
 
 // New loads the templates and registers the routes. It fails when a template does not parse.

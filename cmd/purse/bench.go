@@ -8,4 +8,5 @@ type BenchCmd struct {
 	Purge       BenchPurgeCmd       `cmd:"" help:"Purge rate for closed accounts, with the API's latency before and during."`
 	All         BenchAllCmd         `cmd:"" help:"Every measurement above, on one server per run."`
 	Ledger      BenchLedgerCmd      `cmd:"" help:"Transfers per second and their latency, in-process and through HTTP."`
+	Payments    BenchPaymentsCmd    `cmd:"" help:"Transfers with the payment password against without, closure-flow CPU against transfer CPU, and pgbench, in one run."`
 }

@@ -75,7 +75,7 @@ func (c *PurgeCmd) run(ctx context.Context, out io.Writer) error {
 		return err
 	}
 	defer store.Close()
-	a, err := app.New(ctx, store, app.Config{MasterKey: key, Clock: clk, Location: loc, Retention: policy,
+	a, err := app.New(ctx, store, app.Config{Keys: &key, Clock: clk, Location: loc, Retention: policy,
 		Log: logs.New("text", os.Stderr, slog.LevelWarn),
 		// Purging posts nothing through a bank; the services are built whole all the same.
 		Gateway: bank.Sandbox{}, DevOutbox: true})

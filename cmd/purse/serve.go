@@ -137,7 +137,7 @@ func (c *ServeCmd) run(ctx context.Context) error {
 	}
 	a, err := app.New(ctx, store, app.Config{
 		Gateway: gw, DevOutbox: c.DevOutbox,
-		MasterKey: key, Clock: clk, Log: log, Location: loc,
+		Keys: &key, Clock: clk, Log: log, Location: loc,
 		Retention: retention, StoreDeadline: dbDeadline(c.DBDeadline),
 		Policy: policy, Certificates: signer, BaseURL: c.BaseURL,
 		HTTP: purshttp.Config{Version: version, MinClientVersion: c.MinClientVersion,
@@ -219,27 +219,29 @@ func displayAddr(a net.Addr) string {
 	return a.String()
 }
 
-// masterKey reads the operator's master key: PURSE_MASTER_KEY, else the key file. With --demo and
-// neither, a key file is made next to the database so that demo data survives restarts.
-func masterKey(file string, demoMode bool, db string) ([]byte, error) {
+// masterKey reads the operator's master key, a single key or a keyring of versions (vault.Keyring):
+// PURSE_MASTER_KEY, else the key file. With --demo and neither, a key file is made next to the
+// database so that demo data survives restarts.
+func masterKey(file string, demoMode bool, db string) (vault.Keyring, error) {
 	if env := os.Getenv("PURSE_MASTER_KEY"); env != "" {
-		return vault.ParseMasterKey(env)
+		return vault.ParseKeyring(env)
 	}
 	if file != "" {
 		b, err := os.ReadFile(file)
 		if err != nil {
-			return nil, fmt.Errorf("master key: %w", err)
+			return vault.Keyring{}, fmt.Errorf("master key: %w", err)
 		}
-		return vault.ParseMasterKey(string(b))
+		return vault.ParseKeyring(string(b))
 	}
 	if demoMode {
 		path := "purse-demo.key"
 		if !isURL(db) {
 			path = db + ".key"
 		}
-		return vault.LoadOrCreateMasterKey(path)
+		k, err := vault.LoadOrCreateMasterKey(path)
+		return vault.SingleKey(k), err
 	}
-	return nil, errors.New("a master key is required: set PURSE_MASTER_KEY or --master-key-file (32 bytes, hex or base64; e.g. `openssl rand -hex 32`), or run with --demo")
+	return vault.Keyring{}, errors.New("a master key is required: set PURSE_MASTER_KEY or --master-key-file (32 bytes, hex or base64; e.g. `openssl rand -hex 32`, or a keyring of \"<version> <key>\" lines), or run with --demo")
 }
 
 func isURL(db string) bool {

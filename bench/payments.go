@@ -1,0 +1,179 @@
+package bench
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	mrand "math/rand/v2"
+	"net/http"
+	"sync"
+	"time"
+)
+
+// Payments is issue 19's comparison, every figure from one run whose phases take turns in short
+// slices (as alternate does), so that each sees the same drift of this shared machine: transfers
+// without a secret check (1.00 CNY, under the payment-password threshold), the same transfers with
+// the payment password (1,000.01 CNY, above it), complete closure flows when asked, and pgbench's
+// TPC-B on the same PostgreSQL server when asked and installed. All through HTTP on the bench's
+// server (group commit as purse serve runs it), closed loop.
+type Payments struct {
+	Clients  int        `json:"clients"`
+	Accounts int        `json:"accounts"`
+	Rounds   int        `json:"rounds"`
+	Plain    Op         `json:"plain"` // transfers without the payment password
+	PIN      Op         `json:"pin"`   // transfers with it
+	Flows    *Op        `json:"closure_flows,omitempty"`
+	PGBench  *Op        `json:"pgbench,omitempty"`
+	Ratio    float64    `json:"pin_over_plain"`     // PIN.PerSec ÷ Plain.PerSec (target ≥ 0.8)
+	FlowCost float64    `json:"flow_cpu_multiple"`  // a flow's CPU (purse + PostgreSQL) ÷ a plain transfer's (target ≤ 8)
+	Versus   float64    `json:"plain_over_pgbench"` // Plain.PerSec ÷ PGBench.PerSec
+	PerRound []RoundOps `json:"per_round,omitempty"`
+}
+
+// Op is one kind of operation summed over the rounds' counted windows.
+type Op struct {
+	Done     int64   `json:"done"`
+	Errors   int64   `json:"errors"`
+	Seconds  float64 `json:"seconds"`
+	PerSec   float64 `json:"per_sec"`
+	P50ms    float64 `json:"p50_ms"`
+	P99ms    float64 `json:"p99_ms"`
+	CPUms    float64 `json:"cpu_ms"`              // this process's CPU per operation (server and load generator)
+	DBCPUms  float64 `json:"db_cpu_ms,omitempty"` // the local PostgreSQL server's CPU per operation
+	FirstErr string  `json:"first_error,omitempty"`
+}
+
+// RoundOps is one round's rates, to show how far the machine drifted within the run.
+type RoundOps struct {
+	Plain, PIN, Flows, PGBench float64
+}
+
+// Amounts of the two kinds of transfers, as in the issue's table.
+const (
+	plainAmount = 100     // 1.00 CNY: no payment password
+	pinAmount   = 100_001 // 1,000.01 CNY: above wallet.DefaultPasswordAbove
+)
+
+func (t *total) op() Op {
+	o := Op{Done: t.Done, Errors: t.Errors, Seconds: t.Window.Seconds(), PerSec: t.perSec(), FirstErr: t.FirstErr,
+		P50ms: ms(quantile(t.Lat, 0.50)), P99ms: ms(quantile(t.Lat, 0.99)), CPUms: cpuPer(t.CPU, t.Done), DBCPUms: cpuPer(t.DBCPU, t.Done)}
+	return o
+}
+
+// measurePayments runs o.Rounds rounds of plain transfers, PIN transfers and, as o asks, closure
+// flows and pgbench, each slice o.Duration ÷ o.Rounds long.
+func (s *Server) measurePayments(ctx context.Context, o Options) (*Payments, error) {
+	users, err := s.makeAccounts(ctx, o.TransferAccounts, spec{prefix: "152", session: true})
+	if err != nil {
+		return nil, err
+	}
+	if err := s.fund(ctx, users); err != nil {
+		return nil, err
+	}
+	slice := o.Duration / time.Duration(o.Rounds)
+	plain := s.transferPhase(users, o.Clients, slice, plainAmount, "")
+	pin := s.transferPhase(users, o.Clients, slice, pinAmount, PaymentPassword)
+	var flows, pgb phase
+	if o.Closure {
+		fu, err := s.makeAccounts(ctx, o.FlowAccounts, spec{prefix: "151", session: true})
+		if err != nil {
+			return nil, err
+		}
+		flows, _ = s.flowPhase(fu, o.FlowClients, slice)
+	}
+	if o.PGBench && s.Kind == "postgres" {
+		if pgb, err = s.pgbenchPhase(ctx, o.DB, o.Clients, slice); err != nil {
+			return nil, err
+		}
+	}
+	var tp, tn, tf, tg total
+	p := &Payments{Clients: o.Clients, Accounts: len(users), Rounds: o.Rounds}
+	for range o.Rounds {
+		var r RoundOps
+		run := func(ph phase, t *total) float64 {
+			if ph == nil || ctx.Err() != nil {
+				return 0
+			}
+			sp := ph(ctx)
+			t.add(sp)
+			return rate(sp.Done, sp.Window)
+		}
+		r.Plain = run(plain, &tp)
+		r.PIN = run(pin, &tn)
+		r.Flows = run(flows, &tf)
+		r.PGBench = run(pgb, &tg)
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		p.PerRound = append(p.PerRound, r)
+	}
+	p.Plain, p.PIN = tp.op(), tn.op()
+	if p.Plain.PerSec > 0 {
+		p.Ratio = p.PIN.PerSec / p.Plain.PerSec
+	}
+	if flows != nil {
+		f := tf.op()
+		p.Flows = &f
+		if one := p.Plain.CPUms + p.Plain.DBCPUms; one > 0 {
+			p.FlowCost = (f.CPUms + f.DBCPUms) / one
+		}
+	}
+	if pgb != nil {
+		g := tg.op()
+		p.PGBench = &g
+		if g.PerSec > 0 {
+			p.Versus = p.Plain.PerSec / g.PerSec
+		}
+	}
+	return p, nil
+}
+
+// fund gives every account a card and a balance that the run cannot exhaust.
+func (s *Server) fund(ctx context.Context, users []User) error {
+	for _, u := range users {
+		c, err := s.App.Wallet.BindCard(ctx, u.ID, "ICBC", "6222021234567890128", "Bench")
+		if err != nil {
+			return fmt.Errorf("bench: bind card: %w", err)
+		}
+		if _, err := s.App.Wallet.Topup(ctx, u.ID, c.ID, 100_000_000_00); err != nil {
+			return fmt.Errorf("bench: top up: %w", err)
+		}
+	}
+	return nil
+}
+
+// transferPhase returns a phase of clients sending transfers of amount between random pairs of
+// users through POST /api/v1/transfers, with the payment password when pin is set.
+func (s *Server) transferPhase(users []User, clients int, dur time.Duration, amount int64, pin string) phase {
+	c := &http.Client{Timeout: 60 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: clients, MaxConnsPerHost: clients}}
+	var mu sync.Mutex
+	r := mrand.New(mrand.NewPCG(3, uint64(time.Now().UnixNano())))
+	extra := ""
+	if pin != "" {
+		extra = `,"payment_password":"` + pin + `"`
+	}
+	job := func(ctx context.Context) error {
+		mu.Lock()
+		i, j := pair(r, len(users))
+		mu.Unlock()
+		body := fmt.Sprintf(`{"to":%q,"amount":%d%s}`, users[j].ID, amount, extra)
+		req, err := http.NewRequestWithContext(ctx, http.MethodPost, s.URL+"/api/v1/transfers", bytes.NewReader([]byte(body)))
+		if err != nil {
+			return err
+		}
+		req.Header.Set("Authorization", "Bearer "+users[i].Token)
+		req.Header.Set("Content-Type", "application/json")
+		res, err := c.Do(req)
+		if err != nil {
+			return err
+		}
+		defer res.Body.Close()
+		data, _ := io.ReadAll(res.Body)
+		if res.StatusCode != http.StatusCreated {
+			return fmt.Errorf("transfer: %d: %.200s", res.StatusCode, data)
+		}
+		return nil
+	}
+	return func(ctx context.Context) span { return steady(ctx, clients, Warmup, dur, s.dbCPU, job) }
+}
