@@ -57,6 +57,7 @@ type Config struct {
 	Policy       *closure.Policy     // the closure policy; nil: the strict preset
 	Certificates *certificate.Signer // signs closure certificates; nil: a key made for this run
 	BaseURL      string              // prefixes links in messages, e.g. https://wallet.example.com
+	Support      web.Support         // the operator's customer-service channels, shown on the pages
 	Wallet       wallet.Config       // limits of money movements; zero values take the defaults
 	// Gateway is the bank behind top-ups and withdrawals. nil is refused unless HTTP.Demo is set,
 	// where the sandbox (which approves every top-up) is used: production never falls into it.
@@ -151,7 +152,7 @@ func New(ctx context.Context, store *sqlstore.DB, cfg Config) (*App, error) {
 	// pages get the server through a forwarder set once both exist.
 	sw := &switchesOf{}
 	a.Web, err = web.New(&web.Handler{Accounts: a.Accounts, Operators: a.Operators, Store: store, Catalog: cat,
-		Clock: cfg.Clock, Log: cfg.Log, Switches: sw, Key: v.WebKey(), Sealer: v})
+		Clock: cfg.Clock, Log: cfg.Log, Switches: sw, Key: v.WebKey(), Sealer: v, Support: cfg.Support})
 	if err != nil {
 		return nil, err
 	}

@@ -15,8 +15,8 @@ type Env struct {
 
 // Remedies name what clears each blocker: the API route and the page that does it.
 var Remedies = map[purse.Code]purse.Remedy{
-	purse.CodeEnvCertificateMissing:  {Action: "install_certificate", API: "", Page: "/security/certificate"},
-	purse.CodeAccountNotActivated:    {Action: "activate", API: "", Page: "/account/activate"},
+	purse.CodeEnvCertificateMissing:  {Action: "contact_support", API: "", Page: "/security/certificate"},
+	purse.CodeAccountNotActivated:    {Action: "contact_support", API: "", Page: "/account/activate"},
 	purse.CodeBalanceNotZero:         {Action: "withdraw", API: "POST /api/v1/withdrawals", Page: "/wallet/withdraw"},
 	purse.CodePointsNotZero:          {Action: "spend_points", API: "POST /api/v1/points/spend", Page: "/wallet/points"},
 	purse.CodeFundNotZero:            {Action: "redeem", API: "POST /api/v1/fund/redemptions", Page: "/wallet/fund"},
@@ -26,10 +26,10 @@ var Remedies = map[purse.Code]purse.Remedy{
 	purse.CodeAgreementNotMet:        {Action: "contact_support", API: "", Page: "/help"},
 	purse.CodeBusinessInProgress:     {Action: "finish_business", API: "GET /api/v1/business", Page: "/account/business"},
 	purse.CodeAccountDisputed:        {Action: "resolve_dispute", API: "GET /api/v1/disputes", Page: "/help/disputes"},
-	purse.CodeMerchantContractActive: {Action: "terminate_contract", API: "DELETE /api/v1/merchant-contracts/{id}", Page: "/services/contracts"},
+	purse.CodeMerchantContractActive: {Action: "wait_contract_end", API: "GET /api/v1/contracts", Page: "/services/contracts"},
 	purse.CodeStoredBalanceNotZero:   {Action: "spend_stored", API: "POST /api/v1/stored/spend", Page: "/wallet/stored"},
 	purse.CodeQuickPayBound:          {Action: "unbind", API: "DELETE /api/v1/cards/{id}", Page: "/wallet/cards"},
-	purse.CodeOneClickPayOn:          {Action: "switch_off", API: "PUT /api/v1/one-click-pay", Page: "/settings/payments"},
+	purse.CodeOneClickPayOn:          {Action: "switch_off", API: "PUT /api/v1/settings/one-click-pay", Page: "/settings/payments"},
 	purse.CodeLinkedAccountBound:     {Action: "unlink", API: "DELETE /api/v1/linked-accounts/{id}", Page: "/settings/linked-accounts"},
 	purse.CodeCouponsUnused:          {Action: "use_coupons", API: "GET /api/v1/coupons", Page: "/wallet/coupons"},
 	purse.CodeLeftoverToSweep:        {Action: "none", API: "POST /api/v1/withdrawals", Page: "/wallet/withdraw"},

@@ -52,6 +52,7 @@ type flowView struct {
 	Resend   bool // the last error asks for a new code (GE-1)
 	Link     bool // an e-mail link follows the codes (IM-2)
 	Now      time.Time
+	Via      string // the channel the result goes by (AP-5): "email" or "sms"
 }
 
 type captchaView struct {
@@ -83,6 +84,20 @@ func (f *flowView) EnvFailed() bool {
 	return false
 }
 
+// resultChannel is the channel the closure's notices take: the first of the policy's order the
+// account has (closure.notice), so the page never says "by e-mail" to an account without one.
+func resultChannel(p *closure.Policy, a *purse.Account) string {
+	if p == nil || a == nil {
+		return string(purse.ChannelSMS)
+	}
+	for _, ch := range p.NotifyOrder {
+		if ch == string(purse.ChannelSMS) || a.Email != "" {
+			return ch
+		}
+	}
+	return string(purse.ChannelSMS)
+}
+
 // pageOf is the template of each state: one page per step.
 func pageOf(s purse.ClosureState) string {
 	switch s {
@@ -104,7 +119,8 @@ func pageOf(s purse.ClosureState) string {
 // policy asks for one.
 func (h *Handler) flowView(r *http.Request, f *closure.Flow) *flowView {
 	c := f.Request
-	fv := &flowView{Flow: f, ID: c.ID, State: string(c.State), Linked: f.Linked, Passed: c.Factors, Now: h.Clock.Now()}
+	fv := &flowView{Flow: f, ID: c.ID, State: string(c.State), Linked: f.Linked, Passed: c.Factors, Now: h.Clock.Now(),
+		Via: resultChannel(f.Policy, accountOf(r))}
 	for _, b := range f.Blockers {
 		bv := blockerView{Code: string(b.Code), Message: h.Catalog.Message(lang(r), string(b.Code), nil),
 			Page: b.Remedy.Page, API: b.Remedy.API, Warning: b.Warning}

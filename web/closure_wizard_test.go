@@ -47,7 +47,8 @@ func TestWizardTenpay(t *testing.T) {
 		c.post(from, from+"/verify", url.Values{"payment_password": {"135790"}, "sms_code": {wrong}}).
 			expect(t, 422, "验证码错误", "重新获取")
 		c.post(from, from+"/verify", url.Values{"sms_code": {code}}).expect(t, 200, `id="confirm-closure"`)
-		c.post(from, from+"/submit", url.Values{}).expect(t, 200, "账户已注销", "注册新账户")
+		// AP-5: the result went by SMS, the account having no e-mail; the page says which (issue 18).
+		c.post(from, from+"/submit", url.Values{}).expect(t, 200, "账户已注销", "注册新账户", "结果已通过短信通知您")
 		if s := e.ClosureState(t, id); s != purse.ClosureClosed {
 			t.Fatalf("state %s, want closed", s)
 		}
@@ -137,7 +138,7 @@ func TestWizardBlockers(t *testing.T) {
 		c.get("/help/disputes?closure="+id).expect(t, 200, "交易纠纷")
 		// The money remedies are the ledger's pages now, with the way back to the request.
 		c.get("/wallet/withdraw?closure="+id).expect(t, 200, `id="back-to-closure"`, "/wallet/cards?next=%2fwallet%2fwithdraw&amp;closure="+id)
-		c.get("/wallet/coupons?closure="+id).expect(t, 200, "GET /api/v1/coupons")
+		c.get("/wallet/coupons?closure="+id).expect(t, 200, "优惠券", `id="back-to-closure"`)
 	}, ct.WithPolicy(t, "strict"))
 }
 

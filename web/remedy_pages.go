@@ -45,9 +45,13 @@ func (h *Handler) remedyRoutes() {
 	h.mux.HandleFunc("GET /account/business", h.businessFlows)
 	h.mux.HandleFunc("POST /account/business/{id}/cancel", h.cancelBusiness)
 	h.mux.HandleFunc("GET /settings/payments", h.payments)
+	h.mux.HandleFunc("GET /services/contracts", h.contracts)
+	h.mux.HandleFunc("GET /wallet/coupons", h.coupons)
+	h.mux.HandleFunc("GET /security/certificate", h.supportRemedy("certificate"))
+	h.mux.HandleFunc("GET /account/activate", h.supportRemedy("activate"))
 	h.mux.HandleFunc("POST /settings/payments", h.switchOneClick)
 	done := []string{"/services/auto-debits", "/settings/linked-accounts", "/help/disputes", "/account/business",
-		"/settings/payments", "/help"}
+		"/settings/payments", "/help", "/services/contracts", "/wallet/coupons", "/security/certificate", "/account/activate"}
 	// The explanation pages answer under their folders ("GET /wallet/"), not at their own
 	// paths: the ledger's real pages (GET /wallet/withdraw) are more specific and win when they
 	// are registered, with no conflicting pattern.

@@ -62,6 +62,7 @@ type view struct {
 	Data     any
 	cat      *i18n.Catalog
 	names    map[string]string // operators by id, on console pages that name actors
+	Support  Support           // the operator's customer-service channels
 }
 
 // T returns the message id in the reader's language; args are name, value pairs.
@@ -109,7 +110,7 @@ func (v *view) English() bool { return v.Lang == i18n.English }
 // newView starts a view for the request.
 func (h *Handler) newView(r *http.Request, title string) *view {
 	return &view{Lang: lang(r), Title: title, Path: r.URL.Path, CSRF: h.csrfToken(r),
-		Account: accountOf(r), Operator: operatorOf(r), cat: h.Catalog}
+		Account: accountOf(r), Operator: operatorOf(r), cat: h.Catalog, Support: h.Support}
 }
 
 // render writes the page with the status. It renders into a buffer first, so that a template

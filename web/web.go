@@ -75,6 +75,8 @@ type Handler struct {
 	Key []byte
 	// Sealer seals the money forms' stored answers (the vault), as the API's: see purshttp.Once.
 	Sealer purshttp.Sealer
+	// Support are the operator's customer-service channels, shown wherever support must help.
+	Support Support
 
 	mux   *http.ServeMux
 	pages map[string]*page

@@ -30,6 +30,9 @@ type CreateOperatorCmd struct {
 
 // Run creates the operator.
 func (c *CreateOperatorCmd) Run() error {
+	if err := c.existing(); err != nil {
+		return err
+	}
 	password := os.Getenv("PURSE_OPERATOR_PASSWORD")
 	if password == "" {
 		fmt.Fprint(os.Stderr, "password (at least 12 characters): ")

@@ -28,6 +28,9 @@ func (c *AuditVerifyCmd) Run() error {
 }
 
 func (c *AuditVerifyCmd) run(ctx context.Context, out io.Writer) error {
+	if err := c.existing(); err != nil {
+		return err
+	}
 	store, err := app.OpenStore(ctx, c.DB, purse.SystemClock{})
 	if err != nil {
 		return err

@@ -70,6 +70,9 @@ func (c *PurgeCmd) run(ctx context.Context, out io.Writer) error {
 		return fmt.Errorf("time zone %q: %w", c.TimeZone, err)
 	}
 	clk := purse.SystemClock{}
+	if err := c.existing(); err != nil {
+		return err
+	}
 	store, err := app.OpenStore(ctx, c.DB, clk)
 	if err != nil {
 		return err

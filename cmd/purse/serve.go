@@ -26,6 +26,7 @@ import (
 	"github.com/purse-wallet/purse/logs"
 	"github.com/purse-wallet/purse/vault"
 	"github.com/purse-wallet/purse/wallet"
+	"github.com/purse-wallet/purse/web"
 )
 
 // StoreFlags name the database.
@@ -47,7 +48,9 @@ type ServeCmd struct {
 	NotifyFlags
 	Policy         string        `default:"strict" env:"PURSE_POLICY" help:"Closure policy: a preset (strict, tenpay, postal, imwallet, alipay) or a policy file (.toml)."`
 	CertificateKey string        `env:"PURSE_CERTIFICATE_KEY_FILE" help:"File holding the Ed25519 seed (64 hex digits) that signs closure certificates. With --demo and none, one is made next to the database."`
-	BaseURL        string        `env:"PURSE_BASE_URL" help:"Public URL of this server, for links in e-mails (e.g. https://wallet.example.com)."`
+	BaseURL        string        `env:"PURSE_BASE_URL" help:"Public URL of this server, for links in e-mails (e.g. https://wallet.example.com). With --demo and none, http://localhost and the port of --addr."`
+	SupportPhone   string        `env:"PURSE_SUPPORT_PHONE" help:"Customer-service phone number the pages show wherever support must help (IM-7)."`
+	SupportChat    string        `name:"support-chat-url" env:"PURSE_SUPPORT_CHAT_URL" help:"Link to the operator's online customer-service chat (IM-7)."`
 	GroupCommit    int           `default:"256" env:"PURSE_GROUP_COMMIT" help:"Most concurrent transfers one durable commit may carry (0: one commit each); on SQLite it also turns on shared commits for closure steps."`
 	PointsUnit     int64         `default:"100" env:"PURSE_POINTS_UNIT" help:"Points converted into the balance in one step; a conversion is a whole multiple."`
 	DBDeadline     time.Duration `name:"db-deadline" default:"5s" env:"PURSE_DB_DEADLINE" help:"Longest a request's transaction waits on the database before answering 503 UNAVAILABLE (0: no limit)."`
@@ -139,7 +142,8 @@ func (c *ServeCmd) run(ctx context.Context) error {
 		Gateway: gw, DevOutbox: c.DevOutbox,
 		Keys: &key, Clock: clk, Log: log, Location: loc,
 		Retention: retention, StoreDeadline: dbDeadline(c.DBDeadline),
-		Policy: policy, Certificates: signer, BaseURL: c.BaseURL,
+		Policy: policy, Certificates: signer, BaseURL: c.baseURL(),
+		Support: web.Support{Phone: c.SupportPhone, Chat: c.SupportChat},
 		HTTP: purshttp.Config{Version: version, MinClientVersion: c.MinClientVersion,
 			Maintenance: c.Maintenance, Demo: c.Demo, SettingsTTL: 2 * time.Second,
 			TrustedProxies: proxies, BankKey: bankKey, HTTPS: strings.HasPrefix(strings.ToLower(c.BaseURL), "https://"),
@@ -210,6 +214,22 @@ func dbDeadline(d time.Duration) time.Duration {
 		return -1
 	}
 	return d
+}
+
+// baseURL is the public URL for links in messages. A demo with none gets this machine's address,
+// so that the demo's e-mail link opens from a mail client (IM-2): a relative link opens nowhere.
+func (c *ServeCmd) baseURL() string {
+	if c.BaseURL != "" || !c.Demo {
+		return c.BaseURL
+	}
+	host, port, err := net.SplitHostPort(c.Addr)
+	if err != nil {
+		return ""
+	}
+	if host == "" || host == "0.0.0.0" || host == "::" {
+		host = "localhost"
+	}
+	return "http://" + net.JoinHostPort(host, port)
 }
 
 func displayAddr(a net.Addr) string {
