@@ -7,6 +7,7 @@ import (
 
 	"github.com/purse-wallet/purse"
 	"github.com/purse-wallet/purse/apitest"
+	"github.com/purse-wallet/purse/app"
 	"github.com/purse-wallet/purse/jobs"
 )
 
@@ -23,7 +24,7 @@ func TestMetrics(t *testing.T) {
 		for _, task := range e.App.Jobs {
 			jobs.RunOnce(context.Background(), task, nil)
 		}
-		body := string(e.Call("GET", "/metrics", nil).Expect(t, 200).Body)
+		body := string(e.Call("GET", "/metrics", nil, apitest.Auth(metricsToken)...).Expect(t, 200).Body)
 		for _, want := range []string{
 			`purse_http_requests_total{route="GET /api/v1/me",status="200"} 1`,
 			`purse_http_requests_total{route="GET /api/v1/me",status="401"} 1`,
@@ -42,5 +43,9 @@ func TestMetrics(t *testing.T) {
 				t.Errorf("metrics contain %q", secret)
 			}
 		}
-	})
+	}, withMetricsToken)
 }
+
+const metricsToken = "metrics-token-of-the-operator"
+
+func withMetricsToken(c *app.Config) { c.HTTP.MetricsToken = metricsToken }

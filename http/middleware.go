@@ -20,6 +20,7 @@ func (s *Server) chain(next http.Handler) http.Handler {
 	h = s.gate(h)
 	h = s.utf8Body(h)
 	h = s.limitBody(h)
+	h = s.headers(h)
 	h = s.clientAddr(h)
 	h = s.locale(h)
 	h = s.recoverer(h)

@@ -15,6 +15,7 @@ type reqState struct {
 	route     string          // the matched pattern, for the access log (set by notePattern)
 	lang      string          // the caller's language (locale)
 	clientIP  string          // (clientAddr)
+	secure    bool            // reached over HTTPS (headers)
 	principal *principal      // the signed-in account, if any (authenticate)
 	operator  *purse.Operator // the operator, on admin routes (authenticateOperator)
 }

@@ -42,6 +42,14 @@ type Config struct {
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For is believed; none by default,
 	// so that the client address is the connection's peer.
 	TrustedProxies []netip.Prefix
+	// HTTPS says every client comes through TLS (the public base URL is https://): cookies are
+	// Secure and HSTS is sent even when no proxy says X-Forwarded-Proto.
+	HTTPS bool
+	// MetricsToken, when set, opens /metrics on this listener to "Authorization: Bearer <token>".
+	// Without it /metrics is not served here: the operator serves it on a separate listen
+	// address (purse serve --metrics-addr) or not at all. It counts requests by route and must
+	// not be public.
+	MetricsToken string
 	// BankKey verifies the bank gateway's callbacks (HMAC-SHA256); nil refuses every callback.
 	BankKey []byte
 }
@@ -112,8 +120,8 @@ func New(s *Server, log *slog.Logger) *Server {
 	s.registerDevOutbox()
 	s.registerAdminOutbox()
 	s.registerAdminJobs()
-	if s.Metrics != nil {
-		s.mux.Handle("GET /metrics", s.Metrics.Handler())
+	if s.Metrics != nil && s.Config.MetricsToken != "" {
+		s.mux.Handle("GET /metrics", s.metricsHandler(s.Metrics.Handler()))
 	}
 	s.registerClosures()
 	s.registerAdminClosures()

@@ -6,6 +6,7 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
+	purshttp "github.com/purse-wallet/purse/http"
 	"net/http"
 	"net/url"
 	"strings"
@@ -94,17 +95,18 @@ func (h *Handler) identifyAs(w http.ResponseWriter, r *http.Request, lookup bool
 	return r.WithContext(context.WithValue(ctx, whoKey{}, id))
 }
 
-// setCookie sets an HttpOnly, SameSite=Lax cookie, Secure over TLS. A positive ttl becomes
+// setCookie sets an HttpOnly, SameSite=Lax cookie, Secure over HTTPS (TLS here, behind a trusted
+// proxy that says so, or an https:// base URL: purshttp.Secure). A positive ttl becomes
 // Max-Age, not Expires: the browser's clock, not the server's, must not decide when a session ends
 // early. A zero ttl makes a cookie that ends with the browser session.
 func setCookie(w http.ResponseWriter, r *http.Request, name, path, value string, ttl time.Duration) {
 	http.SetCookie(w, &http.Cookie{Name: name, Value: value, Path: path, MaxAge: int(ttl / time.Second),
-		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil})
+		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: purshttp.Secure(r)})
 }
 
 func clearCookie(w http.ResponseWriter, r *http.Request, name, path string) {
 	http.SetCookie(w, &http.Cookie{Name: name, Value: "", Path: path, MaxAge: -1,
-		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil})
+		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: purshttp.Secure(r)})
 }
 
 // csrfToken is the token every form carries: an HMAC, under the server's key, of the browser's

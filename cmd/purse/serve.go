@@ -11,6 +11,7 @@ import (
 	"net/netip"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -66,7 +67,10 @@ type ServeCmd struct {
 	DevOutbox bool `env:"PURSE_DEV_OUTBOX" help:"Accept channels without a provider: their messages stay in the dev outbox and reach nobody; every log line says so. Implied by --demo."`
 
 	// TrustedProxies decide whose X-Forwarded-For names the client address (limits per client).
-	TrustedProxies []string `env:"PURSE_TRUSTED_PROXIES" help:"CIDRs of reverse proxies whose X-Forwarded-For is believed (default: none; the peer address counts)."`
+	TrustedProxies []string `env:"PURSE_TRUSTED_PROXIES" help:"CIDRs of reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are believed (default: none; the peer address counts)."`
+
+	// /metrics is never public (issue 14): on a listen address of its own, or behind a token.
+	MetricsAddr string `env:"PURSE_METRICS_ADDR" help:"Serve /metrics on this separate address (e.g. 127.0.0.1:9090) and nowhere else."`
 
 	logOut io.Writer // where the log goes; nil: standard error (tests read it)
 }
@@ -155,7 +159,9 @@ func (c *ServeCmd) run(ctx context.Context) error {
 		Calendar: cal, SupportEmail: c.SupportEmail,
 		HTTP: purshttp.Config{Version: version, MinClientVersion: c.MinClientVersion,
 			Maintenance: c.Maintenance, Demo: c.Demo, SettingsTTL: 2 * time.Second,
-			TrustedProxies: proxies, BankKey: bankKey},
+			TrustedProxies: proxies, BankKey: bankKey, HTTPS: strings.HasPrefix(strings.ToLower(c.BaseURL), "https://"),
+			// A secret: from the environment only, never a flag (ps would show it).
+			MetricsToken: os.Getenv("PURSE_METRICS_TOKEN")},
 		Notify: notifyCfg,
 		Wallet: wallet.Config{GroupCommit: c.GroupCommit, PointsUnit: c.PointsUnit, PointsUnitValue: c.PointsValue},
 	})
@@ -170,6 +176,16 @@ func (c *ServeCmd) run(ctx context.Context) error {
 		WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second}
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
+	if c.MetricsAddr != "" {
+		mln, err := net.Listen("tcp", c.MetricsAddr)
+		if err != nil {
+			return fmt.Errorf("metrics address: %w", err)
+		}
+		msrv := &http.Server{Handler: a.Metrics.Handler(), ReadHeaderTimeout: 10 * time.Second}
+		go func() { _ = msrv.Serve(mln) }()
+		defer msrv.Close()
+		log.Info("metrics serving", "addr", mln.Addr().String())
+	}
 	log.Info("purse serving", "addr", ln.Addr().String(), "store", store.Dialect(), "demo", c.Demo, "version", version)
 	fmt.Fprintf(os.Stdout, "purse %s listening on http://%s (store: %s)\n", version, displayAddr(ln.Addr()), store.Dialect())
 
