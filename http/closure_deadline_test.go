@@ -95,7 +95,7 @@ func TestClosureDeadlineByCalendar(t *testing.T) {
 		if q := queue(); q["days_left"] != 6.0 || q["working_days_left"] != 3.0 || q["deadline_status"] != "near" {
 			t.Fatalf("on 29 December: %v", q)
 		}
-		metrics := string(e.Call("GET", "/metrics", nil).Expect(t, 200).Body)
+		metrics := string(e.Call("GET", "/metrics", nil, apitest.Auth(metricsToken)...).Expect(t, 200).Body)
 		if !strings.Contains(metrics, `purse_closure_deadline_requests{status="near"} 1`) ||
 			!strings.Contains(metrics, `purse_closure_deadline_requests{status="past"} 0`) {
 			t.Fatalf("gauge: %s", grepLines(metrics, "purse_closure_deadline"))
@@ -112,11 +112,11 @@ func TestClosureDeadlineByCalendar(t *testing.T) {
 		if q := queue(); q["days_left"] != -1.0 || q["deadline_status"] != "past" {
 			t.Fatalf("on 5 January: %v", q)
 		}
-		metrics = string(e.Call("GET", "/metrics", nil).Expect(t, 200).Body)
+		metrics = string(e.Call("GET", "/metrics", nil, apitest.Auth(metricsToken)...).Expect(t, 200).Body)
 		if !strings.Contains(metrics, `purse_closure_deadline_requests{status="past"} 1`) {
 			t.Fatalf("gauge: %s", grepLines(metrics, "purse_closure_deadline"))
 		}
-	}, func(c *app.Config) { c.Location = shanghai; c.SupportEmail = support })
+	}, func(c *app.Config) { c.Location = shanghai; c.SupportEmail = support; withMetricsToken(c) })
 }
 
 func grepLines(s, substr string) string {
