@@ -8,6 +8,7 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
+	"fmt"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -66,6 +67,28 @@ func Open(t testing.TB, dialect string, clk purse.Clock) *sqlstore.DB {
 // It skips the test when PURSE_TEST_POSTGRES is unset, unless PURSE_REQUIRE_POSTGRES=1.
 func PostgresURL(t testing.TB) string {
 	t.Helper()
+	u, schema := fresh(t, "CREATE SCHEMA %s", "DROP SCHEMA %s CASCADE")
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
+// PostgresDatabase creates a fresh database of its own on the test server, dropped when t ends,
+// and returns its URL. A test that needs VACUUM to remove its dead rows uses one: VACUUM keeps
+// every row version a transaction open in the same database may still see, and on the shared
+// test database other tests always have one open. It skips like PostgresURL.
+func PostgresDatabase(t testing.TB) string {
+	t.Helper()
+	u, name := fresh(t, "CREATE DATABASE %s", "DROP DATABASE %s WITH (FORCE)")
+	u.Path = "/" + name
+	return u.String()
+}
+
+// fresh creates an object with a random name on the test server (create and drop are statements
+// with one %s for the name), drops it when t ends, and returns the server's URL and the name.
+func fresh(t testing.TB, create, drop string) (*url.URL, string) {
+	t.Helper()
 	base := os.Getenv("PURSE_TEST_POSTGRES")
 	if base == "" {
 		if os.Getenv("PURSE_REQUIRE_POSTGRES") == "1" {
@@ -80,48 +103,9 @@ func PostgresURL(t testing.TB) string {
 	defer admin.Close()
 	b := make([]byte, 6)
 	rand.Read(b)
-	schema := "t_" + hex.EncodeToString(b)
-	if _, err := admin.Exec("CREATE SCHEMA " + schema); err != nil {
-		t.Fatalf("storetest: create schema: %v", err)
-	}
-	t.Cleanup(func() {
-		a, err := sql.Open("pgx", base)
-		if err != nil {
-			return
-		}
-		defer a.Close()
-		a.Exec("DROP SCHEMA " + schema + " CASCADE")
-	})
-	u, err := url.Parse(base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String()
-}
-
-// PostgresDatabase creates a fresh database of its own on the test server, dropped when t ends,
-// and returns its URL. A test that needs VACUUM to remove its dead rows uses one: VACUUM keeps
-// every row version a transaction open in the same database may still see, and on the shared
-// test database other tests always have one open. It skips like PostgresURL.
-func PostgresDatabase(t testing.TB) string {
-	t.Helper()
-	base := os.Getenv("PURSE_TEST_POSTGRES")
-	if base == "" {
-		PostgresURL(t) // skips, or fails under PURSE_REQUIRE_POSTGRES=1
-	}
-	admin, err := sql.Open("pgx", base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer admin.Close()
-	b := make([]byte, 6)
-	rand.Read(b)
 	name := "t_" + hex.EncodeToString(b)
-	if _, err := admin.Exec("CREATE DATABASE " + name); err != nil {
-		t.Fatalf("storetest: create database: %v", err)
+	if _, err := admin.Exec(fmt.Sprintf(create, name)); err != nil {
+		t.Fatalf("storetest: %s: %v", fmt.Sprintf(create, name), err)
 	}
 	t.Cleanup(func() {
 		a, err := sql.Open("pgx", base)
@@ -129,12 +113,11 @@ func PostgresDatabase(t testing.TB) string {
 			return
 		}
 		defer a.Close()
-		a.Exec("DROP DATABASE " + name + " WITH (FORCE)")
+		a.Exec(fmt.Sprintf(drop, name))
 	})
 	u, err := url.Parse(base)
 	if err != nil {
 		t.Fatal(err)
 	}
-	u.Path = "/" + name
-	return u.String()
+	return u, name
 }
