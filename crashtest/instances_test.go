@@ -129,16 +129,16 @@ func twoInstanceRegistrations(t *testing.T, both []*server, store purse.Store, p
 				inner.Add(2)
 				go func() {
 					defer inner.Done()
-					one = call(t, first.url(), "POST", "/api/v1/accounts", body, "Idempotency-Key", key)
+					one = register(t, first.url(), body, key)
 				}()
 				go func() {
 					defer inner.Done()
-					two = call(t, other.url(), "POST", "/api/v1/accounts", body, "Idempotency-Key", key)
+					two = register(t, other.url(), body, key)
 				}()
 				inner.Wait()
 			} else {
-				one = call(t, first.url(), "POST", "/api/v1/accounts", body, "Idempotency-Key", key)
-				two = call(t, other.url(), "POST", "/api/v1/accounts", body, "Idempotency-Key", key)
+				one = register(t, first.url(), body, key)
+				two = register(t, other.url(), body, key)
 				if two.header.Get("Idempotent-Replayed") != "true" {
 					t.Errorf("%s: the retry on the other instance was not a replay: %d %s", key, two.status, two.body)
 				}
