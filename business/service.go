@@ -61,7 +61,7 @@ type Service struct {
 	Hasher   *secret.Hasher
 	Catalog  *i18n.Catalog
 	Log      *slog.Logger
-	// RecoveryFloor is the least time StartRecovery takes (see there); DefaultRecoveryFloor in
+	// RecoveryFloor is the least time StartRecovery and ConfirmRecovery take (see there); DefaultRecoveryFloor in
 	// production, 0 to skip.
 	RecoveryFloor time.Duration
 }
