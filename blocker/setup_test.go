@@ -35,22 +35,6 @@ func (b *bundle) status(t *testing.T, id string) purse.AccountStatus {
 	return rec.Status
 }
 
-// setStatus sets the account's status directly, as the closure engine's review does.
-func (b *bundle) setStatus(t *testing.T, id string, st purse.AccountStatus) {
-	t.Helper()
-	err := b.DB.Tx(b.ctx, func(tx purse.Tx) error {
-		rec, err := tx.AccountForUpdate(b.ctx, id)
-		if err != nil {
-			return err
-		}
-		rec.Status, rec.UpdatedAt = st, tx.Now()
-		return tx.UpdateAccount(b.ctx, rec)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-}
-
 // audited counts the account's audit events of the action.
 func (b *bundle) audited(t *testing.T, id, action string) int {
 	t.Helper()

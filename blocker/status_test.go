@@ -19,7 +19,7 @@ func TestClosingAccountTakesMarksButNoBusiness(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		b.setStatus(t, id, purse.StatusClosing)
+		b.SetStatus(t, id, purse.StatusClosing)
 		now := b.Clock.Now()
 		business := map[string]error{}
 		_, business["auto-debit"] = b.svc.AddAutoDebit(b.ctx, "operator:op", id, "Metro", purse.AutoDebitGeneral)

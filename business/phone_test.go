@@ -87,7 +87,7 @@ func TestWrongCodesEndTheFlow(t *testing.T) {
 		if _, err := b.svc.ConfirmPhoneChange(b.ctx, u.ID, f.ID, code); purse.ErrorCode(err) != business.CodeOTPExpired {
 			t.Fatalf("the right code after the last try: %v, want OTP_EXPIRED", err)
 		}
-		b.setStatus(t, u.ID, purse.StatusClosing)
+		b.SetStatus(t, u.ID, purse.StatusClosing)
 		if _, err := b.svc.StartPhoneChange(b.ctx, u.ID, apitest.NextPhone()); purse.ErrorCode(err) != purse.CodeAccountClosing {
 			t.Fatalf("a phone change on a closing account: %v, want ACCOUNT_CLOSING", err)
 		}

@@ -5,7 +5,6 @@ import (
 	"regexp"
 	"testing"
 
-	"github.com/purse-wallet/purse"
 	"github.com/purse-wallet/purse/apitest"
 	"github.com/purse-wallet/purse/business"
 	"github.com/purse-wallet/purse/closuretest"
@@ -53,20 +52,4 @@ func (b *bundle) sent(t *testing.T, phone, template string) int {
 		}
 	}
 	return n
-}
-
-// setStatus sets the account's status directly, as the closure engine's review does.
-func (b *bundle) setStatus(t *testing.T, id string, st purse.AccountStatus) {
-	t.Helper()
-	err := b.DB.Tx(b.ctx, func(tx purse.Tx) error {
-		rec, err := tx.AccountForUpdate(b.ctx, id)
-		if err != nil {
-			return err
-		}
-		rec.Status, rec.UpdatedAt = st, tx.Now()
-		return tx.UpdateAccount(b.ctx, rec)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
 }

@@ -2,7 +2,6 @@ package http_test
 
 import (
 	"bytes"
-	"context"
 	"fmt"
 	"testing"
 	"time"
@@ -149,7 +148,7 @@ func TestSessionsAfterSignOutAndClosure(t *testing.T) {
 		}
 
 		// Closure, set through the store as the closure engine will: the live token is refused.
-		setStatus(t, e, u.ID, purse.StatusClosed)
+		e.SetStatus(t, u.ID, purse.StatusClosed)
 		e.Call("GET", "/api/v1/me", nil, u.Header()...).ExpectProblem(t, 403, "ACCOUNT_CLOSED")
 		e.Call("DELETE", "/api/v1/auto-debits/"+ad, nil, u.Header()...).ExpectProblem(t, 403, "ACCOUNT_CLOSED")
 		phone := apitest.NextPhone()
@@ -166,24 +165,4 @@ func TestSessionsAfterSignOutAndClosure(t *testing.T) {
 			t.Fatalf("a closed account's token sent %d codes", n)
 		}
 	})
-}
-
-// setStatus moves an account to status directly in the store.
-func setStatus(t *testing.T, e *apitest.Env, id string, status purse.AccountStatus) {
-	t.Helper()
-	ctx := context.Background()
-	err := e.DB.Tx(ctx, func(tx purse.Tx) error {
-		a, err := tx.AccountForUpdate(ctx, id)
-		if err != nil {
-			return err
-		}
-		a.Status, a.UpdatedAt = status, tx.Now()
-		if !status.Live() {
-			a.ClosedAt = tx.Now()
-		}
-		return tx.UpdateAccount(ctx, a)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
 }

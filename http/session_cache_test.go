@@ -48,7 +48,7 @@ func TestSessionCacheDropsAtOnce(t *testing.T) {
 
 		// Closed (set through the store, as the close job does): refused at once.
 		warm(t, e, mine)
-		setStatus(t, e, u.ID, purse.StatusClosed)
+		e.SetStatus(t, u.ID, purse.StatusClosed)
 		e.Call("GET", "/api/v1/me", nil, mine...).ExpectProblem(t, 403, "ACCOUNT_CLOSED")
 	})
 }
@@ -60,7 +60,7 @@ func TestSessionCacheKeepsNoClosingAccount(t *testing.T) {
 	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
 		u := e.SignUp("")
 		warm(t, e, u.Header())
-		setStatus(t, e, u.ID, purse.StatusClosing)
+		e.SetStatus(t, u.ID, purse.StatusClosing)
 		warm(t, e, u.Header()) // a closing account may still sign in and follow its request
 		closuretest.Exec(t, e, `UPDATE sessions SET revoked_at = ? WHERE account_id = ?`,
 			e.Clock.Now().UnixMicro(), u.ID)

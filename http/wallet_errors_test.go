@@ -103,7 +103,7 @@ func refusedByStatus(t *testing.T, opts ...apitest.Option) {
 		topup(t, e, bob, bobCard, 5000)
 
 		for _, st := range []purse.AccountStatus{purse.StatusClosing, purse.StatusClosed} {
-			setStatus(t, e, bob.ID, st)
+			e.SetStatus(t, bob.ID, st)
 			beforeA, n := books(t, e, alice), countTx(t, e)
 			e.Call("POST", "/api/v1/transfers", map[string]any{"to": bob.ID, "amount": 100}, alice.Header()...).
 				ExpectProblem(t, 409, "ACCOUNT_NOT_ACTIVE")
@@ -113,7 +113,7 @@ func refusedByStatus(t *testing.T, opts ...apitest.Option) {
 			}
 		}
 		// The closing account's own movements are refused too (its session still works in closing).
-		setStatus(t, e, bob.ID, purse.StatusClosing)
+		e.SetStatus(t, bob.ID, purse.StatusClosing)
 		beforeB, n := books(t, e, bob), countTx(t, e)
 		for _, c := range []struct {
 			path string
@@ -138,7 +138,7 @@ func refusedByStatus(t *testing.T, opts ...apitest.Option) {
 			ExpectProblem(t, 409, "ACCOUNT_NOT_ACTIVE")
 
 		// Restricted: receives, does not send.
-		setStatus(t, e, bob.ID, purse.StatusRestricted)
+		e.SetStatus(t, bob.ID, purse.StatusRestricted)
 		e.Call("POST", "/api/v1/transfers", map[string]any{"to": bob.Phone, "amount": 100}, alice.Header()...).Expect(t, 201)
 		beforeB = books(t, e, bob)
 		e.Call("POST", "/api/v1/transfers", map[string]any{"to": alice.Phone, "amount": 100}, bob.Header()...).

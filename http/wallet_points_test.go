@@ -96,12 +96,12 @@ func TestConvertPointsRefused(t *testing.T) {
 			}
 		}
 		// A closing account converts nothing; a restricted one may, as the value stays its own.
-		setStatus(t, e, u.ID, purse.StatusClosing)
+		e.SetStatus(t, u.ID, purse.StatusClosing)
 		before := books(t, e, u)
 		e.Call("POST", "/api/v1/points/conversions", map[string]any{"amount": 100}, u.Header()...).
 			ExpectProblem(t, 409, "ACCOUNT_NOT_ACTIVE")
 		unchanged(t, e, u, before)
-		setStatus(t, e, u.ID, purse.StatusRestricted)
+		e.SetStatus(t, u.ID, purse.StatusRestricted)
 		e.Call("POST", "/api/v1/points/conversions", map[string]any{"amount": 100}, u.Header()...).Expect(t, 201)
 		if b := books(t, e, u); b["points/PTS"] != 150 || b["balance/CNY"] != 100 {
 			t.Fatalf("books = %v", b)

@@ -55,19 +55,3 @@ func (b *bundle) balance(t *testing.T, id string) int64 {
 	}
 	return 0
 }
-
-// setStatus sets the account's status directly, as the closure engine's review does.
-func (b *bundle) setStatus(t *testing.T, id string, st purse.AccountStatus) {
-	t.Helper()
-	err := b.DB.Tx(b.ctx, func(tx purse.Tx) error {
-		rec, err := tx.AccountForUpdate(b.ctx, id)
-		if err != nil {
-			return err
-		}
-		rec.Status, rec.UpdatedAt = st, tx.Now()
-		return tx.UpdateAccount(b.ctx, rec)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-}

@@ -64,7 +64,7 @@ func TestTransferHonoursTheAccountStatus(t *testing.T) {
 			t.Fatalf("a restricted account cannot receive: %v", err)
 		}
 		closing := b.funded(t, 1_000)
-		b.setStatus(t, closing, purse.StatusClosing)
+		b.SetStatus(t, closing, purse.StatusClosing)
 		for _, c := range []struct{ from, to string }{{closing, a}, {a, closing}} {
 			if _, err := b.svc.Transfer(b.ctx, c.from, wallet.TransferRequest{To: c.to, Amount: 1}); purse.ErrorCode(err) != purse.CodeAccountNotActive {
 				t.Errorf("transfer %s → %s with a closing account: %v", c.from, c.to, err)
