@@ -128,8 +128,9 @@ type IdempotencyQueries interface {
 	IdempotentResponse(ctx context.Context, scope, key string) (*IdempotentResponse, error)
 	// InsertIdempotentResponse stores an answer; ErrDuplicate when the key was taken meanwhile.
 	InsertIdempotentResponse(ctx context.Context, r *IdempotentResponse) error
-	// DeleteIdempotentResponses removes answers created before the time, returning how many.
-	DeleteIdempotentResponses(ctx context.Context, before time.Time) (int, error)
+	// DeleteIdempotentResponses removes the oldest answers created before the time, at most limit,
+	// returning how many.
+	DeleteIdempotentResponses(ctx context.Context, before time.Time, limit int) (int, error)
 }
 
 // SettingQueries store the operator's live switches (maintenance, minimum client version).

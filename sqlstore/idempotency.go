@@ -39,8 +39,13 @@ func (t *tx) InsertIdempotentResponse(ctx context.Context, r *purse.IdempotentRe
 	return nil
 }
 
-func (t *tx) DeleteIdempotentResponses(ctx context.Context, before time.Time) (int, error) {
-	res, err := t.exec(ctx, `DELETE FROM idempotent_responses WHERE created_at < ?`, ts(before))
+// DeleteIdempotentResponses deletes the oldest answers, at most limit of them, through the
+// created_at index: one unbounded DELETE held SQLite's single writer for as long as a day of
+// answers took to delete (issue 17).
+func (t *tx) DeleteIdempotentResponses(ctx context.Context, before time.Time, limit int) (int, error) {
+	res, err := t.exec(ctx, `DELETE FROM idempotent_responses WHERE (scope, key) IN (
+		SELECT scope, key FROM idempotent_responses WHERE created_at < ? ORDER BY created_at LIMIT ?)`,
+		ts(before), limit)
 	if err != nil {
 		return 0, fmt.Errorf("storage: delete idempotent responses: %w", err)
 	}
