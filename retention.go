@@ -90,7 +90,8 @@ type LedgerLine struct {
 	TransactionID string
 	Kind          string
 	Status        string
-	Counterparty  string
+	Initiator     string // the account that started the movement
+	Counterparty  string // the receiving account of a transfer; see OtherParty
 	Memo          string
 	Book          Book
 	Amount        int64 // signed: positive into the book
@@ -98,11 +99,30 @@ type LedgerLine struct {
 	CreatedAt     time.Time
 }
 
+// OtherParty is who the line's movement was with, seen from owner: the receiver of a transfer
+// sees the sender, not itself (a transaction names only its receiver as Counterparty).
+func (l LedgerLine) OtherParty(owner string) string {
+	if l.Counterparty == owner {
+		return l.Initiator
+	}
+	return l.Counterparty
+}
+
+// BookSum is what an owner's book held in one currency: the sum of its postings.
+type BookSum struct {
+	Book     Book
+	Currency Currency
+	Amount   int64
+}
+
 // ExportQueries read what an account's exports hold, page by page.
 type ExportQueries interface {
 	// LedgerLines returns the account's postings with Seq > after and created in [from, to) (zero
 	// times leave the range open), in Seq order, at most limit.
 	LedgerLines(ctx context.Context, accountID string, after int64, from, to time.Time, limit int) ([]LedgerLine, error)
+	// BookSums returns what each of the account's books held just before the instant, by book
+	// and currency in that order: a statement's opening and closing balances.
+	BookSums(ctx context.Context, accountID string, before time.Time) ([]BookSum, error)
 	// AccountRows returns the account's rows of a service table as column → value maps, for the
 	// takeout archive. table is one of ExportTables.
 	AccountRows(ctx context.Context, table, accountID string) ([]map[string]any, error)

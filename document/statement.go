@@ -10,7 +10,7 @@ import (
 type Statement struct {
 	Title   string
 	Fields  [][2]string // label, value: account, holder, period, generated
-	Columns []string    // headings of Rows, six: time, transaction kind, book, amount, currency, memo
+	Columns []string    // headings of Rows, seven: time, kind, status, book, amount, other party, memo
 	Empty   string      // shown when there are no rows
 	// Totals returns label, value lines for after the table; it is called once every row was
 	// written, so a caller can sum the rows as they pass. nil for none.
@@ -19,8 +19,11 @@ type Statement struct {
 	NoteAfter string // a line at the end, e.g. how the totals were computed
 }
 
-// columns are the widths (mm) of the six columns; amounts are right aligned.
-var columns = []float64{36, 30, 22, 30, 18, 44}
+// columns are the widths (mm) of the seven columns, 180 in all; the amount (amountColumn) is
+// right aligned.
+var columns = []float64{28, 26, 16, 22, 30, 30, 28}
+
+const amountColumn = 4
 
 // WriteStatement renders the statement to w, taking its rows from next until next returns false
 // or an error, so a caller can read them from the store page by page. fpdf holds the document in
@@ -41,7 +44,7 @@ func WriteStatement(w io.Writer, s Statement, next func() ([]string, bool, error
 		p.size = 9
 		x := 15.0
 		for i, c := range s.Columns {
-			p.text(x, y, columns[i]-2, 6, c, i == 3)
+			p.text(x, y, columns[i]-2, 6, c, i == amountColumn)
 			x += columns[i]
 		}
 		p.pdf.Line(15, y+6.5, 195, y+6.5)
@@ -65,7 +68,7 @@ func WriteStatement(w io.Writer, s Statement, next func() ([]string, bool, error
 		x := 15.0
 		for i, c := range row {
 			if i < len(columns) {
-				p.text(x, y, columns[i]-2, 5.5, c, i == 3)
+				p.text(x, y, columns[i]-2, 5.5, c, i == amountColumn)
 				x += columns[i]
 			}
 		}
@@ -88,8 +91,8 @@ func WriteStatement(w io.Writer, s Statement, next func() ([]string, bool, error
 			p.pdf.AddPage()
 			y = 15
 		}
-		p.text(15, y, 60, 6, t[0], false)
-		p.text(75, y, 60, 6, t[1], true)
+		p.text(15, y, 110, 6, t[0], false)
+		p.text(125, y, 70, 6, t[1], true)
 		y += 6
 	}
 	if s.NoteAfter != "" {

@@ -33,7 +33,7 @@ func (s *Service) CSV(ctx context.Context, w io.Writer, accountID, lang string) 
 	err := s.Lines(ctx, accountID, time.Time{}, time.Time{}, func(l purse.LedgerLine) error {
 		row[0] = l.CreatedAt.In(loc).Format("2006-01-02 15:04:05")
 		row[1], row[2], row[3], row[4] = l.TransactionID, l.Kind, l.Status, string(l.Book)
-		row[5], row[6], row[7], row[8] = Amount(l.Amount, l.Currency), string(l.Currency), l.Counterparty, safe(l.Memo)
+		row[5], row[6], row[7], row[8] = Amount(l.Amount, l.Currency), string(l.Currency), l.OtherParty(accountID), safe(l.Memo)
 		return c.Write(row)
 	})
 	if err != nil {

@@ -7,6 +7,8 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"io"
+	"os"
+	osexec "os/exec"
 	"runtime"
 	"slices"
 	"strconv"
@@ -249,4 +251,94 @@ func TestOpenAPI(t *testing.T) {
 			t.Errorf("OpenAPI lacks %s", want)
 		}
 	}
+}
+
+// movement writes one ledger transaction and its postings straight to the tables, as the ledger
+// engine would have: legs are owner, book, amount; the last leg's amount is the movement's.
+func movement(t testing.TB, e *apitest.Env, kind, status, starter, counterparty, memo string, at time.Time, legs ...any) {
+	t.Helper()
+	id := purse.NewID()
+	exec(t, e, `INSERT INTO ledger_transactions (id, kind, status, account_id, counterparty, amount, currency, memo, created_at)
+		VALUES (?,?,?,?,?,?,?,?,?)`, id, kind, status, starter, counterparty, legs[len(legs)-1], "CNY", memo, at.UnixMicro())
+	for i := 0; i < len(legs); i += 3 {
+		exec(t, e, `INSERT INTO ledger_postings (transaction_id, owner, book, currency, amount, created_at)
+			VALUES (?,?,?,?,?,?)`, id, legs[i], legs[i+1], "CNY", legs[i+2], at.UnixMicro())
+	}
+}
+
+// pdfText is the text of a PDF as poppler's pdftotext reads it: what a reader sees, glyphs
+// mapped back to characters. CI installs poppler-utils (.ci/run).
+func pdfText(t *testing.T, pdf []byte) string {
+	t.Helper()
+	if _, err := osexec.LookPath("pdftotext"); err != nil {
+		if os.Getenv("PURSE_REQUIRE_PDFTOTEXT") != "" {
+			t.Fatal("pdftotext is required (apt-get install poppler-utils)")
+		}
+		t.Skip("pdftotext not installed")
+	}
+	cmd := osexec.Command("pdftotext", "-layout", "-enc", "UTF-8", "-", "-")
+	cmd.Stdin = bytes.NewReader(pdf)
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("pdftotext: %v", err)
+	}
+	return string(out)
+}
+
+// TestStatementReadsAsWritten (issue 18): the statement said "topup" and "settled" on a Chinese
+// page, had no status column (a pending withdrawal looked done), no opening or closing balance, a
+// missing-glyph box for the period's dash, and an incoming transfer named the account itself as
+// the other party (the CSV too). Now every word is in the reader's language, each book has its
+// opening balance, change and closing balance, and the other party is the sender.
+func TestStatementReadsAsWritten(t *testing.T) {
+	t.Parallel()
+	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
+		t.Parallel()
+		u, sender := e.SignUp("statement@example.com"), e.SignUp("")
+		from := e.Clock.Now().Add(time.Hour)
+		fill(t, e, u.ID, 3, "before the period") // opening balance 3.00
+		movement(t, e, "transfer", "settled", sender.ID, u.ID, "午饭", from.Add(time.Minute),
+			sender.ID, "balance", int64(-500), u.ID, "balance", int64(500))
+		movement(t, e, "withdrawal", "pending", u.ID, "", "", from.Add(2*time.Minute),
+			u.ID, "balance", int64(-200), "operator:bank", "operator", int64(200))
+		to := from.Add(24 * time.Hour)
+		read := func(lang string) string {
+			var b bytes.Buffer
+			if err := e.App.Exports.Statement(context.Background(), &b, u.ID, lang, from, to); err != nil {
+				t.Fatal(err)
+			}
+			return pdfText(t, b.Bytes())
+		}
+		zh := read("zh-CN")
+		for _, want := range []string{"期初余额", "本期变动", "期末余额", "转账", "提现", "处理中", "已完成", " 至 ",
+			"3.00 CNY", "+3.00 CNY", "6.00 CNY", "…" + sender.ID[len(sender.ID)-12:]} {
+			if !strings.Contains(zh, want) {
+				t.Errorf("Chinese statement lacks %q:\n%s", want, zh)
+			}
+		}
+		for _, raw := range []string{"transfer", "withdrawal", "settled", "pending", "balance"} {
+			if strings.Contains(zh, raw) {
+				t.Errorf("Chinese statement shows the raw word %q:\n%s", raw, zh)
+			}
+		}
+		if n := strings.Count(zh, u.ID[len(u.ID)-12:]); n != 1 { // the account field; no row names the account itself
+			t.Errorf("the account's own id appears %d times:\n%s", n, zh)
+		}
+		en := read("en")
+		for _, want := range []string{"Opening balance", "Closing balance", "Transfer", "Pending", " to "} {
+			if !strings.Contains(en, want) {
+				t.Errorf("English statement lacks %q:\n%s", want, en)
+			}
+		}
+		res := e.Call("GET", "/api/v1/exports/transactions.csv", nil, u.Header()...).Expect(t, 200)
+		rows, err := csv.NewReader(bytes.NewReader(res.Body[3:])).ReadAll()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range rows[1:] {
+			if r[2] == "transfer" && r[7] != sender.ID {
+				t.Errorf("CSV transfer row names %q as the other party, want the sender %s", r[7], sender.ID)
+			}
+		}
+	})
 }

@@ -10,7 +10,7 @@ import (
 )
 
 func (t *tx) LedgerLines(ctx context.Context, accountID string, after int64, from, to time.Time, limit int) ([]purse.LedgerLine, error) {
-	q := `SELECT p.id, t.id, t.kind, t.status, t.counterparty, t.memo, p.book, p.amount, p.currency, p.created_at
+	q := `SELECT p.id, t.id, t.kind, t.status, t.account_id, t.counterparty, t.memo, p.book, p.amount, p.currency, p.created_at
 		FROM ledger_postings p JOIN ledger_transactions t ON t.id = p.transaction_id
 		WHERE p.owner = ? AND p.id > ?`
 	args := []any{accountID, after}
@@ -34,12 +34,32 @@ func (t *tx) LedgerLines(ctx context.Context, accountID string, after int64, fro
 		var l purse.LedgerLine
 		var book, cur string
 		var created int64
-		if err := rows.Scan(&l.Seq, &l.TransactionID, &l.Kind, &l.Status, &l.Counterparty, &l.Memo, &book,
+		if err := rows.Scan(&l.Seq, &l.TransactionID, &l.Kind, &l.Status, &l.Initiator, &l.Counterparty, &l.Memo, &book,
 			&l.Amount, &cur, &created); err != nil {
 			return nil, err
 		}
 		l.Book, l.Currency, l.CreatedAt = purse.Book(book), purse.Currency(cur), tm(created)
 		out = append(out, l)
+	}
+	return out, rows.Err()
+}
+
+func (t *tx) BookSums(ctx context.Context, accountID string, before time.Time) ([]purse.BookSum, error) {
+	rows, err := t.query(ctx, `SELECT book, currency, SUM(amount) FROM ledger_postings
+		WHERE owner = ? AND created_at < ? GROUP BY book, currency ORDER BY book, currency`, accountID, ts(before))
+	if err != nil {
+		return nil, fmt.Errorf("storage: book sums: %w", err)
+	}
+	defer rows.Close()
+	var out []purse.BookSum
+	for rows.Next() {
+		var s purse.BookSum
+		var book, cur string
+		if err := rows.Scan(&book, &cur, &s.Amount); err != nil {
+			return nil, err
+		}
+		s.Book, s.Currency = purse.Book(book), purse.Currency(cur)
+		out = append(out, s)
 	}
 	return out, rows.Err()
 }
