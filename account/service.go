@@ -64,6 +64,9 @@ func (s *Service) Register(ctx context.Context, r Registration) (*purse.Account,
 	if err != nil {
 		return nil, err
 	}
+	if err := purse.CheckText("name", r.Name); err != nil {
+		return nil, err
+	}
 	if err := CheckPassword(r.Password); err != nil {
 		return nil, err
 	}

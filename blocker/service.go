@@ -116,7 +116,7 @@ func text(field, s string, max int) (string, error) {
 	if n := len([]rune(s)); n == 0 || n > max {
 		return "", invalid(field, fmt.Sprintf("%s must have 1 to %d characters", field, max))
 	}
-	return s, nil
+	return s, purse.CheckText(field, s)
 }
 
 func invalid(field, detail string) error {

@@ -77,6 +77,9 @@ func (s *Service) Approve(ctx context.Context, op *purse.Operator, id string) (*
 // Reject is a reviewer's no: the request fails with the reviewer's reason.
 // Errors: CLOSURE_STATE_CONFLICT, NOT_FOUND.
 func (s *Service) Reject(ctx context.Context, op *purse.Operator, id, reason string) (*Flow, error) {
+	if err := purse.CheckText("reason", reason); err != nil {
+		return nil, err
+	}
 	return s.admin(ctx, op, id, "reject", func(ctx context.Context, st *step, actor string) error {
 		if st.req.State != purse.ClosureReview || !st.req.Submitted {
 			return conflict(st.req)

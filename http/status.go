@@ -31,6 +31,7 @@ var statusOf = map[purse.Code]int{
 	purse.CodeUnavailable:          http.StatusServiceUnavailable,
 	purse.CodeInvalidPhone:         http.StatusUnprocessableEntity,
 	purse.CodeInvalidEmail:         http.StatusUnprocessableEntity,
+	purse.CodeTextControl:          http.StatusUnprocessableEntity,
 	purse.CodePasswordTooShort:     http.StatusUnprocessableEntity,
 	purse.CodePaymentPasswordWeak:  http.StatusUnprocessableEntity,
 	purse.CodePhoneTaken:           http.StatusConflict,

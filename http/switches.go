@@ -95,6 +95,9 @@ func (sw *switches) forget() {
 func (s *Server) SetMaintenance(ctx context.Context, m *Maintenance) error {
 	value := ""
 	if m != nil {
+		if err := purse.CheckText("notice", m.Notice); err != nil {
+			return err
+		}
 		b, _ := json.Marshal(m)
 		value = string(b)
 	}

@@ -12,6 +12,9 @@ import (
 // touches it. The change is audited with the operator and the reason. Errors: NOT_FOUND,
 // LEGAL_HOLD_UNCHANGED (it already is in that state).
 func (s *Service) SetLegalHold(ctx context.Context, op *purse.Operator, accountID string, hold bool, reason string) (*purse.AccountRecord, error) {
+	if err := purse.CheckText("reason", reason); err != nil {
+		return nil, err
+	}
 	var out *purse.AccountRecord
 	err := s.Store.Tx(ctx, func(tx purse.Tx) error {
 		a, err := tx.AccountForUpdate(ctx, accountID)

@@ -13,6 +13,9 @@ import (
 // sealed with the account's data key; only its last four digits stay readable. Errors:
 // CARD_NUMBER_INVALID, ACCOUNT_NOT_ACTIVE.
 func (s *Service) BindCard(ctx context.Context, accountID, bankName, number, holder string) (*purse.Card, error) {
+	if err := purse.CheckTexts("bank", bankName, "holder_name", holder); err != nil {
+		return nil, err
+	}
 	number = strings.NewReplacer(" ", "", "-", "").Replace(number)
 	if !bank.Luhn(number) {
 		return nil, &purse.Error{Code: purse.CodeCardNumberInvalid, Detail: "Luhn check failed",

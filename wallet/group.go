@@ -177,6 +177,9 @@ func (s *Service) TransferGrouped(ctx context.Context, accountID string, r Trans
 	if s.group == nil {
 		return s.Transfer(ctx, accountID, r)
 	}
+	if err := purse.CheckText("memo", r.Memo); err != nil {
+		return nil, err
+	}
 	if err := s.checkAmount(r.Amount); err != nil {
 		return nil, err
 	}

@@ -23,6 +23,9 @@ var issuers = map[purse.Book]struct {
 // the operator actor, and audits it. Errors: AMOUNT_INVALID, NOT_FOUND, ACCOUNT_NOT_ACTIVE,
 // BALANCE_LIMIT.
 func (s *Service) Grant(ctx context.Context, actor, accountID string, book purse.Book, amount int64, memo string) (*purse.LedgerTransaction, error) {
+	if err := purse.CheckText("memo", memo); err != nil {
+		return nil, err
+	}
 	if err := s.checkAmount(amount); err != nil {
 		return nil, err
 	}
@@ -51,6 +54,9 @@ func (s *Service) Grant(ctx context.Context, actor, accountID string, book purse
 // Spend uses amount of the account's points or stored value. Errors: AMOUNT_INVALID,
 // ACCOUNT_NOT_ACTIVE, ACCOUNT_RESTRICTED, INSUFFICIENT_FUNDS.
 func (s *Service) Spend(ctx context.Context, accountID string, book purse.Book, amount int64, memo string) (*purse.LedgerTransaction, error) {
+	if err := purse.CheckText("memo", memo); err != nil {
+		return nil, err
+	}
 	if err := s.checkAmount(amount); err != nil {
 		return nil, err
 	}

@@ -25,6 +25,9 @@ type TransferRequest struct {
 // ACCOUNT_RESTRICTED, PAYMENT_PASSWORD_REQUIRED, PAYMENT_PASSWORD_WRONG, PAYMENT_PASSWORD_LOCKED,
 // INSUFFICIENT_FUNDS.
 func (s *Service) Transfer(ctx context.Context, accountID string, r TransferRequest) (*purse.LedgerTransaction, error) {
+	if err := purse.CheckText("memo", r.Memo); err != nil {
+		return nil, err
+	}
 	if err := s.checkAmount(r.Amount); err != nil {
 		return nil, err
 	}
