@@ -2,6 +2,7 @@ package http_test
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"strings"
 	"testing"
@@ -175,6 +176,30 @@ func TestReadiness(t *testing.T) {
 	}
 	e.DB.Close()
 	e.Call("GET", "/readyz", nil).ExpectProblem(t, http.StatusServiceUnavailable, "UNAVAILABLE")
+}
+
+// Work the server announced at start (demo seeding) keeps /readyz at 503 until it is done, and
+// for good if it failed (issue 17).
+func TestReadyAfterStartupWork(t *testing.T) {
+	t.Parallel()
+	e := apitest.New(t, "sqlite")
+	seeded := e.App.HTTP.Starting("demo seeding")
+	failing := e.App.HTTP.Starting("warm-up")
+	res := e.Call("GET", "/readyz", nil)
+	if p := res.ExpectProblem(t, http.StatusServiceUnavailable, "UNAVAILABLE"); res.Header.Get("Retry-After") == "" {
+		t.Errorf("unready without Retry-After: %+v", p)
+	}
+	seeded(nil)
+	e.Call("GET", "/readyz", nil).ExpectProblem(t, http.StatusServiceUnavailable, "UNAVAILABLE")
+	failing(errors.New("boom"))
+	failing(nil) // a second call changes nothing
+	e.Call("GET", "/readyz", nil).ExpectProblem(t, http.StatusServiceUnavailable, "UNAVAILABLE")
+
+	e2 := apitest.New(t, "sqlite")
+	done := e2.App.HTTP.Starting("demo seeding")
+	e2.Call("GET", "/readyz", nil).ExpectProblem(t, http.StatusServiceUnavailable, "UNAVAILABLE")
+	done(nil)
+	e2.Call("GET", "/readyz", nil).Expect(t, 200)
 }
 
 func TestProblemTypesResolve(t *testing.T) {

@@ -82,6 +82,7 @@ type Server struct {
 	mux      *http.ServeMux
 	switches *switches
 	handler  http.Handler
+	startup  startup
 }
 
 var hookOnce sync.Once
@@ -192,17 +193,3 @@ func (s *Server) healthz(w http.ResponseWriter, _ *http.Request) {
 	w.Write([]byte(`{"status":"ok"}` + "\n"))
 }
 
-func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
-	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
-	defer cancel()
-	if err := s.Store.Ping(ctx); err != nil {
-		s.writeProblem(w, r, &purse.Error{Code: purse.CodeUnavailable, Detail: "store unreachable", Err: err})
-		return
-	}
-	if pending, err := s.Store.Pending(ctx); err != nil || pending {
-		s.writeProblem(w, r, &purse.Error{Code: purse.CodeUnavailable, Detail: "migrations pending", Err: err})
-		return
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.Write([]byte(`{"status":"ready","store":"` + s.Store.Dialect() + `"}` + "\n"))
-}

@@ -190,11 +190,15 @@ func (c *ServeCmd) run(ctx context.Context) error {
 	fmt.Fprintf(os.Stdout, "purse %s listening on http://%s (store: %s)\n", version, displayAddr(ln.Addr()), store.Dialect())
 
 	if c.Demo {
-		// Seeding hashes two dozen passwords; the listener is already up so health answers at once.
+		// Seeding hashes two dozen passwords; the listener is already up so health answers at
+		// once, and /readyz waits for the seeding, so that ready means the demo password works.
+		seeded := a.HTTP.Starting("demo seeding")
 		go func() {
-			if err := demo.Seed(ctx, a, os.Stdout); err != nil {
+			err := demo.Seed(ctx, a, os.Stdout)
+			if err != nil {
 				log.Error("demo seed failed", "error", err.Error())
 			}
+			seeded(err)
 		}()
 	}
 
