@@ -41,7 +41,7 @@ func (s *Server) registerAccounts() {
 	register(s, huma.Operation{
 		OperationID: "register", Method: http.MethodPost, Path: "/api/v1/accounts", DefaultStatus: 201,
 		Summary: "Register an account", Tags: []string{"Accounts"},
-		Errors: []int{409, 422},
+		Errors: []int{409, 422}, Security: public,
 	}, func(ctx context.Context, in *registerInput) (*accountOutput, error) {
 		a, err := s.Accounts.Register(ctx, account.Registration{
 			Phone: in.Body.Phone, Email: in.Body.Email, Password: in.Body.Password,
@@ -56,7 +56,7 @@ func (s *Server) registerAccounts() {
 	register(s, huma.Operation{
 		OperationID: "sign-in", Method: http.MethodPost, Path: "/api/v1/sessions", DefaultStatus: 201,
 		Summary: "Sign in", Description: "Opens a session; send its token as `Authorization: Bearer`.",
-		Tags: []string{"Accounts"}, Errors: []int{401, 403, 423},
+		Tags: []string{"Accounts"}, Errors: []int{401, 403, 423}, Security: public,
 	}, func(ctx context.Context, in *signInInput) (*signInOutput, error) {
 		out, err := s.Accounts.SignIn(ctx, in.Body.Login, in.Body.Password)
 		if err != nil {

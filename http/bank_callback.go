@@ -32,7 +32,7 @@ func (s *Server) registerBankCallback() {
 	register(s, huma.Operation{
 		OperationID: "bank-callback", Method: http.MethodPost, Path: "/api/v1/bank/callbacks",
 		Summary: "The bank settles or fails a pending top-up or withdrawal (signed, TP-1, PW-5)",
-		Tags:    []string{"Bank"}, Errors: []int{401, 404, 409, 422},
+		Tags:    []string{"Bank"}, Errors: []int{401, 404, 409, 422}, Security: bankSigned,
 		// The body is read raw: its signature covers its exact bytes, and the bank validates it
 		// against the schema of docs/deployment.md, not huma.
 		SkipValidateBody: true,

@@ -108,7 +108,7 @@ func (s *Server) registerBusiness() {
 		Path: "/api/v1/business/password-recovery", DefaultStatus: 202, Tags: tags,
 		Summary:     "Start a password recovery",
 		Description: "Sends a code to the account's phone. Always 202, so the answer does not tell whether the login exists; 429 when the client address has started too many recoveries today.",
-		Errors:      []int{422, 429},
+		Errors:      []int{422, 429}, Security: public,
 	}, func(ctx context.Context, in *recoveryInput) (*acceptedOutput, error) {
 		// The cap per client address comes first and answers alike for every login: it tells nothing.
 		if err := s.Business.LimitClientIP(ctx, "password-recovery", clientIP(ctx)); err != nil {
@@ -124,7 +124,7 @@ func (s *Server) registerBusiness() {
 	register(s, huma.Operation{OperationID: "confirm-password-recovery", Method: http.MethodPost,
 		Path: "/api/v1/business/password-recovery/confirm", DefaultStatus: 204, Tags: tags,
 		Summary: "Set a new login password with the recovery code; every session is signed out",
-		Errors:  []int{422, 429},
+		Errors:  []int{422, 429}, Security: public,
 	}, func(ctx context.Context, in *recoveryConfirmInput) (*emptyOutput, error) {
 		return &emptyOutput{}, s.Business.ConfirmRecovery(ctx, in.Body.Login, in.Body.Code, in.Body.NewPassword)
 	})

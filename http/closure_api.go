@@ -234,7 +234,7 @@ func (s *Server) registerClosures() {
 
 	register(s, huma.Operation{OperationID: "closure-confirm", Method: http.MethodPost, Path: "/api/v1/closures/confirm",
 		Summary: "Confirm by the e-mail link (IM-2)", Description: "The link's token is the proof; no session needed.",
-		Tags: tags, Errors: []int{409, 422}},
+		Tags: tags, Errors: []int{409, 422}, Security: public},
 		func(ctx context.Context, in *confirmInput) (*closureOutput, error) {
 			f, err := s.Closures.ConfirmLink(ctx, in.Body.Token)
 			if err != nil {
@@ -256,7 +256,7 @@ func (s *Server) registerClosures() {
 		})
 
 	register(s, huma.Operation{OperationID: "captcha", Method: http.MethodGet, Path: "/api/v1/captcha",
-		Summary: "A graphic captcha (PW-2)", Tags: tags},
+		Summary: "A graphic captcha (PW-2)", Tags: tags, Security: publicOrBearer},
 		func(ctx context.Context, _ *struct{}) (*captchaOutput, error) {
 			acct := ""
 			if p, err := caller(ctx); err == nil {
@@ -278,7 +278,7 @@ func (s *Server) registerClosures() {
 		})
 
 	register(s, huma.Operation{OperationID: "closure-public-key", Method: http.MethodGet, Path: "/api/v1/closure/public-key",
-		Summary: "The key that signs closure certificates", Tags: tags},
+		Summary: "The key that signs closure certificates", Tags: tags, Security: public, Errors: []int{404}},
 		func(ctx context.Context, _ *struct{}) (*publicKeyOutput, error) {
 			if s.Closures.Signer == nil {
 				return nil, purse.Errorf(purse.CodeNotFound, "no certificate key")

@@ -27,8 +27,8 @@ func (s *Server) registerDev() {
 	if !s.Config.Demo {
 		return
 	}
-	register(s, huma.Operation{OperationID: "dev-clock", Method: http.MethodPost, Path: "/api/v1/dev/clock",
-		Summary: "Move the server's clock forward (demo only)", Tags: []string{"Dev"}, Errors: []int{422}},
+	register(s, huma.Operation{OperationID: "dev-clock", Method: http.MethodPost, Path: "/api/v1/dev/clock", Hidden: true,
+		Security: public, Summary: "Move the server's clock forward (demo only)", Tags: []string{"Dev"}, Errors: []int{422}},
 		func(ctx context.Context, in *clockInput) (*clockOutput, error) {
 			d, err := time.ParseDuration(in.Body.Advance)
 			if err != nil || d <= 0 {

@@ -35,7 +35,7 @@ func (s *Server) registerDevOutbox() {
 		return
 	}
 	register(s, huma.Operation{
-		OperationID: "dev-outbox", Method: http.MethodGet, Path: "/api/v1/dev/outbox", Hidden: true,
+		OperationID: "dev-outbox", Method: http.MethodGet, Path: "/api/v1/dev/outbox", Hidden: true, Security: public,
 		Summary: "Messages to a recipient (demo only)", Tags: []string{"Dev"},
 	}, func(ctx context.Context, in *devOutboxInput) (*devOutboxOutput, error) {
 		var msgs []*purse.Message

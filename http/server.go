@@ -101,7 +101,11 @@ func New(s *Server, log *slog.Logger) *Server {
 	cfg.Components.SecuritySchemes = map[string]*huma.SecurityScheme{
 		"bearer":   {Type: "http", Scheme: "bearer", Description: "A session token from POST /api/v1/sessions."},
 		"operator": {Type: "http", Scheme: "bearer", Description: "An operator token from `purse admin create-operator`."},
+		"bank-signature": {Type: "apiKey", In: "header", Name: "X-Purse-Signature",
+			Description: "The bank's HMAC-SHA256 signature over X-Purse-Timestamp and the body (docs/deployment.md, the bank protocol)."},
 	}
+	// Relative: the document is served by the server it describes, whatever its address.
+	cfg.Servers = []*huma.Server{{URL: "/", Description: "The purse server that serves this document"}}
 	s.api = humago.New(s.mux, cfg)
 	s.switches = &switches{store: s.Store, ttl: s.Config.SettingsTTL, clock: s.Clock}
 
@@ -168,6 +172,17 @@ func register[I, O any](s *Server, op huma.Operation, h func(context.Context, *I
 
 // bearer marks an operation as needing a session token.
 var bearer = []map[string][]string{{"bearer": {}}}
+
+// public marks an operation anyone may call. The document says so with an empty requirement
+// instead of saying nothing (an operation without security reads as an oversight, and the
+// OpenAPI linter refuses it); TestOpenAPIDocumentIsCommitted holds every operation to one of these.
+var public = []map[string][]string{{}}
+
+// publicOrBearer marks an operation anyone may call that does more with a session token.
+var publicOrBearer = []map[string][]string{{}, {"bearer": {}}}
+
+// bankSigned marks the bank's callback: signed by the bank (bank/sign.go), not a session.
+var bankSigned = []map[string][]string{{"bank-signature": {}}}
 
 // noRoute answers API paths no operation claims: 405 with Allow when the path exists under another
 // method, 404 otherwise.
