@@ -155,3 +155,28 @@ func TestWizardConfirmLink(t *testing.T) {
 			expect(t, 422, "该确认链接无效")
 	})
 }
+
+// The step bar names the page the user is on, and nothing is "done" before it is (issue 18: the
+// confirm page showed "4. 完成" before anything was done, and the rights page was marked 条件检查).
+func TestStepBarSaysWhereTheUserIs(t *testing.T) {
+	t.Parallel()
+	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
+		t.Parallel()
+		c := newClient(t, e)
+		phone := c.registerUser("李四")
+		current := func(p *page, step string) {
+			t.Helper()
+			p.expect(t, 200, `aria-current="step">`+step+`</li>`)
+			if strings.Contains(p.Body, "完成</li>") {
+				t.Errorf("%s: the step bar has a 完成 step before the closure is done", p.URL)
+			}
+		}
+		current(c.get("/closure"), "阅读须知")
+		id, p := startClosure(t, c)
+		current(p, "确认权益")
+		from := "/closure/" + id
+		current(c.post(from, from+"/rights", url.Values{"confirm": {"yes"}}), "身份验证")
+		c.post(from, from+"/code", url.Values{"channel": {"sms"}}).expect(t, 200)
+		current(c.post(from, from+"/verify", url.Values{"payment_password": {"135790"}, "sms_code": {ct.Code(t, e, phone)}}), "提交申请")
+	}, ct.WithPolicy(t, "tenpay"))
+}
