@@ -2,8 +2,10 @@ package lifecycle_test
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/purse-wallet/purse"
 	"github.com/purse-wallet/purse/apitest"
@@ -68,6 +70,53 @@ func TestPurgeSkipsPoisonedAccount(t *testing.T) {
 		e.Call("GET", "/api/v1/admin/job-failures", nil, apitest.Auth(e.Operator("agent"))...).Expect(t, 200).JSON(t, &list)
 		if len(list) != 1 || list[0].Attempts != 3 {
 			t.Fatalf("after a second try: %+v", list)
+		}
+	})
+}
+
+// The records purge had the same fault: one account whose records could not be purged (here a
+// record purger of another service that fails for it, as a signer error would) rolled back the
+// batch for every account behind it (issue 17). Now it is recorded and skipped, and the others'
+// records go.
+func TestRecordsPurgeSkipsPoisonedAccount(t *testing.T) {
+	t.Parallel()
+	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
+		t.Parallel()
+		ids := make([]string, 3)
+		for i := range ids {
+			ids[i] = register(t, e, apitest.NextPhone(), "", "")
+			e.MarkClosed(t, ids[i])
+			e.Clock.Advance(time.Second)
+		}
+		e.Clock.Advance(31 * day)
+		run(t, e, "purge-personal") // notice
+		exec(t, e, `UPDATE outbox SET status = 'sent'`)
+		run(t, e, "purge-personal") // erase
+		poisoned := ids[0]
+		e.App.Lifecycle.RecordPurgers = append(e.App.Lifecycle.RecordPurgers,
+			func(_ context.Context, _ purse.Tx, id string) error {
+				if id == poisoned {
+					return errors.New("records signer: key unavailable")
+				}
+				return nil
+			})
+		e.Clock.Advance(6 * 365 * day)
+
+		n, err := e.App.Lifecycle.PurgeRecords(context.Background())
+		if err != nil || n != 2 {
+			t.Fatalf("records purge: %d, %v; want the 2 healthy accounts", n, err)
+		}
+		purged := count(t, e, `SELECT COUNT(*) FROM purge_state WHERE records_purged_at <> 0 AND account_id <> ?`, poisoned)
+		if purged != 2 || count(t, e, `SELECT COUNT(*) FROM purge_state WHERE records_purged_at <> 0 AND account_id = ?`, poisoned) != 0 {
+			t.Fatalf("%d healthy accounts' records purged, or the poisoned one's too", purged)
+		}
+		var list []struct {
+			Job  string `json:"job"`
+			Item string `json:"item"`
+		}
+		e.Call("GET", "/api/v1/admin/job-failures", nil, apitest.Auth(e.Operator("agent"))...).Expect(t, 200).JSON(t, &list)
+		if len(list) != 1 || list[0].Job != purse.JobPurgeRecords || list[0].Item != poisoned {
+			t.Fatalf("job failures shown to support: %+v", list)
 		}
 	})
 }
