@@ -119,29 +119,31 @@ type ClosureQueries interface {
 	Closure(ctx context.Context, id, accountID string) (*ClosureRequest, error)
 	// ClosureForUpdate is Closure with the row locked until the transaction ends.
 	ClosureForUpdate(ctx context.Context, id, accountID string) (*ClosureRequest, error)
-	// OpenClosure returns the account's non-terminal request, or ErrNotFound.
-	OpenClosure(ctx context.Context, accountID string) (*ClosureRequest, error)
+	// OpenClosure returns the account's request in one of the open states (closure.Open), locked,
+	// or ErrNotFound.
+	OpenClosure(ctx context.Context, accountID string, open []ClosureState) (*ClosureRequest, error)
 	// UpdateClosure writes c if its Version is unchanged and bumps it; ErrNotFound otherwise.
 	UpdateClosure(ctx context.Context, c *ClosureRequest) error
 	// AccountClosures lists the account's requests, newest first.
 	AccountClosures(ctx context.Context, accountID string, limit int) ([]*ClosureRequest, error)
-	// OpenClosures lists non-terminal requests by legal deadline, earliest first.
-	OpenClosures(ctx context.Context, limit int) ([]*ClosureRequest, error)
+	// OpenClosures lists requests in the open states (closure.Open) by legal deadline, earliest first.
+	OpenClosures(ctx context.Context, open []ClosureState, limit int) ([]*ClosureRequest, error)
 	// DueCoolingOff lists requests whose cooling-off ended at or before now.
 	DueCoolingOff(ctx context.Context, now time.Time, limit int) ([]*ClosureRequest, error)
 	// DueReminders lists cooling-off requests ending after now and at or before until whose
 	// reminder has not gone out, and MarkReminded records that it has. One already past its end is
 	// left to the closing job: telling its user that the end is near would be wrong, and locking it
 	// here would make the closing job skip it.
-	DueReminders(ctx context.Context, now, until time.Time, limit int) ([]*ClosureRequest, error)
+	DueReminders(ctx context.Context, p DueRemindersParams) ([]*ClosureRequest, error)
 	MarkReminded(ctx context.Context, id string, now time.Time) error
-	// DueDeadlineWarnings lists open requests whose legal deadline is at or before until and whose
-	// support warning of the stage (1: near, 2: past) has not gone out, locked (SKIP LOCKED), earliest
-	// deadline first; MarkDeadlineWarned records that it has (issue 16).
-	DueDeadlineWarnings(ctx context.Context, until time.Time, stage, limit int) ([]*ClosureRequest, error)
+	// DueDeadlineWarnings lists requests in the open states whose legal deadline is at or before
+	// Until and whose support warning of the stage (1: near, 2: past) has not gone out, locked (SKIP
+	// LOCKED), earliest deadline first; MarkDeadlineWarned records that it has (issue 16).
+	DueDeadlineWarnings(ctx context.Context, p DueDeadlineWarningsParams) ([]*ClosureRequest, error)
 	MarkDeadlineWarned(ctx context.Context, id string, stage int) error
-	// IdleClosures lists requests waiting for their user whose expiry passed at or before now.
-	IdleClosures(ctx context.Context, now time.Time, limit int) ([]*ClosureRequest, error)
+	// IdleClosures lists requests in an expiring state (closure.Expiring) whose expiry passed at or
+	// before Now, locked (SKIP LOCKED), earliest expiry first.
+	IdleClosures(ctx context.Context, p IdleClosuresParams) ([]*ClosureRequest, error)
 	// InsertClosureEvents appends events to requests' histories, in order.
 	InsertClosureEvents(ctx context.Context, es []*ClosureEvent) error
 	// ClosureEvents returns a request's history, oldest first.
@@ -151,6 +153,30 @@ type ClosureQueries interface {
 	// EndBindings unbinds the account's cards and unlinks its linked accounts at the time, returning
 	// how many of each.
 	EndBindings(ctx context.Context, accountID string, now time.Time) (cards, linked int, err error)
+}
+
+// DueRemindersParams select the cooling-off requests whose reminder is due.
+type DueRemindersParams struct {
+	Now, Until time.Time // the cooling-off ends after Now and at or before Until
+	Limit      int
+}
+
+// DueDeadlineWarningsParams select the open requests whose deadline warning of a stage is due.
+type DueDeadlineWarningsParams struct {
+	Open  []ClosureState // closure.Open: the store spells no state itself
+	Until time.Time      // the legal deadline is at or before it
+	Stage int            // 1: near, 2: past
+	Limit int
+}
+
+// IdleClosuresParams select the requests an idle user let expire. Whether a request expires
+// depends on its state and on whether it was submitted for review (closure.Expires), so the
+// closure package names the states for each.
+type IdleClosuresParams struct {
+	Expiring          []ClosureState // closure.Expiring(false)
+	ExpiringSubmitted []ClosureState // closure.Expiring(true)
+	Now               time.Time
+	Limit             int
 }
 
 // OneTimeCode is a stored one-time code: only its keyed hash is kept.

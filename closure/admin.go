@@ -12,7 +12,7 @@ func (s *Service) OpenRequests(ctx context.Context, limit int) ([]*purse.Closure
 	var out []*purse.ClosureRequest
 	err := s.Store.Read(ctx, func(tx purse.Tx) error {
 		var err error
-		out, err = tx.OpenClosures(ctx, limit)
+		out, err = tx.OpenClosures(ctx, Open(), limit)
 		return err
 	})
 	return out, err

@@ -95,7 +95,8 @@ func (d *Deadlines) Warn(ctx context.Context) (int, error) {
 			until    time.Time
 			template string
 		}{{2, now, "closure_deadline_past"}, {1, cal.AddWorkingDays(now, NearWorkingDays), "closure_deadline_near"}} {
-			due, err := tx.DueDeadlineWarnings(ctx, stage.until, stage.level, CloseBatch)
+			due, err := tx.DueDeadlineWarnings(ctx, purse.DueDeadlineWarningsParams{
+				Open: Open(), Until: stage.until, Stage: stage.level, Limit: CloseBatch})
 			if err != nil {
 				return err
 			}
@@ -144,7 +145,7 @@ const countLimit = 10000
 // Counts returns how many open requests are near and past their deadline now, for the gauge.
 func (d *Deadlines) Counts(ctx context.Context) (near, past int, err error) {
 	err = d.Store.Read(ctx, func(tx purse.Tx) error {
-		cs, err := tx.OpenClosures(ctx, countLimit)
+		cs, err := tx.OpenClosures(ctx, Open(), countLimit)
 		if err != nil {
 			return err
 		}

@@ -43,7 +43,7 @@ func (s *Service) Start(ctx context.Context, accountID string, env Env) (*Flow, 
 		// one-open-request index makes wait for a request of the account being changed), then the
 		// account. An open request is found by the insert itself; it is read only then, for its id.
 		if err := tx.InsertClosure(ctx, c); errors.Is(err, purse.ErrDuplicate) {
-			open, err := tx.OpenClosure(ctx, accountID)
+			open, err := tx.OpenClosure(ctx, accountID, Open())
 			if err != nil {
 				if errors.Is(err, purse.ErrNotFound) { // it ended meanwhile: the client may retry
 					return purse.Errorf(purse.CodeClosureInProgress, "an open request exists")

@@ -102,7 +102,8 @@ func (s *Service) ExpireIdle(ctx context.Context) (int, error) {
 			if _, err := tx.PurgeVerifications(ctx, tx.Now().Add(-24*time.Hour)); err != nil {
 				return nil, err
 			}
-			return tx.IdleClosures(ctx, tx.Now(), CloseBatch)
+			return tx.IdleClosures(ctx, purse.IdleClosuresParams{Expiring: Expiring(false),
+				ExpiringSubmitted: Expiring(true), Now: tx.Now(), Limit: CloseBatch})
 		},
 		Each: func(ctx context.Context, tx purse.Tx, c *purse.ClosureRequest) error {
 			st, err := s.jobStep(tx, c)
@@ -135,7 +136,7 @@ const RemindBefore = 24 * time.Hour
 func (s *Service) Remind(ctx context.Context) (int, error) {
 	b := &jobs.Batch[*purse.ClosureRequest]{Job: purse.JobRemind, Store: s.Store, Log: s.Log, ID: requestID,
 		Claim: func(ctx context.Context, tx purse.Tx) ([]*purse.ClosureRequest, error) {
-			return tx.DueReminders(ctx, tx.Now(), tx.Now().Add(RemindBefore), CloseBatch)
+			return tx.DueReminders(ctx, purse.DueRemindersParams{Now: tx.Now(), Until: tx.Now().Add(RemindBefore), Limit: CloseBatch})
 		},
 		Each: func(ctx context.Context, tx purse.Tx, c *purse.ClosureRequest) error {
 			st, err := s.jobStep(tx, c)

@@ -4,7 +4,11 @@
 // accounts when their cooling-off ends.
 package closure
 
-import "github.com/purse-wallet/purse"
+import (
+	"slices"
+
+	"github.com/purse-wallet/purse"
+)
 
 // State is a closure request's state.
 type State = purse.ClosureState
@@ -80,6 +84,29 @@ func Expires(c *purse.ClosureRequest) bool {
 		return false
 	}
 	return !(c.State == purse.ClosureReview && c.Submitted)
+}
+
+// Open lists the states a request is under way in: those the table lets it leave, sorted. The
+// store's queries for open requests select these, so that no query spells a state of its own.
+func Open() []State {
+	out := make([]State, 0, len(Transitions))
+	for s := range Transitions {
+		out = append(out, s)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// Expiring lists the open states in which an idle request expires (Expires), for a request
+// submitted for review or not: the expiry job's query selects these.
+func Expiring(submitted bool) []State {
+	var out []State
+	for _, s := range Open() {
+		if Expires(&purse.ClosureRequest{State: s, Submitted: submitted}) {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 // NextStep names what the user (or support) does next in a state: the route to call.

@@ -13,8 +13,6 @@ import (
 const closureColumns = `id, account_id, policy, policy_json, state, factors, blockers, submitted, created_at,
 	updated_at, expires_at, deadline, cooling_ends, closed_at, certificate, prior_status, version`
 
-const openStates = `('started','agreement','eligibility','rights','verification','email_confirmation','review','cooling_off')`
-
 // The statements of every closure step (prepared on SQLite by Warm, see hotClosure).
 const (
 	// insertClosure meets an account's open request in the one-open index: DO NOTHING leaves a
@@ -23,9 +21,7 @@ const (
 		ON CONFLICT DO NOTHING`
 	selectClosure       = `SELECT ` + closureColumns + ` FROM closures WHERE id = ? AND account_id = ?`
 	selectClosureLocked = selectClosure + ` FOR UPDATE`
-	selectOpenClosure   = `SELECT ` + closureColumns + ` FROM closures
-		WHERE account_id = ? AND state IN ` + openStates + ` FOR UPDATE`
-	updateClosure = `UPDATE closures SET state = ?, factors = ?, blockers = ?, submitted = ?,
+	updateClosure       = `UPDATE closures SET state = ?, factors = ?, blockers = ?, submitted = ?,
 		updated_at = ?, expires_at = ?, deadline = ?, cooling_ends = ?, closed_at = ?, certificate = ?, prior_status = ?,
 		version = version + 1 WHERE id = ? AND version = ?`
 	insertClosureEvents = `INSERT INTO closure_events (closure_id, at, from_state, to_state, actor, note) VALUES `
@@ -104,8 +100,24 @@ func (t *tx) closure(ctx context.Context, id, accountID, lock string) (*purse.Cl
 	return c, nil
 }
 
-func (t *tx) OpenClosure(ctx context.Context, accountID string) (*purse.ClosureRequest, error) {
-	c, err := scanClosure(t.queryRowHot(ctx, selectOpenClosure, accountID))
+// inStates is "col IN (?,…)" over the states the closure package names, with their arguments: the
+// store spells no state of its own, so a state added to the table cannot be missed here. No
+// states select nothing.
+func inStates(col string, states []purse.ClosureState) (string, []any) {
+	if len(states) == 0 {
+		return "1 = 0", nil
+	}
+	args := make([]any, len(states))
+	for i, s := range states {
+		args[i] = string(s)
+	}
+	return col + " IN " + inList(len(states)), args
+}
+
+func (t *tx) OpenClosure(ctx context.Context, accountID string, open []purse.ClosureState) (*purse.ClosureRequest, error) {
+	in, args := inStates("state", open)
+	c, err := scanClosure(t.queryRow(ctx, `SELECT `+closureColumns+` FROM closures
+		WHERE account_id = ? AND `+in+` FOR UPDATE`, append([]any{accountID}, args...)...))
 	if err != nil {
 		return nil, t.notFound(err)
 	}
@@ -176,22 +188,23 @@ func (t *tx) AccountClosures(ctx context.Context, accountID string, limit int) (
 		ORDER BY created_at DESC, id DESC LIMIT ?`, accountID, limit)
 }
 
-func (t *tx) OpenClosures(ctx context.Context, limit int) ([]*purse.ClosureRequest, error) {
-	return t.closures(ctx, `SELECT `+closureColumns+` FROM closures WHERE state IN `+openStates+`
-		ORDER BY deadline, id LIMIT ?`, limit)
+func (t *tx) OpenClosures(ctx context.Context, open []purse.ClosureState, limit int) ([]*purse.ClosureRequest, error) {
+	in, args := inStates("state", open)
+	return t.closures(ctx, `SELECT `+closureColumns+` FROM closures WHERE `+in+`
+		ORDER BY deadline, id LIMIT ?`, append(args, limit)...)
 }
 
 func (t *tx) DueCoolingOff(ctx context.Context, now time.Time, limit int) ([]*purse.ClosureRequest, error) {
-	return t.closures(ctx, `SELECT `+closureColumns+` FROM closures WHERE state = 'cooling_off'
+	return t.closures(ctx, `SELECT `+closureColumns+` FROM closures WHERE state = ?
 		AND cooling_ends <= ?`+skipFailed("closures.id")+` ORDER BY cooling_ends, id LIMIT ? FOR UPDATE SKIP LOCKED`,
-		ts(now), purse.JobCloseDue, ts(now), limit)
+		string(purse.ClosureCoolingOff), ts(now), purse.JobCloseDue, ts(now), limit)
 }
 
-func (t *tx) DueReminders(ctx context.Context, now, until time.Time, limit int) ([]*purse.ClosureRequest, error) {
-	return t.closures(ctx, `SELECT `+closureColumns+` FROM closures WHERE state = 'cooling_off'
+func (t *tx) DueReminders(ctx context.Context, p purse.DueRemindersParams) ([]*purse.ClosureRequest, error) {
+	return t.closures(ctx, `SELECT `+closureColumns+` FROM closures WHERE state = ?
 		AND reminded_at = 0 AND cooling_ends > ? AND cooling_ends <= ?`+skipFailed("closures.id")+`
 		ORDER BY cooling_ends, id LIMIT ? FOR UPDATE SKIP LOCKED`,
-		ts(now), ts(until), purse.JobRemind, ts(now), limit)
+		string(purse.ClosureCoolingOff), ts(p.Now), ts(p.Until), purse.JobRemind, ts(p.Now), p.Limit)
 }
 
 func (t *tx) MarkReminded(ctx context.Context, id string, now time.Time) error {
@@ -201,9 +214,11 @@ func (t *tx) MarkReminded(ctx context.Context, id string, now time.Time) error {
 	return nil
 }
 
-func (t *tx) DueDeadlineWarnings(ctx context.Context, until time.Time, stage, limit int) ([]*purse.ClosureRequest, error) {
-	return t.closures(ctx, `SELECT `+closureColumns+` FROM closures WHERE state IN `+openStates+`
-		AND deadline <= ? AND deadline_warned < ? ORDER BY deadline, id LIMIT ? FOR UPDATE SKIP LOCKED`, ts(until), stage, limit)
+func (t *tx) DueDeadlineWarnings(ctx context.Context, p purse.DueDeadlineWarningsParams) ([]*purse.ClosureRequest, error) {
+	in, args := inStates("state", p.Open)
+	return t.closures(ctx, `SELECT `+closureColumns+` FROM closures WHERE `+in+`
+		AND deadline <= ? AND deadline_warned < ? ORDER BY deadline, id LIMIT ? FOR UPDATE SKIP LOCKED`,
+		append(args, ts(p.Until), p.Stage, p.Limit)...)
 }
 
 func (t *tx) MarkDeadlineWarned(ctx context.Context, id string, stage int) error {
@@ -213,11 +228,15 @@ func (t *tx) MarkDeadlineWarned(ctx context.Context, id string, stage int) error
 	return nil
 }
 
-func (t *tx) IdleClosures(ctx context.Context, now time.Time, limit int) ([]*purse.ClosureRequest, error) {
+func (t *tx) IdleClosures(ctx context.Context, p purse.IdleClosuresParams) ([]*purse.ClosureRequest, error) {
+	fresh, freshArgs := inStates("state", p.Expiring)
+	submitted, submittedArgs := inStates("state", p.ExpiringSubmitted)
+	args := append(append(append(append([]any{false}, freshArgs...), true), submittedArgs...),
+		ts(p.Now), purse.JobExpireIdle, ts(p.Now), p.Limit)
 	return t.closures(ctx, `SELECT `+closureColumns+` FROM closures
-		WHERE state IN ('started','agreement','eligibility','rights','verification','email_confirmation','review')
-		AND NOT (state = 'review' AND submitted = ?) AND expires_at <= ?`+skipFailed("closures.id")+`
-		ORDER BY expires_at, id LIMIT ? FOR UPDATE SKIP LOCKED`, true, ts(now), purse.JobExpireIdle, ts(now), limit)
+		WHERE ((submitted = ? AND `+fresh+`) OR (submitted = ? AND `+submitted+`))
+		AND expires_at <= ?`+skipFailed("closures.id")+`
+		ORDER BY expires_at, id LIMIT ? FOR UPDATE SKIP LOCKED`, args...)
 }
 
 // InsertClosureEvents appends a step's events in one statement: a step records one or two

@@ -10,19 +10,23 @@ import (
 )
 
 // ClosureFunnel counts requests created since, with their history: a step reached is an event
-// into (or out of) its state.
+// into (or out of) its state. The states are bound from purse's constants, so that the store spells none.
 func (t *tx) ClosureFunnel(ctx context.Context, since time.Time) (*purse.ClosureFunnel, error) {
 	f := &purse.ClosureFunnel{Since: since, ByCode: map[purse.Code]int{}}
 	err := t.queryRow(ctx, `
 SELECT COUNT(*),
-  COALESCE(SUM(CASE WHEN EXISTS (SELECT 1 FROM closure_events e WHERE e.closure_id = c.id AND e.from_state = 'verification'
-      AND e.to_state IN ('email_confirmation','review')) THEN 1 ELSE 0 END), 0),
+  COALESCE(SUM(CASE WHEN EXISTS (SELECT 1 FROM closure_events e WHERE e.closure_id = c.id AND e.from_state = ?
+      AND e.to_state IN (?,?)) THEN 1 ELSE 0 END), 0),
   COALESCE(SUM(CASE WHEN c.submitted = ? OR EXISTS (SELECT 1 FROM closure_events e WHERE e.closure_id = c.id
-      AND e.from_state = 'review' AND e.to_state IN ('cooling_off','failed')) THEN 1 ELSE 0 END), 0),
-  COALESCE(SUM(CASE WHEN c.state = 'closed' THEN 1 ELSE 0 END), 0),
-  COALESCE(SUM(CASE WHEN c.state = 'cancelled' THEN 1 ELSE 0 END), 0),
-  COALESCE(SUM(CASE WHEN c.state = 'failed' THEN 1 ELSE 0 END), 0)
-FROM closures c WHERE c.created_at >= ?`, true, ts(since)).Scan(&f.Started, &f.Verified, &f.Submitted, &f.Closed, &f.Cancelled, &f.Failed)
+      AND e.from_state = ? AND e.to_state IN (?,?)) THEN 1 ELSE 0 END), 0),
+  COALESCE(SUM(CASE WHEN c.state = ? THEN 1 ELSE 0 END), 0),
+  COALESCE(SUM(CASE WHEN c.state = ? THEN 1 ELSE 0 END), 0),
+  COALESCE(SUM(CASE WHEN c.state = ? THEN 1 ELSE 0 END), 0)
+FROM closures c WHERE c.created_at >= ?`,
+		string(purse.ClosureVerification), string(purse.ClosureEmailConfirm), string(purse.ClosureReview),
+		true, string(purse.ClosureReview), string(purse.ClosureCoolingOff), string(purse.ClosureFailed),
+		string(purse.ClosureClosed), string(purse.ClosureCancelled), string(purse.ClosureFailed),
+		ts(since)).Scan(&f.Started, &f.Verified, &f.Submitted, &f.Closed, &f.Cancelled, &f.Failed)
 	if err != nil {
 		return nil, fmt.Errorf("storage: closure funnel: %w", err)
 	}

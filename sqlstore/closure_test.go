@@ -8,6 +8,7 @@ import (
 
 	"github.com/purse-wallet/purse"
 	"github.com/purse-wallet/purse/clock"
+	"github.com/purse-wallet/purse/closure"
 	"github.com/purse-wallet/purse/sqlstore"
 	"github.com/purse-wallet/purse/storetest"
 )
@@ -55,7 +56,7 @@ func TestClosureQueries(t *testing.T) {
 			if _, err := tx.Closure(ctx, ca.ID, b); !errors.Is(err, purse.ErrNotFound) {
 				t.Fatalf("another account's request: %v", err)
 			}
-			open, err := tx.OpenClosures(ctx, 10)
+			open, err := tx.OpenClosures(ctx, closure.Open(), 10)
 			if err != nil {
 				return err
 			}

@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/purse-wallet/purse"
+	"github.com/purse-wallet/purse/closure"
 )
 
 // homeData is the home page: the account's profile and, once the ledger is wired in, its books.
@@ -35,7 +36,7 @@ func (h *Handler) home(w http.ResponseWriter, r *http.Request) {
 		// A user in cooling-off lands here after signing in: the way back to "keep my account"
 		// must be on the first page they see, not only in the e-mail (issue 18).
 		_ = h.Store.Read(r.Context(), func(tx purse.Tx) error {
-			c, err := tx.OpenClosure(r.Context(), a.ID)
+			c, err := tx.OpenClosure(r.Context(), a.ID, closure.Open())
 			if err == nil && c.State == purse.ClosureCoolingOff {
 				d.Closing = c
 			}
