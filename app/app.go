@@ -174,6 +174,7 @@ func New(ctx context.Context, store *sqlstore.DB, cfg Config) (*App, error) {
 		gw = bank.Sandbox{Location: cfg.Wallet.Location}
 	}
 	a.Wallet = wallet.New(store, a.Accounts, gw, cfg.Wallet, cfg.Log)
+	a.Wallet.OTP, a.Wallet.Catalog = &verify.OTP{Vault: v}, cat
 	a.Jobs = append(a.Jobs, a.Wallet.Tasks()...)
 	if cfg.Wallet.GroupCommit > 0 {
 		a.Wallet.EnableGroupCommit(ctx, cfg.Wallet.GroupCommit)

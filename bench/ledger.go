@@ -66,7 +66,8 @@ func Setup(ctx context.Context, a *app.App, n int) ([]Party, error) {
 		if err != nil {
 			return nil, fmt.Errorf("bench: register: %w", err)
 		}
-		c, err := a.Wallet.BindCard(ctx, acct.ID, "ICBC", "6222021234567890128", "Bench")
+		c, err := a.Wallet.BindCardAsHolder(ctx, acct.ID, phone, wallet.CardBinding{Bank: "ICBC",
+			Number: "6222021234567890128", Holder: "Bench", PaymentPassword: "135790"})
 		if err != nil {
 			return nil, err
 		}

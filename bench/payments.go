@@ -9,6 +9,8 @@ import (
 	"net/http"
 	"sync"
 	"time"
+
+	"github.com/purse-wallet/purse/wallet"
 )
 
 // Payments is issue 19's comparison, every figure from one run whose phases take turns in short
@@ -132,7 +134,8 @@ func (s *Server) measurePayments(ctx context.Context, o Options) (*Payments, err
 // fund gives every account a card and a balance that the run cannot exhaust.
 func (s *Server) fund(ctx context.Context, users []User) error {
 	for _, u := range users {
-		c, err := s.App.Wallet.BindCard(ctx, u.ID, "ICBC", "6222021234567890128", "Bench")
+		c, err := s.App.Wallet.BindCardAsHolder(ctx, u.ID, u.Phone, wallet.CardBinding{Bank: "ICBC",
+			Number: "6222021234567890128", Holder: "Bench", PaymentPassword: PaymentPassword})
 		if err != nil {
 			return fmt.Errorf("bench: bind card: %w", err)
 		}

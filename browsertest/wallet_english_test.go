@@ -33,7 +33,7 @@ func TestWalletEnglish(t *testing.T) {
 	inLanguage(b, "en")
 	b.Click("#topup-bind")
 	inLanguage(b, "en")
-	bindCard(b, "China Merchants Bank", "4111 1111 1111 1111", "Demo One")
+	bindCard(b, "13800000001", "China Merchants Bank", "4111 1111 1111 1111", "演示用户 01")
 	b.ExpectPath("/wallet/topup?done=bind")
 	b.Expect("#done", "The card is bound")
 	b.Fill("#topup-amount", "20.50")

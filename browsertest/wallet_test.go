@@ -5,6 +5,7 @@ import (
 
 	"github.com/purse-wallet/purse/apitest"
 	ct "github.com/purse-wallet/purse/closuretest"
+	"github.com/purse-wallet/purse/demo"
 )
 
 // TestWalletMoney binds a card, tops up, withdraws the whole balance and sees the home page's
@@ -21,10 +22,10 @@ func TestWalletMoney(t *testing.T) {
 
 	b.Click("#go-cards")
 	b.ExpectPath("/wallet/cards")
-	bindCard(b, "招商银行", "4111 1111 1111 1112", "李雷")
+	fillCard(b, "招商银行", "4111 1111 1111 1112", "李雷", "000000")
 	b.Expect("#bind-e-number", "银行卡号无效")
 	b.Shot("card-luhn-error")
-	bindCard(b, "招商银行", "4111 1111 1111 1111", "李雷")
+	bindCard(b, u.Phone, "招商银行", "4111 1111 1111 1111", "李雷")
 	b.Expect("#done", "银行卡已绑定")
 	b.Expect("#cards", "**** **** **** 1111")
 	b.Shot("card-bound")
@@ -42,6 +43,7 @@ func TestWalletMoney(t *testing.T) {
 	b.Click("#go-withdraw")
 	b.Expect("#withdraw-note", "银行结算前")
 	b.Fill("#withdraw-amount", "100.50")
+	b.Fill("#withdraw-payment_password", u.PaymentPassword)
 	b.Click("#withdraw-submit")
 	b.Expect("#done", "银行结算前显示为处理中")
 	b.Shot("withdrawn")
@@ -74,10 +76,11 @@ func TestClosureBalanceRemedy(t *testing.T) {
 	b.ExpectPath("/wallet/withdraw?closure=" + id)
 	b.Expect("#books", "¥100.00")
 	b.Click("#withdraw-bind")
-	bindCard(b, "建设银行", "4111111111111111", "演示用户")
+	bindCard(b, "13800000001", "建设银行", "4111111111111111", "演示用户 01")
 	b.ExpectPath("/wallet/withdraw?done=bind&closure=" + id)
 	b.Expect("#done", "银行卡已绑定")
 	b.Fill("#withdraw-amount", "100")
+	b.Fill("#withdraw-payment_password", demo.PaymentPassword)
 	b.Shot("withdraw-all")
 	b.Click("#withdraw-submit")
 	b.Expect("#done", "银行结算前显示为处理中")

@@ -132,7 +132,7 @@ func newMix(t *testing.T, db string, n int) *mix {
 	m.day = time.Now().UTC().Truncate(24 * time.Hour)
 	m.funded = make([]wallet, 4)
 	for i := range m.funded {
-		m.funded[i] = newWallet(t, m.srvs[i%n], fmt.Sprintf("1370000%04d", i), 5_000_000)
+		m.funded[i] = newWallet(t, m.srvs[i%n], m.store, fmt.Sprintf("1370000%04d", i), 5_000_000)
 	}
 	m.hold()
 	return m
@@ -203,7 +203,7 @@ func (m *mix) moveMoney(base string) bool {
 		m.mu.Unlock()
 		return m.startPhoneChange(base, from.token, key, target)
 	default:
-		path, body = "/api/v1/withdrawals", map[string]any{"card_id": from.card, "amount": amount}
+		path, body = "/api/v1/withdrawals", map[string]any{"card_id": from.card, "amount": amount, "payment_password": "135790"}
 	}
 	m.mu.Unlock()
 	res, ok := m.post(base, from.token, key, path, body)

@@ -1,8 +1,13 @@
 package crashtest
 
 import (
+	"context"
 	"encoding/json"
 	"testing"
+
+	"github.com/purse-wallet/purse"
+	"github.com/purse-wallet/purse/notify"
+	pursewallet "github.com/purse-wallet/purse/wallet"
 )
 
 // wallet is a funded account with a bank card, which moves money in the load.
@@ -10,7 +15,9 @@ type wallet struct {
 	id, token, card string
 }
 
-func newWallet(t *testing.T, srv *server, phone string, money int64) wallet {
+// newWallet registers and funds an account through the API; its card is bound as the holder binds
+// one (issue 13): the SMS code, read from the outbox the store holds, and the payment password.
+func newWallet(t *testing.T, srv *server, store purse.Store, phone string, money int64) wallet {
 	t.Helper()
 	base := srv.url()
 	reg := call(t, base, "POST", "/api/v1/accounts", map[string]string{"phone": phone, "password": "crash test password", "payment_password": "135790"})
@@ -20,7 +27,15 @@ func newWallet(t *testing.T, srv *server, phone string, money int64) wallet {
 	decode(t, call(t, base, "POST", "/api/v1/sessions", map[string]string{"login": phone, "password": "crash test password"}), &s)
 	w.token = s.Token
 	var c struct{ ID string }
-	decode(t, call(t, base, "POST", "/api/v1/cards", map[string]string{"bank": "ICBC", "card_number": "6222021234567890128", "holder_name": "Crash"}, "Authorization", "Bearer "+w.token), &c)
+	if res := call(t, base, "POST", "/api/v1/cards/codes", nil, "Authorization", "Bearer "+w.token); res.status != 201 {
+		t.Fatalf("card code: %d %s", res.status, res.body)
+	}
+	code, err := notify.NewestCode(context.Background(), store, phone, pursewallet.CardTemplate)
+	if err != nil {
+		t.Fatal(err)
+	}
+	decode(t, call(t, base, "POST", "/api/v1/cards", map[string]string{"bank": "ICBC", "card_number": "6222021234567890128",
+		"holder_name": "Crash", "payment_password": "135790", "sms_code": code}, "Authorization", "Bearer "+w.token), &c)
 	w.card = c.ID
 	if money > 0 {
 		if res := call(t, base, "POST", "/api/v1/topups", map[string]any{"card_id": w.card, "amount": money}, "Authorization", "Bearer "+w.token); res.status != 201 {

@@ -6,6 +6,7 @@ import (
 	"github.com/purse-wallet/purse"
 	"github.com/purse-wallet/purse/app"
 	"github.com/purse-wallet/purse/ledger"
+	"github.com/purse-wallet/purse/wallet"
 )
 
 // demoActor is who the audit log names for what seeding does.
@@ -49,14 +50,14 @@ func demoFund(ctx context.Context, a *app.App, acct *purse.Account) error {
 // demoRecentWithdrawal: a withdrawal of all the balance, settled a moment ago (AP-8.3); the card
 // it went to is unbound again so that only the withdrawal blocks.
 func demoRecentWithdrawal(ctx context.Context, a *app.App, acct *purse.Account) error {
-	c, err := a.Wallet.BindCard(ctx, acct.ID, "工商银行", demoCard, acct.Name)
+	c, err := demoCardOf(ctx, a, acct)
 	if err != nil {
 		return err
 	}
 	if _, err := a.Wallet.Topup(ctx, acct.ID, c.ID, 5000); err != nil {
 		return err
 	}
-	w, err := a.Wallet.Withdraw(ctx, acct.ID, c.ID, 5000)
+	w, err := a.Wallet.Withdraw(ctx, acct.ID, c.ID, 5000, PaymentPassword)
 	if err != nil {
 		return err
 	}
@@ -91,6 +92,13 @@ func demoStored(ctx context.Context, a *app.App, acct *purse.Account) error {
 
 // demoBindCard binds a quick-pay card (TP-1), for the IM demo account 13800000013.
 func demoBindCard(ctx context.Context, a *app.App, acct *purse.Account) error {
-	_, err := a.Wallet.BindCard(ctx, acct.ID, "工商银行", demoCard, acct.Name)
+	_, err := demoCardOf(ctx, a, acct)
 	return err
+}
+
+// demoCardOf binds the demo card in the holder's name through the holder's own step-up (the
+// SMS code from the dev outbox, the payment password), as a user of the demo would.
+func demoCardOf(ctx context.Context, a *app.App, acct *purse.Account) (*wallet.CardRef, error) {
+	return a.Wallet.BindCardAsHolder(ctx, acct.ID, acct.Phone, wallet.CardBinding{Bank: "工商银行", Number: demoCard,
+		Holder: acct.Name, PaymentPassword: PaymentPassword})
 }

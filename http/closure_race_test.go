@@ -42,11 +42,7 @@ func incoming(t *testing.T, e *apitest.Env, sender, accountID string, agreement 
 func funded(t *testing.T, e *apitest.Env) *apitest.User {
 	ctx := context.Background()
 	u := e.SignUp("")
-	card, err := e.App.Wallet.BindCard(ctx, u.ID, "ICBC", "6222021234567890128", "Race Sender")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := e.App.Wallet.Topup(ctx, u.ID, card.ID, 10_000_000); err != nil {
+	if _, err := e.App.Wallet.Topup(ctx, u.ID, e.BindCard(u.ID), 10_000_000); err != nil {
 		t.Fatal(err)
 	}
 	return u

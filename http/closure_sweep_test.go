@@ -16,11 +16,8 @@ import (
 func topUp(t *testing.T, e *apitest.Env, accountID string, amount int64) {
 	t.Helper()
 	ctx := context.Background()
-	card, err := e.App.Wallet.BindCard(ctx, accountID, "ICBC", "6222021234567890128", "Sweep Test")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := e.App.Wallet.Topup(ctx, accountID, card.ID, amount); err != nil {
+	card := e.BindCard(accountID)
+	if _, err := e.App.Wallet.Topup(ctx, accountID, card, amount); err != nil {
 		t.Fatal(err)
 	}
 }

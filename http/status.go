@@ -7,6 +7,7 @@ import (
 	"github.com/purse-wallet/purse/account"
 	"github.com/purse-wallet/purse/blocker"
 	"github.com/purse-wallet/purse/business"
+	"github.com/purse-wallet/purse/wallet"
 )
 
 // statusOf is the one place where error codes become HTTP statuses. A code missing here answers
@@ -60,6 +61,8 @@ var statusOf = map[purse.Code]int{
 	purse.CodeAccountRestricted:     http.StatusForbidden,
 	purse.CodeCardNumberInvalid:     http.StatusUnprocessableEntity,
 	purse.CodePaymentPasswordNeeded: http.StatusForbidden,
+	wallet.CodeCardHolderMismatch:   http.StatusUnprocessableEntity,
+	wallet.CodeSMSCodeRequired:      http.StatusForbidden,
 	purse.CodeRecipientNotFound:     http.StatusNotFound,
 	purse.CodeTransferToSelf:        http.StatusUnprocessableEntity,
 	purse.CodeCreditLimitExceeded:   http.StatusConflict,

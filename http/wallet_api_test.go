@@ -14,8 +14,8 @@ func TestCardsBindListUnbind(t *testing.T) {
 	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
 		u, other := e.SignUp(""), e.SignUp("")
 		var c struct{ ID, Last4, Masked, Bank string }
-		res := e.Call("POST", "/api/v1/cards", map[string]any{"bank": "ICBC", "card_number": testCard, "holder_name": "Zhang San"},
-			u.Header()...).Expect(t, 201)
+		res := e.Call("POST", "/api/v1/cards", map[string]any{"bank": "ICBC", "card_number": testCard, "holder_name": "Zhang San",
+			"payment_password": u.PaymentPassword, "sms_code": e.CardCode(u)}, u.Header()...).Expect(t, 201)
 		res.JSON(t, &c)
 		if c.Last4 != "0128" || c.Masked != "**** **** **** 0128" || strings.Contains(string(res.Body), "62220212") {
 			t.Fatalf("card = %s", res.Body)
@@ -74,7 +74,7 @@ func TestTopupWithdrawTransferSettle(t *testing.T) {
 		// By account id too.
 		e.Call("POST", "/api/v1/transfers", map[string]any{"to": alice.ID, "amount": 500}, bob.Header()...).Expect(t, 201)
 		var wd txBody
-		e.Call("POST", "/api/v1/withdrawals", map[string]any{"card_id": card, "amount": 1000}, alice.Header()...).
+		e.Call("POST", "/api/v1/withdrawals", map[string]any{"card_id": card, "amount": 1000, "payment_password": alice.PaymentPassword}, alice.Header()...).
 			Expect(t, 201).JSON(t, &wd)
 		if wd.Status != "pending" || wd.SettleAfter == nil || wd.SettledAt != nil {
 			t.Fatalf("withdrawal = %+v", wd)
@@ -121,7 +121,7 @@ func TestWithdrawalSettlesByJobAtMidnight(t *testing.T) {
 		card := bindCard(t, e, u)
 		topup(t, e, u, card, 5000)
 		var wd txBody
-		e.Call("POST", "/api/v1/withdrawals", map[string]any{"card_id": card, "amount": 5000}, u.Header()...).
+		e.Call("POST", "/api/v1/withdrawals", map[string]any{"card_id": card, "amount": 5000, "payment_password": u.PaymentPassword}, u.Header()...).
 			Expect(t, 201).JSON(t, &wd)
 		// Epoch is 09:00 UTC = 17:00 in Shanghai; the bank settles at 00:00 Shanghai, 16:00 UTC.
 		if *wd.SettleAfter != "2026-03-02T16:00:00Z" {

@@ -38,8 +38,8 @@ func movementErrors(t *testing.T, opts ...apitest.Option) {
 			{"huge top-up", "/api/v1/topups", map[string]any{"card_id": card, "amount": int64(1) << 62}, 422, "INVALID_REQUEST"},
 			{"other currency", "/api/v1/topups", map[string]any{"card_id": card, "amount": 5, "currency": "USD"}, 422, "INVALID_REQUEST"},
 			{"another user's card", "/api/v1/topups", map[string]any{"card_id": bobCard, "amount": 100}, 404, "NOT_FOUND"},
-			{"unknown card", "/api/v1/withdrawals", map[string]any{"card_id": "nope", "amount": 100}, 404, "NOT_FOUND"},
-			{"withdraw too much", "/api/v1/withdrawals", map[string]any{"card_id": card, "amount": 5001}, 409, "INSUFFICIENT_FUNDS"},
+			{"unknown card", "/api/v1/withdrawals", map[string]any{"card_id": "nope", "amount": 100, "payment_password": "135790"}, 404, "NOT_FOUND"},
+			{"withdraw too much", "/api/v1/withdrawals", map[string]any{"card_id": card, "amount": 5001, "payment_password": "135790"}, 409, "INSUFFICIENT_FUNDS"},
 			{"transfer too much", "/api/v1/transfers", map[string]any{"to": bob.Phone, "amount": 5001}, 409, "INSUFFICIENT_FUNDS"},
 			{"transfer to self", "/api/v1/transfers", map[string]any{"to": alice.Phone, "amount": 1}, 422, "TRANSFER_TO_SELF"},
 			{"unknown recipient", "/api/v1/transfers", map[string]any{"to": "13999999999", "amount": 1}, 404, "RECIPIENT_NOT_FOUND"},
@@ -120,7 +120,7 @@ func refusedByStatus(t *testing.T, opts ...apitest.Option) {
 			body map[string]any
 		}{
 			{"/api/v1/topups", map[string]any{"card_id": bobCard, "amount": 100}},
-			{"/api/v1/withdrawals", map[string]any{"card_id": bobCard, "amount": 100}},
+			{"/api/v1/withdrawals", map[string]any{"card_id": bobCard, "amount": 100, "payment_password": "135790"}},
 			{"/api/v1/transfers", map[string]any{"to": alice.Phone, "amount": 100}},
 			{"/api/v1/fund/subscriptions", map[string]any{"amount": 100}},
 		} {
@@ -143,7 +143,7 @@ func refusedByStatus(t *testing.T, opts ...apitest.Option) {
 		beforeB = books(t, e, bob)
 		e.Call("POST", "/api/v1/transfers", map[string]any{"to": alice.Phone, "amount": 100}, bob.Header()...).
 			ExpectProblem(t, 403, "ACCOUNT_RESTRICTED")
-		e.Call("POST", "/api/v1/withdrawals", map[string]any{"card_id": bobCard, "amount": 100}, bob.Header()...).
+		e.Call("POST", "/api/v1/withdrawals", map[string]any{"card_id": bobCard, "amount": 100, "payment_password": bob.PaymentPassword}, bob.Header()...).
 			ExpectProblem(t, 403, "ACCOUNT_RESTRICTED")
 		unchanged(t, e, bob, beforeB)
 		sound(t, e)

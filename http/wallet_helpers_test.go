@@ -22,9 +22,16 @@ type txBody struct {
 
 func bindCard(t *testing.T, e *apitest.Env, u *apitest.User) string {
 	t.Helper()
+	return bindCardAs(t, e, u, "Zhang San")
+}
+
+// bindCardAs binds testCard in holder's name as the holder does: a code to the bound phone, then
+// the card with that code and the payment password (issue 13).
+func bindCardAs(t *testing.T, e *apitest.Env, u *apitest.User, holder string) string {
+	t.Helper()
 	var c struct{ ID string }
-	e.Call("POST", "/api/v1/cards", map[string]any{"bank": "ICBC", "card_number": testCard, "holder_name": "Zhang San"},
-		u.Header()...).Expect(t, 201).JSON(t, &c)
+	e.Call("POST", "/api/v1/cards", map[string]any{"bank": "ICBC", "card_number": testCard, "holder_name": holder,
+		"payment_password": u.PaymentPassword, "sms_code": e.CardCode(u)}, u.Header()...).Expect(t, 201).JSON(t, &c)
 	return c.ID
 }
 
@@ -112,7 +119,7 @@ func countTx(t *testing.T, e *apitest.Env) int {
 func withdraw(t *testing.T, e *apitest.Env, u *apitest.User, card string, amount int64) txBody {
 	t.Helper()
 	var tx txBody
-	e.Call("POST", "/api/v1/withdrawals", map[string]any{"card_id": card, "amount": amount},
+	e.Call("POST", "/api/v1/withdrawals", map[string]any{"card_id": card, "amount": amount, "payment_password": u.PaymentPassword},
 		u.Header()...).Expect(t, 201).JSON(t, &tx)
 	return tx
 }

@@ -54,9 +54,17 @@ func (s *Server) registerMovements() {
 		func(ctx context.Context, acct string, in *cardMoneyInput) (*purse.LedgerTransaction, error) {
 			return s.Wallet.Topup(ctx, acct, in.Body.CardID, in.Body.Amount)
 		})
-	movement(s, "withdraw", "/api/v1/withdrawals", "Withdraw to a bound card; pending until the bank settles",
-		func(ctx context.Context, acct string, in *cardMoneyInput) (*purse.LedgerTransaction, error) {
-			return s.Wallet.Withdraw(ctx, acct, in.Body.CardID, in.Body.Amount)
+	type withdrawInput struct {
+		Body struct {
+			CardID          string `json:"card_id" maxLength:"64"`
+			Amount          int64  `json:"amount" minimum:"1" maximum:"1000000000000" doc:"Amount in minor units (fen for CNY): 1250 is 12.50"`
+			Currency        string `json:"currency,omitempty" required:"false" enum:"CNY" doc:"Currency; CNY, the default, is the only one"`
+			PaymentPassword string `json:"payment_password,omitempty" required:"false" maxLength:"16" doc:"The payment password: always required (issue 13)"`
+		}
+	}
+	movement(s, "withdraw", "/api/v1/withdrawals", "Withdraw to a bound card with the payment password; pending until the bank settles",
+		func(ctx context.Context, acct string, in *withdrawInput) (*purse.LedgerTransaction, error) {
+			return s.Wallet.Withdraw(ctx, acct, in.Body.CardID, in.Body.Amount, in.Body.PaymentPassword)
 		})
 
 	type transferInput struct {

@@ -34,11 +34,7 @@ func closingRace(t *testing.T, opts ...apitest.Option) {
 		others := make([]string, 4)
 		for i := range others {
 			others[i] = e.SignUp("").ID
-			c, err := w.BindCard(ctx, others[i], "ICBC", testCard, "Holder")
-			if err != nil {
-				t.Fatal(err)
-			}
-			if _, err := w.Topup(ctx, others[i], c.ID, 1_000_000); err != nil {
+			if _, err := w.Topup(ctx, others[i], e.BindCard(others[i]), 1_000_000); err != nil {
 				t.Fatal(err)
 			}
 		}

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/purse-wallet/purse"
+	"github.com/purse-wallet/purse/account"
 	"github.com/purse-wallet/purse/bank"
 	"github.com/purse-wallet/purse/ledger"
 )
@@ -42,30 +43,44 @@ func (s *Service) Topup(ctx context.Context, accountID, cardID string, amount in
 	return s.ask(ctx, t, func() (bank.Result, error) { return s.Gateway.Charge(ctx, req) })
 }
 
-// Withdraw moves amount from the balance to a bound card (PW-5). The money leaves the balance at
-// once and waits in the operator's in-flight book until the bank settles the payout (the sandbox:
-// next midnight in Shanghai); a payout the bank fails comes back to the balance. Errors:
-// AMOUNT_INVALID, NOT_FOUND (card), ACCOUNT_NOT_ACTIVE, ACCOUNT_RESTRICTED, INSUFFICIENT_FUNDS.
-func (s *Service) Withdraw(ctx context.Context, accountID, cardID string, amount int64) (*purse.LedgerTransaction, error) {
+// Withdraw moves amount from the balance to a bound card (PW-5), with the payment password (issue
+// 13: money leaving the wallet to a card always needs it, and a wrong one counts toward its lock).
+// The money leaves the balance at once and waits in the operator's in-flight book until the bank
+// settles the payout (the sandbox: next midnight in Shanghai); a payout the bank fails comes back
+// to the balance. Errors: AMOUNT_INVALID, PAYMENT_PASSWORD_REQUIRED, PAYMENT_PASSWORD_WRONG,
+// PAYMENT_PASSWORD_LOCKED, NOT_FOUND (card), ACCOUNT_NOT_ACTIVE, ACCOUNT_RESTRICTED,
+// INSUFFICIENT_FUNDS.
+func (s *Service) Withdraw(ctx context.Context, accountID, cardID string, amount int64, paymentPassword string) (*purse.LedgerTransaction, error) {
 	if err := s.checkAmount(amount); err != nil {
 		return nil, err
 	}
+	if paymentPassword == "" {
+		return nil, needPassword(nil)
+	}
 	var req bank.Request
-	t, err := s.post(ctx, func(tx purse.Tx) (*purse.LedgerTransaction, error) {
-		held := ledger.Locked{}
-		if err := sender(ctx, tx, held, accountID); err != nil {
-			return nil, err
-		}
-		t := record(tx, purse.TxWithdrawal, accountID, amount, purse.CNY)
+	var t *purse.LedgerTransaction
+	err := s.withProof(ctx, accountID, paymentPassword, func(proof *account.PaymentPasswordProof) error {
 		var err error
-		if req, err = s.cardRequest(ctx, tx, t, cardID); err != nil {
-			return nil, err
-		}
-		t = pending(t, tx.Now().Add(s.Config.ReconcileAfter))
-		return t, ledger.Post(ctx, tx, held, t, []purse.Posting{
-			ledger.Leg(accountID, purse.BookMain, purse.CNY, -amount),
-			ledger.Leg(purse.OwnerWithdrawalsFlight, "", purse.CNY, amount),
+		t, err = s.post(ctx, func(tx purse.Tx) (*purse.LedgerTransaction, error) {
+			held := ledger.Locked{}
+			if err := sender(ctx, tx, held, accountID); err != nil {
+				return nil, err
+			}
+			if err := s.Accounts.CheckPaymentPasswordProof(ctx, tx, proof); err != nil {
+				return nil, err
+			}
+			t := record(tx, purse.TxWithdrawal, accountID, amount, purse.CNY)
+			var err error
+			if req, err = s.cardRequest(ctx, tx, t, cardID); err != nil {
+				return nil, err
+			}
+			t = pending(t, tx.Now().Add(s.Config.ReconcileAfter))
+			return t, ledger.Post(ctx, tx, held, t, []purse.Posting{
+				ledger.Leg(accountID, purse.BookMain, purse.CNY, -amount),
+				ledger.Leg(purse.OwnerWithdrawalsFlight, "", purse.CNY, amount),
+			})
 		})
+		return err
 	})
 	if err != nil {
 		return nil, err

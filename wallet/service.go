@@ -17,7 +17,9 @@ import (
 	"github.com/purse-wallet/purse"
 	"github.com/purse-wallet/purse/account"
 	"github.com/purse-wallet/purse/bank"
+	"github.com/purse-wallet/purse/i18n"
 	"github.com/purse-wallet/purse/ledger"
+	"github.com/purse-wallet/purse/verify"
 )
 
 // Defaults of Config.
@@ -59,6 +61,9 @@ type Service struct {
 	Gateway  bank.Gateway
 	Config   Config
 	Log      *slog.Logger
+	// OTP and Catalog send the SMS code that binding a card needs (SendCardCode).
+	OTP     *verify.OTP
+	Catalog *i18n.Catalog
 
 	group *Group // nil unless EnableGroupCommit
 }

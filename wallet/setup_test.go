@@ -31,11 +31,7 @@ const testCard = "6222 0212 3456 7890 128"
 func (b *bundle) funded(t *testing.T, amount int64) string {
 	t.Helper()
 	id := b.SignUp("").ID
-	c, err := b.svc.BindCard(b.ctx, id, "ICBC", testCard, "Holder")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := b.svc.Topup(b.ctx, id, c.ID, amount); err != nil {
+	if _, err := b.svc.Topup(b.ctx, id, b.BindCard(id), amount); err != nil {
 		t.Fatal(err)
 	}
 	return id

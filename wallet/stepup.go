@@ -2,6 +2,7 @@ package wallet
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/purse-wallet/purse"
@@ -63,4 +64,19 @@ func (s *Service) unspend(ctx context.Context, tx purse.Tx, accountID string, am
 func (s *Service) today(t time.Time) time.Time {
 	l := t.In(s.Config.Location)
 	return time.Date(l.Year(), l.Month(), l.Day(), 0, 0, 0, 0, s.Config.Location)
+}
+
+// withProof runs fn, a transaction that counts the payment password pin, with its proof. A
+// verifier still an argon2id one is compared once outside the transaction (see
+// provePaymentPassword) and fn runs again with that comparison.
+func (s *Service) withProof(ctx context.Context, accountID, pin string, fn func(*account.PaymentPasswordProof) error) error {
+	err := fn(s.Accounts.NewPaymentPasswordProof(accountID, pin))
+	if !errors.Is(err, account.ErrSlowPaymentPassword) {
+		return err
+	}
+	proof, err := s.provePaymentPassword(ctx, accountID, pin)
+	if err != nil {
+		return err
+	}
+	return fn(proof)
 }

@@ -31,19 +31,15 @@ func (s *Service) Transfer(ctx context.Context, accountID string, r TransferRequ
 	if err := s.checkAmount(r.Amount); err != nil {
 		return nil, err
 	}
-	var proof *account.PaymentPasswordProof
-	if r.PaymentPassword != "" {
-		proof = s.Accounts.NewPaymentPasswordProof(accountID, r.PaymentPassword)
+	if r.PaymentPassword == "" {
+		return s.transfer(ctx, accountID, r, nil)
 	}
-	t, err := s.transfer(ctx, accountID, r, proof)
-	if errors.Is(err, account.ErrSlowPaymentPassword) {
-		// An argon2id verifier from before keyed payment passwords: compared once, outside the
-		// transaction, which then replaces it with a keyed one.
-		if proof, err = s.provePaymentPassword(ctx, accountID, r.PaymentPassword); err != nil {
-			return nil, err
-		}
-		return s.transfer(ctx, accountID, r, proof)
-	}
+	var t *purse.LedgerTransaction
+	err := s.withProof(ctx, accountID, r.PaymentPassword, func(proof *account.PaymentPasswordProof) error {
+		var err error
+		t, err = s.transfer(ctx, accountID, r, proof)
+		return err
+	})
 	return t, err
 }
 

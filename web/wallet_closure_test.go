@@ -21,7 +21,7 @@ func TestWithdrawClearsBalanceBlocker(t *testing.T) {
 		id, p := startClosure(t, c)
 		p.expect(t, 200, `data-code="BALANCE_NOT_ZERO"`, `href="/wallet/withdraw?closure=`+id+`"`)
 		c.get("/wallet/withdraw?closure="+id).expect(t, 200, "¥100.00", `name="closure" value="`+id+`"`, `id="back-to-closure"`)
-		p = c.post("/wallet/withdraw?closure="+id, "/wallet/withdraw", url.Values{"card": {card}, "amount": {"100.00"},
+		p = c.post("/wallet/withdraw?closure="+id, "/wallet/withdraw", url.Values{"card": {card}, "amount": {"100.00"}, "payment_password": {"135790"},
 			"closure": {id}}).expect(t, 200, "银行结算前显示为处理中", `href="/closure/`+id+`"`, "¥0.00")
 		if n := book(t, e, acct, purse.BookMain); n != 0 {
 			t.Fatalf("balance %d after withdrawing it all", n)

@@ -7,6 +7,7 @@ import (
 
 	"github.com/purse-wallet/purse"
 	"github.com/purse-wallet/purse/account"
+	"github.com/purse-wallet/purse/wallet"
 )
 
 // moneyForm is one form of a money page. Its inputs are named plainly (amount, card, to…); the
@@ -20,6 +21,8 @@ type moneyForm struct {
 	Units    bool   // an amount in whole units (points, stored value)
 	Transfer bool   // recipient, memo and payment password
 	Bind     bool   // bank, card number and holder
+	PIN      bool   // the payment password, required (withdrawals, binding a card: issue 13)
+	Code     bool   // the SMS code sent to the bound phone (binding a card)
 	Note     string // a message id shown under the form
 	NoteText string // or a note already in the reader's language, when it has parameters
 	Danger   bool
@@ -82,6 +85,10 @@ var fieldOf = map[purse.Code]string{
 	purse.CodePaymentPasswordNeeded:   "payment_password",
 	account.CodePaymentPasswordWrong:  "payment_password",
 	account.CodePaymentPasswordLocked: "payment_password",
+	wallet.CodeCardHolderMismatch:     "holder",
+	wallet.CodeSMSCodeRequired:        "sms_code",
+	purse.CodeOTPInvalid:              "sms_code",
+	purse.CodeOTPExpired:              "sms_code",
 }
 
 // formError is a form input the page itself refuses before asking the wallet.
@@ -155,10 +162,12 @@ func (h *Handler) moneyRun(w http.ResponseWriter, r *http.Request, a *purse.Acco
 	build moneyPage, form string, do func(ctx context.Context, a *purse.Account) error) {
 	err := do(r.Context(), a)
 	if err == nil {
-		if next := nextPage(r); next != "" {
-			page = next // a card bound on the way to a withdrawal goes back to it
-		}
 		to := page + "?done=" + form
+		if next := nextPage(r); next != "" && form == "code" {
+			to += "&next=" + url.QueryEscape(next) // the code is a step on the way: binding comes next
+		} else if next != "" {
+			to = next + "?done=" + form // a card bound on the way to a withdrawal goes back to it
+		}
 		if id := backTo(r); id != "" {
 			to += "&closure=" + id
 		}

@@ -76,7 +76,7 @@ func TestTransactionsPage(t *testing.T) {
 		for i := 0; i < 24; i++ {
 			c.post("/wallet/topup", "/wallet/topup", url.Values{"card": {card}, "amount": {"1"}}).expect(t, 200)
 		}
-		c.post("/wallet/withdraw", "/wallet/withdraw", url.Values{"card": {card}, "amount": {"5"}}).expect(t, 200)
+		c.post("/wallet/withdraw", "/wallet/withdraw", url.Values{"card": {card}, "amount": {"5"}, "payment_password": {"135790"}}).expect(t, 200)
 		seen := map[string]bool{}
 		path := "/wallet/transactions"
 		for pages := 0; path != ""; pages++ {

@@ -51,7 +51,7 @@ func TestMoneyFormPostedTwiceMovesOnce(t *testing.T) {
 			done         string
 		}{
 			{"/wallet/topup", "/wallet/topup", url.Values{"card": {card}, "amount": {"10"}}, purse.TxTopup, purse.BookMain, 1000, "充值成功"},
-			{"/wallet/withdraw", "/wallet/withdraw", url.Values{"card": {card}, "amount": {"5"}}, purse.TxWithdrawal, purse.BookMain, -500, "提现"},
+			{"/wallet/withdraw", "/wallet/withdraw", url.Values{"card": {card}, "amount": {"5"}, "payment_password": {"135790"}}, purse.TxWithdrawal, purse.BookMain, -500, "提现"},
 			{"/wallet/transfer", "/wallet/transfer", url.Values{"to": {phone}, "amount": {"3"}}, purse.TxTransfer, purse.BookMain, -300, "转账成功"},
 			{"/wallet/fund", "/wallet/fund/subscribe", url.Values{"amount": {"20"}}, purse.TxFundSubscribe, purse.BookFund, 2000, "转入成功"},
 			{"/wallet/fund", "/wallet/fund/redeem", url.Values{"amount": {"5"}}, purse.TxFundRedeem, purse.BookFund, -500, "转出已提交"},

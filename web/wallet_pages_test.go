@@ -9,6 +9,8 @@ import (
 
 	"github.com/purse-wallet/purse"
 	"github.com/purse-wallet/purse/apitest"
+	"github.com/purse-wallet/purse/notify"
+	"github.com/purse-wallet/purse/wallet"
 )
 
 // A Luhn-valid test card number.
@@ -19,13 +21,30 @@ var cardIDRe = regexp.MustCompile(`id="unbind-([0-9a-f-]{36})"`)
 // bindCard binds a card through the form and returns its id.
 func bindCard(t *testing.T, c *client) string {
 	t.Helper()
-	p := c.post("/wallet/cards", "/wallet/cards", url.Values{"bank": {"招商银行"}, "number": {testCard}, "holder": {"李雷"}}).
+	p := c.post("/wallet/cards", "/wallet/cards", url.Values{"bank": {"招商银行"}, "number": {testCard}, "holder": {"李雷"},
+		"payment_password": {"135790"}, "sms_code": {c.cardCode()}}).
 		expect(t, 200, "银行卡已绑定", "**** **** **** 1111")
 	m := cardIDRe.FindStringSubmatch(p.Body)
 	if m == nil {
 		t.Fatal("no card on the cards page")
 	}
 	return m[1]
+}
+
+// cardCode asks for the SMS code that binding a card needs through the cards page and reads it
+// from the dev outbox, as the holder reads her phone.
+func (c *client) cardCode() string {
+	c.t.Helper()
+	c.post("/wallet/cards", "/wallet/cards/code", url.Values{}).expect(c.t, 200, `id="done"`)
+	a, err := c.e.App.Accounts.Get(context.Background(), c.accountID())
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	code, err := notify.NewestCode(context.Background(), c.e.DB, a.Phone, wallet.CardTemplate)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	return code
 }
 
 // book returns the amount of the account's book (the credit book as stored, negative when owed).
@@ -110,7 +129,7 @@ func TestMoneyForms(t *testing.T) {
 			good             string
 		}
 		forms := []form{
-			{"/wallet/withdraw", "/wallet/withdraw", "withdraw", url.Values{"card": {card}}, "100000", purse.BookMain, 12000 - 1050, "10.50"},
+			{"/wallet/withdraw", "/wallet/withdraw", "withdraw", url.Values{"card": {card}, "payment_password": {"135790"}}, "100000", purse.BookMain, 12000 - 1050, "10.50"},
 			{"/wallet/transfer", "/wallet/transfer", "transfer", url.Values{"to": {otherID}, "memo": {"午饭"}}, "900.01", purse.BookMain, 10950 - 1000, "10"},
 			{"/wallet/fund", "/wallet/fund/subscribe", "subscribe", url.Values{}, "5000", purse.BookFund, 3000, "30"},
 			{"/wallet/fund", "/wallet/fund/redeem", "redeem", url.Values{}, "30.01", purse.BookFund, 2000, "10.00"},
@@ -150,7 +169,7 @@ func TestMoneyForms(t *testing.T) {
 			t.Fatalf("recipient has %d, want 1000", n)
 		}
 		// Insufficient funds names the book in Chinese.
-		c.post("/wallet/withdraw", "/wallet/withdraw", url.Values{"card": {card}, "amount": {"99999"}}).
+		c.post("/wallet/withdraw", "/wallet/withdraw", url.Values{"card": {card}, "amount": {"99999"}, "payment_password": {"135790"}}).
 			expect(t, 409, "余额不足")
 	})
 }
@@ -163,7 +182,7 @@ func TestOtherAccountsCard(t *testing.T) {
 		c, acct, _ := walletUser(t, e, "甲")
 		_, _, theirs := walletUser(t, e, "乙")
 		c.post("/wallet/topup", "/wallet/topup", url.Values{"card": {theirs}, "amount": {"1"}}).expect(t, 404)
-		c.post("/wallet/withdraw", "/wallet/withdraw", url.Values{"card": {theirs}, "amount": {"1"}}).expect(t, 404)
+		c.post("/wallet/withdraw", "/wallet/withdraw", url.Values{"card": {theirs}, "amount": {"1"}, "payment_password": {"135790"}}).expect(t, 404)
 		c.post("/wallet/cards", "/wallet/cards/"+theirs+"/unbind", url.Values{}).expect(t, 404)
 		c.post("/wallet/cards", "/wallet/cards/not-an-id/unbind", url.Values{}).expect(t, 404)
 		if n := book(t, e, acct, purse.BookMain); n != 10000 {

@@ -8,6 +8,7 @@ package web
 func (h *Handler) walletRoutes() {
 	h.mux.HandleFunc("GET /wallet/cards", h.cardsPage)
 	h.mux.HandleFunc("POST /wallet/cards", h.bindCard)
+	h.mux.HandleFunc("POST /wallet/cards/code", h.sendCardCode)
 	h.mux.HandleFunc("POST /wallet/cards/{id}/unbind", h.unbindCard)
 	h.mux.HandleFunc("GET /wallet/topup", h.topupPage)
 	h.mux.HandleFunc("POST /wallet/topup", h.topup)

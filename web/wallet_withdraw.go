@@ -11,7 +11,7 @@ import (
 // (AP-8.1): the money stays pending until the bank settles.
 func (h *Handler) withdrawData() moneyPage {
 	return h.cardPage("withdraw", moneyForm{ID: "withdraw", Action: "/wallet/withdraw", Button: "ww_withdraw_submit",
-		Card: true, Amount: true, Note: "ww_withdraw_note"})
+		Card: true, Amount: true, PIN: true, Note: "ww_withdraw_note"})
 }
 
 func (h *Handler) withdrawPage(w http.ResponseWriter, r *http.Request) {
@@ -25,7 +25,7 @@ func (h *Handler) withdraw(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return err
 		}
-		_, err = h.Wallet.Withdraw(ctx, a.ID, r.PostFormValue("card"), amount)
+		_, err = h.Wallet.Withdraw(ctx, a.ID, r.PostFormValue("card"), amount, secretField(r.PostFormValue("payment_password")))
 		return err
 	})
 }
