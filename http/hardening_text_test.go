@@ -51,7 +51,8 @@ func TestFreeTextRefusesControlCharacters(t *testing.T) {
 		}
 		// Letters of any script, emoji with joiners and ordinary punctuation pass.
 		e.Call("POST", "/api/v1/cards", map[string]any{"bank": "ICBC", "card_number": "6222021234567890128",
-			"holder_name": "王小明 O'Brien-Smith 👨‍👩‍👧"}, u.Header()...).Expect(t, 201)
+			"holder_name": "王小明 O'Brien-Smith 👨‍👩‍👧", "payment_password": u.PaymentPassword, "sms_code": e.CardCode(u)},
+			u.Header()...).Expect(t, 201)
 	})
 }
 
