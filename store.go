@@ -71,6 +71,7 @@ type Tx interface {
 	ClosureFunnelQueries
 	JobFailureQueries
 	ConsoleNameQueries
+	DocumentQueries
 	// Now is the transaction's fixed time, taken from the store's clock when it began.
 	Now() time.Time
 }

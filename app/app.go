@@ -58,8 +58,11 @@ type Config struct {
 	Policy       *closure.Policy     // the closure policy; nil: the strict preset
 	Certificates *certificate.Signer // signs closure certificates; nil: a key made for this run
 	BaseURL      string              // prefixes links in messages, e.g. https://wallet.example.com
-	Support      web.Support         // the operator's customer-service channels, shown on the pages
-	Wallet       wallet.Config       // limits of money movements; zero values take the defaults
+	// DocumentLinkTTL is how long the closure documents link in the closure and erasure notices
+	// works; 0: closure.DefaultDocumentLinkTTL.
+	DocumentLinkTTL time.Duration
+	Support         web.Support   // the operator's customer-service channels, shown on the pages
+	Wallet          wallet.Config // limits of money movements; zero values take the defaults
 	// Calendar counts legal deadlines (holidays and make-up working days); nil: the embedded
 	// China schedule in Location. SupportEmail gets the deadline warnings ("" sends none).
 	Calendar     *calendar.Calendar
@@ -182,6 +185,9 @@ func New(ctx context.Context, store *sqlstore.DB, cfg Config) (*App, error) {
 	if err := a.newClosures(ctx, cfg, v, cat); err != nil {
 		return nil, err
 	}
+	// The purge's erasing transaction issues the erasure receipt, and its notice links to it.
+	a.Lifecycle.Erasers = append(a.Lifecycle.Erasers, a.Closures.IssueReceipt)
+	a.Lifecycle.DocumentLink = a.Closures.ErasureLink
 	a.Web.Closures, a.Web.Blockers, a.Web.Business, a.Web.Lifecycle = a.Closures, a.Blockers, a.Business, a.Lifecycle
 	a.Web.UseWallet(a.Wallet, a.Exports)
 	a.HTTP = purshttp.New(&purshttp.Server{
@@ -269,7 +275,7 @@ func (a *App) newClosures(ctx context.Context, cfg Config, v *vault.Vault, cat *
 	signer = &sg
 	a.Closures = &closure.Service{Store: a.Store, Accounts: a.Accounts, Catalog: cat, Policy: p,
 		OTP: &verify.OTP{Vault: v}, Captchas: &verify.Captchas{Vault: v}, Signer: signer, BaseURL: cfg.BaseURL, Log: a.Log,
-		Sweeper: a.Wallet}
+		Sweeper: a.Wallet, DocumentLinkTTL: cfg.DocumentLinkTTL}
 	if a.Store.Dialect() == "sqlite" && cfg.Wallet.GroupCommit > 0 {
 		// SQLite's one writer makes each step's commit a turn of its own; a group shares one
 		// turn and one fsync between the steps of concurrent flows. On PostgreSQL concurrent

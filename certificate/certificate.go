@@ -187,3 +187,15 @@ func ParsePublic(text string) (ed25519.PublicKey, error) {
 	}
 	return nil, errors.New("certificate: public key must be 32 bytes, base64 or hex")
 }
+
+// KeyIDOf returns the key id in a compact JWS's header, without checking the signature.
+func KeyIDOf(raw []byte) (string, error) {
+	obj, err := parseCompact(raw)
+	if err != nil {
+		return "", err
+	}
+	if len(obj.Signatures) != 1 {
+		return "", ErrBadSignature
+	}
+	return obj.Signatures[0].Header.KeyID, nil
+}

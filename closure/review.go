@@ -210,10 +210,18 @@ func (s *Service) finish(ctx context.Context, st *step, rec *purse.AccountRecord
 		s.Log.InfoContext(ctx, "account closed", "account_id", c.AccountID, "closure_id", c.ID, "policy", p.Name,
 			"sessions", sessions, "cards", cards, "linked", unlinked)
 	}
-	// The signed certificate rides along so that the mail worker can attach it: after closure the
-	// user can no longer sign in to fetch it.
-	return s.notice(ctx, st, "closure_closed", map[string]string{"ClosedAt": s.Catalog.FormatTime(rec.Language, now),
-		"certificate": string(c.Certificate)})
+	// The signed certificate rides along so that the mail worker can attach it, and the notice
+	// (e-mail or SMS) carries a link to the documents: after closure the user can no longer sign in
+	// to fetch them, and the same link opens the erasure receipt once the purge ran (issue 16).
+	data := map[string]string{"ClosedAt": s.Catalog.FormatTime(rec.Language, now), "certificate": string(c.Certificate)}
+	if len(c.Certificate) > 0 {
+		link, until, err := s.documentLink(ctx, tx, c.ID, rec.Language)
+		if err != nil {
+			return err
+		}
+		data["Link"], data["LinkUntil"] = link, s.Catalog.FormatTime(rec.Language, until)
+	}
+	return s.notice(ctx, st, "closure_closed", data)
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/purse-wallet/purse"
 	"github.com/purse-wallet/purse/account"
@@ -38,7 +39,10 @@ type Service struct {
 	Group Grouper
 	// BaseURL prefixes the e-mail link ("https://wallet.example.com"); "" leaves it relative.
 	BaseURL string
-	Log     *slog.Logger
+	// DocumentLinkTTL is how long the link to a closed request's documents works (the closure and
+	// erasure notices carry one); 0 is DefaultDocumentLinkTTL.
+	DocumentLinkTTL time.Duration
+	Log             *slog.Logger
 
 	snapshots     sync.Map // policy snapshot JSON → *Policy (see policyOf)
 	snapshotCount atomic.Int64

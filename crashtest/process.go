@@ -111,7 +111,7 @@ func newServer(t *testing.T, db string, env ...string) *server {
 	sim := bankOf(t)
 	env = append(env, "PURSE_BANK_KEY="+string(banktest.Key), "PURSE_SMTP_PASSWORD="+notifytest.Password)
 	s := &server{t: t, bin: binary(t), db: db, addr: addr, env: env, logs: logs,
-		prod: []string{"--bank", "http", "--bank-url", sim.URL, "--certificate-key", certKeyOf(t), "--dev-outbox"}}
+		prod: []string{"--bank", "http", "--bank-url", sim.URL, "--certificate-key", certKeyOf(t), "--dev-outbox", "--base-url", "http://" + addr}}
 	t.Cleanup(func() {
 		s.kill()
 		if t.Failed() {

@@ -27,6 +27,8 @@ func TestCertificateStatesRetentionSettings(t *testing.T) {
 		if st := e.ClosureState(t, id); st != "closed" {
 			t.Fatalf("state %s", st)
 		}
+		// The e-mail closure notice links to the documents too (absolute, on --base-url).
+		e.Call("GET", linkIn(t, e, u.Email, "closure_closed"), nil).Expect(t, 200)
 		op := apitest.Auth(e.Operator("agent"))
 		r := e.Call("GET", "/api/v1/admin/closures/"+id+"/certificate", nil, op...).Expect(t, 200)
 		if r.Header.Get("Content-Type") != "application/jose" {
@@ -62,6 +64,7 @@ func TestCertificateStatesRetentionSettings(t *testing.T) {
 			}
 		}
 	}, func(c *app.Config) {
+		c.BaseURL = documentsBase
 		c.Retention = lifecycle.Policy{Personal: lifecycle.Period{Days: 90}, Records: lifecycle.Period{Years: 10}}
 	})
 }

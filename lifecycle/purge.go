@@ -28,6 +28,10 @@ type Service struct {
 	// likewise remove their AML-period rows in the records transaction. app wires them.
 	Erasers       []Hook
 	RecordPurgers []Hook
+	// DocumentLink, if set, makes the link to the account's closure documents that the
+	// data_erased notice carries (where the erasure receipt appears once the erasure ran; issue
+	// 16); ok is false when there is none to link. app wires closure.Service.ErasureLink.
+	DocumentLink func(ctx context.Context, tx purse.Tx, accountID, lang string) (link, until string, ok bool, err error)
 
 	// scrubAgain (1) asks the next run to scrub even if it erases nothing: see scrub. An int32
 	// used through sync/atomic rather than an atomic.Bool, so that a test may copy a Service.
@@ -205,6 +209,15 @@ func (s *Service) notice(ctx context.Context, tx purse.Tx, cands []*purse.PurgeC
 		c.State.NoticedAt = tx.Now()
 		states = append(states, &c.State)
 		if n, ok := contacts[c.Account.ID].notice(c.Account, p); ok {
+			if s.DocumentLink != nil {
+				link, until, ok, err := s.DocumentLink(ctx, tx, c.Account.ID, n.Language)
+				if err != nil {
+					return nil, err
+				}
+				if ok {
+					n.Data["Link"], n.Data["LinkUntil"] = link, until
+				}
+			}
 			notices, noticed = append(notices, n), append(noticed, c)
 		} else {
 			silent = append(silent, c)

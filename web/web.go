@@ -110,6 +110,7 @@ func New(h *Handler) (*Handler, error) {
 	h.mux.HandleFunc("POST /closure", h.closureAgree)
 	h.mux.HandleFunc("GET /problems/{slug}", h.problemPage)
 	h.closureRoutes()
+	h.documentsRoutes()
 	h.remedyRoutes()
 	h.walletRoutes()
 	h.adminClosureRoutes()

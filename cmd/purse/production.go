@@ -26,6 +26,11 @@ func (c *ServeCmd) production() error {
 	if c.CertificateKey == "" {
 		missing = append(missing, "a certificate signing key (--certificate-key FILE; see docs/deployment.md)")
 	}
+	if c.BaseURL == "" {
+		// The closure and erasure notices carry links to the user's documents: relative, they
+		// open nowhere from an SMS or a mail client.
+		missing = append(missing, "the public URL for links in notices (--base-url https://…)")
+	}
 	if !c.DevOutbox {
 		if c.SMTPURL == "" {
 			missing = append(missing, "an e-mail provider (--smtp-url and --mail-from), or --dev-outbox")

@@ -65,7 +65,7 @@ func TestServeRefusesDemoDefaultsInProduction(t *testing.T) {
 		args []string
 		want []string
 	}{
-		{"nothing configured", nil, []string{"--bank http", "--certificate-key", "--smtp-url", "--sms-webhook-url", "PURSE_WEBHOOK_SECRET"}},
+		{"nothing configured", nil, []string{"--bank http", "--certificate-key", "--base-url", "--smtp-url", "--sms-webhook-url", "PURSE_WEBHOOK_SECRET"}},
 		{"the sandbox bank", []string{"--bank", "sandbox", "--certificate-key", certKey, "--dev-outbox"},
 			[]string{"--bank sandbox is accepted only with --demo"}},
 		{"no certificate key", []string{"--bank", "http", "--bank-url", "https://bank.example", "--dev-outbox"},
@@ -81,7 +81,11 @@ func TestServeRefusesDemoDefaultsInProduction(t *testing.T) {
 			[]string{"--smtp-url carries a password", "PURSE_SMTP_PASSWORD"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			cmd := serveCmd(t, append([]string{"--db", db, "--addr", "127.0.0.1:0"}, c.args...)...)
+			args := c.args
+			if args != nil { // every case but the first names the public URL, to reach its own refusal
+				args = append(args, "--base-url", "https://wallet.example.com")
+			}
+			cmd := serveCmd(t, append([]string{"--db", db, "--addr", "127.0.0.1:0"}, args...)...)
 			cmd.logOut = &lockedBuffer{}
 			err := cmd.run(context.Background())
 			if err == nil {
@@ -114,7 +118,7 @@ func TestServeWithDevOutboxSaysSoOnEveryLine(t *testing.T) {
 	addr := ln.Addr().String()
 	ln.Close()
 	cmd := serveCmd(t, "--db", filepath.Join(dir, "purse.db"), "--addr", addr, "--bank", "http", "--bank-url", sim.URL,
-		"--certificate-key", certKey, "--dev-outbox")
+		"--certificate-key", certKey, "--dev-outbox", "--base-url", "https://wallet.example.com")
 	out := &lockedBuffer{}
 	cmd.logOut = out
 	ctx, cancel := context.WithCancel(context.Background())

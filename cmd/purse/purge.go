@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -12,6 +13,7 @@ import (
 	"github.com/purse-wallet/purse"
 	"github.com/purse-wallet/purse/app"
 	"github.com/purse-wallet/purse/bank"
+	"github.com/purse-wallet/purse/certificate"
 	"github.com/purse-wallet/purse/lifecycle"
 	"github.com/purse-wallet/purse/logs"
 )
@@ -50,6 +52,10 @@ type PurgeCmd struct {
 	MasterKeyFile string `env:"PURSE_MASTER_KEY_FILE" help:"File holding the 32-byte master key (hex or base64). PURSE_MASTER_KEY may hold it instead."`
 	TimeZone      string `default:"Asia/Shanghai" env:"PURSE_TIME_ZONE" help:"Time zone for times in notices."`
 	DryRun        bool   `help:"List what would be purged now and why, and change nothing."`
+	// The purge signs erasure receipts and links to them (issue 16): with serve's key and URL.
+	CertificateKey  string        `env:"PURSE_CERTIFICATE_KEY_FILE" help:"File holding the Ed25519 seed that signs closure certificates; the purge signs erasure receipts with it (required unless --dry-run)."`
+	BaseURL         string        `env:"PURSE_BASE_URL" help:"Public URL of the server, for the documents link in the erasure notices (required unless --dry-run)."`
+	DocumentLinkTTL time.Duration `name:"document-link-ttl" default:"2160h" env:"PURSE_DOCUMENT_LINK_TTL" help:"How long the documents link in the erasure notice works."`
 }
 
 // Run purges or lists.
@@ -78,7 +84,19 @@ func (c *PurgeCmd) run(ctx context.Context, out io.Writer) error {
 		return err
 	}
 	defer store.Close()
+	// Outside a dry run the erasures issue signed receipts and notices with links: a receipt
+	// signed by a key no one publishes, or a link relative to nothing, would be worthless.
+	var signer *certificate.Signer
+	if !c.DryRun {
+		if c.CertificateKey == "" || c.BaseURL == "" {
+			return errors.New("purse purge signs erasure receipts and links to them: give --certificate-key and --base-url, as to purse serve")
+		}
+		if signer, err = certificate.LoadOrCreate(c.CertificateKey, false); err != nil {
+			return err
+		}
+	}
 	a, err := app.New(ctx, store, app.Config{Keys: &key, Clock: clk, Location: loc, Retention: policy,
+		Certificates: signer, BaseURL: c.BaseURL, DocumentLinkTTL: c.DocumentLinkTTL,
 		Log: logs.New("text", os.Stderr, slog.LevelWarn),
 		// Purging posts nothing through a bank; the services are built whole all the same.
 		Gateway: bank.Sandbox{}, DevOutbox: true})

@@ -14,6 +14,7 @@ import (
 	"github.com/purse-wallet/purse/account"
 	"github.com/purse-wallet/purse/app"
 	"github.com/purse-wallet/purse/bank"
+	"github.com/purse-wallet/purse/certificate"
 	"github.com/purse-wallet/purse/secret"
 )
 
@@ -64,6 +65,13 @@ func TestPurgeCommand(t *testing.T) {
 	}
 
 	cmd.DryRun = false
+	if err := cmd.run(ctx, &out); err == nil || !strings.Contains(err.Error(), "--certificate-key") {
+		t.Fatalf("a purge without the certificate key: %v", err)
+	}
+	cmd.CertificateKey, cmd.BaseURL = filepath.Join(t.TempDir(), "cert.key"), "https://wallet.example.com"
+	if _, err := certificate.LoadOrCreate(cmd.CertificateKey, true); err != nil {
+		t.Fatal(err)
+	}
 	out.Reset()
 	if err := cmd.run(ctx, &out); err != nil {
 		t.Fatal(err)

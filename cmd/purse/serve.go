@@ -49,15 +49,16 @@ type ServeCmd struct {
 	Holidays         string `env:"PURSE_HOLIDAYS" help:"Holiday calendar file (docs/deadlines.md format) counting legal deadlines; default: the embedded mainland China schedule."`
 	SupportEmail     string `env:"PURSE_SUPPORT_EMAIL" help:"Where warnings about closure requests near or past their legal deadline are e-mailed."`
 	NotifyFlags
-	Policy         string        `default:"strict" env:"PURSE_POLICY" help:"Closure policy: a preset (strict, tenpay, postal, imwallet, alipay) or a policy file (.toml)."`
-	CertificateKey string        `env:"PURSE_CERTIFICATE_KEY_FILE" help:"File holding the Ed25519 seed (64 hex digits) that signs closure certificates. With --demo and none, one is made next to the database."`
-	BaseURL        string        `env:"PURSE_BASE_URL" help:"Public URL of this server, for links in e-mails (e.g. https://wallet.example.com). With --demo and none, http://localhost and the port of --addr."`
-	SupportPhone   string        `env:"PURSE_SUPPORT_PHONE" help:"Customer-service phone number the pages show wherever support must help (IM-7)."`
-	SupportChat    string        `name:"support-chat-url" env:"PURSE_SUPPORT_CHAT_URL" help:"Link to the operator's online customer-service chat (IM-7)."`
-	GroupCommit    int           `default:"256" env:"PURSE_GROUP_COMMIT" help:"Most concurrent transfers one durable commit may carry (0: one commit each); on SQLite it also turns on shared commits for closure steps."`
-	PointsUnit     int64         `default:"100" env:"PURSE_POINTS_UNIT" help:"Points converted into the balance in one step; a conversion is a whole multiple."`
-	DBDeadline     time.Duration `name:"db-deadline" default:"5s" env:"PURSE_DB_DEADLINE" help:"Longest a request's transaction waits on the database before answering 503 UNAVAILABLE (0: no limit)."`
-	PointsValue    int64         `name:"points-unit-value" default:"100" env:"PURSE_POINTS_UNIT_VALUE" help:"Fen one step of points pays into the balance (100: 100 points = 1.00 CNY)."`
+	Policy          string        `default:"strict" env:"PURSE_POLICY" help:"Closure policy: a preset (strict, tenpay, postal, imwallet, alipay) or a policy file (.toml)."`
+	CertificateKey  string        `env:"PURSE_CERTIFICATE_KEY_FILE" help:"File holding the Ed25519 seed (64 hex digits) that signs closure certificates. With --demo and none, one is made next to the database."`
+	BaseURL         string        `env:"PURSE_BASE_URL" help:"Public URL of this server, for links in e-mails (e.g. https://wallet.example.com). With --demo and none, http://localhost and the port of --addr."`
+	DocumentLinkTTL time.Duration `name:"document-link-ttl" default:"2160h" env:"PURSE_DOCUMENT_LINK_TTL" help:"How long the link to a closed account's signed documents (closure certificate, erasure receipt) in the closure and erasure notices works (default 90 days)."`
+	SupportPhone    string        `env:"PURSE_SUPPORT_PHONE" help:"Customer-service phone number the pages show wherever support must help (IM-7)."`
+	SupportChat     string        `name:"support-chat-url" env:"PURSE_SUPPORT_CHAT_URL" help:"Link to the operator's online customer-service chat (IM-7)."`
+	GroupCommit     int           `default:"256" env:"PURSE_GROUP_COMMIT" help:"Most concurrent transfers one durable commit may carry (0: one commit each); on SQLite it also turns on shared commits for closure steps."`
+	PointsUnit      int64         `default:"100" env:"PURSE_POINTS_UNIT" help:"Points converted into the balance in one step; a conversion is a whole multiple."`
+	DBDeadline      time.Duration `name:"db-deadline" default:"5s" env:"PURSE_DB_DEADLINE" help:"Longest a request's transaction waits on the database before answering 503 UNAVAILABLE (0: no limit)."`
+	PointsValue     int64         `name:"points-unit-value" default:"100" env:"PURSE_POINTS_UNIT_VALUE" help:"Fen one step of points pays into the balance (100: 100 points = 1.00 CNY)."`
 
 	// The bank gateway (docs/deployment.md, "Bank gateway"): the sandbox only with --demo.
 	Bank        string `enum:",sandbox,http" default:"" env:"PURSE_BANK" help:"Bank gateway: http (the signed protocol of docs/deployment.md, with --bank-url) or sandbox (approves every top-up; accepted only with --demo, which uses it by default)."`
@@ -154,7 +155,7 @@ func (c *ServeCmd) run(ctx context.Context) error {
 		Gateway: gw, DevOutbox: c.DevOutbox,
 		Keys: &key, Clock: clk, Log: log, Location: loc,
 		Retention: retention, StoreDeadline: dbDeadline(c.DBDeadline),
-		Policy: policy, Certificates: signer, BaseURL: c.baseURL(),
+		Policy: policy, Certificates: signer, BaseURL: c.baseURL(), DocumentLinkTTL: c.DocumentLinkTTL,
 		Support:  web.Support{Phone: c.SupportPhone, Chat: c.SupportChat},
 		Calendar: cal, SupportEmail: c.SupportEmail,
 		HTTP: purshttp.Config{Version: version, MinClientVersion: c.MinClientVersion,

@@ -1,0 +1,152 @@
+package closure
+
+import (
+	"context"
+	"errors"
+	"net/url"
+	"time"
+
+	"github.com/purse-wallet/purse"
+	"github.com/purse-wallet/purse/certificate"
+	"github.com/purse-wallet/purse/i18n"
+	"github.com/purse-wallet/purse/secret"
+)
+
+// DefaultDocumentLinkTTL is how long a documents link works when --document-link-ttl is not set:
+// long enough that the link in the closure notice still opens the erasure receipt after the
+// default 30-day personal-data period, and the one in the erasure notice for three months more.
+const DefaultDocumentLinkTTL = 90 * 24 * time.Hour
+
+// DocumentsPath is where a documents link points: DocumentsPath + token.
+const DocumentsPath = "/closure/documents/"
+
+// Documents are a closed request's signed documents, as its link opens them (issue 16).
+type Documents struct {
+	Request     *purse.ClosureRequest
+	Certificate []byte // the closure certificate (compact JWS)
+	Receipt     []byte // the erasure receipt; nil until the personal-data purge ran
+	ExpiresAt   time.Time
+	Language    string // the account's language, for a reader who asked for none
+}
+
+func (s *Service) linkTTL() time.Duration {
+	if s.DocumentLinkTTL > 0 {
+		return s.DocumentLinkTTL
+	}
+	return DefaultDocumentLinkTTL
+}
+
+// documentLink stores a new link to the request's documents and returns its URL (on BaseURL, in
+// the reader's language) and its end, as the notice shows them.
+func (s *Service) documentLink(ctx context.Context, tx purse.Tx, closureID, lang string) (link string, until time.Time, err error) {
+	token := secret.NewToken("pcd_")
+	now := tx.Now()
+	until = now.Add(s.linkTTL())
+	if err := tx.InsertDocumentLink(ctx, &purse.DocumentLink{TokenHash: secret.HashToken(token), ClosureID: closureID,
+		CreatedAt: now, ExpiresAt: until}); err != nil {
+		return "", time.Time{}, err
+	}
+	if lang != i18n.English {
+		lang = i18n.Chinese
+	}
+	return s.BaseURL + DocumentsPath + token + "?lang=" + url.QueryEscape(lang), until, nil
+}
+
+// lastClosed is the account's closed request, or nil (an account closed by other means).
+func lastClosed(ctx context.Context, tx purse.Tx, accountID string) (*purse.ClosureRequest, error) {
+	list, err := tx.AccountClosures(ctx, accountID, 20)
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range list {
+		if c.State == purse.ClosureClosed {
+			return c, nil
+		}
+	}
+	return nil, nil
+}
+
+// ErasureLink is the purge's hook for its data_erased notice: a new documents link to the
+// account's closed request, where the erasure receipt appears once the erasure ran, with the link's
+// end formatted in lang. ok is false when the account has no closed request or no certificate was
+// issued (no signer).
+func (s *Service) ErasureLink(ctx context.Context, tx purse.Tx, accountID, lang string) (link, until string, ok bool, err error) {
+	if s.Signer == nil {
+		return "", "", false, nil
+	}
+	c, err := lastClosed(ctx, tx, accountID)
+	if err != nil || c == nil {
+		return "", "", false, err
+	}
+	l, end, err := s.documentLink(ctx, tx, c.ID, lang)
+	if err != nil {
+		return "", "", false, err
+	}
+	return l, s.Catalog.FormatTime(lang, end), true, nil
+}
+
+// IssueReceipt is the purge's eraser hook: in the erasing transaction, it signs the erasure
+// receipt of the account's closed request (what was erased and when, what is kept and until when,
+// under the retention settings the purge runs with) and stores it, so that the receipt exists if
+// and only if the erasure committed. An account without a closed request gets none.
+func (s *Service) IssueReceipt(ctx context.Context, tx purse.Tx, accountID string) error {
+	if s.Signer == nil {
+		return nil
+	}
+	c, err := lastClosed(ctx, tx, accountID)
+	if err != nil || c == nil {
+		return err
+	}
+	now := tx.Now()
+	raw, err := s.Signer.Sign(s.Signer.Erasure(certificate.ErasureFacts{AccountID: accountID, ClosureID: c.ID,
+		Policy: c.Policy, RequestedAt: c.CreatedAt, ClosedAt: c.ClosedAt, ErasedAt: now}))
+	if err != nil {
+		return err
+	}
+	err = tx.InsertErasureReceipt(ctx, &purse.ErasureReceipt{ClosureID: c.ID, AccountID: accountID, Receipt: raw, IssuedAt: now})
+	if errors.Is(err, purse.ErrDuplicate) {
+		return nil // an erasure done again after a crash keeps the first receipt
+	}
+	return err
+}
+
+// OpenDocuments returns the documents a link opens. It needs no session: the link is the proof.
+// Errors: LINK_INVALID (malformed, unknown or expired).
+func (s *Service) OpenDocuments(ctx context.Context, token string) (*Documents, error) {
+	if len(token) < 10 || len(token) > 100 {
+		return nil, purse.Errorf(purse.CodeLinkInvalid, "malformed token")
+	}
+	var d Documents
+	err := s.Store.Read(ctx, func(tx purse.Tx) error {
+		l, err := tx.DocumentLink(ctx, secret.HashToken(token))
+		if errors.Is(err, purse.ErrNotFound) {
+			return purse.Errorf(purse.CodeLinkInvalid, "unknown link")
+		}
+		if err != nil {
+			return err
+		}
+		if !tx.Now().Before(l.ExpiresAt) {
+			return purse.Errorf(purse.CodeLinkInvalid, "expired link")
+		}
+		d.ExpiresAt = l.ExpiresAt
+		if d.Request, err = tx.Closure(ctx, l.ClosureID, ""); err != nil {
+			return err
+		}
+		d.Certificate = d.Request.Certificate
+		if a, err := tx.Account(ctx, d.Request.AccountID); err == nil {
+			d.Language = a.Language
+		}
+		r, err := tx.ErasureReceipt(ctx, l.ClosureID)
+		switch {
+		case err == nil:
+			d.Receipt = r.Receipt
+		case !errors.Is(err, purse.ErrNotFound):
+			return err
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &d, nil
+}
