@@ -93,7 +93,7 @@ func TestClosureDocumentsBySMSLink(t *testing.T) {
 		if st := ct.AccountStatus(t, e, u.ID); st != purse.StatusPurged {
 			t.Fatalf("after the retention period: %s", st)
 		}
-				for _, l := range []string{link, erasureLink} {
+		for _, l := range []string{link, erasureLink} {
 			p, _, _ := strings.Cut(l, "?")
 			rc, _, err := certificate.Verify(keys, e.Call("GET", p+"/receipt.jws", nil).Expect(t, 200).Body)
 			if err != nil || rc.Kind != certificate.KindErasure || rc.ClosureID != f.ID || rc.AccountID != u.ID {

@@ -21,13 +21,13 @@ func (h *Handler) documentsRoutes() {
 
 // documentsData is the documents page: each document as its reader sees it, and the link's end.
 type documentsData struct {
-	Token       string
-	Lang        string
-	Docs        []docView // the certificate, then the receipt once issued
-	Receipt     bool
-	Request     *purse.ClosureRequest
-	Until       string
-	JWKS        string
+	Token   string
+	Lang    string
+	Docs    []docView // the certificate, then the receipt once issued
+	Receipt bool
+	Request *purse.ClosureRequest
+	Until   string
+	JWKS    string
 }
 
 // docView is one document on the page: its file name and what it states.
