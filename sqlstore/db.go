@@ -37,7 +37,14 @@ type Dialect struct {
 	// IsLost, if set, reports a failure of the connection class: the server is down, going down,
 	// not up yet or out of room, or the connection to it broke or timed out. Such a failure says
 	// nothing about the request, only that the database is not there now (see outage).
-	IsLost     func(error) bool
+	IsLost func(error) bool
+	// IsFull, if set, reports a write refused because the database's disk is full (SQLite's
+	// SQLITE_FULL; PostgreSQL's 53100 is IsLost's). Writes fail, reads go on, and the store comes
+	// back by itself once space is freed (see the sqlite package's checkpointer).
+	IsFull func(error) bool
+	// Room, if set, is asked before every write transaction begins; an error refuses it (the
+	// disk too full to take the write and what keeps the store able to recover: see sqlite).
+	Room       func() error
 	IsUnique   func(error) bool
 	IsBadInput func(error) bool // the engine refused a value's form: treated as "no such row"
 	// Durable, if set, is called after every write transaction's COMMIT has returned and the
@@ -204,6 +211,11 @@ func (db *DB) begin(ctx, caller context.Context, pool *sql.DB, readOnly bool) (*
 	var opts *sql.TxOptions
 	if readOnly && db.dialect.Name == "postgres" {
 		opts = &sql.TxOptions{ReadOnly: true}
+	}
+	if !readOnly && db.dialect.Room != nil {
+		if err := db.dialect.Room(); err != nil {
+			return nil, err
+		}
 	}
 	var st *sql.Tx
 	err := db.connect(ctx, func() (err error) {

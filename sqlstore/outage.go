@@ -21,6 +21,10 @@ const DefaultDeadline = 5 * time.Second
 // restarts in seconds, and a client that tries again sooner only adds load to its recovery.
 const outageRetryAfter = 2 * time.Second
 
+// fullRetryAfter is the Retry-After of a write refused for a full disk: space comes back when an
+// operator frees it, not in a second or two.
+const fullRetryAfter = 10 * time.Second
+
 // errDeadline is the cause of a context the store's deadline ended.
 var errDeadline = errors.New("storage: the database did not answer within the store's deadline")
 
@@ -54,7 +58,10 @@ func (db *DB) outage(ctx context.Context, err error) error {
 		return err
 	}
 	var detail string
+	retry := outageRetryAfter
 	switch {
+	case db.dialect.IsFull != nil && db.dialect.IsFull(err):
+		detail, retry = "the database's disk is full", fullRetryAfter
 	case errors.Is(err, errDeadline) || (ctx.Err() != nil && context.Cause(ctx) == errDeadline):
 		detail = "the database did not answer in time"
 	case errors.Is(err, driver.ErrBadConn) || errors.Is(err, sql.ErrConnDone) ||
@@ -63,7 +70,7 @@ func (db *DB) outage(ctx context.Context, err error) error {
 	default:
 		return err
 	}
-	return &purse.Error{Code: purse.CodeUnavailable, RetryAfter: outageRetryAfter, Detail: detail, Err: err}
+	return &purse.Error{Code: purse.CodeUnavailable, RetryAfter: retry, Detail: detail, Err: err}
 }
 
 // newTx starts the bookkeeping of a transaction begun under ctx, for a caller whose context was

@@ -60,15 +60,24 @@ func Open(ctx context.Context, path string, clock purse.Clock) (*sqlstore.DB, er
 	}
 	ckpt.SetMaxOpenConns(1)
 	sub, _ := fs.Sub(migrations, "migrations")
+	cp := newCheckpointer(ckpt, write, path+"-wal")
 	db, err := sqlstore.New(write, read, sqlstore.Dialect{
 		Name:        "sqlite",
 		Goose:       goose.DialectSQLite3,
 		Migrations:  sub,
 		IsRetryable: isBusy,
 		IsUnique:    isUnique,
-		IsBadInput:  func(error) bool { return false },
-		Durable:     newWALSync(path + "-wal").wait,
-		Scrub:       scrub,
+		IsFull: func(err error) bool {
+			if code(err)&0xff != sqlite3.SQLITE_FULL {
+				return false
+			}
+			cp.nudge()
+			return true
+		},
+		Room:       cp.room,
+		IsBadInput: func(error) bool { return false },
+		Durable:    newWALSync(path + "-wal").wait,
+		Scrub:      scrub,
 	}, clock)
 	if err != nil {
 		write.Close()
@@ -76,7 +85,7 @@ func Open(ctx context.Context, path string, clock purse.Clock) (*sqlstore.DB, er
 		ckpt.Close()
 		return nil, err
 	}
-	db.OnClose(startCheckpointer(ckpt, path+"-wal").Close)
+	db.OnClose(cp.start().Close)
 	if err := db.Migrate(ctx); err != nil {
 		db.Close()
 		return nil, err
