@@ -17,6 +17,8 @@ type ClosureFunnel struct {
 	Closed    int
 	Cancelled int
 	Failed    int
+	// ByReason counts the reasons users gave for leaving (IM-1); most give none.
+	ByReason map[ClosureReason]int
 }
 
 // ClosureFunnelQueries count closure requests for the console.

@@ -69,6 +69,7 @@ type Tx interface {
 	VerifyQueries
 	WalletQueries
 	ClosureFunnelQueries
+	ClosureReasonQueries
 	JobFailureQueries
 	ConsoleNameQueries
 	DocumentQueries

@@ -11,6 +11,9 @@ type Env struct {
 	// DeviceCertificate is the X-Device-Certificate header: the fingerprint of the digital
 	// certificate installed on this device.
 	DeviceCertificate string
+	// Reason is why the user leaves, if they chose to say at the start (IM-1); empty otherwise.
+	// Start records it and nothing else reads it: it is never a condition.
+	Reason purse.ClosureReason
 }
 
 // Remedies name what clears each blocker: the API route and the page that does it.

@@ -27,6 +27,10 @@ func (s *Service) Eligibility(ctx context.Context, accountID string, env Env) ([
 // agreement, or to failed with the reasons. Errors: CLOSURE_IN_PROGRESS (an open request exists,
 // its id in Params), ACCOUNT_NOT_ACTIVE.
 func (s *Service) Start(ctx context.Context, accountID string, env Env) (*Flow, error) {
+	if env.Reason != "" && !env.Reason.Valid() {
+		return nil, &purse.Error{Code: purse.CodeInvalidRequest, Detail: "reason is not one of the listed reasons",
+			Fields: []purse.FieldError{{Field: "reason", Code: purse.CodeInvalidRequest}}}
+	}
 	var flow *Flow
 	err := s.write(ctx, func(ctx context.Context, st *step) error {
 		p := s.policy()
@@ -63,6 +67,11 @@ func (s *Service) Start(ctx context.Context, accountID string, env Env) (*Flow, 
 			return purse.Errorf(purse.CodeAccountNotActive, "account is %s", rec.Status)
 		}
 		st.events = append(st.events, &purse.ClosureEvent{ClosureID: c.ID, At: now, To: c.State, Actor: actorOf(accountID), Note: "policy " + p.Name})
+		if env.Reason != "" {
+			if err := tx.InsertClosureReason(ctx, c.ID, env.Reason, now); err != nil {
+				return err
+			}
+		}
 		st.audit.Record(actorOf(accountID), "closure.start", accountID, map[string]string{"closure": c.ID, "policy": p.Name})
 		if bs := EnvironmentBlockers(p, rec, env); len(bs) > 0 {
 			c.Blockers = bs

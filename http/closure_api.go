@@ -42,6 +42,10 @@ type flowIDInput struct {
 
 type startInput struct {
 	Certificate string `header:"X-Device-Certificate" maxLength:"200" doc:"Fingerprint of the device's digital certificate (AP-2)"`
+	// The body is optional: a client that asks nothing sends none.
+	Body *struct {
+		Reason purse.ClosureReason `json:"reason,omitempty" enum:"unused,other_wallet,security,privacy,other" doc:"Why the user leaves, if they chose to say (IM-1); never a condition"`
+	} `required:"false"`
 }
 
 type eligibilityInput struct {
@@ -154,7 +158,11 @@ func (s *Server) registerClosures() {
 		Summary: "Start closing my account", Tags: tags, Security: bearer, Errors: []int{401, 409}},
 		func(ctx context.Context, in *startInput) (*closureOutput, error) {
 			return s.userFlow(ctx, func(id string) (*closure.Flow, error) {
-				return s.Closures.Start(ctx, id, closure.Env{DeviceCertificate: in.Certificate})
+				env := closure.Env{DeviceCertificate: in.Certificate}
+				if in.Body != nil {
+					env.Reason = in.Body.Reason
+				}
+				return s.Closures.Start(ctx, id, env)
 			})
 		})
 

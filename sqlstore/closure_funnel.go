@@ -13,7 +13,12 @@ import (
 // into (or out of) its state. The states are bound from purse's constants, so that the store spells none.
 func (t *tx) ClosureFunnel(ctx context.Context, since time.Time) (*purse.ClosureFunnel, error) {
 	f := &purse.ClosureFunnel{Since: since, ByCode: map[purse.Code]int{}}
-	err := t.queryRow(ctx, `
+	reasons, err := t.ClosureReasonCounts(ctx, since)
+	if err != nil {
+		return nil, err
+	}
+	f.ByReason = reasons
+	err = t.queryRow(ctx, `
 SELECT COUNT(*),
   COALESCE(SUM(CASE WHEN EXISTS (SELECT 1 FROM closure_events e WHERE e.closure_id = c.id AND e.from_state = ?
       AND e.to_state IN (?,?)) THEN 1 ELSE 0 END), 0),

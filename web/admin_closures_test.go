@@ -153,3 +153,36 @@ func TestConsoleReview(t *testing.T) {
 		}
 	}, manualReview(t))
 }
+
+// IM-1: a user may say why they leave, never must; the console counts the answers beside the
+// funnel. A reason the API does not list is refused and starts nothing; the page offers the
+// question as optional, and starting without an answer still works.
+func TestReasonForLeaving(t *testing.T) {
+	t.Parallel()
+	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
+		t.Parallel()
+		api := e.SignUp("")
+		e.Call("POST", "/api/v1/closures", map[string]any{"reason": "bored"}, api.Header()...).
+			ExpectProblem(t, 422, "INVALID_REQUEST")
+		var list struct{ Closures []any }
+		e.Call("GET", "/api/v1/closures", nil, api.Header()...).Expect(t, 200).JSON(t, &list)
+		if len(list.Closures) != 0 {
+			t.Fatalf("a refused reason started a closure: %v", list.Closures)
+		}
+		e.Call("POST", "/api/v1/closures", map[string]any{"reason": "other_wallet"}, api.Header()...).Expect(t, 201)
+
+		c := newClient(t, e)
+		c.registerUser("王五")
+		c.get("/closure").expect(t, 200, "您为什么要注销账户？（选填）", `name="reason" value="security"`, `href="/security"`)
+		c.post("/closure", "/closure", url.Values{"accept": {"yes"}, "from": {"settings"}, "reason": {"security"}}).expect(t, 200)
+		silent := newClient(t, e)
+		silent.registerUser("赵六")
+		startClosure(t, silent)
+
+		newOperator(t, e, "agent1", purse.RoleAgent)
+		agent := newClient(t, e)
+		consoleSignIn(t, agent, "agent1")
+		agent.get("/admin/closures/funnel").expect(t, 200, `id="f-started">3<`, "注销原因",
+			`id="reason-other_wallet">1<`, `id="reason-security">1<`, `id="reason-unused">0<`)
+	})
+}

@@ -9,7 +9,8 @@ import (
 
 // closureData is the closure start page: where the user came from and whether the tick is missing.
 type closureData struct {
-	Entrance string // "settings" (TP-2 app, PW-1, IM-2) or "self-service" (TP-2 web, AP-1)
+	Entrance string                // "settings" (TP-2 app, PW-1, IM-2) or "self-service" (TP-2 web, AP-1)
+	Reasons  []purse.ClosureReason // offered, never required (IM-1)
 }
 
 func entrance(s string) string {
@@ -38,7 +39,7 @@ func (h *Handler) closure(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v := h.newView(r, "web_closure_title")
-	v.Data = &closureData{Entrance: entrance(r.URL.Query().Get("from"))}
+	v.Data = &closureData{Entrance: entrance(r.URL.Query().Get("from")), Reasons: purse.ClosureReasons}
 	h.render(w, r, http.StatusOK, "closure", v)
 }
 
@@ -60,7 +61,7 @@ func (h *Handler) closureAgree(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v := h.newView(r, "web_closure_title")
-	v.Data = &closureData{Entrance: entrance(r.PostFormValue("from"))}
+	v.Data = &closureData{Entrance: entrance(r.PostFormValue("from")), Reasons: purse.ClosureReasons}
 	if !h.checkCSRF(r) {
 		h.formExpired(w, r, "closure", v)
 		return
@@ -72,7 +73,12 @@ func (h *Handler) closureAgree(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx := r.Context()
 	var id string
-	f, err := h.Closures.Start(ctx, a.ID, env(r))
+	start := env(r)
+	start.Reason = purse.ClosureReason(r.PostFormValue("reason")) // optional (IM-1)
+	if !start.Reason.Valid() {
+		start.Reason = "" // a reason the form does not offer is no reason: it never stops a closure
+	}
+	f, err := h.Closures.Start(ctx, a.ID, start)
 	switch {
 	case err == nil:
 		id = f.Request.ID

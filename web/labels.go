@@ -110,3 +110,6 @@ func (h *Handler) withOperatorNames(ctx context.Context, v *view) {
 // Platform names a linked platform by its slug ("taobao" → 淘宝); an operator's own platform keeps
 // its slug.
 func (v *view) Platform(slug string) string { return v.label("wplat_"+slug, slug) }
+
+// Reasons are the reasons for leaving a user may give (IM-1), in the order the form offers them.
+func (v *view) Reasons() []purse.ClosureReason { return purse.ClosureReasons }
