@@ -142,6 +142,12 @@ func New(ctx context.Context, store *sqlstore.DB, cfg Config) (*App, error) {
 	case cfg.StoreDeadline > 0:
 		store.SetDeadline(cfg.StoreDeadline)
 	}
+	// The store seals the outbox and linked ids itself (issue 15); rows kept in clear by an older
+	// purse are sealed now, before anything reads them.
+	store.UseSealer(v)
+	if _, err := store.SealClearRows(ctx); err != nil {
+		return nil, err
+	}
 	a := &App{Store: store, Vault: v, Hasher: hasher, Catalog: cat, Clock: cfg.Clock, Log: cfg.Log}
 	a.Metrics = metrics.New(store)
 	// Payment passwords: a keyed hash under a key derived from the keyring (never stored), with

@@ -49,7 +49,8 @@ func TestPurgeRows(t *testing.T) {
 		}
 
 		msgs := 0
-		rows, err := e.DB.SQL().Query(rebind(e, `SELECT recipient, subject, body, status, template FROM outbox WHERE account_id = ?`), id)
+		rows, err := e.DB.SQL().Query(rebind(e, `SELECT recipient, subject, body, status, template FROM outbox
+			WHERE account_id = ? AND recipient_sealed IS NULL AND content_sealed IS NULL AND recipient_hash = ''`), id)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -244,7 +245,14 @@ func message(t *testing.T, e *apitest.Env, to, body string) string {
 
 func outboxRow(t *testing.T, e *apitest.Env, id string) (to, body string) {
 	t.Helper()
-	if err := e.DB.SQL().QueryRow(rebind(e, `SELECT recipient, body FROM outbox WHERE id = ?`), id).Scan(&to, &body); err != nil {
+	err := e.DB.Read(context.Background(), func(tx purse.Tx) error {
+		m, err := tx.Message(context.Background(), id)
+		if err == nil {
+			to, body = m.To, m.Body
+		}
+		return err
+	})
+	if err != nil {
 		t.Fatal(err)
 	}
 	return to, body

@@ -114,12 +114,14 @@ func TestTwoWorkersOnePostgres(t *testing.T) {
 	url := storetest.PostgresURL(t)
 	clk := clock.NewFixed(storetest.Epoch)
 	var dbs []*sqlstore.DB
+	sealer := storetest.Sealer(t) // both instances hold the same master key
 	for range 2 {
 		db, err := postgres.Open(ctx, url, clk)
 		if err != nil {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { db.Close() })
+		db.UseSealer(sealer)
 		dbs = append(dbs, db)
 	}
 	e := newEnv(t, dbs[0], clk)

@@ -19,6 +19,7 @@ func (t *tx) InsertAccount(ctx context.Context, a *purse.AccountRecord) error {
 	if err != nil {
 		return fmt.Errorf("storage: insert account: %w", err)
 	}
+	t.created = a.ID
 	return nil
 }
 

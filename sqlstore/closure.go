@@ -284,7 +284,11 @@ func (t *tx) ClosureEvents(ctx context.Context, closureID string) ([]*purse.Clos
 
 func (t *tx) LiveLinkedAccounts(ctx context.Context, accountID string) ([]*purse.LinkedAccount, error) {
 	rows, err := t.queryHot(ctx, selectLiveLinks, accountID)
-	return scanAll(rows, err, "live linked accounts", scanLink)
+	links, err := scanAll(rows, err, "live linked accounts", scanLink)
+	if err != nil {
+		return nil, err
+	}
+	return links, t.openLinks(ctx, accountID, links)
 }
 
 func (t *tx) EndBindings(ctx context.Context, accountID string, now time.Time) (int, int, error) {

@@ -76,6 +76,7 @@ type DB struct {
 	feed      feed           // changes to accounts and sessions, for this process's session cache
 	bareReads bool           // Read runs on a read-only connection without BEGIN (see readConn)
 	deadline  time.Duration  // of a transaction whose context has none (see SetDeadline)
+	sealer    purse.Sealer   // seals the outbox and linked ids (see UseSealer)
 }
 
 // New wraps open connection pools: write for read-write transactions, read for read-only ones (the

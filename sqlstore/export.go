@@ -73,7 +73,12 @@ func (t *tx) AccountRows(ctx context.Context, table, accountID string) ([]map[st
 	if table == "ledger_balances" {
 		where = "owner = ?"
 	}
-	rows, err := t.query(ctx, `SELECT `+strings.Join(cols, ", ")+` FROM `+table+` WHERE `+where+
+	selected := strings.Join(cols, ", ")
+	if table == "linked_accounts" {
+		// The external id is sealed (link.go): read the sealed column, opened below.
+		selected = strings.Replace(selected, "external_id", "external_sealed", 1)
+	}
+	rows, err := t.query(ctx, `SELECT `+selected+` FROM `+table+` WHERE `+where+
 		` ORDER BY `+cols[0], accountID)
 	if err != nil {
 		return nil, fmt.Errorf("storage: rows of %s: %w", table, err)
@@ -109,5 +114,28 @@ func (t *tx) AccountRows(ctx context.Context, table, accountID string) ([]map[st
 		}
 		out = append(out, m)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if table == "linked_accounts" {
+		rows.Close()
+		return out, t.openExported(ctx, accountID, out)
+	}
+	return out, nil
+}
+
+// openExported opens the sealed external ids of a takeout's linked accounts.
+func (t *tx) openExported(ctx context.Context, accountID string, out []map[string]any) error {
+	links := make([]*purse.LinkedAccount, len(out))
+	for i, m := range out {
+		s, _ := m["external_id"].(string)
+		links[i] = &purse.LinkedAccount{ID: fmt.Sprint(m["id"]), ExternalID: s}
+	}
+	if err := t.openLinks(ctx, accountID, links); err != nil {
+		return err
+	}
+	for i, m := range out {
+		m["external_id"] = links[i].ExternalID
+	}
+	return nil
 }

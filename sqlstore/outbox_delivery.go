@@ -18,24 +18,20 @@ func (t *tx) ClaimMessages(ctx context.Context, until time.Time, limit int) ([]*
 		WHERE id IN (SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= ? AND locked_until <= ?
 			ORDER BY next_attempt_at, id LIMIT ? FOR UPDATE SKIP LOCKED)
 		RETURNING `+messageColumns, ts(until), now, now, limit)
-	if err != nil {
-		return nil, fmt.Errorf("storage: claim messages: %w", err)
-	}
-	defer rows.Close()
-	var out []*purse.Message
-	for rows.Next() {
-		m, err := scanMessage(rows)
-		if err != nil {
-			return nil, fmt.Errorf("storage: claim messages: %w", err)
-		}
-		out = append(out, m)
-	}
-	return out, rows.Err()
+	return t.messages(ctx, rows, err, "claim messages")
 }
 
+// delivered is what marking a message sent sets besides its status: its content is erased (the
+// one-time code, the notice's text and what they were rendered with), since it was delivered and
+// nobody needs it again; the sealed recipient, the template, the sender and the time stay as the
+// proof of delivery. Only the dev sender's messages keep their content: the demo's dev outbox,
+// where they are read, is their delivery.
+const delivered = `status = 'sent', sender = ?, sent_at = ?, locked_until = 0, last_error = '',
+	content_sealed = CASE WHEN ? = 'dev' THEN content_sealed ELSE NULL END`
+
 func (t *tx) MarkSent(ctx context.Context, id, sender string, at time.Time) error {
-	_, err := t.exec(ctx, `UPDATE outbox SET status = 'sent', sender = ?, sent_at = ?, locked_until = 0,
-		last_error = '' WHERE id = ? AND status = 'pending'`, sender, ts(at), id)
+	_, err := t.exec(ctx, `UPDATE outbox SET `+delivered+` WHERE id = ? AND status = 'pending'`,
+		sender, ts(at), sender, id)
 	if err != nil {
 		return fmt.Errorf("storage: mark message sent: %w", err)
 	}
@@ -44,8 +40,8 @@ func (t *tx) MarkSent(ctx context.Context, id, sender string, at time.Time) erro
 
 func (t *tx) MarkSentAll(ctx context.Context, ids []string, sender string, at time.Time) error {
 	return chunks(ids, func(in string, args []any) error {
-		_, err := t.exec(ctx, `UPDATE outbox SET status = 'sent', sender = ?, sent_at = ?, locked_until = 0,
-			last_error = '' WHERE status = 'pending' AND id IN `+in, append([]any{sender, ts(at)}, args...)...)
+		_, err := t.exec(ctx, `UPDATE outbox SET `+delivered+` WHERE status = 'pending' AND id IN `+in,
+			append([]any{sender, ts(at), sender}, args...)...)
 		if err != nil {
 			return fmt.Errorf("storage: mark messages sent: %w", err)
 		}
@@ -72,11 +68,15 @@ func (t *tx) MarkFailed(ctx context.Context, id, lastError string) error {
 }
 
 func (t *tx) Message(ctx context.Context, id string) (*purse.Message, error) {
-	m, err := scanMessage(t.queryRow(ctx, `SELECT `+messageColumns+` FROM outbox WHERE id = ?`, id))
+	rows, err := t.query(ctx, `SELECT `+messageColumns+` FROM outbox WHERE id = ?`, id)
+	ms, err := t.messages(ctx, rows, err, "message")
 	if err != nil {
-		return nil, fmt.Errorf("storage: message: %w", t.notFound(err))
+		return nil, err
 	}
-	return m, nil
+	if len(ms) == 0 {
+		return nil, fmt.Errorf("storage: message: %w", purse.ErrNotFound)
+	}
+	return ms[0], nil
 }
 
 func (t *tx) CountMessages(ctx context.Context) (map[string]int, error) {
@@ -114,19 +114,7 @@ func (t *tx) MessagesByStatus(ctx context.Context, status string, before time.Ti
 	}
 	rows, err := t.query(ctx, `SELECT `+messageColumns+` FROM outbox WHERE status = ? AND created_at < ?
 		ORDER BY created_at DESC, id DESC LIMIT ?`, status, cut, limit)
-	if err != nil {
-		return nil, fmt.Errorf("storage: messages by status: %w", err)
-	}
-	defer rows.Close()
-	var out []*purse.Message
-	for rows.Next() {
-		m, err := scanMessage(rows)
-		if err != nil {
-			return nil, fmt.Errorf("storage: messages by status: %w", err)
-		}
-		out = append(out, m)
-	}
-	return out, rows.Err()
+	return t.messages(ctx, rows, err, "messages by status")
 }
 
 func (t *tx) RequeueMessage(ctx context.Context, id string, at time.Time) error {

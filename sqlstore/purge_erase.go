@@ -10,7 +10,8 @@ import (
 // The erasure of a purge batch's personal rows: one statement per table for the whole batch.
 
 // scrubOutbox empties a message; one not yet delivered can no longer be, since its address is gone.
-const scrubOutbox = `UPDATE outbox SET recipient = '', subject = '', body = '', data = '{}',
+const scrubOutbox = `UPDATE outbox SET recipient = '', subject = '', body = '', data = '{}', recipient_hash = '',
+	recipient_sealed = NULL, content_sealed = NULL,
 	last_error = CASE WHEN status = 'pending' THEN 'erased before delivery' ELSE last_error END,
 	status = CASE WHEN status = 'pending' THEN 'failed' ELSE status END WHERE `
 
@@ -26,11 +27,12 @@ func (t *tx) ErasePersonalRows(ctx context.Context, erasures []purse.Erasure) (m
 	steps := []struct{ q, col string }{
 		{`UPDATE cards SET number_sealed = NULL, holder_sealed = NULL WHERE account_id IN `, "account_id"},
 		{`UPDATE business_flows SET target_sealed = NULL, code_hash = '' WHERE account_id IN `, "account_id"},
-		{`UPDATE linked_accounts SET external_id = '', webhook_url = '' WHERE account_id IN `, "account_id"},
+		{`UPDATE linked_accounts SET external_id = '', external_sealed = NULL, external_hash = '', webhook_url = ''
+			WHERE account_id IN `, "account_id"},
 		{`UPDATE account_flags SET note = '' WHERE account_id IN `, "account_id"},
 		{scrubOutbox + `account_id IN `, "account_id"},
 		{`DELETE FROM sessions WHERE account_id IN `, "account_id"},
-		{`DELETE FROM idempotent_responses WHERE scope IN `, "scope"},
+		{`DELETE FROM idempotent_responses WHERE account_id IN `, "account_id"},
 	}
 	for _, s := range steps {
 		err := chunks(ids, func(in string, args []any) error {
@@ -54,13 +56,17 @@ func (t *tx) scrubSentTo(ctx context.Context, erasures []purse.Erasure, touched 
 		account string
 		until   int64
 	}
-	owners := map[string][]owner{}
+	if t.db.sealer == nil {
+		return errNoSealer
+	}
+	owners := map[string][]owner{} // by the recipient's keyed hash
 	var addrs []string
 	for _, e := range erasures {
 		for _, a := range e.Addresses {
 			if a == "" {
 				continue
 			}
+			a = t.db.sealer.Lookup("recipient", a)
 			if owners[a] == nil {
 				addrs = append(addrs, a)
 			}
@@ -70,11 +76,11 @@ func (t *tx) scrubSentTo(ctx context.Context, erasures []purse.Erasure, touched 
 	var scrub []string
 	msgAccount := map[string]string{}
 	err := chunks(addrs, func(in string, args []any) error {
-		// Found by recipient (outbox_recipient); the account id is checked here, since a
+		// Found by recipient (outbox_recipient_hash); the account id is checked here, since a
 		// condition on it would let the planner pick outbox_account and read every message
 		// without an account instead.
-		rows, err := t.query(ctx, `SELECT id, recipient, created_at, account_id FROM outbox
-			WHERE recipient IN `+in, args...)
+		rows, err := t.query(ctx, `SELECT id, recipient_hash, created_at, account_id FROM outbox
+			WHERE recipient_hash IN `+in, args...)
 		if err != nil {
 			return fmt.Errorf("storage: messages to erased addresses: %w", err)
 		}

@@ -22,6 +22,7 @@ type tx struct {
 	savepoints int
 	readOnly   bool // begun on the read pool
 	changed    changes
+	created    string // the account this transaction inserted, whose registration answer is its
 
 	caller   context.Context      // the context the store was called with (see bounded)
 	deadline time.Time            // the store's deadline, when it set one (see bounded)

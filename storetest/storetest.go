@@ -21,6 +21,7 @@ import (
 	"github.com/purse-wallet/purse/sqlstore"
 	"github.com/purse-wallet/purse/sqlstore/postgres"
 	"github.com/purse-wallet/purse/sqlstore/sqlite"
+	"github.com/purse-wallet/purse/vault"
 )
 
 // Epoch is where test clocks start: a Monday, so working-day arithmetic is easy to follow.
@@ -49,6 +50,7 @@ func Open(t testing.TB, dialect string, clk purse.Clock) *sqlstore.DB {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { db.Close() })
+		db.UseSealer(Sealer(t))
 		return db
 	case "postgres":
 		url := PostgresURL(t)
@@ -57,10 +59,26 @@ func Open(t testing.TB, dialect string, clk purse.Clock) *sqlstore.DB {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { db.Close() })
+		db.UseSealer(Sealer(t))
 		return db
 	}
 	t.Fatalf("storetest: unknown dialect %q", dialect)
 	return nil
+}
+
+// Sealer is a vault under a fresh master key, for a store a test uses without the app (which
+// gives the store its own vault).
+func Sealer(t testing.TB) *vault.Vault {
+	t.Helper()
+	key := make([]byte, vault.KeySize)
+	if _, err := rand.Read(key); err != nil {
+		t.Fatal(err)
+	}
+	v, err := vault.New(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
 }
 
 // PostgresURL creates a fresh schema on the test server and returns a URL whose connections use it.

@@ -32,6 +32,7 @@ type Vault struct {
 	current int
 	wrap    map[int]cipher.AEAD // by version
 	answers map[int]cipher.AEAD // by version, see answer.go
+	outbox  map[int]cipher.AEAD // by version, see at_rest.go
 	lookup  []byte
 }
 
@@ -48,7 +49,7 @@ func Open(ring Keyring) (*Vault, error) {
 	if len(ring.Versions) == 0 {
 		return nil, errors.New("vault: the keyring has no master key")
 	}
-	v := &Vault{wrap: map[int]cipher.AEAD{}, answers: map[int]cipher.AEAD{}}
+	v := &Vault{wrap: map[int]cipher.AEAD{}, answers: map[int]cipher.AEAD{}, outbox: map[int]cipher.AEAD{}}
 	for version, master := range ring.Versions {
 		if len(master) != KeySize {
 			return nil, fmt.Errorf("vault: master key version %d must be %d bytes, got %d", version, KeySize, len(master))
@@ -63,7 +64,11 @@ func Open(ring Keyring) (*Vault, error) {
 		if err != nil {
 			return nil, err
 		}
-		v.wrap[version], v.answers[version] = wrap, answers
+		outbox, err := newAEAD(derive(master, outboxLabel))
+		if err != nil {
+			return nil, err
+		}
+		v.wrap[version], v.answers[version], v.outbox[version] = wrap, answers, outbox
 		v.current = max(v.current, version)
 	}
 	if ring.Lookup == nil && ring.Versions[1] == nil {

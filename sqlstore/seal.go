@@ -1,0 +1,92 @@
+package sqlstore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/purse-wallet/purse"
+)
+
+// UseSealer gives the store the vault it seals the outbox and linked accounts' external ids with
+// (purse.Sealer). It is set once, before the store is used; a store without one refuses to write
+// or read those values rather than keep them in clear.
+func (db *DB) UseSealer(s purse.Sealer) { db.sealer = s }
+
+var errNoSealer = errors.New("storage: no sealer: personal data is never stored in clear (UseSealer)")
+
+// keyring is the wrapped data keys of the accounts a statement writes or reads sealed values of.
+// An account without a data key row (none was ever made for it) seals under the master key's
+// outbox key, like a message of no account; a destroyed key (nil) seals nothing and opens nothing.
+type keyring struct {
+	sealer  purse.Sealer
+	wrapped map[string][]byte
+}
+
+// keysOf reads the wrapped data keys of the accounts, in one statement.
+func (t *tx) keysOf(ctx context.Context, accountIDs []string) (*keyring, error) {
+	if t.db.sealer == nil {
+		return nil, errNoSealer
+	}
+	k := &keyring{sealer: t.db.sealer, wrapped: map[string][]byte{}}
+	seen := map[string]bool{"": true}
+	var ids []string
+	for _, id := range accountIDs {
+		if !seen[id] {
+			seen[id] = true
+			ids = append(ids, id)
+		}
+	}
+	err := chunks(ids, func(in string, args []any) error {
+		rows, err := t.query(ctx, `SELECT account_id, wrapped FROM data_keys WHERE account_id IN `+in, args...)
+		if err != nil {
+			return fmt.Errorf("storage: data keys: %w", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id string
+			var wrapped []byte
+			if err := rows.Scan(&id, &wrapped); err != nil {
+				return err
+			}
+			k.wrapped[id] = wrapped
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, err
+	}
+	return k, nil
+}
+
+// owner is the account id a value of the account is sealed for: "" (the master key's outbox key)
+// when the account has no data key row.
+func (k *keyring) owner(accountID string) string {
+	if _, ok := k.wrapped[accountID]; ok {
+		return accountID
+	}
+	return ""
+}
+
+func (k *keyring) seal(accountID, field string, plaintext []byte) ([]byte, error) {
+	if len(plaintext) == 0 {
+		return nil, nil
+	}
+	owner := k.owner(accountID)
+	return k.sealer.SealFor(owner, k.wrapped[owner], field, plaintext)
+}
+
+func (k *keyring) open(accountID, field string, sealed []byte) ([]byte, error) {
+	if len(sealed) == 0 {
+		return nil, nil
+	}
+	owner := k.owner(accountID)
+	b, err := k.sealer.OpenFor(owner, k.wrapped[owner], field, sealed)
+	if err != nil && owner != "" {
+		// Sealed before the account had a data key, under the master key's outbox key.
+		if b, again := k.sealer.OpenFor("", nil, field, sealed); again == nil {
+			return b, nil
+		}
+	}
+	return b, err
+}
