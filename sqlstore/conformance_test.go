@@ -194,11 +194,18 @@ func TestSessionsIdempotencyAndDataKeys(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *sqlstore.DB, clk *clock.Fixed) {
 		ctx := context.Background()
 		a := newAccount("h", clk.Now())
+		// The stored answer is sealed under the account's data key (issue 15): a real one.
+		v := storetest.Sealer(t)
+		db.UseSealer(v)
+		_, wrapped, err := v.NewDataKey(a.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
 		must(t, db.Tx(ctx, func(tx purse.Tx) error {
 			if err := tx.InsertAccount(ctx, a); err != nil {
 				return err
 			}
-			if err := tx.InsertDataKey(ctx, &purse.DataKey{AccountID: a.ID, Wrapped: []byte("wrapped"), CreatedAt: tx.Now()}); err != nil {
+			if err := tx.InsertDataKey(ctx, &purse.DataKey{AccountID: a.ID, Wrapped: wrapped, CreatedAt: tx.Now()}); err != nil {
 				return err
 			}
 			for _, s := range []string{"s1", "s2"} {
