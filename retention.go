@@ -30,21 +30,30 @@ type Erasure struct {
 	SentBefore time.Time
 }
 
+// PurgeClaimParams select the closed accounts the personal-data purge claims: closed at or
+// before ClosedBefore, their notice sent or enqueued at or before NoticedBefore, at most Limit.
+// Two times of one type side by side are easily swapped; named fields are not.
+type PurgeClaimParams struct {
+	ClosedBefore  time.Time
+	NoticedBefore time.Time
+	Limit         int
+}
+
 // RetentionQueries serve the retention jobs (lifecycle package) and the legal hold.
 type RetentionQueries interface {
 	// ClosedForPurge lists what the personal-data purge would take now, at most limit: first the
 	// accounts NoticedForErasure lists, then those ClosedForNotice lists (the dry run and tests).
-	ClosedForPurge(ctx context.Context, closedBefore, noticedAfter time.Time, limit int) ([]*PurgeCandidate, error)
+	ClosedForPurge(ctx context.Context, p PurgeClaimParams) ([]*PurgeCandidate, error)
 	// ClosedForNotice lists closed accounts not under legal hold, closed at or before
 	// closedBefore, that the purge has not touched yet (no purge state), oldest first, claimed with
 	// FOR UPDATE SKIP LOCKED so that two instances take different accounts. An account whose purge
 	// state another transaction committed after this claim's snapshot is left out.
 	ClosedForNotice(ctx context.Context, closedBefore time.Time, limit int) ([]*PurgeCandidate, error)
 	// NoticedForErasure lists closed accounts not under legal hold, closed at or before
-	// closedBefore, whose notice step ran and whose erasure did not, and whose data_erased notice
+	// ClosedBefore, whose notice step ran and whose erasure did not, and whose data_erased notice
 	// is no longer pending in the outbox (sent or failed), was never enqueued, or was enqueued at
-	// or before noticedBefore; oldest first, claimed like ClosedForNotice.
-	NoticedForErasure(ctx context.Context, closedBefore, noticedBefore time.Time, limit int) ([]*PurgeCandidate, error)
+	// or before NoticedBefore; oldest first, claimed like ClosedForNotice.
+	NoticedForErasure(ctx context.Context, p PurgeClaimParams) ([]*PurgeCandidate, error)
 	// PendingNotices counts the accounts not yet erased whose data_erased notice was enqueued
 	// after noticedAfter and is still pending in the outbox.
 	PendingNotices(ctx context.Context, noticedAfter time.Time) (int, error)
@@ -115,11 +124,19 @@ type BookSum struct {
 	Amount   int64
 }
 
+// LedgerLinesParams select one page of an account's ledger lines.
+type LedgerLinesParams struct {
+	AccountID string
+	After     int64     // the last Seq of the previous page, 0 for the first
+	From, To  time.Time // created in [From, To); a zero time leaves that end open
+	Limit     int
+}
+
 // ExportQueries read what an account's exports hold, page by page.
 type ExportQueries interface {
-	// LedgerLines returns the account's postings with Seq > after and created in [from, to) (zero
-	// times leave the range open), in Seq order, at most limit.
-	LedgerLines(ctx context.Context, accountID string, after int64, from, to time.Time, limit int) ([]LedgerLine, error)
+	// LedgerLines returns the account's postings with Seq > After and created in [From, To) (zero
+	// times leave the range open), in Seq order, at most Limit.
+	LedgerLines(ctx context.Context, p LedgerLinesParams) ([]LedgerLine, error)
 	// BookSums returns what each of the account's books held just before the instant, by book
 	// and currency in that order: a statement's opening and closing balances.
 	BookSums(ctx context.Context, accountID string, before time.Time) ([]BookSum, error)

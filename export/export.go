@@ -47,7 +47,7 @@ func (s *Service) Lines(ctx context.Context, accountID string, from, to time.Tim
 		var page []purse.LedgerLine
 		err := s.Store.Read(ctx, func(tx purse.Tx) error {
 			var err error
-			page, err = tx.LedgerLines(ctx, accountID, after, from, to, size)
+			page, err = tx.LedgerLines(ctx, purse.LedgerLinesParams{AccountID: accountID, After: after, From: from, To: to, Limit: size})
 			return err
 		})
 		if err != nil {

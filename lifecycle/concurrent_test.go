@@ -90,7 +90,7 @@ func TestClaimSkipsLocked(t *testing.T) {
 	claimed, release, done := make(chan []string), make(chan struct{}), make(chan error)
 	go func() {
 		done <- e.DB.Tx(ctx, func(tx purse.Tx) error {
-			c, err := tx.ClosedForPurge(ctx, e.Clock.Now(), e.Clock.Now(), 2)
+			c, err := tx.ClosedForPurge(ctx, purse.PurgeClaimParams{ClosedBefore: e.Clock.Now(), NoticedBefore: e.Clock.Now(), Limit: 2})
 			if err != nil {
 				return err
 			}
@@ -102,7 +102,7 @@ func TestClaimSkipsLocked(t *testing.T) {
 	first := <-claimed
 	var second []string
 	err := e.DB.Tx(ctx, func(tx purse.Tx) error {
-		c, err := tx.ClosedForPurge(ctx, e.Clock.Now(), e.Clock.Now(), 10)
+		c, err := tx.ClosedForPurge(ctx, purse.PurgeClaimParams{ClosedBefore: e.Clock.Now(), NoticedBefore: e.Clock.Now(), Limit: 10})
 		second = ids(c)
 		return err
 	})

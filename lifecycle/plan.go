@@ -31,7 +31,8 @@ func (s *Service) Plan(ctx context.Context) ([]Planned, error) {
 	var out []Planned
 	err := s.Store.Tx(ctx, func(tx purse.Tx) error {
 		now := tx.Now()
-		cands, err := tx.ClosedForPurge(ctx, p.Personal.Before(now), now.Add(-p.NoticeWait), planLimit)
+		cands, err := tx.ClosedForPurge(ctx, purse.PurgeClaimParams{ClosedBefore: p.Personal.Before(now),
+			NoticedBefore: now.Add(-p.NoticeWait), Limit: planLimit})
 		if err != nil {
 			return err
 		}

@@ -118,7 +118,7 @@ func purgeID(it *purgeItem) string { return it.Account.ID }
 func (s *Service) claimPersonal(ctx context.Context, tx purse.Tx, p Policy) ([]*purgeItem, error) {
 	now := tx.Now()
 	due, waited := p.Personal.Before(now), now.Add(-p.NoticeWait)
-	ready, err := tx.NoticedForErasure(ctx, due, waited, p.Batch)
+	ready, err := tx.NoticedForErasure(ctx, purse.PurgeClaimParams{ClosedBefore: due, NoticedBefore: waited, Limit: p.Batch})
 	if err != nil {
 		return nil, err
 	}

@@ -31,7 +31,7 @@ func (t *tx) AutoDebit(ctx context.Context, accountID, id string) (*purse.AutoDe
 }
 
 func (t *tx) EndAutoDebit(ctx context.Context, accountID, id string, now time.Time) error {
-	return t.endItem(ctx, "auto_debits", "active", "cancelled", accountID, id, now)
+	return t.endItem(ctx, autoDebitEnd, accountID, id, now)
 }
 
 func scanAutoDebit(row interface{ Scan(...any) error }) (*purse.AutoDebit, error) {

@@ -31,7 +31,7 @@ func (t *tx) Contract(ctx context.Context, accountID, id string) (*purse.Contrac
 }
 
 func (t *tx) EndContract(ctx context.Context, accountID, id string, now time.Time) error {
-	return t.endItem(ctx, "merchant_contracts", "active", "terminated", accountID, id, now)
+	return t.endItem(ctx, contractEnd, accountID, id, now)
 }
 
 func scanContract(row interface{ Scan(...any) error }) (*purse.Contract, error) {

@@ -31,7 +31,7 @@ func (t *tx) Dispute(ctx context.Context, accountID, id string) (*purse.Dispute,
 }
 
 func (t *tx) EndDispute(ctx context.Context, accountID, id string, now time.Time) error {
-	return t.endItem(ctx, "disputes", "open", "resolved", accountID, id, now)
+	return t.endItem(ctx, disputeEnd, accountID, id, now)
 }
 
 func (t *tx) OpenRestrictingDisputes(ctx context.Context, accountID string) (int, error) {

@@ -9,27 +9,27 @@ import (
 	"github.com/purse-wallet/purse"
 )
 
-func (t *tx) LedgerLines(ctx context.Context, accountID string, after int64, from, to time.Time, limit int) ([]purse.LedgerLine, error) {
+func (t *tx) LedgerLines(ctx context.Context, p purse.LedgerLinesParams) ([]purse.LedgerLine, error) {
 	q := `SELECT p.id, t.id, t.kind, t.status, t.account_id, t.counterparty, t.memo, p.book, p.amount, p.currency, p.created_at
 		FROM ledger_postings p JOIN ledger_transactions t ON t.id = p.transaction_id
 		WHERE p.owner = ? AND p.id > ?`
-	args := []any{accountID, after}
-	if !from.IsZero() {
+	args := []any{p.AccountID, p.After}
+	if !p.From.IsZero() {
 		q += ` AND p.created_at >= ?`
-		args = append(args, ts(from))
+		args = append(args, ts(p.From))
 	}
-	if !to.IsZero() {
+	if !p.To.IsZero() {
 		q += ` AND p.created_at < ?`
-		args = append(args, ts(to))
+		args = append(args, ts(p.To))
 	}
 	q += ` ORDER BY p.id LIMIT ?`
-	args = append(args, limit)
+	args = append(args, p.Limit)
 	rows, err := t.query(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("storage: ledger lines: %w", err)
 	}
 	defer rows.Close()
-	out := make([]purse.LedgerLine, 0, limit)
+	out := make([]purse.LedgerLine, 0, p.Limit)
 	for rows.Next() {
 		var l purse.LedgerLine
 		var book, cur string

@@ -31,7 +31,7 @@ func (t *tx) Flag(ctx context.Context, accountID, id string) (*purse.Flag, error
 }
 
 func (t *tx) EndFlag(ctx context.Context, accountID, id string, now time.Time) error {
-	return t.endItem(ctx, "account_flags", "active", "cleared", accountID, id, now)
+	return t.endItem(ctx, flagEnd, accountID, id, now)
 }
 
 func scanFlag(row interface{ Scan(...any) error }) (*purse.Flag, error) {

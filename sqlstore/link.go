@@ -54,7 +54,7 @@ func (t *tx) LinkedAccount(ctx context.Context, accountID, id string) (*purse.Li
 }
 
 func (t *tx) EndLinkedAccount(ctx context.Context, accountID, id string, now time.Time) error {
-	return t.endItem(ctx, "linked_accounts", "linked", "unlinked", accountID, id, now)
+	return t.endItem(ctx, linkEnd, accountID, id, now)
 }
 
 // scanLink reads a link with its external id still sealed; openLinks opens it.

@@ -13,12 +13,12 @@ import (
 // purge states awaiting erasure), so a batch costs the same however many accounts were purged
 // before it and however many notices wait in the outbox.
 
-func (t *tx) ClosedForPurge(ctx context.Context, closedBefore, noticedAfter time.Time, limit int) ([]*purse.PurgeCandidate, error) {
-	ready, err := t.NoticedForErasure(ctx, closedBefore, noticedAfter, limit)
-	if err != nil || len(ready) >= limit {
+func (t *tx) ClosedForPurge(ctx context.Context, p purse.PurgeClaimParams) ([]*purse.PurgeCandidate, error) {
+	ready, err := t.NoticedForErasure(ctx, p)
+	if err != nil || len(ready) >= p.Limit {
 		return ready, err
 	}
-	fresh, err := t.ClosedForNotice(ctx, closedBefore, limit-len(ready))
+	fresh, err := t.ClosedForNotice(ctx, p.ClosedBefore, p.Limit-len(ready))
 	return append(ready, fresh...), err
 }
 
@@ -50,7 +50,7 @@ func (t *tx) ClosedForNotice(ctx context.Context, closedBefore time.Time, limit 
 // purge_state as the outer loop (on its own it walks every due closed account instead, O(N)
 // per claim); PostgreSQL treats it as the inner join it is. The join locks the purge state rows as
 // well as the accounts on PostgreSQL; nothing else writes them while an account is closed.
-func (t *tx) NoticedForErasure(ctx context.Context, closedBefore, noticedBefore time.Time, limit int) ([]*purse.PurgeCandidate, error) {
+func (t *tx) NoticedForErasure(ctx context.Context, p purse.PurgeClaimParams) ([]*purse.PurgeCandidate, error) {
 	rows, err := t.query(ctx, `SELECT `+accountColumns+`, s.notice_id, s.noticed_at
 		FROM purge_state s CROSS JOIN accounts
 		WHERE accounts.id = s.account_id AND s.erased_at = 0 AND s.noticed_at > 0
@@ -59,7 +59,7 @@ func (t *tx) NoticedForErasure(ctx context.Context, closedBefore, noticedBefore 
 		AND accounts.status = 'closed' AND accounts.closed_at > 0 AND accounts.closed_at <= ?
 		AND accounts.legal_hold = ?`+skipFailed("accounts.id")+`
 		ORDER BY s.noticed_at, s.account_id LIMIT ? FOR UPDATE SKIP LOCKED`,
-		ts(noticedBefore), ts(closedBefore), false, purse.JobPurgePersonal, ts(t.now), limit)
+		ts(p.NoticedBefore), ts(p.ClosedBefore), false, purse.JobPurgePersonal, ts(t.now), p.Limit)
 	if err != nil {
 		return nil, fmt.Errorf("storage: accounts to erase: %w", err)
 	}

@@ -9,13 +9,25 @@ import (
 	"github.com/purse-wallet/purse"
 )
 
+// itemEnd names how one kind of an account's items ends: its table, and the status it moves from
+// and to.
+type itemEnd struct{ table, live, ended string }
+
+var (
+	autoDebitEnd = itemEnd{"auto_debits", "active", "cancelled"}
+	contractEnd  = itemEnd{"merchant_contracts", "active", "terminated"}
+	disputeEnd   = itemEnd{"disputes", "open", "resolved"}
+	flagEnd      = itemEnd{"account_flags", "active", "cleared"}
+	linkEnd      = itemEnd{"linked_accounts", "linked", "unlinked"}
+)
+
 // endItem moves one of the account's items from its live status to its ended one. The account id
 // is part of the condition, so another account's id matches nothing (purse.ErrNotFound).
-func (t *tx) endItem(ctx context.Context, table, live, ended, accountID, id string, now time.Time) error {
-	res, err := t.exec(ctx, `UPDATE `+table+` SET status = ?, ended_at = ? WHERE id = ? AND account_id = ? AND status = ?`,
-		ended, ts(now), id, accountID, live)
+func (t *tx) endItem(ctx context.Context, e itemEnd, accountID, id string, now time.Time) error {
+	res, err := t.exec(ctx, `UPDATE `+e.table+` SET status = ?, ended_at = ? WHERE id = ? AND account_id = ? AND status = ?`,
+		e.ended, ts(now), id, accountID, e.live)
 	if err != nil {
-		return fmt.Errorf("storage: end %s %s: %w", table, id, err)
+		return fmt.Errorf("storage: end %s %s: %w", e.table, id, err)
 	}
 	if n, err := res.RowsAffected(); err != nil {
 		return err
