@@ -16,6 +16,7 @@ import (
 // and one form action per step. Every action answers by sending the user back to the page.
 func (h *Handler) closureRoutes() {
 	h.mux.HandleFunc("GET /closure/confirm", h.closureConfirmPage)
+	h.mux.HandleFunc("GET /closure/prepare", h.prepare)
 	h.mux.HandleFunc("POST /closure/confirm", h.closureConfirm)
 	h.mux.HandleFunc("GET /closure/{id}", h.closureStep)
 	h.mux.HandleFunc("POST /closure/{id}/recheck", h.closureRecheck)
@@ -33,6 +34,27 @@ type blockerView struct {
 	Page    string
 	API     string
 	Warning bool
+	Then    []string // what taking the remedy will also bring about (closure.Policy.Raises)
+}
+
+// blockerViews turns blockers into what the pages show, the remedy loops of the policy included:
+// blocking ones first list, warnings second.
+func (h *Handler) blockerViews(r *http.Request, p *closure.Policy, bs []purse.Blocker) (blocking, warnings []blockerView) {
+	for _, b := range bs {
+		bv := blockerView{Code: string(b.Code), Message: h.Catalog.Message(lang(r), string(b.Code), nil),
+			Page: b.Remedy.Page, API: b.Remedy.API, Warning: b.Warning}
+		if p != nil {
+			for _, then := range p.Raises(b.Code) {
+				bv.Then = append(bv.Then, h.Catalog.Message(lang(r), "wc_loop_"+string(b.Code)+"_"+string(then), nil))
+			}
+		}
+		if b.Warning {
+			warnings = append(warnings, bv)
+		} else {
+			blocking = append(blocking, bv)
+		}
+	}
+	return blocking, warnings
 }
 
 // flowView is what the step pages show of a request.
@@ -121,15 +143,7 @@ func (h *Handler) flowView(r *http.Request, f *closure.Flow) *flowView {
 	c := f.Request
 	fv := &flowView{Flow: f, ID: c.ID, State: string(c.State), Linked: f.Linked, Passed: c.Factors, Now: h.Clock.Now(),
 		Via: resultChannel(f.Policy, accountOf(r))}
-	for _, b := range f.Blockers {
-		bv := blockerView{Code: string(b.Code), Message: h.Catalog.Message(lang(r), string(b.Code), nil),
-			Page: b.Remedy.Page, API: b.Remedy.API, Warning: b.Warning}
-		if b.Warning {
-			fv.Warnings = append(fv.Warnings, bv)
-		} else {
-			fv.Blockers = append(fv.Blockers, bv)
-		}
-	}
+	fv.Blockers, fv.Warnings = h.blockerViews(r, f.Policy, f.Blockers)
 	for _, x := range f.Required {
 		if x == closure.FactorEmailLink {
 			fv.Link = true
