@@ -13,6 +13,11 @@ type DeliveryQueries interface {
 	// not leased, until the time given, counting one attempt on each. On PostgreSQL concurrent
 	// claims skip each other's rows (FOR UPDATE SKIP LOCKED).
 	ClaimMessages(ctx context.Context, until time.Time, limit int) ([]*Message, error)
+	// ExpireMessages marks expired up to limit pending, unleased messages whose expiry is at or
+	// before now, and returns them (ID, Channel and Template only): they are never sent.
+	ExpireMessages(ctx context.Context, now time.Time, limit int) ([]*Message, error)
+	// SetMessageExpiry gives the message an expiry: if it is still pending then, it is not sent.
+	SetMessageExpiry(ctx context.Context, id string, at time.Time) error
 	// MarkSent records a delivery by the named sender and ends the lease.
 	MarkSent(ctx context.Context, id, sender string, at time.Time) error
 	// MarkSentAll is MarkSent for several messages the same sender delivered, in one statement.

@@ -29,7 +29,7 @@ type Message struct {
 	Subject   string            `json:"subject"`
 	Body      string            `json:"body"`
 	Data      map[string]string `json:"data,omitempty"` // what the template was rendered with
-	Status    string            `json:"status"`         // pending, sent, failed
+	Status    string            `json:"status"`         // pending, sent, failed, expired
 	Attempts  int               `json:"attempts"`
 	NextAt    time.Time         `json:"next_attempt_at"`
 	LastError string            `json:"last_error,omitempty"`

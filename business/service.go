@@ -111,7 +111,8 @@ func (s *Service) issue(ctx context.Context, tx purse.Tx, f *purse.BusinessFlow,
 	f.CodeHash, f.Attempts, f.CodeSentAt, f.CodeExpiresAt = s.codeHash(f.ID, code), 0, now, now.Add(CodeLifetime)
 	_, err = notify.Enqueue(ctx, tx, s.Catalog, notify.Notice{AccountID: acct.ID, Channel: purse.ChannelSMS, To: phone,
 		Template: string(f.Kind), Language: acct.Language,
-		Data: map[string]string{"Code": code, "Minutes": fmt.Sprint(int(CodeLifetime / time.Minute))}})
+		Data:    map[string]string{"Code": code, "Minutes": fmt.Sprint(int(CodeLifetime / time.Minute))},
+		Expires: f.CodeExpiresAt})
 	return err
 }
 

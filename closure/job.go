@@ -147,8 +147,10 @@ func (s *Service) Remind(ctx context.Context) (int, error) {
 			if err != nil {
 				return err
 			}
-			if err := s.notice(ctx, st, "closure_reminder",
-				map[string]string{"Until": s.Catalog.FormatTime(rec.Language, c.CoolingEnds)}); err != nil {
+			// A reminder that arrives after the closure is no reminder: it expires with the
+			// cooling-off it announces the end of.
+			if err := s.noticeUntil(ctx, st, "closure_reminder",
+				map[string]string{"Until": s.Catalog.FormatTime(rec.Language, c.CoolingEnds)}, c.CoolingEnds); err != nil {
 				return err
 			}
 			return tx.MarkReminded(ctx, c.ID, tx.Now())

@@ -68,7 +68,8 @@ func (s *Service) SendCode(ctx context.Context, accountID, id string, ch purse.C
 		}
 		if _, err := notify.Enqueue(ctx, tx, s.Catalog, notify.Notice{AccountID: accountID, Channel: ch, To: to,
 			Template: "closure_otp", Language: a.Language,
-			Data: map[string]string{"Code": code, "Minutes": strconv.Itoa(int(verify.CodeTTL / time.Minute))}}); err != nil {
+			Data:    map[string]string{"Code": code, "Minutes": strconv.Itoa(int(verify.CodeTTL / time.Minute))},
+			Expires: tx.Now().Add(verify.CodeTTL)}); err != nil {
 			return err
 		}
 		st.audit.Record(actorOf(accountID), "closure.code_sent", accountID, map[string]string{"closure": c.ID, "channel": string(ch)})
@@ -249,7 +250,8 @@ func (s *Service) advance(ctx context.Context, st *step, required []string) erro
 	}
 	if _, err := notify.Enqueue(ctx, tx, s.Catalog, notify.Notice{AccountID: a.ID, Channel: purse.ChannelEmail,
 		To: a.Email, Template: "closure_link", Language: a.Language,
-		Data: map[string]string{"Link": s.BaseURL + "/closure/confirm?token=" + token, "Hours": "24"}}); err != nil {
+		Data:    map[string]string{"Link": s.BaseURL + "/closure/confirm?token=" + token, "Hours": "24"},
+		Expires: tx.Now().Add(verify.LinkTTL)}); err != nil {
 		return err
 	}
 	return st.move(purse.ClosureEmailConfirm, actorOf(c.AccountID), "factors passed, link sent")

@@ -32,7 +32,7 @@ func New(store purse.Store) *Metrics {
 			Name: "purse_http_requests_total", Help: "HTTP requests by route pattern and status.",
 		}, []string{"route", "status"}),
 		messages: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "purse_messages_total", Help: "Outbox delivery outcomes (sent, retry, failed) by channel.",
+			Name: "purse_messages_total", Help: "Outbox delivery outcomes (sent, retry, failed, expired) by channel.",
 		}, []string{"channel", "outcome"}),
 	}
 	m.reg.MustRegister(m.requests, m.messages, collectors.NewGoCollector(),

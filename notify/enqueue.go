@@ -5,6 +5,7 @@ package notify
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/purse-wallet/purse"
 	"github.com/purse-wallet/purse/i18n"
@@ -18,6 +19,11 @@ type Notice struct {
 	Template  string // message ids "<Template>.subject" and "<Template>.body" in the catalog
 	Language  string
 	Data      map[string]string
+	// Expires, if set, is when the message stops being worth sending: a one-time code's or a
+	// link's own expiry, the moment a reminder's event happens. A message still unsent then is
+	// marked expired and never sent (a code that no longer works is only noise, and after a crash
+	// it used to arrive minutes late).
+	Expires time.Time
 }
 
 // Enqueue renders the notice and writes it to the outbox inside tx, so that it is sent if and only
@@ -29,6 +35,9 @@ func Enqueue(ctx context.Context, tx purse.Tx, cat *i18n.Catalog, n Notice) (*pu
 	}
 	if err := tx.InsertMessage(ctx, m); err != nil {
 		return nil, fmt.Errorf("notify: enqueue %s: %w", n.Template, err)
+	}
+	if err := expire(ctx, tx, m, n.Expires); err != nil {
+		return nil, err
 	}
 	return m, nil
 }
@@ -50,7 +59,23 @@ func EnqueueAll(ctx context.Context, tx purse.Tx, cat *i18n.Catalog, ns []Notice
 	if err := tx.InsertMessages(ctx, ms); err != nil {
 		return nil, fmt.Errorf("notify: enqueue %d notices: %w", len(ms), err)
 	}
+	for i, n := range ns {
+		if err := expire(ctx, tx, ms[i], n.Expires); err != nil {
+			return nil, err
+		}
+	}
 	return ms, nil
+}
+
+// expire records the message's expiry, if it has one.
+func expire(ctx context.Context, tx purse.Tx, m *purse.Message, at time.Time) error {
+	if at.IsZero() {
+		return nil
+	}
+	if err := tx.SetMessageExpiry(ctx, m.ID, at); err != nil {
+		return fmt.Errorf("notify: enqueue %s: %w", m.Template, err)
+	}
+	return nil
 }
 
 // render makes the pending message of a notice, in its language.

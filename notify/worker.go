@@ -36,7 +36,8 @@ type Worker struct {
 	RetryLimit  time.Duration // longest back-off; default 1 hour
 	Every       time.Duration // poll interval; default 1 second
 
-	// Observe, when set, hears each outcome ("sent", "retry", "failed") by channel, for metrics.
+	// Observe, when set, hears each outcome ("sent", "retry", "failed", "expired") by channel, for
+	// metrics.
 	Observe func(ch purse.Channel, outcome string)
 }
 
@@ -54,21 +55,34 @@ func (w *Worker) Task() jobs.Task {
 
 // Run claims, sends and settles one batch, returning how many messages it handled.
 func (w *Worker) Run(ctx context.Context) (int, error) {
-	var claimed []*purse.Message
+	var claimed, expired []*purse.Message
+	batch := orInt(w.Batch, 100)
 	err := w.Store.Tx(ctx, func(tx purse.Tx) error {
 		var err error
-		claimed, err = tx.ClaimMessages(ctx, tx.Now().Add(or(w.Lease, 5*time.Minute)), orInt(w.Batch, 100))
+		// Messages past their expiry are marked so first, in the claim's transaction, so that
+		// the claim cannot take one. A full batch of them leaves the claim to the next call, which
+		// the runner makes at once.
+		if expired, err = tx.ExpireMessages(ctx, tx.Now(), batch); err != nil || len(expired) == batch {
+			return err
+		}
+		claimed, err = tx.ClaimMessages(ctx, tx.Now().Add(or(w.Lease, 5*time.Minute)), batch)
 		return err
 	})
-	if err != nil || len(claimed) == 0 {
+	if err != nil {
 		return 0, err
+	}
+	for _, m := range expired {
+		w.report(outcome{m: m}, "expired")
+	}
+	if len(claimed) == 0 {
+		return len(expired), nil
 	}
 	results := w.sendAll(ctx, claimed)
 	if err := w.settle(ctx, results); err != nil {
 		// The leases end on their own and the messages are sent again under the same keys.
-		return len(claimed), fmt.Errorf("outbox: settle %d messages: %w", len(results), err)
+		return len(expired) + len(claimed), fmt.Errorf("outbox: settle %d messages: %w", len(results), err)
 	}
-	return len(claimed), nil
+	return len(expired) + len(claimed), nil
 }
 
 func (w *Worker) sendAll(ctx context.Context, msgs []*purse.Message) []outcome {
@@ -171,6 +185,9 @@ func (w *Worker) report(r outcome, o string) {
 		w.Log.Warn("message delivery failed; will retry", append(attrs, "error", r.err.Error())...)
 	case "failed":
 		w.Log.Error("message delivery failed; giving up", append(attrs, "error", r.err.Error())...)
+	case "expired":
+		w.Log.Info("message expired before it was sent; dropped", "message", r.m.ID, "channel", string(r.m.Channel),
+			"template", r.m.Template)
 	}
 }
 

@@ -67,7 +67,8 @@ func (s *Service) SendCardCode(ctx context.Context, accountID string) (*CardCode
 		}
 		if _, err := notify.Enqueue(ctx, tx, s.Catalog, notify.Notice{AccountID: accountID, Channel: purse.ChannelSMS,
 			To: a.Phone, Template: CardTemplate, Language: a.Language,
-			Data: map[string]string{"Code": code, "Minutes": strconv.Itoa(int(verify.CodeTTL / time.Minute))}}); err != nil {
+			Data:    map[string]string{"Code": code, "Minutes": strconv.Itoa(int(verify.CodeTTL / time.Minute))},
+			Expires: tx.Now().Add(verify.CodeTTL)}); err != nil {
 			return err
 		}
 		now := tx.Now()
