@@ -15,7 +15,6 @@ import (
 
 	"github.com/purse-wallet/purse"
 	"github.com/purse-wallet/purse/account"
-	"github.com/purse-wallet/purse/audit"
 	"github.com/purse-wallet/purse/bank"
 	"github.com/purse-wallet/purse/blocker"
 	"github.com/purse-wallet/purse/business"
@@ -229,7 +228,7 @@ func (a *App) startOutbox(cfg Config) error {
 		}
 	}
 	a.Outbox = &notify.Worker{Store: a.Store, Senders: senders, Log: cfg.Log, Observe: a.Metrics.Message}
-	a.Jobs = append(a.Jobs, a.Outbox.Task(), (&notify.Pruner{Store: a.Store}).Task(), audit.AnchorTask(a.Store, cfg.Log))
+	a.Jobs = append(a.Jobs, a.Outbox.Task(), (&notify.Pruner{Store: a.Store}).Task())
 	return nil
 }
 

@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/purse-wallet/purse/audit"
 	"github.com/purse-wallet/purse/bank/banktest"
 	"github.com/purse-wallet/purse/certificate"
 	"github.com/purse-wallet/purse/notify/notifytest"
@@ -82,6 +83,17 @@ func certKeyOf(t *testing.T) string {
 	return path
 }
 
+// checkpointArgs are the audit checkpoint flags production asks for (issue 16): a key and a file
+// sink in the test's folder, shared by the test's servers.
+func checkpointArgs(t *testing.T) []string {
+	dir := filepath.Dir(certKeyOf(t))
+	key := filepath.Join(dir, "checkpoint.key")
+	if _, err := audit.LoadCheckpointKey(key, true); err != nil {
+		t.Fatal(err)
+	}
+	return []string{"--audit-checkpoint-key", key, "--audit-checkpoint-sink", "file:" + filepath.Join(dir, "checkpoints")}
+}
+
 // server is one purse process that can be killed and restarted on the same store.
 type server struct {
 	t    *testing.T
@@ -111,7 +123,8 @@ func newServer(t *testing.T, db string, env ...string) *server {
 	sim := bankOf(t)
 	env = append(env, "PURSE_BANK_KEY="+string(banktest.Key), "PURSE_SMTP_PASSWORD="+notifytest.Password)
 	s := &server{t: t, bin: binary(t), db: db, addr: addr, env: env, logs: logs,
-		prod: []string{"--bank", "http", "--bank-url", sim.URL, "--certificate-key", certKeyOf(t), "--dev-outbox", "--base-url", "http://" + addr}}
+		prod: append([]string{"--bank", "http", "--bank-url", sim.URL, "--certificate-key", certKeyOf(t), "--dev-outbox",
+			"--base-url", "http://" + addr}, checkpointArgs(t)...)}
 	t.Cleanup(func() {
 		s.kill()
 		if t.Failed() {

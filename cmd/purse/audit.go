@@ -2,9 +2,13 @@ package main
 
 import (
 	"context"
+	"crypto/ed25519"
+	"errors"
 	"fmt"
 	"io"
 	"os"
+	"strings"
+	"time"
 
 	"github.com/purse-wallet/purse"
 	"github.com/purse-wallet/purse/app"
@@ -16,10 +20,14 @@ type AuditCmd struct {
 	Verify AuditVerifyCmd `cmd:"" help:"Walk the audit chain and name the first broken event (exit status 1)."`
 }
 
-// AuditVerifyCmd checks the hash chain of the audit log.
+// AuditVerifyCmd checks the hash chain of the audit log, and the chain against the signed
+// checkpoints serve appended to its sinks (the file sinks of the same flags, and --checkpoints).
 type AuditVerifyCmd struct {
 	StoreFlags
-	Anchor []string `help:"An anchor recorded earlier (SEQ:HASH, from this command's output or the server log's \"audit anchor\" lines) that must still be part of the chain; repeatable."`
+	CheckpointFlags
+	Checkpoints []string `type:"existingfile" help:"A file holding checkpoint lines besides the file sinks (e.g. the syslog server's file); repeatable."`
+	PublicKey   string   `name:"audit-checkpoint-public-key" env:"PURSE_AUDIT_CHECKPOINT_PUBLIC_KEY" help:"The checkpoint key's public half (64 hex digits), for verifying on a machine that does not hold the private key."`
+	Anchor      []string `help:"An anchor recorded earlier (SEQ:HASH, from this command's output or the server log's \"audit anchor\" lines) that must still be part of the chain; repeatable."`
 }
 
 // Run prints "OK" with the number of events, or the first broken event and exits non-zero.
@@ -36,12 +44,28 @@ func (c *AuditVerifyCmd) run(ctx context.Context, out io.Writer) error {
 		return err
 	}
 	defer store.Close()
-	r, err := audit.Check(ctx, store)
+	pub, files, err := c.verifying(c.PublicKey, c.Checkpoints)
 	if err != nil {
 		return err
 	}
+	cps, bad, err := readCheckpoints(files)
+	if err != nil {
+		return err
+	}
+	rep, err := audit.VerifyCheckpoints(ctx, store, pub, cps)
+	if err != nil {
+		return err
+	}
+	r := rep.Chain
 	if r.FirstBroken != 0 {
 		fmt.Fprintf(out, "BROKEN at event %d: %s (%d events before it verified)\n", r.FirstBroken, r.Reason, r.Events)
+	}
+	if pub != nil {
+		if err := checkpointFindings(out, rep, pub, files, bad); err != nil {
+			return err
+		}
+	}
+	if r.FirstBroken != 0 {
 		return fmt.Errorf("audit chain broken at event %d", r.FirstBroken)
 	}
 	for _, raw := range c.Anchor {
@@ -63,5 +87,40 @@ func (c *AuditVerifyCmd) run(ctx context.Context, out io.Writer) error {
 		return err
 	}
 	fmt.Fprintf(out, "OK: %d events, chain intact, %d anchors hold; head %s\n", r.Events, len(c.Anchor), head)
+	if pub == nil {
+		fmt.Fprintln(out, "WARNING: no checkpoint key given (--audit-checkpoint-key or --audit-checkpoint-public-key): a chain cut short or rewritten with recomputed hashes would pass")
+		return nil
+	}
+	l := rep.Latest
+	fmt.Fprintf(out, "OK: %d signed checkpoints hold; the latest, at %s, has event %d; the %d events after it are covered by the chain alone\n",
+		rep.Checked, l.At.Format(time.RFC3339), l.Seq, head.Seq-l.Seq)
+	return nil
+}
+
+// checkpointFindings prints what the checkpoints found (the first ten of each kind, and how many
+// more) and fails when anything was found, or when no checkpoint could be read at all: an emptied
+// sink is not a clean record.
+func checkpointFindings(out io.Writer, rep *audit.Report, pub ed25519.PublicKey, files []string, bad int) error {
+	if rep.Checked == 0 && rep.OK() {
+		fmt.Fprintf(out, "BROKEN: no checkpoint signed by key %s in %s\n", audit.CheckpointKeyID(pub), strings.Join(files, ", "))
+		return errors.New("no audit checkpoints to verify against")
+	}
+	shown := map[string]int{}
+	for _, f := range rep.Findings {
+		if shown[f.Kind]++; shown[f.Kind] <= 10 {
+			fmt.Fprintf(out, "%s: %s\n", strings.ToUpper(f.Kind), f.Detail)
+		}
+	}
+	for kind, n := range shown {
+		if n > 10 {
+			fmt.Fprintf(out, "%s: %d more\n", strings.ToUpper(kind), n-10)
+		}
+	}
+	if bad > 0 {
+		fmt.Fprintf(out, "WARNING: %d checkpoint lines did not parse\n", bad)
+	}
+	if !rep.OK() {
+		return fmt.Errorf("audit chain does not match its checkpoints (%d findings)", len(rep.Findings))
+	}
 	return nil
 }

@@ -26,6 +26,7 @@ func (c *ServeCmd) production() error {
 	if c.CertificateKey == "" {
 		missing = append(missing, "a certificate signing key (--certificate-key FILE; see docs/deployment.md)")
 	}
+	missing = append(missing, c.CheckpointFlags.missing()...)
 	if c.BaseURL == "" {
 		// The closure and erasure notices carry links to the user's documents: relative, they
 		// open nowhere from an SMS or a mail client.

@@ -2,7 +2,9 @@ package main
 
 import (
 	"context"
+	"crypto/ed25519"
 	"net"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -10,6 +12,7 @@ import (
 	"time"
 
 	"github.com/alecthomas/kong"
+	"github.com/purse-wallet/purse/audit"
 	"github.com/purse-wallet/purse/bank/banktest"
 	"github.com/purse-wallet/purse/certificate"
 )
@@ -60,14 +63,17 @@ func TestServeRefusesDemoDefaultsInProduction(t *testing.T) {
 		t.Fatal(err)
 	}
 	db := filepath.Join(dir, "purse.db")
+	checkpointArgs := []string{"--audit-checkpoint-key", filepath.Join(dir, "checkpoint.key"), "--audit-checkpoint-sink", "file:" + filepath.Join(dir, "checkpoints")}
 	for _, c := range []struct {
 		name string
 		args []string
 		want []string
 	}{
-		{"nothing configured", nil, []string{"--bank http", "--certificate-key", "--base-url", "--smtp-url", "--sms-webhook-url", "PURSE_WEBHOOK_SECRET"}},
+		{"nothing configured", nil, []string{"--bank http", "--certificate-key", "--base-url", "--audit-checkpoint-key", "--audit-checkpoint-sink", "--smtp-url", "--sms-webhook-url", "PURSE_WEBHOOK_SECRET"}},
 		{"the sandbox bank", []string{"--bank", "sandbox", "--certificate-key", certKey, "--dev-outbox"},
 			[]string{"--bank sandbox is accepted only with --demo"}},
+		{"no audit checkpoint key or sink", []string{"--bank", "http", "--bank-url", "https://bank.example", "--certificate-key", certKey, "--dev-outbox"},
+			[]string{"--audit-checkpoint-key", "--audit-checkpoint-sink"}},
 		{"no certificate key", []string{"--bank", "http", "--bank-url", "https://bank.example", "--dev-outbox"},
 			[]string{"--certificate-key"}},
 		{"no providers and no --dev-outbox", []string{"--bank", "http", "--bank-url", "https://bank.example", "--certificate-key", certKey},
@@ -82,8 +88,11 @@ func TestServeRefusesDemoDefaultsInProduction(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			args := c.args
-			if args != nil { // every case but the first names the public URL, to reach its own refusal
+			if args != nil { // every case but the first names the public URL and checkpoints, to reach its own refusal
 				args = append(args, "--base-url", "https://wallet.example.com")
+				if !strings.Contains(c.name, "checkpoint") {
+					args = append(args, checkpointArgs...)
+				}
 			}
 			cmd := serveCmd(t, append([]string{"--db", db, "--addr", "127.0.0.1:0"}, args...)...)
 			cmd.logOut = &lockedBuffer{}
@@ -118,7 +127,8 @@ func TestServeWithDevOutboxSaysSoOnEveryLine(t *testing.T) {
 	addr := ln.Addr().String()
 	ln.Close()
 	cmd := serveCmd(t, "--db", filepath.Join(dir, "purse.db"), "--addr", addr, "--bank", "http", "--bank-url", sim.URL,
-		"--certificate-key", certKey, "--dev-outbox", "--base-url", "https://wallet.example.com")
+		"--certificate-key", certKey, "--dev-outbox", "--base-url", "https://wallet.example.com",
+		"--audit-checkpoint-key", checkpointKey(t, dir), "--audit-checkpoint-sink", "file:"+filepath.Join(dir, "checkpoints"))
 	out := &lockedBuffer{}
 	cmd.logOut = out
 	ctx, cancel := context.WithCancel(context.Background())
@@ -129,6 +139,17 @@ func TestServeWithDevOutboxSaysSoOnEveryLine(t *testing.T) {
 	if err := <-done; err != nil {
 		t.Fatal(err)
 	}
+	// Checkpoints at start and at shutdown (issue 16), in the file sink, signed by the key.
+	f, err := os.Open(filepath.Join(dir, "checkpoints"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cps, bad, err := audit.ReadCheckpoints(f)
+	f.Close()
+	key, _ := audit.LoadCheckpointKey(filepath.Join(dir, "checkpoint.key"), false)
+	if err != nil || bad != 0 || len(cps) < 2 || !cps[len(cps)-1].Valid(key.Public().(ed25519.PublicKey)) {
+		t.Fatalf("checkpoints at start and shutdown: %d, %d bad, %v", len(cps), bad, err)
+	}
 	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
 	if len(lines) < 3 {
 		t.Fatalf("too few log lines to judge: %q", lines)
@@ -138,4 +159,14 @@ func TestServeWithDevOutboxSaysSoOnEveryLine(t *testing.T) {
 			t.Errorf("a log line does not say that nothing is delivered: %s", l)
 		}
 	}
+}
+
+// checkpointKey makes an audit checkpoint key file in dir.
+func checkpointKey(t *testing.T, dir string) string {
+	t.Helper()
+	p := filepath.Join(dir, "checkpoint.key")
+	if _, err := audit.LoadCheckpointKey(p, true); err != nil {
+		t.Fatal(err)
+	}
+	return p
 }

@@ -49,6 +49,7 @@ type ServeCmd struct {
 	Holidays         string `env:"PURSE_HOLIDAYS" help:"Holiday calendar file (docs/deadlines.md format) counting legal deadlines; default: the embedded mainland China schedule."`
 	SupportEmail     string `env:"PURSE_SUPPORT_EMAIL" help:"Where warnings about closure requests near or past their legal deadline are e-mailed."`
 	NotifyFlags
+	CheckpointFlags
 	Policy          string        `default:"strict" env:"PURSE_POLICY" help:"Closure policy: a preset (strict, tenpay, postal, imwallet, alipay) or a policy file (.toml)."`
 	CertificateKey  string        `env:"PURSE_CERTIFICATE_KEY_FILE" help:"File holding the Ed25519 seed (64 hex digits) that signs closure certificates. With --demo and none, one is made next to the database."`
 	BaseURL         string        `env:"PURSE_BASE_URL" help:"Public URL of this server, for links in e-mails (e.g. https://wallet.example.com). With --demo and none, http://localhost and the port of --addr."`
@@ -169,6 +170,13 @@ func (c *ServeCmd) run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	checkpoints, err := c.checkpointer(store, clk, log, c.Demo, c.DB)
+	if err != nil {
+		return err
+	}
+	if checkpoints != nil {
+		a.Jobs = append(a.Jobs, checkpoints.Task())
+	}
 	ln, err := net.Listen("tcp", c.Addr)
 	if err != nil {
 		return err
@@ -223,6 +231,14 @@ func (c *ServeCmd) run(ctx context.Context) error {
 	err = srv.Shutdown(shutdown)
 	stopJobs()
 	waitJobs()
+	if checkpoints != nil {
+		// The last head, after the last job: the window a checkpoint does not cover is what the
+		// next start appends before its first checkpoint, not what this run appended.
+		if _, cerr := checkpoints.Checkpoint(shutdown); cerr != nil {
+			log.Error("audit checkpoint at shutdown failed", "error", cerr.Error())
+			err = errors.Join(err, cerr)
+		}
+	}
 	return err
 }
 

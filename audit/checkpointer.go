@@ -1,0 +1,64 @@
+package audit
+
+import (
+	"context"
+	"crypto/ed25519"
+	"errors"
+	"log/slog"
+	"time"
+
+	"github.com/purse-wallet/purse"
+	"github.com/purse-wallet/purse/jobs"
+)
+
+// DefaultCheckpointInterval is how often a checkpoint is written when the flag does not say.
+const DefaultCheckpointInterval = 10 * time.Minute
+
+// Checkpointer signs the chain's head and appends it to every sink.
+type Checkpointer struct {
+	Store    purse.Store
+	Key      ed25519.PrivateKey
+	Sinks    []Sink
+	Clock    purse.Clock
+	Interval time.Duration // 0: DefaultCheckpointInterval
+	Log      *slog.Logger
+}
+
+// Checkpoint signs the current head and appends it to every sink. Every sink is tried even when
+// one fails; the error names each that failed. An empty chain is checkpointed too: "nothing yet"
+// is a statement a later truncation to nothing must contradict.
+func (c *Checkpointer) Checkpoint(ctx context.Context) (*Checkpoint, error) {
+	head, err := Head(ctx, c.Store)
+	if err != nil {
+		return nil, err
+	}
+	cp := SignCheckpoint(c.Key, head.Seq, head.Hash, c.Clock.Now())
+	line := cp.Line()
+	var errs []error
+	for _, s := range c.Sinks {
+		if err := s.Append(ctx, line); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return cp, err
+	}
+	if c.Log != nil {
+		c.Log.InfoContext(ctx, "audit checkpoint", "seq", cp.Seq, "hash", cp.Hash, "sinks", len(c.Sinks))
+	}
+	return cp, nil
+}
+
+// Task writes a checkpoint at start and then every Interval.
+func (c *Checkpointer) Task() jobs.Task {
+	every := c.Interval
+	if every <= 0 {
+		every = DefaultCheckpointInterval
+	}
+	return jobs.Task{Name: "audit-checkpoint", Every: every, Run: func(ctx context.Context) (int, error) {
+		if _, err := c.Checkpoint(ctx); err != nil {
+			return 0, err
+		}
+		return 1, nil
+	}}
+}
