@@ -11,6 +11,13 @@ import (
 // operator's): the request id, the policy, every item the statement names and how to verify it
 // (the issuer's key set). It does not check the signature; callers hand it documents they issued.
 func PDF(raw []byte, cat *i18n.Catalog, lang string) ([]byte, error) {
+	return LinkedPDF(raw, cat, lang, "")
+}
+
+// LinkedPDF is PDF with a QR code of link, the page where its reader fetches the signed document
+// to verify it (the documents link of the notices); with no link, the QR code is the issuer's key
+// set, against which a copy of the signed file verifies.
+func LinkedPDF(raw []byte, cat *i18n.Catalog, lang, link string) ([]byte, error) {
 	st, err := Payload(raw)
 	if err != nil {
 		return nil, err
@@ -19,7 +26,14 @@ func PDF(raw []byte, cat *i18n.Catalog, lang string) ([]byte, error) {
 	if obj, err := parseCompact(raw); err == nil && len(obj.Signatures) == 1 {
 		kid = obj.Signatures[0].Header.KeyID
 	}
-	return document.Certificate(Render(st, kid, cat, lang))
+	d := Render(st, kid, cat, lang)
+	switch {
+	case link != "":
+		d.QR, d.QRCaption = link, cat.Message(lang, "cert_qr_documents", nil)
+	case st.Issuer != "":
+		d.QR, d.QRCaption = st.Issuer+JWKSPath, cat.Message(lang, "cert_qr_jwks", nil)
+	}
+	return document.Certificate(d)
 }
 
 // Render is the statement as its reader sees it: every item translated, every time in the

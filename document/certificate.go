@@ -1,7 +1,10 @@
 package document
 
 import (
+	"fmt"
 	"time"
+
+	qrcode "github.com/piglig/go-qr"
 )
 
 // CertificateData is a signed document (closure certificate or erasure receipt) as its reader
@@ -13,6 +16,10 @@ type CertificateData struct {
 	Sections []Section
 	Footer   []string // how to verify: the link and the key id
 	IssuedAt time.Time
+	// QR, if set, is a URL drawn as a QR code under the footer (where to fetch and verify the
+	// signed document), with QRCaption beside it.
+	QR        string
+	QRCaption string
 }
 
 // Section is a heading and its lines.
@@ -65,7 +72,46 @@ func Certificate(d CertificateData) ([]byte, error) {
 			y += 5.5
 		}
 	}
+	if d.QR != "" {
+		if err := p.qr(d.QR, d.QRCaption, y+3); err != nil {
+			return nil, err
+		}
+	}
 	return p.bytes()
+}
+
+// qrSide is the QR code's side in millimetres: a phone reads it from paper at arm's length.
+const qrSide = 32.0
+
+// qr draws url as a QR code (error correction M) at the left margin from y, as vector squares,
+// with the caption and the URL beside it.
+func (p *page) qr(url, caption string, y float64) error {
+	code, err := qrcode.EncodeText(url, qrcode.Medium)
+	if err != nil {
+		return fmt.Errorf("document: QR code: %w", err)
+	}
+	y = p.room(y, qrSide+2)
+	n := code.Size() + 8 // four modules of quiet zone each side
+	m := qrSide / float64(n)
+	p.pdf.SetFillColor(0, 0, 0)
+	for yy := range code.Size() {
+		for xx := range code.Size() {
+			if code.Module(xx, yy) {
+				p.pdf.Rect(15+float64(xx+4)*m, y+float64(yy+4)*m, m, m, "F")
+			}
+		}
+	}
+	p.size = 9
+	ty := y + 6
+	for _, part := range p.wrap(caption, 140) {
+		p.text(15+qrSide+3, ty, 140, 5, part, false)
+		ty += 5.5
+	}
+	for _, part := range p.wrap(url, 140) {
+		p.text(15+qrSide+3, ty, 140, 5, part, false)
+		ty += 5.5
+	}
+	return nil
 }
 
 // room starts a new page when h more millimetres do not fit below y, and returns where to write.

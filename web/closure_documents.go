@@ -123,7 +123,11 @@ func (h *Handler) closureDocument(w http.ResponseWriter, r *http.Request) {
 		_, _ = w.Write(raw)
 		return
 	}
-	pdf, err := certificate.PDF(raw, h.Catalog, lang(r))
+	link := ""
+	if base := h.Closures.BaseURL; strings.HasPrefix(base, "http") {
+		link = base + closure.DocumentsPath + r.PathValue("token") + "?lang=" + lang(r)
+	}
+	pdf, err := certificate.LinkedPDF(raw, h.Catalog, lang(r), link)
 	if err != nil {
 		h.serveError(w, r, err)
 		return
