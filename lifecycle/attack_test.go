@@ -56,9 +56,18 @@ func victim(t *testing.T, e *apitest.Env, tag string) (string, secrets) {
 	if err := e.DB.Tx(context.Background(), func(tx purse.Tx) error { return tx.InsertMessage(context.Background(), m) }); err != nil {
 		t.Fatal(err)
 	}
+	// A transfer memo, free text that names people, written before the closure.
+	memo := "房租 赵攻击 memo-" + tag
+	transfer := &purse.LedgerTransaction{ID: purse.NewID(), Kind: "transfer", Status: "settled", AccountID: id,
+		Amount: 100, Currency: "CNY", Memo: memo, CreatedAt: e.Clock.Now()}
+	if err := e.DB.Tx(context.Background(), func(tx purse.Tx) error {
+		return tx.InsertLedgerTransaction(context.Background(), transfer)
+	}); err != nil {
+		t.Fatal(err)
+	}
 	e.MarkClosed(t, id)
 
-	out := secrets{"linked external id": []byte(external), "one-time code": []byte("验证码 " + otp),
+	out := secrets{"linked external id": []byte(external), "one-time code": []byte("验证码 " + otp), "transfer memo": []byte(memo),
 		"sign-up code": []byte("验证码是 " + tag[:6])}
 	for what, v := range p.values() {
 		out[what] = []byte(v)

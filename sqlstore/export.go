@@ -10,7 +10,8 @@ import (
 )
 
 func (t *tx) LedgerLines(ctx context.Context, p purse.LedgerLinesParams) ([]purse.LedgerLine, error) {
-	q := `SELECT p.id, t.id, t.kind, t.status, t.account_id, t.counterparty, t.memo, p.book, p.amount, p.currency, p.created_at
+	q := `SELECT p.id, t.id, t.kind, t.status, t.account_id, t.counterparty, t.memo, p.book, p.amount, p.currency, p.created_at,
+		t.memo_sealed, t.memo_counter_sealed
 		FROM ledger_postings p JOIN ledger_transactions t ON t.id = p.transaction_id
 		WHERE p.owner = ? AND p.id > ?`
 	args := []any{p.AccountID, p.After}
@@ -28,20 +29,42 @@ func (t *tx) LedgerLines(ctx context.Context, p purse.LedgerLinesParams) ([]purs
 	if err != nil {
 		return nil, fmt.Errorf("storage: ledger lines: %w", err)
 	}
-	defer rows.Close()
 	out := make([]purse.LedgerLine, 0, p.Limit)
-	for rows.Next() {
-		var l purse.LedgerLine
-		var book, cur string
-		var created int64
-		if err := rows.Scan(&l.Seq, &l.TransactionID, &l.Kind, &l.Status, &l.Initiator, &l.Counterparty, &l.Memo, &book,
-			&l.Amount, &cur, &created); err != nil {
+	var memos []sealedMemo
+	var ids []string
+	err = func() error {
+		defer rows.Close()
+		for rows.Next() {
+			var l purse.LedgerLine
+			var book, cur string
+			var created int64
+			var memo sealedMemo
+			if err := rows.Scan(&l.Seq, &l.TransactionID, &l.Kind, &l.Status, &l.Initiator, &l.Counterparty, &l.Memo, &book,
+				&l.Amount, &cur, &created, &memo.initiator, &memo.counter); err != nil {
+				return err
+			}
+			l.Book, l.Currency, l.CreatedAt = purse.Book(book), purse.Currency(cur), tm(created)
+			out, memos = append(out, l), append(memos, memo)
+			if memo.initiator != nil || memo.counter != nil {
+				ids = append(ids, l.Initiator, l.Counterparty)
+			}
+		}
+		return rows.Err()
+	}()
+	if err != nil {
+		return nil, err
+	}
+	keys, err := t.keysOf(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	for i := range out {
+		l := &out[i]
+		if l.Memo, err = openMemo(keys, l.TransactionID, l.Initiator, l.Counterparty, l.Memo, memos[i]); err != nil {
 			return nil, err
 		}
-		l.Book, l.Currency, l.CreatedAt = purse.Book(book), purse.Currency(cur), tm(created)
-		out = append(out, l)
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 func (t *tx) BookSums(ctx context.Context, accountID string, before time.Time) ([]purse.BookSum, error) {

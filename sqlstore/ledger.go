@@ -14,10 +14,10 @@ import (
 )
 
 const ledgerTxColumns = `id, kind, status, account_id, counterparty, card_id, amount, currency, memo,
-	created_at, settle_after, settled_at`
+	created_at, settle_after, settled_at, memo_sealed, memo_counter_sealed`
 
 const (
-	insertLedgerTx = `INSERT INTO ledger_transactions (` + ledgerTxColumns + `) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)`
+	insertLedgerTx = `INSERT INTO ledger_transactions (` + ledgerTxColumns + `) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)`
 	insertPosting  = `INSERT INTO ledger_postings (transaction_id, owner, book, currency, amount, created_at)
 		VALUES (?,?,?,?,?,?)`
 	accountStatusForUpdate = `SELECT status FROM accounts WHERE id = ? FOR UPDATE`
@@ -45,9 +45,13 @@ func (t *tx) InsertLedgerTransaction(ctx context.Context, l *purse.LedgerTransac
 	if l.SettledAt != nil {
 		settled = *l.SettledAt
 	}
-	_, err := t.execHot(ctx, insertLedgerTx,
+	memo, err := t.sealedMemos(ctx, []*purse.LedgerTransaction{l})
+	if err != nil {
+		return fmt.Errorf("storage: insert ledger transaction: %w", err)
+	}
+	_, err = t.execHot(ctx, insertLedgerTx,
 		l.ID, string(l.Kind), string(l.Status), l.AccountID, l.Counterparty, l.CardID, l.Amount,
-		string(l.Currency), l.Memo, ts(l.CreatedAt), ts(after), ts(settled))
+		string(l.Currency), memo[0][0], ts(l.CreatedAt), ts(after), ts(settled), memo[0][1], memo[0][2])
 	if err := t.duplicate(err); err != nil {
 		return fmt.Errorf("storage: insert ledger transaction: %w", err)
 	}
@@ -55,8 +59,12 @@ func (t *tx) InsertLedgerTransaction(ctx context.Context, l *purse.LedgerTransac
 }
 
 func (t *tx) InsertLedgerTransactions(ctx context.Context, rows []*purse.LedgerTransaction) error {
-	args := make([]any, 0, 12*len(rows))
-	for _, l := range rows {
+	memos, err := t.sealedMemos(ctx, rows)
+	if err != nil {
+		return fmt.Errorf("storage: insert ledger transactions: %w", err)
+	}
+	args := make([]any, 0, 14*len(rows))
+	for i, l := range rows {
 		var after, settled time.Time
 		if l.SettleAfter != nil {
 			after = *l.SettleAfter
@@ -65,9 +73,9 @@ func (t *tx) InsertLedgerTransactions(ctx context.Context, rows []*purse.LedgerT
 			settled = *l.SettledAt
 		}
 		args = append(args, l.ID, string(l.Kind), string(l.Status), l.AccountID, l.Counterparty, l.CardID, l.Amount,
-			string(l.Currency), l.Memo, ts(l.CreatedAt), ts(after), ts(settled))
+			string(l.Currency), memos[i][0], ts(l.CreatedAt), ts(after), ts(settled), memos[i][1], memos[i][2])
 	}
-	if err := t.insertChunked(ctx, insertLedgerTxRows, 12, args); err != nil {
+	if err := t.insertChunked(ctx, insertLedgerTxRows, 14, args); err != nil {
 		return fmt.Errorf("storage: insert ledger transactions: %w", t.duplicate(err))
 	}
 	return nil
@@ -90,7 +98,7 @@ func (t *tx) InsertPostings(ctx context.Context, txIDs []string, ps []purse.Post
 const maxChunkLog = 8 // chunks of up to 256 rows
 
 var (
-	insertLedgerTxRows = chunkInserts(`INSERT INTO ledger_transactions (`+ledgerTxColumns+`) VALUES `, 12)
+	insertLedgerTxRows = chunkInserts(`INSERT INTO ledger_transactions (`+ledgerTxColumns+`) VALUES `, 14)
 	insertPostingRows  = chunkInserts(`INSERT INTO ledger_postings (transaction_id, owner, book, currency, amount, created_at) VALUES `, 6)
 )
 
@@ -221,11 +229,12 @@ func (t *tx) LedgerTransactionForUpdate(ctx context.Context, id string) (*purse.
 }
 
 func (t *tx) oneLedgerTx(ctx context.Context, q string, args ...any) (*purse.LedgerTransaction, error) {
-	l, err := scanLedgerTx(t.queryRow(ctx, q, args...))
+	var memo sealedMemo
+	l, err := scanLedgerTx(t.queryRow(ctx, q, args...), &memo)
 	if err != nil {
 		return nil, t.notFound(err)
 	}
-	return l, nil
+	return l, t.openMemos(ctx, []*purse.LedgerTransaction{l}, []sealedMemo{memo})
 }
 
 func (t *tx) LedgerTransactions(ctx context.Context, f purse.TxFilter) ([]purse.LedgerTransaction, error) {
@@ -256,7 +265,7 @@ func (t *tx) LedgerTransactions(ctx context.Context, f purse.TxFilter) ([]purse.
 	if err != nil {
 		return nil, fmt.Errorf("storage: list ledger transactions: %w", err)
 	}
-	return collectLedgerTx(rows)
+	return t.collectLedgerTx(ctx, rows)
 }
 
 func (t *tx) DuePendingTransactions(ctx context.Context, kind purse.TxKind, now time.Time, limit int) ([]purse.LedgerTransaction, error) {
@@ -266,7 +275,7 @@ func (t *tx) DuePendingTransactions(ctx context.Context, kind purse.TxKind, now 
 	if err != nil {
 		return nil, fmt.Errorf("storage: due transactions: %w", err)
 	}
-	return collectLedgerTx(rows)
+	return t.collectLedgerTx(ctx, rows)
 }
 
 func (t *tx) SettleLedgerTransaction(ctx context.Context, id string, at time.Time) error {
@@ -303,25 +312,41 @@ func (t *tx) PostponeLedgerTransaction(ctx context.Context, id string, after tim
 	return nil
 }
 
-func collectLedgerTx(rows *sql.Rows) ([]purse.LedgerTransaction, error) {
-	defer rows.Close()
-	out := []purse.LedgerTransaction{}
-	for rows.Next() {
-		l, err := scanLedgerTx(rows)
-		if err != nil {
-			return nil, err
+func (t *tx) collectLedgerTx(ctx context.Context, rows *sql.Rows) ([]purse.LedgerTransaction, error) {
+	var ls []*purse.LedgerTransaction
+	var memos []sealedMemo
+	err := func() error {
+		defer rows.Close()
+		for rows.Next() {
+			var memo sealedMemo
+			l, err := scanLedgerTx(rows, &memo)
+			if err != nil {
+				return err
+			}
+			ls, memos = append(ls, l), append(memos, memo)
 		}
-		out = append(out, *l)
+		return rows.Err()
+	}()
+	if err != nil {
+		return nil, err
 	}
-	return out, rows.Err()
+	if err := t.openMemos(ctx, ls, memos); err != nil {
+		return nil, err
+	}
+	out := make([]purse.LedgerTransaction, len(ls))
+	for i, l := range ls {
+		out[i] = *l
+	}
+	return out, nil
 }
 
-func scanLedgerTx(row interface{ Scan(...any) error }) (*purse.LedgerTransaction, error) {
+// scanLedgerTx reads a transaction; its memo's sealed copies go to memo, for openMemos.
+func scanLedgerTx(row interface{ Scan(...any) error }, memo *sealedMemo) (*purse.LedgerTransaction, error) {
 	var l purse.LedgerTransaction
 	var kind, status, cur string
 	var created, after, settled int64
 	if err := row.Scan(&l.ID, &kind, &status, &l.AccountID, &l.Counterparty, &l.CardID, &l.Amount, &cur,
-		&l.Memo, &created, &after, &settled); err != nil {
+		&l.Memo, &created, &after, &settled, &memo.initiator, &memo.counter); err != nil {
 		return nil, err
 	}
 	l.Kind, l.Status, l.Currency, l.CreatedAt = purse.TxKind(kind), purse.TxStatus(status), purse.Currency(cur), tm(created)

@@ -9,8 +9,8 @@ import (
 )
 
 // SealClearRows seals what an older purse kept in clear, which the SQL migrations could not (the
-// master key is not theirs): the recipients and contents of the outbox's messages and linked
-// accounts' external ids (migrations 00220 and 00221). It runs when purse starts, after UseSealer,
+// master key is not theirs): the recipients and contents of the outbox's messages, linked
+// accounts' external ids and transfer memos (migrations 00220, 00221 and 00223). It runs when purse starts, after UseSealer,
 // in transactions of 500 rows, and returns how many rows it sealed; on a store written by this
 // purse it finds nothing, at the cost of one scan of the outbox (30 days of messages at most) and
 // of linked_accounts. The clear copies it replaces stay in dead row
@@ -20,7 +20,7 @@ func (db *DB) SealClearRows(ctx context.Context) (int, error) {
 		return 0, errNoSealer
 	}
 	total := 0
-	for _, step := range []func(context.Context, *tx) (int, error){sealClearMessages, sealClearLinks} {
+	for _, step := range []func(context.Context, *tx) (int, error){sealClearMessages, sealClearLinks, sealClearMemos} {
 		for {
 			var n int
 			err := db.Tx(ctx, func(ptx purse.Tx) error {
@@ -128,6 +128,43 @@ func sealClearLinks(ctx context.Context, t *tx) (int, error) {
 		_, err := t.exec(ctx, `UPDATE linked_accounts SET external_sealed = ?, external_hash = ?, external_id = ''
 			WHERE id = ?`, sealed, keys.sealer.Lookup("linked:"+c.platform, c.external), c.id)
 		if err != nil {
+			return 0, err
+		}
+	}
+	return len(found), nil
+}
+
+// sealClearMemos seals the clear memos of transactions with a person among their parties (one
+// with a data key row; a purged party's memo is only emptied), found through the partial index
+// ledger_transactions_memo_clear. Memos of no person stay clear, and are not found again.
+func sealClearMemos(ctx context.Context, t *tx) (int, error) {
+	rows, err := t.query(ctx, `SELECT `+ledgerTxColumns+` FROM ledger_transactions l WHERE memo <> ''
+		AND (EXISTS (SELECT 1 FROM data_keys WHERE account_id = l.account_id)
+			OR EXISTS (SELECT 1 FROM data_keys WHERE account_id = l.counterparty)) LIMIT ?`, sealClearBatch)
+	if err != nil {
+		return 0, err
+	}
+	var found []*purse.LedgerTransaction
+	for rows.Next() {
+		var memo sealedMemo
+		l, err := scanLedgerTx(rows, &memo)
+		if err != nil {
+			rows.Close()
+			return 0, err
+		}
+		found = append(found, l)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, err
+	}
+	memos, err := t.sealedMemos(ctx, found)
+	if err != nil {
+		return 0, err
+	}
+	for i, l := range found {
+		if _, err := t.exec(ctx, `UPDATE ledger_transactions SET memo = '', memo_sealed = ?, memo_counter_sealed = ?
+			WHERE id = ?`, memos[i][1], memos[i][2], l.ID); err != nil {
 			return 0, err
 		}
 	}
