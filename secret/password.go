@@ -13,7 +13,9 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"time"
 
+	"github.com/purse-wallet/purse"
 	"golang.org/x/crypto/argon2"
 )
 
@@ -33,6 +35,8 @@ var DefaultParams = Params{Memory: 19 * 1024, Time: 2, Threads: 1}
 type Hasher struct {
 	params Params
 	slots  chan struct{}
+	// MaxWait bounds the wait for a free slot (DefaultMaxWait unless set before first use).
+	MaxWait time.Duration
 
 	dummyOnce sync.Once
 	dummy     string
@@ -94,10 +98,39 @@ func (h *Hasher) VerifyNothing(ctx context.Context, password string) error {
 	return err
 }
 
+// DefaultMaxWait is how long a hash waits for a free slot before the request is refused: a
+// fifth of the store's 5 s deadline, about forty hashes queued ahead on two cores.
+const DefaultMaxWait = time.Second
+
+// ErrBusy refuses a hash that found every slot taken for MaxWait: 503 UNAVAILABLE with a
+// Retry-After, said as what it is.
+//
+// A burst of sign-ups used to wait in this queue inside the request's bound transaction (the
+// Idempotency-Key middleware binds one before the handler runs) and so inside the store's 5 s
+// deadline, which then answered 503 "the database did not answer in time" for a database that
+// was fine (issue 17). Not counting the wait against that deadline would have kept the
+// transaction (on SQLite, the single writer) open for as long as the queue is long; refusing
+// early sheds the load the cores cannot carry and tells the client when to come back.
+var ErrBusy = &purse.Error{Code: purse.CodeUnavailable, RetryAfter: time.Second,
+	Detail: "too many password checks at once"}
+
 func (h *Hasher) acquire(ctx context.Context) error {
 	select {
 	case h.slots <- struct{}{}:
 		return nil
+	default:
+	}
+	wait := h.MaxWait
+	if wait <= 0 {
+		wait = DefaultMaxWait
+	}
+	t := time.NewTimer(wait)
+	defer t.Stop()
+	select {
+	case h.slots <- struct{}{}:
+		return nil
+	case <-t.C:
+		return ErrBusy
 	case <-ctx.Done():
 		return ctx.Err()
 	}
