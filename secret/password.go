@@ -99,8 +99,9 @@ func (h *Hasher) VerifyNothing(ctx context.Context, password string) error {
 }
 
 // DefaultMaxWait is how long a hash waits for a free slot before the request is refused: a
-// fifth of the store's 5 s deadline, about forty hashes queued ahead on two cores.
-const DefaultMaxWait = time.Second
+// good part of the store's 5 s deadline, yet well inside it: some eighty hashes queued ahead on two
+// cores.
+const DefaultMaxWait = 2 * time.Second
 
 // ErrBusy refuses a hash that found every slot taken for MaxWait: 503 UNAVAILABLE with a
 // Retry-After, said as what it is.
