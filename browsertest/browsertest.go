@@ -218,6 +218,12 @@ func (b *Browser) Fill(sel, value string) {
 	b.run("fill "+sel, chromedp.WaitVisible(chromedp.CSS(sel)), chromedp.SendKeys(chromedp.CSS(sel), value))
 }
 
+// Choose picks the option of value in the select element.
+func (b *Browser) Choose(sel, value string) {
+	b.T.Helper()
+	b.run("choose "+value+" in "+sel, chromedp.WaitVisible(chromedp.CSS(sel)), chromedp.SetValue(chromedp.CSS(sel), value))
+}
+
 // Submit sends the form the element belongs to, as pressing its button does (the browser's own
 // checks and the page's submit handlers included), and waits for the answer.
 func (b *Browser) Submit(sel string) {

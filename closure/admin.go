@@ -3,6 +3,8 @@ package closure
 import (
 	"context"
 	"errors"
+	"slices"
+	"strings"
 
 	"github.com/purse-wallet/purse"
 )
@@ -18,15 +20,20 @@ func (s *Service) OpenRequests(ctx context.Context, limit int) ([]*purse.Closure
 	return out, err
 }
 
-// admin runs an operator's decision on a request, audited as "admin.closure.<action>".
-func (s *Service) admin(ctx context.Context, op *purse.Operator, id, action string, fn func(ctx context.Context, st *step, actor string) error) (*Flow, error) {
+// admin runs an operator's decision on a request, audited as "admin.closure.<action>" with the
+// request and the details given (a restore's reason and identity check).
+func (s *Service) admin(ctx context.Context, op *purse.Operator, id, action string, details map[string]string, fn func(ctx context.Context, st *step, actor string) error) (*Flow, error) {
 	var flow *Flow
 	actor := "operator:" + op.ID
 	err := s.write(ctx, func(ctx context.Context, st *step) error {
 		if err := s.load(ctx, st, id, ""); err != nil {
 			return err
 		}
-		st.audit.Record(actor, "admin.closure."+action, st.req.AccountID, map[string]string{"closure": st.req.ID})
+		audited := map[string]string{"closure": st.req.ID}
+		for k, v := range details {
+			audited[k] = v
+		}
+		st.audit.Record(actor, "admin.closure."+action, st.req.AccountID, audited)
 		if err := fn(ctx, st, actor); err != nil {
 			return err
 		}
@@ -66,7 +73,7 @@ func (s *Service) AdminGet(ctx context.Context, id string) (*Flow, error) {
 // in the same transaction as the move to closing. Errors: CLOSURE_REVIEW_FAILED,
 // CLOSURE_STATE_CONFLICT, NOT_FOUND.
 func (s *Service) Approve(ctx context.Context, op *purse.Operator, id string) (*Flow, error) {
-	return s.admin(ctx, op, id, "approve", func(ctx context.Context, st *step, actor string) error {
+	return s.admin(ctx, op, id, "approve", nil, func(ctx context.Context, st *step, actor string) error {
 		if st.req.State != purse.ClosureReview || !st.req.Submitted {
 			return conflict(st.req)
 		}
@@ -80,7 +87,7 @@ func (s *Service) Reject(ctx context.Context, op *purse.Operator, id, reason str
 	if err := purse.CheckText("reason", reason); err != nil {
 		return nil, err
 	}
-	return s.admin(ctx, op, id, "reject", func(ctx context.Context, st *step, actor string) error {
+	return s.admin(ctx, op, id, "reject", map[string]string{"reason": reason}, func(ctx context.Context, st *step, actor string) error {
 		if st.req.State != purse.ClosureReview || !st.req.Submitted {
 			return conflict(st.req)
 		}
@@ -94,18 +101,48 @@ func (s *Service) Reject(ctx context.Context, op *purse.Operator, id, reason str
 	})
 }
 
+// IdentityChecks are the ways support may have checked that the caller is the holder before
+// restoring an account (GE-4): a code sent to the bound phone, a call back to the bound phone, the
+// ID document matched against the real name, or in person. A restore records which.
+var IdentityChecks = []string{"bound_phone_code", "bound_phone_callback", "id_document", "in_person"}
+
+// Restoration is what support records when restoring an account: why, and how the holder's
+// identity was checked.
+type Restoration struct {
+	Reason        string
+	IdentityCheck string // one of IdentityChecks
+}
+
 // Restore gives the account back during cooling-off (GE-4): the request is cancelled and the
 // account gets back the status it had before the review (active, or restricted), restricted if a
-// restricting dispute was opened meanwhile (AP-8.8).
-// Errors: CLOSURE_STATE_CONFLICT, NOT_FOUND.
-func (s *Service) Restore(ctx context.Context, op *purse.Operator, id string) (*Flow, error) {
-	return s.admin(ctx, op, id, "restore", func(ctx context.Context, st *step, actor string) error {
+// restricting dispute was opened meanwhile (AP-8.8). The reason and the identity check are kept
+// in the request's history and the audit chain: a restore is the undoing of a holder's legal
+// request, and must say on whose word. Errors: INVALID_REQUEST (no reason, or an identity check
+// not listed), TEXT_CONTROL_CHARACTERS, CLOSURE_STATE_CONFLICT, NOT_FOUND.
+func (s *Service) Restore(ctx context.Context, op *purse.Operator, id string, r Restoration) (*Flow, error) {
+	reason := strings.TrimSpace(r.Reason)
+	switch {
+	case reason == "":
+		return nil, &purse.Error{Code: purse.CodeInvalidRequest, Detail: "a restore needs its reason",
+			Fields: []purse.FieldError{{Field: "reason", Code: purse.CodeInvalidRequest}}}
+	case !slices.Contains(IdentityChecks, r.IdentityCheck):
+		return nil, &purse.Error{Code: purse.CodeInvalidRequest, Detail: "a restore needs the identity check done",
+			Fields: []purse.FieldError{{Field: "identity_check", Code: purse.CodeInvalidRequest}}}
+	}
+	if err := purse.CheckText("reason", reason); err != nil {
+		return nil, err
+	}
+	details := map[string]string{"reason": reason, "identity_check": r.IdentityCheck}
+	return s.admin(ctx, op, id, "restore", details, func(ctx context.Context, st *step, actor string) error {
 		if st.req.State != purse.ClosureCoolingOff {
 			return conflict(st.req)
 		}
-		return s.cancel(ctx, st, actor, "restored by support")
+		return s.cancel(ctx, st, actor, RestoredNote+": "+r.IdentityCheck+": "+reason)
 	})
 }
+
+// RestoredNote starts the history note of a restore: "restored by support: <check>: <reason>".
+const RestoredNote = "restored by support"
 
 // Readiness is the eligibility check for support ("view an account's readiness"): every blocker,
 // with the device check taken as passed since support has no device to show. NOT_FOUND for no

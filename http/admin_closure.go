@@ -42,6 +42,14 @@ type rejectInput struct {
 	}
 }
 
+type restoreInput struct {
+	ID   string `path:"id" maxLength:"36"`
+	Body struct {
+		Reason        string `json:"reason" minLength:"1" maxLength:"500" doc:"Why the account is given back"`
+		IdentityCheck string `json:"identity_check" enum:"bound_phone_code,bound_phone_callback,id_document,in_person" doc:"How support checked that the caller is the holder (GE-4)"`
+	}
+}
+
 type certificatePDFInput struct {
 	ID   string `path:"id"`
 	Lang string `query:"lang" enum:"zh-CN,en" doc:"The language of the PDF (default: the caller's); the user's language is the account's"`
@@ -128,9 +136,11 @@ func (s *Server) registerAdminClosures() {
 		})
 
 	register(s, huma.Operation{OperationID: "admin-closure-restore", Method: http.MethodPost, Path: "/api/v1/admin/closures/{id}/restore",
-		Summary: "Restore the account during cooling-off (GE-4)", Tags: tags, Security: adminBearer, Errors: []int{401, 403, 404, 409}},
-		func(ctx context.Context, in *flowIDInput) (*closureOutput, error) {
-			return s.adminFlow(ctx, purse.RoleAgent, func(op *purse.Operator) (*closure.Flow, error) { return s.Closures.Restore(ctx, op, in.ID) })
+		Summary: "Restore the account during cooling-off (GE-4), with the reason and the identity check done", Tags: tags, Security: adminBearer, Errors: []int{401, 403, 404, 409, 422}},
+		func(ctx context.Context, in *restoreInput) (*closureOutput, error) {
+			return s.adminFlow(ctx, purse.RoleAgent, func(op *purse.Operator) (*closure.Flow, error) {
+				return s.Closures.Restore(ctx, op, in.ID, closure.Restoration{Reason: in.Body.Reason, IdentityCheck: in.Body.IdentityCheck})
+			})
 		})
 
 	register(s, huma.Operation{OperationID: "admin-closure-certificate", Method: http.MethodGet, Path: "/api/v1/admin/closures/{id}/certificate",

@@ -150,11 +150,14 @@ func TestStrictFlow(t *testing.T) {
 		if len(list.Closures) != 1 || list.Closures[0].ID != f.ID || list.Closures[0].DaysLeft != 21 {
 			t.Fatalf("admin list %+v", list)
 		}
-		f = ct.Decode(t, e.Call("POST", "/api/v1/admin/closures/"+f.ID+"/restore", nil, apitest.Auth(agent)...).Expect(t, 200))
+		restore := map[string]any{"reason": "the customer called back", "identity_check": "bound_phone_callback"}
+		e.Call("POST", "/api/v1/admin/closures/"+f.ID+"/restore", map[string]any{"reason": "x"}, apitest.Auth(agent)...).
+			ExpectProblem(t, 422, "INVALID_REQUEST") // no identity check: nothing moves
+		f = ct.Decode(t, e.Call("POST", "/api/v1/admin/closures/"+f.ID+"/restore", restore, apitest.Auth(agent)...).Expect(t, 200))
 		if f.State != "cancelled" || ct.AccountStatus(t, e, u.ID) != purse.StatusActive {
 			t.Fatalf("restore: %+v", f)
 		}
-		e.Call("POST", "/api/v1/admin/closures/"+f.ID+"/restore", nil, apitest.Auth(agent)...).ExpectProblem(t, 409, "CLOSURE_STATE_CONFLICT")
+		e.Call("POST", "/api/v1/admin/closures/"+f.ID+"/restore", restore, apitest.Auth(agent)...).ExpectProblem(t, 409, "CLOSURE_STATE_CONFLICT")
 
 		// Third time: the period passes and the job closes it.
 		e.Clock.Advance(2 * time.Minute)

@@ -159,13 +159,22 @@ func (h *Handler) adminReject(w http.ResponseWriter, r *http.Request) {
 }
 
 // adminRestore gives the account back during cooling-off (GE-4), after the identity check the
-// operator did with the customer.
+// operator did with the customer: the form asks which check, the reason, and a tick that the
+// customer asked for it; all but the tick go to the history and the audit chain.
 func (h *Handler) adminRestore(w http.ResponseWriter, r *http.Request) {
 	h.decide(w, r, purse.RoleAgent, "restored", func(o *purse.Operator, id string) error {
-		_, err := h.Closures.Restore(r.Context(), o, id)
+		if r.PostFormValue("confirm") != "yes" {
+			return errNotConfirmed
+		}
+		_, err := h.Closures.Restore(r.Context(), o, id, closure.Restoration{
+			Reason: limit(r.PostFormValue("reason"), 500), IdentityCheck: r.PostFormValue("identity_check")})
 		return err
 	})
 }
+
+// errNotConfirmed refuses a restore whose form was sent without its confirmation tick.
+var errNotConfirmed = &purse.Error{Code: purse.CodeInvalidRequest, Detail: "confirmation required",
+	Fields: []purse.FieldError{{Field: "confirm", Code: purse.CodeInvalidRequest}}}
 
 // adminHold sets or lifts a legal hold on the request's account (reviewer; reason required).
 func (h *Handler) adminHold(w http.ResponseWriter, r *http.Request) {

@@ -68,16 +68,30 @@ func TestConsoleClosures(t *testing.T) {
 			t.Fatal("hold not set")
 		}
 
-		agent.do("POST", page+"/restore", url.Values{}).expect(t, 403)
+		restore := url.Values{"identity_check": {"id_document"}, "reason": {"客户持身份证到柜台要求保留"}, "confirm": {"yes"}}
+		agent.do("POST", page+"/restore", restore).expect(t, 403) // no CSRF token
+		// A restore undoes the holder's legal request: it needs the identity check done, the
+		// reason and the tick (issue 18: one unconfirmed click did it).
+		for _, drop := range []string{"identity_check", "reason", "confirm"} {
+			form := url.Values{}
+			for k, v := range restore {
+				if k != drop {
+					form[k] = v
+				}
+			}
+			agent.post(page, page+"/restore", form).expect(t, 422)
+		}
 		if st, _ := accountStatus(t, e, u.ID); st != purse.StatusClosing {
 			t.Fatalf("status %s after a refused restore", st)
 		}
-		agent.post(page, page+"/restore", url.Values{}).expect(t, 200, "账户已恢复", "cancelled")
+		agent.get(page).expect(t, 200, `id="f-identity-check"`, `id="f-restore-confirm"`, "核对身份证件与实名信息")
+		agent.post(page, page+"/restore", restore).expect(t, 200, "账户已恢复", "cancelled",
+			"核实方式：核对身份证件与实名信息；原因：客户持身份证到柜台要求保留")
 		if st, _ := accountStatus(t, e, u.ID); st != purse.StatusActive {
 			t.Fatalf("status %s after restore", st)
 		}
-		agent.post(page, page+"/restore", url.Values{}).expect(t, 409, "暂时不能进行此操作")
-		if p := agent.get(page).expect(t, 200, "客服 agent1", "客服核实身份后恢复账户"); strings.Contains(p.Body, "operator:") {
+		agent.post(page, page+"/restore", restore).expect(t, 409, "暂时不能进行此操作")
+		if p := agent.get(page).expect(t, 200, "客服 agent1", "客服恢复账户（核实方式：核对身份证件与实名信息"); strings.Contains(p.Body, "operator:") {
 			t.Error("the history names an operator by id")
 		}
 		acts := auditActions(t, e)

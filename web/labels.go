@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/purse-wallet/purse"
+	"github.com/purse-wallet/purse/closure"
 )
 
 // The console and the closure pages show states, policies, actors, history notes and audit
@@ -67,6 +68,9 @@ func (v *view) Note(note string) string {
 	}
 	head, rest, _ := strings.Cut(note, ": ")
 	switch {
+	case head == closure.RestoredNote:
+		check, reason, _ := strings.Cut(rest, ": ")
+		return v.T("wn_restored_with", "Check", v.T("wa_idcheck_"+check), "Reason", reason)
 	case strings.HasPrefix(note, "policy "):
 		return v.T("wn_policy", "Policy", v.PolicyName(strings.TrimPrefix(note, "policy ")))
 	case head == "rejected":
@@ -113,3 +117,6 @@ func (v *view) Platform(slug string) string { return v.label("wplat_"+slug, slug
 
 // Reasons are the reasons for leaving a user may give (IM-1), in the order the form offers them.
 func (v *view) Reasons() []purse.ClosureReason { return purse.ClosureReasons }
+
+// IdentityChecks are the identity checks a restore may record (closure.IdentityChecks).
+func (v *view) IdentityChecks() []string { return closure.IdentityChecks }
