@@ -297,6 +297,6 @@ func (a *App) newClosures(ctx context.Context, cfg Config, v *vault.Vault, cat *
 	a.Closures.Calendar = cal
 	deadlines := &closure.Deadlines{Store: a.Store, Calendar: cal, Catalog: cat, Support: cfg.SupportEmail, Language: i18n.Chinese, Log: a.Log}
 	a.Metrics.Deadlines(deadlines.Counts)
-	a.Jobs = append(a.Jobs, a.Closures.CloseTask(), a.Closures.ExpireTask(), a.Closures.RemindTask(), deadlines.Task())
+	a.Jobs = append(a.Jobs, a.Closures.CloseTask(), a.Closures.ExpireTask(), a.Closures.RemindTask(), deadlines.Task(), a.Closures.LinksTask())
 	return nil
 }

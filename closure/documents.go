@@ -9,6 +9,7 @@ import (
 	"github.com/purse-wallet/purse"
 	"github.com/purse-wallet/purse/certificate"
 	"github.com/purse-wallet/purse/i18n"
+	"github.com/purse-wallet/purse/jobs"
 	"github.com/purse-wallet/purse/secret"
 )
 
@@ -149,4 +150,18 @@ func (s *Service) OpenDocuments(ctx context.Context, token string) (*Documents, 
 		return nil, err
 	}
 	return &d, nil
+}
+
+// LinksTask deletes the documents links whose time ended, daily: a dead link opens nothing
+// anyway (OpenDocuments checks the end), and the table should not grow for ever.
+func (s *Service) LinksTask() jobs.Task {
+	return jobs.Task{Name: "closure.document_links", Every: 24 * time.Hour, Run: func(ctx context.Context) (int, error) {
+		n := 0
+		err := s.Store.Tx(ctx, func(tx purse.Tx) error {
+			var err error
+			n, err = tx.PurgeDocumentLinks(ctx, tx.Now())
+			return err
+		})
+		return n, err
+	}}
 }

@@ -116,6 +116,10 @@ func TestClosureDocumentsBySMSLink(t *testing.T) {
 		e.Clock.Advance(60 * 24 * time.Hour)
 		e.Call("GET", path+"/certificate.jws", nil).Expect(t, 422)
 		e.Call("GET", "/closure/documents/pcd_unknownunknownunknown/certificate.jws", nil).Expect(t, 422)
+		runTask(t, e, "closure.document_links") // the dead links are deleted; the erasure's still works
+		e.Call("GET", path+"/certificate.jws", nil).Expect(t, 422)
+		p, _, _ := strings.Cut(erasureLink, "?")
+		e.Call("GET", p+"/receipt.jws", nil).Expect(t, 200)
 	}, ct.WithPolicy(t, "tenpay"), func(c *app.Config) { c.BaseURL = documentsBase })
 }
 
