@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/lestrrat-go/jwx/v3/jwk"
+	"github.com/lestrrat-go/jwx/v3/jws"
 	"github.com/purse-wallet/purse"
 	"github.com/purse-wallet/purse/apitest"
 	"github.com/purse-wallet/purse/app"
@@ -72,8 +74,8 @@ func TestClosureDocumentsBySMSLink(t *testing.T) {
 				t.Errorf("the documents page lacks %q", want)
 			}
 		}
-		jws := e.Call("GET", path+"/certificate.jws", nil).Expect(t, 200)
-		st, _, err := certificate.Verify(keys, jws.Body)
+		signed := e.Call("GET", path+"/certificate.jws", nil).Expect(t, 200)
+		st, _, err := certificate.Verify(keys, signed.Body)
 		if err != nil || st.Kind != certificate.KindClosure || st.ClosureID != f.ID || st.AccountID != u.ID {
 			t.Fatalf("certificate by link: %v %+v", err, st)
 		}
@@ -95,7 +97,16 @@ func TestClosureDocumentsBySMSLink(t *testing.T) {
 		}
 		for _, l := range []string{link, erasureLink} {
 			p, _, _ := strings.Cut(l, "?")
-			rc, _, err := certificate.Verify(keys, e.Call("GET", p+"/receipt.jws", nil).Expect(t, 200).Body)
+			raw := e.Call("GET", p+"/receipt.jws", nil).Expect(t, 200).Body
+			// Anyone can check it: lestrrat-go/jwx, which purse does not use, against the published key set.
+			set, err := jwk.Parse(e.Call("GET", certificate.JWKSPath, nil).Expect(t, 200).Body)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := jws.Verify(raw, jws.WithKeySet(set)); err != nil {
+				t.Fatalf("jwx refuses the receipt: %v", err)
+			}
+			rc, _, err := certificate.Verify(keys, raw)
 			if err != nil || rc.Kind != certificate.KindErasure || rc.ClosureID != f.ID || rc.AccountID != u.ID {
 				t.Fatalf("receipt by link: %v %+v", err, rc)
 			}
