@@ -24,6 +24,9 @@ type accountData struct {
 	Credit  *creditView
 	CanOpen bool
 	Saved   string // "credit" after opening a line
+	// Readiness is what would stop a closure of a live account now, as the user would see it.
+	Readiness []blockerView
+	Live      bool
 }
 
 // LoginLocked reports whether sign-in is locked now.
@@ -70,6 +73,15 @@ func (h *Handler) showAdminAccount(w http.ResponseWriter, r *http.Request, o *pu
 	if err != nil {
 		h.serveError(w, r, err)
 		return
+	}
+	if d.Live = d.Account.Status.Live(); d.Live && h.Closures != nil {
+		bs, err := h.Closures.Readiness(r.Context(), d.Account.ID)
+		if err != nil {
+			h.serveError(w, r, err)
+			return
+		}
+		blocking, warnings := h.blockerViews(r, nil, bs)
+		d.Readiness = append(blocking, warnings...)
 	}
 	if h.Wallet != nil && d.Account.Status.Live() {
 		line, debt, err := h.Wallet.CreditLine(r.Context(), d.Account.ID)

@@ -114,6 +114,7 @@ func New(h *Handler) (*Handler, error) {
 	h.remedyRoutes()
 	h.walletRoutes()
 	h.adminClosureRoutes()
+	h.adminAuditRoutes()
 
 	h.mux.HandleFunc("GET /admin", h.adminDashboard)
 	h.mux.HandleFunc("GET /admin/signin", h.adminSignInForm)
