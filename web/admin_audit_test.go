@@ -39,11 +39,11 @@ func TestConsoleAuditReadinessCertificate(t *testing.T) {
 		// The certificate, as a PDF in the console's language and as the signed JWS.
 		page := "/admin/closures/" + id
 		agent.get(page).expect(t, 200, `href="/admin/closures/`+id+`/certificate"`)
-		pdf := agent.get(page + "/certificate").expect(t, 200)
+		pdf := agent.get(page+"/certificate").expect(t, 200)
 		if !strings.HasPrefix(pdf.Body, "%PDF-") {
 			t.Fatalf("certificate: not a PDF: %.20q", pdf.Body)
 		}
-		jws := agent.get(page + "/certificate?format=jws").expect(t, 200)
+		jws := agent.get(page+"/certificate?format=jws").expect(t, 200)
 		if strings.Count(jws.Body, ".") != 2 {
 			t.Fatalf("certificate: not a compact JWS: %.60q", jws.Body)
 		}
