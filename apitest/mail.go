@@ -71,3 +71,20 @@ func (e *Env) BindCard(accountID string) string {
 	}
 	return c.ID
 }
+
+// SmallPayments switches u's password-free small payments on through the API, with the payment
+// password, as the holder does: they are off until then (issue 13).
+func (e *Env) SmallPayments(u *User) {
+	e.T.Helper()
+	e.Call("PUT", "/api/v1/settings/small-payments", map[string]any{"enabled": true, "payment_password": u.PaymentPassword},
+		u.Header()...).Expect(e.T, 200)
+}
+
+// SmallPaymentsFor is SmallPayments for an account the test holds by id, through the wallet
+// service with the payment password every test user has.
+func (e *Env) SmallPaymentsFor(accountID string) {
+	e.T.Helper()
+	if _, err := e.App.Wallet.SwitchSmallPayments(context.Background(), accountID, true, "135790"); err != nil {
+		e.T.Fatal(err)
+	}
+}

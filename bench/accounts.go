@@ -25,6 +25,7 @@ type spec struct {
 	prefix       string    // the phone's first three digits, one per measurement, so phones never clash
 	session      bool      // open a session and return its token
 	blockerEvery int       // every n-th account has one-click pay on (ONE_CLICK_PAY_ON); 0: none
+	smallPay     bool      // every account has password-free small payments on, as its holder chose (issue 13)
 	closedAt     time.Time // non-zero: the account is closed since then (for the purge)
 }
 
@@ -103,7 +104,7 @@ func (s *Server) insertBatch(ctx context.Context, users []User, offset int, hash
 		rec := &purse.AccountRecord{ID: purse.NewID(), Kind: purse.KindMobile, Status: purse.StatusActive,
 			Language: "zh-CN", PhoneHash: v.Lookup("phone", phone), PhoneMasked: account.MaskPhone(phone),
 			PasswordHash: hash, Activated: true,
-			OneClickPay: sp.blockerEvery > 0 && (offset+i)%sp.blockerEvery == 0}
+			OneClickPay: sp.smallPay || sp.blockerEvery > 0 && (offset+i)%sp.blockerEvery == 0}
 		rec.PaymentPasswordHash = s.App.Accounts.PINs.Hash(rec.ID, PaymentPassword)
 		key, wrapped, err := v.NewDataKey(rec.ID)
 		if err != nil {

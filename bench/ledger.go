@@ -74,6 +74,10 @@ func Setup(ctx context.Context, a *app.App, n int) ([]Party, error) {
 		if _, err := a.Wallet.Topup(ctx, acct.ID, c.ID, 100_000_000_00); err != nil {
 			return nil, err
 		}
+		// The ledger's transfers go without the payment password, as the holder chose (issue 13).
+		if _, err := a.Wallet.SwitchSmallPayments(ctx, acct.ID, true, "135790"); err != nil {
+			return nil, err
+		}
 		s, err := a.Accounts.SignIn(ctx, phone, password)
 		if err != nil {
 			return nil, err

@@ -66,7 +66,7 @@ func (t *total) op() Op {
 // measurePayments runs o.Rounds rounds of plain transfers, PIN transfers and, as o asks, closure
 // flows and pgbench, each slice o.Duration ÷ o.Rounds long.
 func (s *Server) measurePayments(ctx context.Context, o Options) (*Payments, error) {
-	users, err := s.makeAccounts(ctx, o.TransferAccounts, spec{prefix: "152", session: true})
+	users, err := s.makeAccounts(ctx, o.TransferAccounts, spec{prefix: "152", session: true, smallPay: true})
 	if err != nil {
 		return nil, err
 	}

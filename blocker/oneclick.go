@@ -2,27 +2,22 @@ package blocker
 
 import (
 	"context"
-	"strconv"
 
 	"github.com/purse-wallet/purse"
 )
 
-// SetOneClickPay switches password-free payment (一点通, TP-1) on or off and returns the new
-// setting. TP-1 tells the user to switch it off before closing. Errors: NOT_FOUND,
-// ACCOUNT_NOT_ACTIVE (switching on for an account that is closing).
-func (s *Service) SetOneClickPay(ctx context.Context, accountID string, enabled bool) (bool, error) {
-	allowed := anyStatus
-	if enabled {
-		allowed = newBusiness
-	}
-	err := s.change(ctx, AccountActor(accountID), accountID, "settings.one_click_pay", allowed, func(tx purse.Tx, acct *purse.AccountRecord) (map[string]string, error) {
-		if acct.OneClickPay == enabled {
+// SwitchOffOneClickPay switches password-free payment (一点通, 小额免密, TP-1) off, at any status:
+// TP-1 tells the user to switch it off before closing. Switching it on is the holder's choice made
+// with the payment password, in the wallet (wallet.SwitchSmallPayments, issue 13), never here.
+// Errors: NOT_FOUND.
+func (s *Service) SwitchOffOneClickPay(ctx context.Context, accountID string) error {
+	return s.change(ctx, AccountActor(accountID), accountID, "settings.one_click_pay", anyStatus, func(tx purse.Tx, acct *purse.AccountRecord) (map[string]string, error) {
+		if !acct.OneClickPay {
 			return nil, nil
 		}
-		acct.OneClickPay, acct.UpdatedAt = enabled, tx.Now()
-		return map[string]string{"enabled": strconv.FormatBool(enabled)}, tx.UpdateAccount(ctx, acct)
+		acct.OneClickPay, acct.UpdatedAt = false, tx.Now()
+		return map[string]string{"enabled": "false"}, tx.UpdateAccount(ctx, acct)
 	})
-	return enabled, err
 }
 
 // OneClickPay reports the switch. Errors: NOT_FOUND.

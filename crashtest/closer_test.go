@@ -146,7 +146,7 @@ func (m *mix) clearBlockers(base string, c *closer, id string) bool {
 			key := fmt.Sprintf("sweep-%d", m.seq)
 			to := m.funded[m.rng.IntN(len(m.funded))].id
 			m.mu.Unlock()
-			if _, ok := m.post(base, c.token, key, "/api/v1/transfers", map[string]any{"to": to, "amount": book.Amount}); !ok {
+			if _, ok := m.post(base, c.token, key, "/api/v1/transfers", map[string]any{"to": to, "amount": book.Amount, "payment_password": "135790"}); !ok {
 				return false
 			}
 		}

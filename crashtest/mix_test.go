@@ -183,7 +183,9 @@ func (m *mix) moveMoney(base string) bool {
 	key := fmt.Sprintf("money-%d", m.seq)
 	from := m.funded[m.rng.IntN(len(m.funded))]
 	amount := 1 + m.rng.IntN(5000)
-	path, body := "/api/v1/transfers", map[string]any{"amount": amount}
+	// Every movement out carries the payment password: password-free small payments are off
+	// unless the holder switches them on (issue 13).
+	path, body := "/api/v1/transfers", map[string]any{"amount": amount, "payment_password": "135790"}
 	switch k := m.rng.IntN(10); {
 	case k < 4:
 		body["to"] = m.funded[m.rng.IntN(len(m.funded))].id

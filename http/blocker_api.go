@@ -64,7 +64,12 @@ type linkInput struct {
 type oneClickBody struct {
 	Enabled bool `json:"enabled" doc:"Password-free payment (TP-1)"`
 }
-type oneClickInput struct{ Body oneClickBody }
+type oneClickInput struct {
+	Body struct {
+		Enabled         bool   `json:"enabled" doc:"Password-free payment (TP-1)"`
+		PaymentPassword string `json:"payment_password,omitempty" required:"false" maxLength:"16" doc:"Required to switch it on (issue 13)"`
+	}
+}
 type oneClickOutput struct{ Body oneClickBody }
 
 func (s *Server) registerBlockers() {
@@ -174,13 +179,22 @@ func (s *Server) registerBlockers() {
 			on, err := s.Blockers.OneClickPay(ctx, p.Account.ID)
 			return &oneClickOutput{Body: oneClickBody{Enabled: on}}, err
 		})
-	register(s, user("set-one-click-pay", http.MethodPut, "/api/v1/settings/one-click-pay", "Switch one-click pay on or off (TP-1)", 200),
+	set := user("set-one-click-pay", http.MethodPut, "/api/v1/settings/one-click-pay",
+		"Switch one-click pay (password-free small payments) on with the payment password, or off (TP-1)", 200)
+	set.Errors = append(set.Errors, 403, 423)
+	register(s, set,
 		func(ctx context.Context, in *oneClickInput) (*oneClickOutput, error) {
 			p, err := caller(ctx)
 			if err != nil {
 				return nil, err
 			}
-			on, err := s.Blockers.SetOneClickPay(ctx, p.Account.ID, in.Body.Enabled)
-			return &oneClickOutput{Body: oneClickBody{Enabled: on}}, err
+			if in.Body.Enabled {
+				if _, err := s.Wallet.SwitchSmallPayments(ctx, p.Account.ID, true, in.Body.PaymentPassword); err != nil {
+					return nil, err
+				}
+				return &oneClickOutput{Body: oneClickBody{Enabled: true}}, nil
+			}
+			err = s.Blockers.SwitchOffOneClickPay(ctx, p.Account.ID)
+			return &oneClickOutput{Body: oneClickBody{Enabled: false}}, err
 		})
 }

@@ -325,7 +325,11 @@ func TestOneClickPay(t *testing.T) {
 		if get(u.Header()) {
 			t.Fatal("a refused switch changed it")
 		}
-		e.Call("PUT", "/api/v1/settings/one-click-pay", map[string]any{"enabled": true}, u.Header()...).Expect(t, 200)
+		// Switching on is the holder's, with the payment password (issue 13).
+		e.Call("PUT", "/api/v1/settings/one-click-pay", map[string]any{"enabled": true}, u.Header()...).
+			ExpectProblem(t, 403, "PAYMENT_PASSWORD_REQUIRED")
+		e.Call("PUT", "/api/v1/settings/one-click-pay", map[string]any{"enabled": true, "payment_password": u.PaymentPassword},
+			u.Header()...).Expect(t, 200)
 		if !get(u.Header()) || get(other.Header()) {
 			t.Fatal("switch on did not take, or took for another account")
 		}

@@ -26,7 +26,7 @@ func incoming(t *testing.T, e *apitest.Env, sender, accountID string, agreement 
 	if agreement {
 		_, err = e.App.Blockers.AddAutoDebit(ctx, "operator:race", accountID, "Metro", purse.AutoDebitGeneral)
 	} else {
-		_, err = e.App.Wallet.Transfer(ctx, sender, wallet.TransferRequest{To: accountID, Amount: 100, Memo: "race"})
+		_, err = e.App.Wallet.Transfer(ctx, sender, wallet.TransferRequest{To: accountID, Amount: 100, Memo: "race", PaymentPassword: "135790"})
 	}
 	switch purse.ErrorCode(err) {
 	case "":

@@ -37,6 +37,7 @@ func TestPasswordFreeTransfersStopAtTheDailyTotal(t *testing.T) {
 	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
 		alice, bob := e.SignUp(""), e.SignUp("")
 		topup(t, e, alice, bindCard(t, e, alice), 100_000)
+		e.SmallPayments(alice)
 		e.Call("POST", "/api/v1/transfers", map[string]any{"to": bob.Phone, "amount": 1500}, alice.Header()...).Expect(t, 201)
 		p := e.Call("POST", "/api/v1/transfers", map[string]any{"to": bob.Phone, "amount": 600}, alice.Header()...).
 			ExpectProblem(t, 403, "PAYMENT_PASSWORD_REQUIRED")

@@ -33,6 +33,7 @@ func (s *Server) registerWallet() {
 	s.registerLedgerViews()
 	s.registerCredit()
 	s.registerPoints()
+	s.registerSmallPayments()
 }
 
 func (s *Server) registerLedgerViews() {

@@ -60,6 +60,8 @@ func TestTopupWithdrawTransferSettle(t *testing.T) {
 	t.Parallel()
 	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
 		alice, bob, eve := e.SignUp(""), e.SignUp(""), e.SignUp("")
+		e.SmallPayments(alice)
+		e.SmallPayments(bob)
 		card := bindCard(t, e, alice)
 		top := topup(t, e, alice, card, 10000)
 		if top.Kind != "topup" || top.Status != "settled" || top.Amount != 10000 || top.Currency != "CNY" {
@@ -188,6 +190,7 @@ func TestIdempotentTransferHasOneEffect(t *testing.T) {
 	t.Parallel()
 	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
 		alice, bob := e.SignUp(""), e.SignUp("")
+		e.SmallPayments(alice)
 		topup(t, e, alice, bindCard(t, e, alice), 1000)
 		body := map[string]any{"to": bob.Phone, "amount": 300}
 		h := append(alice.Header(), "Idempotency-Key", "transfer-1")
@@ -211,6 +214,8 @@ func TestTransferPaymentPasswordAndGroupCommit(t *testing.T) {
 	t.Parallel()
 	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
 		alice, bob, carol := e.SignUp(""), e.SignUp(""), e.SignUp("")
+		e.SmallPayments(alice)
+		e.SmallPayments(carol)
 		topup(t, e, alice, bindCard(t, e, alice), 300000)
 		var tr txBody
 		e.Call("POST", "/api/v1/transfers", map[string]any{"to": bob.Phone, "amount": 200000, "payment_password": alice.PaymentPassword},

@@ -42,6 +42,7 @@ func concurrentMix(t *testing.T, opts ...apitest.Option) {
 		cards := make([]string, accounts)
 		for i := range ids {
 			ids[i] = e.SignUp("").ID
+			e.SmallPaymentsFor(ids[i])
 			cards[i] = e.BindCard(ids[i])
 		}
 		var done, refused atomic.Int64

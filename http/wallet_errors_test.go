@@ -24,6 +24,8 @@ func TestMovementErrorsWithGroupCommit(t *testing.T) {
 func movementErrors(t *testing.T, opts ...apitest.Option) {
 	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
 		alice, bob := e.SignUp(""), e.SignUp("")
+		e.SmallPayments(alice)
+		e.SmallPayments(bob)
 		card := bindCard(t, e, alice)
 		bobCard := bindCard(t, e, bob)
 		topup(t, e, alice, card, 5000)
@@ -97,6 +99,8 @@ func groupCommit(c *app.Config) { c.Wallet.GroupCommit = 8 }
 func refusedByStatus(t *testing.T, opts ...apitest.Option) {
 	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
 		alice, bob := e.SignUp(""), e.SignUp("")
+		e.SmallPayments(alice)
+		e.SmallPayments(bob)
 		card := bindCard(t, e, alice)
 		bobCard := bindCard(t, e, bob)
 		topup(t, e, alice, card, 5000)

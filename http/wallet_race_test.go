@@ -31,9 +31,11 @@ func closingRace(t *testing.T, opts ...apitest.Option) {
 		ctx := context.Background()
 		w := e.App.Wallet
 		target := e.SignUp("")
+		e.SmallPayments(target)
 		others := make([]string, 4)
 		for i := range others {
 			others[i] = e.SignUp("").ID
+			e.SmallPaymentsFor(others[i])
 			if _, err := w.Topup(ctx, others[i], e.BindCard(others[i]), 1_000_000); err != nil {
 				t.Fatal(err)
 			}

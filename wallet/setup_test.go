@@ -27,10 +27,12 @@ func setup(t *testing.T, fn func(t *testing.T, b *bundle), opts ...apitest.Optio
 
 const testCard = "6222 0212 3456 7890 128"
 
-// funded signs up an account and tops its balance up by amount fen from a bound card.
+// funded signs up an account, switches its password-free small payments on and tops its balance
+// up by amount fen from a bound card.
 func (b *bundle) funded(t *testing.T, amount int64) string {
 	t.Helper()
 	id := b.SignUp("").ID
+	b.SmallPaymentsFor(id)
 	if _, err := b.svc.Topup(b.ctx, id, b.BindCard(id), amount); err != nil {
 		t.Fatal(err)
 	}

@@ -20,11 +20,11 @@ func needPassword(params map[string]any) *purse.Error {
 }
 
 // passwordFree decides inside tx whether a transfer of amount may go without the payment password:
-// only while the payment password is not locked, within the operator's per-payment cap, and while
-// the day's password-free total (in the operator's time zone) stays within the operator's daily
-// cap. (The explicit opt-in, switched on with the payment password, is not built yet: issue 13.)
-// The day's total is counted here and rolls back with a refused or failed transfer. Errors:
-// PAYMENT_PASSWORD_REQUIRED, PAYMENT_PASSWORD_LOCKED.
+// only while the payment password is not locked, when the holder has switched password-free small
+// payments on (SwitchSmallPayments, with the payment password), within the operator's per-payment
+// cap, and while the day's password-free total (in the operator's time zone) stays within the
+// operator's daily cap. The day's total is counted here and rolls back with a refused or failed
+// transfer. Errors: PAYMENT_PASSWORD_REQUIRED, PAYMENT_PASSWORD_LOCKED.
 func (s *Service) passwordFree(ctx context.Context, tx purse.Tx, accountID string, amount int64) error {
 	rec, err := tx.Account(ctx, accountID)
 	if err != nil {
@@ -34,6 +34,9 @@ func (s *Service) passwordFree(ctx context.Context, tx purse.Tx, accountID strin
 	if now.Before(rec.PayLockedUntil) {
 		return &purse.Error{Code: account.CodePaymentPasswordLocked, Params: map[string]any{"Until": rec.PayLockedUntil},
 			RetryAfter: rec.PayLockedUntil.Sub(now), Detail: "password-free payments stop while the payment password is locked"}
+	}
+	if !rec.OneClickPay {
+		return needPassword(map[string]any{"Off": true})
 	}
 	if amount > s.Config.PasswordAbove {
 		return needPassword(map[string]any{"Above": cny(s.Config.PasswordAbove)})

@@ -208,8 +208,7 @@ func (h *Handler) payments(w http.ResponseWriter, r *http.Request) {
 
 func (h *Handler) switchOneClick(w http.ResponseWriter, r *http.Request) {
 	h.remedyDone(w, r, "/settings/payments", func(acct string) error {
-		_, err := h.Blockers.SetOneClickPay(r.Context(), acct, false)
-		return err
+		return h.Blockers.SwitchOffOneClickPay(r.Context(), acct)
 	})
 }
 

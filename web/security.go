@@ -5,13 +5,17 @@ import (
 
 	"github.com/purse-wallet/purse"
 	"github.com/purse-wallet/purse/account"
+	"github.com/purse-wallet/purse/wallet"
 )
 
 // securityData is the security settings page: which form just succeeded, and how many other
 // sessions the last "sign out other devices" ended.
 type securityData struct {
-	Done    string // password, pay or others
+	Done    string // password, pay, others, small_on or small_off
 	Revoked int
+	Small   *wallet.SmallPayments // password-free small payments; nil while the ledger is not wired in
+	// SmallMax and SmallDaily are the operator's caps as the pages write money (¥1,000.00).
+	SmallMax, SmallDaily string
 }
 
 // securityField is the field of the security forms an error shows next to; the lock of each
@@ -23,6 +27,7 @@ var securityField = map[purse.Code]string{
 	account.CodePaymentPasswordWrong:  "current_payment_password",
 	account.CodePaymentPasswordLocked: "current_payment_password",
 	purse.CodePaymentPasswordWeak:     "new_payment_password",
+	purse.CodePaymentPasswordNeeded:   "small_payment_password",
 }
 
 func (h *Handler) registerSecurity() {
@@ -30,19 +35,25 @@ func (h *Handler) registerSecurity() {
 	h.mux.HandleFunc("POST /settings/security/password", h.changePassword)
 	h.mux.HandleFunc("POST /settings/security/payment-password", h.changePaymentPassword)
 	h.mux.HandleFunc("POST /settings/security/others", h.signOutOthers)
+	h.mux.HandleFunc("POST /settings/security/small-payments", h.switchSmallPayments)
 }
 
 // security shows the forms to change both passwords and sign out other devices, with the advice of
 // PW-6 and GE-7.
 func (h *Handler) security(w http.ResponseWriter, r *http.Request) {
-	if _, ok := requireUser(w, r); !ok {
+	a, ok := requireUser(w, r)
+	if !ok {
 		return
 	}
 	v := h.newView(r, "web_security_title")
 	d := &securityData{}
 	switch done := r.URL.Query().Get("done"); done {
-	case "password", "pay":
+	case "password", "pay", "small_on", "small_off":
 		d.Done = done
+	}
+	if err := h.withSmallPayments(r, a, d); err != nil {
+		h.serveError(w, r, err)
+		return
 	}
 	v.Data = d
 	h.render(w, r, http.StatusOK, "security", v)
@@ -56,7 +67,12 @@ func (h *Handler) securityPost(w http.ResponseWriter, r *http.Request) (*purse.A
 		return nil, nil, false
 	}
 	v := h.newView(r, "web_security_title")
-	v.Data = &securityData{}
+	d := &securityData{}
+	if err := h.withSmallPayments(r, a, d); err != nil {
+		h.serveError(w, r, err)
+		return nil, nil, false
+	}
+	v.Data = d
 	if !h.checkCSRF(r) {
 		h.formExpired(w, r, "security", v)
 		return nil, nil, false
@@ -126,4 +142,52 @@ func (h *Handler) signOutOthers(w http.ResponseWriter, r *http.Request) {
 	// out nothing more and says so.
 	v.Data = &securityData{Done: "others", Revoked: n}
 	h.render(w, r, http.StatusOK, "security", v)
+}
+
+// withSmallPayments puts the account's password-free small payments on the page, when the ledger
+// is wired in.
+func (h *Handler) withSmallPayments(r *http.Request, a *purse.Account, d *securityData) error {
+	if h.Wallet == nil {
+		return nil
+	}
+	sp, err := h.Wallet.SmallPayments(r.Context(), a.ID)
+	if err != nil {
+		return err
+	}
+	d.Small, d.SmallMax, d.SmallDaily = sp, yuan(sp.PerPayment.Amount), yuan(sp.Daily.Amount)
+	return nil
+}
+
+// switchSmallPayments switches password-free small payments (小额免密, issue 13) on with the
+// payment password, or off.
+func (h *Handler) switchSmallPayments(w http.ResponseWriter, r *http.Request) {
+	a, v, ok := h.securityPost(w, r)
+	if !ok {
+		return
+	}
+	if h.Wallet == nil {
+		h.notFound(w, r)
+		return
+	}
+	on := r.PostFormValue("enabled") == "on"
+	pin := r.PostFormValue("small_payment_password")
+	if len(pin) > 32 {
+		pin = pin[:32]
+	}
+	if _, err := h.Wallet.SwitchSmallPayments(r.Context(), a.ID, on, pin); err != nil {
+		switch purse.ErrorCode(err) {
+		case account.CodePaymentPasswordWrong, account.CodePaymentPasswordLocked:
+			// This form's payment password, not the change form's current one.
+			v.Fields = map[string]string{"small_payment_password": h.message(r, err)}
+			h.render(w, r, statusOf(err), "security", v)
+		default:
+			h.securityFailed(w, r, v, err)
+		}
+		return
+	}
+	done := "small_off"
+	if on {
+		done = "small_on"
+	}
+	seeOther(w, r, "/settings/security?done="+done)
 }

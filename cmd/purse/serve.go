@@ -59,6 +59,8 @@ type ServeCmd struct {
 	GroupCommit     int           `default:"256" env:"PURSE_GROUP_COMMIT" help:"Most concurrent transfers one durable commit may carry (0: one commit each); on SQLite it also turns on shared commits for closure steps."`
 	PointsUnit      int64         `default:"100" env:"PURSE_POINTS_UNIT" help:"Points converted into the balance in one step; a conversion is a whole multiple."`
 	DBDeadline      time.Duration `name:"db-deadline" default:"5s" env:"PURSE_DB_DEADLINE" help:"Longest a request's transaction waits on the database before answering 503 UNAVAILABLE (0: no limit)."`
+	SmallMax        int64         `name:"small-payment-max" default:"100000" env:"PURSE_SMALL_PAYMENT_MAX" help:"Largest password-free small payment (小额免密), in fen (100000: 1,000.00 CNY); only for holders who switched them on with the payment password."`
+	SmallDaily      int64         `name:"small-payment-daily" default:"1000000" env:"PURSE_SMALL_PAYMENT_DAILY" help:"Most an account's password-free small payments may add up to in a day (operator's zone), in fen (1000000: 10,000.00 CNY)."`
 	PointsValue     int64         `name:"points-unit-value" default:"100" env:"PURSE_POINTS_UNIT_VALUE" help:"Fen one step of points pays into the balance (100: 100 points = 1.00 CNY)."`
 
 	// The bank gateway (docs/deployment.md, "Bank gateway"): the sandbox only with --demo.
@@ -127,6 +129,9 @@ func (c *ServeCmd) run(ctx context.Context) error {
 	if c.PointsUnit <= 0 || c.PointsValue <= 0 {
 		return fmt.Errorf("points rate: --points-unit and --points-unit-value must be positive, got %d and %d", c.PointsUnit, c.PointsValue)
 	}
+	if c.SmallMax <= 0 || c.SmallDaily < c.SmallMax {
+		return fmt.Errorf("small payments: --small-payment-max must be positive and at most --small-payment-daily, got %d and %d", c.SmallMax, c.SmallDaily)
+	}
 	proxies, err := parsePrefixes(c.TrustedProxies)
 	if err != nil {
 		return err
@@ -165,7 +170,8 @@ func (c *ServeCmd) run(ctx context.Context) error {
 			// A secret: from the environment only, never a flag (ps would show it).
 			MetricsToken: os.Getenv("PURSE_METRICS_TOKEN")},
 		Notify: notifyCfg,
-		Wallet: wallet.Config{GroupCommit: c.GroupCommit, PointsUnit: c.PointsUnit, PointsUnitValue: c.PointsValue},
+		Wallet: wallet.Config{GroupCommit: c.GroupCommit, PointsUnit: c.PointsUnit, PointsUnitValue: c.PointsValue,
+			PasswordAbove: c.SmallMax, SmallDaily: c.SmallDaily},
 	})
 	if err != nil {
 		return err
