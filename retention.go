@@ -163,3 +163,26 @@ const (
 	CodeLegalHoldUnchanged Code = "LEGAL_HOLD_UNCHANGED"
 	CodeExportRange        Code = "EXPORT_RANGE_INVALID"
 )
+
+// RecordsIdentity is the identity the AML records keep after the personal-data purge (DESIGN.md
+// §3, docs/retention.md): sealed under a records key of its own, wrapped by the master key as
+// "records:<account id>", until the records purge deletes it.
+type RecordsIdentity struct {
+	AccountID string
+	Wrapped   []byte // the records key, wrapped
+	Sealed    []byte // the identity, sealed under the records key
+	Fields    string // which fields it holds, e.g. "name,phone"
+	CreatedAt time.Time
+}
+
+// RecordsIdentityQueries keep the AML identity records.
+type RecordsIdentityQueries interface {
+	// InsertRecordsIdentities stores the identities of accounts being erased.
+	InsertRecordsIdentities(ctx context.Context, ids []*RecordsIdentity) error
+	// RecordsIdentity returns the account's identity record, or ErrNotFound.
+	RecordsIdentity(ctx context.Context, accountID string) (*RecordsIdentity, error)
+}
+
+// RecordsKeyPrefix is how a records key's owner is named among the data keys a rotation walks
+// (LiveDataKeys, RewrapDataKey) and in its wrapping: "records:<account id>".
+const RecordsKeyPrefix = "records:"

@@ -62,6 +62,7 @@ type Tx interface {
 	ServiceQueries
 	ConsoleQueries
 	RetentionQueries
+	RecordsIdentityQueries
 	ExportQueries
 	DeliveryQueries
 	AuditReadQueries

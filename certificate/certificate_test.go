@@ -52,6 +52,8 @@ func TestStatementFromSettings(t *testing.T) {
 		certificate.ItemPersonal: "2026-05-31 retention-personal=90d", certificate.ItemRecords: "2036-03-02 retention-records=10y",
 		certificate.ItemAudit: "indefinite", certificate.ItemTombstone: "indefinite", certificate.ItemClosure: "indefinite",
 		certificate.ItemShared: "indefinite",
+		// The identity the AML records keep (issue 15), stated with its fields and period.
+		certificate.ItemRecordsIdentity: "2036-03-02 records-identity=name,phone retention-records=10y",
 	} {
 		if want[item] != w {
 			t.Errorf("kept %s: %q, want %q", item, want[item], w)
@@ -62,10 +64,18 @@ func TestStatementFromSettings(t *testing.T) {
 			t.Errorf("erased %s at closure: %+v (the purge erases it on day 90)", e.Item, e)
 		}
 	}
-	// The defaults are the purge's defaults: personal data, identity included, goes on day 30.
+	// The defaults are the purge's defaults: personal data goes on day 30, except the identity
+	// the AML records keep (name, phone), which goes with the records after five years.
 	d := signer(t, lifecycle.Policy{}).Closure(facts(), closedAt)
-	if !d.Kept[0].Until.Equal(closedAt.AddDate(0, 0, 30)) || !d.Kept[1].Until.Equal(closedAt.AddDate(5, 0, 0)) {
-		t.Errorf("defaults: %+v %+v", d.Kept[0], d.Kept[1])
+	if !d.Kept[0].Until.Equal(closedAt.AddDate(0, 0, 30)) || !d.Kept[1].Until.Equal(closedAt.AddDate(5, 0, 0)) ||
+		d.Kept[2].Item != certificate.ItemRecordsIdentity || !d.Kept[2].Until.Equal(closedAt.AddDate(5, 0, 0)) {
+		t.Errorf("defaults: %+v %+v %+v", d.Kept[0], d.Kept[1], d.Kept[2])
+	}
+	// Keeping no identity (--records-identity none) is stated as such: the item is not listed.
+	for _, k := range signer(t, lifecycle.Policy{RecordsIdentity: []string{}}).Closure(facts(), closedAt).Kept {
+		if k.Item == certificate.ItemRecordsIdentity {
+			t.Errorf("records identity stated as kept under none: %+v", k)
+		}
 	}
 }
 

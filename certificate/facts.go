@@ -1,6 +1,7 @@
 package certificate
 
 import (
+	"strings"
 	"time"
 
 	"github.com/purse-wallet/purse/lifecycle"
@@ -8,17 +9,20 @@ import (
 
 // Items and reasons a statement names (docs/closure-api.md; translated in i18n/locales/certificate.*).
 const (
-	ItemAccount   = "account"         // the account: status closed, sign-in refused
-	ItemSessions  = "sessions"        // sign-in sessions and API tokens, revoked
-	ItemCards     = "quick_pay_cards" // quick-pay card bindings, unbound
-	ItemLinked    = "linked_accounts" // accounts on other platforms, unlinked and told (AP-4)
-	ItemPersonal  = "personal_data"   // phone, e-mail, name, ID number, card numbers, addresses, free text
-	ItemDataKey   = "data_key"        // the account's data key: destroyed, so sealed copies and backups are unreadable
-	ItemRecords   = "ledger_records"  // transactions, points, coupons, agreements and other service records
-	ItemShared    = "shared_transfers"
-	ItemAudit     = "audit_log"
-	ItemTombstone = "account_tombstone"
-	ItemClosure   = "closure_record"
+	ItemAccount  = "account"         // the account: status closed, sign-in refused
+	ItemSessions = "sessions"        // sign-in sessions and API tokens, revoked
+	ItemCards    = "quick_pay_cards" // quick-pay card bindings, unbound
+	ItemLinked   = "linked_accounts" // accounts on other platforms, unlinked and told (AP-4)
+	ItemPersonal = "personal_data"   // phone, e-mail, name, ID number, card numbers, addresses, free text
+	ItemDataKey  = "data_key"        // the account's data key: destroyed, so sealed copies and backups are unreadable
+	ItemRecords  = "ledger_records"  // transactions, points, coupons, agreements and other service records
+	// ItemRecordsIdentity is the identity the AML law keeps with the records (name, phone), sealed
+	// under a records key separate from the data key (lifecycle.Policy.RecordsIdentity).
+	ItemRecordsIdentity = "records_identity"
+	ItemShared          = "shared_transfers"
+	ItemAudit           = "audit_log"
+	ItemTombstone       = "account_tombstone"
+	ItemClosure         = "closure_record"
 
 	WhySupport      = "support_and_disputes"  // recovery during the retention period, complaints, disputes (GE-4, GE-8)
 	WhyAML          = "anti_money_laundering" // AML law: records kept after the relationship ends
@@ -77,14 +81,20 @@ func (s *Signer) Erasure(f ErasureFacts) *Statement {
 
 // kept is what outlives the personal data: the AML records until the records period ends, then
 // what is kept for good.
+// The identity the records keep is listed only when the policy keeps one, with its fields.
 func kept(p lifecycle.Policy, closedAt time.Time) []Kept {
-	return []Kept{
-		{Item: ItemRecords, Why: WhyAML, Until: ptr(p.Records.After(closedAt)), Setting: "retention-records=" + p.Records.String()},
+	records := p.Records.After(closedAt)
+	out := []Kept{{Item: ItemRecords, Why: WhyAML, Until: ptr(records), Setting: "retention-records=" + p.Records.String()}}
+	if len(p.RecordsIdentity) > 0 {
+		out = append(out, Kept{Item: ItemRecordsIdentity, Why: WhyAML, Until: ptr(records),
+			Setting: "records-identity=" + strings.Join(p.RecordsIdentity, ",") + " retention-records=" + p.Records.String()})
+	}
+	return append(out, []Kept{
 		{Item: ItemShared, Why: WhyCounterparty, Indefinite: true},
 		{Item: ItemAudit, Why: WhyAudit, Indefinite: true},
 		{Item: ItemTombstone, Why: WhyTombstone, Indefinite: true},
 		{Item: ItemClosure, Why: WhyClosure, Indefinite: true},
-	}
+	}...)
 }
 
 func (s *Signer) base(kind, account, closure, policy string, requested, closed, now time.Time) *Statement {

@@ -60,8 +60,9 @@ func TestAttackBackupAfterRotation(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if p.Rewrapped != 1 || p.Total != 1 || len(progress) == 0 {
-		t.Fatalf("rotation %+v (progress %v): want the one live account's key rewrapped", p, progress)
+	// The live account's data key, and the purged account's records key (its AML identity).
+	if p.Rewrapped != 2 || p.Total != 2 || len(progress) == 0 {
+		t.Fatalf("rotation %+v (progress %v): want the live account's key and the records key rewrapped", p, progress)
 	}
 	if _, err := e2.App.Lifecycle.RotateKeys(context.Background(), nil); err != nil {
 		t.Fatal(err)
@@ -189,21 +190,22 @@ func TestRotateKeys(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(before) != 2 || before[0].Version != 1 || before[0].LiveKeys != 2 || before[1].Version != 3 || !before[1].Current {
+		// Two live accounts' data keys and the purged one's records key (its AML identity).
+		if len(before) != 2 || before[0].Version != 1 || before[0].LiveKeys != 3 || before[1].Version != 3 || !before[1].Current {
 			t.Fatalf("versions before the rotation: %+v", before)
 		}
 		if _, err := e2.App.Lifecycle.DestroyKeyVersion(ctx, 1, lifecycle.Period{Days: 1}); !errors.Is(err, lifecycle.ErrVersionInUse) {
 			t.Fatalf("destroying a version live keys use: %v", err)
 		}
 		p, err := e2.App.Lifecycle.RotateKeys(ctx, nil)
-		if err != nil || p.Rewrapped != 2 || p.ToRewrap != 2 || p.Total != 2 || p.Scanned != 2 {
+		if err != nil || p.Rewrapped != 3 || p.ToRewrap != 3 || p.Total != 3 || p.Scanned != 3 {
 			t.Fatalf("rotation: %+v, %v", p, err)
 		}
 		after, err := e2.App.Lifecycle.KeyVersions(ctx)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if after[0].LiveKeys != 0 || after[0].RetiredAt.IsZero() || after[1].LiveKeys != 2 {
+		if after[0].LiveKeys != 0 || after[0].RetiredAt.IsZero() || after[1].LiveKeys != 3 {
 			t.Fatalf("versions after the rotation: %+v", after)
 		}
 		if n := count(t, e, `SELECT COUNT(*) FROM data_keys WHERE account_id = ? AND wrapped IS NULL`, gone); n != 1 {
@@ -217,6 +219,13 @@ func TestRotateKeys(t *testing.T) {
 		e.Clock.Advance(day)
 		if _, err := e2.App.Lifecycle.DestroyKeyVersion(ctx, 1, lifecycle.Period{Days: 1}); err != nil {
 			t.Fatal(err)
+		}
+		// The purged account's AML identity survives the destruction of the version it was sealed
+		// under: the rotation rewrapped its records key.
+		without := ring.Without(1)
+		e3 := apitest.On(t, e.DB, e.Clock, func(c *app.Config) { c.Keys = &without })
+		if _, err := e3.App.Lifecycle.RecordsIdentity(ctx, gone); err != nil {
+			t.Errorf("records identity after version 1 was destroyed: %v", err)
 		}
 		if n := count(t, e, `SELECT COUNT(*) FROM audit_events WHERE action IN ('keys.rotated', 'keys.version_destroyed')`); n != 2 {
 			t.Errorf("%d key audit events, want the rotation and the destruction", n)

@@ -12,6 +12,11 @@ type Policy struct {
 	// Records is how long after closure the AML records are kept (default 5 years: the AML law
 	// keeps records five years after the business relationship ends; some operators keep 10).
 	Records Period
+	// RecordsIdentity are the identity fields the AML records keep after the personal-data purge,
+	// sealed under a records key of their own, until the records purge (default name and phone:
+	// the PRC AML law keeps customer identity records with the transaction records, five years
+	// after the relationship ends). Empty keeps none; DefaultPolicy's list is used when nil.
+	RecordsIdentity []string
 	// NoticeWait is the longest the erasure waits for the data_erased notice to be delivered
 	// before it erases the address anyway (default 72 hours).
 	NoticeWait time.Duration
@@ -26,7 +31,7 @@ type Policy struct {
 
 // DefaultPolicy is the policy when the operator sets nothing.
 var DefaultPolicy = Policy{Personal: Period{Days: 30}, Records: Period{Years: 5}, NoticeWait: 72 * time.Hour,
-	Batch: 500, NoticeBacklog: 2000}
+	Batch: 500, NoticeBacklog: 2000, RecordsIdentity: []string{IdentityName, IdentityPhone}}
 
 func (p Policy) withDefaults() Policy {
 	if p.Personal == (Period{}) {
@@ -34,6 +39,9 @@ func (p Policy) withDefaults() Policy {
 	}
 	if p.Records == (Period{}) {
 		p.Records = DefaultPolicy.Records
+	}
+	if p.RecordsIdentity == nil {
+		p.RecordsIdentity = DefaultPolicy.RecordsIdentity
 	}
 	if p.NoticeWait == 0 {
 		p.NoticeWait = DefaultPolicy.NoticeWait

@@ -261,6 +261,11 @@ func (s *Service) erase(ctx context.Context, tx purse.Tx, cands []*purse.PurgeCa
 			}
 		}
 	}
+	// The identity the AML records keep is sealed under its records key before the data key that
+	// opens it goes (Policy.RecordsIdentity).
+	if err := s.recordsIdentities(ctx, tx, cands, p); err != nil {
+		return err
+	}
 	if err := tx.DestroyDataKeys(ctx, ids, tx.Now()); err != nil {
 		return err
 	}

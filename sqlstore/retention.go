@@ -23,7 +23,7 @@ func (t *tx) PurgedForRecords(ctx context.Context, closedBefore time.Time, limit
 
 // serviceTables hold an account's wallet services; the records purge deletes their rows.
 var serviceTables = []string{"cards", "coupons", "auto_debits", "credit_lines", "merchant_contracts",
-	"linked_accounts", "disputes", "business_flows", "account_flags", "outbox"}
+	"linked_accounts", "disputes", "business_flows", "account_flags", "outbox", "records_identity"}
 
 type netKey struct{ owner, book, currency string }
 

@@ -10,7 +10,8 @@ import (
 // Scrub removes; a table added to an erasure belongs here too.
 var erasedTables = []string{"accounts", "data_keys", "cards", "business_flows", "linked_accounts",
 	"account_flags", "outbox", "sessions", "idempotent_responses", "ledger_transactions",
-	"ledger_postings", "coupons", "auto_debits", "credit_lines", "merchant_contracts", "disputes"}
+	"ledger_postings", "coupons", "auto_debits", "credit_lines", "merchant_contracts", "disputes",
+	"records_identity"}
 
 // Scrub removes from the live files the older copies of the rows an erasure changed; see
 // purse.Store.Scrub.

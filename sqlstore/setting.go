@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/purse-wallet/purse"
@@ -95,8 +96,14 @@ func (t *tx) DestroyDataKey(ctx context.Context, accountID string, now time.Time
 }
 
 func (t *tx) LiveDataKeys(ctx context.Context, after string, limit int) ([]*purse.DataKey, error) {
-	rows, err := t.query(ctx, `SELECT account_id, wrapped, created_at FROM data_keys
-		WHERE account_id > ? AND wrapped IS NOT NULL ORDER BY account_id LIMIT ?`, after, limit)
+	// The records keys of the AML identity records (records_identity) are walked with the data
+	// keys, named "records:<account id>", so that a rotation rewraps them too and a version is
+	// not destroyed while one of them needs it.
+	rows, err := t.query(ctx, `SELECT owner, wrapped, created_at FROM (
+			SELECT account_id AS owner, wrapped, created_at FROM data_keys WHERE wrapped IS NOT NULL
+			UNION ALL
+			SELECT 'records:' || account_id, wrapped, created_at FROM records_identity) k
+		WHERE owner > ? ORDER BY owner LIMIT ?`, after, limit)
 	if err != nil {
 		return nil, fmt.Errorf("storage: live data keys: %w", err)
 	}
@@ -115,6 +122,9 @@ func (t *tx) LiveDataKeys(ctx context.Context, after string, limit int) ([]*purs
 }
 
 func (t *tx) RewrapDataKey(ctx context.Context, accountID string, old, new []byte) (bool, error) {
+	if strings.HasPrefix(accountID, purse.RecordsKeyPrefix) {
+		return t.rewrapRecordsKey(ctx, accountID, old, new)
+	}
 	res, err := t.exec(ctx, `UPDATE data_keys SET wrapped = ? WHERE account_id = ? AND wrapped = ?`, new, accountID, old)
 	if err != nil {
 		return false, fmt.Errorf("storage: rewrap data key: %w", err)

@@ -22,6 +22,7 @@ import (
 type RetentionFlags struct {
 	RetentionPersonal string `default:"30d" env:"PURSE_RETENTION_PERSONAL" help:"How long personal data is kept after closure before it is crypto-shredded (GE-8): <n>d, <n>y or a duration."`
 	RetentionRecords  string `default:"5y" env:"PURSE_RETENTION_RECORDS" help:"How long AML records are kept after closure before they are purged: <n>y (5y by law, some rules 10y)."`
+	RecordsIdentity   string `default:"name,phone" env:"PURSE_RECORDS_IDENTITY" help:"Which identity fields the AML records keep after the personal-data purge, sealed under a records key, until the records purge: a comma list of name and phone, or none."`
 }
 
 // Policy parses the flags.
@@ -33,6 +34,9 @@ func (f RetentionFlags) RetentionPolicy() (lifecycle.Policy, error) {
 	}
 	if p.Records, err = lifecycle.ParsePeriod(f.RetentionRecords); err != nil {
 		return p, fmt.Errorf("--retention-records: %w", err)
+	}
+	if p.RecordsIdentity, err = lifecycle.ParseRecordsIdentity(f.RecordsIdentity); err != nil {
+		return p, fmt.Errorf("--records-identity: %w", err)
 	}
 	if p.Personal == (lifecycle.Period{}) || p.Records == (lifecycle.Period{}) {
 		return p, fmt.Errorf("retention periods must be longer than zero")
