@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/purse-wallet/purse"
-	"github.com/purse-wallet/purse/app"
 	"github.com/purse-wallet/purse/i18n"
 	"github.com/purse-wallet/purse/notify"
 	"github.com/purse-wallet/purse/notify/notifytest"
@@ -23,11 +22,7 @@ func TestTwoInstancesDeliverOnce(t *testing.T) {
 	}
 	db := storetest.PostgresURL(t)
 	ctx := context.Background()
-	store, err := app.OpenStore(ctx, db, purse.SystemClock{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer store.Close()
+	store := sealedStore(t, db)
 	cat, _ := i18n.New(time.UTC)
 	const total = 300
 	if err := store.Tx(ctx, func(tx purse.Tx) error {
@@ -51,6 +46,7 @@ func TestTwoInstancesDeliverOnce(t *testing.T) {
 	var counts map[string]int
 	waitUntil(t, "every message sent", func() bool {
 		if err := store.Read(ctx, func(tx purse.Tx) error {
+			var err error
 			counts, err = tx.CountMessages(ctx)
 			return err
 		}); err != nil {

@@ -2,9 +2,17 @@ package crashtest
 
 import (
 	"bytes"
+	"context"
 	"io"
 	"net/http"
+	"strings"
+	"testing"
 	"time"
+
+	"github.com/purse-wallet/purse"
+	"github.com/purse-wallet/purse/app"
+	"github.com/purse-wallet/purse/sqlstore"
+	"github.com/purse-wallet/purse/vault"
 )
 
 const masterKey = "PURSE_MASTER_KEY=0707070707070707070707070707070707070707070707070707070707070707"
@@ -37,4 +45,25 @@ func (r *request) send(base string) (int, []byte, error) {
 	r.replayedHeader = res.Header.Get("Idempotent-Replayed") == "true"
 	b, err := io.ReadAll(res.Body)
 	return res.StatusCode, b, err
+}
+
+// sealedStore opens the servers' store from the test, sealing as they do (issue 15: the outbox is
+// sealed under the master key, so a message the test enqueues needs it too).
+func sealedStore(t *testing.T, db string) *sqlstore.DB {
+	t.Helper()
+	store, err := app.OpenStore(context.Background(), db, purse.SystemClock{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	key, err := vault.ParseMasterKey(strings.TrimPrefix(masterKey, "PURSE_MASTER_KEY="))
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := vault.Open(vault.SingleKey(key))
+	if err != nil {
+		t.Fatal(err)
+	}
+	store.UseSealer(v)
+	return store
 }
