@@ -1,0 +1,98 @@
+package web_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/purse-wallet/purse"
+	"github.com/purse-wallet/purse/apitest"
+	ct "github.com/purse-wallet/purse/closuretest"
+)
+
+// vnuJar is the Nu HTML Checker's jar, from PURSE_VNU (.ci/run installs it from npm's vnu-jar).
+func vnuJar(t *testing.T) string {
+	t.Helper()
+	jar := os.Getenv("PURSE_VNU")
+	if jar == "" {
+		if os.Getenv("PURSE_REQUIRE_VNU") != "" {
+			t.Fatal("PURSE_VNU names no vnu.jar (npm install vnu-jar)")
+		}
+		t.Skip("set PURSE_VNU to the Nu HTML Checker's vnu.jar to validate the pages")
+	}
+	return jar
+}
+
+// TestPagesAreValidHTML (issue 18: the Nu HTML checker found 10 errors on 4 of 46 pages): every
+// page a user, a user closing an account and an operator see, in both languages, passes the
+// checker with no error.
+func TestPagesAreValidHTML(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a JVM: skipped under -short")
+	}
+	jar := vnuJar(t)
+	e := apitest.New(t, "sqlite", ct.WithPolicy(t, "tenpay"))
+	dir := t.TempDir()
+	n := 0
+	save := func(c *client, path string) {
+		t.Helper()
+		p := c.get(path)
+		if p.Status >= 500 {
+			t.Fatalf("%s: %d", path, p.Status)
+		}
+		n++
+		name := fmt.Sprintf("%03d%s-%s.html", n, strings.ReplaceAll(path, "/", "_"), c.lang)
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(p.Body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, lang := range []string{"zh-CN", "en"} {
+		anon := newClient(t, e)
+		anon.lang = lang
+		for _, p := range []string{"/signin", "/register", "/help", "/problems/balance-not-zero", "/no-such-page"} {
+			save(anon, p)
+		}
+		c, _, _ := walletUser(t, e, "验证")
+		c.lang = lang
+		for _, p := range []string{"/", "/settings", "/settings/security", "/service", "/closure/prepare", "/closure",
+			"/wallet/cards", "/wallet/topup", "/wallet/withdraw", "/wallet/transfer", "/wallet/fund", "/wallet/points",
+			"/wallet/stored", "/wallet/transactions", "/wallet/coupons", "/services/credit", "/services/auto-debits",
+			"/settings/linked-accounts", "/settings/payments", "/account/business", "/services/contracts", "/help/disputes"} {
+			save(c, p)
+		}
+		id, _ := startClosure(t, c)
+		save(c, "/closure/"+id)
+		from := "/closure/" + id
+		c.post(from, from+"/rights", url.Values{"confirm": {"yes"}})
+		save(c, from)
+
+		name := "html-" + strings.ToLower(lang)
+		newOperator(t, e, name, purse.RoleAdmin)
+		op := newClient(t, e)
+		op.lang = lang
+		consoleSignIn(t, op, name)
+		for _, p := range []string{"/admin", "/admin/accounts", "/admin/accounts?q=1", "/admin/closures", "/admin/closures/funnel",
+			"/admin/audit", "/admin/maintenance", "/admin/closures/" + id} {
+			save(op, p)
+		}
+	}
+	out, err := exec.Command("java", "-jar", jar, "--errors-only", "--format", "json", "--skip-non-html", dir).CombinedOutput()
+	var report struct {
+		Messages []struct {
+			Type, URL, Message, Extract string
+			LastLine                    int
+		}
+	}
+	if jerr := json.Unmarshal(out, &report); jerr != nil {
+		t.Fatalf("vnu: %v (%v)\n%s", err, jerr, out)
+	}
+	for _, m := range report.Messages {
+		t.Errorf("%s:%d: %s: %s\n\t%s", filepath.Base(m.URL), m.LastLine, m.Type, m.Message, m.Extract)
+	}
+	t.Logf("%d pages checked, %d errors", n, len(report.Messages))
+}
