@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/purse-wallet/purse"
-	"github.com/purse-wallet/purse/app"
 	"github.com/purse-wallet/purse/business"
 	purshttp "github.com/purse-wallet/purse/http"
 	"github.com/purse-wallet/purse/storetest"
@@ -34,11 +33,8 @@ func TestTwoInstancesOnePostgres(t *testing.T) {
 	b := newServer(t, db, masterKey)
 	b.start()
 	both := []*server{a, b}
-	store, err := app.OpenStore(context.Background(), db, purse.SystemClock{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { store.Close() })
+	// The outbox is sealed (issue 15): the test reads it with the servers' master key.
+	store := sealedStore(t, db)
 
 	var phones phoneSeq
 	// The three loads run at once, each through both instances; the switches come after, alone,

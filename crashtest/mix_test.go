@@ -15,7 +15,6 @@ import (
 	"time"
 
 	"github.com/purse-wallet/purse"
-	"github.com/purse-wallet/purse/app"
 	"github.com/purse-wallet/purse/notify/notifytest"
 	"github.com/purse-wallet/purse/sqlstore"
 	"github.com/purse-wallet/purse/storetest"
@@ -123,11 +122,8 @@ func newMix(t *testing.T, db string, n int) *mix {
 		s.start() // the first migrates alone
 		m.srvs = append(m.srvs, s)
 	}
-	store, err := app.OpenStore(context.Background(), db, purse.SystemClock{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { store.Close() })
+	// The outbox is sealed (issue 15): the test reads it with the servers' master key.
+	store := sealedStore(t, db)
 	m.store = store
 	m.day = time.Now().UTC().Truncate(24 * time.Hour)
 	m.funded = make([]wallet, 4)

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/purse-wallet/purse"
-	"github.com/purse-wallet/purse/app"
 	"github.com/purse-wallet/purse/i18n"
 	"github.com/purse-wallet/purse/notify"
 	"github.com/purse-wallet/purse/notify/notifytest"
@@ -29,11 +28,9 @@ func TestKillDuringSend(t *testing.T) {
 
 func killDuringSend(t *testing.T, db string) {
 	ctx := context.Background()
-	store, err := app.OpenStore(ctx, db, purse.SystemClock{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer store.Close()
+	// The outbox is sealed (issue 15): the test writes and reads it with the servers' master key.
+	store := sealedStore(t, db)
+	var err error
 	cat, _ := i18n.New(time.UTC)
 	var m *purse.Message
 	if err := store.Tx(ctx, func(tx purse.Tx) error {

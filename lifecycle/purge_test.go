@@ -155,11 +155,12 @@ func TestPurgeNotice(t *testing.T) {
 			t.Fatalf("erase step after NoticeWait handled %d", n)
 		}
 		var status, to, lastErr string
-		if err := e.DB.SQL().QueryRow(rebind(e, `SELECT status, recipient, last_error FROM outbox WHERE id = ?`), msgs[0].ID).
-			Scan(&status, &to, &lastErr); err != nil {
+		var sealedTo []byte
+		if err := e.DB.SQL().QueryRow(rebind(e, `SELECT status, recipient, last_error, recipient_sealed FROM outbox WHERE id = ?`), msgs[0].ID).
+			Scan(&status, &to, &lastErr, &sealedTo); err != nil {
 			t.Fatal(err)
 		}
-		if status != "failed" || to != "" || lastErr == "" {
+		if status != "failed" || to != "" || sealedTo != nil || lastErr == "" {
 			t.Errorf("undelivered notice after erasure: %s %q %q", status, to, lastErr)
 		}
 	})
