@@ -178,6 +178,26 @@ func TestReadiness(t *testing.T) {
 	e.Call("GET", "/readyz", nil).ExpectProblem(t, http.StatusServiceUnavailable, "UNAVAILABLE")
 }
 
+// /readyz answers while a long job holds SQLite's one write connection (at start, the purge's
+// checkpoint of a large WAL): it asked through the write pool, waited behind the job and answered
+// 503 "context deadline exceeded" meanwhile (issue 17, during restarts).
+func TestReadyWhileTheWriterIsBusy(t *testing.T) {
+	t.Parallel()
+	e := apitest.New(t, "sqlite")
+	held := make(chan struct{})
+	release := make(chan struct{})
+	go func() {
+		_ = e.DB.Tx(context.Background(), func(purse.Tx) error {
+			close(held)
+			<-release
+			return nil
+		})
+	}()
+	<-held
+	defer close(release)
+	e.Call("GET", "/readyz", nil).Expect(t, 200)
+}
+
 // Work the server announced at start (demo seeding) keeps /readyz at 503 until it is done, and
 // for good if it failed (issue 17).
 func TestReadyAfterStartupWork(t *testing.T) {

@@ -72,6 +72,7 @@ type DB struct {
 	stmts     sync.Map // query text → *sql.Stmt prepared on the write pool (see Warm)
 	readStmts sync.Map // the same for the read pool
 	warm      atomic.Bool
+	migrated  atomic.Bool    // Migrate applied every migration this purse has
 	closers   []func() error // run by Close before the pools close (see OnClose)
 	feed      feed           // changes to accounts and sessions, for this process's session cache
 	bareReads bool           // Read runs on a read-only connection without BEGIN (see readConn)
@@ -98,20 +99,28 @@ func (db *DB) Migrate(ctx context.Context) error {
 	if _, err := db.goose.Up(ctx); err != nil {
 		return fmt.Errorf("storage: migrate: %w", err)
 	}
+	db.migrated.Store(true)
 	return nil
 }
 
-// Pending reports whether migrations remain to be applied.
+// Pending reports whether migrations remain to be applied. Once this store applied them all
+// (Migrate), none can be pending again, and it answers without asking: the question went through
+// the write pool, and on SQLite /readyz then waited behind whatever held the one write connection
+// (a startup job's checkpoint) and answered "context deadline exceeded" (issue 17).
 func (db *DB) Pending(ctx context.Context) (bool, error) {
+	if db.migrated.Load() {
+		return false, nil
+	}
 	return db.goose.HasPending(ctx)
 }
 
 // Dialect names the engine.
 func (db *DB) Dialect() string { return db.dialect.Name }
 
-// Ping checks that the database answers.
+// Ping checks that the database answers, through the read pool: a write pool busy with a long
+// job (SQLite has one write connection) is no sign of a database that does not answer.
 func (db *DB) Ping(ctx context.Context) error {
-	return db.write.PingContext(ctx)
+	return db.read.PingContext(ctx)
 }
 
 // OnClose registers fn to run when the store closes, before its pools do: a driver's background
