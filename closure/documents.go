@@ -165,3 +165,21 @@ func (s *Service) LinksTask() jobs.Task {
 		return n, err
 	}}
 }
+
+// Receipt returns a request's erasure receipt for support. Errors: NOT_FOUND (no such request, or
+// the purge has not erased its account yet).
+func (s *Service) Receipt(ctx context.Context, closureID string) ([]byte, error) {
+	var raw []byte
+	err := s.Store.Read(ctx, func(tx purse.Tx) error {
+		r, err := tx.ErasureReceipt(ctx, closureID)
+		if errors.Is(err, purse.ErrNotFound) {
+			return purse.Errorf(purse.CodeNotFound, "no erasure receipt for %s yet", closureID)
+		}
+		if err != nil {
+			return err
+		}
+		raw = r.Receipt
+		return nil
+	})
+	return raw, err
+}

@@ -182,4 +182,38 @@ func (s *Server) registerAdminClosures() {
 			}
 			return &certificateOutput{ContentType: "application/pdf", Body: pdf}, nil
 		})
+
+	register(s, huma.Operation{OperationID: "admin-closure-receipt", Method: http.MethodGet, Path: "/api/v1/admin/closures/{id}/receipt",
+		Summary: "The signed erasure receipt, once the personal-data purge erased the account: a compact JWS like the certificate", Tags: tags, Security: adminBearer, Errors: []int{401, 403, 404}},
+		func(ctx context.Context, in *flowIDInput) (*certificateOutput, error) {
+			if _, err := operatorWith(ctx, purse.RoleAgent); err != nil {
+				return nil, err
+			}
+			raw, err := s.Closures.Receipt(ctx, in.ID)
+			if err != nil {
+				return nil, err
+			}
+			return &certificateOutput{ContentType: "application/jose", Body: raw}, nil
+		})
+
+	register(s, huma.Operation{OperationID: "admin-closure-receipt-pdf", Method: http.MethodGet, Path: "/api/v1/admin/closures/{id}/receipt.pdf",
+		Summary: "The erasure receipt as a PDF, to print or send", Tags: tags, Security: adminBearer, Errors: []int{401, 403, 404}},
+		func(ctx context.Context, in *certificatePDFInput) (*certificateOutput, error) {
+			if _, err := operatorWith(ctx, purse.RoleAgent); err != nil {
+				return nil, err
+			}
+			raw, err := s.Closures.Receipt(ctx, in.ID)
+			if err != nil {
+				return nil, err
+			}
+			lang := in.Lang
+			if lang == "" {
+				lang = languageOf(ctx)
+			}
+			pdf, err := certificate.PDF(raw, s.Catalog, lang)
+			if err != nil {
+				return nil, err
+			}
+			return &certificateOutput{ContentType: "application/pdf", Body: pdf}, nil
+		})
 }

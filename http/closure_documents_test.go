@@ -83,6 +83,7 @@ func TestClosureDocumentsBySMSLink(t *testing.T) {
 			t.Fatalf("certificate PDF: %q", pdf.Body[:min(len(pdf.Body), 20)])
 		}
 		e.Call("GET", path+"/receipt.jws", nil).Expect(t, 404)
+		e.Call("GET", "/api/v1/admin/closures/"+f.ID+"/receipt", nil, apitest.Auth(e.Operator("agent"))...).ExpectProblem(t, 404, "NOT_FOUND")
 
 		// Thirty days on, the purge notices (with a link), then erases and issues the receipt.
 		e.Clock.Advance(30*24*time.Hour + time.Hour)
@@ -122,6 +123,13 @@ func TestClosureDocumentsBySMSLink(t *testing.T) {
 				t.Fatalf("the page after the erasure does not show the receipt")
 			}
 		}
+
+		// Support reads the same receipt (agent role), as JWS and PDF.
+		op := apitest.Auth(e.Operator("agent"))
+		if r := e.Call("GET", "/api/v1/admin/closures/"+f.ID+"/receipt", nil, op...).Expect(t, 200); r.Header.Get("Content-Type") != "application/jose" {
+			t.Fatalf("admin receipt: %q", r.Header.Get("Content-Type"))
+		}
+		e.Call("GET", "/api/v1/admin/closures/"+f.ID+"/receipt.pdf?lang=en", nil, op...).Expect(t, 200)
 
 		// The closure link's stated time is 90 days: after it, nothing opens.
 		e.Clock.Advance(60 * 24 * time.Hour)
