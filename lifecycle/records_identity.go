@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/purse-wallet/purse"
+	"github.com/purse-wallet/purse/audit"
 	"github.com/purse-wallet/purse/vault"
 )
 
@@ -109,10 +110,29 @@ func (s *Service) recordsIdentities(ctx context.Context, tx purse.Tx, cands []*p
 	return tx.InsertRecordsIdentities(ctx, out)
 }
 
-// RecordsIdentity opens the identity the AML records keep of a purged account, for an inquiry the
-// law allows (the records key opens it; the account's data key is long gone). It fails with
-// purse.ErrNotFound when none is kept: none was kept under the policy, or the records purge
-// deleted it.
+// ReadRecordsIdentity is RecordsIdentity for an inquiry the law allows (an authority's request
+// about a purged account), recorded in the audit log with who asked and why before anything is
+// shown: `purse records identity`. The reason is required.
+func (s *Service) ReadRecordsIdentity(ctx context.Context, accountID, actor, reason string) (Identity, error) {
+	if strings.TrimSpace(reason) == "" {
+		return Identity{}, errors.New("records identity: a reason is required (it goes to the audit log)")
+	}
+	id, err := s.RecordsIdentity(ctx, accountID)
+	if err != nil {
+		return Identity{}, err
+	}
+	err = s.Store.Tx(ctx, func(tx purse.Tx) error {
+		return audit.Record(ctx, tx, actor, "retention.records_identity_read", accountID, map[string]string{"reason": reason})
+	})
+	if err != nil {
+		return Identity{}, err
+	}
+	return id, nil
+}
+
+// RecordsIdentity opens the identity the AML records keep of a purged account (the records key
+// opens it; the account's data key is long gone). It fails with purse.ErrNotFound when none is
+// kept: none was kept under the policy, or the records purge deleted it.
 func (s *Service) RecordsIdentity(ctx context.Context, accountID string) (Identity, error) {
 	var r *purse.RecordsIdentity
 	err := s.Store.Read(ctx, func(tx purse.Tx) error {

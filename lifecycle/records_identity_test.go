@@ -34,6 +34,16 @@ func TestRecordsIdentityOutlivesThePersonalPurge(t *testing.T) {
 		if err != nil || got != (lifecycle.Identity{Name: "钱记录", Phone: phone}) {
 			t.Fatalf("records identity after the personal purge: %+v, %v", got, err)
 		}
+		// An inquiry is audited with its reason; none is refused.
+		if _, err := e.App.Lifecycle.ReadRecordsIdentity(ctx, id, "operator:cli", " "); err == nil {
+			t.Error("a records identity was read without a reason")
+		}
+		if got, err := e.App.Lifecycle.ReadRecordsIdentity(ctx, id, "operator:cli", "PBOC request 2031-7"); err != nil || got.Phone != phone {
+			t.Fatalf("audited read: %+v, %v", got, err)
+		}
+		if n := count(t, e, `SELECT COUNT(*) FROM audit_events WHERE action = 'retention.records_identity_read' AND subject = ?`, id); n != 1 {
+			t.Errorf("%d audit events for the records identity read, want 1", n)
+		}
 		// Kept sealed, under its own key: neither value is in the row in clear, and the account's
 		// destroyed data key is not what opens it.
 		var wrapped, sealed []byte

@@ -19,6 +19,7 @@ type CLI struct {
 	Admin   AdminCmd   `cmd:"" help:"Operator helpers."`
 	Purge   PurgeCmd   `cmd:"" help:"Run the retention purges now (--dry-run lists what they would do)."`
 	Keys    KeysCmd    `cmd:"" help:"Master-key versions: status, rotate, destroy (docs/deployment.md)."`
+	Records RecordsCmd `cmd:"" help:"The AML records: a purged account's records identity, for an inquiry the law allows (docs/retention.md)."`
 	Audit   AuditCmd   `cmd:"" help:"Check the tamper-evident audit log."`
 	Notify  NotifyCmd  `cmd:"" help:"Check the message providers."`
 	Bench   BenchCmd   `cmd:"" help:"Load measurements on a scratch database (docs/BENCHMARKS.md)."`
