@@ -209,6 +209,11 @@ func (s *Service) notice(ctx context.Context, tx purse.Tx, cands []*purse.PurgeC
 		c.State.NoticedAt = tx.Now()
 		states = append(states, &c.State)
 		if n, ok := contacts[c.Account.ID].notice(c.Account, p); ok {
+			if s.Catalog != nil {
+				// In the operator's zone, as the certificate and the receipt show them (issue 16).
+				n.Data["ClosedAt"] = s.Catalog.FormatTime(n.Language, c.Account.ClosedAt)
+				n.Data["RecordsUntil"] = s.Catalog.FormatTime(n.Language, p.Records.After(c.Account.ClosedAt))
+			}
 			if s.DocumentLink != nil {
 				link, until, ok, err := s.DocumentLink(ctx, tx, c.Account.ID, n.Language)
 				if err != nil {

@@ -142,8 +142,9 @@ func TestPurgeNotice(t *testing.T) {
 			msgs[0].Language != "zh-CN" || msgs[0].Status != "pending" {
 			t.Fatalf("notice: %v %+v", err, msgs)
 		}
-		// Closed at the test epoch (2026-03-02); the AML records are kept five years.
-		if b := msgs[0].Body; !strings.Contains(b, "2026-03-02") || !strings.Contains(b, "2031-03-02") || !strings.Contains(b, "注销") {
+		// Closed at the test epoch (2026-03-02); the AML records are kept five years. Dates in the
+		// reader's language and the operator's zone, as the certificate shows them.
+		if b := msgs[0].Body; !strings.Contains(b, "2026年3月2日") || !strings.Contains(b, "2031年3月2日") || !strings.Contains(b, "注销") {
 			t.Errorf("notice body: %s", b)
 		}
 		e.Clock.Advance(71 * 3600e9)
