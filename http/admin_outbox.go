@@ -11,7 +11,7 @@ import (
 )
 
 type outboxListInput struct {
-	Status string    `query:"status" enum:"pending,sent,failed" default:"failed"`
+	Status string    `query:"status" enum:"pending,sent,failed,expired" default:"failed"`
 	Before time.Time `query:"before" doc:"Only messages created before this time; pass the previous page's last created_at"`
 	Limit  int       `query:"limit" minimum:"1" maximum:"200" default:"50"`
 }
@@ -28,7 +28,7 @@ func (s *Server) registerAdminOutbox() {
 	register(s, huma.Operation{
 		OperationID: "admin-outbox", Method: http.MethodGet, Path: "/api/v1/admin/outbox",
 		Summary: "List notifications by status", Tags: []string{"Admin"}, Security: adminBearer,
-		Description: "Newest first; failed ones by default. Bodies are left out (they may hold one-time " +
+		Description: "Newest first; failed ones by default (expired: time-bound ones dropped unsent). Bodies are left out (they may hold one-time " +
 			"codes) and recipients are masked.",
 		Errors: []int{401, 403, 422},
 	}, func(ctx context.Context, in *outboxListInput) (*outboxListOutput, error) {
