@@ -22,6 +22,8 @@ type Checkpointer struct {
 	Clock    purse.Clock
 	Interval time.Duration // 0: DefaultCheckpointInterval
 	Log      *slog.Logger
+	// Observe, if set, is told each checkpoint's outcome per sink (by its String; nil: written).
+	Observe func(at time.Time, errs map[string]error)
 }
 
 // Checkpoint signs the current head and appends it to every sink. Every sink is tried even when
@@ -35,10 +37,16 @@ func (c *Checkpointer) Checkpoint(ctx context.Context) (*Checkpoint, error) {
 	cp := SignCheckpoint(c.Key, head.Seq, head.Hash, c.Clock.Now())
 	line := cp.Line()
 	var errs []error
+	outcome := make(map[string]error, len(c.Sinks))
 	for _, s := range c.Sinks {
-		if err := s.Append(ctx, line); err != nil {
+		err := s.Append(ctx, line)
+		if err != nil {
 			errs = append(errs, err)
 		}
+		outcome[s.String()] = err
+	}
+	if c.Observe != nil {
+		c.Observe(cp.At, outcome)
 	}
 	if err := errors.Join(errs...); err != nil {
 		return cp, err

@@ -7,6 +7,8 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -148,4 +150,34 @@ func TestParseSink(t *testing.T) {
 			t.Errorf("%q accepted", bad)
 		}
 	}
+}
+
+// TestFailingSinkDoesNotStopTheOthers: a syslog server that is down fails its sink; the file sink
+// still gets the line, the error names the failing sink, and Observe reports each outcome.
+func TestFailingSinkDoesNotStopTheOthers(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *sqlstore.DB, clk *clock.Fixed) {
+		t.Parallel()
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		down := ln.Addr().String()
+		ln.Close() // nothing listens there now
+		path := filepath.Join(t.TempDir(), "checkpoints")
+		dead, _ := audit.ParseSink("syslog+tcp://" + down)
+		_, key, _ := ed25519.GenerateKey(nil)
+		var seen map[string]error
+		cp := &audit.Checkpointer{Store: db, Key: key, Clock: clk, Sinks: []audit.Sink{dead, &audit.FileSink{Path: path}},
+			Observe: func(_ time.Time, errs map[string]error) { seen = errs }}
+		if _, err := cp.Checkpoint(ctx); err == nil || !strings.Contains(err.Error(), down) {
+			t.Fatalf("a dead sink went unreported: %v", err)
+		}
+		if b, err := os.ReadFile(path); err != nil || !strings.Contains(string(b), audit.CheckpointType) {
+			t.Fatalf("the file sink did not get the line: %q %v", b, err)
+		}
+		if seen["file:"+path] != nil || seen["syslog+tcp://"+down] == nil {
+			t.Fatalf("observed %v", seen)
+		}
+	})
 }

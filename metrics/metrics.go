@@ -21,6 +21,8 @@ type Metrics struct {
 	reg      *prometheus.Registry
 	requests *prometheus.CounterVec
 	messages *prometheus.CounterVec
+
+	checkpoints *checkpoints
 }
 
 // New registers the collectors; store, when not nil, is asked for the outbox backlog at each
@@ -40,6 +42,7 @@ func New(store purse.Store) *Metrics {
 	if store != nil {
 		m.reg.MustRegister(&backlog{store: store})
 	}
+	m.checkpoints = newCheckpoints(m.reg)
 	return m
 }
 

@@ -181,6 +181,7 @@ func (c *ServeCmd) run(ctx context.Context) error {
 		return err
 	}
 	if checkpoints != nil {
+		checkpoints.Observe = a.Metrics.Checkpoint
 		a.Jobs = append(a.Jobs, checkpoints.Task())
 	}
 	ln, err := net.Listen("tcp", c.Addr)
