@@ -42,6 +42,10 @@ type Contract struct {
 	Status    string    `json:"status"`
 	CreatedAt time.Time `json:"created_at"`
 	EndedAt   time.Time `json:"ended_at,omitzero"`
+	// TerminationRequestedAt is when the merchant asked to end it early (AP-8.9), zero for never;
+	// support decides, and TerminationReason is the merchant's why.
+	TerminationRequestedAt time.Time `json:"termination_requested_at,omitzero"`
+	TerminationReason      string    `json:"termination_reason,omitempty"`
 	// InTermNow is InTerm at the time it was read; not stored.
 	InTermNow bool `json:"in_term"`
 }
@@ -162,6 +166,8 @@ type ServiceQueries interface {
 	Contracts(ctx context.Context, accountID string) ([]*Contract, error)
 	Contract(ctx context.Context, accountID, id string) (*Contract, error)
 	EndContract(ctx context.Context, accountID, id string, now time.Time) error
+	// RequestContractTermination records the merchant's request to end a contract early.
+	RequestContractTermination(ctx context.Context, accountID, id, reason string, at time.Time) error
 
 	// InsertLinkedAccount stores a link; ErrDuplicate when the same platform account is linked.
 	InsertLinkedAccount(ctx context.Context, l *LinkedAccount) error

@@ -2,7 +2,9 @@ package blocker
 
 import (
 	"context"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/purse-wallet/purse"
 )
@@ -49,6 +51,47 @@ func (s *Service) Contracts(ctx context.Context, accountID string) ([]*purse.Con
 		return err
 	})
 	return out, err
+}
+
+// RequestTermination is a merchant's request to end a contract before its term (AP-8.9's remedy
+// on the user's side): it is recorded on the contract and audited, and support, who lists the
+// pending requests on the account's console page, decides by terminating it (TerminateContract)
+// or not. Nothing ends by the request alone: the contract binds both sides. Errors: NOT_FOUND,
+// CONTRACT_NOT_IN_TERM (ended, or past its end: nothing to ask), CONTRACT_TERMINATION_PENDING,
+// INVALID_REQUEST (no reason, or over 500 characters), TEXT_CONTROL_CHARACTERS.
+func (s *Service) RequestTermination(ctx context.Context, accountID, id, reason string) (*purse.Contract, error) {
+	reason = strings.TrimSpace(reason)
+	if reason == "" || utf8.RuneCountInString(reason) > 500 {
+		return nil, &purse.Error{Code: purse.CodeInvalidRequest, Detail: "a reason of 1 to 500 characters",
+			Fields: []purse.FieldError{{Field: "reason", Code: purse.CodeInvalidRequest}}}
+	}
+	if err := purse.CheckText("reason", reason); err != nil {
+		return nil, err
+	}
+	var c *purse.Contract
+	err := s.change(ctx, AccountActor(accountID), accountID, "contract.termination_requested", anyStatus,
+		func(tx purse.Tx, _ *purse.AccountRecord) (map[string]string, error) {
+			var err error
+			if c, err = tx.Contract(ctx, accountID, id); err != nil {
+				return nil, item(err, "contract", id)
+			}
+			now := tx.Now()
+			switch {
+			case !c.InTerm(now):
+				return nil, purse.Errorf(CodeContractNotInTerm, "contract %s is not in term", id)
+			case !c.TerminationRequestedAt.IsZero():
+				return nil, purse.Errorf(CodeContractTerminationPending, "already asked on %s", c.TerminationRequestedAt)
+			}
+			if err := tx.RequestContractTermination(ctx, accountID, id, reason, now); err != nil {
+				return nil, err
+			}
+			c.TerminationRequestedAt, c.TerminationReason, c.InTermNow = now, reason, true
+			return map[string]string{"contract_id": id}, nil
+		})
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
 }
 
 // TerminateContract ends a contract before its term (AP-8.9's remedy, an operator's decision).

@@ -25,6 +25,10 @@ import (
 const (
 	// CodeNotMerchant: a merchant contract needs a merchant account (AP-8.9).
 	CodeNotMerchant purse.Code = "NOT_MERCHANT"
+	// CodeContractNotInTerm: an early end was asked of a contract that no longer binds (AP-8.9).
+	CodeContractNotInTerm purse.Code = "CONTRACT_NOT_IN_TERM"
+	// CodeContractTerminationPending: the early end was already asked; support decides.
+	CodeContractTerminationPending purse.Code = "CONTRACT_TERMINATION_PENDING"
 	// CodeLinkExists: the platform account is already linked to this account.
 	CodeLinkExists purse.Code = "LINK_EXISTS"
 )

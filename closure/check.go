@@ -29,7 +29,7 @@ var Remedies = map[purse.Code]purse.Remedy{
 	purse.CodeAgreementNotMet:        {Action: "contact_support", API: "", Page: "/help"},
 	purse.CodeBusinessInProgress:     {Action: "finish_business", API: "GET /api/v1/business", Page: "/account/business"},
 	purse.CodeAccountDisputed:        {Action: "resolve_dispute", API: "GET /api/v1/disputes", Page: "/help/disputes"},
-	purse.CodeMerchantContractActive: {Action: "wait_contract_end", API: "GET /api/v1/contracts", Page: "/services/contracts"},
+	purse.CodeMerchantContractActive: {Action: "request_contract_termination", API: "POST /api/v1/contracts/{id}/termination-request", Page: "/services/contracts"},
 	purse.CodeStoredBalanceNotZero:   {Action: "spend_stored", API: "POST /api/v1/stored/spend", Page: "/wallet/stored"},
 	purse.CodeQuickPayBound:          {Action: "unbind", API: "DELETE /api/v1/cards/{id}", Page: "/wallet/cards"},
 	purse.CodeOneClickPayOn:          {Action: "switch_off", API: "PUT /api/v1/settings/one-click-pay", Page: "/settings/payments"},

@@ -61,6 +61,13 @@ type linkInput struct {
 	}
 }
 
+type terminationInput struct {
+	ID   string `path:"id" maxLength:"36"`
+	Body struct {
+		Reason string `json:"reason" minLength:"1" maxLength:"500" doc:"Why the merchant asks to end the contract early"`
+	}
+}
+
 type oneClickBody struct {
 	Enabled bool `json:"enabled" doc:"Password-free payment (TP-1)"`
 }
@@ -108,6 +115,17 @@ func (s *Server) registerBlockers() {
 			out := &contractsOutput{}
 			out.Body.Items, err = s.Blockers.Contracts(ctx, p.Account.ID)
 			return out, err
+		})
+
+	register(s, user("request-contract-termination", http.MethodPost, "/api/v1/contracts/{id}/termination-request",
+		"Ask support to end a contract before its term (AP-8.9); support decides", 202),
+		func(ctx context.Context, in *terminationInput) (*contractOutput, error) {
+			p, err := caller(ctx)
+			if err != nil {
+				return nil, err
+			}
+			c, err := s.Blockers.RequestTermination(ctx, p.Account.ID, in.ID, in.Body.Reason)
+			return &contractOutput{Body: c}, err
 		})
 
 	register(s, user("link-account", http.MethodPost, "/api/v1/linked-accounts", "Link an account on another platform (AP-4, IM-3)", 201),

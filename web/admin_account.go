@@ -24,6 +24,10 @@ type accountData struct {
 	Credit  *creditView
 	CanOpen bool
 	Saved   string // "credit" after opening a line
+	// Contracts are the merchant's contracts in term; a pending early-end request shows with the
+	// reviewer's button (AP-8.9).
+	Contracts []*purse.Contract
+	Reviewer  bool
 	// Readiness is what would stop a closure of a live account now, as the user would see it.
 	Readiness []blockerView
 	Live      bool
@@ -49,9 +53,10 @@ func (h *Handler) adminAccount(w http.ResponseWriter, r *http.Request) {
 func (h *Handler) showAdminAccount(w http.ResponseWriter, r *http.Request, o *purse.Operator, status int, v *view) {
 	id := r.PathValue("id")
 	d := &accountData{}
-	if r.Method == http.MethodGet && r.URL.Query().Get("saved") == "credit" {
-		d.Saved = "credit"
+	if s := r.URL.Query().Get("saved"); r.Method == http.MethodGet && (s == "credit" || s == "contract") {
+		d.Saved = s
 	}
+	d.Reviewer = o.Role.Includes(purse.RoleReviewer)
 	err := h.Store.Tx(r.Context(), func(tx purse.Tx) error {
 		rec, err := tx.Account(r.Context(), id)
 		if errors.Is(err, purse.ErrNotFound) {
@@ -73,6 +78,18 @@ func (h *Handler) showAdminAccount(w http.ResponseWriter, r *http.Request, o *pu
 	if err != nil {
 		h.serveError(w, r, err)
 		return
+	}
+	if h.Blockers != nil && d.Account.Kind == purse.KindMerchant {
+		all, err := h.Blockers.Contracts(r.Context(), d.Account.ID)
+		if err != nil {
+			h.serveError(w, r, err)
+			return
+		}
+		for _, c := range all {
+			if c.InTermNow {
+				d.Contracts = append(d.Contracts, c)
+			}
+		}
 	}
 	if d.Live = d.Account.Status.Live(); d.Live && h.Closures != nil {
 		bs, err := h.Closures.Readiness(r.Context(), d.Account.ID)

@@ -21,6 +21,9 @@ type remedyItem struct {
 	Since  time.Time
 	Action string // the form's action; "" for none (a dispute is resolved by support)
 	Button string // a message id
+	Reason bool   // the form asks why (a contract's early end, AP-8.9)
+	// Pending says what is already asked and waits for support, in words; no form then.
+	Pending string
 }
 
 // remedyData is a remedy page (AP-3): what it is about, the items, and the way back to the
@@ -46,6 +49,7 @@ func (h *Handler) remedyRoutes() {
 	h.mux.HandleFunc("POST /account/business/{id}/cancel", h.cancelBusiness)
 	h.mux.HandleFunc("GET /settings/payments", h.payments)
 	h.mux.HandleFunc("GET /services/contracts", h.contracts)
+	h.mux.HandleFunc("POST /services/contracts/{id}/termination", h.requestTermination)
 	h.mux.HandleFunc("GET /wallet/coupons", h.coupons)
 	h.mux.HandleFunc("GET /security/certificate", h.supportRemedy("certificate"))
 	h.mux.HandleFunc("GET /account/activate", h.supportRemedy("activate"))

@@ -16,10 +16,27 @@ func (h *Handler) contracts(w http.ResponseWriter, r *http.Request) {
 	v := h.newView(r, "")
 	d := &remedyData{Key: "contracts"}
 	for _, x := range list {
-		d.Items = append(d.Items, remedyItem{ID: x.ID, Title: x.Title, Live: x.InTermNow, Since: x.StartsAt,
-			Detail: v.T("wr_contract_ends", "Date", v.Date(x.EndsAt))})
+		it := remedyItem{ID: x.ID, Title: x.Title, Live: x.InTermNow, Since: x.StartsAt,
+			Detail: v.T("wr_contract_ends", "Date", v.Date(x.EndsAt))}
+		if x.InTermNow {
+			if x.TerminationRequestedAt.IsZero() {
+				it.Action, it.Button, it.Reason = "/services/contracts/"+x.ID+"/termination", "wr_request_termination", true
+			} else {
+				it.Pending = v.T("wr_termination_pending", "Date", v.Date(x.TerminationRequestedAt))
+			}
+		}
+		d.Items = append(d.Items, it)
 	}
 	h.showRemedy(w, r, d, err)
+}
+
+// requestTermination asks support to end a contract before its term (AP-8.9): the contract
+// stays in force until support decides, and the page then says the request waits.
+func (h *Handler) requestTermination(w http.ResponseWriter, r *http.Request) {
+	h.remedyDone(w, r, "/services/contracts", func(acct string) error {
+		_, err := h.Blockers.RequestTermination(r.Context(), acct, r.PathValue("id"), limit(r.PostFormValue("reason"), 500))
+		return err
+	})
 }
 
 // coupons lists the unused coupons (TP-1): they do not stop a closure, but they are lost with it,
