@@ -7,6 +7,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 	"github.com/purse-wallet/purse"
+	ct "github.com/purse-wallet/purse/closuretest"
 )
 
 // axeSource is axe-core's script, from the file PURSE_AXE names (.ci/run installs it from npm).
@@ -91,6 +92,9 @@ func TestAccessibility(t *testing.T) {
 			b.Click("#f-accept")
 			b.Click("form.form button[type=submit]")
 			accessible(b, src, b.Path())
+			// The documents page the closure and erasure notices link to (issue 16), as a closed
+			// account's holder opens it.
+			accessible(b, src, ct.DocumentsLink(t, e, strings.TrimPrefix(b.Path(), "/closure/")))
 			consoleSignIn(b, "a11y")
 			accessible(b, src, console...)
 			b.Open("/admin/accounts?q=" + walk.phone)

@@ -70,6 +70,11 @@ func TestPagesAreValidHTML(t *testing.T) {
 		from := "/closure/" + id
 		c.post(from, from+"/rights", url.Values{"confirm": {"yes"}})
 		save(c, from)
+		docs := ct.DocumentsLink(t, e, id) // the closure documents page, certificate and receipt (issue 16)
+		if p := anon.get(docs); p.Status != 200 || !strings.Contains(p.Body, `id="receipt"`) {
+			t.Fatalf("documents page: %d", p.Status)
+		}
+		save(anon, docs)
 
 		name := "html-" + strings.ToLower(lang)
 		newOperator(t, e, name, purse.RoleAdmin)
