@@ -187,13 +187,27 @@ func (s *Service) Get(ctx context.Context, id string) (*purse.Account, error) {
 	return a, err
 }
 
+// CountByStatus counts the accounts in each status, for support's dashboard.
+func (s *Service) CountByStatus(ctx context.Context) (map[purse.AccountStatus]int, error) {
+	var out map[purse.AccountStatus]int
+	err := s.Store.Read(ctx, func(tx purse.Tx) (err error) {
+		out, err = tx.CountAccounts(ctx)
+		return err
+	})
+	return out, err
+}
+
 // LookupLogin turns a login (phone or e-mail) into its keyed hash.
-func (s *Service) LookupLogin(login string) (string, bool) {
+func (s *Service) LookupLogin(login string) (string, bool) { return LookupLogin(s.Vault, login) }
+
+// LookupLogin turns a login (phone or e-mail) into its keyed hash under v; false when the login
+// is neither.
+func LookupLogin(v *vault.Vault, login string) (string, bool) {
 	if phone, err := NormalizePhone(login); err == nil {
-		return s.Vault.Lookup("phone", phone), true
+		return v.Lookup("phone", phone), true
 	}
 	if email, err := NormalizeEmail(login); err == nil && email != "" {
-		return s.Vault.Lookup("email", email), true
+		return v.Lookup("email", email), true
 	}
 	return "", false
 }

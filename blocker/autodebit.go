@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/purse-wallet/purse"
+	"github.com/purse-wallet/purse/audit"
 )
 
 // AddAutoDebit records a merchant's auto-debit agreement on the account (AP-8.4), on the
@@ -20,7 +21,7 @@ func (s *Service) AddAutoDebit(ctx context.Context, actor, accountID, merchant s
 		return nil, invalid("kind", "kind must be general, cae or travel_credit")
 	}
 	a := &purse.AutoDebit{ID: purse.NewID(), AccountID: accountID, Merchant: merchant, Kind: kind, Status: "active"}
-	err = s.change(ctx, actor, accountID, "admin.auto_debit.create", newBusiness, func(tx purse.Tx, _ *purse.AccountRecord) (map[string]string, error) {
+	err = s.change(ctx, actor, accountID, audit.AdminAutoDebitCreate, newBusiness, func(tx purse.Tx, _ *purse.AccountRecord) (map[string]string, error) {
 		a.CreatedAt = tx.Now()
 		return map[string]string{"auto_debit_id": a.ID, "kind": string(kind)}, tx.InsertAutoDebit(ctx, a)
 	})

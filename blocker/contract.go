@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/purse-wallet/purse"
+	"github.com/purse-wallet/purse/audit"
 )
 
 // AddContract records a merchant contract with a term (AP-8.9) on a merchant account. startsAt
@@ -18,7 +19,7 @@ func (s *Service) AddContract(ctx context.Context, actor, accountID, title strin
 		return nil, err
 	}
 	c := &purse.Contract{ID: purse.NewID(), AccountID: accountID, Title: title, Status: "active"}
-	err = s.change(ctx, actor, accountID, "admin.contract.create", newBusiness, func(tx purse.Tx, acct *purse.AccountRecord) (map[string]string, error) {
+	err = s.change(ctx, actor, accountID, audit.AdminContractCreate, newBusiness, func(tx purse.Tx, acct *purse.AccountRecord) (map[string]string, error) {
 		if acct.Kind != purse.KindMerchant {
 			return nil, purse.Errorf(CodeNotMerchant, "account kind is %s", acct.Kind)
 		}
@@ -98,7 +99,7 @@ func (s *Service) RequestTermination(ctx context.Context, accountID, id, reason 
 // A terminated contract answers again unchanged. Errors: NOT_FOUND.
 func (s *Service) TerminateContract(ctx context.Context, actor, accountID, id string) (*purse.Contract, error) {
 	var c *purse.Contract
-	err := s.change(ctx, actor, accountID, "admin.contract.terminate", anyStatus, func(tx purse.Tx, _ *purse.AccountRecord) (map[string]string, error) {
+	err := s.change(ctx, actor, accountID, audit.AdminContractTerminate, anyStatus, func(tx purse.Tx, _ *purse.AccountRecord) (map[string]string, error) {
 		var err error
 		if c, err = tx.Contract(ctx, accountID, id); err != nil {
 			return nil, item(err, "contract", id)
@@ -127,7 +128,7 @@ func (s *Service) SetKind(ctx context.Context, actor, accountID string, kind pur
 	default:
 		return invalid("kind", "kind must be unverified, mobile, verified or merchant")
 	}
-	return s.change(ctx, actor, accountID, "admin.account.kind", newBusiness, func(tx purse.Tx, acct *purse.AccountRecord) (map[string]string, error) {
+	return s.change(ctx, actor, accountID, audit.AdminAccountKind, newBusiness, func(tx purse.Tx, acct *purse.AccountRecord) (map[string]string, error) {
 		if acct.Kind == kind {
 			return nil, nil
 		}

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/purse-wallet/purse"
+	"github.com/purse-wallet/purse/audit"
 )
 
 // GrantCoupon gives the account a coupon worth amount fen, valid until expiresAt. Errors:
@@ -19,7 +20,7 @@ func (s *Service) GrantCoupon(ctx context.Context, actor, accountID, title strin
 	}
 	c := &purse.Coupon{ID: purse.NewID(), AccountID: accountID, Title: title, Amount: amount, Currency: purse.CNY,
 		Status: "unused", ExpiresAt: expiresAt.UTC()}
-	err = s.change(ctx, actor, accountID, "admin.coupon.grant", newBusiness, func(tx purse.Tx, _ *purse.AccountRecord) (map[string]string, error) {
+	err = s.change(ctx, actor, accountID, audit.AdminCouponGrant, newBusiness, func(tx purse.Tx, _ *purse.AccountRecord) (map[string]string, error) {
 		if !c.ExpiresAt.After(tx.Now()) {
 			return nil, invalid("expires_at", "expires_at must be in the future")
 		}

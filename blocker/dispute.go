@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"github.com/purse-wallet/purse"
+	"github.com/purse-wallet/purse/audit"
 )
 
 // OpenDispute opens a dispute on the account (AP-8.8). A restricting dispute moves an active
@@ -19,7 +20,7 @@ func (s *Service) OpenDispute(ctx context.Context, actor, accountID, reason stri
 		return nil, err
 	}
 	d := &purse.Dispute{ID: purse.NewID(), AccountID: accountID, Reason: reason, Restricts: restricts, Status: "open"}
-	err = s.change(ctx, actor, accountID, "admin.dispute.open", operatorMark, func(tx purse.Tx, acct *purse.AccountRecord) (map[string]string, error) {
+	err = s.change(ctx, actor, accountID, audit.AdminDisputeOpen, operatorMark, func(tx purse.Tx, acct *purse.AccountRecord) (map[string]string, error) {
 		d.CreatedAt = tx.Now()
 		if err := tx.InsertDispute(ctx, d); err != nil {
 			return nil, err
@@ -53,7 +54,7 @@ func (s *Service) Disputes(ctx context.Context, accountID string) ([]*purse.Disp
 // dispute remains open. A resolved dispute answers again unchanged. Errors: NOT_FOUND.
 func (s *Service) ResolveDispute(ctx context.Context, actor, accountID, id string) (*purse.Dispute, error) {
 	var d *purse.Dispute
-	err := s.change(ctx, actor, accountID, "admin.dispute.resolve", anyStatus, func(tx purse.Tx, acct *purse.AccountRecord) (map[string]string, error) {
+	err := s.change(ctx, actor, accountID, audit.AdminDisputeResolve, anyStatus, func(tx purse.Tx, acct *purse.AccountRecord) (map[string]string, error) {
 		var err error
 		if d, err = tx.Dispute(ctx, accountID, id); err != nil {
 			return nil, item(err, "dispute", id)

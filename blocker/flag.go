@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/purse-wallet/purse"
+	"github.com/purse-wallet/purse/audit"
 )
 
 // AddFlag marks the account as not meeting the service terms or bound by a special agreement
@@ -17,7 +18,7 @@ func (s *Service) AddFlag(ctx context.Context, actor, accountID string, kind pur
 		return nil, err
 	}
 	f := &purse.Flag{ID: purse.NewID(), AccountID: accountID, Kind: kind, Note: note, Status: "active"}
-	err = s.change(ctx, actor, accountID, "admin.flag.create", operatorMark, func(tx purse.Tx, _ *purse.AccountRecord) (map[string]string, error) {
+	err = s.change(ctx, actor, accountID, audit.AdminFlagCreate, operatorMark, func(tx purse.Tx, _ *purse.AccountRecord) (map[string]string, error) {
 		f.CreatedAt = tx.Now()
 		return map[string]string{"flag_id": f.ID, "kind": string(kind)}, tx.InsertFlag(ctx, f)
 	})
@@ -41,7 +42,7 @@ func (s *Service) Flags(ctx context.Context, accountID string) ([]*purse.Flag, e
 // again unchanged. Errors: NOT_FOUND.
 func (s *Service) ClearFlag(ctx context.Context, actor, accountID, id string) (*purse.Flag, error) {
 	var f *purse.Flag
-	err := s.change(ctx, actor, accountID, "admin.flag.clear", anyStatus, func(tx purse.Tx, _ *purse.AccountRecord) (map[string]string, error) {
+	err := s.change(ctx, actor, accountID, audit.AdminFlagClear, anyStatus, func(tx purse.Tx, _ *purse.AccountRecord) (map[string]string, error) {
 		var err error
 		if f, err = tx.Flag(ctx, accountID, id); err != nil {
 			return nil, item(err, "flag", id)

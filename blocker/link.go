@@ -97,7 +97,7 @@ func (s *Service) SetPlatform(ctx context.Context, actor, name, webhook string) 
 			return err
 		}
 		// The URL is configuration, not a secret; the audit keeps it so a changed hook is traceable.
-		return audit.Record(ctx, tx, actor, "admin.platform.set", "", map[string]string{"platform": name, "webhook_url": webhook})
+		return audit.Record(ctx, tx, actor, audit.AdminPlatformSet, "", map[string]string{"platform": name, "webhook_url": webhook})
 	})
 	if err != nil {
 		return nil, err

@@ -155,7 +155,7 @@ func TestOperatorMaintenance(t *testing.T) {
 	b.Click("#results a")
 	b.ExpectPath("/admin/accounts/" + u.ID)
 	b.Expect("#account-status", "正常")
-	b.Expect("#trail", "搜索账户") // account.search, in words (issue 18)
+	b.Expect("#trail", "客服搜索账户") // admin.account.search, in words (issue 18)
 	b.Shot("console-account")
 
 	b.Click(".console-nav a[href='/admin/maintenance']")

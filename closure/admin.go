@@ -5,8 +5,10 @@ import (
 	"errors"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/purse-wallet/purse"
+	"github.com/purse-wallet/purse/audit"
 )
 
 // OpenRequests lists open requests by legal deadline, earliest first, for support.
@@ -20,7 +22,7 @@ func (s *Service) OpenRequests(ctx context.Context, limit int) ([]*purse.Closure
 	return out, err
 }
 
-// admin runs an operator's decision on a request, audited as "admin.closure.<action>" with the
+// admin runs an operator's decision on a request, audited as action (audit.AdminClosure…) with the
 // request and the details given (a restore's reason and identity check).
 func (s *Service) admin(ctx context.Context, op *purse.Operator, id, action string, details map[string]string, fn func(ctx context.Context, st *step, actor string) error) (*Flow, error) {
 	var flow *Flow
@@ -33,7 +35,7 @@ func (s *Service) admin(ctx context.Context, op *purse.Operator, id, action stri
 		for k, v := range details {
 			audited[k] = v
 		}
-		st.audit.Record(actor, "admin.closure."+action, st.req.AccountID, audited)
+		st.audit.Record(actor, action, st.req.AccountID, audited)
 		if err := fn(ctx, st, actor); err != nil {
 			return err
 		}
@@ -44,36 +46,70 @@ func (s *Service) admin(ctx context.Context, op *purse.Operator, id, action stri
 	return flow, err
 }
 
-// AdminGet returns any request, for operators. NOT_FOUND when there is none.
+// Funnel counts the requests of the last window, step by step, for support.
+func (s *Service) Funnel(ctx context.Context, window time.Duration) (*purse.ClosureFunnel, error) {
+	var f *purse.ClosureFunnel
+	err := s.Store.Read(ctx, func(tx purse.Tx) (err error) {
+		f, err = tx.ClosureFunnel(ctx, tx.Now().Add(-window))
+		return err
+	})
+	return f, err
+}
+
+// AdminGet returns any request, for operators, without auditing the read: the caller has just
+// decided on it, or lists it. NOT_FOUND when there is none.
 func (s *Service) AdminGet(ctx context.Context, id string) (*Flow, error) {
 	var flow *Flow
-	err := s.Store.Read(ctx, func(tx purse.Tx) error {
-		if !purse.ValidID(id) {
-			return purse.Errorf(purse.CodeNotFound, "no closure %s", id)
-		}
-		c, err := tx.Closure(ctx, id, "")
-		if errors.Is(err, purse.ErrNotFound) {
-			return purse.Errorf(purse.CodeNotFound, "no closure %s", id)
-		}
-		if err != nil {
-			return err
-		}
-		p, err := s.policyOf(c)
-		if err != nil {
-			return err
-		}
-		// A step that reads only: it moves nothing, so it has nothing to flush.
-		flow, err = s.view(ctx, &step{tx: tx, req: c, policy: p})
+	err := s.Store.Read(ctx, func(tx purse.Tx) (err error) {
+		flow, err = s.adminRead(ctx, tx, id)
 		return err
 	})
 	return flow, err
+}
+
+// AdminView returns any request with its account for an operator's look at it, from the console
+// or the admin API alike, and audits the read (audit.AdminClosureView) in the same transaction:
+// support read the account's readiness and the request's history. NOT_FOUND when there is none.
+func (s *Service) AdminView(ctx context.Context, op *purse.Operator, id string) (*Flow, *purse.AccountRecord, error) {
+	var flow *Flow
+	var acct *purse.AccountRecord
+	err := s.Store.Tx(ctx, func(tx purse.Tx) (err error) {
+		if flow, err = s.adminRead(ctx, tx, id); err != nil {
+			return err
+		}
+		if acct, err = tx.Account(ctx, flow.Request.AccountID); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, "operator:"+op.ID, audit.AdminClosureView, flow.Request.AccountID,
+			map[string]string{"closure": flow.Request.ID})
+	})
+	return flow, acct, err
+}
+
+func (s *Service) adminRead(ctx context.Context, tx purse.Tx, id string) (*Flow, error) {
+	if !purse.ValidID(id) {
+		return nil, purse.Errorf(purse.CodeNotFound, "no closure %s", id)
+	}
+	c, err := tx.Closure(ctx, id, "")
+	if errors.Is(err, purse.ErrNotFound) {
+		return nil, purse.Errorf(purse.CodeNotFound, "no closure %s", id)
+	}
+	if err != nil {
+		return nil, err
+	}
+	p, err := s.policyOf(c)
+	if err != nil {
+		return nil, err
+	}
+	// A step that reads only: it moves nothing, so it has nothing to flush.
+	return s.view(ctx, &step{tx: tx, req: c, policy: p})
 }
 
 // Approve is a reviewer's yes where the policy asks for manual review: the same second check,
 // in the same transaction as the move to closing. Errors: CLOSURE_REVIEW_FAILED,
 // CLOSURE_STATE_CONFLICT, NOT_FOUND.
 func (s *Service) Approve(ctx context.Context, op *purse.Operator, id string) (*Flow, error) {
-	return s.admin(ctx, op, id, "approve", nil, func(ctx context.Context, st *step, actor string) error {
+	return s.admin(ctx, op, id, audit.AdminClosureApprove, nil, func(ctx context.Context, st *step, actor string) error {
 		if st.req.State != purse.ClosureReview || !st.req.Submitted {
 			return conflict(st.req)
 		}
@@ -87,7 +123,7 @@ func (s *Service) Reject(ctx context.Context, op *purse.Operator, id, reason str
 	if err := purse.CheckText("reason", reason); err != nil {
 		return nil, err
 	}
-	return s.admin(ctx, op, id, "reject", map[string]string{"reason": reason}, func(ctx context.Context, st *step, actor string) error {
+	return s.admin(ctx, op, id, audit.AdminClosureReject, map[string]string{"reason": reason}, func(ctx context.Context, st *step, actor string) error {
 		if st.req.State != purse.ClosureReview || !st.req.Submitted {
 			return conflict(st.req)
 		}
@@ -133,7 +169,7 @@ func (s *Service) Restore(ctx context.Context, op *purse.Operator, id string, r 
 		return nil, err
 	}
 	details := map[string]string{"reason": reason, "identity_check": r.IdentityCheck}
-	return s.admin(ctx, op, id, "restore", details, func(ctx context.Context, st *step, actor string) error {
+	return s.admin(ctx, op, id, audit.AdminClosureRestore, details, func(ctx context.Context, st *step, actor string) error {
 		if st.req.State != purse.ClosureCoolingOff {
 			return conflict(st.req)
 		}

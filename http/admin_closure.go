@@ -118,7 +118,10 @@ func (s *Server) registerAdminClosures() {
 	register(s, huma.Operation{OperationID: "admin-closure", Method: http.MethodGet, Path: "/api/v1/admin/closures/{id}",
 		Summary: "A closure request with its history", Tags: tags, Security: adminBearer, Errors: []int{401, 403, 404}},
 		func(ctx context.Context, in *flowIDInput) (*closureOutput, error) {
-			return s.adminFlow(ctx, purse.RoleAgent, func(*purse.Operator) (*closure.Flow, error) { return s.Closures.AdminGet(ctx, in.ID) })
+			return s.adminFlow(ctx, purse.RoleAgent, func(op *purse.Operator) (*closure.Flow, error) {
+				f, _, err := s.Closures.AdminView(ctx, op, in.ID)
+				return f, err
+			})
 		})
 
 	register(s, huma.Operation{OperationID: "admin-closure-approve", Method: http.MethodPost, Path: "/api/v1/admin/closures/{id}/approve",

@@ -7,6 +7,7 @@ import (
 
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/purse-wallet/purse"
+	"github.com/purse-wallet/purse/jobs"
 )
 
 // JobFailure is an item a batch job failed on and skips until RetryAt (purse.JobFailure).
@@ -40,17 +41,14 @@ func (s *Server) registerAdminJobs() {
 		if _, err := operatorWith(ctx, purse.RoleAgent); err != nil {
 			return nil, err
 		}
-		out := &jobFailuresOutput{Body: []JobFailure{}}
-		err := s.Store.Read(ctx, func(tx purse.Tx) error {
-			list, err := tx.JobFailures(ctx, in.Limit)
-			for _, f := range list {
-				out.Body = append(out.Body, JobFailure{Job: f.Job, Item: f.Item, Attempts: f.Attempts,
-					Error: f.Error, First: f.First, Last: f.Last, RetryAt: f.RetryAt})
-			}
-			return err
-		})
+		list, err := jobs.Failures(ctx, s.Store, in.Limit)
 		if err != nil {
 			return nil, err
+		}
+		out := &jobFailuresOutput{Body: []JobFailure{}}
+		for _, f := range list {
+			out.Body = append(out.Body, JobFailure{Job: f.Job, Item: f.Item, Attempts: f.Attempts,
+				Error: f.Error, First: f.First, Last: f.Last, RetryAt: f.RetryAt})
 		}
 		return out, nil
 	})

@@ -7,6 +7,7 @@ import (
 
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/purse-wallet/purse"
+	"github.com/purse-wallet/purse/audit"
 	"github.com/purse-wallet/purse/blocker"
 )
 
@@ -76,7 +77,7 @@ func (s *Server) registerAdminSupport() {
 			if in.Email != "" {
 				by = "email"
 			}
-			return out, s.Blockers.Viewed(ctx, blocker.OperatorActor(o), "admin.account.search", "",
+			return out, s.Blockers.Viewed(ctx, blocker.OperatorActor(o), audit.AdminAccountSearch, "",
 				map[string]string{"by": by, "found": strconv.Itoa(len(out.Body.Items))})
 		})
 	register(s, op("admin-get-account", http.MethodGet, "/api/v1/admin/accounts/{id}", "An account's overview for support", 200),
@@ -89,7 +90,7 @@ func (s *Server) registerAdminSupport() {
 			if err != nil {
 				return nil, err
 			}
-			return &overviewOutput{Body: v}, s.Blockers.Viewed(ctx, blocker.OperatorActor(o), "admin.account.view", in.ID, nil)
+			return &overviewOutput{Body: v}, s.Blockers.Viewed(ctx, blocker.OperatorActor(o), audit.AdminAccountView, in.ID, nil)
 		})
 	register(s, op("admin-account-services", http.MethodGet, "/api/v1/admin/accounts/{id}/services", "Every service item of an account", 200),
 		func(ctx context.Context, in *accountPath) (*itemsOutput, error) {
@@ -101,7 +102,7 @@ func (s *Server) registerAdminSupport() {
 			if err != nil {
 				return nil, err
 			}
-			return &itemsOutput{Body: it}, s.Blockers.Viewed(ctx, blocker.OperatorActor(o), "admin.account.services", in.ID, nil)
+			return &itemsOutput{Body: it}, s.Blockers.Viewed(ctx, blocker.OperatorActor(o), audit.AdminAccountServices, in.ID, nil)
 		})
 	register(s, op("admin-set-account-kind", http.MethodPut, "/api/v1/admin/accounts/{id}/kind", "Change an account's kind, e.g. to merchant (AP-6)", 200),
 		func(ctx context.Context, in *kindInput) (*overviewOutput, error) {

@@ -31,9 +31,9 @@ func (s *Service) SetLegalHold(ctx context.Context, op *purse.Operator, accountI
 		if err := tx.UpdateAccount(ctx, a); err != nil {
 			return err
 		}
-		action := "admin.legal_hold.place"
+		action := audit.AdminLegalHoldPlace
 		if !hold {
-			action = "admin.legal_hold.lift"
+			action = audit.AdminLegalHoldLift
 		}
 		if err := audit.Record(ctx, tx, "operator:"+op.ID, action, a.ID, map[string]string{"reason": reason}); err != nil {
 			return err

@@ -66,7 +66,7 @@ func Requeue(ctx context.Context, store purse.Store, operatorID, id string) erro
 		} else if err != nil {
 			return err
 		}
-		return audit.Record(ctx, tx, "operator:"+operatorID, "admin.outbox.requeue", m.AccountID,
+		return audit.Record(ctx, tx, "operator:"+operatorID, audit.AdminOutboxRequeue, m.AccountID,
 			map[string]string{"message_id": id, "template": m.Template, "channel": string(m.Channel)})
 	})
 }

@@ -40,7 +40,7 @@ func (s *Service) CreateBy(ctx context.Context, actor, username string, role pur
 			ExpiresAt: tx.Now().Add(TokenLifetime)}); err != nil {
 			return err
 		}
-		return audit.Record(ctx, tx, actor, "admin.operator.create", "", map[string]string{
+		return audit.Record(ctx, tx, actor, audit.AdminOperatorCreate, "", map[string]string{
 			"operator_id": o.ID, "username": username, "role": string(role)})
 	})
 	if err != nil {

@@ -1,16 +1,11 @@
 package web
 
 import (
-	"errors"
 	"net/http"
-	"slices"
 
 	"github.com/purse-wallet/purse"
-	"github.com/purse-wallet/purse/audit"
+	"github.com/purse-wallet/purse/blocker"
 )
-
-// maxTrail bounds the audit events one account page lists.
-const maxTrail = 500
 
 // accountData is one account as support sees it: its state and its audit trail, no personal data
 // beyond the masked phone.
@@ -39,8 +34,8 @@ func (d *accountData) LoginLocked() bool { return d.Account.LoginLockedUntil.Uni
 // PayLocked reports whether the payment password is locked now.
 func (d *accountData) PayLocked() bool { return d.Account.PayLockedUntil.UnixMicro() > d.Now }
 
-// adminAccount shows one account and its audit trail to any operator. The view itself is audited
-// (account.view) in the same transaction that reads the trail.
+// adminAccount shows one account and its audit trail to any operator. The support service reads
+// it and audits the view (audit.AdminAccountView) in the same transaction, as for the admin API.
 func (h *Handler) adminAccount(w http.ResponseWriter, r *http.Request) {
 	o, ok := requireOperator(w, r)
 	if !ok {
@@ -57,28 +52,12 @@ func (h *Handler) showAdminAccount(w http.ResponseWriter, r *http.Request, o *pu
 		d.Saved = s
 	}
 	d.Reviewer = o.Role.Includes(purse.RoleReviewer)
-	err := h.Store.Tx(r.Context(), func(tx purse.Tx) error {
-		rec, err := tx.Account(r.Context(), id)
-		if errors.Is(err, purse.ErrNotFound) {
-			return purse.Errorf(purse.CodeNotFound, "no account %s", id)
-		}
-		if err != nil {
-			return err
-		}
-		d.Account, d.Now = rec, tx.Now().UnixMicro()
-		if d.Trail, err = tx.AuditEvents(r.Context(), rec.ID, 0, maxTrail); err != nil {
-			return err
-		}
-		slices.Reverse(d.Trail)
-		if d.Closures, err = tx.AccountClosures(r.Context(), rec.ID, 20); err != nil {
-			return err
-		}
-		return audit.Record(r.Context(), tx, "operator:"+o.ID, "account.view", rec.ID, nil)
-	})
+	dossier, err := h.Blockers.Dossier(r.Context(), blocker.OperatorActor(o), id)
 	if err != nil {
 		h.serveError(w, r, err)
 		return
 	}
+	d.Account, d.Trail, d.Closures, d.Now = dossier.Account, dossier.Trail, dossier.Closures, dossier.Now.UnixMicro()
 	if h.Blockers != nil && d.Account.Kind == purse.KindMerchant {
 		all, err := h.Blockers.Contracts(r.Context(), d.Account.ID)
 		if err != nil {

@@ -1,12 +1,11 @@
 package web
 
 import (
-	"errors"
 	"net/http"
 	"strings"
 
 	"github.com/purse-wallet/purse"
-	"github.com/purse-wallet/purse/audit"
+	"github.com/purse-wallet/purse/blocker"
 )
 
 // accountsData is the account search: the query and what it found.
@@ -28,9 +27,8 @@ type foundAccount struct {
 	LegalHold   bool
 }
 
-// adminAccounts finds an account by phone, e-mail or id. A phone or e-mail finds the live account
-// holding it, or else the newest closed one, through its keyed hash: the search never decrypts
-// anyone's data. Every search is audited, without the query itself (personal data).
+// adminAccounts finds an account by phone, e-mail or id through the support service
+// (blocker.Service.Find), which audits every search without the query itself (personal data).
 func (h *Handler) adminAccounts(w http.ResponseWriter, r *http.Request) {
 	o, ok := requireOperator(w, r)
 	if !ok {
@@ -44,39 +42,12 @@ func (h *Handler) adminAccounts(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d.Searched = true
-	hash, byLogin := h.Accounts.LookupLogin(d.Query)
-	var recs []*purse.AccountRecord
-	err := h.Store.Tx(r.Context(), func(tx purse.Tx) error {
-		var rec *purse.AccountRecord
-		var err error
-		if byLogin {
-			rec, err = tx.LiveAccountByLookup(r.Context(), hash)
-			if errors.Is(err, purse.ErrNotFound) {
-				rec, err = tx.LatestAccountByLookup(r.Context(), hash)
-			}
-		} else {
-			rec, err = tx.Account(r.Context(), d.Query)
-		}
-		if err != nil && !errors.Is(err, purse.ErrNotFound) {
-			return err
-		}
-		by := "id"
-		if byLogin {
-			by = "login"
-		}
-		subject := ""
-		if rec != nil {
-			recs = append(recs, rec)
-			subject = rec.ID
-		}
-		return audit.Record(r.Context(), tx, "operator:"+o.ID, "account.search", subject,
-			map[string]string{"by": by, "found": boolString(rec != nil)})
-	})
+	rec, err := h.Blockers.Find(r.Context(), blocker.OperatorActor(o), d.Query)
 	if err != nil {
 		h.serveError(w, r, err)
 		return
 	}
-	for _, rec := range recs {
+	if rec != nil {
 		f := foundAccount{ID: rec.ID, PhoneMasked: rec.PhoneMasked, Status: rec.Status, Kind: rec.Kind,
 			Language: rec.Language, CreatedAt: v.Time(rec.CreatedAt), LegalHold: rec.LegalHold}
 		if !rec.ClosedAt.IsZero() {
@@ -85,11 +56,4 @@ func (h *Handler) adminAccounts(w http.ResponseWriter, r *http.Request) {
 		d.Found = append(d.Found, f)
 	}
 	h.render(w, r, http.StatusOK, "admin_accounts", v)
-}
-
-func boolString(b bool) string {
-	if b {
-		return "true"
-	}
-	return "false"
 }

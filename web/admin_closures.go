@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/purse-wallet/purse"
-	"github.com/purse-wallet/purse/audit"
 	"github.com/purse-wallet/purse/closure"
 )
 
@@ -71,26 +70,14 @@ func (h *Handler) adminClosure(w http.ResponseWriter, r *http.Request) {
 
 func (h *Handler) showAdminClosure(w http.ResponseWriter, r *http.Request, o *purse.Operator, status int, msg string) {
 	ctx := r.Context()
-	f, err := h.Closures.AdminGet(ctx, r.PathValue("id"))
+	// The closure service audits the view (audit.AdminClosureView) as it does for the admin API,
+	// also when the page comes back after a refused decision: the operator reads it again.
+	f, acct, err := h.Closures.AdminView(ctx, o, r.PathValue("id"))
 	if err != nil {
 		h.serveError(w, r, err)
 		return
 	}
-	d := &closureAdminData{Flow: f, Reviewer: o.Role.Includes(purse.RoleReviewer), Saved: r.URL.Query().Get("saved")}
-	// The view is audited like an account's page (account.view): support read the account's
-	// readiness and the request's history.
-	err = h.Store.Tx(ctx, func(tx purse.Tx) error {
-		d.Account, err = tx.Account(ctx, f.Request.AccountID)
-		if err != nil || r.Method != http.MethodGet {
-			return err
-		}
-		return audit.Record(ctx, tx, "operator:"+o.ID, "admin.closure.view", f.Request.AccountID,
-			map[string]string{"closure": f.Request.ID})
-	})
-	if err != nil {
-		h.serveError(w, r, err)
-		return
-	}
+	d := &closureAdminData{Flow: f, Account: acct, Reviewer: o.Role.Includes(purse.RoleReviewer), Saved: r.URL.Query().Get("saved")}
 	bs, err := h.Closures.Readiness(ctx, f.Request.AccountID)
 	if err != nil {
 		h.serveError(w, r, err)
@@ -203,12 +190,7 @@ func (h *Handler) adminFunnel(w http.ResponseWriter, r *http.Request) {
 	if _, ok := requireOperator(w, r); !ok {
 		return
 	}
-	var fn *purse.ClosureFunnel
-	err := h.Store.Read(r.Context(), func(tx purse.Tx) error {
-		var err error
-		fn, err = tx.ClosureFunnel(r.Context(), tx.Now().Add(-funnelDays*24*time.Hour))
-		return err
-	})
+	fn, err := h.Closures.Funnel(r.Context(), funnelDays*24*time.Hour)
 	if err != nil {
 		h.serveError(w, r, err)
 		return

@@ -5,6 +5,7 @@ import (
 
 	"github.com/purse-wallet/purse"
 	purshttp "github.com/purse-wallet/purse/http"
+	"github.com/purse-wallet/purse/jobs"
 )
 
 // dashboardData is the console's front page: accounts by status and the live switches.
@@ -28,15 +29,10 @@ func (h *Handler) adminDashboard(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d := &dashboardData{}
-	var counts map[purse.AccountStatus]int
-	err := h.Store.Read(r.Context(), func(tx purse.Tx) error {
-		var err error
-		if counts, err = tx.CountAccounts(r.Context()); err != nil {
-			return err
-		}
-		d.Failures, err = tx.JobFailures(r.Context(), 50)
-		return err
-	})
+	counts, err := h.Accounts.CountByStatus(r.Context())
+	if err == nil {
+		d.Failures, err = jobs.Failures(r.Context(), h.Store, 50)
+	}
 	if err != nil {
 		h.serveError(w, r, err)
 		return

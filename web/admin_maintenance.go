@@ -83,11 +83,11 @@ func (h *Handler) adminSetMaintenance(w http.ResponseWriter, r *http.Request) {
 	}
 	if err == nil {
 		err = h.Store.Tx(ctx, func(tx purse.Tx) error {
-			data := map[string]string{"maintenance": boolString(m != nil), "min_client_version": minVersion}
+			data := map[string]string{"maintenance": strconv.FormatBool(m != nil), "min_client_version": minVersion}
 			if m != nil {
 				data["notice"] = m.Notice
 			}
-			return audit.Record(ctx, tx, "operator:"+o.ID, "switches.set", "", data)
+			return audit.Record(ctx, tx, "operator:"+o.ID, audit.AdminSwitchesSet, "", data)
 		})
 	}
 	if cerr := end(err == nil); err == nil {

@@ -3,11 +3,13 @@ package web_test
 import (
 	"context"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/purse-wallet/purse"
 	"github.com/purse-wallet/purse/apitest"
+	"github.com/purse-wallet/purse/audit"
 	purshttp "github.com/purse-wallet/purse/http"
 )
 
@@ -152,8 +154,8 @@ func TestConsoleMaintenance(t *testing.T) {
 		user.get("/problems/app-version-outdated").expect(t, 200, "请更新应用", "3.2.0")
 		e.Call("GET", "/api/v1/me", nil, "X-Client-Version", "3.1.9").ExpectProblem(t, 426, "APP_VERSION_OUTDATED")
 
-		if n := audited(t, e, "switches.set"); n != 2 {
-			t.Fatalf("%d switches.set audit events, want 2", n)
+		if n := audited(t, e, audit.AdminSwitchesSet); n != 2 {
+			t.Fatalf("%d %s audit events, want 2", n, audit.AdminSwitchesSet)
 		}
 	})
 }
@@ -179,15 +181,15 @@ func TestConsoleFindAccount(t *testing.T) {
 
 		e.MarkClosed(t, u.ID)
 		c.get("/admin/accounts?q="+u.Phone).expect(t, 200, u.ID, "已注销")
-		p := c.get("/admin/accounts/"+u.ID).expect(t, 200, `id="account-status">已注销`, masked, `id="trail"`, "account.search")
+		p := c.get("/admin/accounts/"+u.ID).expect(t, 200, `id="account-status">已注销`, masked, `id="trail"`, audit.AdminAccountSearch)
 		if strings.Contains(p.Body, u.Phone) || strings.Contains(p.Body, "find.me@example.com") {
 			t.Fatal("the account page shows personal data")
 		}
 		c.get("/admin/accounts/no-such-id").expect(t, 404, "页面不存在")
-		if n := audited(t, e, "account.search"); n != 5 {
-			t.Fatalf("%d account.search audit events, want 5", n)
+		if n := audited(t, e, audit.AdminAccountSearch); n != 5 {
+			t.Fatalf("%d %s audit events, want 5", n, audit.AdminAccountSearch)
 		}
-		if !strings.Contains(strings.Join(auditActions(t, e), ","), "account.view") {
+		if !slices.Contains(auditActions(t, e), audit.AdminAccountView) {
 			t.Fatal("viewing an account was not audited")
 		}
 	})
