@@ -4,8 +4,11 @@ import (
 	"fmt"
 	"hash/fnv"
 	"net/url"
+	"regexp"
 	"strings"
 	"time"
+
+	"github.com/purse-wallet/purse/notify/notifytest"
 )
 
 // closer is an account that closes itself: it drives one closure request after another through
@@ -224,7 +227,41 @@ func (m *mix) newestMessage(to, template, field string, since time.Time) string 
 	}
 	for _, msg := range msgs { // newest first
 		if msg.Template == template && !msg.CreatedAt.Before(since.Truncate(time.Microsecond)) {
-			return strings.TrimSpace(msg.Data[field])
+			if v := strings.TrimSpace(msg.Data[field]); v != "" {
+				return v
+			}
+			// The outbox erases a message's contents once delivered (issue 15): read it where it
+			// arrived, as its recipient does.
+			return m.delivered(msg.ID, field)
+		}
+	}
+	return ""
+}
+
+// deliveredField finds a template field in a delivered text: an e-mail link or an SMS code.
+var deliveredField = map[string]*regexp.Regexp{
+	"Link": regexp.MustCompile(`https?://[^\s"<>]*token=[^\s"<>]+`),
+	"Code": regexp.MustCompile(`\b\d{6}\b`),
+}
+
+// delivered reads field from what the providers received of outbox message id: the e-mail whose
+// Message-ID is derived from it, or the SMS webhook call that carries it. "" when neither has it.
+func (m *mix) delivered(id, field string) string {
+	re := deliveredField[field]
+	if re == nil {
+		return ""
+	}
+	for _, r := range m.mail.Received() {
+		mail, err := notifytest.Parse(r.Data)
+		if err == nil && strings.Contains(mail.Header.Get("Message-ID"), id) {
+			return re.FindString(mail.Body)
+		}
+	}
+	_, bodies, _, _ := m.sms.Snapshot()
+	for _, b := range bodies {
+		if b["id"] == id {
+			text, _ := b["body"].(string)
+			return re.FindString(text)
 		}
 	}
 	return ""

@@ -96,7 +96,7 @@ func (p *phoneSeq) register(t *testing.T, srv *server) (phone, token string) {
 		t.Fatalf("register %s: %d %s", phone, res.status, res.body)
 	}
 	p.count()
-	res = call(t, srv.url(), "POST", "/api/v1/sessions", map[string]string{"login": phone, "password": password})
+	res = patient(t, srv.url(), "POST", "/api/v1/sessions", map[string]string{"login": phone, "password": password})
 	if res.status != 201 {
 		t.Fatalf("sign in %s: %d %s", phone, res.status, res.body)
 	}
@@ -145,7 +145,7 @@ func twoInstanceRegistrations(t *testing.T, both []*server, store purse.Store, p
 			}
 			// Both instances sign the account in.
 			for _, s := range both {
-				if res := call(t, s.url(), "POST", "/api/v1/sessions", map[string]string{"login": phone, "password": password}); res.status != 201 {
+				if res := patient(t, s.url(), "POST", "/api/v1/sessions", map[string]string{"login": phone, "password": password}); res.status != 201 {
 					t.Errorf("%s cannot sign in on %s: %d %s", phone, s.addr, res.status, res.body)
 				}
 			}
@@ -217,16 +217,16 @@ func twoInstanceSignInLock(t *testing.T, both []*server, phones *phoneSeq) {
 	phone, _ := phones.register(t, both[0])
 	wrong := map[string]string{"login": phone, "password": "not the password"}
 	for i := 0; i < 4; i++ {
-		if res := call(t, both[i%2].url(), "POST", "/api/v1/sessions", wrong); res.code() != "LOGIN_FAILED" {
+		if res := patient(t, both[i%2].url(), "POST", "/api/v1/sessions", wrong); res.code() != "LOGIN_FAILED" {
 			t.Fatalf("try %d: %d %s", i+1, res.status, res.body)
 		}
 	}
-	if res := call(t, both[0].url(), "POST", "/api/v1/sessions", wrong); res.status != 423 || res.code() != "LOGIN_LOCKED" {
+	if res := patient(t, both[0].url(), "POST", "/api/v1/sessions", wrong); res.status != 423 || res.code() != "LOGIN_LOCKED" {
 		t.Fatalf("fifth try: %d %s", res.status, res.body)
 	}
 	for _, s := range both {
 		right := map[string]string{"login": phone, "password": password}
-		if res := call(t, s.url(), "POST", "/api/v1/sessions", right); res.status != 423 || res.code() != "LOGIN_LOCKED" {
+		if res := patient(t, s.url(), "POST", "/api/v1/sessions", right); res.status != 423 || res.code() != "LOGIN_LOCKED" {
 			t.Errorf("right password on %s during the lock: %d %s", s.addr, res.status, res.body)
 		}
 	}
@@ -235,7 +235,7 @@ func twoInstanceSignInLock(t *testing.T, both []*server, phones *phoneSeq) {
 	phone, _ = phones.register(t, both[1])
 	wrong = map[string]string{"login": phone, "password": "not the password"}
 	got := spread(t, both, 12, func(s *server, i int) answer {
-		return call(t, s.url(), "POST", "/api/v1/sessions", wrong)
+		return patient(t, s.url(), "POST", "/api/v1/sessions", wrong)
 	})
 	if got[401] != 4 || got[423] != 8 {
 		t.Errorf("12 concurrent wrong passwords: %v, want 4 failures and 8 locked", got)
