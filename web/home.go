@@ -4,7 +4,6 @@ import (
 	"net/http"
 
 	"github.com/purse-wallet/purse"
-	"github.com/purse-wallet/purse/closure"
 )
 
 // homeData is the home page: the account's profile and, once the ledger is wired in, its books.
@@ -32,16 +31,14 @@ func (h *Handler) home(w http.ResponseWriter, r *http.Request) {
 		}
 		d.Books, d.HasBooks = books, true
 	}
-	if a.Status == purse.StatusClosing {
+	if a.Status == purse.StatusClosing && h.Closures != nil {
 		// A user in cooling-off lands here after signing in: the way back to "keep my account"
-		// must be on the first page they see, not only in the e-mail (issue 18).
-		_ = h.Store.Read(r.Context(), func(tx purse.Tx) error {
-			c, err := tx.OpenClosure(r.Context(), a.ID, closure.Open())
-			if err == nil && c.State == purse.ClosureCoolingOff {
-				d.Closing = c
-			}
-			return nil
-		})
+		// must be on the first page they see, not only in the e-mail (issue 18). Read through the
+		// closure service: the store's OpenClosure locks the row, which PostgreSQL refuses in a
+		// read-only transaction, so the link never showed there.
+		if c := h.openClosure(r, a.ID); c != nil && c.State == purse.ClosureCoolingOff {
+			d.Closing = c
+		}
 	}
 	v.Data = d
 	h.render(w, r, http.StatusOK, "home", v)
