@@ -1,7 +1,6 @@
 package web_test
 
 import (
-	"context"
 	"net/url"
 	"slices"
 	"strings"
@@ -17,17 +16,10 @@ import (
 func actionsOf(t *testing.T, e *apitest.Env, subject string) []string {
 	t.Helper()
 	var out []string
-	err := e.DB.Read(context.Background(), func(tx purse.Tx) error {
-		evs, err := tx.AuditEvents(context.Background(), subject, 0, 1000)
-		for _, ev := range evs {
-			if strings.HasPrefix(ev.Actor, "operator:") {
-				out = append(out, ev.Action)
-			}
+	for _, ev := range auditEvents(t, e, subject) {
+		if strings.HasPrefix(ev.Actor, "operator:") {
+			out = append(out, ev.Action)
 		}
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
 	}
 	return out
 }

@@ -28,18 +28,25 @@ func consoleSignIn(t *testing.T, c *client, name string) {
 		expect(t, 200, `id="operator-name">`+name)
 }
 
-func auditActions(t *testing.T, e *apitest.Env) []string {
+// auditEvents lists the audit events about the subject ("" for every subject), oldest first.
+func auditEvents(t *testing.T, e *apitest.Env, subject string) []*purse.AuditEvent {
 	t.Helper()
-	var out []string
-	err := e.DB.Read(context.Background(), func(tx purse.Tx) error {
-		evs, err := tx.AuditEvents(context.Background(), "", 0, 1000)
-		for _, ev := range evs {
-			out = append(out, ev.Action)
-		}
+	var evs []*purse.AuditEvent
+	err := e.DB.Read(context.Background(), func(tx purse.Tx) (err error) {
+		evs, err = tx.AuditEvents(context.Background(), subject, 0, 1000)
 		return err
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+	return evs
+}
+
+func auditActions(t *testing.T, e *apitest.Env) []string {
+	t.Helper()
+	var out []string
+	for _, ev := range auditEvents(t, e, "") {
+		out = append(out, ev.Action)
 	}
 	return out
 }
