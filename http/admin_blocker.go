@@ -41,6 +41,13 @@ type adminContractInput struct {
 	}
 }
 
+type liftCertificateInput struct {
+	ID   string `path:"id" maxLength:"36"`
+	Body struct {
+		Reason string `json:"reason" minLength:"1" maxLength:"500" doc:"Why, and how the holder's identity was checked"`
+	}
+}
+
 type adminDisputeInput struct {
 	ID   string `path:"id" maxLength:"36"`
 	Body struct {
@@ -100,6 +107,16 @@ func (s *Server) registerAdminBlockers() {
 			}
 			c, err := s.Blockers.TerminateContract(ctx, blocker.OperatorActor(o), in.ID, in.ItemID)
 			return &contractOutput{Body: c}, err
+		})
+
+	register(s, op("admin-lift-certificate", http.MethodPost, "/api/v1/admin/accounts/{id}/certificate-requirement/lift",
+		"End a certificate user's certificate requirement (AP-2), after checking the holder's identity", 204),
+		func(ctx context.Context, in *liftCertificateInput) (*emptyOutput, error) {
+			o, err := operatorWith(ctx, purse.RoleReviewer)
+			if err != nil {
+				return nil, err
+			}
+			return &emptyOutput{}, s.Blockers.LiftCertificate(ctx, blocker.OperatorActor(o), in.ID, in.Body.Reason)
 		})
 
 	register(s, op("admin-open-dispute", http.MethodPost, "/api/v1/admin/accounts/{id}/disputes", "Open a dispute or restriction (AP-8.8)", 201),

@@ -48,7 +48,7 @@ func (h *Handler) adminAccount(w http.ResponseWriter, r *http.Request) {
 func (h *Handler) showAdminAccount(w http.ResponseWriter, r *http.Request, o *purse.Operator, status int, v *view) {
 	id := r.PathValue("id")
 	d := &accountData{}
-	if s := r.URL.Query().Get("saved"); r.Method == http.MethodGet && (s == "credit" || s == "contract") {
+	if s := r.URL.Query().Get("saved"); r.Method == http.MethodGet && (s == "credit" || s == "contract" || s == "certificate") {
 		d.Saved = s
 	}
 	d.Reviewer = o.Role.Includes(purse.RoleReviewer)

@@ -124,6 +124,7 @@ func New(h *Handler) (*Handler, error) {
 	h.mux.HandleFunc("GET /admin/accounts/{id}", h.adminAccount)
 	h.mux.HandleFunc("POST /admin/accounts/{id}/credit-line", h.adminOpenCredit)
 	h.mux.HandleFunc("POST /admin/accounts/{id}/contracts/{item}/terminate", h.adminTerminateContract)
+	h.mux.HandleFunc("POST /admin/accounts/{id}/certificate/lift", h.adminLiftCertificate)
 	h.mux.HandleFunc("GET /admin/maintenance", h.adminMaintenance)
 	h.mux.HandleFunc("POST /admin/maintenance", h.adminSetMaintenance)
 
