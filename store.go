@@ -54,6 +54,7 @@ type Tx interface {
 	SettingQueries
 	RateQueries
 	LoginLockQueries
+	RegistrationQueries
 	KeyQueries
 	OperatorQueries
 	OutboxQueries

@@ -37,6 +37,10 @@ type Service struct {
 	// SessionCacheTTL is how long Authenticate trusts a lookup (0: DefaultSessionCacheTTL; negative:
 	// no cache). The cache needs a store that reports changes (sqlstore does); see sessionCache.
 	SessionCacheTTL time.Duration
+	// RegistrationFloor is the least time StartRegistration and CompleteRegistration take, so that
+	// their time does not tell whether a phone has a wallet (issue 14); app sets
+	// DefaultRegistrationFloor.
+	RegistrationFloor time.Duration
 
 	cacheOnce sync.Once
 	cache     *sessionCache // nil: no cache
@@ -51,26 +55,43 @@ type Registration struct {
 	Name            string
 	Language        string
 	Kind            purse.AccountKind // defaults to mobile (phone only), or unverified with an e-mail
+
+	// quietEmail: an e-mail that belongs to a live account is left out and its holder told, rather
+	// than answered EMAIL_TAKEN (CompleteRegistration, issue 14).
+	quietEmail bool
+}
+
+// check validates and normalizes the registration's fields; it says nothing of any account.
+func (r *Registration) check() (phone, email string, err error) {
+	if phone, err = NormalizePhone(r.Phone); err != nil {
+		return "", "", err
+	}
+	if email, err = NormalizeEmail(r.Email); err != nil {
+		return "", "", err
+	}
+	if err := purse.CheckText("name", r.Name); err != nil {
+		return "", "", err
+	}
+	if err := CheckPassword(r.Password); err != nil {
+		return "", "", err
+	}
+	if err := CheckPaymentPassword(r.PaymentPassword); err != nil {
+		return "", "", err
+	}
+	return phone, email, nil
 }
 
 // Register creates an account. Errors: INVALID_PHONE, INVALID_EMAIL, PASSWORD_TOO_SHORT,
 // PAYMENT_PASSWORD_WEAK, PHONE_TAKEN, EMAIL_TAKEN.
 func (s *Service) Register(ctx context.Context, r Registration) (*purse.Account, error) {
-	phone, err := NormalizePhone(r.Phone)
+	return s.register(ctx, r, nil)
+}
+
+// register makes the account; proof, when set, runs first in the same transaction (the
+// registration code's check), so that a code is spent if and only if its account is made.
+func (s *Service) register(ctx context.Context, r Registration, proof func(tx purse.Tx) error) (*purse.Account, error) {
+	phone, email, err := r.check()
 	if err != nil {
-		return nil, err
-	}
-	email, err := NormalizeEmail(r.Email)
-	if err != nil {
-		return nil, err
-	}
-	if err := purse.CheckText("name", r.Name); err != nil {
-		return nil, err
-	}
-	if err := CheckPassword(r.Password); err != nil {
-		return nil, err
-	}
-	if err := CheckPaymentPassword(r.PaymentPassword); err != nil {
 		return nil, err
 	}
 	// Hash outside the transaction: argon2id takes tens of milliseconds, and SQLite has one writer.
@@ -104,6 +125,11 @@ func (s *Service) Register(ctx context.Context, r Registration) (*purse.Account,
 	rec.EmailSealed = key.Seal("email", email)
 	rec.NameSealed = key.Seal("name", r.Name)
 	err = s.Store.Tx(ctx, func(tx purse.Tx) error {
+		if proof != nil {
+			if err := proof(tx); err != nil {
+				return err
+			}
+		}
 		rec.CreatedAt, rec.UpdatedAt = tx.Now(), tx.Now()
 		if _, err := tx.LiveAccountByLookup(ctx, rec.PhoneHash); err == nil {
 			return purse.Errorf(purse.CodePhoneTaken, "phone belongs to a live account")
@@ -111,7 +137,13 @@ func (s *Service) Register(ctx context.Context, r Registration) (*purse.Account,
 			return err
 		}
 		if rec.EmailHash != "" {
-			if _, err := tx.LiveAccountByLookup(ctx, rec.EmailHash); err == nil {
+			if holder, err := tx.LiveAccountByLookup(ctx, rec.EmailHash); err == nil && r.quietEmail {
+				taken := email
+				rec.EmailHash, rec.EmailSealed, email = "", key.Seal("email", ""), ""
+				if err := s.notifyEmailTaken(ctx, tx, holder, taken); err != nil {
+					return err
+				}
+			} else if err == nil {
 				return purse.Errorf(purse.CodeEmailTaken, "e-mail belongs to a live account")
 			} else if !errors.Is(err, purse.ErrNotFound) {
 				return err

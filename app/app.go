@@ -77,6 +77,9 @@ type Config struct {
 	// database that does not answer within it answers 503 UNAVAILABLE. 0: sqlstore.DefaultDeadline;
 	// negative: none.
 	StoreDeadline time.Duration
+	// RegistrationFloor is the least time a registration's start and finish take (issue 14):
+	// 0 is account.DefaultRegistrationFloor; negative, none (tests that register by the hundred).
+	RegistrationFloor time.Duration
 }
 
 // App is a running purse: its store, services and HTTP handler.
@@ -157,6 +160,12 @@ func New(ctx context.Context, store *sqlstore.DB, cfg Config) (*App, error) {
 	}
 	a.Accounts = &account.Service{Store: store, Vault: v, Hasher: hasher, PINs: pins, Clock: cfg.Clock, Log: cfg.Log}
 	a.Accounts.Catalog = cat
+	switch {
+	case cfg.RegistrationFloor == 0:
+		a.Accounts.RegistrationFloor = account.DefaultRegistrationFloor
+	case cfg.RegistrationFloor > 0:
+		a.Accounts.RegistrationFloor = cfg.RegistrationFloor
+	}
 	a.Operators = &operator.Service{Store: store, Hasher: hasher}
 	a.Blockers = &blocker.Service{Store: store, Vault: v, Log: cfg.Log}
 	a.Business = &business.Service{Store: store, Vault: v, Accounts: a.Accounts, Hasher: hasher, Catalog: cat, Log: cfg.Log,

@@ -13,11 +13,14 @@ func register(b *Browser, phone, name string) {
 	b.Open("/register")
 	b.Shot("register")
 	b.Fill("#f-phone", phone)
+	b.Click("#send-code") // registration by SMS code (issue 14)
+	b.Expect("#code-sent", "")
+	b.Fill("#f-code", b.Env.LastSMSCode(phone, "registration_code"))
 	b.Fill("#f-name", name)
 	b.Fill("#f-password", "correct horse")
 	b.Fill("#f-password2", "correct horse")
 	b.Fill("#f-payment_password", "135790")
-	b.Click("form.form button[type=submit]")
+	b.Click("#register-submit")
 	b.ExpectPath("/")
 }
 

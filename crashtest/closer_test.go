@@ -166,11 +166,26 @@ func (m *mix) clearBlockers(base string, c *closer, id string) bool {
 
 // registerCloser registers the closer's account (retried with its key after a kill) and signs in.
 func (m *mix) registerCloser(base string, c *closer) bool {
+	key := fmt.Sprintf("closer-%d", c.n)
 	body := map[string]string{"phone": c.phone, "password": "crash test password", "payment_password": "135790"}
 	if c.email != "" {
 		body["email"] = c.email
 	}
-	res, ok := m.post(base, "", fmt.Sprintf("closer-%d", c.n), "/api/v1/accounts", body)
+	m.mu.Lock()
+	sent := m.byKey[key] != nil
+	m.mu.Unlock()
+	if !sent {
+		// Registration by SMS code (issue 14): the code first, kept in the request's body, which a
+		// retry under the same key sends again unchanged.
+		since := time.Now()
+		if res, ok := postJSON(base, "/api/v1/registrations", map[string]string{"phone": c.phone}); !ok || res.status != 202 {
+			return false
+		}
+		if body["code"] = m.newestMessage(c.phone, "registration_code", "Code", since); body["code"] == "" {
+			return false
+		}
+	}
+	res, ok := m.post(base, "", key, "/api/v1/accounts", body)
 	if !ok {
 		return false
 	}

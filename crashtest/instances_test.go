@@ -36,7 +36,7 @@ func TestTwoInstancesOnePostgres(t *testing.T) {
 	// The outbox is sealed (issue 15): the test reads it with the servers' master key.
 	store := sealedStore(t, db)
 
-	var phones phoneSeq
+	phones := phoneSeq{store: store}
 	// The three loads run at once, each through both instances; the switches come after, alone,
 	// since maintenance would refuse the others.
 	t.Run("load", func(t *testing.T) {
@@ -67,6 +67,7 @@ func TestTwoInstancesOnePostgres(t *testing.T) {
 
 // phoneSeq hands out fresh mainland numbers and counts the accounts registered with them.
 type phoneSeq struct {
+	store      purse.Store // where register reads the registration codes
 	mu         sync.Mutex
 	n          int
 	registered int
@@ -91,7 +92,8 @@ const password = "two instances password"
 func (p *phoneSeq) register(t *testing.T, srv *server) (phone, token string) {
 	t.Helper()
 	phone = p.next()
-	res := call(t, srv.url(), "POST", "/api/v1/accounts", map[string]string{"phone": phone, "password": password, "payment_password": "135790"})
+	res := call(t, srv.url(), "POST", "/api/v1/accounts", map[string]string{"phone": phone, "password": password, "payment_password": "135790",
+		"code": registrationCode(t, srv.url(), p.store, phone)})
 	if res.status != 201 {
 		t.Fatalf("register %s: %d %s", phone, res.status, res.body)
 	}
@@ -115,9 +117,10 @@ func twoInstanceRegistrations(t *testing.T, both []*server, store purse.Store, p
 		go func() {
 			defer wg.Done()
 			phone := phones.next()
-			body := map[string]string{"phone": phone, "password": password, "payment_password": "135790"}
-			key := "two-" + phone
 			first, other := both[i%2], both[(i+1)%2]
+			body := map[string]string{"phone": phone, "password": password, "payment_password": "135790",
+				"code": registrationCode(t, first.url(), store, phone)}
+			key := "two-" + phone
 			var one, two answer
 			if i%3 == 0 {
 				// The same key on both instances at the same moment.

@@ -20,7 +20,8 @@ type wallet struct {
 func newWallet(t *testing.T, srv *server, store purse.Store, phone string, money int64) wallet {
 	t.Helper()
 	base := srv.url()
-	reg := call(t, base, "POST", "/api/v1/accounts", map[string]string{"phone": phone, "password": "crash test password", "payment_password": "135790"})
+	reg := call(t, base, "POST", "/api/v1/accounts", map[string]string{"phone": phone, "password": "crash test password", "payment_password": "135790",
+		"code": registrationCode(t, base, store, phone)})
 	var w wallet
 	decode(t, reg, &struct{ ID *string }{&w.id})
 	var s struct{ Token string }

@@ -9,8 +9,16 @@ import (
 	"github.com/purse-wallet/purse/account"
 )
 
+type startRegistrationInput struct {
+	Body struct {
+		Phone    string `json:"phone" doc:"Mainland mobile (11 digits starting with 1) or E.164" maxLength:"32"`
+		Language string `json:"language,omitempty" required:"false" enum:"zh-CN,en" doc:"Language of the SMS"`
+	}
+}
+
 type registerInput struct {
 	Body struct {
+		Code            string `json:"code" pattern:"^[0-9]{6}$" doc:"The code sent by POST /api/v1/registrations"`
 		Phone           string `json:"phone" doc:"Mainland mobile (11 digits starting with 1) or E.164" maxLength:"32"`
 		Email           string `json:"email,omitempty" required:"false" format:"email" maxLength:"254"`
 		Password        string `json:"password" doc:"Login password, 8 to 128 characters" maxLength:"512"`
@@ -39,14 +47,30 @@ type emptyOutput struct{}
 
 func (s *Server) registerAccounts() {
 	register(s, huma.Operation{
+		OperationID: "start-registration", Method: http.MethodPost, Path: "/api/v1/registrations", DefaultStatus: 202,
+		Summary: "Start a registration", Tags: []string{"Accounts"}, Errors: []int{422},
+		Description: "Sends a registration code by SMS to the phone. The answer is the same whether the phone " +
+			"already has a wallet or not: a taken phone's holder is told by SMS that someone tried, and gets no code.",
+	}, func(ctx context.Context, in *startRegistrationInput) (*acceptedOutput, error) {
+		if err := s.Accounts.StartRegistration(ctx, in.Body.Phone, in.Body.Language); err != nil {
+			return nil, err
+		}
+		out := &acceptedOutput{}
+		out.Body.Status = "accepted"
+		return out, nil
+	})
+
+	register(s, huma.Operation{
 		OperationID: "register", Method: http.MethodPost, Path: "/api/v1/accounts", DefaultStatus: 201,
-		Summary: "Register an account", Tags: []string{"Accounts"},
-		Errors: []int{409, 422}, Security: public,
+		Summary: "Register an account", Tags: []string{"Accounts"}, Errors: []int{422}, Security: public,
+		Description: "Makes the account with the code sent by POST /api/v1/registrations. A wrong, expired or " +
+			"unknown code, and a phone that already has a wallet, all answer OTP_INVALID. An e-mail that belongs to " +
+			"another wallet is left out and its holder told.",
 	}, func(ctx context.Context, in *registerInput) (*accountOutput, error) {
-		a, err := s.Accounts.Register(ctx, account.Registration{
+		a, err := s.Accounts.CompleteRegistration(ctx, account.Registration{
 			Phone: in.Body.Phone, Email: in.Body.Email, Password: in.Body.Password,
 			PaymentPassword: in.Body.PaymentPassword, Name: in.Body.Name, Language: in.Body.Language,
-		})
+		}, in.Body.Code)
 		if err != nil {
 			return nil, err
 		}

@@ -189,7 +189,7 @@ func TestPhoneChangeTakenMeanwhileAndCancel(t *testing.T) {
 		}
 		e.Call("POST", "/api/v1/business/"+first+"/confirm", map[string]any{"code": "123456"}, u.Header()...).ExpectProblem(t, 422, "OTP_EXPIRED")
 		code := lastCode(t, e, newPhone)
-		e.Call("POST", "/api/v1/accounts", map[string]any{"phone": newPhone, "password": "another password", "payment_password": "135790"}).Expect(t, 201)
+		e.Register(map[string]any{"phone": newPhone, "password": "another password", "payment_password": "135790"}).Expect(t, 201)
 		e.Call("POST", "/api/v1/business/"+id+"/confirm", map[string]any{"code": code}, u.Header()...).ExpectProblem(t, 409, "PHONE_TAKEN")
 		if got := phoneOf(t, e, u); got != u.Phone {
 			t.Fatal("phone changed to a taken number")

@@ -66,7 +66,7 @@ func expectClosed(t *testing.T, e *apitest.Env, u *apitest.User) {
 	if u.Email != "" {
 		body["email"] = u.Email
 	}
-	e.Call("POST", "/api/v1/accounts", body).Expect(t, 201)
+	e.Register(body).Expect(t, 201)
 }
 
 // TestStrictFlow: strict with cooling-off; the account can be kept, restored by support, and is

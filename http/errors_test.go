@@ -33,7 +33,7 @@ func accountCount(t *testing.T, e *apitest.Env) int {
 func TestBadInputIsAClearProblemAndStoresNothing(t *testing.T) {
 	t.Parallel()
 	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
-		good := `{"phone":"13912345678","password":"long enough","payment_password":"135790"}`
+		good := `{"code":"123456","phone":"13912345678","password":"long enough","payment_password":"135790"}`
 		cases := []struct {
 			name, body, contentType string
 			status                  int
@@ -90,23 +90,40 @@ func TestAuthErrors(t *testing.T) {
 	})
 }
 
+// TestDuplicatesAndLanguages: a taken phone or e-mail is no longer answered PHONE_TAKEN or
+// EMAIL_TAKEN (issue 14, see TestRegistrationDoesNotTellWhichPhonesExist): the holder of a taken
+// phone is told by SMS in the account's language, "+86" and spaces name the same number, and a
+// taken e-mail is left out of the new account and its holder told by e-mail.
 func TestDuplicatesAndLanguages(t *testing.T) {
 	t.Parallel()
 	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
 		u := e.SignUp("dup@example.com")
-		body := map[string]any{"phone": u.Phone, "password": "long enough", "payment_password": "135790"}
-		p := e.Call("POST", "/api/v1/accounts", body).ExpectProblem(t, 409, "PHONE_TAKEN")
-		if !strings.Contains(p.Detail, "手机号") {
-			t.Errorf("default language is not Chinese: %q", p.Detail)
+		for _, phone := range []string{u.Phone, "+86 " + u.Phone[:3] + " " + u.Phone[3:]} {
+			if code := e.RegistrationCode(phone); code != "" {
+				t.Fatalf("a code was sent to a taken phone %q", phone)
+			}
+			msgs := messagesTo(t, e, u.Phone)
+			if msgs[0].Template != "registration_attempt" || !strings.Contains(msgs[0].Body, "注册") {
+				t.Fatalf("the holder was not told in Chinese: %s %q", msgs[0].Template, msgs[0].Body)
+			}
+			e.Call("POST", "/api/v1/accounts", map[string]any{"phone": phone, "password": "long enough",
+				"payment_password": "135790", "code": "123456"}).ExpectProblem(t, 422, "OTP_INVALID")
 		}
-		body = map[string]any{"phone": apitest.NextPhone(), "email": "DUP@example.com", "password": "long enough", "payment_password": "135790"}
-		p = e.Call("POST", "/api/v1/accounts", body, "Accept-Language", "en-GB,en;q=0.9").ExpectProblem(t, 409, "EMAIL_TAKEN")
-		if !strings.Contains(p.Detail, "e-mail") {
+		phone := apitest.NextPhone()
+		var a struct{ Email string }
+		e.Register(map[string]any{"phone": phone, "email": "DUP@example.com", "password": "long enough",
+			"payment_password": "135790"}).Expect(t, 201).JSON(t, &a)
+		if a.Email != "" {
+			t.Fatalf("the new account took another's e-mail %q", a.Email)
+		}
+		if msgs := messagesTo(t, e, "dup@example.com"); len(msgs) == 0 || msgs[0].Template != "registration_attempt_email" {
+			t.Fatalf("the e-mail's holder was not told: %v", msgs)
+		}
+		p := e.Call("POST", "/api/v1/accounts", map[string]any{"phone": apitest.NextPhone(), "password": "long enough",
+			"payment_password": "135790", "code": "123456"}, "Accept-Language", "en-GB,en;q=0.9").ExpectProblem(t, 422, "OTP_INVALID")
+		if strings.ContainsAny(p.Detail, "验证码") {
 			t.Errorf("English was asked for: %q", p.Detail)
 		}
-		// "+86" and spaces are the same number.
-		body = map[string]any{"phone": "+86 " + u.Phone[:3] + " " + u.Phone[3:], "password": "long enough", "payment_password": "135790"}
-		e.Call("POST", "/api/v1/accounts", body).ExpectProblem(t, 409, "PHONE_TAKEN")
 	})
 }
 

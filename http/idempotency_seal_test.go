@@ -73,7 +73,8 @@ func TestStoredAnswersAreSealed(t *testing.T) {
 		}
 
 		phone, email, name := apitest.NextPhone(), "sealed.reg@example.com", "封存测试"
-		reg := map[string]any{"phone": phone, "email": email, "name": name, "password": "long enough", "payment_password": "135790"}
+		reg := map[string]any{"phone": phone, "email": email, "name": name, "password": "long enough", "payment_password": "135790",
+			"code": e.RegistrationCode(phone)}
 		first = e.Call("POST", "/api/v1/accounts", reg, "Idempotency-Key", "reg-seal").Expect(t, 201)
 		before := accountCount(t, e)
 		again = e.Call("POST", "/api/v1/accounts", reg, "Idempotency-Key", "reg-seal").Expect(t, 201)
@@ -108,7 +109,8 @@ func TestMovedOrAlteredAnswerDoesNotReplay(t *testing.T) {
 		copyAnswer(t, e, scopeA, "k-a", scopeB, "k-a")
 		copyAnswer(t, e, scopeA, "k-a", scopeA, "k-b")
 
-		reg := map[string]any{"phone": apitest.NextPhone(), "password": "long enough", "payment_password": "135790"}
+		regPhone := apitest.NextPhone()
+		reg := map[string]any{"phone": regPhone, "password": "long enough", "payment_password": "135790", "code": e.RegistrationCode(regPhone)}
 		e.Call("POST", "/api/v1/accounts", reg, "Idempotency-Key", "r-1").Expect(t, 201)
 		copyAnswer(t, e, "anon", "r-1", "anon", "r-2")
 
@@ -154,7 +156,8 @@ func TestMovedOrAlteredAnswerDoesNotReplay(t *testing.T) {
 func TestUnsealedAnswerOfAnEarlierVersionReplays(t *testing.T) {
 	t.Parallel()
 	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
-		body := `{"phone":"` + apitest.NextPhone() + `","password":"long enough","payment_password":"135790"}`
+		phone := apitest.NextPhone()
+		body := `{"code":"` + e.RegistrationCode(phone) + `","phone":"` + phone + `","password":"long enough","payment_password":"135790"}`
 		sum := sha256.Sum256([]byte("POST /api/v1/accounts\n" + body))
 		legacy := []byte(`{"id":"0190b7a0-0000-7000-8000-00000000000a","status":"active"}`)
 		ctx := context.Background()
@@ -188,7 +191,8 @@ func TestUnsealedAnswerOfAnEarlierVersionReplays(t *testing.T) {
 func TestRequestHashIsKeyed(t *testing.T) {
 	t.Parallel()
 	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
-		reg := map[string]any{"payment_password": "135790", "password": "long enough", "phone": apitest.NextPhone()}
+		phone := apitest.NextPhone()
+		reg := map[string]any{"payment_password": "135790", "password": "long enough", "phone": phone, "code": e.RegistrationCode(phone)}
 		body, err := json.Marshal(reg)
 		if err != nil {
 			t.Fatal(err)

@@ -11,7 +11,8 @@ import (
 func TestIdempotentRetryHasOneEffectAndOneAnswer(t *testing.T) {
 	t.Parallel()
 	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
-		body := map[string]any{"phone": apitest.NextPhone(), "password": "long enough", "payment_password": "135790"}
+		phone := apitest.NextPhone()
+		body := map[string]any{"phone": phone, "password": "long enough", "payment_password": "135790", "code": e.RegistrationCode(phone)}
 		first := e.Call("POST", "/api/v1/accounts", body, "Idempotency-Key", "reg-1").Expect(t, 201)
 		before := accountCount(t, e)
 		again := e.Call("POST", "/api/v1/accounts", body, "Idempotency-Key", "reg-1").Expect(t, 201)
@@ -51,7 +52,8 @@ func TestIdempotentFailureIsReplayedAndItsCountKept(t *testing.T) {
 func TestConcurrentRequestsWithOneKeyTakeEffectOnce(t *testing.T) {
 	t.Parallel()
 	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
-		body := map[string]any{"phone": apitest.NextPhone(), "password": "long enough", "payment_password": "135790"}
+		phone := apitest.NextPhone()
+		body := map[string]any{"phone": phone, "password": "long enough", "payment_password": "135790", "code": e.RegistrationCode(phone)}
 		before := accountCount(t, e)
 		var wg sync.WaitGroup
 		bodies := make([]string, 8)
@@ -82,7 +84,8 @@ func TestConcurrentRequestsWithOneKeyTakeEffectOnce(t *testing.T) {
 func TestIdempotentAnswersArePrunedAfterADay(t *testing.T) {
 	t.Parallel()
 	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
-		body := map[string]any{"phone": apitest.NextPhone(), "password": "long enough", "payment_password": "135790"}
+		phone := apitest.NextPhone()
+		body := map[string]any{"phone": phone, "password": "long enough", "payment_password": "135790", "code": e.RegistrationCode(phone)}
 		e.Call("POST", "/api/v1/accounts", body, "Idempotency-Key", "prune-1").Expect(t, 201)
 		stored := func() int {
 			return count(t, e, `SELECT COUNT(*) FROM idempotent_responses WHERE key = ?`, "prune-1")

@@ -30,8 +30,9 @@ func TestMetrics(t *testing.T) {
 			`purse_http_requests_total{route="GET /api/v1/me",status="401"} 1`,
 			`purse_http_requests_total{route="POST /api/v1/accounts",status="201"} 1`,
 			`purse_http_requests_total{route="GET /healthz",status="200"} 1`,
-			`purse_messages_total{channel="sms",outcome="sent"} 1`,
-			`purse_outbox_messages{status="sent"} 1`,
+			// The registration code's SMS (issue 14) and the notice.
+			`purse_messages_total{channel="sms",outcome="sent"} 2`,
+			`purse_outbox_messages{status="sent"} 2`,
 			`purse_outbox_messages{status="pending"} 0`,
 		} {
 			if !strings.Contains(body, want) {

@@ -58,7 +58,7 @@ func register(t *testing.T, e *apitest.Env, phone, email, name string) string {
 	var a struct {
 		ID string `json:"id"`
 	}
-	e.Call("POST", "/api/v1/accounts", body).Expect(t, 201).JSON(t, &a)
+	e.Register(body).Expect(t, 201).JSON(t, &a)
 	return a.ID
 }
 

@@ -13,13 +13,18 @@ import (
 // never lifts a lock early. Without pruning, every guessed login would leave a row forever.
 const LoginLockWindow = 24 * time.Hour
 
-// LoginLockTask deletes the locks of unknown logins untouched for LoginLockWindow, every hour.
+// LoginLockTask deletes the locks of unknown logins untouched for LoginLockWindow, every hour,
+// and the pending registrations (issue 14) started as long ago: their codes lasted minutes.
 func LoginLockTask(store purse.Store) jobs.Task {
 	return jobs.Task{Name: "login-lock-prune", Every: time.Hour, Run: func(ctx context.Context) (int, error) {
 		var n int
 		err := store.Tx(ctx, func(tx purse.Tx) error {
 			var err error
-			n, err = tx.DeleteLoginLocks(ctx, tx.Now().Add(-LoginLockWindow))
+			if n, err = tx.DeleteLoginLocks(ctx, tx.Now().Add(-LoginLockWindow)); err != nil {
+				return err
+			}
+			r, err := tx.DeleteRegistrations(ctx, tx.Now().Add(-LoginLockWindow))
+			n += r
 			return err
 		})
 		return n, err

@@ -81,7 +81,9 @@ func (c *client) token(path string) string {
 func (c *client) registerUser(name string) string {
 	c.t.Helper()
 	phone := apitest.NextPhone()
-	c.post("/register", "/register", url.Values{"phone": {phone}, "password": {"correct horse"},
+	c.post("/register", "/register/code", url.Values{"phone": {phone}}).expect(c.t, 200, `id="code-sent"`)
+	code := c.e.LastSMSCode(phone, "registration_code")
+	c.post("/register", "/register", url.Values{"phone": {phone}, "code": {code}, "password": {"correct horse"},
 		"password2": {"correct horse"}, "payment_password": {"135790"}, "name": {name}}).expect(c.t, 200, name)
 	return phone
 }

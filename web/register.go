@@ -17,7 +17,7 @@ func (h *Handler) registerForm(w http.ResponseWriter, r *http.Request) {
 	h.render(w, r, http.StatusOK, "register", h.newView(r, "web_register_title"))
 }
 
-// register creates the account, signs it in and opens the home page. Errors show next to the
+// register creates the account with the SMS code, signs it in and opens the home page. Errors show next to the
 // field they concern, with the form filled in again (passwords excepted).
 func (h *Handler) register(w http.ResponseWriter, r *http.Request) {
 	v := h.newView(r, "web_register_title")
@@ -38,7 +38,7 @@ func (h *Handler) register(w http.ResponseWriter, r *http.Request) {
 	if len(reg.Name) > 64 {
 		reg.Name = reg.Name[:64]
 	}
-	a, err := h.Accounts.Register(r.Context(), reg)
+	a, err := h.Accounts.CompleteRegistration(r.Context(), reg, strings.TrimSpace(r.PostFormValue("code")))
 	if err != nil {
 		v.Error, v.Fields = h.message(r, err), h.fieldErrors(r, err)
 		h.render(w, r, statusOf(err), "register", v)
@@ -51,6 +51,26 @@ func (h *Handler) register(w http.ResponseWriter, r *http.Request) {
 	}
 	setCookie(w, r, sessionCookie, "/", s.Token, s.ExpiresAt.Sub(h.Clock.Now()))
 	seeOther(w, r, "/")
+}
+
+// sendCode starts a registration by SMS code (issue 14) for the phone in the form and shows the
+// form again, filled in, to take the code. The page says the same whether the phone is free or
+// already has a wallet: only INVALID_PHONE, which says nothing of any account, shows as an error.
+func (h *Handler) sendCode(w http.ResponseWriter, r *http.Request) {
+	v := h.newView(r, "web_register_title")
+	if !h.checkCSRF(r) {
+		h.formExpired(w, r, "register", v)
+		return
+	}
+	v.Form = map[string]string{"phone": r.PostFormValue("phone"), "email": r.PostFormValue("email"),
+		"name": r.PostFormValue("name")}
+	if err := h.Accounts.StartRegistration(r.Context(), r.PostFormValue("phone"), v.Lang); err != nil {
+		v.Error, v.Fields = h.message(r, err), h.fieldErrors(r, err)
+		h.render(w, r, statusOf(err), "register", v)
+		return
+	}
+	v.Data = "sent"
+	h.render(w, r, http.StatusOK, "register", v)
 }
 
 // formExpired answers a post whose CSRF token is missing or stale: the form is shown again with
