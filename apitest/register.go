@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/purse-wallet/purse"
+	"github.com/purse-wallet/purse/jobs"
 )
 
 // RegistrationCode starts a registration for phone through the API and returns the code the SMS
@@ -11,7 +12,9 @@ import (
 func (e *Env) RegistrationCode(phone string) string {
 	e.T.Helper()
 	e.Call("POST", "/api/v1/registrations", map[string]any{"phone": phone}).Expect(e.T, 202)
-	return e.LastSMSCode(phone, "registration_code")
+	code := e.LastSMSCode(phone, "registration_code")
+	e.Deliver() // the phone receives the SMS before its code is typed in, as it would in life
+	return code
 }
 
 // LastSMSCode returns the code of the newest message of template to a recipient, "" when the
@@ -44,4 +47,14 @@ func (e *Env) Register(body map[string]any) *Response {
 	}
 	with["code"] = e.RegistrationCode(phone)
 	return e.Call("POST", "/api/v1/accounts", with)
+}
+
+// Deliver runs the outbox delivery job once: every pending message goes to its sender (the dev
+// outbox in tests).
+func (e *Env) Deliver() {
+	for _, t := range e.App.Jobs {
+		if t.Name == "outbox" {
+			jobs.RunOnce(context.Background(), t, nil)
+		}
+	}
 }

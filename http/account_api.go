@@ -48,7 +48,7 @@ type emptyOutput struct{}
 func (s *Server) registerAccounts() {
 	register(s, huma.Operation{
 		OperationID: "start-registration", Method: http.MethodPost, Path: "/api/v1/registrations", DefaultStatus: 202,
-		Summary: "Start a registration", Tags: []string{"Accounts"}, Errors: []int{422},
+		Summary: "Start a registration", Tags: []string{"Accounts"}, Errors: []int{422}, Security: public,
 		Description: "Sends a registration code by SMS to the phone. The answer is the same whether the phone " +
 			"already has a wallet or not: a taken phone's holder is told by SMS that someone tried, and gets no code.",
 	}, func(ctx context.Context, in *startRegistrationInput) (*acceptedOutput, error) {
