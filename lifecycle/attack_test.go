@@ -35,7 +35,7 @@ func victim(t *testing.T, e *apitest.Env, tag string) (string, secrets) {
 	// Registered with an Idempotency-Key, as the API's clients do: the stored answer (phone,
 	// e-mail and name, sealed under the master key's answers key) is the account's too.
 	body := map[string]any{"phone": p.phone, "password": "correct horse", "payment_password": "135790",
-		"name": p.name, "email": p.email}
+		"name": p.name, "email": p.email, "code": e.RegistrationCode(p.phone)}
 	var created struct {
 		ID string `json:"id"`
 	}
