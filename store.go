@@ -55,6 +55,7 @@ type Tx interface {
 	RateQueries
 	LoginLockQueries
 	RegistrationQueries
+	TwoStepQueries
 	KeyQueries
 	OperatorQueries
 	OutboxQueries

@@ -41,6 +41,9 @@ type Service struct {
 	// their time does not tell whether a phone has a wallet (issue 14); app sets
 	// DefaultRegistrationFloor.
 	RegistrationFloor time.Duration
+	// RequireTwoStep is the operator's policy that every account passes a second step on a new
+	// device (GE-7): an SMS code unless the holder turned on an authenticator app.
+	RequireTwoStep bool
 
 	cacheOnce sync.Once
 	cache     *sessionCache // nil: no cache

@@ -11,11 +11,27 @@ import (
 	"github.com/purse-wallet/purse/secret"
 )
 
-// SignedIn is a new session: the token is shown once and never stored.
+// SignedIn is a new session: the token is shown once and never stored. When the sign-in needs a
+// second step (GE-7) it holds only TwoStep, the challenge to answer.
 type SignedIn struct {
-	Token     string    `json:"token"`
-	AccountID string    `json:"account_id"`
-	ExpiresAt time.Time `json:"expires_at"`
+	Token     string    `json:"token,omitempty"`
+	AccountID string    `json:"account_id,omitempty"`
+	ExpiresAt time.Time `json:"expires_at,omitzero"`
+	// DeviceToken is the remembered device's token, shown once: send it with the next sign-ins.
+	DeviceToken string     `json:"device_token,omitempty"`
+	TwoStep     *Challenge `json:"two_step,omitempty"`
+}
+
+// DeviceHint is what a client says of the device it signs in on.
+type DeviceHint struct {
+	Token    string // a device token from an earlier sign-in ("" for none)
+	Label    string // how the holder will recognise it on the security page
+	Remember bool   // remember this device when it is new
+}
+
+// SignIn is SignInOn a device the client says nothing of.
+func (s *Service) SignIn(ctx context.Context, login, password string) (*SignedIn, error) {
+	return s.SignInOn(ctx, login, password, DeviceHint{})
 }
 
 // SignIn checks a login (phone or e-mail) and password and opens a session. Errors: LOGIN_FAILED
@@ -27,7 +43,11 @@ type SignedIn struct {
 // (purse.LoginLock) and lock it after MaxLoginFailures as an account's do, its password is
 // verified against a hash of the same cost, and the count is written in a transaction of the same
 // shape. Only a caller who knows the password learns anything.
-func (s *Service) SignIn(ctx context.Context, login, password string) (*SignedIn, error) {
+//
+// With the right password on a device the account does not know, and two-step verification on
+// (the holder's, or the operator's RequireTwoStep), the answer holds the challenge and no session
+// (CompleteSignIn opens it).
+func (s *Service) SignInOn(ctx context.Context, login, password string, hint DeviceHint) (*SignedIn, error) {
 	hash, ok := s.LookupLogin(login)
 	if !ok {
 		// Not a phone or an e-mail: it names nobody, but it is counted and locked all the same.
@@ -84,20 +104,29 @@ func (s *Service) SignIn(ctx context.Context, login, password string) (*SignedIn
 			// The failure count must persist although the call fails.
 			return purse.FailAfterCommit(failure)
 		}
+		dev, err := knownDevice(ctx, tx, cur.ID, hint.Token)
+		if err != nil {
+			return err
+		}
+		methods, _, err := s.secondStep(ctx, tx, cur, dev)
+		if err != nil {
+			return err
+		}
+		if len(methods) > 0 {
+			// The failure count stays: the second step's wrong codes add to it, and a right
+			// password must not wipe them, or a thief with the password could try codes forever.
+			ch, err := s.challenge(ctx, tx, cur, methods, hint.Label)
+			out = &SignedIn{TwoStep: ch}
+			return err
+		}
 		if cur.LoginFailures != 0 {
 			cur.LoginFailures, cur.UpdatedAt = 0, now
 			if err := tx.UpdateAccount(ctx, cur); err != nil {
 				return err
 			}
 		}
-		token := secret.NewToken("pst_")
-		sess := &purse.Session{ID: purse.NewID(), TokenHash: secret.HashToken(token), AccountID: cur.ID,
-			CreatedAt: now, ExpiresAt: now.Add(SessionLifetime)}
-		if err := tx.InsertSession(ctx, sess); err != nil {
-			return err
-		}
-		out = &SignedIn{Token: token, AccountID: cur.ID, ExpiresAt: sess.ExpiresAt}
-		return nil
+		out, err = s.openSession(ctx, tx, cur, dev, hint.Remember, hint.Label)
+		return err
 	})
 	return out, err
 }

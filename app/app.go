@@ -80,6 +80,8 @@ type Config struct {
 	// RegistrationFloor is the least time a registration's start and finish take (issue 14):
 	// 0 is account.DefaultRegistrationFloor; negative, none (tests that register by the hundred).
 	RegistrationFloor time.Duration
+	// RequireTwoStep makes every account pass a second step on a new device (GE-7, issue 14).
+	RequireTwoStep bool
 }
 
 // App is a running purse: its store, services and HTTP handler.
@@ -160,6 +162,7 @@ func New(ctx context.Context, store *sqlstore.DB, cfg Config) (*App, error) {
 	}
 	a.Accounts = &account.Service{Store: store, Vault: v, Hasher: hasher, PINs: pins, Clock: cfg.Clock, Log: cfg.Log}
 	a.Accounts.Catalog = cat
+	a.Accounts.RequireTwoStep = cfg.RequireTwoStep
 	switch {
 	case cfg.RegistrationFloor == 0:
 		a.Accounts.RegistrationFloor = account.DefaultRegistrationFloor

@@ -34,13 +34,17 @@ type accountOutput struct {
 
 type signInInput struct {
 	Body struct {
-		Login    string `json:"login" doc:"Phone number or e-mail" maxLength:"254"`
-		Password string `json:"password" maxLength:"512"`
+		Login          string `json:"login" doc:"Phone number or e-mail" maxLength:"254"`
+		Password       string `json:"password" maxLength:"512"`
+		DeviceToken    string `json:"device_token,omitempty" required:"false" maxLength:"100" doc:"The device_token an earlier sign-in returned: a known device needs no second step"`
+		DeviceLabel    string `json:"device_label,omitempty" required:"false" maxLength:"200" doc:"How the holder will recognise this device on the security page"`
+		RememberDevice bool   `json:"remember_device,omitempty" required:"false" doc:"Remember this device and return its device_token"`
 	}
 }
 
 type signInOutput struct {
-	Body *account.SignedIn
+	Status int
+	Body   *account.SignedIn
 }
 
 type emptyOutput struct{}
@@ -79,14 +83,21 @@ func (s *Server) registerAccounts() {
 
 	register(s, huma.Operation{
 		OperationID: "sign-in", Method: http.MethodPost, Path: "/api/v1/sessions", DefaultStatus: 201,
-		Summary: "Sign in", Description: "Opens a session; send its token as `Authorization: Bearer`.",
+		Summary: "Sign in", Description: "Opens a session (201); send its token as `Authorization: Bearer`. When the " +
+			"account has two-step verification on (or the operator requires it) and the device is not known, answers " +
+			"202 with `two_step` instead: send its challenge with a code to POST /api/v1/sessions/two-step.",
 		Tags: []string{"Accounts"}, Errors: []int{401, 403, 423}, Security: public,
 	}, func(ctx context.Context, in *signInInput) (*signInOutput, error) {
-		out, err := s.Accounts.SignIn(ctx, in.Body.Login, in.Body.Password)
+		out, err := s.Accounts.SignInOn(ctx, in.Body.Login, in.Body.Password, account.DeviceHint{
+			Token: in.Body.DeviceToken, Label: in.Body.DeviceLabel, Remember: in.Body.RememberDevice})
 		if err != nil {
 			return nil, err
 		}
-		return &signInOutput{Body: out}, nil
+		if out.TwoStep != nil {
+			// The password was right; the second step (GE-7) opens the session.
+			return &signInOutput{Status: http.StatusAccepted, Body: out}, nil
+		}
+		return &signInOutput{Status: http.StatusCreated, Body: out}, nil
 	})
 
 	register(s, huma.Operation{

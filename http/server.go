@@ -135,6 +135,7 @@ func New(s *Server, log *slog.Logger) *Server {
 	s.registerAdminWallet()
 	s.registerBankCallback()
 	s.registerSecurity()
+	s.registerTwoStep()
 	if s.Pages != nil {
 		s.mux.Handle("/", s.Pages)
 	} else {

@@ -32,6 +32,13 @@ func (t *tx) ErasePersonalRows(ctx context.Context, erasures []purse.Erasure) (m
 		{`UPDATE account_flags SET note = '' WHERE account_id IN `, "account_id"},
 		{scrubOutbox + `account_id IN `, "account_id"},
 		{`DELETE FROM sessions WHERE account_id IN `, "account_id"},
+		// Two-step verification (migration 00211): the sealed TOTP secret goes with the data key
+		// anyway; its rows, the devices and their labels go too.
+		{`DELETE FROM session_devices WHERE account_id IN `, "account_id"},
+		{`DELETE FROM devices WHERE account_id IN `, "account_id"},
+		{`DELETE FROM recovery_codes WHERE account_id IN `, "account_id"},
+		{`DELETE FROM sign_in_challenges WHERE account_id IN `, "account_id"},
+		{`DELETE FROM two_step WHERE account_id IN `, "account_id"},
 		{`DELETE FROM idempotent_responses WHERE account_id IN `, "account_id"},
 	}
 	for _, s := range steps {

@@ -45,12 +45,12 @@ func (h *Handler) register(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s, err := h.Accounts.SignIn(r.Context(), a.Phone, reg.Password)
-	if err != nil {
+	if err != nil || s.TwoStep != nil {
+		// The operator requires two-step: the new account signs in through it.
 		seeOther(w, r, "/signin")
 		return
 	}
-	setCookie(w, r, sessionCookie, "/", s.Token, s.ExpiresAt.Sub(h.Clock.Now()))
-	seeOther(w, r, "/")
+	h.signedIn(w, r, s, "/")
 }
 
 // sendCode starts a registration by SMS code (issue 14) for the phone in the form and shows the

@@ -23,7 +23,7 @@ type page struct {
 // loadPages parses every templates/*.html page into its own set, so that each page defines its
 // own "content" block. Pages named admin_* use the console layout.
 func loadPages() (map[string]*page, error) {
-	base, err := template.New("").Funcs(template.FuncMap{"dict": dict, "list": list, "hasPrefix": strings.HasPrefix}).ParseFS(files, "templates/layout/*.html")
+	base, err := template.New("").Funcs(template.FuncMap{"dict": dict, "list": list, "hasPrefix": strings.HasPrefix, "join": strings.Join}).ParseFS(files, "templates/layout/*.html")
 	if err != nil {
 		return nil, fmt.Errorf("web: parse layouts: %w", err)
 	}

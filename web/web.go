@@ -97,6 +97,7 @@ func New(h *Handler) (*Handler, error) {
 	h.mux.HandleFunc("GET /register", h.registerForm)
 	h.mux.HandleFunc("POST /register", h.register)
 	h.mux.HandleFunc("POST /register/code", h.sendCode)
+	h.mux.HandleFunc("POST /signin/two-step", h.signInTwoStep)
 	h.mux.HandleFunc("GET /signin", h.signInForm)
 	h.mux.HandleFunc("POST /signin", h.signIn)
 	h.mux.HandleFunc("POST /signout", h.signOut)

@@ -70,6 +70,8 @@ type ServeCmd struct {
 	// DevOutbox is the explicit choice to run without message providers.
 	DevOutbox bool `env:"PURSE_DEV_OUTBOX" help:"Accept channels without a provider: their messages stay in the dev outbox and reach nobody; every log line says so. Implied by --demo."`
 
+	// RequireTwoStep is the operator's policy that every account passes a second step on a new device.
+	RequireTwoStep bool `name:"require-two-step" env:"PURSE_REQUIRE_TWO_STEP" help:"Every account passes a second step when it signs in on a new device: an SMS code, or its authenticator app when on (GE-7)."`
 	// TrustedProxies decide whose X-Forwarded-For names the client address (limits per client).
 	TrustedProxies []string `env:"PURSE_TRUSTED_PROXIES" help:"CIDRs of reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are believed (default: none; the peer address counts)."`
 
@@ -163,7 +165,7 @@ func (c *ServeCmd) run(ctx context.Context) error {
 		Retention: retention, StoreDeadline: dbDeadline(c.DBDeadline),
 		Policy: policy, Certificates: signer, BaseURL: c.baseURL(), DocumentLinkTTL: c.DocumentLinkTTL,
 		Support:  web.Support{Phone: c.SupportPhone, Chat: c.SupportChat},
-		Calendar: cal, SupportEmail: c.SupportEmail,
+		Calendar: cal, SupportEmail: c.SupportEmail, RequireTwoStep: c.RequireTwoStep,
 		HTTP: purshttp.Config{Version: version, MinClientVersion: c.MinClientVersion,
 			Maintenance: c.Maintenance, Demo: c.Demo, SettingsTTL: 2 * time.Second,
 			TrustedProxies: proxies, BankKey: bankKey, HTTPS: strings.HasPrefix(strings.ToLower(c.BaseURL), "https://"),
