@@ -71,6 +71,9 @@ func (s *Service) ChangePassword(ctx context.Context, accountID, sessionID, curr
 		if err := tx.UpdateAccount(ctx, cur); err != nil {
 			return err
 		}
+		if err := PasswordChanged(ctx, tx, accountID); err != nil {
+			return err
+		}
 		n, err := tx.RevokeOtherSessions(ctx, accountID, sessionID, now)
 		if err != nil {
 			return err

@@ -514,3 +514,14 @@ func (s *Service) notifyTwoStep(ctx context.Context, tx purse.Tx, accountID, wha
 		Template: "two_step_changed", Language: rec.Language, Data: map[string]string{"What": what}})
 	return err
 }
+
+// PasswordChanged records in tx that the account's login password changed now: a risk signal for
+// a closure in the next days (TP-5).
+func PasswordChanged(ctx context.Context, tx purse.Tx, accountID string) error {
+	ts, err := tx.TwoStep(ctx, accountID)
+	if err != nil {
+		return err
+	}
+	ts.PasswordChangedAt, ts.UpdatedAt = tx.Now(), tx.Now()
+	return tx.SaveTwoStep(ctx, ts)
+}

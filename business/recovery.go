@@ -135,6 +135,9 @@ func (s *Service) ConfirmRecovery(ctx context.Context, login, code, newPassword 
 		if _, err := tx.RevokeAccountSessions(ctx, acct.ID, now); err != nil {
 			return err
 		}
+		if err := account.PasswordChanged(ctx, tx, acct.ID); err != nil {
+			return err
+		}
 		f.Status, f.EndedAt = "completed", now
 		if err := tx.UpdateBusinessFlow(ctx, f); err != nil {
 			return err

@@ -14,6 +14,8 @@ type Env struct {
 	// Reason is why the user leaves, if they chose to say at the start (IM-1); empty otherwise.
 	// Start records it and nothing else reads it: it is never a condition.
 	Reason purse.ClosureReason
+	// SessionID is the session starting the closure: its device is a risk signal (TP-5).
+	SessionID string
 }
 
 // Remedies name what clears each blocker: the API route and the page that does it.

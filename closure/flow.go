@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"strings"
 	"time"
 
 	"github.com/purse-wallet/purse"
@@ -34,6 +35,16 @@ func (s *Service) Start(ctx context.Context, accountID string, env Env) (*Flow, 
 	var flow *Flow
 	err := s.write(ctx, func(ctx context.Context, st *step) error {
 		p := s.policy()
+		var risk []string
+		if p.SMSWhen == SMSRisky {
+			var err error
+			if risk, err = riskSignals(ctx, st.tx, accountID, env.SessionID, st.tx.Now()); err != nil {
+				return err
+			}
+			if len(risk) == 0 {
+				p = p.withoutSMS()
+			}
+		}
 		snap, err := json.Marshal(p)
 		if err != nil {
 			return err
@@ -67,6 +78,14 @@ func (s *Service) Start(ctx context.Context, accountID string, env Env) (*Flow, 
 			return purse.Errorf(purse.CodeAccountNotActive, "account is %s", rec.Status)
 		}
 		st.events = append(st.events, &purse.ClosureEvent{ClosureID: c.ID, At: now, To: c.State, Actor: actorOf(accountID), Note: "policy " + p.Name})
+		if p.SMSWhen == SMSRisky {
+			note := "TP-5 risk: none, no SMS code"
+			if len(risk) > 0 {
+				note = "TP-5 risk: " + strings.Join(risk, ", ") + ", SMS code"
+			}
+			st.events = append(st.events, &purse.ClosureEvent{ClosureID: c.ID, At: now, To: c.State, Actor: actorOf(accountID),
+				Note: note, Data: map[string]string{"risk": strings.Join(risk, ",")}})
+		}
 		if env.Reason != "" {
 			if err := tx.InsertClosureReason(ctx, c.ID, env.Reason, now); err != nil {
 				return err

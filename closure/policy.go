@@ -33,6 +33,9 @@ type Policy struct {
 	ManualReview bool `toml:"manual_review" json:"manual_review"`
 	// SubmitOnLink: clicking the e-mail link completes the closure (IM-2).
 	SubmitOnLink bool `toml:"submit_on_link" json:"submit_on_link"`
+	// SMSWhen is when the sms_code factor applies: "always" (the default) or "risky", only with a
+	// risk signal at the closure's start (TP-5, see risk.go).
+	SMSWhen string `toml:"sms_when" json:"sms_when,omitempty"`
 	// WithdrawalWindow: a withdrawal settled within it still blocks (AP-8.3).
 	WithdrawalWindow Duration `toml:"withdrawal_window" json:"withdrawal_window"`
 	// SweepThreshold: leftovers up to this many minor units may be swept by the ledger instead of
@@ -231,6 +234,9 @@ func lineOf(raw []byte, key string) int {
 func (p *Policy) validate() (string, string) {
 	if p.Name == "" {
 		return "name", "name is required"
+	}
+	if p.SMSWhen != "" && p.SMSWhen != SMSAlways && p.SMSWhen != SMSRisky {
+		return "sms_when", `sms_when must be "always" or "risky"`
 	}
 	for _, c := range p.Checks {
 		if !slices.Contains(AllChecks, c) {

@@ -36,6 +36,9 @@ func (s *Server) registerClosureStart() {
 		func(ctx context.Context, in *startInput) (*closureOutput, error) {
 			return s.userFlow(ctx, func(id string) (*closure.Flow, error) {
 				env := closure.Env{DeviceCertificate: in.Certificate}
+				if p, err := caller(ctx); err == nil {
+					env.SessionID = p.Session.ID // its device is a risk signal (TP-5)
+				}
 				if in.Body != nil {
 					env.Reason = in.Body.Reason
 				}

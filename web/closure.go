@@ -23,7 +23,11 @@ func entrance(s string) string {
 // env is what a browser tells of its environment (AP-2): a certificate user's client sends the
 // certificate's fingerprint as the API's clients do.
 func env(r *http.Request) closure.Env {
-	return closure.Env{DeviceCertificate: r.Header.Get("X-Device-Certificate")}
+	e := closure.Env{DeviceCertificate: r.Header.Get("X-Device-Certificate")}
+	if id := whoOf(r); id.session != nil {
+		e.SessionID = id.session.ID // its device is a risk signal (TP-5)
+	}
+	return e
 }
 
 // closure is the wizard's first page: the advice to follow before closing (TP-1, PW-5, IM-3) and
