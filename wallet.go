@@ -51,4 +51,8 @@ type EligibilityQueries interface {
 	// EligibilityFacts reads the account's facts; withdrawals settled at or after windowStart count
 	// as still in progress (AP-8.3). ErrNotFound for no such account.
 	EligibilityFacts(ctx context.Context, accountID string, windowStart time.Time) (*EligibilityFacts, error)
+	// InProgressUntil is when the account's movements in progress stop blocking a closure (AP-8.3):
+	// the latest expected settlement of its pending movements, and the latest settlement of a
+	// withdrawal since windowStart plus window; zero when neither is known.
+	InProgressUntil(ctx context.Context, accountID string, windowStart time.Time, window time.Duration) (time.Time, error)
 }

@@ -198,3 +198,17 @@ func (s *Service) Readiness(ctx context.Context, accountID string) ([]purse.Bloc
 	})
 	return out, err
 }
+
+// InProgressUntil is when the account's movements in progress stop blocking a closure (AP-8.3):
+// a pending movement's expected settlement, or a recent withdrawal's settlement plus the policy's
+// window; zero when unknown (a pending movement without an expected time).
+func (s *Service) InProgressUntil(ctx context.Context, accountID string) (time.Time, error) {
+	var until time.Time
+	err := s.Store.Read(ctx, func(tx purse.Tx) error {
+		w := s.Policy.WithdrawalWindow.Duration
+		var err error
+		until, err = tx.InProgressUntil(ctx, accountID, tx.Now().Add(-w), w)
+		return err
+	})
+	return until, err
+}

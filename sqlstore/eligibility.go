@@ -98,3 +98,23 @@ var eligibilityCounts = []string{
 // is prepared once (see Warm). An unknown account gives no row.
 var eligibilityFacts = "SELECT " + accountColumns + ", " + strings.Join(eligibilityCounts, ", ") +
 	", (" + eligibilityBooks + ") FROM accounts WHERE id = ?"
+
+// InProgressUntil is read only when the page shows a TRANSACTION_IN_PROGRESS blocker, off the hot
+// path: the two maxima use the same partial indexes as the counts.
+func (t *tx) InProgressUntil(ctx context.Context, accountID string, windowStart time.Time, window time.Duration) (time.Time, error) {
+	var pending, settled int64
+	err := t.queryRow(ctx, `SELECT
+		COALESCE((SELECT MAX(settle_after) FROM ledger_transactions WHERE account_id = ? AND status = 'pending'), 0),
+		COALESCE((SELECT MAX(settled_at) FROM ledger_transactions WHERE account_id = ? AND kind = 'withdrawal'
+			AND status = 'settled' AND settled_at >= ?), 0)`, accountID, accountID, ts(windowStart)).Scan(&pending, &settled)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("storage: in progress until: %w", err)
+	}
+	until := tm(pending)
+	if settled > 0 {
+		if end := tm(settled).Add(window); end.After(until) {
+			until = end
+		}
+	}
+	return until, nil
+}

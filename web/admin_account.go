@@ -76,7 +76,7 @@ func (h *Handler) showAdminAccount(w http.ResponseWriter, r *http.Request, o *pu
 			h.serveError(w, r, err)
 			return
 		}
-		blocking, warnings := h.blockerViews(r, nil, bs)
+		blocking, warnings := h.blockerViews(r, nil, d.Account.ID, bs)
 		d.Readiness = append(blocking, warnings...)
 	}
 	if h.Wallet != nil && d.Account.Status.Live() {

@@ -37,12 +37,21 @@ type blockerView struct {
 	Then    []string // what taking the remedy will also bring about (closure.Policy.Raises)
 }
 
-// blockerViews turns blockers into what the pages show, the remedy loops of the policy included:
-// blocking ones first list, warnings second.
-func (h *Handler) blockerViews(r *http.Request, p *closure.Policy, bs []purse.Blocker) (blocking, warnings []blockerView) {
+// blockerViews turns blockers into what the pages show, the remedy loops of the policy included
+// and, for movements in progress, when they stop blocking: blocking ones first list, warnings
+// second.
+func (h *Handler) blockerViews(r *http.Request, p *closure.Policy, accountID string, bs []purse.Blocker) (blocking, warnings []blockerView) {
 	for _, b := range bs {
 		bv := blockerView{Code: string(b.Code), Message: h.Catalog.Message(lang(r), string(b.Code), nil),
 			Page: b.Remedy.Page, API: b.Remedy.API, Warning: b.Warning}
+		if b.Code == purse.CodeTransactionInProgress {
+			// The remedy page shows the movement as done (a settled withdrawal still blocks for the
+			// policy's window, AP-8.3): the card says until when (issue 18).
+			if until, err := h.Closures.InProgressUntil(r.Context(), accountID); err == nil && !until.IsZero() {
+				bv.Then = append(bv.Then, h.Catalog.Message(lang(r), "wc_in_progress_until",
+					map[string]any{"Time": h.Catalog.FormatTime(lang(r), until)}))
+			}
+		}
 		if p != nil {
 			for _, then := range p.Raises(b.Code) {
 				bv.Then = append(bv.Then, h.Catalog.Message(lang(r), "wc_loop_"+string(b.Code)+"_"+string(then), nil))
@@ -143,7 +152,7 @@ func (h *Handler) flowView(r *http.Request, f *closure.Flow) *flowView {
 	c := f.Request
 	fv := &flowView{Flow: f, ID: c.ID, State: string(c.State), Linked: f.Linked, Passed: c.Factors, Now: h.Clock.Now(),
 		Via: resultChannel(f.Policy, accountOf(r))}
-	fv.Blockers, fv.Warnings = h.blockerViews(r, f.Policy, f.Blockers)
+	fv.Blockers, fv.Warnings = h.blockerViews(r, f.Policy, c.AccountID, f.Blockers)
 	for _, x := range f.Required {
 		if x == closure.FactorEmailLink {
 			fv.Link = true

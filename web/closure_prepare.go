@@ -38,7 +38,7 @@ func (h *Handler) prepare(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d := &prepareData{Services: prepareServices}
-	d.Blockers, d.Warnings = h.blockerViews(r, h.Closures.Policy, bs)
+	d.Blockers, d.Warnings = h.blockerViews(r, h.Closures.Policy, a.ID, bs)
 	v := h.newView(r, "web_prep_title")
 	v.Data = d
 	h.render(w, r, http.StatusOK, "closure_prepare", v)

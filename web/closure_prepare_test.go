@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/purse-wallet/purse"
 	"github.com/purse-wallet/purse/apitest"
@@ -60,4 +61,23 @@ func hrefOf(t *testing.T, body, marker string) string {
 	}
 	rest := tag[h+len(`href="`):]
 	return rest[:strings.Index(rest, `"`)]
+}
+
+// AP-8.3 (issue 18: the remedy opened a bill marked 已完成 with no time when the block clears): a
+// withdrawal that has just arrived holds the closure for the policy's window, and the blocker says
+// until when.
+func TestInProgressSaysUntilWhen(t *testing.T) {
+	t.Parallel()
+	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
+		t.Parallel()
+		c := newClient(t, e)
+		c.registerUser("郑十一")
+		acct := c.accountID()
+		ct.Blocker(t, e, acct, purse.CodeTransactionInProgress)
+		p := c.get("/closure/prepare").expect(t, 200, `data-code="TRANSACTION_IN_PROGRESS"`, "预计")
+		// The default policy holds a withdrawal for 24 hours: the time shown is the clock's plus a day.
+		if want := e.App.Catalog.FormatTime("zh-CN", e.Clock.Now().Add(24*time.Hour)); !strings.Contains(p.Body, want) {
+			t.Errorf("the blocker does not say %s:\n%.2000s", want, p.Body)
+		}
+	})
 }
