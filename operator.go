@@ -45,6 +45,8 @@ type OperatorQueries interface {
 	// InsertOperator stores an operator; ErrDuplicate when the username is taken.
 	InsertOperator(ctx context.Context, o *Operator) error
 	OperatorByUsername(ctx context.Context, username string) (*Operator, error)
+	// OperatorByID returns an operator who is not disabled, or ErrNotFound.
+	OperatorByID(ctx context.Context, id string) (*Operator, error)
 	InsertOperatorToken(ctx context.Context, t *OperatorToken) error
 	// OperatorByToken returns the operator of an unexpired, unrevoked token hash, or ErrNotFound.
 	OperatorByToken(ctx context.Context, tokenHash string, now time.Time) (*Operator, error)

@@ -6,6 +6,7 @@ import (
 
 	"github.com/purse-wallet/purse"
 	"github.com/purse-wallet/purse/audit"
+	"github.com/purse-wallet/purse/operator"
 )
 
 // GrantCoupon gives the account a coupon worth amount fen, valid until expiresAt. Errors:
@@ -21,6 +22,9 @@ func (s *Service) GrantCoupon(ctx context.Context, actor, accountID, title strin
 	c := &purse.Coupon{ID: purse.NewID(), AccountID: accountID, Title: title, Amount: amount, Currency: purse.CNY,
 		Status: "unused", ExpiresAt: expiresAt.UTC()}
 	err = s.change(ctx, actor, accountID, audit.AdminCouponGrant, newBusiness, func(tx purse.Tx, _ *purse.AccountRecord) (map[string]string, error) {
+		if err := operator.Authorize(ctx, tx, actor, operator.ActGrantValue); err != nil {
+			return nil, err
+		}
 		if !c.ExpiresAt.After(tx.Now()) {
 			return nil, invalid("expires_at", "expires_at must be in the future")
 		}

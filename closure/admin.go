@@ -9,6 +9,7 @@ import (
 
 	"github.com/purse-wallet/purse"
 	"github.com/purse-wallet/purse/audit"
+	"github.com/purse-wallet/purse/operator"
 )
 
 // OpenRequests lists open requests by legal deadline, earliest first, for support.
@@ -27,6 +28,10 @@ func (s *Service) OpenRequests(ctx context.Context, limit int) ([]*purse.Closure
 func (s *Service) admin(ctx context.Context, op *purse.Operator, id, action string, details map[string]string, fn func(ctx context.Context, st *step, actor string) error) (*Flow, error) {
 	var flow *Flow
 	actor := "operator:" + op.ID
+	// Deciding a closure is a reviewer's (issue 13), checked here whatever the caller.
+	if err := operator.Require(op.Role, operator.ActReview); err != nil {
+		return nil, err
+	}
 	err := s.write(ctx, func(ctx context.Context, st *step) error {
 		if err := s.load(ctx, st, id, ""); err != nil {
 			return err

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/purse-wallet/purse"
+	"github.com/purse-wallet/purse/operator"
 )
 
 // adminBearer marks an operation as needing an operator token.
@@ -35,6 +36,12 @@ func (s *Server) authenticateOperator(next http.Handler) http.Handler {
 			return
 		}
 		st.operator = o
+		if a, ok := s.adminAction(r.Method, r.URL.Path); ok {
+			if err := operator.Require(o.Role, a); err != nil {
+				s.writeProblem(w, r, err)
+				return
+			}
+		}
 		next.ServeHTTP(w, r)
 	})
 }

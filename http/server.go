@@ -77,12 +77,14 @@ type Server struct {
 	// every keyed request is refused rather than its answer stored in clear.
 	Sealer Sealer
 
-	log      *slog.Logger
-	api      huma.API
-	mux      *http.ServeMux
-	switches *switches
-	handler  http.Handler
-	startup  startup
+	log *slog.Logger
+	api huma.API
+	// adminRoutes are the admin operations with their permission (admin_permission.go).
+	adminRoutes []adminRoute
+	mux         *http.ServeMux
+	switches    *switches
+	handler     http.Handler
+	startup     startup
 }
 
 var hookOnce sync.Once
@@ -162,6 +164,7 @@ func register[I, O any](s *Server, op huma.Operation, h func(context.Context, *I
 	// client had left: every call still running 5 s later failed (a sign-in queued for argon2id
 	// under load). -1 clears the deadline instead.
 	op.BodyReadTimeout = -1
+	h = guardAdmin(s, &op, h)
 	huma.Register(s.api, op, func(ctx context.Context, in *I) (*O, error) {
 		out, err := h(ctx, in)
 		if err != nil {

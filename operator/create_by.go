@@ -11,7 +11,8 @@ import (
 )
 
 // CreateBy is Create on behalf of an actor ("operator:<id>", or "system" for the CLI): the audit
-// event names who created the operator. Errors as Create.
+// event names who created the operator. Errors as Create, and ROLE_REQUIRED for an operator
+// whose role may not manage operators.
 func (s *Service) CreateBy(ctx context.Context, actor, username string, role purse.Role, password string) (*purse.Operator, string, error) {
 	if !usernamePattern.MatchString(username) {
 		return nil, "", purse.Errorf(purse.CodeInvalidRequest, "username must be 3-64 of a-z 0-9 . _ -")
@@ -29,6 +30,10 @@ func (s *Service) CreateBy(ctx context.Context, actor, username string, role pur
 	o := &purse.Operator{ID: purse.NewID(), Username: username, Role: role, PasswordHash: hash}
 	token := secret.NewToken("pot_")
 	err = s.Store.Tx(ctx, func(tx purse.Tx) error {
+		// Managing operators is an admin's (issue 13), checked against the store in this transaction.
+		if err := Authorize(ctx, tx, actor, ActManageOperators); err != nil {
+			return err
+		}
 		o.CreatedAt = tx.Now()
 		if err := tx.InsertOperator(ctx, o); errors.Is(err, purse.ErrDuplicate) {
 			return purse.Errorf(purse.CodeUsernameTaken, "username %s taken", username)

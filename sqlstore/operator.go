@@ -22,6 +22,11 @@ func (t *tx) OperatorByUsername(ctx context.Context, username string) (*purse.Op
 		WHERE username = ? AND disabled_at = 0`, username)
 }
 
+func (t *tx) OperatorByID(ctx context.Context, id string) (*purse.Operator, error) {
+	return t.oneOperator(ctx, `SELECT id, username, role, password_hash, created_at FROM operators
+		WHERE id = ? AND disabled_at = 0`, id)
+}
+
 func (t *tx) OperatorByToken(ctx context.Context, tokenHash string, now time.Time) (*purse.Operator, error) {
 	return t.oneOperator(ctx, `SELECT o.id, o.username, o.role, o.password_hash, o.created_at
 		FROM operator_tokens k JOIN operators o ON o.id = k.operator_id

@@ -8,10 +8,12 @@ import (
 	"github.com/purse-wallet/purse"
 	"github.com/purse-wallet/purse/audit"
 	"github.com/purse-wallet/purse/ledger"
+	"github.com/purse-wallet/purse/operator"
 )
 
 // OpenCreditLine opens a credit line (花呗, AP-8.5) with the limit, for the operator actor.
-// Errors: AMOUNT_INVALID, NOT_FOUND, ACCOUNT_NOT_ACTIVE, CREDIT_LINE_EXISTS.
+// A credit line is value created (issue 13): an admin's (operator.ActGrantValue). Errors:
+// ROLE_REQUIRED, AMOUNT_INVALID, NOT_FOUND, ACCOUNT_NOT_ACTIVE, CREDIT_LINE_EXISTS.
 func (s *Service) OpenCreditLine(ctx context.Context, actor, accountID string, limit int64) (*purse.CreditLine, error) {
 	if err := s.checkAmount(limit); err != nil {
 		return nil, err
@@ -21,6 +23,9 @@ func (s *Service) OpenCreditLine(ctx context.Context, actor, accountID string, l
 	}
 	var l *purse.CreditLine
 	err := s.Store.Tx(ctx, func(tx purse.Tx) error {
+		if err := operator.Authorize(ctx, tx, actor, operator.ActGrantValue); err != nil {
+			return err
+		}
 		if _, err := ledger.Lock(ctx, tx, nil, accountID); err != nil {
 			return err
 		}

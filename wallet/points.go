@@ -7,6 +7,7 @@ import (
 	"github.com/purse-wallet/purse"
 	"github.com/purse-wallet/purse/audit"
 	"github.com/purse-wallet/purse/ledger"
+	"github.com/purse-wallet/purse/operator"
 )
 
 // issuers name, per non-cash book, its kinds, currency and operator-side issuer.
@@ -20,8 +21,8 @@ var issuers = map[purse.Book]struct {
 }
 
 // Grant credits amount to the account's points (AP-8.1) or stored-value (AP-8.10) book on behalf of
-// the operator actor, and audits it. Errors: AMOUNT_INVALID, NOT_FOUND, ACCOUNT_NOT_ACTIVE,
-// BALANCE_LIMIT.
+// the operator actor, and audits it. Errors: ROLE_REQUIRED (operator.ActGrantValue),
+// AMOUNT_INVALID, NOT_FOUND, ACCOUNT_NOT_ACTIVE, BALANCE_LIMIT.
 func (s *Service) Grant(ctx context.Context, actor, accountID string, book purse.Book, amount int64, memo string) (*purse.LedgerTransaction, error) {
 	if err := purse.CheckText("memo", memo); err != nil {
 		return nil, err
@@ -33,6 +34,10 @@ func (s *Service) Grant(ctx context.Context, actor, accountID string, book purse
 	return s.post(ctx, func(tx purse.Tx) (*purse.LedgerTransaction, error) {
 		if !purse.ValidID(accountID) {
 			return nil, purse.Errorf(purse.CodeNotFound, "no account %s", accountID)
+		}
+		// Creating value is an admin's (issue 13), checked here so no caller goes around it.
+		if err := operator.Authorize(ctx, tx, actor, operator.ActGrantValue); err != nil {
+			return nil, err
 		}
 		held, err := ledger.Lock(ctx, tx, nil, accountID)
 		if err != nil {

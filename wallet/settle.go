@@ -10,6 +10,7 @@ import (
 	"github.com/purse-wallet/purse/audit"
 	"github.com/purse-wallet/purse/jobs"
 	"github.com/purse-wallet/purse/ledger"
+	"github.com/purse-wallet/purse/operator"
 )
 
 // settleBatch is how many pending movements one job run settles.
@@ -46,12 +47,16 @@ func settle(ctx context.Context, tx purse.Tx, t *purse.LedgerTransaction) error 
 }
 
 // SettleWithdrawal settles a pending withdrawal now, for the operator actor (the bank confirmed
-// it early). Errors: NOT_FOUND, TRANSACTION_NOT_PENDING.
+// it early). Settling releases money to a bank (issue 13): an admin's (operator.ActSettle).
+// Errors: ROLE_REQUIRED, NOT_FOUND, TRANSACTION_NOT_PENDING.
 func (s *Service) SettleWithdrawal(ctx context.Context, actor, id string) (*purse.LedgerTransaction, error) {
 	if !purse.ValidID(id) {
 		return nil, purse.Errorf(purse.CodeNotFound, "no withdrawal %s", id)
 	}
 	return s.post(ctx, func(tx purse.Tx) (*purse.LedgerTransaction, error) {
+		if err := operator.Authorize(ctx, tx, actor, operator.ActSettle); err != nil {
+			return nil, err
+		}
 		t, err := tx.LedgerTransactionForUpdate(ctx, id)
 		if err != nil {
 			return nil, notFound(err, "withdrawal")

@@ -69,7 +69,9 @@ func TestConsoleClosures(t *testing.T) {
 		}
 
 		restore := url.Values{"identity_check": {"id_document"}, "reason": {"客户持身份证到柜台要求保留"}, "confirm": {"yes"}}
-		agent.do("POST", page+"/restore", restore).expect(t, 403) // no CSRF token
+		// Restoring is a reviewer's (issue 13's permission matrix): an agent is refused.
+		agent.post(page, page+"/restore", restore).expect(t, 403)
+		rev.do("POST", page+"/restore", restore).expect(t, 403) // no CSRF token
 		// A restore undoes the holder's legal request: it needs the identity check done, the
 		// reason and the tick (issue 18: one unconfirmed click did it).
 		for _, drop := range []string{"identity_check", "reason", "confirm"} {
@@ -79,19 +81,19 @@ func TestConsoleClosures(t *testing.T) {
 					form[k] = v
 				}
 			}
-			agent.post(page, page+"/restore", form).expect(t, 422)
+			rev.post(page, page+"/restore", form).expect(t, 422)
 		}
 		if st, _ := accountStatus(t, e, u.ID); st != purse.StatusClosing {
 			t.Fatalf("status %s after a refused restore", st)
 		}
-		agent.get(page).expect(t, 200, `id="f-identity-check"`, `id="f-restore-confirm"`, "核对身份证件与实名信息")
-		agent.post(page, page+"/restore", restore).expect(t, 200, "账户已恢复", "cancelled",
+		rev.get(page).expect(t, 200, `id="f-identity-check"`, `id="f-restore-confirm"`, "核对身份证件与实名信息")
+		rev.post(page, page+"/restore", restore).expect(t, 200, "账户已恢复", "cancelled",
 			"核实方式：核对身份证件与实名信息；原因：客户持身份证到柜台要求保留")
 		if st, _ := accountStatus(t, e, u.ID); st != purse.StatusActive {
 			t.Fatalf("status %s after restore", st)
 		}
-		agent.post(page, page+"/restore", restore).expect(t, 409, "暂时不能进行此操作")
-		if p := agent.get(page).expect(t, 200, "客服 agent1", "客服恢复账户（核实方式：核对身份证件与实名信息"); strings.Contains(p.Body, "operator:") {
+		rev.post(page, page+"/restore", restore).expect(t, 409, "暂时不能进行此操作")
+		if p := agent.get(page).expect(t, 200, "客服 rev1", "客服恢复账户（核实方式：核对身份证件与实名信息"); strings.Contains(p.Body, "operator:") {
 			t.Error("the history names an operator by id")
 		}
 		acts := auditActions(t, e)

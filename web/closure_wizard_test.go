@@ -118,11 +118,11 @@ func TestWizardBlockers(t *testing.T) {
 		c.registerUser("赵六")
 		acct := c.accountID()
 		ctx := context.Background()
-		ad, err := e.App.Blockers.AddAutoDebit(ctx, "test", acct, "滴滴出行", purse.AutoDebitGeneral)
+		ad, err := e.App.Blockers.AddAutoDebit(ctx, "system:test", acct, "滴滴出行", purse.AutoDebitGeneral)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := e.App.Blockers.OpenDispute(ctx, "test", acct, "交易纠纷", false); err != nil {
+		if _, err := e.App.Blockers.OpenDispute(ctx, "system:test", acct, "交易纠纷", false); err != nil {
 			t.Fatal(err)
 		}
 		id, p := startClosure(t, c)

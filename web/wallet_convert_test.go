@@ -17,7 +17,7 @@ func TestConvertPointsForm(t *testing.T) {
 	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
 		t.Parallel()
 		c, acct, _ := walletUser(t, e, "积分用户")
-		if _, err := e.App.Wallet.Grant(context.Background(), "test", acct, purse.BookPoints, 300, "gift"); err != nil {
+		if _, err := e.App.Wallet.Grant(context.Background(), "system:test", acct, purse.BookPoints, 300, "gift"); err != nil {
 			t.Fatal(err)
 		}
 		c.get("/wallet/points").expect(t, 200, `id="convert_points-note"`, "每 100 积分兑换 ¥1.00")
@@ -50,7 +50,7 @@ func TestCreditDrawForm(t *testing.T) {
 	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
 		t.Parallel()
 		c, acct, _ := walletUser(t, e, "借款人")
-		if _, err := e.App.Wallet.OpenCreditLine(context.Background(), "test", acct, 50000); err != nil {
+		if _, err := e.App.Wallet.OpenCreditLine(context.Background(), "system:test", acct, 50000); err != nil {
 			t.Fatal(err)
 		}
 		c.get("/services/credit").expect(t, 200, `id="draw-submit"`, `id="credit-available"`)

@@ -48,7 +48,7 @@ func TestCreditPage(t *testing.T) {
 		c, acct, _ := walletUser(t, e, "借款人")
 		c.get("/services/credit").expect(t, 200, `id="no-credit"`)
 		ctx := context.Background()
-		if _, err := e.App.Wallet.OpenCreditLine(ctx, "test", acct, 50000); err != nil {
+		if _, err := e.App.Wallet.OpenCreditLine(ctx, "system:test", acct, 50000); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := e.App.Wallet.DrawCredit(ctx, acct, 1234); err != nil {
@@ -141,10 +141,10 @@ func TestMoneyPagesTranslated(t *testing.T) {
 	for _, lang := range []string{i18n.Chinese, i18n.English} {
 		c, acct, _ := walletUser(t, e, "Ada")
 		c.lang = lang
-		if _, err := e.App.Wallet.Grant(context.Background(), "test", acct, purse.BookPoints, 1500, "gift"); err != nil {
+		if _, err := e.App.Wallet.Grant(context.Background(), "system:test", acct, purse.BookPoints, 1500, "gift"); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := e.App.Wallet.OpenCreditLine(context.Background(), "test", acct, 50000); err != nil {
+		if _, err := e.App.Wallet.OpenCreditLine(context.Background(), "system:test", acct, 50000); err != nil {
 			t.Fatal(err)
 		}
 		c.get("/").expect(t, 200, "¥100.00", "1,500", `id="go-withdraw"`)

@@ -31,13 +31,13 @@ func TestMoneyFormPostedTwiceMovesOnce(t *testing.T) {
 		t.Parallel()
 		c, acct, card := walletUser(t, e, "双击")
 		ctx := context.Background()
-		if _, err := e.App.Wallet.Grant(ctx, "test", acct, purse.BookPoints, 1000, "gift"); err != nil {
+		if _, err := e.App.Wallet.Grant(ctx, "system:test", acct, purse.BookPoints, 1000, "gift"); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := e.App.Wallet.Grant(ctx, "test", acct, purse.BookStored, 100, "gift"); err != nil {
+		if _, err := e.App.Wallet.Grant(ctx, "system:test", acct, purse.BookStored, 100, "gift"); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := e.App.Wallet.OpenCreditLine(ctx, "test", acct, 50000); err != nil {
+		if _, err := e.App.Wallet.OpenCreditLine(ctx, "system:test", acct, 50000); err != nil {
 			t.Fatal(err)
 		}
 		other := newClient(t, e)

@@ -106,13 +106,13 @@ func TestMoneyForms(t *testing.T) {
 		t.Parallel()
 		c, acct, card := walletUser(t, e, "王芳")
 		ctx := context.Background()
-		if _, err := e.App.Wallet.Grant(ctx, "test", acct, purse.BookPoints, 500, "gift"); err != nil {
+		if _, err := e.App.Wallet.Grant(ctx, "system:test", acct, purse.BookPoints, 500, "gift"); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := e.App.Wallet.Grant(ctx, "test", acct, purse.BookStored, 300, "gift"); err != nil {
+		if _, err := e.App.Wallet.Grant(ctx, "system:test", acct, purse.BookStored, 300, "gift"); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := e.App.Wallet.OpenCreditLine(ctx, "test", acct, 50000); err != nil {
+		if _, err := e.App.Wallet.OpenCreditLine(ctx, "system:test", acct, 50000); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := e.App.Wallet.DrawCredit(ctx, acct, 2000); err != nil {
