@@ -50,7 +50,7 @@ func TestOtherAccountsIdsAreNotFound(t *testing.T) {
 	t.Parallel()
 	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
 		victim, thief := e.SignUp(""), e.SignUp("")
-		rev, agent := apitest.Auth(e.Operator("reviewer")), apitest.Auth(e.Operator("agent"))
+		rev, agent := apitest.Auth(e.Operator("admin")), apitest.Auth(e.Operator("agent"))
 		v := seedVictim(t, e, victim, rev)
 		before := servicesOf(t, e, victim.ID, agent)
 		flowsBefore := fmt.Sprint(list(t, e, "/api/v1/business", victim.Header()))

@@ -15,7 +15,7 @@ func TestBadInputOnServiceRoutesStoresNothing(t *testing.T) {
 	t.Parallel()
 	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
 		u := e.SignUp("")
-		rev := apitest.Auth(e.Operator("reviewer"))
+		rev := apitest.Auth(e.Operator("admin"))
 		coupons := "/api/v1/admin/accounts/" + u.ID + "/coupons"
 		expires := e.Clock.Now().Add(24 * time.Hour).Format(time.RFC3339)
 		coupon := func(amount string) string {

@@ -15,7 +15,7 @@ func TestAdminOverviewAndSearch(t *testing.T) {
 	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
 		u := e.SignUp("Support.Me@example.com")
 		e.SignUp("")
-		rev, agent := apitest.Auth(e.Operator("reviewer")), apitest.Auth(e.Operator("agent"))
+		rev, agent := apitest.Auth(e.Operator("admin")), apitest.Auth(e.Operator("agent"))
 		base := "/api/v1/admin/accounts/" + u.ID
 		e.Call("POST", base+"/auto-debits", map[string]any{"merchant": "Power", "kind": "general"}, rev...).Expect(t, 201)
 		e.Call("POST", base+"/flags", map[string]any{"kind": "terms_not_met", "note": "KYC"}, rev...).Expect(t, 201)
@@ -130,7 +130,7 @@ func TestOperatorMarksOnClosingAccount(t *testing.T) {
 		e.Call("POST", "/api/v1/admin/accounts/"+u.ID+"/disputes", map[string]any{"reason": "late fraud report", "restricts": true}, rev...).Expect(t, 201)
 		e.Call("POST", "/api/v1/admin/accounts/"+u.ID+"/flags", map[string]any{"kind": "terms_not_met", "note": "n"}, rev...).Expect(t, 201)
 		e.Call("DELETE", "/api/v1/auto-debits/"+id, nil, u.Header()...).Expect(t, 200)
-		e.Call("PUT", "/api/v1/settings/one-click-pay", map[string]any{"enabled": true}, u.Header()...).ExpectProblem(t, 409, "ACCOUNT_NOT_ACTIVE")
+		e.Call("PUT", "/api/v1/settings/one-click-pay", map[string]any{"enabled": true, "payment_password": "135790"}, u.Header()...).ExpectProblem(t, 409, "ACCOUNT_NOT_ACTIVE")
 		var o struct {
 			Status string
 			Counts map[string]any

@@ -283,7 +283,7 @@ func TestCoupons(t *testing.T) {
 	t.Parallel()
 	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
 		u, other := e.SignUp(""), e.SignUp("")
-		rev, agent := apitest.Auth(e.Operator("reviewer")), apitest.Auth(e.Operator("agent"))
+		rev, agent := apitest.Auth(e.Operator("admin")), apitest.Auth(e.Operator("agent"))
 		path := "/api/v1/admin/accounts/" + u.ID + "/coupons"
 		exp := e.Clock.Now().Add(48 * time.Hour).Format(time.RFC3339)
 		e.Call("POST", path, map[string]any{"title": "5 off", "amount": 500, "expires_at": exp}, agent...).ExpectProblem(t, 403, "ROLE_REQUIRED")

@@ -140,6 +140,7 @@ func TestStrictFlow(t *testing.T) {
 		e.Call("POST", "/api/v1/closures/confirm", map[string]any{"token": ct.Link(t, e, u.Email)}).Expect(t, 200)
 		post(t, e, u, f.ID, "submit", nil, 200)
 		agent := e.Operator("agent")
+		reviewer := e.Operator("reviewer") // restoring is a review action (issue 13)
 		var list struct {
 			Closures []struct {
 				ID       string `json:"id"`
@@ -151,13 +152,13 @@ func TestStrictFlow(t *testing.T) {
 			t.Fatalf("admin list %+v", list)
 		}
 		restore := map[string]any{"reason": "the customer called back", "identity_check": "bound_phone_callback"}
-		e.Call("POST", "/api/v1/admin/closures/"+f.ID+"/restore", map[string]any{"reason": "x"}, apitest.Auth(agent)...).
+		e.Call("POST", "/api/v1/admin/closures/"+f.ID+"/restore", map[string]any{"reason": "x"}, apitest.Auth(reviewer)...).
 			ExpectProblem(t, 422, "INVALID_REQUEST") // no identity check: nothing moves
-		f = ct.Decode(t, e.Call("POST", "/api/v1/admin/closures/"+f.ID+"/restore", restore, apitest.Auth(agent)...).Expect(t, 200))
+		f = ct.Decode(t, e.Call("POST", "/api/v1/admin/closures/"+f.ID+"/restore", restore, apitest.Auth(reviewer)...).Expect(t, 200))
 		if f.State != "cancelled" || ct.AccountStatus(t, e, u.ID) != purse.StatusActive {
 			t.Fatalf("restore: %+v", f)
 		}
-		e.Call("POST", "/api/v1/admin/closures/"+f.ID+"/restore", restore, apitest.Auth(agent)...).ExpectProblem(t, 409, "CLOSURE_STATE_CONFLICT")
+		e.Call("POST", "/api/v1/admin/closures/"+f.ID+"/restore", restore, apitest.Auth(reviewer)...).ExpectProblem(t, 409, "CLOSURE_STATE_CONFLICT")
 
 		// Third time: the period passes and the job closes it.
 		e.Clock.Advance(2 * time.Minute)

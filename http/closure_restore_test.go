@@ -47,7 +47,7 @@ func TestRestoreKeepsTheStatus(t *testing.T) {
 		}
 		f = toCoolingOff()
 		f = ct.Decode(t, e.Call("POST", "/api/v1/admin/closures/"+f.ID+"/restore",
-			map[string]any{"reason": "the holder asked in person", "identity_check": "in_person"}, apitest.Auth(e.Operator("agent"))...).Expect(t, 200))
+			map[string]any{"reason": "the holder asked in person", "identity_check": "in_person"}, apitest.Auth(e.Operator("reviewer"))...).Expect(t, 200))
 		if st := ct.AccountStatus(t, e, u.ID); f.State != "cancelled" || st != purse.StatusRestricted {
 			t.Fatalf("restore: %s, account %s, want restricted", f.State, st)
 		}

@@ -109,7 +109,10 @@ func (s *Server) problem(ctx context.Context, err error) *Problem {
 // writeProblem answers with a problem outside huma (middleware, pages' API fallbacks).
 func (s *Server) writeProblem(w http.ResponseWriter, r *http.Request, err error) {
 	p := s.problem(r.Context(), err)
-	p.Instance = r.URL.Path
+	if purse.ErrorCode(err) != purse.CodeRoleRequired {
+		// A role refusal names nothing of what was asked for: the path holds account and item ids.
+		p.Instance = r.URL.Path
+	}
 	for k, v := range p.GetHeaders() {
 		w.Header()[k] = v
 	}

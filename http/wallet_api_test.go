@@ -93,7 +93,7 @@ func TestTopupWithdrawTransferSettle(t *testing.T) {
 		e.Call("GET", "/api/v1/transactions/not-an-id", nil, eve.Header()...).ExpectProblem(t, 404, "NOT_FOUND")
 
 		// The operator settles the withdrawal now; settling again is refused.
-		op := e.Operator("agent")
+		op := e.Operator("admin")
 		var settled txBody
 		e.Call("POST", "/api/v1/admin/withdrawals/"+wd.ID+"/settle", nil, apitest.Auth(op)...).Expect(t, 200).JSON(t, &settled)
 		if settled.Status != "settled" || settled.SettledAt == nil {

@@ -41,7 +41,7 @@ func TestPointsAndStoredValue(t *testing.T) {
 	t.Parallel()
 	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
 		u := e.SignUp("")
-		op := e.Operator("agent")
+		op := e.Operator("admin")
 		for _, g := range []struct{ path, spend, key string }{
 			{"/api/v1/admin/points/grants", "/api/v1/points/spend", "points/PTS"},
 			{"/api/v1/admin/stored/grants", "/api/v1/stored/spend", "stored/STV"},
@@ -76,7 +76,7 @@ func TestCreditLineDrawRepayClose(t *testing.T) {
 	t.Parallel()
 	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
 		u := e.SignUp("")
-		op := e.Operator("agent")
+		op := e.Operator("admin")
 		e.Call("POST", "/api/v1/admin/credit-lines", map[string]any{"account_id": u.ID, "limit": 50000}, apitest.Auth(op)...).Expect(t, 201)
 		e.Call("POST", "/api/v1/admin/credit-lines", map[string]any{"account_id": u.ID, "limit": 50000}, apitest.Auth(op)...).
 			ExpectProblem(t, 409, "CREDIT_LINE_EXISTS")

@@ -137,7 +137,7 @@ func refusedByStatus(t *testing.T, opts ...apitest.Option) {
 		if countTx(t, e) != n {
 			t.Fatal("a closing account's movement was recorded")
 		}
-		op := e.Operator("agent")
+		op := e.Operator("admin")
 		e.Call("POST", "/api/v1/admin/points/grants", map[string]any{"account_id": bob.ID, "amount": 10}, apitest.Auth(op)...).
 			ExpectProblem(t, 409, "ACCOUNT_NOT_ACTIVE")
 

@@ -13,7 +13,7 @@ import (
 func grantPoints(t *testing.T, e *apitest.Env, u *apitest.User, amount int64) {
 	t.Helper()
 	e.Call("POST", "/api/v1/admin/points/grants", map[string]any{"account_id": u.ID, "amount": amount},
-		apitest.Auth(e.Operator("agent"))...).Expect(t, 201)
+		apitest.Auth(e.Operator("admin"))...).Expect(t, 201)
 }
 
 // Converting points pays CNY into the balance at the default rate (100 points = 1.00 CNY), as one
