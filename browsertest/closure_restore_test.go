@@ -15,7 +15,7 @@ func TestOperatorRestoresInCoolingOff(t *testing.T) {
 	t.Parallel()
 	e := apitest.New(t, "sqlite", ct.WithPolicy(t, "strict"))
 	u, id := ct.CoolingOff(t, e)
-	newOperator(t, e, "carol", purse.RoleAgent)
+	newOperator(t, e, "carol", purse.RoleReviewer) // restoring is a review action (issue 13)
 	b := New(t, e)
 	signIn(b, u)
 	b.Open("/closure")
