@@ -23,6 +23,8 @@ var adminPermission = map[string]operator.Action{
 	"admin-closure":                 operator.ActRead,
 	"admin-closure-certificate":     operator.ActRead,
 	"admin-closure-certificate-pdf": operator.ActRead,
+	"admin-closure-receipt":         operator.ActRead,
+	"admin-closure-receipt-pdf":     operator.ActRead,
 	"admin-job-failures":            operator.ActRead,
 	"admin-outbox":                  operator.ActRead,
 	"admin-outbox-requeue":          operator.ActSupport,
