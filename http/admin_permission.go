@@ -39,6 +39,7 @@ var adminPermission = map[string]operator.Action{
 	"admin-create-flag":             operator.ActReview,
 	"admin-clear-flag":              operator.ActReview,
 	"admin-set-account-kind":        operator.ActReview,
+	"admin-lift-certificate":        operator.ActReview,
 	"admin-place-legal-hold":        operator.ActReview,
 	"admin-lift-legal-hold":         operator.ActReview,
 	"admin-grant-coupon":            operator.ActGrantValue,
