@@ -33,8 +33,13 @@ type DocumentQueries interface {
 	DocumentLink(ctx context.Context, tokenHash string) (*DocumentLink, error)
 	// PurgeDocumentLinks deletes the links that expired before the time, returning how many.
 	PurgeDocumentLinks(ctx context.Context, before time.Time) (int, error)
-	// InsertErasureReceipt stores a request's receipt; ErrDuplicate when it has one.
-	InsertErasureReceipt(ctx context.Context, r *ErasureReceipt) error
+	// InsertDocumentLinks stores links in one statement per chunk.
+	InsertDocumentLinks(ctx context.Context, ls []*DocumentLink) error
+	// ClosedClosures lists the closed requests of the accounts (ID, AccountID, Policy, CreatedAt
+	// and ClosedAt filled), oldest closure first, for the purge's batch.
+	ClosedClosures(ctx context.Context, accountIDs []string) ([]*ClosureRequest, error)
+	// InsertErasureReceipts stores receipts, leaving a request's existing one as it is.
+	InsertErasureReceipts(ctx context.Context, rs []*ErasureReceipt) error
 	// ErasureReceipt returns a request's receipt, or ErrNotFound before the purge ran.
 	ErasureReceipt(ctx context.Context, closureID string) (*ErasureReceipt, error)
 }

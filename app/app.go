@@ -203,8 +203,7 @@ func New(ctx context.Context, store *sqlstore.DB, cfg Config) (*App, error) {
 		return nil, err
 	}
 	// The purge's erasing transaction issues the erasure receipt, and its notice links to it.
-	a.Lifecycle.Erasers = append(a.Lifecycle.Erasers, a.Closures.IssueReceipt)
-	a.Lifecycle.DocumentLink = a.Closures.ErasureLink
+	a.Lifecycle.Erased, a.Lifecycle.DocumentLinks = a.Closures.IssueReceipts, a.Closures.ErasureLinks
 	a.Web.Closures, a.Web.Blockers, a.Web.Business, a.Web.Lifecycle = a.Closures, a.Blockers, a.Business, a.Lifecycle
 	a.Web.UseWallet(a.Wallet, a.Exports)
 	a.HTTP = purshttp.New(&purshttp.Server{

@@ -10,6 +10,7 @@ import (
 	"github.com/purse-wallet/purse/certificate"
 	"github.com/purse-wallet/purse/i18n"
 	"github.com/purse-wallet/purse/jobs"
+	"github.com/purse-wallet/purse/lifecycle"
 	"github.com/purse-wallet/purse/secret"
 )
 
@@ -53,62 +54,79 @@ func (s *Service) documentLink(ctx context.Context, tx purse.Tx, closureID, lang
 	return s.BaseURL + DocumentsPath + token + "?lang=" + url.QueryEscape(lang), until, nil
 }
 
-// lastClosed is the account's closed request, or nil (an account closed by other means).
-func lastClosed(ctx context.Context, tx purse.Tx, accountID string) (*purse.ClosureRequest, error) {
-	list, err := tx.AccountClosures(ctx, accountID, 20)
+// lastClosed maps each account to its latest closed request (accounts closed by other means have
+// none), read in one statement for the purge's batch.
+func lastClosed(ctx context.Context, tx purse.Tx, accountIDs []string) (map[string]*purse.ClosureRequest, error) {
+	list, err := tx.ClosedClosures(ctx, accountIDs)
 	if err != nil {
 		return nil, err
 	}
-	for _, c := range list {
-		if c.State == purse.ClosureClosed {
-			return c, nil
-		}
+	out := make(map[string]*purse.ClosureRequest, len(list))
+	for _, c := range list { // oldest first: the latest wins
+		out[c.AccountID] = c
 	}
-	return nil, nil
+	return out, nil
 }
 
-// ErasureLink is the purge's hook for its data_erased notice: a new documents link to the
-// account's closed request, where the erasure receipt appears once the erasure ran, with the link's
-// end formatted in lang. ok is false when the account has no closed request or no certificate was
-// issued (no signer).
-func (s *Service) ErasureLink(ctx context.Context, tx purse.Tx, accountID, lang string) (link, until string, ok bool, err error) {
-	if s.Signer == nil {
-		return "", "", false, nil
+// ErasureLinks is the purge's hook for its data_erased notices: for each account (id → language)
+// with a closed request, a new documents link to it, where the erasure receipt appears once the
+// erasure ran. Accounts without a closed request, or every account when no certificate is issued
+// (no signer), get none. One read and one insert for the whole batch.
+func (s *Service) ErasureLinks(ctx context.Context, tx purse.Tx, langs map[string]string) (map[string]lifecycle.Link, error) {
+	if s.Signer == nil || len(langs) == 0 {
+		return nil, nil
 	}
-	c, err := lastClosed(ctx, tx, accountID)
-	if err != nil || c == nil {
-		return "", "", false, err
+	ids := make([]string, 0, len(langs))
+	for id := range langs {
+		ids = append(ids, id)
 	}
-	l, end, err := s.documentLink(ctx, tx, c.ID, lang)
+	closed, err := lastClosed(ctx, tx, ids)
 	if err != nil {
-		return "", "", false, err
+		return nil, err
 	}
-	return l, s.Catalog.FormatTime(lang, end), true, nil
+	now := tx.Now()
+	until := now.Add(s.linkTTL())
+	out := make(map[string]lifecycle.Link, len(closed))
+	links := make([]*purse.DocumentLink, 0, len(closed))
+	for id, c := range closed {
+		token := secret.NewToken("pcd_")
+		lang := langs[id]
+		if lang != i18n.English {
+			lang = i18n.Chinese
+		}
+		links = append(links, &purse.DocumentLink{TokenHash: secret.HashToken(token), ClosureID: c.ID, CreatedAt: now, ExpiresAt: until})
+		out[id] = lifecycle.Link{URL: s.BaseURL + DocumentsPath + token + "?lang=" + url.QueryEscape(lang), Until: s.Catalog.FormatTime(lang, until)}
+	}
+	if err := tx.InsertDocumentLinks(ctx, links); err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
-// IssueReceipt is the purge's eraser hook: in the erasing transaction, it signs the erasure
-// receipt of the account's closed request (what was erased and when, what is kept and until when,
-// under the retention settings the purge runs with) and stores it, so that the receipt exists if
-// and only if the erasure committed. An account without a closed request gets none.
-func (s *Service) IssueReceipt(ctx context.Context, tx purse.Tx, accountID string) error {
-	if s.Signer == nil {
+// IssueReceipts is the purge's hook after an erasure batch: in the erasing transaction, it signs
+// the erasure receipt of each account's closed request (what was erased and when, what is kept and
+// until when, under the retention settings the purge runs with) and stores them, so that a receipt
+// exists if and only if its erasure committed. Accounts without a closed request get none; an
+// erasure done again after a crash keeps the first receipt. One read and one insert per batch.
+func (s *Service) IssueReceipts(ctx context.Context, tx purse.Tx, accountIDs []string) error {
+	if s.Signer == nil || len(accountIDs) == 0 {
 		return nil
 	}
-	c, err := lastClosed(ctx, tx, accountID)
-	if err != nil || c == nil {
+	closed, err := lastClosed(ctx, tx, accountIDs)
+	if err != nil {
 		return err
 	}
 	now := tx.Now()
-	raw, err := s.Signer.Sign(s.Signer.Erasure(certificate.ErasureFacts{AccountID: accountID, ClosureID: c.ID,
-		Policy: c.Policy, RequestedAt: c.CreatedAt, ClosedAt: c.ClosedAt, ErasedAt: now}))
-	if err != nil {
-		return err
+	rs := make([]*purse.ErasureReceipt, 0, len(closed))
+	for id, c := range closed {
+		raw, err := s.Signer.Sign(s.Signer.Erasure(certificate.ErasureFacts{AccountID: id, ClosureID: c.ID,
+			Policy: c.Policy, RequestedAt: c.CreatedAt, ClosedAt: c.ClosedAt, ErasedAt: now}))
+		if err != nil {
+			return err
+		}
+		rs = append(rs, &purse.ErasureReceipt{ClosureID: c.ID, AccountID: id, Receipt: raw, IssuedAt: now})
 	}
-	err = tx.InsertErasureReceipt(ctx, &purse.ErasureReceipt{ClosureID: c.ID, AccountID: accountID, Receipt: raw, IssuedAt: now})
-	if errors.Is(err, purse.ErrDuplicate) {
-		return nil // an erasure done again after a crash keeps the first receipt
-	}
-	return err
+	return tx.InsertErasureReceipts(ctx, rs)
 }
 
 // OpenDocuments returns the documents a link opens. It needs no session: the link is the proof.

@@ -28,15 +28,21 @@ type Service struct {
 	// likewise remove their AML-period rows in the records transaction. app wires them.
 	Erasers       []Hook
 	RecordPurgers []Hook
-	// DocumentLink, if set, makes the link to the account's closure documents that the
-	// data_erased notice carries (where the erasure receipt appears once the erasure ran; issue
-	// 16); ok is false when there is none to link. app wires closure.Service.ErasureLink.
-	DocumentLink func(ctx context.Context, tx purse.Tx, accountID, lang string) (link, until string, ok bool, err error)
+	// DocumentLinks, if set, makes for a batch of accounts (id → language) the links to their
+	// closure documents that the data_erased notices carry (where the erasure receipt appears
+	// once the erasure ran; issue 16); an account without one is left out. Erased, if set, runs
+	// once per erased batch after the erasure, in its transaction (the receipts). app wires
+	// closure.Service.ErasureLinks and IssueReceipts.
+	DocumentLinks func(ctx context.Context, tx purse.Tx, langs map[string]string) (map[string]Link, error)
+	Erased        func(ctx context.Context, tx purse.Tx, accountIDs []string) error
 
 	// scrubAgain (1) asks the next run to scrub even if it erases nothing: see scrub. An int32
 	// used through sync/atomic rather than an atomic.Bool, so that a test may copy a Service.
 	scrubAgain int32
 }
+
+// Link is a documents link as a notice shows it: the URL and its end, in the reader's language.
+type Link struct{ URL, Until string }
 
 // Hook acts on one account inside a retention transaction; an error rolls the batch back.
 type Hook func(ctx context.Context, tx purse.Tx, accountID string) error
@@ -214,18 +220,24 @@ func (s *Service) notice(ctx context.Context, tx purse.Tx, cands []*purse.PurgeC
 				n.Data["ClosedAt"] = s.Catalog.FormatTime(n.Language, c.Account.ClosedAt)
 				n.Data["RecordsUntil"] = s.Catalog.FormatTime(n.Language, p.Records.After(c.Account.ClosedAt))
 			}
-			if s.DocumentLink != nil {
-				link, until, ok, err := s.DocumentLink(ctx, tx, c.Account.ID, n.Language)
-				if err != nil {
-					return nil, err
-				}
-				if ok {
-					n.Data["Link"], n.Data["LinkUntil"] = link, until
-				}
-			}
 			notices, noticed = append(notices, n), append(noticed, c)
 		} else {
 			silent = append(silent, c)
+		}
+	}
+	if s.DocumentLinks != nil && len(notices) > 0 {
+		langs := make(map[string]string, len(notices))
+		for _, n := range notices {
+			langs[n.AccountID] = n.Language
+		}
+		links, err := s.DocumentLinks(ctx, tx, langs)
+		if err != nil {
+			return nil, err
+		}
+		for i := range notices {
+			if l, ok := links[notices[i].AccountID]; ok {
+				notices[i].Data["Link"], notices[i].Data["LinkUntil"] = l.URL, l.Until
+			}
 		}
 	}
 	msgs, err := notify.EnqueueAll(ctx, tx, s.Catalog, notices)
@@ -283,6 +295,11 @@ func (s *Service) erase(ctx context.Context, tx purse.Tx, cands []*purse.PurgeCa
 	}
 	if err := tx.MarkErased(ctx, ids, tx.Now()); err != nil {
 		return err
+	}
+	if s.Erased != nil {
+		if err := s.Erased(ctx, tx, ids); err != nil {
+			return err
+		}
 	}
 	// The events name each account by its pseudonymous id only.
 	entries := make([]audit.Entry, len(cands))
