@@ -69,10 +69,31 @@ func TestSignInDoesNotTellWhichLoginsExist(t *testing.T) {
 // purpose: it is a comparison of the two paths on one loaded machine, not a speed target. The
 // tests' cheap argon2id parameters keep the database's share of the time large, where a missing
 // write shows; with production's, the hash dominates both paths on this machine (measured: about
-// 100 ms each, before and after).
+// 100 ms each, before and after). A loaded machine can still push one round's medians apart (5.6
+// against 10.9 ms was seen once, and the next round agreed), so a round that misses the bound is
+// measured again on fresh logins, up to three rounds: a path that does more work misses in every
+// round, a burst of load in one.
 func TestSignInTakesAlikeForKnownAndUnknown(t *testing.T) {
 	t.Parallel()
 	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
+		var mk, mu time.Duration
+		for round := 1; round <= 3; round++ {
+			mk, mu = signInMedians(t, e)
+			t.Logf("%s round %d: median %v known, %v unknown", e.Dialect, round, mk, mu)
+			if ratio := float64(mk) / float64(mu); ratio <= 1.5 && ratio >= 1/1.5 {
+				return
+			}
+		}
+		t.Fatalf("median %v for known logins, %v for unknown ones in three rounds: the paths do different work", mk, mu)
+	})
+}
+
+// signInMedians signs in with wrong passwords fifty times on known logins and fifty on unknown
+// ones, interleaved (four tries a login, so nothing locks), checks the answers alike, and returns
+// the two median times.
+func signInMedians(t *testing.T, e *apitest.Env) (known, unknownMedian time.Duration) {
+	t.Helper()
+	{
 		const tries, perLogin = 50, account.MaxLoginFailures - 1
 		var known, unknown []string
 		for i := 0; i < (tries+perLogin-1)/perLogin; i++ {
@@ -99,12 +120,8 @@ func TestSignInTakesAlikeForKnownAndUnknown(t *testing.T) {
 			sameAnswer(t, "wrong password", a, b)
 			tk, tu = append(tk, da), append(tu, db)
 		}
-		mk, mu := median(tk), median(tu)
-		t.Logf("%s: median %v known, %v unknown over %d tries each", e.Dialect, mk, mu, tries)
-		if ratio := float64(mk) / float64(mu); ratio > 1.5 || ratio < 1/1.5 {
-			t.Fatalf("median %v for known logins, %v for unknown ones: the paths do different work", mk, mu)
-		}
-	})
+		return median(tk), median(tu)
+	}
 }
 
 func median(ds []time.Duration) time.Duration {
