@@ -24,10 +24,11 @@ func TestSmoke(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			// 2 s, so that each round's flow window (1 s) usually holds some whole flows even when
-			// CI runs every package at once on two cores.
+			// CI runs every package at once on two cores. 1,000 flow accounts, so that the flows do
+			// not run out in the first round: 200 ran out once on SQLite ("1 rounds, want 2").
 			r, err := Run(context.Background(), Options{DB: db, Duration: 2 * time.Second,
 				Eligibility: true, Closure: true, Argon: true, Purge: true,
-				Rounds: 2, Accounts: 8, Clients: 2, FlowClients: 8, FlowAccounts: 200, PurgeAccounts: 60, PurgeBatch: 25,
+				Rounds: 2, Accounts: 8, Clients: 2, FlowClients: 8, FlowAccounts: 1000, PurgeAccounts: 60, PurgeBatch: 25,
 				BackgroundRate: 20})
 			if err != nil {
 				t.Fatal(err)

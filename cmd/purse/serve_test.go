@@ -70,7 +70,9 @@ func TestServeDemoOnAnEmptyDirectory(t *testing.T) {
 
 func waitFor(t *testing.T, url string, want int) {
 	t.Helper()
-	for i := 0; i < 200; i++ {
+	// A deadline, not a speed target: /readyz waits for the demo's seeding (issue 17), which
+	// registers fifteen accounts with argon2id and took over 2 s on a loaded CI machine.
+	for deadline := time.Now().Add(60 * time.Second); time.Now().Before(deadline); {
 		res, err := http.Get(url)
 		if err == nil {
 			res.Body.Close()
