@@ -12,6 +12,7 @@ import (
 	"github.com/purse-wallet/purse"
 	"github.com/purse-wallet/purse/business"
 	purshttp "github.com/purse-wallet/purse/http"
+	"github.com/purse-wallet/purse/notify/notifytest"
 	"github.com/purse-wallet/purse/storetest"
 	"github.com/purse-wallet/purse/verify"
 )
@@ -67,7 +68,8 @@ func TestTwoInstancesOnePostgres(t *testing.T) {
 
 // phoneSeq hands out fresh mainland numbers and counts the accounts registered with them.
 type phoneSeq struct {
-	store      purse.Store // where register reads the registration codes
+	store      purse.Store          // where register reads the registration codes
+	sms        *notifytest.Receiver // the SMS provider, where delivered codes are read; nil for none
 	mu         sync.Mutex
 	n          int
 	registered int
@@ -93,7 +95,7 @@ func (p *phoneSeq) register(t *testing.T, srv *server) (phone, token string) {
 	t.Helper()
 	phone = p.next()
 	res := call(t, srv.url(), "POST", "/api/v1/accounts", map[string]string{"phone": phone, "password": password, "payment_password": "135790",
-		"code": registrationCode(t, srv.url(), p.store, phone)})
+		"code": registrationCode(t, srv.url(), p.store, p.sms, phone)})
 	if res.status != 201 {
 		t.Fatalf("register %s: %d %s", phone, res.status, res.body)
 	}
@@ -119,7 +121,7 @@ func twoInstanceRegistrations(t *testing.T, both []*server, store purse.Store, p
 			phone := phones.next()
 			first, other := both[i%2], both[(i+1)%2]
 			body := map[string]string{"phone": phone, "password": password, "payment_password": "135790",
-				"code": registrationCode(t, first.url(), store, phone)}
+				"code": registrationCode(t, first.url(), store, nil, phone)}
 			key := "two-" + phone
 			var one, two answer
 			if i%3 == 0 {

@@ -100,6 +100,6 @@ func TestOneOfTwoInstancesKilledRepeatedly(t *testing.T) {
 		t.Fatalf("provider got %d keys of %d (%d badly signed), %d sent again: want each once, a few again", len(byKey), total, bad, twice)
 	}
 
-	var phones phoneSeq
+	phones := phoneSeq{store: store, sms: rx}
 	twoInstanceCodeCaps(t, both, store, &phones)
 }

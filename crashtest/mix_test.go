@@ -128,7 +128,7 @@ func newMix(t *testing.T, db string, n int) *mix {
 	m.day = time.Now().UTC().Truncate(24 * time.Hour)
 	m.funded = make([]wallet, 4)
 	for i := range m.funded {
-		m.funded[i] = newWallet(t, m.srvs[i%n], m.store, fmt.Sprintf("1370000%04d", i), 5_000_000)
+		m.funded[i] = newWallet(t, m.srvs[i%n], m.store, m.sms, fmt.Sprintf("1370000%04d", i), 5_000_000)
 	}
 	m.hold()
 	return m

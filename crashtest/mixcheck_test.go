@@ -206,24 +206,28 @@ func (m *mix) received() map[string]int {
 func (m *mix) checkDeliveries(round int, all bool) {
 	m.t.Helper()
 	got := m.received()
-	rows, err := m.store.SQL().Query(`SELECT id, status, attempts FROM outbox WHERE channel IN ('sms', 'email')`)
+	rows, err := m.store.SQL().Query(`SELECT id, status, attempts, template, last_error FROM outbox WHERE channel IN ('sms', 'email')`)
 	if err != nil {
 		m.t.Fatal(err)
 	}
 	defer rows.Close()
 	known, redelivered, total := map[string]bool{}, 0, 0
 	for rows.Next() {
-		var id, status string
+		var id, status, template, lastError string
 		var attempts int
-		if err := rows.Scan(&id, &status, &attempts); err != nil {
+		if err := rows.Scan(&id, &status, &attempts, &template, &lastError); err != nil {
 			m.t.Fatal(err)
 		}
 		known[id] = true
 		total++
 		n := got[id]
 		switch {
+		case status == "failed" && lastError == "erased before delivery" && n == 0:
+			// The account was purged before the outbox reached the message (the test moves the
+			// clock by weeks, and reads codes from the store before they are delivered): an
+			// address that is erased cannot be written to, and the purge says so (issue 15).
 		case status == "failed":
-			m.t.Fatalf("round %d: message %s failed although the providers accept everything", round, id)
+			m.t.Fatalf("round %d: message %s (%s) failed although the providers accept everything: %s", round, id, template, lastError)
 		case n > attempts || n > 1+m.leaseEnded[id]:
 			m.t.Fatalf("round %d: message %s delivered %d times in %d attempts, %d of them after a kill cut its send",
 				round, id, n, attempts, m.leaseEnded[id])

@@ -21,7 +21,7 @@ func TestSlowHeaderConnections(t *testing.T) {
 	}
 	s := newServer(t, t.TempDir()+"/purse.db", masterKey)
 	s.start()
-	token := signUpAndIn(t, s.url(), "13600000000")
+	token := signUpAndIn(t, s, "13600000000")
 
 	const slow = 300
 	began := time.Now()

@@ -1,12 +1,11 @@
 package crashtest
 
 import (
-	"context"
 	"encoding/json"
 	"testing"
 
 	"github.com/purse-wallet/purse"
-	"github.com/purse-wallet/purse/notify"
+	"github.com/purse-wallet/purse/notify/notifytest"
 	pursewallet "github.com/purse-wallet/purse/wallet"
 )
 
@@ -17,11 +16,11 @@ type wallet struct {
 
 // newWallet registers and funds an account through the API; its card is bound as the holder binds
 // one (issue 13): the SMS code, read from the outbox the store holds, and the payment password.
-func newWallet(t *testing.T, srv *server, store purse.Store, phone string, money int64) wallet {
+func newWallet(t *testing.T, srv *server, store purse.Store, sms *notifytest.Receiver, phone string, money int64) wallet {
 	t.Helper()
 	base := srv.url()
 	reg := call(t, base, "POST", "/api/v1/accounts", map[string]string{"phone": phone, "password": "crash test password", "payment_password": "135790",
-		"code": registrationCode(t, base, store, phone)})
+		"code": registrationCode(t, base, store, sms, phone)})
 	var w wallet
 	decode(t, reg, &struct{ ID *string }{&w.id})
 	var s struct{ Token string }
@@ -31,10 +30,7 @@ func newWallet(t *testing.T, srv *server, store purse.Store, phone string, money
 	if res := call(t, base, "POST", "/api/v1/cards/codes", nil, "Authorization", "Bearer "+w.token); res.status != 201 {
 		t.Fatalf("card code: %d %s", res.status, res.body)
 	}
-	code, err := notify.NewestCode(context.Background(), store, phone, pursewallet.CardTemplate)
-	if err != nil {
-		t.Fatal(err)
-	}
+	code := smsCode(t, store, sms, phone, pursewallet.CardTemplate)
 	decode(t, call(t, base, "POST", "/api/v1/cards", map[string]string{"bank": "ICBC", "card_number": "6222021234567890128",
 		"holder_name": "Crash", "payment_password": "135790", "sms_code": code}, "Authorization", "Bearer "+w.token), &c)
 	w.card = c.ID

@@ -135,6 +135,13 @@ func TestServeWithDevOutboxSaysSoOnEveryLine(t *testing.T) {
 	done := make(chan error, 1)
 	go func() { done <- cmd.run(ctx) }()
 	waitFor(t, "http://"+addr+"/readyz", 200)
+	// The start's checkpoint is written beside serving, not before it: wait for it (a deadline,
+	// not a speed target), so that the shutdown's is a second one even on a loaded machine.
+	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		if b, _ := os.ReadFile(filepath.Join(dir, "checkpoints")); len(b) > 0 {
+			break
+		}
+	}
 	cancel()
 	if err := <-done; err != nil {
 		t.Fatal(err)
