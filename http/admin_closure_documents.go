@@ -14,50 +14,27 @@ func (s *Server) registerAdminClosureDocuments() {
 	register(s, huma.Operation{OperationID: "admin-closure-certificate", Method: http.MethodGet, Path: "/api/v1/admin/closures/{id}/certificate",
 		Summary: "The signed closure certificate: a compact JWS (EdDSA) over RFC 8785 JSON, verifiable against /.well-known/jwks.json", Tags: adminClosureTags, Security: adminBearer, Errors: []int{401, 403, 404}},
 		func(ctx context.Context, in *flowIDInput) (*certificateOutput, error) {
-			if _, err := operatorWith(ctx, purse.RoleAgent); err != nil {
-				return nil, err
-			}
-			f, err := s.Closures.AdminGet(ctx, in.ID)
+			raw, err := s.adminCertificate(ctx, in.ID)
 			if err != nil {
 				return nil, err
 			}
-			if len(f.Request.Certificate) == 0 {
-				return nil, purse.Errorf(purse.CodeNotFound, "no certificate yet")
-			}
-			return &certificateOutput{ContentType: "application/jose", Body: f.Request.Certificate}, nil
+			return &certificateOutput{ContentType: "application/jose", Body: raw}, nil
 		})
 
 	register(s, huma.Operation{OperationID: "admin-closure-certificate-pdf", Method: http.MethodGet, Path: "/api/v1/admin/closures/{id}/certificate.pdf",
 		Summary: "The closure certificate as a PDF, to print or send", Tags: adminClosureTags, Security: adminBearer, Errors: []int{401, 403, 404}},
 		func(ctx context.Context, in *certificatePDFInput) (*certificateOutput, error) {
-			if _, err := operatorWith(ctx, purse.RoleAgent); err != nil {
-				return nil, err
-			}
-			f, err := s.Closures.AdminGet(ctx, in.ID)
+			raw, err := s.adminCertificate(ctx, in.ID)
 			if err != nil {
 				return nil, err
 			}
-			if len(f.Request.Certificate) == 0 {
-				return nil, purse.Errorf(purse.CodeNotFound, "no certificate yet")
-			}
-			lang := in.Lang
-			if lang == "" {
-				lang = languageOf(ctx)
-			}
-			pdf, err := certificate.PDF(f.Request.Certificate, s.Catalog, lang)
-			if err != nil {
-				return nil, err
-			}
-			return &certificateOutput{ContentType: "application/pdf", Body: pdf}, nil
+			return s.documentPDF(ctx, raw, in.Lang)
 		})
 
 	register(s, huma.Operation{OperationID: "admin-closure-receipt", Method: http.MethodGet, Path: "/api/v1/admin/closures/{id}/receipt",
 		Summary: "The signed erasure receipt, once the personal-data purge erased the account: a compact JWS like the certificate", Tags: adminClosureTags, Security: adminBearer, Errors: []int{401, 403, 404}},
 		func(ctx context.Context, in *flowIDInput) (*certificateOutput, error) {
-			if _, err := operatorWith(ctx, purse.RoleAgent); err != nil {
-				return nil, err
-			}
-			raw, err := s.Closures.Receipt(ctx, in.ID)
+			raw, err := s.adminReceipt(ctx, in.ID)
 			if err != nil {
 				return nil, err
 			}
@@ -67,21 +44,45 @@ func (s *Server) registerAdminClosureDocuments() {
 	register(s, huma.Operation{OperationID: "admin-closure-receipt-pdf", Method: http.MethodGet, Path: "/api/v1/admin/closures/{id}/receipt.pdf",
 		Summary: "The erasure receipt as a PDF, to print or send", Tags: adminClosureTags, Security: adminBearer, Errors: []int{401, 403, 404}},
 		func(ctx context.Context, in *certificatePDFInput) (*certificateOutput, error) {
-			if _, err := operatorWith(ctx, purse.RoleAgent); err != nil {
-				return nil, err
-			}
-			raw, err := s.Closures.Receipt(ctx, in.ID)
+			raw, err := s.adminReceipt(ctx, in.ID)
 			if err != nil {
 				return nil, err
 			}
-			lang := in.Lang
-			if lang == "" {
-				lang = languageOf(ctx)
-			}
-			pdf, err := certificate.PDF(raw, s.Catalog, lang)
-			if err != nil {
-				return nil, err
-			}
-			return &certificateOutput{ContentType: "application/pdf", Body: pdf}, nil
+			return s.documentPDF(ctx, raw, in.Lang)
 		})
+}
+
+// adminCertificate is a request's signed certificate for any operator: NOT_FOUND before there is one.
+func (s *Server) adminCertificate(ctx context.Context, id string) ([]byte, error) {
+	if _, err := operatorWith(ctx, purse.RoleAgent); err != nil {
+		return nil, err
+	}
+	f, err := s.Closures.AdminGet(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if len(f.Request.Certificate) == 0 {
+		return nil, purse.Errorf(purse.CodeNotFound, "no certificate yet")
+	}
+	return f.Request.Certificate, nil
+}
+
+// adminReceipt is a request's signed erasure receipt for any operator: NOT_FOUND before the purge.
+func (s *Server) adminReceipt(ctx context.Context, id string) ([]byte, error) {
+	if _, err := operatorWith(ctx, purse.RoleAgent); err != nil {
+		return nil, err
+	}
+	return s.Closures.Receipt(ctx, id)
+}
+
+// documentPDF renders a signed document for people, in lang or else the caller's language.
+func (s *Server) documentPDF(ctx context.Context, raw []byte, lang string) (*certificateOutput, error) {
+	if lang == "" {
+		lang = languageOf(ctx)
+	}
+	pdf, err := certificate.PDF(raw, s.Catalog, lang)
+	if err != nil {
+		return nil, err
+	}
+	return &certificateOutput{ContentType: "application/pdf", Body: pdf}, nil
 }
