@@ -370,12 +370,36 @@ func (s *Service) ConfirmTOTP(ctx context.Context, accountID, code string) ([]st
 	return codes, nil
 }
 
-// DisableTOTP turns the authenticator app off with a current code from it or a recovery code,
-// and deletes the recovery codes. Errors: TOTP_OFF, OTP_INVALID.
-func (s *Service) DisableTOTP(ctx context.Context, accountID, code string) error {
-	err := s.Store.Tx(ctx, func(tx purse.Tx) error {
-		if _, err := tx.AccountForUpdate(ctx, accountID); err != nil {
+// DisableTOTP turns the authenticator app off with the login password and a current code from the
+// app or a recovery code, and deletes the recovery codes. Both are asked: a session left open on a
+// shared computer must not be enough to remove the second factor, nor a stolen phone. A wrong
+// password or code counts toward the sign-in lock, as at sign-in, so neither can be tried by the
+// million. Errors: TOTP_OFF, PASSWORD_WRONG, LOGIN_LOCKED, OTP_INVALID.
+func (s *Service) DisableTOTP(ctx context.Context, accountID, password, code string) error {
+	var rec *purse.AccountRecord
+	if err := s.Store.Read(ctx, func(tx purse.Tx) (err error) {
+		rec, err = tx.Account(ctx, accountID)
+		return err
+	}); err != nil {
+		return fmt.Errorf("disable totp: %w", err)
+	}
+	// The hash is checked outside the transaction (it is slow by design), and the transaction
+	// makes sure the password did not change meanwhile.
+	good, err := s.Hasher.Verify(ctx, rec.PasswordHash, password)
+	if err != nil {
+		return fmt.Errorf("disable totp: %w", err)
+	}
+	err = s.Store.Tx(ctx, func(tx purse.Tx) error {
+		cur, err := tx.AccountForUpdate(ctx, accountID)
+		if err != nil {
 			return err
+		}
+		now := tx.Now()
+		if now.Before(cur.LoginLockedUntil) {
+			return lockedError(cur.LoginLockedUntil, now)
+		}
+		if cur.PasswordHash != rec.PasswordHash {
+			return purse.Errorf(purse.CodeConflict, "password changed concurrently")
 		}
 		ts, err := tx.TwoStep(ctx, accountID)
 		if err != nil {
@@ -384,25 +408,39 @@ func (s *Service) DisableTOTP(ctx context.Context, accountID, code string) error
 		if ts.TOTPSealed == nil {
 			return purse.Errorf(CodeTOTPOff, "the authenticator app is off")
 		}
+		if !good {
+			return s.passwordFailed(ctx, tx, cur)
+		}
 		ok, err := s.checkTOTP(ctx, tx, accountID, strings.TrimSpace(code))
 		if err == nil && !ok {
-			ok, err = tx.UseRecoveryCode(ctx, accountID, s.recoveryHash(accountID, code), tx.Now())
+			ok, err = tx.UseRecoveryCode(ctx, accountID, s.recoveryHash(accountID, code), now)
 		}
 		if err != nil {
 			return err
 		}
 		if !ok {
-			return &purse.Error{Code: purse.CodeOTPInvalid, Detail: "wrong authenticator or recovery code",
-				Fields: []purse.FieldError{{Field: "code", Code: purse.CodeOTPInvalid}}}
+			failure := countFailure(&cur.LoginFailures, &cur.LoginLockedUntil, now, &purse.Error{Code: purse.CodeOTPInvalid,
+				Detail: "wrong authenticator or recovery code", Fields: []purse.FieldError{{Field: "code", Code: purse.CodeOTPInvalid}}})
+			cur.UpdatedAt = now
+			if err := tx.UpdateAccount(ctx, cur); err != nil {
+				return err
+			}
+			return purse.FailAfterCommit(failure)
+		}
+		if cur.LoginFailures != 0 {
+			cur.LoginFailures, cur.UpdatedAt = 0, now
+			if err := tx.UpdateAccount(ctx, cur); err != nil {
+				return err
+			}
 		}
 		if ts, err = tx.TwoStep(ctx, accountID); err != nil {
 			return err
 		}
-		ts.TOTPSealed, ts.TOTPPending, ts.UpdatedAt = nil, nil, tx.Now()
+		ts.TOTPSealed, ts.TOTPPending, ts.UpdatedAt = nil, nil, now
 		if err := tx.SaveTwoStep(ctx, ts); err != nil {
 			return err
 		}
-		if err := tx.ReplaceRecoveryCodes(ctx, accountID, nil, tx.Now()); err != nil {
+		if err := tx.ReplaceRecoveryCodes(ctx, accountID, nil, now); err != nil {
 			return err
 		}
 		if err := s.notifyTwoStep(ctx, tx, accountID, "off"); err != nil {
@@ -414,6 +452,36 @@ func (s *Service) DisableTOTP(ctx context.Context, accountID, code string) error
 		return fmt.Errorf("disable totp: %w", err)
 	}
 	return nil
+}
+
+// PendingTOTP returns the authenticator secret being set up (BeginTOTP, not yet confirmed), or
+// nil: the web page shows it again until a first code confirms it.
+func (s *Service) PendingTOTP(ctx context.Context, accountID string) (*TOTPSetup, error) {
+	var out *TOTPSetup
+	err := s.Store.Read(ctx, func(tx purse.Tx) error {
+		ts, err := tx.TwoStep(ctx, accountID)
+		if err != nil || ts.TOTPPending == nil || ts.TOTPSealed != nil {
+			return err
+		}
+		acct, err := tx.Account(ctx, accountID)
+		if err != nil {
+			return err
+		}
+		key, err := s.DataKey(ctx, tx, accountID)
+		if err != nil {
+			return err
+		}
+		sec, err := key.Open("totp", ts.TOTPPending)
+		if err != nil {
+			return err
+		}
+		out = &TOTPSetup{Secret: sec, URL: secret.TOTPURL("purse", acct.PhoneMasked, sec)}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("pending totp: %w", err)
+	}
+	return out, nil
 }
 
 // SetSMSNewDevice turns SMS codes for sign-in on a new device on or off.

@@ -28,6 +28,13 @@ type twoStepCodeInput struct {
 	}
 }
 
+type totpDisableInput struct {
+	Body struct {
+		Password string `json:"password" maxLength:"128" doc:"The login password"`
+		Code     string `json:"code" maxLength:"20" doc:"A current code from the app, or a recovery code"`
+	}
+}
+
 type recoveryCodesOutput struct {
 	Body struct {
 		RecoveryCodes []string `json:"recovery_codes" doc:"Shown once: each signs in once when the phone is lost"`

@@ -137,9 +137,15 @@ func TestAuthenticatorAppTwoStep(t *testing.T) {
 		if !st.TOTP || st.RecoveryCodesLeft != 9 {
 			t.Fatalf("status: %+v", st)
 		}
-		// Off with a recovery code; then the password alone signs in again.
-		e.Call("POST", "/api/v1/security/totp/disable", map[string]any{"code": "aaaa-aaaa"}, u.Header()...).ExpectProblem(t, 422, "OTP_INVALID")
-		e.Call("POST", "/api/v1/security/totp/disable", map[string]any{"code": rc.RecoveryCodes[0]}, u.Header()...).Expect(t, 204)
+		// Off with the password and a recovery code; then the password alone signs in again. A
+		// session alone, or a code alone, is not enough.
+		e.Call("POST", "/api/v1/security/totp/disable", map[string]any{"code": rc.RecoveryCodes[0]}, u.Header()...).Expect(t, 422)
+		e.Call("POST", "/api/v1/security/totp/disable", map[string]any{"password": "wrong horse", "code": rc.RecoveryCodes[0]},
+			u.Header()...).ExpectProblem(t, 422, "PASSWORD_WRONG")
+		e.Call("POST", "/api/v1/security/totp/disable", map[string]any{"password": u.Password, "code": "aaaa-aaaa"},
+			u.Header()...).ExpectProblem(t, 422, "OTP_INVALID")
+		e.Call("POST", "/api/v1/security/totp/disable", map[string]any{"password": u.Password, "code": rc.RecoveryCodes[0]},
+			u.Header()...).Expect(t, 204)
 		signInOn(t, e, u, "", 201)
 	})
 }

@@ -42,13 +42,14 @@ func (s *Server) registerTOTP() {
 
 	register(s, huma.Operation{
 		OperationID: "totp-disable", Method: http.MethodPost, Path: "/api/v1/security/totp/disable", DefaultStatus: 204,
-		Summary: "Turn the authenticator app off", Tags: []string{"Security"}, Security: bearer, Errors: []int{401, 409, 422},
-		Description: "Needs a current code from the app or a recovery code; the recovery codes are deleted.",
-	}, func(ctx context.Context, in *twoStepCodeInput) (*emptyOutput, error) {
+		Summary: "Turn the authenticator app off", Tags: []string{"Security"}, Security: bearer, Errors: []int{401, 409, 422, 423},
+		Description: "Needs the login password and a current code from the app or a recovery code; the recovery codes are deleted. " +
+			"A wrong password or code counts toward the sign-in lock.",
+	}, func(ctx context.Context, in *totpDisableInput) (*emptyOutput, error) {
 		p, err := caller(ctx)
 		if err != nil {
 			return nil, err
 		}
-		return &emptyOutput{}, s.Accounts.DisableTOTP(ctx, p.Account.ID, in.Body.Code)
+		return &emptyOutput{}, s.Accounts.DisableTOTP(ctx, p.Account.ID, in.Body.Password, in.Body.Code)
 	})
 }

@@ -39,12 +39,17 @@ func TestPagesAreValidHTML(t *testing.T) {
 	e := apitest.New(t, "sqlite", ct.WithPolicy(t, "tenpay"))
 	dir := t.TempDir()
 	n := 0
+	var saveBody func(c *client, path string, p *page)
 	save := func(c *client, path string) {
 		t.Helper()
 		p := c.get(path)
 		if p.Status >= 500 {
 			t.Fatalf("%s: %d", path, p.Status)
 		}
+		saveBody(c, path, p)
+	}
+	saveBody = func(c *client, path string, p *page) {
+		t.Helper()
 		n++
 		name := fmt.Sprintf("%03d%s-%s.html", n, strings.ReplaceAll(path, "/", "_"), c.lang)
 		if err := os.WriteFile(filepath.Join(dir, name), []byte(p.Body), 0o644); err != nil {
@@ -65,6 +70,7 @@ func TestPagesAreValidHTML(t *testing.T) {
 			"/settings/linked-accounts", "/settings/payments", "/account/business", "/services/contracts", "/help/disputes"} {
 			save(c, p)
 		}
+		twoStepPages(t, e, lang, saveBody)
 		id, _ := startClosure(t, c)
 		save(c, "/closure/"+id)
 		from := "/closure/" + id
@@ -100,4 +106,28 @@ func TestPagesAreValidHTML(t *testing.T) {
 		t.Errorf("%s:%d: %s: %s\n\t%s", filepath.Base(m.URL), m.LastLine, m.Type, m.Message, m.Extract)
 	}
 	t.Logf("%d pages checked, %d errors", n, len(report.Messages))
+}
+
+// twoStepPages saves the security page's two-step states (issue 14): the authenticator app being
+// set up (secret and QR code), the recovery codes shown once, and the app on with a remembered
+// device listed.
+func twoStepPages(t *testing.T, e *apitest.Env, lang string, save func(*client, string, *page)) {
+	t.Helper()
+	c := newClient(t, e)
+	c.lang = lang
+	phone := c.registerUser("两步")
+	p := c.post("/settings/security", "/settings/security/totp", nil).expect(t, 200, `id="totp-qr"`)
+	save(c, "/settings/security#setup", p)
+	sec := totpSecretRe.FindStringSubmatch(p.Body)[1]
+	p = c.post("/settings/security", "/settings/security/totp/confirm", url.Values{"totp_code": {webTOTP(t, e, sec)}}).
+		expect(t, 200, `id="recovery-codes"`)
+	save(c, "/settings/security#codes", p)
+	code := recoveryRe.FindStringSubmatch(p.Body)[1]
+	c2 := newClient(t, e)
+	c2.lang = lang
+	p = c2.post("/signin", "/signin", url.Values{"login": {phone}, "password": {"correct horse"}}).expect(t, 200, `value="totp"`)
+	save(c2, "/signin#two-step", p)
+	c2.post("/signin", "/signin/two-step", url.Values{"challenge": {challengeRe.FindStringSubmatch(p.Body)[1]},
+		"methods": {"totp,recovery_code"}, "method": {"recovery_code"}, "code": {code}}).expect(t, 200)
+	save(c2, "/settings/security#on", c2.get("/settings/security").expect(t, 200, `name="device"`))
 }

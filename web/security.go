@@ -11,8 +11,9 @@ import (
 // securityData is the security settings page: which form just succeeded, and how many other
 // sessions the last "sign out other devices" ended.
 type securityData struct {
-	Done    string // password, pay, others, small_on or small_off
+	Done    string // password, pay, others, small_on, small_off, totp_on, totp_off, sms_on, sms_off or device
 	Revoked int
+	TwoStep *twoStepData
 	Small   *wallet.SmallPayments // password-free small payments; nil while the ledger is not wired in
 	// SmallMax and SmallDaily are the operator's caps as the pages write money (¥1,000.00).
 	SmallMax, SmallDaily string
@@ -36,6 +37,7 @@ func (h *Handler) registerSecurity() {
 	h.mux.HandleFunc("POST /settings/security/payment-password", h.changePaymentPassword)
 	h.mux.HandleFunc("POST /settings/security/others", h.signOutOthers)
 	h.mux.HandleFunc("POST /settings/security/small-payments", h.switchSmallPayments)
+	h.registerSecurityTwoStep()
 }
 
 // security shows the forms to change both passwords and sign out other devices, with the advice of
@@ -48,10 +50,14 @@ func (h *Handler) security(w http.ResponseWriter, r *http.Request) {
 	v := h.newView(r, "web_security_title")
 	d := &securityData{}
 	switch done := r.URL.Query().Get("done"); done {
-	case "password", "pay", "small_on", "small_off":
+	case "password", "pay", "small_on", "small_off", "totp_off", "sms_on", "sms_off", "device":
 		d.Done = done
 	}
 	if err := h.withSmallPayments(r, a, d); err != nil {
+		h.serveError(w, r, err)
+		return
+	}
+	if err := h.withTwoStep(r, a, d); err != nil {
 		h.serveError(w, r, err)
 		return
 	}
@@ -69,6 +75,10 @@ func (h *Handler) securityPost(w http.ResponseWriter, r *http.Request) (*purse.A
 	v := h.newView(r, "web_security_title")
 	d := &securityData{}
 	if err := h.withSmallPayments(r, a, d); err != nil {
+		h.serveError(w, r, err)
+		return nil, nil, false
+	}
+	if err := h.withTwoStep(r, a, d); err != nil {
 		h.serveError(w, r, err)
 		return nil, nil, false
 	}
@@ -140,7 +150,8 @@ func (h *Handler) signOutOthers(w http.ResponseWriter, r *http.Request) {
 	// The count is shown on the answer itself rather than after a redirect: carried in the URL, it
 	// was whatever a crafted link said ("999 other sessions were signed out"). Posting again signs
 	// out nothing more and says so.
-	v.Data = &securityData{Done: "others", Revoked: n}
+	d := v.Data.(*securityData)
+	d.Done, d.Revoked = "others", n
 	h.render(w, r, http.StatusOK, "security", v)
 }
 

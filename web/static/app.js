@@ -15,7 +15,9 @@
   // is on its way, and enable them again when the browser shows the page from its history.
   document.addEventListener("submit", function (e) {
     var form = e.target;
-    if (!(form instanceof HTMLFormElement) || form.method.toLowerCase() !== "post") { return; }
+    // The attribute, not form.method: a field named "method" (the sign-in's second step has one)
+    // shadows the property, and the script threw on every two-step sign-in.
+    if (!(form instanceof HTMLFormElement) || (form.getAttribute("method") || "").toLowerCase() !== "post") { return; }
     window.setTimeout(function () {
       form.querySelectorAll("button[type=submit]").forEach(function (b) { b.disabled = true; });
     }, 0);
