@@ -74,3 +74,41 @@ func TestTenpaySMSOnlyWhenRisky(t *testing.T) {
 		}
 	}, ct.WithPolicy(t, "tenpay"))
 }
+
+// TestTenpaySMSWhenACardIsNew (TP-5, issue 14): a card bound this week (through the holder's own
+// step-up of issue 13: payment password, SMS code to the bound phone, the verified real name) is
+// a risk signal: the tenpay preset asks for the SMS code at the closure started from a week-old
+// remembered device, and "new_card" is in the closure's history. A card bound more than a week
+// ago is not a signal.
+func TestTenpaySMSWhenACardIsNew(t *testing.T) {
+	t.Parallel()
+	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
+		start := func(token string) riskFlow {
+			t.Helper()
+			var f riskFlow
+			e.Call("POST", "/api/v1/closures", nil, apitest.Auth(token)...).Expect(t, 201).JSON(t, &f)
+			return f
+		}
+		fresh := verifiedUser(t, e, "王小明")
+		freshDevice := signInOn(t, e, fresh, "", 201)
+		old := verifiedUser(t, e, "李雷")
+		oldDevice := signInOn(t, e, old, "", 201)
+		bindCardAs(t, e, old, "李雷")
+		e.Clock.Advance(8 * 24 * time.Hour)
+
+		s := signInOn(t, e, fresh, freshDevice.DeviceToken, 201)
+		fresh.Token = s.Token
+		bindCardAs(t, e, fresh, "王小明")
+		f := start(s.Token)
+		if !strings.Contains(strings.Join(f.Factors.Required, ","), "sms_code") || !strings.Contains(f.notes(), "new_card") ||
+			strings.Contains(f.notes(), "new_device") {
+			t.Fatalf("a card bound this week: factors %v, history %s", f.Factors.Required, f.notes())
+		}
+
+		s = signInOn(t, e, old, oldDevice.DeviceToken, 201)
+		f = start(s.Token)
+		if strings.Contains(strings.Join(f.Factors.Required, ","), "sms_code") || !strings.Contains(f.notes(), "TP-5 risk: none") {
+			t.Fatalf("a card bound eight days ago: factors %v, history %s", f.Factors.Required, f.notes())
+		}
+	}, ct.WithPolicy(t, "tenpay"))
+}
