@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -83,4 +84,55 @@ func waitFor(t *testing.T, url string, want int) {
 		time.Sleep(10 * time.Millisecond)
 	}
 	t.Fatalf("%s never answered %d", url, want)
+}
+
+// TestServeMetricsOnItsOwnAddress (issue 14: /metrics was public): with --metrics-addr the
+// metrics are served on that address and the main listener does not serve them.
+func TestServeMetricsOnItsOwnAddress(t *testing.T) {
+	free := func() string {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer ln.Close()
+		return ln.Addr().String()
+	}
+	addr, maddr := free(), free()
+	t.Setenv("PURSE_MASTER_KEY", "")
+	var cli CLI
+	parser, err := kong.New(&cli)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := parser.Parse([]string{"serve", "--demo", "--db", filepath.Join(t.TempDir(), "purse.db"), "--addr", addr,
+		"--metrics-addr", maddr}); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- cli.Serve.run(ctx) }()
+	waitFor(t, "http://"+addr+"/healthz", 200)
+	waitFor(t, "http://"+maddr+"/metrics", 200)
+	res, err := http.Get("http://" + maddr + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if !bytes.Contains(body, []byte("purse_http_requests_total")) {
+		t.Fatalf("the metrics address serves no purse metrics:\n%.500s", body)
+	}
+	res, err = http.Get("http://" + addr + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ = io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode == 200 || bytes.Contains(body, []byte("purse_http_requests_total")) {
+		t.Fatalf("the main listener serves /metrics: %d", res.StatusCode)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatalf("graceful shutdown: %v", err)
+	}
 }
