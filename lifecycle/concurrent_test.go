@@ -2,6 +2,7 @@ package lifecycle_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"sync"
@@ -10,6 +11,7 @@ import (
 	"github.com/purse-wallet/purse"
 	"github.com/purse-wallet/purse/apitest"
 	"github.com/purse-wallet/purse/app"
+	"github.com/purse-wallet/purse/lifecycle"
 )
 
 // TestPurgeConcurrent runs the personal-data purge from four workers at once in small batches, as
@@ -35,7 +37,10 @@ func TestPurgeConcurrent(t *testing.T) {
 					defer wg.Done()
 					for {
 						n, err := e.App.Lifecycle.PurgePersonal(context.Background())
-						if err != nil {
+						// Four workers reading at once can hold the SQLite scrub's checkpoint
+						// off past its busy timeout: the erasure is committed and counted, and
+						// the last run below must scrub.
+						if err != nil && !errors.Is(err, lifecycle.ErrOlderCopiesRemain) {
 							t.Error(err)
 							return
 						}
@@ -50,7 +55,7 @@ func TestPurgeConcurrent(t *testing.T) {
 			}
 			wg.Wait()
 			// A worker stops when every account left is claimed by another; one last run picks up
-			// anything a stopped worker would have taken next.
+			// anything a stopped worker would have taken next, and scrubs what the workers erased.
 			n, err := e.App.Lifecycle.PurgePersonal(context.Background())
 			if err != nil {
 				t.Fatal(err)

@@ -2,6 +2,7 @@ package lifecycle
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"strconv"
@@ -181,6 +182,11 @@ func (s *Service) purgePersonal(ctx context.Context, tx purse.Tx, items []*purge
 	return nil
 }
 
+// ErrOlderCopiesRemain is the purge's error when its erasure committed but the scrub that follows
+// could not finish (a SQLite reader held an older snapshot past the busy timeout, a PostgreSQL
+// VACUUM was refused): the count the run returns beside it is true, and the next run scrubs again.
+var ErrOlderCopiesRemain = errors.New("purge: erased, but older copies may remain in the database files until the next run")
+
 // scrub removes the older copies of what a committed erasure changed from the live database
 // files (purse.Store.Scrub): the SQLite write-ahead log, PostgreSQL's dead row versions. Without
 // it the WAL of a quiet SQLite store kept the phone, the e-mail and the wrapped data key for
@@ -195,7 +201,7 @@ func (s *Service) scrub(ctx context.Context, erased int) error {
 	}
 	if err := s.Store.Scrub(ctx); err != nil {
 		atomic.StoreInt32(&s.scrubAgain, 1)
-		return fmt.Errorf("purge: erased, but older copies may remain in the database files until the next run: %w", err)
+		return fmt.Errorf("%w: %w", ErrOlderCopiesRemain, err)
 	}
 	again := int32(0)
 	if erased > 0 {
