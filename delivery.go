@@ -16,8 +16,6 @@ type DeliveryQueries interface {
 	// ExpireMessages marks expired up to limit pending, unleased messages whose expiry is at or
 	// before now, and returns them (ID, Channel and Template only): they are never sent.
 	ExpireMessages(ctx context.Context, now time.Time, limit int) ([]*Message, error)
-	// SetMessageExpiry gives the message an expiry: if it is still pending then, it is not sent.
-	SetMessageExpiry(ctx context.Context, id string, at time.Time) error
 	// MarkSent records a delivery by the named sender and ends the lease.
 	MarkSent(ctx context.Context, id, sender string, at time.Time) error
 	// MarkSentAll is MarkSent for several messages the same sender delivered, in one statement.

@@ -35,6 +35,9 @@ type Message struct {
 	LastError string            `json:"last_error,omitempty"`
 	CreatedAt time.Time         `json:"created_at"`
 	SentAt    time.Time         `json:"sent_at,omitzero"`
+	// ExpiresAt, if set, is when the message, still pending, is no longer sent (a code, a link, a
+	// reminder); it is written with the message, in the same statement.
+	ExpiresAt time.Time `json:"expires_at,omitzero"`
 }
 
 // OutboxQueries store outgoing messages.

@@ -36,9 +36,6 @@ func Enqueue(ctx context.Context, tx purse.Tx, cat *i18n.Catalog, n Notice) (*pu
 	if err := tx.InsertMessage(ctx, m); err != nil {
 		return nil, fmt.Errorf("notify: enqueue %s: %w", n.Template, err)
 	}
-	if err := expire(ctx, tx, m, n.Expires); err != nil {
-		return nil, err
-	}
 	return m, nil
 }
 
@@ -59,23 +56,7 @@ func EnqueueAll(ctx context.Context, tx purse.Tx, cat *i18n.Catalog, ns []Notice
 	if err := tx.InsertMessages(ctx, ms); err != nil {
 		return nil, fmt.Errorf("notify: enqueue %d notices: %w", len(ms), err)
 	}
-	for i, n := range ns {
-		if err := expire(ctx, tx, ms[i], n.Expires); err != nil {
-			return nil, err
-		}
-	}
 	return ms, nil
-}
-
-// expire records the message's expiry, if it has one.
-func expire(ctx context.Context, tx purse.Tx, m *purse.Message, at time.Time) error {
-	if at.IsZero() {
-		return nil
-	}
-	if err := tx.SetMessageExpiry(ctx, m.ID, at); err != nil {
-		return fmt.Errorf("notify: enqueue %s: %w", m.Template, err)
-	}
-	return nil
 }
 
 // render makes the pending message of a notice, in its language.
@@ -90,7 +71,7 @@ func render(tx purse.Tx, cat *i18n.Catalog, n Notice) (*purse.Message, error) {
 	}
 	m := &purse.Message{
 		ID: purse.NewID(), AccountID: n.AccountID, Channel: n.Channel, To: n.To, Template: n.Template,
-		Language: lang, Data: n.Data, Status: "pending", NextAt: tx.Now(), CreatedAt: tx.Now(),
+		Language: lang, Data: n.Data, Status: "pending", NextAt: tx.Now(), CreatedAt: tx.Now(), ExpiresAt: n.Expires,
 		Body: cat.Message(lang, n.Template+".body", params),
 	}
 	if n.Channel == purse.ChannelEmail {

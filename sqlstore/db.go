@@ -72,12 +72,13 @@ type DB struct {
 	stmts     sync.Map // query text → *sql.Stmt prepared on the write pool (see Warm)
 	readStmts sync.Map // the same for the read pool
 	warm      atomic.Bool
-	migrated  atomic.Bool    // Migrate applied every migration this purse has
-	closers   []func() error // run by Close before the pools close (see OnClose)
-	feed      feed           // changes to accounts and sessions, for this process's session cache
-	bareReads bool           // Read runs on a read-only connection without BEGIN (see readConn)
-	deadline  time.Duration  // of a transaction whose context has none (see SetDeadline)
-	sealer    purse.Sealer   // seals the outbox and linked ids (see UseSealer)
+	migrated  atomic.Bool                  // Migrate applied every migration this purse has
+	closers   []func() error               // run by Close before the pools close (see OnClose)
+	feed      feed                         // changes to accounts and sessions, for this process's session cache
+	bareReads bool                         // Read runs on a read-only connection without BEGIN (see readConn)
+	deadline  time.Duration                // of a transaction whose context has none (see SetDeadline)
+	sealer    purse.Sealer                 // seals the outbox and linked ids (see UseSealer)
+	trace     atomic.Pointer[func(string)] // see OnStatement
 }
 
 // New wraps open connection pools: write for read-write transactions, read for read-only ones (the
@@ -188,6 +189,7 @@ func (db *DB) Bind(ctx context.Context) (context.Context, func(commit bool) erro
 		if commit {
 			return t.interrupted(dctx, db.commit(t))
 		}
+		db.traced("ROLLBACK")
 		return t.interrupted(dctx, t.sql.Rollback())
 	}
 	return context.WithValue(dctx, txKey{}, t), end, nil
@@ -235,6 +237,7 @@ func (db *DB) begin(ctx, caller context.Context, pool *sql.DB, readOnly bool) (*
 	if err != nil {
 		return nil, fmt.Errorf("storage: begin: %w", err)
 	}
+	db.traced("BEGIN")
 	return newTx(db, ctx, caller, st, st, readOnly), nil
 }
 
@@ -258,10 +261,12 @@ func (db *DB) run(ctx, caller context.Context, pool *sql.DB, readOnly bool, fn f
 			}
 			return kept
 		}
+		db.traced("ROLLBACK")
 		_ = t.sql.Rollback()
 		return t.interrupted(ctx, err)
 	}
 	if readOnly {
+		db.traced("COMMIT")
 		return t.interrupted(ctx, wrapCommit(t.sql.Commit()))
 	}
 	return t.interrupted(ctx, db.commit(t))
@@ -269,6 +274,7 @@ func (db *DB) run(ctx, caller context.Context, pool *sql.DB, readOnly bool, fn f
 
 // commit commits a write transaction and returns once it is durable.
 func (db *DB) commit(t *tx) error {
+	db.traced("COMMIT")
 	if err := t.sql.Commit(); err != nil {
 		return wrapCommit(err)
 	}

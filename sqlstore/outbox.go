@@ -17,7 +17,7 @@ import (
 const messageColumns = `id, account_id, channel, template, language, status, attempts, next_attempt_at,
 	last_error, created_at, sent_at, recipient_sealed, content_sealed`
 
-const insertMessageColumns = messageColumns + `, recipient_hash, recipient, body`
+const insertMessageColumns = messageColumns + `, recipient_hash, recipient, body, expires_at`
 
 // content is what content_sealed holds.
 type content struct {
@@ -45,7 +45,7 @@ func (t *tx) InsertMessages(ctx context.Context, ms []*purse.Message) error {
 	if err != nil {
 		return fmt.Errorf("storage: insert messages: %w", err)
 	}
-	const cols = 16
+	const cols = 17
 	for start := 0; start < len(ms); start += maxBatchRows {
 		part := ms[start:min(start+maxBatchRows, len(ms))]
 		args := make([]any, 0, cols*len(part))
@@ -59,7 +59,7 @@ func (t *tx) InsertMessages(ctx context.Context, ms []*purse.Message) error {
 			}
 			args = append(args, m.ID, m.AccountID, string(m.Channel), m.Template, m.Language, m.Status, m.Attempts,
 				ts(m.NextAt), m.LastError, ts(m.CreatedAt), ts(m.SentAt), to, body,
-				keys.sealer.Lookup("recipient", m.To), "", "")
+				keys.sealer.Lookup("recipient", m.To), "", "", ts(m.ExpiresAt))
 		}
 		if _, err := t.exec(ctx, `INSERT INTO outbox (`+insertMessageColumns+`) VALUES `+rowsValues(len(part), cols), args...); err != nil {
 			return fmt.Errorf("storage: insert messages: %w", t.duplicate(err))

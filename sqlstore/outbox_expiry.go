@@ -8,15 +8,6 @@ import (
 	"github.com/purse-wallet/purse"
 )
 
-// SetMessageExpiry is a statement of its own rather than a column of the insert: most messages
-// never expire, and only the time-bound ones (codes, links, reminders) pay for it.
-func (t *tx) SetMessageExpiry(ctx context.Context, id string, at time.Time) error {
-	if _, err := t.exec(ctx, `UPDATE outbox SET expires_at = ? WHERE id = ?`, ts(at), id); err != nil {
-		return fmt.Errorf("storage: set message expiry: %w", err)
-	}
-	return nil
-}
-
 // ExpireMessages marks expired, in one statement, up to limit pending messages whose expiry is at
 // or before now and that no worker holds, and returns them (id, channel, template only).
 func (t *tx) ExpireMessages(ctx context.Context, now time.Time, limit int) ([]*purse.Message, error) {

@@ -185,6 +185,7 @@ func (t *tx) DataKeys(ctx context.Context, ids []string) (map[string]*purse.Data
 
 func (t *tx) DestroyDataKeys(ctx context.Context, ids []string, at time.Time) error {
 	return chunks(ids, func(in string, args []any) error {
+		t.keys = nil
 		if _, err := t.exec(ctx, `UPDATE data_keys SET wrapped = NULL, destroyed_at = ? WHERE account_id IN `+in,
 			append([]any{ts(at)}, args...)...); err != nil {
 			return fmt.Errorf("storage: destroy data keys: %w", err)

@@ -32,31 +32,63 @@ func (t *tx) keysOf(ctx context.Context, accountIDs []string) (*keyring, error) 
 	seen := map[string]bool{"": true}
 	var ids []string
 	for _, id := range accountIDs {
-		if !seen[id] {
-			seen[id] = true
-			ids = append(ids, id)
+		if seen[id] {
+			continue
 		}
+		seen[id] = true
+		if dk, ok := t.keys[id]; ok {
+			if dk != nil {
+				k.wrapped[id] = dk.Wrapped
+			}
+			continue
+		}
+		ids = append(ids, id)
 	}
 	err := chunks(ids, func(in string, args []any) error {
-		rows, err := t.query(ctx, `SELECT account_id, wrapped FROM data_keys WHERE account_id IN `+in, args...)
+		rows, err := t.query(ctx, `SELECT account_id, wrapped, created_at, destroyed_at FROM data_keys WHERE account_id IN `+in, args...)
 		if err != nil {
 			return fmt.Errorf("storage: data keys: %w", err)
 		}
 		defer rows.Close()
 		for rows.Next() {
-			var id string
-			var wrapped []byte
-			if err := rows.Scan(&id, &wrapped); err != nil {
+			dk := &purse.DataKey{}
+			var created, destroyed int64
+			if err := rows.Scan(&dk.AccountID, &dk.Wrapped, &created, &destroyed); err != nil {
 				return err
 			}
-			k.wrapped[id] = wrapped
+			dk.CreatedAt, dk.DestroyedAt = tm(created), tm(destroyed)
+			k.wrapped[dk.AccountID] = dk.Wrapped
+			t.keep(dk)
 		}
 		return rows.Err()
 	})
 	if err != nil {
 		return nil, err
 	}
+	for _, id := range ids {
+		if _, ok := k.wrapped[id]; !ok {
+			t.keepNone(id)
+		}
+	}
 	return k, nil
+}
+
+// keep remembers a data key row read in this transaction: a step reads an account's key to open
+// its contact data and again to seal the message it sends (issue 19: one read instead of two or
+// three per step). Every write of data_keys in the transaction forgets them all.
+func (t *tx) keep(k *purse.DataKey) {
+	if t.keys == nil {
+		t.keys = map[string]*purse.DataKey{}
+	}
+	t.keys[k.AccountID] = k
+}
+
+// keepNone remembers that the account has no data key row.
+func (t *tx) keepNone(accountID string) {
+	if t.keys == nil {
+		t.keys = map[string]*purse.DataKey{}
+	}
+	t.keys[accountID] = nil
 }
 
 // owner is the account id a value of the account is sealed for: "" (the master key's outbox key)

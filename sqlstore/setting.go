@@ -66,6 +66,7 @@ func (t *tx) Hits(ctx context.Context, key string, windowStart time.Time) (int, 
 }
 
 func (t *tx) InsertDataKey(ctx context.Context, k *purse.DataKey) error {
+	t.keys = nil
 	_, err := t.exec(ctx, `INSERT INTO data_keys (account_id, wrapped, created_at, destroyed_at) VALUES (?,?,?,?)`,
 		k.AccountID, k.Wrapped, ts(k.CreatedAt), ts(k.DestroyedAt))
 	if err != nil {
@@ -75,6 +76,13 @@ func (t *tx) InsertDataKey(ctx context.Context, k *purse.DataKey) error {
 }
 
 func (t *tx) DataKey(ctx context.Context, accountID string) (*purse.DataKey, error) {
+	if k, ok := t.keys[accountID]; ok {
+		if k == nil {
+			return nil, purse.ErrNotFound
+		}
+		c := *k
+		return &c, nil
+	}
 	k := purse.DataKey{AccountID: accountID}
 	var created, destroyed int64
 	err := t.queryRow(ctx, `SELECT wrapped, created_at, destroyed_at FROM data_keys WHERE account_id = ?`,
@@ -83,10 +91,12 @@ func (t *tx) DataKey(ctx context.Context, accountID string) (*purse.DataKey, err
 		return nil, t.notFound(err)
 	}
 	k.CreatedAt, k.DestroyedAt = tm(created), tm(destroyed)
+	t.keep(&k)
 	return &k, nil
 }
 
 func (t *tx) DestroyDataKey(ctx context.Context, accountID string, now time.Time) error {
+	t.keys = nil
 	_, err := t.exec(ctx, `UPDATE data_keys SET wrapped = NULL, destroyed_at = ? WHERE account_id = ?`,
 		ts(now), accountID)
 	if err != nil {
@@ -122,6 +132,7 @@ func (t *tx) LiveDataKeys(ctx context.Context, after string, limit int) ([]*purs
 }
 
 func (t *tx) RewrapDataKey(ctx context.Context, accountID string, old, new []byte) (bool, error) {
+	t.keys = nil
 	if strings.HasPrefix(accountID, purse.RecordsKeyPrefix) {
 		return t.rewrapRecordsKey(ctx, accountID, old, new)
 	}

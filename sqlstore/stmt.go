@@ -74,6 +74,7 @@ func (t *tx) prepared(ctx context.Context, q string) *sql.Stmt {
 func (t *tx) execHot(ctx context.Context, q string, args ...any) (sql.Result, error) {
 	ctx = t.bounded(ctx)
 	if st := t.prepared(ctx, q); st != nil {
+		t.db.traced(q)
 		return st.ExecContext(ctx, args...)
 	}
 	return t.exec(ctx, q, args...)
@@ -82,6 +83,7 @@ func (t *tx) execHot(ctx context.Context, q string, args ...any) (sql.Result, er
 func (t *tx) queryRowHot(ctx context.Context, q string, args ...any) *sql.Row {
 	ctx = t.bounded(ctx)
 	if st := t.prepared(ctx, q); st != nil {
+		t.db.traced(q)
 		return st.QueryRowContext(ctx, args...)
 	}
 	return t.queryRow(ctx, q, args...)
@@ -90,6 +92,7 @@ func (t *tx) queryRowHot(ctx context.Context, q string, args ...any) *sql.Row {
 func (t *tx) queryHot(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
 	ctx = t.bounded(ctx)
 	if st := t.prepared(ctx, q); st != nil {
+		t.db.traced(q)
 		return st.QueryContext(ctx, args...)
 	}
 	return t.query(ctx, q, args...)

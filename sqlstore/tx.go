@@ -22,7 +22,8 @@ type tx struct {
 	savepoints int
 	readOnly   bool // begun on the read pool
 	changed    changes
-	created    string // the account this transaction inserted, whose registration answer is its
+	created    string                    // the account this transaction inserted, whose registration answer is its
+	keys       map[string]*purse.DataKey // data key rows read so far, nil for none (see keep)
 
 	caller   context.Context      // the context the store was called with (see bounded)
 	deadline time.Time            // the store's deadline, when it set one (see bounded)
@@ -49,21 +50,26 @@ func (t *tx) savepoint(ctx context.Context, fn func(purse.Tx) error) error {
 	ctx = t.bounded(ctx)
 	t.savepoints++
 	name := fmt.Sprintf("sp%d", t.savepoints)
+	t.db.traced("SAVEPOINT")
 	if _, err := t.sql.ExecContext(ctx, "SAVEPOINT "+name); err != nil {
 		return t.interrupted(ctx, fmt.Errorf("storage: savepoint: %w", err))
 	}
 	if err := fn(t); err != nil {
 		if kept, ok := committed(err); ok {
+			t.db.traced("RELEASE SAVEPOINT")
 			if _, relErr := t.sql.ExecContext(ctx, "RELEASE SAVEPOINT "+name); relErr != nil {
 				return t.interrupted(ctx, errors.Join(kept, relErr))
 			}
 			return kept
 		}
+		t.keys = nil // what the undone writes left in it
+		t.db.traced("ROLLBACK TO SAVEPOINT")
 		if _, rbErr := t.sql.ExecContext(ctx, "ROLLBACK TO SAVEPOINT "+name); rbErr != nil {
 			return t.interrupted(ctx, errors.Join(err, rbErr))
 		}
 		return t.interrupted(ctx, err)
 	}
+	t.db.traced("RELEASE SAVEPOINT")
 	_, err := t.sql.ExecContext(ctx, "RELEASE SAVEPOINT "+name)
 	return t.interrupted(ctx, err)
 }
@@ -95,16 +101,19 @@ func (t *tx) interrupted(ctx context.Context, err error) error {
 
 func (t *tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
 	ctx = t.bounded(ctx)
+	t.db.traced(q)
 	return t.q.ExecContext(ctx, t.db.rebind(q), args...)
 }
 
 func (t *tx) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
 	ctx = t.bounded(ctx)
+	t.db.traced(q)
 	return t.q.QueryContext(ctx, t.db.rebind(q), args...)
 }
 
 func (t *tx) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
 	ctx = t.bounded(ctx)
+	t.db.traced(q)
 	return t.q.QueryRowContext(ctx, t.db.rebind(q), args...)
 }
 
