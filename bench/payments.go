@@ -20,17 +20,21 @@ import (
 // TPC-B on the same PostgreSQL server when asked and installed. All through HTTP on the bench's
 // server (group commit as purse serve runs it), closed loop.
 type Payments struct {
-	Clients  int        `json:"clients"`
-	Accounts int        `json:"accounts"`
-	Rounds   int        `json:"rounds"`
-	Plain    Op         `json:"plain"` // transfers without the payment password
-	PIN      Op         `json:"pin"`   // transfers with it
-	Flows    *Op        `json:"closure_flows,omitempty"`
-	PGBench  *Op        `json:"pgbench,omitempty"`
-	Ratio    float64    `json:"pin_over_plain"`     // PIN.PerSec ÷ Plain.PerSec (target ≥ 0.8)
-	FlowCost float64    `json:"flow_cpu_multiple"`  // a flow's CPU (purse + PostgreSQL) ÷ a plain transfer's (target ≤ 8)
-	Versus   float64    `json:"plain_over_pgbench"` // Plain.PerSec ÷ PGBench.PerSec
-	PerRound []RoundOps `json:"per_round,omitempty"`
+	Clients  int `json:"clients"`
+	Accounts int `json:"accounts"`
+	Rounds   int `json:"rounds"`
+	Plain    Op  `json:"plain"` // transfers without the payment password
+	PIN      Op  `json:"pin"`   // transfers with it
+	Flows    *Op `json:"closure_flows,omitempty"`
+	PGBench  *Op `json:"pgbench,omitempty"`
+	// PGBenchScale is the TPC-B scale pgbench ran at and PGBenchLoad how long making its tables
+	// took (pgbench -i), since a fair scale (one branch per client) is minutes of loading here.
+	PGBenchScale int        `json:"pgbench_scale,omitempty"`
+	PGBenchLoad  float64    `json:"pgbench_load_seconds,omitempty"`
+	Ratio        float64    `json:"pin_over_plain"`     // PIN.PerSec ÷ Plain.PerSec (target ≥ 0.8)
+	FlowCost     float64    `json:"flow_cpu_multiple"`  // a flow's CPU (purse + PostgreSQL) ÷ a plain transfer's (target ≤ 8)
+	Versus       float64    `json:"plain_over_pgbench"` // Plain.PerSec ÷ PGBench.PerSec
+	PerRound     []RoundOps `json:"per_round,omitempty"`
 }
 
 // Op is one kind of operation summed over the rounds' counted windows.
@@ -84,13 +88,16 @@ func (s *Server) measurePayments(ctx context.Context, o Options) (*Payments, err
 		}
 		flows, _ = s.flowPhase(fu, o.FlowClients, slice)
 	}
+	p := &Payments{Clients: o.Clients, Accounts: len(users), Rounds: o.Rounds}
 	if o.PGBench && s.Kind == "postgres" {
-		if pgb, err = s.pgbenchPhase(ctx, o.DB, o.Clients, slice); err != nil {
+		p.PGBenchScale = pgbenchScale(o.Clients, o.PGBenchScale)
+		var load time.Duration
+		if pgb, load, err = s.pgbenchPhase(ctx, o.DB, o.Clients, p.PGBenchScale, slice); err != nil {
 			return nil, err
 		}
+		p.PGBenchLoad = load.Seconds()
 	}
 	var tp, tn, tf, tg total
-	p := &Payments{Clients: o.Clients, Accounts: len(users), Rounds: o.Rounds}
 	for range o.Rounds {
 		var r RoundOps
 		run := func(ph phase, t *total) float64 {

@@ -18,10 +18,22 @@ import (
 	"time"
 )
 
-// PGBenchScale is the TPC-B scale pgbench's tables are made at: 10 branches, so that 16 clients do
-// not all queue on one branch row (at scale 1 pgbench measures that row's lock, not the server),
-// and a million account rows, made in seconds.
+// PGBenchScale is the least TPC-B scale pgbench's tables are made at: 10 branches, so that 16
+// clients do not all queue on one branch row (at scale 1 pgbench measures that row's lock, not the
+// server), and a million account rows, made in seconds. With more clients the scale is the number
+// of clients (pgbenchScale): at scale 10, 64 clients queue on 10 branch rows and pgbench's rate
+// collapses (36 tps against 967 at a fair scale, docs/BENCHMARKS.md), which compares purse with
+// a lock queue rather than with PostgreSQL.
 const PGBenchScale = 10
+
+// pgbenchScale is the scale for clients clients, unless asked (asked > 0): at least one branch
+// row per client, as pgbench's documentation advises, and never under PGBenchScale.
+func pgbenchScale(clients, asked int) int {
+	if asked > 0 {
+		return asked
+	}
+	return max(PGBenchScale, clients)
+}
 
 // findPGBench returns pgbench's path: on the PATH, or in a PostgreSQL installation's bin directory
 // (Debian's postgresql-contrib puts it in /usr/lib/postgresql/<version>/bin only).
@@ -42,23 +54,23 @@ func findPGBench() string {
 // connections for a slice of dur: the raw-SQL reference the issue compares purse with, on the same
 // server and in the same rounds. The phase's CPU is pgbench's own (the client; purse's figures
 // count purse's load generator too) and its DBCPU the server's. nil, without error, when pgbench is
-// not installed.
-func (s *Server) pgbenchPhase(ctx context.Context, base string, clients int, dur time.Duration) (phase, error) {
+// not installed. load is how long pgbench took to make its tables at that scale (pgbench -i).
+func (s *Server) pgbenchPhase(ctx context.Context, base string, clients, scale int, dur time.Duration) (ph phase, load time.Duration, err error) {
 	bin := findPGBench()
 	if bin == "" {
 		fmt.Fprintln(os.Stderr, "bench: pgbench not found (apt-get install postgresql-contrib): its comparison is left out")
-		return nil, nil
+		return nil, 0, nil
 	}
 	admin, err := sql.Open("pgx", base)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	defer admin.Close()
 	b := make([]byte, 6)
 	rand.Read(b)
 	schema := "pgbench_" + hex.EncodeToString(b)
 	if _, err := admin.ExecContext(ctx, "CREATE SCHEMA "+schema); err != nil {
-		return nil, fmt.Errorf("bench: pgbench schema: %w", err)
+		return nil, 0, fmt.Errorf("bench: pgbench schema: %w", err)
 	}
 	s.cleanup = append(s.cleanup, func() {
 		if a, err := sql.Open("pgx", base); err == nil {
@@ -68,17 +80,19 @@ func (s *Server) pgbenchPhase(ctx context.Context, base string, clients int, dur
 	})
 	dir, err := os.MkdirTemp("", "purse-pgbench-")
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	s.cleanup = append(s.cleanup, func() { os.RemoveAll(dir) })
 	// libpq takes no search_path in a URL: the schema goes through PGOPTIONS.
 	env := append(os.Environ(), "PGOPTIONS=-c search_path="+schema)
 	conn := libpqURL(base)
-	init := exec.CommandContext(ctx, bin, "-i", "-q", "-s", strconv.Itoa(PGBenchScale), conn)
+	init := exec.CommandContext(ctx, bin, "-i", "-q", "-s", strconv.Itoa(scale), conn)
 	init.Env = env
+	began := time.Now()
 	if out, err := init.CombinedOutput(); err != nil {
-		return nil, fmt.Errorf("bench: pgbench -i: %w: %.400s", err, out)
+		return nil, 0, fmt.Errorf("bench: pgbench -i: %w: %.400s", err, out)
 	}
+	load = time.Since(began)
 	secs := max(1, int(dur.Round(time.Second)/time.Second))
 	n := 0
 	return func(ctx context.Context) span {
@@ -109,7 +123,7 @@ func (s *Server) pgbenchPhase(ctx context.Context, base string, clients int, dur
 			}
 		}
 		return sp
-	}, nil
+	}, load, nil
 }
 
 var pgbenchTPS = regexp.MustCompile(`tps = ([0-9.]+) \(without initial connection time\)`)

@@ -174,7 +174,7 @@ func printPayments(tw io.Writer, store string, p *Payments) {
 		row("closure flows", p.Flows, "")
 	}
 	if p.PGBench != nil {
-		row("pgbench TPC-B", p.PGBench, fmt.Sprintf(", scale %d, %d clients (CPU/op: pgbench's own)", PGBenchScale, p.Clients))
+		row("pgbench TPC-B", p.PGBench, fmt.Sprintf(", scale %d (loaded in %.1f s), %d clients (CPU/op: pgbench's own)", p.PGBenchScale, p.PGBenchLoad, p.Clients))
 	}
 	fmt.Fprintf(tw, "\t%s\tPIN ÷ plain\t%.2f\t\t\ttarget ≥ 0.8; rounds %s\n", store, p.Ratio, roundRatios(p.PerRound, func(r RoundOps) float64 { return r.PIN / r.Plain }))
 	if p.Flows != nil {

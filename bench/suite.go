@@ -25,6 +25,8 @@ type Options struct {
 	// closure flow's CPU against a transfer's; with PGBench, pgbench's TPC-B) in one run.
 	Payments bool
 	PGBench  bool
+	// PGBenchScale is pgbench's TPC-B scale; 0: one branch per client, at least PGBenchScale.
+	PGBenchScale int
 	// TransferAccounts are the accounts the payments' transfers move between.
 	TransferAccounts int
 

@@ -18,10 +18,11 @@ type BenchPaymentsCmd struct {
 	FlowClients  int  `default:"8" help:"Concurrent clients running closure flows."`
 	FlowAccounts int  `default:"2000" help:"Accounts made for the flows: the most flows a run can do."`
 	PGBench      bool `default:"true" negatable:"" help:"On PostgreSQL, run pgbench's TPC-B (when installed) among the transfers."`
+	PGBenchScale int  `default:"0" help:"pgbench's TPC-B scale; 0 is one branch per client (at least 10), a fair scale for the clients."`
 }
 
 // Run measures.
 func (c *BenchPaymentsCmd) Run() error {
 	return c.run(context.Background(), stdout(), bench.Options{Payments: true, Closure: c.Flows, PGBench: c.PGBench,
-		Clients: c.Clients, TransferAccounts: c.Accounts, Rounds: c.Rounds, FlowClients: c.FlowClients, FlowAccounts: c.FlowAccounts})
+		Clients: c.Clients, TransferAccounts: c.Accounts, Rounds: c.Rounds, FlowClients: c.FlowClients, FlowAccounts: c.FlowAccounts, PGBenchScale: c.PGBenchScale})
 }
