@@ -73,6 +73,11 @@ const (
 	OwnerSweep             = "operator:sweep" // leftovers below a policy's threshold, donated at closure
 )
 
+// OperatorOwners are every operator-side owner above: what the operator's books are read over
+// (ledger.SubBooks splits each into sub-books).
+var OperatorOwners = []string{OwnerBank, OwnerFundCustodian, OwnerPointsIssuer, OwnerStoredIssuer,
+	OwnerCreditIssuer, OwnerWithdrawalsFlight, OwnerSweep}
+
 // TxFilter selects an account's transactions, newest first.
 type TxFilter struct {
 	AccountID string

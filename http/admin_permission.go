@@ -26,6 +26,7 @@ var adminPermission = map[string]operator.Action{
 	"admin-closure-receipt":         operator.ActRead,
 	"admin-closure-receipt-pdf":     operator.ActRead,
 	"admin-job-failures":            operator.ActRead,
+	"admin-operator-books":          operator.ActRead,
 	"admin-outbox":                  operator.ActRead,
 	"admin-outbox-requeue":          operator.ActSupport,
 	"admin-closure-approve":         operator.ActReview,

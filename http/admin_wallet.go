@@ -6,6 +6,7 @@ import (
 
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/purse-wallet/purse"
+	"github.com/purse-wallet/purse/wallet"
 )
 
 type grantInput struct {
@@ -30,6 +31,22 @@ func adminWallet[I, O any](s *Server, op huma.Operation, do func(ctx context.Con
 }
 
 func (s *Server) registerAdminWallet() {
+	type booksOutput struct {
+		Body []wallet.OperatorBook
+	}
+	register(s, huma.Operation{OperationID: "admin-operator-books", Method: http.MethodGet,
+		Path: "/api/v1/admin/ledger/operator-books", Summary: "The operator's books, each summed over its sub-books",
+		Description: "The other side of every user book (the bank, the fund custodian, the issuers, withdrawals in " +
+			"flight, swept leftovers), by owner and currency, in fen. Each book is kept in several sub-books, so that " +
+			"concurrent top-ups and withdrawals do not wait on one row; this is their sum.",
+		Tags: []string{"Admin: wallet"}, Security: adminBearer, Errors: []int{401, 403}},
+		func(ctx context.Context, _ *struct{}) (*booksOutput, error) {
+			books, err := s.Wallet.OperatorBooks(ctx)
+			if err != nil {
+				return nil, err
+			}
+			return &booksOutput{Body: books}, nil
+		})
 	for _, g := range []struct {
 		id, path string
 		book     purse.Book

@@ -42,7 +42,7 @@ func TestConvertPoints(t *testing.T) {
 		}
 		var legs int
 		if err := e.DB.SQL().QueryRow(`SELECT COUNT(*) FROM ledger_postings WHERE transaction_id = '` + tx.ID +
-			`' AND owner = 'operator:points_issuer'`).Scan(&legs); err != nil || legs != 2 {
+			`' AND owner LIKE 'operator:points_issuer#%'`).Scan(&legs); err != nil || legs != 2 {
 			t.Fatalf("issuer legs = %d, %v", legs, err)
 		}
 		var list struct{ Items []txBody }

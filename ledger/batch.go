@@ -35,7 +35,8 @@ func PostBatch(ctx context.Context, tx purse.Tx, entries []Entry) ([]error, erro
 			errs[i] = fmt.Errorf("ledger: transaction %s: %w", e.Tx.ID, err)
 			continue
 		}
-		for _, p := range e.Legs {
+		entries[i].Legs = spread(e.Tx.ID, e.Legs)
+		for _, p := range entries[i].Legs {
 			keys[keyOf(p)] = 0
 			if !IsOperator(p.Owner) && !seen[p.Owner] {
 				seen[p.Owner] = true

@@ -77,6 +77,7 @@ func Append(ctx context.Context, tx purse.Tx, held Locked, txID string, legs []p
 	if err := Balanced(legs); err != nil {
 		return fmt.Errorf("ledger: transaction %s: %w", txID, err)
 	}
+	legs = spread(txID, legs)
 	owners := make([]string, 0, len(legs))
 	for _, p := range legs {
 		owners = append(owners, p.Owner)
