@@ -122,10 +122,13 @@ type Coupon struct {
 // BusinessKind is a flow of business in progress (AP-8.7).
 type BusinessKind string
 
-// Business flows: password recovery and phone-number change.
+// Business flows: password recovery, phone-number change and the device certificate install.
 const (
 	BusinessPasswordRecovery BusinessKind = "password_recovery"
 	BusinessPhoneChange      BusinessKind = "phone_change"
+	// BusinessCertificateInstall installs the device certificate on a device after an SMS code
+	// (AP-2). It is the closure's own remedy, so it never blocks one (ByHolder stays false).
+	BusinessCertificateInstall BusinessKind = "certificate_install"
 )
 
 // BusinessFlow is business in progress (AP-8.7): a one-time code was sent and waits to be entered.

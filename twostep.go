@@ -31,6 +31,9 @@ type Device struct {
 	CreatedAt  time.Time `json:"created_at"`
 	LastSeenAt time.Time `json:"last_seen_at"`
 	RevokedAt  time.Time `json:"revoked_at,omitzero"`
+	// CertificateAt is when the account's device certificate was installed on this device (AP-2);
+	// zero when it holds none.
+	CertificateAt time.Time `json:"certificate_at,omitzero"`
 }
 
 // SignInChallenge is a sign-in whose password was right and which waits for its second step.
@@ -70,6 +73,9 @@ type TwoStepQueries interface {
 	RevokeDevice(ctx context.Context, accountID, id string, now time.Time) (bool, error)
 	// TouchDevice records that the device was seen now.
 	TouchDevice(ctx context.Context, id string, now time.Time) error
+	// CertifyDevice installs the account's device certificate on its unrevoked device (AP-2);
+	// false when the account has no such device.
+	CertifyDevice(ctx context.Context, accountID, id string, now time.Time) (bool, error)
 	// LinkSession records the device a session was opened on.
 	LinkSession(ctx context.Context, sessionID, deviceID, accountID string) error
 	// SessionDevice returns the device a session was opened on; ErrNotFound when none.

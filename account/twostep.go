@@ -593,3 +593,33 @@ func PasswordChanged(ctx context.Context, tx purse.Tx, accountID string) error {
 	ts.PasswordChangedAt, ts.UpdatedAt = tx.Now(), tx.Now()
 	return tx.SaveTwoStep(ctx, ts)
 }
+
+// RememberSessionDevice remembers the device a session runs on when it runs on none, as a sign-in
+// with "remember" would have, and links the session to it; it returns the device and the token
+// the client keeps ("" when the session already ran on a remembered device, which it returns).
+// The caller has proved more than a sign-in does (the device certificate's install asks for an
+// SMS code and the payment password), so no further step is asked. sessionID is the caller's own
+// authenticated session; ErrNotFound when it is linked to another account's device.
+func (s *Service) RememberSessionDevice(ctx context.Context, tx purse.Tx, accountID, sessionID, label string) (*purse.Device, string, error) {
+	d, err := tx.SessionDevice(ctx, sessionID)
+	if err == nil {
+		if d.AccountID != accountID {
+			return nil, "", purse.ErrNotFound
+		}
+		return d, "", nil
+	}
+	if !errors.Is(err, purse.ErrNotFound) {
+		return nil, "", err
+	}
+	now := tx.Now()
+	token := secret.NewToken("pdv_")
+	d = &purse.Device{ID: purse.NewID(), AccountID: accountID, TokenHash: secret.HashToken(token),
+		Label: deviceLabel(label), CreatedAt: now, LastSeenAt: now}
+	if err := tx.InsertDevice(ctx, d); err != nil {
+		return nil, "", err
+	}
+	if err := tx.LinkSession(ctx, sessionID, d.ID, accountID); err != nil {
+		return nil, "", err
+	}
+	return d, token, nil
+}

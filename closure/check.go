@@ -14,13 +14,17 @@ type Env struct {
 	// Reason is why the user leaves, if they chose to say at the start (IM-1); empty otherwise.
 	// Start records it and nothing else reads it: it is never a condition.
 	Reason purse.ClosureReason
-	// SessionID is the session starting the closure: its device is a risk signal (TP-5).
+	// SessionID is the session starting the closure: its device is a risk signal (TP-5), and the
+	// device certificate the holder installed on it passes the environment check (AP-2).
 	SessionID string
+	// DeviceCertified is set by the service, never by a caller: the session's device holds the
+	// account's certificate (read from the store by withDevice).
+	DeviceCertified bool
 }
 
 // Remedies name what clears each blocker: the API route and the page that does it.
 var Remedies = map[purse.Code]purse.Remedy{
-	purse.CodeEnvCertificateMissing:  {Action: "contact_support", API: "", Page: "/security/certificate"},
+	purse.CodeEnvCertificateMissing:  {Action: "install_certificate", API: "POST /api/v1/security/certificate", Page: "/security/certificate"},
 	purse.CodeAccountNotActivated:    {Action: "contact_support", API: "", Page: "/account/activate"},
 	purse.CodeBalanceNotZero:         {Action: "withdraw", API: "POST /api/v1/withdrawals", Page: "/wallet/withdraw"},
 	purse.CodePointsNotZero:          {Action: "spend_points", API: "POST /api/v1/points/spend", Page: "/wallet/points"},
@@ -51,7 +55,7 @@ func EnvironmentBlockers(p *Policy, a *purse.AccountRecord, env Env) []purse.Blo
 		return nil
 	}
 	var out []purse.Blocker
-	if a.CertificateRequired && (env.DeviceCertificate == "" ||
+	if a.CertificateRequired && !env.DeviceCertified && (env.DeviceCertificate == "" ||
 		subtle.ConstantTimeCompare([]byte(env.DeviceCertificate), []byte(a.CertificateID)) != 1) {
 		out = append(out, blocker(purse.CodeEnvCertificateMissing))
 	}

@@ -18,6 +18,9 @@ func (s *Service) Eligibility(ctx context.Context, accountID string, env Env) ([
 		if err != nil {
 			return err
 		}
+		if env, err = withDevice(ctx, tx, accountID, env); err != nil {
+			return err
+		}
 		out = Check(s.policy(), f, env)
 		return nil
 	})
@@ -92,6 +95,9 @@ func (s *Service) Start(ctx context.Context, accountID string, env Env) (*Flow, 
 			}
 		}
 		st.audit.Record(actorOf(accountID), "closure.start", accountID, map[string]string{"closure": c.ID, "policy": p.Name})
+		if env, err = withDevice(ctx, tx, accountID, env); err != nil {
+			return err
+		}
 		if bs := EnvironmentBlockers(p, rec, env); len(bs) > 0 {
 			c.Blockers = bs
 			err = st.move(purse.ClosureFailed, actorOf(accountID), "environment check failed")

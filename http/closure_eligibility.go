@@ -29,7 +29,8 @@ func (s *Server) registerClosureEligibility() {
 			if err != nil {
 				return nil, err
 			}
-			bs, err := s.Closures.Eligibility(ctx, p.Account.ID, closure.Env{DeviceCertificate: in.Certificate})
+			// The session's device may hold the certificate the holder installed on it (AP-2).
+			bs, err := s.Closures.Eligibility(ctx, p.Account.ID, closure.Env{DeviceCertificate: in.Certificate, SessionID: p.Session.ID})
 			if err != nil {
 				return nil, err
 			}

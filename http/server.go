@@ -119,6 +119,7 @@ func New(s *Server, log *slog.Logger) *Server {
 	s.registerAccounts()
 	s.registerBlockers()
 	s.registerBusiness()
+	s.registerCertificateInstall()
 	s.registerAdminBlockers()
 	s.registerAdminSupport()
 	s.registerLegalHold()

@@ -75,21 +75,21 @@ func (t *tx) RecoveryCodesLeft(ctx context.Context, accountID string) (int, erro
 	return n, nil
 }
 
-const deviceColumns = `id, account_id, token_hash, label, created_at, last_seen_at, revoked_at`
+const deviceColumns = `id, account_id, token_hash, label, created_at, last_seen_at, revoked_at, certificate_at`
 
 func scanDevice(r interface{ Scan(...any) error }) (*purse.Device, error) {
 	d := &purse.Device{}
-	var created, seen, revoked int64
-	if err := r.Scan(&d.ID, &d.AccountID, &d.TokenHash, &d.Label, &created, &seen, &revoked); err != nil {
+	var created, seen, revoked, certified int64
+	if err := r.Scan(&d.ID, &d.AccountID, &d.TokenHash, &d.Label, &created, &seen, &revoked, &certified); err != nil {
 		return nil, err
 	}
-	d.CreatedAt, d.LastSeenAt, d.RevokedAt = tm(created), tm(seen), tm(revoked)
+	d.CreatedAt, d.LastSeenAt, d.RevokedAt, d.CertificateAt = tm(created), tm(seen), tm(revoked), tm(certified)
 	return d, nil
 }
 
 func (t *tx) InsertDevice(ctx context.Context, d *purse.Device) error {
-	_, err := t.exec(ctx, `INSERT INTO devices (`+deviceColumns+`) VALUES (?,?,?,?,?,?,?)`, d.ID, d.AccountID,
-		d.TokenHash, d.Label, ts(d.CreatedAt), ts(d.LastSeenAt), ts(d.RevokedAt))
+	_, err := t.exec(ctx, `INSERT INTO devices (`+deviceColumns+`) VALUES (?,?,?,?,?,?,?,?)`, d.ID, d.AccountID,
+		d.TokenHash, d.Label, ts(d.CreatedAt), ts(d.LastSeenAt), ts(d.RevokedAt), ts(d.CertificateAt))
 	if err != nil {
 		return fmt.Errorf("storage: insert device: %w", err)
 	}
@@ -144,6 +144,16 @@ func (t *tx) TouchDevice(ctx context.Context, id string, now time.Time) error {
 		return fmt.Errorf("storage: touch device: %w", err)
 	}
 	return nil
+}
+
+func (t *tx) CertifyDevice(ctx context.Context, accountID, id string, now time.Time) (bool, error) {
+	res, err := t.exec(ctx, `UPDATE devices SET certificate_at = ? WHERE id = ? AND account_id = ? AND revoked_at = 0`,
+		ts(now), id, accountID)
+	if err != nil {
+		return false, fmt.Errorf("storage: install the certificate on device %s: %w", id, err)
+	}
+	n, _ := res.RowsAffected()
+	return n == 1, nil
 }
 
 func (t *tx) LinkSession(ctx context.Context, sessionID, deviceID, accountID string) error {

@@ -11,6 +11,10 @@ import (
 type closureData struct {
 	Entrance string                // "settings" (TP-2 app, PW-1, IM-2) or "self-service" (TP-2 web, AP-1)
 	Reasons  []purse.ClosureReason // offered, never required (IM-1)
+	// EnvBlockers are what the security-environment check found on this device (AP-2): it runs
+	// when the closure's first page opens, before the agreement is shown, and while it finds
+	// anything the page shows them with their remedies instead of the agreement.
+	EnvBlockers []blockerView
 }
 
 func entrance(s string) string {
@@ -42,8 +46,15 @@ func (h *Handler) closure(w http.ResponseWriter, r *http.Request) {
 		seeOther(w, r, "/closure/"+open.ID)
 		return
 	}
+	bs, err := h.Closures.Environment(r.Context(), a.ID, env(r))
+	if err != nil {
+		h.serveError(w, r, err)
+		return
+	}
 	v := h.newView(r, "web_closure_title")
-	v.Data = &closureData{Entrance: entrance(r.URL.Query().Get("from")), Reasons: purse.ClosureReasons}
+	d := &closureData{Entrance: entrance(r.URL.Query().Get("from")), Reasons: purse.ClosureReasons}
+	d.EnvBlockers, _ = h.blockerViews(r, nil, a.ID, bs)
+	v.Data = d
 	h.render(w, r, http.StatusOK, "closure", v)
 }
 

@@ -59,6 +59,7 @@ var notes = map[string]string{
 	"idle past expiry":                   "wn_idle",
 	"review failed":                      "wn_review_failed",
 	"blockers at the end of cooling-off": "wn_cooling_blockers",
+	"device certificate installed":       "wn_certificate_installed",
 }
 
 // Note says a history note in words.

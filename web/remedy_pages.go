@@ -51,7 +51,7 @@ func (h *Handler) remedyRoutes() {
 	h.mux.HandleFunc("GET /services/contracts", h.contracts)
 	h.mux.HandleFunc("POST /services/contracts/{id}/termination", h.requestTermination)
 	h.mux.HandleFunc("GET /wallet/coupons", h.coupons)
-	h.mux.HandleFunc("GET /security/certificate", h.supportRemedy("certificate"))
+	h.registerCertificateInstall()
 	h.mux.HandleFunc("GET /account/activate", h.supportRemedy("activate"))
 	h.mux.HandleFunc("POST /settings/payments", h.switchOneClick)
 	done := []string{"/services/auto-debits", "/settings/linked-accounts", "/help/disputes", "/account/business",

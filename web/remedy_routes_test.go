@@ -10,6 +10,7 @@ import (
 	"github.com/purse-wallet/purse/apitest"
 	"github.com/purse-wallet/purse/app"
 	"github.com/purse-wallet/purse/closure"
+	ct "github.com/purse-wallet/purse/closuretest"
 	"github.com/purse-wallet/purse/web"
 )
 
@@ -61,6 +62,8 @@ func TestSupportChannelsOnRemedies(t *testing.T) {
 	})
 	c := newClient(t, e)
 	c.registerUser("孙七")
+	// The certificate page names support to a certificate user whose device holds none (AP-2).
+	ct.Exec(t, e, `UPDATE accounts SET certificate_required = ?, certificate_id = 'sha256:elsewhere' WHERE id = ?`, true, c.accountID())
 	for _, page := range []string{"/security/certificate", "/account/activate", "/services/contracts", "/help/disputes", "/help"} {
 		c.get(page).expect(t, 200, `href="tel:95188"`, `href="https://chat.wallet.example/"`)
 	}
