@@ -9,4 +9,5 @@ type BenchCmd struct {
 	All         BenchAllCmd         `cmd:"" help:"Every measurement above, on one server per run."`
 	Ledger      BenchLedgerCmd      `cmd:"" help:"Transfers per second and their latency, in-process and through HTTP."`
 	Payments    BenchPaymentsCmd    `cmd:"" help:"Transfers with the payment password against without, closure-flow CPU against transfer CPU, and pgbench, in one run."`
+	Scale       BenchScaleCmd       `cmd:"" help:"Latency at several data sizes, loaded in bulk: is it flat as the data grows?"`
 }

@@ -1,0 +1,254 @@
+package bench
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"text/tabwriter"
+	"time"
+
+	"github.com/purse-wallet/purse"
+	"github.com/purse-wallet/purse/lifecycle"
+)
+
+// MaxScaleAccounts bounds a size of `purse bench scale`: 3 million is the issue's larger one.
+const MaxScaleAccounts = 5_000_000
+
+// ScaleOptions say what `purse bench scale` loads and measures (issue 19: flat as the data grows).
+type ScaleOptions struct {
+	DB      string
+	Sizes   []int // bulk accounts per size, each on a fresh store
+	Samples int   // requests timed per measurement and size
+	Clients int   // concurrent clients of each measurement
+	Purge   int   // closed accounts purged at each size (the purge rate)
+}
+
+// Scale is one size's figures.
+type Scale struct {
+	Store string    `json:"store"`
+	Load  LoadStats `json:"load"`
+	Ops   []ScaleOp `json:"ops"`
+	Purge *Purge    `json:"purge,omitempty"`
+}
+
+// ScaleOp is one measurement at one size: p50 and p99 of its requests, each timed alone.
+type ScaleOp struct {
+	Name   string  `json:"name"`
+	N      int     `json:"n"`
+	Errors int     `json:"errors"`
+	P50ms  float64 `json:"p50_ms"`
+	P99ms  float64 `json:"p99_ms"`
+}
+
+// The measurements, in the order printed.
+const (
+	opEligibility = "eligibility check"
+	opTransfer    = "transfer"
+	opStep        = "closure step"
+	opPage        = "transactions page"
+	opQueue       = "admin closure queue"
+)
+
+// RunScale loads each size on a fresh store and measures it.
+func RunScale(ctx context.Context, o ScaleOptions) ([]*Scale, error) {
+	var out []*Scale
+	for _, n := range o.Sizes {
+		sc, err := runScale(ctx, o, n)
+		if err != nil {
+			return out, fmt.Errorf("%d accounts: %w", n, err)
+		}
+		out = append(out, sc)
+	}
+	return out, nil
+}
+
+func runScale(ctx context.Context, o ScaleOptions, n int) (*Scale, error) {
+	s, err := Start(ctx, o.DB, lifecycle.Policy{})
+	if err != nil {
+		return nil, err
+	}
+	defer s.Close()
+	sc := &Scale{Store: s.Kind}
+	if sc.Load, err = s.loadBulk(ctx, n); err != nil {
+		return nil, err
+	}
+	users, err := s.makeAccounts(ctx, 32, spec{prefix: "155", session: true, smallPay: true})
+	if err != nil {
+		return nil, err
+	}
+	if err := s.fund(ctx, users); err != nil {
+		return nil, err
+	}
+	_, opToken, err := s.App.Operators.Create(ctx, fmt.Sprintf("scale%d", n), purse.RoleAgent, "bench operator password")
+	if err != nil {
+		return nil, err
+	}
+	hc := &http.Client{Timeout: 60 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: o.Clients}}
+	get := func(path string, token func(i int) string) func(context.Context, int) error {
+		return func(ctx context.Context, i int) error {
+			return s.call(ctx, hc, http.MethodGet, path, token(i), nil, 200)
+		}
+	}
+	user := func(i int) string { return users[i%len(users)].Token }
+	// Transfers first, so that the transactions page lists a page of each sample's own.
+	var seq atomic.Int64
+	transfer := func(ctx context.Context, i int) error {
+		from, to := users[i%len(users)], users[(i+1+int(seq.Add(1))%(len(users)-1))%len(users)]
+		if from.ID == to.ID {
+			to = users[(i+1)%len(users)]
+		}
+		body := fmt.Sprintf(`{"to":%q,"amount":%d}`, to.ID, plainAmount)
+		return s.call(ctx, hc, http.MethodPost, "/api/v1/transfers", from.Token, []byte(body), 201)
+	}
+	measure := func(name string, job func(context.Context, int) error) {
+		lat, errs := timed(ctx, o.Samples, o.Clients, job)
+		sc.Ops = append(sc.Ops, ScaleOp{Name: name, N: len(lat), Errors: errs, P50ms: ms(quantile(lat, 0.5)), P99ms: ms(quantile(lat, 0.99))})
+	}
+	timed(ctx, o.Samples/4, o.Clients, transfer) // warm-up: connections, prepared statements
+	measure(opEligibility, get("/api/v1/closure/eligibility", user))
+	measure(opTransfer, transfer)
+	measure(opPage, get("/api/v1/transactions?limit=20", user))
+	measure(opQueue, get("/api/v1/admin/closures?limit=50", func(int) string { return opToken }))
+	steps, err := s.closureSteps(ctx, o.Samples, o.Clients)
+	if err != nil {
+		return nil, err
+	}
+	sc.Ops = append(sc.Ops, steps)
+	if o.Purge > 0 {
+		p, err := s.MeasurePurge(ctx, o.Purge, users, 20, time.Second)
+		if err != nil {
+			return nil, err
+		}
+		sc.Purge = &p
+	}
+	return sc, nil
+}
+
+// closureSteps times each request of complete closure flows (the six of the tenpay policy) until
+// samples steps are timed.
+func (s *Server) closureSteps(ctx context.Context, samples, clients int) (ScaleOp, error) {
+	flows := (samples + 5) / 6
+	fu, err := s.makeAccounts(ctx, flows+clients, spec{prefix: "156", session: true})
+	if err != nil {
+		return ScaleOp{}, err
+	}
+	tt := &timingTransport{base: &http.Transport{MaxIdleConnsPerHost: clients}}
+	c := &http.Client{Timeout: 60 * time.Second, Transport: tt}
+	_, errs := timed(ctx, flows, clients, func(ctx context.Context, i int) error {
+		return s.flow(ctx, c, fu[i])
+	})
+	lat := tt.lat
+	return ScaleOp{Name: opStep, N: len(lat), Errors: errs, P50ms: ms(quantile(lat, 0.5)), P99ms: ms(quantile(lat, 0.99))}, nil
+}
+
+// timingTransport times each request it carries, to the answer's headers (a closure step's
+// answer is small).
+type timingTransport struct {
+	base http.RoundTripper
+	mu   sync.Mutex
+	lat  []time.Duration
+}
+
+func (t *timingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	t0 := time.Now()
+	res, err := t.base.RoundTrip(r)
+	if err == nil && res.StatusCode < 300 {
+		t.mu.Lock()
+		t.lat = append(t.lat, time.Since(t0))
+		t.mu.Unlock()
+	}
+	return res, err
+}
+
+// timed runs n jobs over clients workers and returns each successful one's latency.
+func timed(ctx context.Context, n, clients int, job func(context.Context, int) error) ([]time.Duration, int) {
+	var next atomic.Int64
+	var mu sync.Mutex
+	var lat []time.Duration
+	errs := 0
+	var wg sync.WaitGroup
+	for range clients {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for ctx.Err() == nil {
+				i := int(next.Add(1) - 1)
+				if i >= n {
+					return
+				}
+				t0 := time.Now()
+				err := job(ctx, i)
+				d := time.Since(t0)
+				mu.Lock()
+				if err != nil {
+					errs++
+				} else {
+					lat = append(lat, d)
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	return lat, errs
+}
+
+// call sends one request with a bearer token and checks the status.
+func (s *Server) call(ctx context.Context, c *http.Client, method, path, token string, body []byte, want int) error {
+	var r io.Reader
+	if body != nil {
+		r = bytes.NewReader(body)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, s.URL+path, r)
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Authorization", "Bearer "+token)
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	res, err := c.Do(req)
+	if err != nil {
+		return err
+	}
+	defer res.Body.Close()
+	data, _ := io.ReadAll(res.Body)
+	if res.StatusCode != want {
+		return fmt.Errorf("%s %s: %d, want %d: %.200s", method, path, res.StatusCode, want, data)
+	}
+	return nil
+}
+
+// PrintScale prints each size's figures and, for every later size, its ratio to the first.
+func PrintScale(w io.Writer, scales []*Scale) error {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "STORE\tACCOUNTS\tMEASURE\tP50 MS\tP99 MS\tNOTES")
+	for _, sc := range scales {
+		l := sc.Load
+		fmt.Fprintf(tw, "%s\t%d\tbulk load\t\t\t%d rows in %.1f s (%.0f rows/s)\n", sc.Store, l.Accounts, l.Rows, l.Seconds, l.PerSec)
+		for _, op := range sc.Ops {
+			fmt.Fprintf(tw, "%s\t%d\t%s\t%.2f\t%.2f\t%d timed, %d errors\n", sc.Store, l.Accounts, op.Name, op.P50ms, op.P99ms, op.N, op.Errors)
+		}
+		if p := sc.Purge; p != nil {
+			fmt.Fprintf(tw, "%s\t%d\tpurge\t\t\t%d accounts in %.1f s: %.0f/s\n", sc.Store, l.Accounts, p.Accounts, p.Seconds, p.PerSec)
+		}
+	}
+	for _, sc := range scales[min(1, len(scales)):] {
+		base := scales[0]
+		for i, op := range sc.Ops {
+			if i >= len(base.Ops) || base.Ops[i].P50ms == 0 || base.Ops[i].P99ms == 0 {
+				continue
+			}
+			fmt.Fprintf(tw, "%s\t%d ÷ %d\t%s\t× %.2f\t× %.2f\ttarget ≤ 1.3\n", sc.Store, sc.Load.Accounts, base.Load.Accounts, op.Name,
+				op.P50ms/base.Ops[i].P50ms, op.P99ms/base.Ops[i].P99ms)
+		}
+		if sc.Purge != nil && base.Purge != nil && sc.Purge.PerSec > 0 {
+			fmt.Fprintf(tw, "%s\t%d ÷ %d\tpurge rate\t× %.2f\t\ttarget ≥ 1 ÷ 1.3\n", sc.Store, sc.Load.Accounts, base.Load.Accounts, sc.Purge.PerSec/base.Purge.PerSec)
+		}
+	}
+	return tw.Flush()
+}
