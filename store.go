@@ -76,6 +76,7 @@ type Tx interface {
 	JobFailureQueries
 	ConsoleNameQueries
 	DocumentQueries
+	ApprovalQueries
 	// Now is the transaction's fixed time, taken from the store's clock when it began.
 	Now() time.Time
 }

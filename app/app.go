@@ -15,6 +15,7 @@ import (
 
 	"github.com/purse-wallet/purse"
 	"github.com/purse-wallet/purse/account"
+	"github.com/purse-wallet/purse/approval"
 	"github.com/purse-wallet/purse/bank"
 	"github.com/purse-wallet/purse/blocker"
 	"github.com/purse-wallet/purse/business"
@@ -98,6 +99,7 @@ type App struct {
 	Exports   *export.Service
 	Closures  *closure.Service
 	Wallet    *wallet.Service
+	Approvals *approval.Service // four eyes on value actions (issue 13)
 	HTTP      *purshttp.Server
 	Web       *web.Handler
 	Clock     purse.Clock
@@ -196,6 +198,10 @@ func New(ctx context.Context, store *sqlstore.DB, cfg Config) (*App, error) {
 	a.Wallet = wallet.New(store, a.Accounts, gw, cfg.Wallet, cfg.Log)
 	a.Wallet.OTP, a.Wallet.Catalog = &verify.OTP{Vault: v}, cat
 	a.Jobs = append(a.Jobs, a.Wallet.Tasks()...)
+	a.Approvals = &approval.Service{Store: store}
+	a.Wallet.RegisterApprovals(a.Approvals)
+	a.Blockers.RegisterApprovals(a.Approvals)
+	a.Jobs = append(a.Jobs, a.Approvals.Tasks()...)
 	if cfg.Wallet.GroupCommit > 0 {
 		a.Wallet.EnableGroupCommit(ctx, cfg.Wallet.GroupCommit)
 	}
@@ -206,11 +212,12 @@ func New(ctx context.Context, store *sqlstore.DB, cfg Config) (*App, error) {
 	a.Lifecycle.Erased, a.Lifecycle.DocumentLinks = a.Closures.IssueReceipts, a.Closures.ErasureLinks
 	a.Web.Closures, a.Web.Blockers, a.Web.Business, a.Web.Lifecycle = a.Closures, a.Blockers, a.Business, a.Lifecycle
 	a.Web.UseWallet(a.Wallet, a.Exports)
+	a.Web.Approvals = a.Approvals
 	a.HTTP = purshttp.New(&purshttp.Server{
 		Accounts: a.Accounts, Operators: a.Operators, Store: store, Sealer: v, Catalog: cat, Clock: cfg.Clock, Config: cfg.HTTP,
 		Blockers: a.Blockers, Business: a.Business, Pages: a.Web,
 		Lifecycle: a.Lifecycle, Exports: a.Exports, Metrics: a.Metrics,
-		Wallet: a.Wallet, Closures: a.Closures,
+		Wallet: a.Wallet, Closures: a.Closures, Approvals: a.Approvals,
 	}, cfg.Log)
 	sw.Switches = a.HTTP
 	if err := a.startOutbox(cfg); err != nil {

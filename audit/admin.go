@@ -28,6 +28,14 @@ const (
 	AdminOutboxRequeue     = "admin.outbox.requeue"
 	AdminPlatformSet       = "admin.platform.set"
 	AdminSwitchesSet       = "admin.switches.set"
+	// Four eyes and operator management (issue 13).
+	AdminApprovalRequest = "admin.approval.request"
+	AdminApprovalApprove = "admin.approval.approve"
+	AdminApprovalReject  = "admin.approval.reject"
+	AdminFourEyesSet     = "admin.four_eyes.set"
+	AdminOperatorRole    = "admin.operator.role"
+	AdminOperatorDisable = "admin.operator.disable"
+	AdminOperatorEnable  = "admin.operator.enable"
 )
 
 // AdminActions lists every admin action, for the tests that hold the code and the console's
@@ -38,4 +46,6 @@ var AdminActions = []string{
 	AdminContractCreate, AdminContractTerminate, AdminCouponGrant, AdminDisputeOpen, AdminDisputeResolve,
 	AdminFlagCreate, AdminFlagClear, AdminLegalHoldPlace, AdminLegalHoldLift, AdminOperatorCreate,
 	AdminOutboxRequeue, AdminPlatformSet, AdminSwitchesSet,
+	AdminApprovalRequest, AdminApprovalApprove, AdminApprovalReject, AdminFourEyesSet,
+	AdminOperatorRole, AdminOperatorDisable, AdminOperatorEnable,
 }

@@ -79,7 +79,7 @@ func TestAccessibility(t *testing.T) {
 		"/wallet/cards", "/wallet/topup", "/wallet/withdraw", "/wallet/transfer", "/wallet/fund", "/wallet/points",
 		"/wallet/stored", "/wallet/transactions", "/wallet/coupons", "/services/credit", "/services/auto-debits",
 		"/settings/linked-accounts", "/settings/payments", "/account/business", "/services/contracts", "/help/disputes"}
-	console := []string{"/admin", "/admin/accounts", "/admin/closures", "/admin/closures/funnel", "/admin/audit", "/admin/maintenance"}
+	console := []string{"/admin", "/admin/accounts", "/admin/closures", "/admin/closures/funnel", "/admin/audit", "/admin/maintenance", "/admin/approvals"}
 	for _, walk := range []struct{ lang, phone string }{{"zh-CN", "13800000001"}, {"en", "13800000014"}} {
 		t.Run(walk.lang, func(t *testing.T) {
 			b := New(t, e)

@@ -157,7 +157,9 @@ func (s *Server) registerAdminBlockers() {
 			return &flagOutput{Body: f}, err
 		})
 
-	register(s, op("admin-grant-coupon", http.MethodPost, "/api/v1/admin/accounts/{id}/coupons", "Grant a coupon", 201),
+	coupon := op("admin-grant-coupon", http.MethodPost, "/api/v1/admin/accounts/{id}/coupons", "Grant a coupon", 201)
+	mayBeHeld(s, &coupon)
+	register(s, coupon,
 		func(ctx context.Context, in *adminCouponInput) (*couponOutput, error) {
 			o, err := operatorWith(ctx, purse.RoleReviewer)
 			if err != nil {

@@ -21,6 +21,7 @@ type grantInput struct {
 func adminWallet[I, O any](s *Server, op huma.Operation, do func(ctx context.Context, actor string, in *I) (*O, error)) {
 	op.Tags, op.Security = []string{"Admin: wallet"}, adminBearer
 	op.Errors = []int{401, 403, 404, 409, 422}
+	mayBeHeld(s, &op) // every wallet operation of an operator creates or releases value
 	register(s, op, func(ctx context.Context, in *I) (*O, error) {
 		o, err := operatorWith(ctx, purse.RoleAgent)
 		if err != nil {

@@ -16,6 +16,7 @@ import (
 	"github.com/danielgtaylor/huma/v2/adapters/humago"
 	"github.com/purse-wallet/purse"
 	"github.com/purse-wallet/purse/account"
+	"github.com/purse-wallet/purse/approval"
 	"github.com/purse-wallet/purse/blocker"
 	"github.com/purse-wallet/purse/business"
 	"github.com/purse-wallet/purse/certificate"
@@ -64,6 +65,7 @@ type Server struct {
 	Exports   *export.Service
 	Closures  *closure.Service
 	Wallet    *wallet.Service
+	Approvals *approval.Service // four eyes on value actions (issue 13)
 	Store     purse.Store
 	Catalog   *i18n.Catalog
 	Clock     purse.Clock
@@ -136,6 +138,7 @@ func New(s *Server, log *slog.Logger) *Server {
 	s.registerDev()
 	s.registerWallet()
 	s.registerAdminWallet()
+	s.registerAdminApprovals()
 	s.registerBankCallback()
 	s.registerSecurity()
 	s.registerTwoStep()
@@ -168,6 +171,9 @@ func register[I, O any](s *Server, op huma.Operation, h func(context.Context, *I
 	h = guardAdmin(s, &op, h)
 	huma.Register(s.api, op, func(ctx context.Context, in *I) (*O, error) {
 		out, err := h(ctx, in)
+		if a := approval.HeldOf(err); a != nil {
+			return nil, heldAnswer{a}
+		}
 		if err != nil {
 			return nil, s.problem(ctx, err)
 		}

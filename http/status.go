@@ -133,6 +133,15 @@ var _ = registerStatuses(map[purse.Code]int{
 	purse.CodeLeftoverToSweep:        http.StatusConflict,
 })
 
+// The four-eyes rule (issue 13). APPROVAL_PENDING is no failure: heldAnswer answers it as 202 with
+// the approval; it is listed for the problem type page a client may look up.
+var _ = registerStatuses(map[purse.Code]int{
+	purse.CodeApprovalPending: http.StatusAccepted,
+	purse.CodeApprovalSelf:    http.StatusForbidden,
+	purse.CodeApprovalDecided: http.StatusConflict,
+	purse.CodeApprovalExpired: http.StatusConflict,
+})
+
 // registerStatuses adds a domain's codes to statusOf, so each domain's list lives in one block
 // that merges without touching the others' lines.
 func registerStatuses(m map[purse.Code]int) bool {

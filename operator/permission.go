@@ -18,6 +18,7 @@ const (
 	ActReview          Action = "review"           // approve, reject or restore closures; disputes, holds, flags
 	ActGrantValue      Action = "value.grant"      // points, stored value, coupons, credit lines, adjustments
 	ActSettle          Action = "value.settle"     // settle a withdrawal by hand: releases money to a bank
+	ActApprove         Action = "value.approve"    // approve or reject another operator's held value action
 	ActManageOperators Action = "operators.manage" // create operators, change their roles
 	ActSettings        Action = "settings"         // maintenance, minimum client version, thresholds
 )
@@ -29,11 +30,11 @@ const (
 var Matrix = map[purse.Role][]Action{
 	purse.RoleAgent:    {ActRead, ActSupport},
 	purse.RoleReviewer: {ActRead, ActSupport, ActReview},
-	purse.RoleAdmin:    {ActRead, ActSupport, ActReview, ActGrantValue, ActSettle, ActManageOperators, ActSettings},
+	purse.RoleAdmin:    {ActRead, ActSupport, ActReview, ActGrantValue, ActSettle, ActApprove, ActManageOperators, ActSettings},
 }
 
 // Actions lists every action of the matrix.
-var Actions = []Action{ActRead, ActSupport, ActReview, ActGrantValue, ActSettle, ActManageOperators, ActSettings}
+var Actions = []Action{ActRead, ActSupport, ActReview, ActGrantValue, ActSettle, ActApprove, ActManageOperators, ActSettings}
 
 // Can reports whether the role may do the action.
 func Can(role purse.Role, a Action) bool {

@@ -6,14 +6,16 @@ import (
 	"strconv"
 
 	"github.com/purse-wallet/purse"
+	"github.com/purse-wallet/purse/approval"
 	"github.com/purse-wallet/purse/audit"
 	"github.com/purse-wallet/purse/ledger"
 	"github.com/purse-wallet/purse/operator"
 )
 
 // OpenCreditLine opens a credit line (花呗, AP-8.5) with the limit, for the operator actor.
-// A credit line is value created (issue 13): an admin's (operator.ActGrantValue). Errors:
-// ROLE_REQUIRED, AMOUNT_INVALID, NOT_FOUND, ACCOUNT_NOT_ACTIVE, CREDIT_LINE_EXISTS.
+// A credit line is value created (issue 13): an admin's (operator.ActGrantValue), and above the
+// four-eyes threshold a second operator's too (APPROVAL_PENDING). Errors: ROLE_REQUIRED,
+// AMOUNT_INVALID, NOT_FOUND, ACCOUNT_NOT_ACTIVE, CREDIT_LINE_EXISTS, APPROVAL_PENDING.
 func (s *Service) OpenCreditLine(ctx context.Context, actor, accountID string, limit int64) (*purse.CreditLine, error) {
 	if err := s.checkAmount(limit); err != nil {
 		return nil, err
@@ -22,6 +24,7 @@ func (s *Service) OpenCreditLine(ctx context.Context, actor, accountID string, l
 		return nil, purse.Errorf(purse.CodeNotFound, "no account %s", accountID)
 	}
 	var l *purse.CreditLine
+	var held *purse.Approval
 	err := s.Store.Tx(ctx, func(tx purse.Tx) error {
 		if err := operator.Authorize(ctx, tx, actor, operator.ActGrantValue); err != nil {
 			return err
@@ -29,20 +32,43 @@ func (s *Service) OpenCreditLine(ctx context.Context, actor, accountID string, l
 		if _, err := ledger.Lock(ctx, tx, nil, accountID); err != nil {
 			return err
 		}
-		l = &purse.CreditLine{ID: purse.NewID(), AccountID: accountID, Limit: limit, Currency: purse.CNY,
-			Status: "open", CreatedAt: tx.Now()}
-		if err := tx.InsertCreditLine(ctx, l); errors.Is(err, purse.ErrDuplicate) {
+		if _, err := tx.OpenCreditLine(ctx, accountID); err == nil {
 			return purse.Errorf(purse.CodeCreditLineExists, "account %s has an open credit line", accountID)
-		} else if err != nil {
+		} else if !errors.Is(err, purse.ErrNotFound) {
 			return err
 		}
-		return audit.Record(ctx, tx, actor, "credit_line.open", accountID,
-			map[string]string{"credit_line": l.ID, "limit": strconv.FormatInt(limit, 10)})
+		var err error
+		if held, err = approval.Hold(ctx, tx, actor, approval.Request{Kind: approval.KindCreditLine,
+			AccountID: accountID, Amount: limit}); held != nil || err != nil {
+			return err
+		}
+		l, err = openCreditLine(ctx, tx, actor, accountID, limit)
+		return err
 	})
+	if err == nil && held != nil {
+		return nil, approval.Pending(held)
+	}
 	if err != nil {
 		return nil, err
 	}
 	return l, nil
+}
+
+// openCreditLine stores the line inside tx; the matrix and the four-eyes rule were applied by the
+// caller.
+func openCreditLine(ctx context.Context, tx purse.Tx, actor, accountID string, limit int64) (*purse.CreditLine, error) {
+	if _, err := ledger.Lock(ctx, tx, nil, accountID); err != nil {
+		return nil, err
+	}
+	l := &purse.CreditLine{ID: purse.NewID(), AccountID: accountID, Limit: limit, Currency: purse.CNY,
+		Status: "open", CreatedAt: tx.Now()}
+	if err := tx.InsertCreditLine(ctx, l); errors.Is(err, purse.ErrDuplicate) {
+		return nil, purse.Errorf(purse.CodeCreditLineExists, "account %s has an open credit line", accountID)
+	} else if err != nil {
+		return nil, err
+	}
+	return l, audit.Record(ctx, tx, actor, "credit_line.open", accountID,
+		map[string]string{"credit_line": l.ID, "limit": strconv.FormatInt(limit, 10)})
 }
 
 // CreditLine returns the account's open line and its debt (a positive number). Errors:

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/purse-wallet/purse"
+	"github.com/purse-wallet/purse/approval"
 	"github.com/purse-wallet/purse/audit"
 	"github.com/purse-wallet/purse/jobs"
 	"github.com/purse-wallet/purse/ledger"
@@ -47,35 +48,60 @@ func settle(ctx context.Context, tx purse.Tx, t *purse.LedgerTransaction) error 
 }
 
 // SettleWithdrawal settles a pending withdrawal now, for the operator actor (the bank confirmed
-// it early). Settling releases money to a bank (issue 13): an admin's (operator.ActSettle).
-// Errors: ROLE_REQUIRED, NOT_FOUND, TRANSACTION_NOT_PENDING.
+// it early). Settling releases money to a bank (issue 13): an admin's (operator.ActSettle), and
+// above the four-eyes threshold a second operator's too (APPROVAL_PENDING). Errors:
+// ROLE_REQUIRED, NOT_FOUND, TRANSACTION_NOT_PENDING, APPROVAL_PENDING.
 func (s *Service) SettleWithdrawal(ctx context.Context, actor, id string) (*purse.LedgerTransaction, error) {
 	if !purse.ValidID(id) {
 		return nil, purse.Errorf(purse.CodeNotFound, "no withdrawal %s", id)
 	}
-	return s.post(ctx, func(tx purse.Tx) (*purse.LedgerTransaction, error) {
+	var held *purse.Approval
+	t, err := s.post(ctx, func(tx purse.Tx) (*purse.LedgerTransaction, error) {
 		if err := operator.Authorize(ctx, tx, actor, operator.ActSettle); err != nil {
 			return nil, err
 		}
-		t, err := tx.LedgerTransactionForUpdate(ctx, id)
+		t, err := pendingWithdrawal(ctx, tx, id)
 		if err != nil {
-			return nil, notFound(err, "withdrawal")
-		}
-		if t.Kind != purse.TxWithdrawal {
-			return nil, purse.Errorf(purse.CodeNotFound, "%s is not a withdrawal", id)
-		}
-		if t.Status != purse.TxPending {
-			return nil, purse.Errorf(purse.CodeTransactionNotPending, "withdrawal %s is %s", id, t.Status)
-		}
-		if err := settle(ctx, tx, t); err != nil {
 			return nil, err
 		}
-		if err := audit.Record(ctx, tx, actor, "withdrawal.settle", t.AccountID,
-			map[string]string{"transaction": t.ID}); err != nil {
+		if held, err = approval.Hold(ctx, tx, actor, approval.Request{Kind: approval.KindSettle,
+			AccountID: t.AccountID, Amount: t.Amount, Params: map[string]string{"withdrawal": id}}); held != nil || err != nil {
 			return nil, err
 		}
-		return tx.LedgerTransaction(ctx, id, "")
+		return settleWithdrawal(ctx, tx, actor, t)
 	})
+	if err == nil && held != nil {
+		return nil, approval.Pending(held)
+	}
+	return t, err
+}
+
+// pendingWithdrawal locks the withdrawal's row and checks that it is one and still pending.
+func pendingWithdrawal(ctx context.Context, tx purse.Tx, id string) (*purse.LedgerTransaction, error) {
+	t, err := tx.LedgerTransactionForUpdate(ctx, id)
+	if err != nil {
+		return nil, notFound(err, "withdrawal")
+	}
+	if t.Kind != purse.TxWithdrawal {
+		return nil, purse.Errorf(purse.CodeNotFound, "%s is not a withdrawal", id)
+	}
+	if t.Status != purse.TxPending {
+		return nil, purse.Errorf(purse.CodeTransactionNotPending, "withdrawal %s is %s", id, t.Status)
+	}
+	return t, nil
+}
+
+// settleWithdrawal settles the locked pending withdrawal inside tx and audits it; the matrix and
+// the four-eyes rule were applied by the caller.
+func settleWithdrawal(ctx context.Context, tx purse.Tx, actor string, t *purse.LedgerTransaction) (*purse.LedgerTransaction, error) {
+	if err := settle(ctx, tx, t); err != nil {
+		return nil, err
+	}
+	if err := audit.Record(ctx, tx, actor, "withdrawal.settle", t.AccountID,
+		map[string]string{"transaction": t.ID}); err != nil {
+		return nil, err
+	}
+	return tx.LedgerTransaction(ctx, t.ID, "")
 }
 
 // SettleDue settles up to one batch of due movements of the kind and reports how many. Each

@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/purse-wallet/purse"
+	"github.com/purse-wallet/purse/approval"
 )
 
 // adminOpenCredit opens a credit line (AP-8.5) on the account with the limit typed in yuan, as the
@@ -34,6 +35,10 @@ func (h *Handler) adminOpenCredit(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		_, err = h.Wallet.OpenCreditLine(r.Context(), "operator:"+o.ID, r.PathValue("id"), limit)
+	}
+	if a := approval.HeldOf(err); a != nil { // above the four-eyes threshold: queued, nothing opened
+		seeOther(w, r, "/admin/approvals?held="+a.ID)
+		return
 	}
 	if purse.ErrorCode(err) == purse.CodeNotFound {
 		h.serveError(w, r, err)

@@ -19,6 +19,7 @@ import (
 
 	"github.com/purse-wallet/purse"
 	"github.com/purse-wallet/purse/account"
+	"github.com/purse-wallet/purse/approval"
 	"github.com/purse-wallet/purse/blocker"
 	"github.com/purse-wallet/purse/business"
 	"github.com/purse-wallet/purse/closure"
@@ -71,6 +72,8 @@ type Handler struct {
 	// The money pages use these; UseWallet sets them with the home page's books.
 	Wallet  *wallet.Service
 	Exports *export.Service
+	// Approvals is the four-eyes queue (issue 13); app sets it with the wallet.
+	Approvals *approval.Service
 	// Key signs CSRF tokens; derive it from the master key so that every instance agrees.
 	Key []byte
 	// Sealer seals the money forms' stored answers (the vault), as the API's: see purshttp.Once.
@@ -117,6 +120,7 @@ func New(h *Handler) (*Handler, error) {
 	h.walletRoutes()
 	h.adminClosureRoutes()
 	h.adminAuditRoutes()
+	h.adminApprovalRoutes()
 
 	h.mux.HandleFunc("GET /admin", h.adminDashboard)
 	h.mux.HandleFunc("GET /admin/signin", h.adminSignInForm)
