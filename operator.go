@@ -29,6 +29,7 @@ type Operator struct {
 	Role         Role      `json:"role"`
 	PasswordHash string    `json:"-"`
 	CreatedAt    time.Time `json:"created_at"`
+	DisabledAt   time.Time `json:"disabled_at,omitzero"` // zero while the operator may sign in
 }
 
 // OperatorToken is an API token of an operator; only its hash is stored.
@@ -50,6 +51,15 @@ type OperatorQueries interface {
 	InsertOperatorToken(ctx context.Context, t *OperatorToken) error
 	// OperatorByToken returns the operator of an unexpired, unrevoked token hash, or ErrNotFound.
 	OperatorByToken(ctx context.Context, tokenHash string, now time.Time) (*Operator, error)
+	// Operators lists every operator, disabled ones too, by username.
+	Operators(ctx context.Context) ([]*Operator, error)
+	// OperatorForUpdate returns an operator, disabled or not, and locks its row; ErrNotFound.
+	OperatorForUpdate(ctx context.Context, id string) (*Operator, error)
+	// UpdateOperator stores an operator's role and DisabledAt.
+	UpdateOperator(ctx context.Context, o *Operator) error
+	// EnabledAdminsForUpdate returns the ids of the admins who are not disabled and locks their
+	// rows, so that two admins demoting each other at once cannot leave none.
+	EnabledAdminsForUpdate(ctx context.Context) ([]string, error)
 }
 
 // Codes of operator access.
@@ -57,4 +67,7 @@ const (
 	CodeOperatorUnauthenticated Code = "OPERATOR_UNAUTHENTICATED"
 	CodeRoleRequired            Code = "ROLE_REQUIRED"
 	CodeUsernameTaken           Code = "USERNAME_TAKEN"
+	// CodeLastAdmin refuses to disable or demote the last enabled admin: nobody could manage
+	// operators or settings, nor approve a held admin action, any more.
+	CodeLastAdmin Code = "LAST_ADMIN"
 )

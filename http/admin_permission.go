@@ -54,6 +54,10 @@ var adminPermission = map[string]operator.Action{
 	"admin-four-eyes":               operator.ActRead,
 	"admin-set-four-eyes":           operator.ActSettings,
 	"admin-create-operator":         operator.ActManageOperators,
+	"admin-operators":               operator.ActManageOperators,
+	"admin-set-operator-role":       operator.ActManageOperators,
+	"admin-disable-operator":        operator.ActManageOperators,
+	"admin-enable-operator":         operator.ActManageOperators,
 	"admin-set-platform":            operator.ActSettings,
 	"admin-audit-verify":            operator.ActSettings,
 }

@@ -139,6 +139,7 @@ func New(s *Server, log *slog.Logger) *Server {
 	s.registerWallet()
 	s.registerAdminWallet()
 	s.registerAdminApprovals()
+	s.registerAdminOperators()
 	s.registerBankCallback()
 	s.registerSecurity()
 	s.registerTwoStep()

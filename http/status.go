@@ -140,6 +140,7 @@ var _ = registerStatuses(map[purse.Code]int{
 	purse.CodeApprovalSelf:    http.StatusForbidden,
 	purse.CodeApprovalDecided: http.StatusConflict,
 	purse.CodeApprovalExpired: http.StatusConflict,
+	purse.CodeLastAdmin:       http.StatusConflict,
 })
 
 // registerStatuses adds a domain's codes to statusOf, so each domain's list lives in one block
