@@ -18,6 +18,7 @@ const PaymentPassword = "135790"
 // User is an account made for the bench, signed in when Token is set.
 type User struct {
 	ID, Phone, Token string
+	Card             string // a bound card, once funded (fund)
 }
 
 // spec says what kind of accounts to make.

@@ -132,3 +132,33 @@ func onLoopback(db string) bool {
 	h := u.Hostname()
 	return h == "localhost" || strings.HasPrefix(h, "127.") || h == "::1"
 }
+
+// The payments run with two instances on one PostgreSQL (--instances 2): transfers sent in turn
+// to both and top-ups from one and from both all succeed, and the pair's figures are reported.
+func TestPaymentsOnTwoInstances(t *testing.T) {
+	pg := os.Getenv("PURSE_TEST_POSTGRES")
+	if testing.Short() || pg == "" {
+		t.Skip("needs PostgreSQL, and runs five phases")
+	}
+	r, err := Run(context.Background(), Options{DB: pg, Payments: true, Instances: 2, Duration: 2 * time.Second,
+		Rounds: 1, Clients: 4, TransferAccounts: 8})
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := r.Payments.Pair
+	if q == nil {
+		t.Fatal("no two-instance figures")
+	}
+	for name, o := range map[string]Op{"transfers on two": q.Plain, "top-ups on one": q.Topup1, "top-ups on two": q.Topup2} {
+		if o.Errors != 0 || o.Done == 0 {
+			t.Errorf("%s: %d done, %d errors (%s)", name, o.Done, o.Errors, o.FirstErr)
+		}
+	}
+	var b strings.Builder
+	if err := Print(&b, "run", r); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(b.String(), "top-ups 2 ÷ 1 instance") {
+		t.Errorf("the table leaves out the pair:\n%s", b.String())
+	}
+}

@@ -8,6 +8,7 @@ import (
 	mrand "math/rand/v2"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/purse-wallet/purse/wallet"
@@ -35,6 +36,18 @@ type Payments struct {
 	FlowCost     float64    `json:"flow_cpu_multiple"`  // a flow's CPU (purse + PostgreSQL) ÷ a plain transfer's (target ≤ 8)
 	Versus       float64    `json:"plain_over_pgbench"` // Plain.PerSec ÷ PGBench.PerSec
 	PerRound     []RoundOps `json:"per_round,omitempty"`
+	Pair         *Pair      `json:"two_instances,omitempty"`
+}
+
+// Pair is the two-instance comparison (--instances 2, PostgreSQL): the same clients' transfers
+// sent in turn to two purse instances on one database, against all to one (Payments.Plain), and
+// top-ups from one instance against from both.
+type Pair struct {
+	Plain      Op      `json:"transfers_two"`
+	Topup1     Op      `json:"topups_one"`
+	Topup2     Op      `json:"topups_two"`
+	PlainRatio float64 `json:"transfers_two_over_one"`
+	TopupRatio float64 `json:"topups_two_over_one"`
 }
 
 // Op is one kind of operation summed over the rounds' counted windows.
@@ -53,6 +66,7 @@ type Op struct {
 // RoundOps is one round's rates, to show how far the machine drifted within the run.
 type RoundOps struct {
 	Plain, PIN, Flows, PGBench float64
+	Plain2, Topup1, Topup2     float64 // with two instances (Pair)
 }
 
 // Amounts of the two kinds of transfers, as in the issue's table.
@@ -78,9 +92,22 @@ func (s *Server) measurePayments(ctx context.Context, o Options) (*Payments, err
 		return nil, err
 	}
 	slice := o.Duration / time.Duration(o.Rounds)
-	plain := s.transferPhase(users, o.Clients, slice, plainAmount, "")
-	pin := s.transferPhase(users, o.Clients, slice, pinAmount, PaymentPassword)
-	var flows, pgb phase
+	one := []string{s.URL}
+	plain := s.transferPhase(one, users, o.Clients, slice, plainAmount, "")
+	pin := s.transferPhase(one, users, o.Clients, slice, pinAmount, PaymentPassword)
+	var flows, pgb, plain2, top1, top2 phase
+	if o.Instances == 2 {
+		// The same clients, every other request to a second instance on the same database; and
+		// top-ups, which write the operator's bank book, from one instance and from both.
+		other, err := s.Another(ctx)
+		if err != nil {
+			return nil, err
+		}
+		both := []string{s.URL, other}
+		plain2 = s.transferPhase(both, users, o.Clients, slice, plainAmount, "")
+		top1 = s.topupPhase(one, users, o.Clients, slice)
+		top2 = s.topupPhase(both, users, o.Clients, slice)
+	}
 	if o.Closure {
 		fu, err := s.makeAccounts(ctx, o.FlowAccounts, spec{prefix: "151", session: true})
 		if err != nil {
@@ -97,7 +124,7 @@ func (s *Server) measurePayments(ctx context.Context, o Options) (*Payments, err
 		}
 		p.PGBenchLoad = load.Seconds()
 	}
-	var tp, tn, tf, tg total
+	var tp, tn, tf, tg, tp2, tt1, tt2 total
 	for range o.Rounds {
 		var r RoundOps
 		run := func(ph phase, t *total) float64 {
@@ -112,6 +139,7 @@ func (s *Server) measurePayments(ctx context.Context, o Options) (*Payments, err
 		r.PIN = run(pin, &tn)
 		r.Flows = run(flows, &tf)
 		r.PGBench = run(pgb, &tg)
+		r.Plain2, r.Topup1, r.Topup2 = run(plain2, &tp2), run(top1, &tt1), run(top2, &tt2)
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
@@ -128,6 +156,15 @@ func (s *Server) measurePayments(ctx context.Context, o Options) (*Payments, err
 			p.FlowCost = (f.CPUms + f.DBCPUms) / one
 		}
 	}
+	if plain2 != nil {
+		p.Pair = &Pair{Plain: tp2.op(), Topup1: tt1.op(), Topup2: tt2.op()}
+		if p.Plain.PerSec > 0 {
+			p.Pair.PlainRatio = p.Pair.Plain.PerSec / p.Plain.PerSec
+		}
+		if p.Pair.Topup1.PerSec > 0 {
+			p.Pair.TopupRatio = p.Pair.Topup2.PerSec / p.Pair.Topup1.PerSec
+		}
+	}
 	if pgb != nil {
 		g := tg.op()
 		p.PGBench = &g
@@ -140,7 +177,7 @@ func (s *Server) measurePayments(ctx context.Context, o Options) (*Payments, err
 
 // fund gives every account a card and a balance that the run cannot exhaust.
 func (s *Server) fund(ctx context.Context, users []User) error {
-	for _, u := range users {
+	for i, u := range users {
 		c, err := s.App.Wallet.BindCardAsHolder(ctx, u.ID, u.Phone, wallet.CardBinding{Bank: "ICBC",
 			Number: "6222021234567890128", Holder: "Bench", PaymentPassword: PaymentPassword})
 		if err != nil {
@@ -149,30 +186,53 @@ func (s *Server) fund(ctx context.Context, users []User) error {
 		if _, err := s.App.Wallet.Topup(ctx, u.ID, c.ID, 100_000_000_00); err != nil {
 			return fmt.Errorf("bench: top up: %w", err)
 		}
+		users[i].Card = c.ID
 	}
 	return nil
 }
 
 // transferPhase returns a phase of clients sending transfers of amount between random pairs of
-// users through POST /api/v1/transfers, with the payment password when pin is set.
-func (s *Server) transferPhase(users []User, clients int, dur time.Duration, amount int64, pin string) phase {
-	c := &http.Client{Timeout: 60 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: clients, MaxConnsPerHost: clients}}
+// users through POST /api/v1/transfers, with the payment password when pin is set, each request
+// to the next of bases (the instances' URLs) in turn.
+func (s *Server) transferPhase(bases []string, users []User, clients int, dur time.Duration, amount int64, pin string) phase {
 	var mu sync.Mutex
 	r := mrand.New(mrand.NewPCG(3, uint64(time.Now().UnixNano())))
 	extra := ""
 	if pin != "" {
 		extra = `,"payment_password":"` + pin + `"`
 	}
-	job := func(ctx context.Context) error {
+	return s.postPhase(bases, clients, dur, "/api/v1/transfers", func() (User, string) {
 		mu.Lock()
 		i, j := pair(r, len(users))
 		mu.Unlock()
-		body := fmt.Sprintf(`{"to":%q,"amount":%d%s}`, users[j].ID, amount, extra)
-		req, err := http.NewRequestWithContext(ctx, http.MethodPost, s.URL+"/api/v1/transfers", bytes.NewReader([]byte(body)))
+		return users[i], fmt.Sprintf(`{"to":%q,"amount":%d%s}`, users[j].ID, amount, extra)
+	})
+}
+
+// topupPhase returns a phase of clients topping up the users in turn from their cards through
+// POST /api/v1/topups (the sandbox bank settles at once): each adds to the operator's bank book,
+// the row every instance's top-ups shared before it was split into sub-books.
+func (s *Server) topupPhase(bases []string, users []User, clients int, dur time.Duration) phase {
+	var next atomic.Int64
+	return s.postPhase(bases, clients, dur, "/api/v1/topups", func() (User, string) {
+		u := users[int(next.Add(1))%len(users)]
+		return u, fmt.Sprintf(`{"card_id":%q,"amount":%d}`, u.Card, plainAmount)
+	})
+}
+
+// postPhase returns a phase of clients posting what next gives (the user whose session sends
+// it, and the body) to path, each request to the next of bases in turn; 201 is success.
+func (s *Server) postPhase(bases []string, clients int, dur time.Duration, path string, next func() (User, string)) phase {
+	c := &http.Client{Timeout: 60 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: clients, MaxConnsPerHost: clients}}
+	var turn atomic.Int64
+	job := func(ctx context.Context) error {
+		u, body := next()
+		base := bases[int(turn.Add(1))%len(bases)]
+		req, err := http.NewRequestWithContext(ctx, http.MethodPost, base+path, bytes.NewReader([]byte(body)))
 		if err != nil {
 			return err
 		}
-		req.Header.Set("Authorization", "Bearer "+users[i].Token)
+		req.Header.Set("Authorization", "Bearer "+u.Token)
 		req.Header.Set("Content-Type", "application/json")
 		res, err := c.Do(req)
 		if err != nil {
@@ -181,7 +241,7 @@ func (s *Server) transferPhase(users []User, clients int, dur time.Duration, amo
 		defer res.Body.Close()
 		data, _ := io.ReadAll(res.Body)
 		if res.StatusCode != http.StatusCreated {
-			return fmt.Errorf("transfer: %d: %.200s", res.StatusCode, data)
+			return fmt.Errorf("POST %s: %d: %.200s", path, res.StatusCode, data)
 		}
 		return nil
 	}

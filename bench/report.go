@@ -183,6 +183,13 @@ func printPayments(tw io.Writer, store string, p *Payments) {
 	if p.PGBench != nil {
 		fmt.Fprintf(tw, "\t%s\tplain ÷ pgbench\t%.2f\t\t\trounds %s\n", store, p.Versus, roundRatios(p.PerRound, func(r RoundOps) float64 { return r.Plain / r.PGBench }))
 	}
+	if q := p.Pair; q != nil {
+		row("transfer 1.00, 2 instances", &q.Plain, load)
+		row("top-up 1.00, 1 instance", &q.Topup1, load)
+		row("top-up 1.00, 2 instances", &q.Topup2, load)
+		fmt.Fprintf(tw, "\t%s\ttransfers 2 ÷ 1 instance\t%.2f\t\t\trounds %s\n", store, q.PlainRatio, roundRatios(p.PerRound, func(r RoundOps) float64 { return r.Plain2 / r.Plain }))
+		fmt.Fprintf(tw, "\t%s\ttop-ups 2 ÷ 1 instance\t%.2f\t\t\trounds %s\n", store, q.TopupRatio, roundRatios(p.PerRound, func(r RoundOps) float64 { return r.Topup2 / r.Topup1 }))
+	}
 }
 
 func roundRatios(rs []RoundOps, f func(RoundOps) float64) string {

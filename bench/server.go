@@ -46,6 +46,9 @@ type Server struct {
 	hashMu  sync.Mutex
 	payHash string
 	dbCPU   cpuMeter // the local PostgreSQL server's CPU; nil on SQLite or a remote server
+
+	dsn       string           // the store's, for Another
+	retention lifecycle.Policy // the app's, for Another
 }
 
 // Start opens a fresh store (db "" or a path: SQLite in a temporary directory; a postgres:// URL:
@@ -83,35 +86,67 @@ func Start(ctx context.Context, db string, retention lifecycle.Policy) (*Server,
 			s.dbCPU = m
 		}
 	}
-	policy, err := closure.Load(PolicyName)
-	if err != nil {
+	s.dsn, s.retention = dsn, retention
+	if s.App, s.URL, s.http, err = serve(ctx, store, retention); err != nil {
 		s.Close()
 		return nil, err
+	}
+	return s, nil
+}
+
+// serve builds the app on store with production argon2id parameters and the tenpay policy, as
+// purse serve runs it (group commit included), and serves it on a loopback port.
+func serve(ctx context.Context, store *sqlstore.DB, retention lifecycle.Policy) (*app.App, string, *http.Server, error) {
+	policy, err := closure.Load(PolicyName)
+	if err != nil {
+		return nil, "", nil, err
 	}
 	// Errors only: a request log line per call would measure the logger. The switches' cache
 	// lives as long as purse serve's (cmd/purse/serve.go).
 	log := logs.New("text", os.Stderr, slog.LevelError)
 	// Group commit as purse serve runs it by default (--group-commit).
-	s.App, err = app.New(ctx, store, app.Config{MasterKey: bytes.Repeat([]byte{0x5a}, 32), Clock: clk, Log: log,
+	a, err := app.New(ctx, store, app.Config{MasterKey: bytes.Repeat([]byte{0x5a}, 32), Clock: purse.SystemClock{}, Log: log,
 		HTTP: purshttp.Config{Version: "bench", SettingsTTL: 2 * time.Second}, Policy: policy, Retention: retention,
 		Wallet: wallet.Config{GroupCommit: ServeGroupCommit}, Gateway: bank.Sandbox{}, DevOutbox: true})
 	if err != nil {
-		s.Close()
-		return nil, err
+		return nil, "", nil, err
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		s.Close()
-		return nil, err
+		return nil, "", nil, err
 	}
-	s.URL = "http://" + ln.Addr().String()
-	s.http = &http.Server{Handler: s.App.HTTP, ReadHeaderTimeout: 10 * time.Second}
+	h := &http.Server{Handler: a.HTTP, ReadHeaderTimeout: 10 * time.Second}
 	go func() {
-		if err := s.http.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		if err := h.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			log.Error("bench server", "error", err.Error())
 		}
 	}()
-	return s, nil
+	return a, "http://" + ln.Addr().String(), h, nil
+}
+
+// Another starts a second purse instance on the same store (PostgreSQL: a pool of its own on
+// the same schema, as a second `purse serve` would have), closed with the server, and returns
+// its URL. Its commit groups, caches and connections are its own.
+func (s *Server) Another(ctx context.Context) (string, error) {
+	if s.Kind != "postgres" {
+		return "", errors.New("bench: a second instance needs PostgreSQL (SQLite has one writer)")
+	}
+	store, err := app.OpenStore(ctx, s.dsn, purse.SystemClock{})
+	if err != nil {
+		return "", fmt.Errorf("bench: open store: %w", err)
+	}
+	_, url, h, err := serve(ctx, store, s.retention)
+	if err != nil {
+		store.Close()
+		return "", err
+	}
+	s.cleanup = append(s.cleanup, func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		h.Shutdown(ctx)
+		cancel()
+		store.Close()
+	})
+	return url, nil
 }
 
 // Close stops the server and removes the store.

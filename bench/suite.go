@@ -27,6 +27,8 @@ type Options struct {
 	PGBench  bool
 	// PGBenchScale is pgbench's TPC-B scale; 0: one branch per client, at least PGBenchScale.
 	PGBenchScale int
+	// Instances is how many purse instances the payments run on (2: the same PostgreSQL; see Pair).
+	Instances int
 	// TransferAccounts are the accounts the payments' transfers move between.
 	TransferAccounts int
 

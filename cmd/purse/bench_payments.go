@@ -19,10 +19,11 @@ type BenchPaymentsCmd struct {
 	FlowAccounts int  `default:"2000" help:"Accounts made for the flows: the most flows a run can do."`
 	PGBench      bool `default:"true" negatable:"" help:"On PostgreSQL, run pgbench's TPC-B (when installed) among the transfers."`
 	PGBenchScale int  `default:"0" help:"pgbench's TPC-B scale; 0 is one branch per client (at least 10), a fair scale for the clients."`
+	Instances    int  `default:"1" enum:"1,2" help:"2 (PostgreSQL): also send the transfers, and top-ups, to two purse instances on the same database, against one."`
 }
 
 // Run measures.
 func (c *BenchPaymentsCmd) Run() error {
 	return c.run(context.Background(), stdout(), bench.Options{Payments: true, Closure: c.Flows, PGBench: c.PGBench,
-		Clients: c.Clients, TransferAccounts: c.Accounts, Rounds: c.Rounds, FlowClients: c.FlowClients, FlowAccounts: c.FlowAccounts, PGBenchScale: c.PGBenchScale})
+		Clients: c.Clients, TransferAccounts: c.Accounts, Rounds: c.Rounds, FlowClients: c.FlowClients, FlowAccounts: c.FlowAccounts, PGBenchScale: c.PGBenchScale, Instances: c.Instances})
 }
