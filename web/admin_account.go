@@ -5,6 +5,7 @@ import (
 
 	"github.com/purse-wallet/purse"
 	"github.com/purse-wallet/purse/blocker"
+	"github.com/purse-wallet/purse/operator"
 )
 
 // accountData is one account as support sees it: its state and its audit trail, no personal data
@@ -51,7 +52,7 @@ func (h *Handler) showAdminAccount(w http.ResponseWriter, r *http.Request, o *pu
 	if s := r.URL.Query().Get("saved"); r.Method == http.MethodGet && (s == "credit" || s == "contract" || s == "certificate") {
 		d.Saved = s
 	}
-	d.Reviewer = o.Role.Includes(purse.RoleReviewer)
+	d.Reviewer = operator.Can(o.Role, operator.ActReview)
 	dossier, err := h.Blockers.Dossier(r.Context(), blocker.OperatorActor(o), id)
 	if err != nil {
 		h.serveError(w, r, err)
@@ -85,7 +86,7 @@ func (h *Handler) showAdminAccount(w http.ResponseWriter, r *http.Request, o *pu
 		case err == nil:
 			d.Credit = openCredit(line, debt)
 		case purse.ErrorCode(err) == purse.CodeCreditLineMissing:
-			d.CanOpen = o.Role.Includes(purse.RoleAgent)
+			d.CanOpen = operator.Can(o.Role, operator.ActGrantValue)
 		default:
 			h.serveError(w, r, err)
 			return

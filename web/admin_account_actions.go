@@ -5,12 +5,13 @@ import (
 
 	"github.com/purse-wallet/purse"
 	"github.com/purse-wallet/purse/blocker"
+	"github.com/purse-wallet/purse/operator"
 )
 
 // accountDecision runs an operator's decision on an account from its console page: the CSRF
 // check, the role, then fn; on success back to the page with the saved note, on a refusal the
 // page again with the message. Not found is the not-found page.
-func (h *Handler) accountDecision(w http.ResponseWriter, r *http.Request, need purse.Role, saved string, fn func(o *purse.Operator) error) {
+func (h *Handler) accountDecision(w http.ResponseWriter, r *http.Request, need operator.Action, saved string, fn func(o *purse.Operator) error) {
 	o, ok := requireOperator(w, r)
 	if !ok {
 		return
@@ -19,9 +20,10 @@ func (h *Handler) accountDecision(w http.ResponseWriter, r *http.Request, need p
 	switch {
 	case !h.checkCSRF(r):
 		err = purse.Errorf(purse.CodeForbidden, "form expired")
-	case !o.Role.Includes(need):
-		err = purse.Errorf(purse.CodeForbidden, "needs %s", need)
 	default:
+		err = operator.Require(o.Role, need)
+	}
+	if err == nil {
 		err = fn(o)
 	}
 	if purse.ErrorCode(err) == purse.CodeNotFound {
@@ -40,7 +42,7 @@ func (h *Handler) accountDecision(w http.ResponseWriter, r *http.Request, need p
 // adminTerminateContract ends a merchant's contract before its term (AP-8.9), the decision on the
 // merchant's request that the account page lists: reviewers only, as the admin API.
 func (h *Handler) adminTerminateContract(w http.ResponseWriter, r *http.Request) {
-	h.accountDecision(w, r, purse.RoleReviewer, "contract", func(o *purse.Operator) error {
+	h.accountDecision(w, r, operator.ActReview, "contract", func(o *purse.Operator) error {
 		_, err := h.Blockers.TerminateContract(r.Context(), blocker.OperatorActor(o), r.PathValue("id"), r.PathValue("item"))
 		return err
 	})
@@ -50,7 +52,7 @@ func (h *Handler) adminTerminateContract(w http.ResponseWriter, r *http.Request)
 // device with the certificate is lost): reviewers only, with the reason and how the identity was
 // checked, audited as admin.certificate.lift.
 func (h *Handler) adminLiftCertificate(w http.ResponseWriter, r *http.Request) {
-	h.accountDecision(w, r, purse.RoleReviewer, "certificate", func(o *purse.Operator) error {
+	h.accountDecision(w, r, operator.ActReview, "certificate", func(o *purse.Operator) error {
 		return h.Blockers.LiftCertificate(r.Context(), blocker.OperatorActor(o), r.PathValue("id"), limit(r.PostFormValue("reason"), 500))
 	})
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/purse-wallet/purse"
 	"github.com/purse-wallet/purse/audit"
 	"github.com/purse-wallet/purse/certificate"
+	"github.com/purse-wallet/purse/operator"
 )
 
 // auditPageSize is how many events the console's audit page lists at a time.
@@ -60,7 +61,7 @@ func (h *Handler) adminAuditVerify(w http.ResponseWriter, r *http.Request) {
 		h.serveError(w, r, purse.Errorf(purse.CodeForbidden, "form expired"))
 		return
 	}
-	if !o.Role.Includes(purse.RoleAdmin) {
+	if !operator.Can(o.Role, operator.ActSettings) {
 		h.serveError(w, r, purse.Errorf(purse.CodeForbidden, "admins only"))
 		return
 	}
@@ -85,7 +86,7 @@ func (h *Handler) showAudit(w http.ResponseWriter, r *http.Request, o *purse.Ope
 		h.serveError(w, r, err)
 		return
 	}
-	d := &auditData{Subject: subject, Events: events, CanVerify: o.Role.Includes(purse.RoleAdmin), Verified: check}
+	d := &auditData{Subject: subject, Events: events, CanVerify: operator.Can(o.Role, operator.ActSettings), Verified: check}
 	if len(events) == auditPageSize {
 		d.NextAfter = events[len(events)-1].Seq
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/purse-wallet/purse"
 	"github.com/purse-wallet/purse/closure"
+	"github.com/purse-wallet/purse/operator"
 )
 
 // adminClosureRoutes registers the console's closure pages: the queue by legal deadline, a
@@ -77,7 +78,7 @@ func (h *Handler) showAdminClosure(w http.ResponseWriter, r *http.Request, o *pu
 		h.serveError(w, r, err)
 		return
 	}
-	d := &closureAdminData{Flow: f, Account: acct, Reviewer: o.Role.Includes(purse.RoleReviewer), Saved: r.URL.Query().Get("saved")}
+	d := &closureAdminData{Flow: f, Account: acct, Reviewer: operator.Can(o.Role, operator.ActReview), Saved: r.URL.Query().Get("saved")}
 	bs, err := h.Closures.Readiness(ctx, f.Request.AccountID)
 	if err != nil {
 		h.serveError(w, r, err)
@@ -95,7 +96,7 @@ func (h *Handler) showAdminClosure(w http.ResponseWriter, r *http.Request, o *pu
 
 // decide runs a console action on a request: CSRF, the role it needs, then the deed, which the
 // service audits in its own transaction.
-func (h *Handler) decide(w http.ResponseWriter, r *http.Request, need purse.Role, saved string, fn func(o *purse.Operator, id string) error) {
+func (h *Handler) decide(w http.ResponseWriter, r *http.Request, need operator.Action, saved string, fn func(o *purse.Operator, id string) error) {
 	o, ok := requireOperator(w, r)
 	if !ok {
 		return
@@ -104,9 +105,10 @@ func (h *Handler) decide(w http.ResponseWriter, r *http.Request, need purse.Role
 	switch {
 	case !h.checkCSRF(r):
 		err = purse.Errorf(purse.CodeForbidden, "form expired")
-	case !o.Role.Includes(need):
-		err = purse.Errorf(purse.CodeForbidden, "needs %s", need)
 	default:
+		err = operator.Require(o.Role, need)
+	}
+	if err == nil {
 		err = fn(o, r.PathValue("id"))
 	}
 	if err != nil {
@@ -125,7 +127,7 @@ func (h *Handler) decide(w http.ResponseWriter, r *http.Request, need purse.Role
 }
 
 func (h *Handler) adminApprove(w http.ResponseWriter, r *http.Request) {
-	h.decide(w, r, purse.RoleReviewer, "approved", func(o *purse.Operator, id string) error {
+	h.decide(w, r, operator.ActReview, "approved", func(o *purse.Operator, id string) error {
 		_, err := h.Closures.Approve(r.Context(), o, id)
 		if purse.ErrorCode(err) == purse.CodeClosureReviewFailed {
 			return nil // failed with its reasons, which the page shows
@@ -135,7 +137,7 @@ func (h *Handler) adminApprove(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) adminReject(w http.ResponseWriter, r *http.Request) {
-	h.decide(w, r, purse.RoleReviewer, "rejected", func(o *purse.Operator, id string) error {
+	h.decide(w, r, operator.ActReview, "rejected", func(o *purse.Operator, id string) error {
 		reason := strings.TrimSpace(limit(r.PostFormValue("reason"), 500))
 		if reason == "" {
 			return errNoReason
@@ -149,7 +151,7 @@ func (h *Handler) adminReject(w http.ResponseWriter, r *http.Request) {
 // operator did with the customer: the form asks which check, the reason, and a tick that the
 // customer asked for it; all but the tick go to the history and the audit chain.
 func (h *Handler) adminRestore(w http.ResponseWriter, r *http.Request) {
-	h.decide(w, r, purse.RoleAgent, "restored", func(o *purse.Operator, id string) error {
+	h.decide(w, r, operator.ActReview, "restored", func(o *purse.Operator, id string) error {
 		if r.PostFormValue("confirm") != "yes" {
 			return errNotConfirmed
 		}
@@ -165,7 +167,7 @@ var errNotConfirmed = &purse.Error{Code: purse.CodeInvalidRequest, Detail: "conf
 
 // adminHold sets or lifts a legal hold on the request's account (reviewer; reason required).
 func (h *Handler) adminHold(w http.ResponseWriter, r *http.Request) {
-	h.decide(w, r, purse.RoleReviewer, "hold", func(o *purse.Operator, id string) error {
+	h.decide(w, r, operator.ActReview, "hold", func(o *purse.Operator, id string) error {
 		reason := strings.TrimSpace(limit(r.PostFormValue("reason"), 500))
 		if reason == "" {
 			return errNoReason

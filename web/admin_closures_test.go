@@ -46,7 +46,7 @@ func TestConsoleClosures(t *testing.T) {
 		agent.get("/admin/closures").expect(t, 200, `href="/admin/closures/`+id+`"`, "cooling_off", `class="days-left"`)
 		page := "/admin/closures/" + id
 		// States, policies, notes and actors in words (issue 18: the console showed them raw).
-		p := agent.get(page).expect(t, 200, `id="restore"`, `id="history"`, "复核中 → 冷静期", "复核通过，进入冷静期", "严格（默认）")
+		p := agent.get(page).expect(t, 200, `id="restore-needs-reviewer"`, `id="history"`, "复核中 → 冷静期", "复核通过，进入冷静期", "严格（默认）")
 		for _, raw := range []string{"review → cooling_off", ">cooling_off<", "agreement accepted", "account:"} {
 			if strings.Contains(p.Body, raw) {
 				t.Errorf("the request's page shows %q", raw)

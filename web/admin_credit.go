@@ -5,6 +5,7 @@ import (
 
 	"github.com/purse-wallet/purse"
 	"github.com/purse-wallet/purse/approval"
+	"github.com/purse-wallet/purse/operator"
 )
 
 // adminOpenCredit opens a credit line (AP-8.5) on the account with the limit typed in yuan, as the
@@ -24,8 +25,8 @@ func (h *Handler) adminOpenCredit(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case !h.checkCSRF(r):
 		err = purse.Errorf(purse.CodeForbidden, "form expired")
-	case !o.Role.Includes(purse.RoleAgent):
-		err = purse.Errorf(purse.CodeForbidden, "needs %s", purse.RoleAgent)
+	case !operator.Can(o.Role, operator.ActGrantValue):
+		err = operator.Require(o.Role, operator.ActGrantValue)
 	default:
 		limit, ok := parseYuan(r.PostFormValue("limit"))
 		if !ok || limit <= 0 {

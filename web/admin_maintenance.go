@@ -9,6 +9,7 @@ import (
 	"github.com/purse-wallet/purse"
 	"github.com/purse-wallet/purse/audit"
 	purshttp "github.com/purse-wallet/purse/http"
+	"github.com/purse-wallet/purse/operator"
 )
 
 // maintenanceData is the switches page.
@@ -35,7 +36,7 @@ func (h *Handler) adminMaintenance(w http.ResponseWriter, r *http.Request) {
 func (h *Handler) maintenanceData(r *http.Request, o *purse.Operator) *maintenanceData {
 	m, _ := h.maintenance(r.Context())
 	return &maintenanceData{Maintenance: m, MinVersion: h.setting(r.Context(), purshttp.SettingMinClientVersion),
-		CanEdit: o.Role.Includes(purse.RoleAdmin)}
+		CanEdit: operator.Can(o.Role, operator.ActSettings)}
 }
 
 // adminSetMaintenance switches maintenance on (with a notice and an expected duration) or off,
@@ -54,7 +55,7 @@ func (h *Handler) adminSetMaintenance(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !d.CanEdit {
-		v.Error = h.message(r, &purse.Error{Code: purse.CodeRoleRequired, Params: map[string]any{"Role": string(purse.RoleAdmin)}})
+		v.Error = h.message(r, operator.Require(o.Role, operator.ActSettings))
 		h.render(w, r, http.StatusForbidden, "admin_maintenance", v)
 		return
 	}

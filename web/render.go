@@ -12,6 +12,7 @@ import (
 
 	"github.com/purse-wallet/purse"
 	"github.com/purse-wallet/purse/i18n"
+	"github.com/purse-wallet/purse/operator"
 )
 
 // page is one page's template set: its layout, the shared partials and the page itself.
@@ -102,6 +103,13 @@ func (v *view) Masked() string {
 		return ""
 	}
 	return maskPhone(v.Account.Phone)
+}
+
+// Can reports whether the signed-in operator's role may do the action of the permission matrix
+// (operator.Matrix, issue 13): the console shows only what the role can use. The services refuse
+// the rest anyway.
+func (v *view) Can(action string) bool {
+	return v.Operator != nil && operator.Can(v.Operator.Role, operator.Action(action))
 }
 
 // English reports whether the page is in English, for the language switch.

@@ -121,6 +121,7 @@ func New(h *Handler) (*Handler, error) {
 	h.adminClosureRoutes()
 	h.adminAuditRoutes()
 	h.adminApprovalRoutes()
+	h.adminOperatorRoutes()
 
 	h.mux.HandleFunc("GET /admin", h.adminDashboard)
 	h.mux.HandleFunc("GET /admin/signin", h.adminSignInForm)
