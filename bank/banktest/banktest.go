@@ -44,6 +44,10 @@ type Bank struct {
 	DropAnswers bool
 	// Down answers 503 to everything.
 	Down bool
+	// Received, when set, is called with the reference of each charge or payout request after the
+	// bank recorded it and before it answers: a crash test kills purse there, between the bank
+	// taking the request and purse learning the answer or the callback.
+	Received func(ref string)
 
 	mu        sync.Mutex
 	movements map[string]*Movement
@@ -122,8 +126,11 @@ func (b *Bank) serve(w http.ResponseWriter, r *http.Request) {
 	if m != nil {
 		res = bank.Result{Ref: m.Ref, State: m.State, Amount: m.Amount}
 	}
-	drop := b.DropAnswers
+	drop, received := b.DropAnswers, b.Received
 	b.mu.Unlock()
+	if received != nil && r.URL.Path != "/status" {
+		received(req.Ref)
+	}
 	if drop {
 		if hj, ok := w.(http.Hijacker); ok {
 			if c, _, err := hj.Hijack(); err == nil {
