@@ -30,17 +30,25 @@ func (s *Service) Environment(ctx context.Context, accountID string, env Env) ([
 // remembered, unrevoked device of the account on which the holder installed the certificate
 // (business.ConfirmCertificateInstall). Another device of the same account stays uncertified.
 func withDevice(ctx context.Context, tx purse.Tx, accountID string, env Env) (Env, error) {
-	env.DeviceCertified = false
-	if env.SessionID == "" {
-		return env, nil
+	d, err := sessionDevice(ctx, tx, env.SessionID)
+	return certified(env, accountID, d), err
+}
+
+// sessionDevice reads the remembered device the session was opened on; nil when there is none.
+// Start reads it once for the risk signals (TP-5) and the certificate (AP-2).
+func sessionDevice(ctx context.Context, tx purse.Tx, sessionID string) (*purse.Device, error) {
+	if sessionID == "" {
+		return nil, nil
 	}
-	d, err := tx.SessionDevice(ctx, env.SessionID)
+	d, err := tx.SessionDevice(ctx, sessionID)
 	if errors.Is(err, purse.ErrNotFound) {
-		return env, nil
+		return nil, nil
 	}
-	if err != nil {
-		return env, err
-	}
-	env.DeviceCertified = d.AccountID == accountID && d.RevokedAt.IsZero() && !d.CertificateAt.IsZero()
-	return env, nil
+	return d, err
+}
+
+// certified is withDevice on the session's device already read (nil: none).
+func certified(env Env, accountID string, d *purse.Device) Env {
+	env.DeviceCertified = d != nil && d.AccountID == accountID && d.RevokedAt.IsZero() && !d.CertificateAt.IsZero()
+	return env
 }

@@ -38,10 +38,13 @@ func (s *Service) Start(ctx context.Context, accountID string, env Env) (*Flow, 
 	var flow *Flow
 	err := s.write(ctx, func(ctx context.Context, st *step) error {
 		p := s.policy()
+		dev, err := sessionDevice(ctx, st.tx, env.SessionID)
+		if err != nil {
+			return err
+		}
 		var risk []string
 		if p.SMSWhen == SMSRisky {
-			var err error
-			if risk, err = riskSignals(ctx, st.tx, accountID, env.SessionID, st.tx.Now()); err != nil {
+			if risk, err = riskSignals(ctx, st.tx, accountID, dev, st.tx.Now()); err != nil {
 				return err
 			}
 			if len(risk) == 0 {
@@ -95,10 +98,7 @@ func (s *Service) Start(ctx context.Context, accountID string, env Env) (*Flow, 
 			}
 		}
 		st.audit.Record(actorOf(accountID), "closure.start", accountID, map[string]string{"closure": c.ID, "policy": p.Name})
-		if env, err = withDevice(ctx, tx, accountID, env); err != nil {
-			return err
-		}
-		if bs := EnvironmentBlockers(p, rec, env); len(bs) > 0 {
+		if bs := EnvironmentBlockers(p, rec, certified(env, accountID, dev)); len(bs) > 0 {
 			c.Blockers = bs
 			err = st.move(purse.ClosureFailed, actorOf(accountID), "environment check failed")
 		} else {

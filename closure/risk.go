@@ -2,7 +2,6 @@ package closure
 
 import (
 	"context"
-	"errors"
 	"slices"
 	"time"
 
@@ -27,15 +26,9 @@ const (
 )
 
 // riskSignals reads the signals of the account signing in with the session, at now.
-func riskSignals(ctx context.Context, tx purse.Tx, accountID, sessionID string, now time.Time) ([]string, error) {
+func riskSignals(ctx context.Context, tx purse.Tx, accountID string, dev *purse.Device, now time.Time) ([]string, error) {
 	var out []string
-	dev, err := tx.SessionDevice(ctx, sessionID)
-	switch {
-	case errors.Is(err, purse.ErrNotFound):
-		out = append(out, RiskNewDevice)
-	case err != nil:
-		return nil, err
-	case now.Sub(dev.CreatedAt) < RiskWindow:
+	if dev == nil || now.Sub(dev.CreatedAt) < RiskWindow {
 		out = append(out, RiskNewDevice)
 	}
 	ts, err := tx.TwoStep(ctx, accountID)
