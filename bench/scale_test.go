@@ -35,7 +35,7 @@ func TestScaleSmoke(t *testing.T) {
 					t.Errorf("%d accounts: %d rows loaded, want at least %d", sc.Load.Accounts, sc.Load.Rows, want)
 				}
 				if len(sc.Ops) != 5 || sc.Purge == nil || sc.Purge.Accounts != 20 {
-					t.Fatalf("%d accounts: %d measurements, purge %+v", sc.Load.Accounts, len(sc.Ops), sc.Purge)
+					t.Fatalf("%d accounts: %d measurements, purge %+v %s", sc.Load.Accounts, len(sc.Ops), sc.Purge, sc.PurgeErr)
 				}
 				for _, op := range sc.Ops {
 					if op.Errors != 0 || op.N < 24 {
