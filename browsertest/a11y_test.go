@@ -7,6 +7,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 	"github.com/purse-wallet/purse"
+	"github.com/purse-wallet/purse/apitest"
 	ct "github.com/purse-wallet/purse/closuretest"
 )
 
@@ -74,12 +75,20 @@ func TestAccessibility(t *testing.T) {
 	src := axeSource(t)
 	e := demoEnv(t)
 	newOperator(t, e, "a11y", purse.RoleAdmin)
+	// A grant held for a second operator (issue 13), so that the four-eyes queue has a row to check.
+	admin := apitest.Auth(e.Operator("admin"))
+	var found struct{ Items []struct{ ID string } }
+	e.Call("GET", "/api/v1/admin/accounts?phone=13800000001", nil, admin...).Expect(t, 200).JSON(t, &found)
+	if len(found.Items) == 0 {
+		t.Fatal("no demo account 13800000001")
+	}
+	e.Call("POST", "/api/v1/admin/points/grants", map[string]any{"account_id": found.Items[0].ID, "amount": 10_000_000}, admin...).Expect(t, 202)
 	public := []string{"/signin", "/register", "/help", "/problems/balance-not-zero"}
 	user := []string{"/", "/settings", "/settings/security", "/service", "/closure/prepare", "/closure",
 		"/wallet/cards", "/wallet/topup", "/wallet/withdraw", "/wallet/transfer", "/wallet/fund", "/wallet/points",
 		"/wallet/stored", "/wallet/transactions", "/wallet/coupons", "/services/credit", "/services/auto-debits",
 		"/settings/linked-accounts", "/settings/payments", "/account/business", "/services/contracts", "/help/disputes"}
-	console := []string{"/admin", "/admin/accounts", "/admin/closures", "/admin/closures/funnel", "/admin/audit", "/admin/maintenance", "/admin/approvals"}
+	console := []string{"/admin", "/admin/accounts", "/admin/closures", "/admin/closures/funnel", "/admin/audit", "/admin/maintenance", "/admin/approvals", "/admin/operators"}
 	for _, walk := range []struct{ lang, phone string }{{"zh-CN", "13800000001"}, {"en", "13800000014"}} {
 		t.Run(walk.lang, func(t *testing.T) {
 			b := New(t, e)

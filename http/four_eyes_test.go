@@ -2,6 +2,7 @@ package http_test
 
 import (
 	"context"
+	"sync"
 	"testing"
 	"time"
 
@@ -233,5 +234,40 @@ func TestFourEyesExpiryAndThreshold(t *testing.T) {
 			t.Fatalf("approved raise = %d", th.Above)
 		}
 		e.Call("POST", "/api/v1/admin/points/grants", map[string]any{"account_id": u.ID, "amount": 500_000}, ops.maker...).Expect(t, 201)
+	})
+}
+
+// Checkers racing on one request (issue 13): several admins approve the same held grant at once;
+// exactly one approval executes it, the others answer APPROVAL_DECIDED, and the value moves once.
+func TestFourEyesConcurrentApprovalsExecuteOnce(t *testing.T) {
+	t.Parallel()
+	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
+		ops := newFourEyes(t, e)
+		u := e.SignUp("")
+		a := held(t, e.Call("POST", "/api/v1/admin/points/grants", map[string]any{"account_id": u.ID, "amount": 700_000}, ops.maker...))
+		checkers := [][]string{ops.checker}
+		for range 4 {
+			checkers = append(checkers, apitest.Auth(e.Operator("admin")))
+		}
+		statuses := make(chan int, len(checkers))
+		var wg sync.WaitGroup
+		for _, c := range checkers {
+			wg.Go(func() {
+				statuses <- e.Call("POST", "/api/v1/admin/approvals/"+a.ID+"/approve", nil, c...).Status
+			})
+		}
+		wg.Wait()
+		close(statuses)
+		got := map[int]int{}
+		for s := range statuses {
+			got[s]++
+		}
+		if got[200] != 1 || got[409] != len(checkers)-1 {
+			t.Fatalf("answers = %v, want one 200 and the rest 409", got)
+		}
+		if b := books(t, e, u); b["points/PTS"] != 700_000 {
+			t.Fatalf("points = %v, want 700000 once", b)
+		}
+		sound(t, e)
 	})
 }

@@ -91,7 +91,7 @@ func TestPagesAreValidHTML(t *testing.T) {
 		op.lang = lang
 		consoleSignIn(t, op, name)
 		for _, p := range []string{"/admin", "/admin/accounts", "/admin/accounts?q=1", "/admin/closures", "/admin/closures/funnel",
-			"/admin/audit", "/admin/maintenance", "/admin/approvals", "/admin/closures/" + id} {
+			"/admin/audit", "/admin/maintenance", "/admin/approvals", "/admin/operators", "/admin/closures/" + id} {
 			save(op, p)
 		}
 	}
