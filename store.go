@@ -56,6 +56,7 @@ type Tx interface {
 	LoginLockQueries
 	RegistrationQueries
 	TwoStepQueries
+	RebindQueries
 	KeyQueries
 	OperatorQueries
 	OutboxQueries

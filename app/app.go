@@ -175,6 +175,7 @@ func New(ctx context.Context, store *sqlstore.DB, cfg Config) (*App, error) {
 	a.Blockers = &blocker.Service{Store: store, Vault: v, Log: cfg.Log}
 	a.Business = &business.Service{Store: store, Vault: v, Accounts: a.Accounts, Hasher: hasher, Catalog: cat, Log: cfg.Log,
 		RecoveryFloor: business.DefaultRecoveryFloor}
+	a.Jobs = append(a.Jobs, a.Business.ReleaseTask()) // AP-9: numbers released after their waiting period
 	// The pages need the API server's live switches and the API server mounts the pages: the
 	// pages get the server through a forwarder set once both exist.
 	sw := &switchesOf{}

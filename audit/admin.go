@@ -10,6 +10,7 @@ const (
 	AdminAccountServices   = "admin.account.services"
 	AdminAccountKind       = "admin.account.kind"
 	AdminAutoDebitCreate   = "admin.auto_debit.create"
+	AdminAppealDecide      = "admin.appeal.decide"
 	AdminCertificateLift   = "admin.certificate.lift"
 	AdminClosureView       = "admin.closure.view"
 	AdminClosureApprove    = "admin.closure.approve"
@@ -41,7 +42,7 @@ const (
 // AdminActions lists every admin action, for the tests that hold the code and the console's
 // labels to this one vocabulary.
 var AdminActions = []string{
-	AdminAccountSearch, AdminAccountView, AdminAccountServices, AdminAccountKind, AdminAutoDebitCreate, AdminCertificateLift,
+	AdminAccountSearch, AdminAccountView, AdminAccountServices, AdminAccountKind, AdminAutoDebitCreate, AdminAppealDecide, AdminCertificateLift,
 	AdminClosureView, AdminClosureApprove, AdminClosureReject, AdminClosureRestore,
 	AdminContractCreate, AdminContractTerminate, AdminCouponGrant, AdminDisputeOpen, AdminDisputeResolve,
 	AdminFlagCreate, AdminFlagClear, AdminLegalHoldPlace, AdminLegalHoldLift, AdminOperatorCreate,

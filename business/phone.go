@@ -109,11 +109,14 @@ func (s *Service) ConfirmPhoneChange(ctx context.Context, accountID, id, code st
 		if err := tx.UpdateBusinessFlow(ctx, f); err != nil {
 			return err
 		}
-		// The old phone hears of the change, so that a hijacked session cannot move the account quietly.
-		if _, err := notify.Enqueue(ctx, tx, s.Catalog, notify.Notice{AccountID: accountID, Channel: purse.ChannelSMS,
-			To: old, Template: "phone_changed", Language: acct.Language,
-			Data: map[string]string{"Masked": f.TargetMasked}}); err != nil {
-			return err
+		// The old phone hears of the change, so that a hijacked session cannot move the account quietly;
+		// a wallet whose number was released (AP-9) has no old phone to tell.
+		if old != "" {
+			if _, err := notify.Enqueue(ctx, tx, s.Catalog, notify.Notice{AccountID: accountID, Channel: purse.ChannelSMS,
+				To: old, Template: "phone_changed", Language: acct.Language,
+				Data: map[string]string{"Masked": f.TargetMasked}}); err != nil {
+				return err
+			}
 		}
 		out = f
 		return audit.Record(ctx, tx, "account:"+accountID, "business.phone_change.complete", accountID,

@@ -122,6 +122,7 @@ func New(s *Server, log *slog.Logger) *Server {
 	s.registerBlockers()
 	s.registerBusiness()
 	s.registerCertificateInstall()
+	s.registerRebind()
 	s.registerAdminBlockers()
 	s.registerAdminSupport()
 	s.registerLegalHold()

@@ -57,6 +57,8 @@ var statusOf = map[purse.Code]int{
 	blocker.CodeNotMerchant:                http.StatusConflict,
 	blocker.CodeContractNotInTerm:          http.StatusConflict,
 	blocker.CodeContractTerminationPending: http.StatusConflict,
+	business.CodeAppealPending:             http.StatusConflict,
+	business.CodeAppealDecided:             http.StatusConflict,
 	business.CodeCertificateNotRequired:    http.StatusConflict,
 	business.CodeDeviceNotRemembered:       http.StatusConflict,
 	blocker.CodeLinkExists:                 http.StatusConflict,

@@ -30,6 +30,9 @@ func (t *tx) ErasePersonalRows(ctx context.Context, erasures []purse.Erasure) (m
 		{`UPDATE linked_accounts SET external_id = '', external_sealed = NULL, external_hash = '', webhook_url = ''
 			WHERE account_id IN `, "account_id"},
 		{`UPDATE account_flags SET note = '' WHERE account_id IN `, "account_id"},
+		// AP-9: an appeal's reasons are the user's words; a release keeps only hashes and times.
+		{`UPDATE rebind_appeals SET reason = '', decision_reason = '' WHERE account_id IN `, "account_id"},
+		{`DELETE FROM phone_releases WHERE account_id IN `, "account_id"},
 		{scrubOutbox + `account_id IN `, "account_id"},
 		{`DELETE FROM sessions WHERE account_id IN `, "account_id"},
 		// Two-step verification (migration 00211): the sealed TOTP secret goes with the data key
