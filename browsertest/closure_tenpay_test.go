@@ -10,111 +10,83 @@ import (
 	ct "github.com/purse-wallet/purse/closuretest"
 )
 
-// tenpayTexts are what the tenpay closure's pages say in one language: a walk finds each on its
-// page, and checks every page is in the language.
-type tenpayTexts struct {
-	lang string // the pages' html lang
-	name string // the name the user registers with
+// TestWalkTenpay closes a new account under the tenpay preset entirely by clicking, in Chinese
+// and in English: registration, settings → customer service → close account (TP-2), the
+// agreement tick (TP-3), the rights page (AP-4), payment password and SMS code with a wrong code
+// first (TP-4, TP-5, GE-1), confirm, the success page (TP-6); signing in again says the account is
+// closed, and the same phone registers a new account with a new payment password (TP-7).
+//
+// Steps: TP-2, TP-3, TP-4, TP-5, TP-6, TP-7, GE-1, GE-2
+func TestWalkTenpay(t *testing.T) {
+	inBoth(t, func(t *testing.T, l lingo) {
+		e := apitest.New(t, "sqlite", ct.WithPolicy(t, "tenpay"))
+		b := l.begin(t, e)
+		phone := apitest.NextPhone()
+		register(b, phone, l.say("王小明", "Ada Wang"))
+		l.page(b, "home")
 
-	agreement, tick   string // TP-2, TP-3
-	rights, lost      string // AP-4
-	verify, codeSent  string // TP-4, TP-5
-	wrongCode, resend string // GE-1
-	confirm, closed   string // TP-6
-}
+		toAgreement(b)
+		l.expect(b, "#agree-h", "注销协议", "Closure agreement")
+		l.expect(b, "label[for=f-accept]", "我已阅读并完全同意", "I have read and fully agree")
+		l.page(b, "agreement")
+		b.Gallery("tenpay-1-start", true)
+		id := accept(b)
+		l.expect(b, "#rights-h", "放弃", "Rights you give up")
+		l.expect(b, "#lost", "个人信息", "Personal information")
+		l.page(b, "rights")
+		b.Click("#f-confirm")
+		b.Click("#rights-next")
+		l.expect(b, "#verify-h", "验证身份", "Confirm it is you")
+		l.page(b, "verification")
 
-var (
-	tenpayChinese = tenpayTexts{lang: "zh-CN", name: "王小明",
-		agreement: "注销协议", tick: "我已阅读并完全同意",
-		rights: "放弃", lost: "个人信息",
-		verify: "验证身份", codeSent: "验证码已发送",
-		wrongCode: "验证码错误", resend: "重新获取",
-		confirm: "确认注销", closed: "账户已注销"}
-	tenpayEnglish = tenpayTexts{lang: "en", name: "Ada Wang",
-		agreement: "Closure agreement", tick: "I have read and fully agree",
-		rights: "Rights you give up", lost: "Personal information",
-		verify: "Confirm it is you", codeSent: "A code was sent to",
-		wrongCode: "The verification code is wrong", resend: "Send again",
-		confirm: "Confirm closure", closed: "Your account is closed"}
-)
+		b.Click("#send-sms")
+		l.expect(b, "#code-sent", "验证码已发送", "A code was sent to")
+		if !b.Has("#send-sms[disabled]") {
+			t.Fatal("the send button does not count down")
+		}
+		l.page(b, "code-sent")
+		code := ct.Code(t, e, phone)
+		wrong := "000000"
+		if code == wrong {
+			wrong = "111111"
+		}
+		// The payment password field takes the keyboard: focus it and type, as a keyboard or
+		// screen-reader user does.
+		b.run("focus the payment password", chromedp.Focus(chromedp.CSS("#f-payment_password")))
+		b.Keys("135790")
+		b.Fill("#f-sms_code", wrong)
+		b.Click("#verify-next")
+		l.expect(b, "#verify-error", "验证码错误", "The verification code is wrong")
+		l.expect(b, "#verify-error", "重新获取", "Send again")
+		l.page(b, "wrong-code")
+		b.Gallery("tenpay-2-wrong-code", false)
+		// The payment password passed with the first try; only the code is left.
+		if b.Has("#f-payment_password") {
+			t.Fatal("the passed payment password is asked again")
+		}
+		b.Fill("#f-sms_code", code)
+		b.Click("#verify-next")
+		l.expect(b, "#confirm-h", "确认注销", "Confirm closure")
+		l.page(b, "confirm")
+		b.Click("#confirm-closure")
+		l.expect(b, "#result-h", "账户已注销", "Your account is closed")
+		l.page(b, "closed")
+		b.Gallery("tenpay-3-closed", true)
+		if s := e.ClosureState(t, id); s != purse.ClosureClosed {
+			t.Fatalf("state %s, want closed", s)
+		}
 
-// TestClosureTenpayChinese closes a clean account under the tenpay preset entirely by clicking,
-// in Chinese: settings → customer service → close account (TP-2), the agreement tick (TP-3), the
-// rights page (AP-4), payment password and SMS code with a wrong code first (TP-4, TP-5, GE-1),
-// confirm, and the success page (TP-6).
-func TestClosureTenpayChinese(t *testing.T) {
-	t.Parallel()
-	closeTenpay(t, tenpayChinese)
-}
-
-// TestClosureTenpayEnglish walks the same closure with the pages switched to English at sign-in:
-// every page in English, with no Chinese character and no message id in place of a text.
-func TestClosureTenpayEnglish(t *testing.T) {
-	t.Parallel()
-	closeTenpay(t, tenpayEnglish)
-}
-
-// closeTenpay registers an account and closes it under the tenpay preset, in the texts'
-// language.
-func closeTenpay(t *testing.T, w tenpayTexts) {
-	e := apitest.New(t, "sqlite", ct.WithPolicy(t, "tenpay"))
-	b := New(t, e)
-	speak(b, w.lang)
-	phone := apitest.NextPhone()
-	register(b, phone, w.name)
-	inLanguage(b, w.lang)
-
-	toAgreement(b)
-	b.Expect("#agree-h", w.agreement)
-	b.Expect("label[for=f-accept]", w.tick)
-	inLanguage(b, w.lang)
-	id := accept(b)
-	b.Expect("#rights-h", w.rights)
-	b.Expect("#lost", w.lost)
-	inLanguage(b, w.lang)
-	b.Shot("rights")
-	b.Click("#f-confirm")
-	b.Click("#rights-next")
-	b.Expect("#verify-h", w.verify)
-	inLanguage(b, w.lang)
-	b.Shot("verification")
-
-	b.Click("#send-sms")
-	b.Expect("#code-sent", w.codeSent)
-	inLanguage(b, w.lang)
-	if !b.Has("#send-sms[disabled]") {
-		t.Fatal("the send button does not count down")
-	}
-	b.Shot("code-sent")
-	code := ct.Code(t, e, phone)
-	wrong := "000000"
-	if code == wrong {
-		wrong = "111111"
-	}
-	// The payment password field takes the keyboard: focus it and type, as a keyboard or
-	// screen-reader user does.
-	b.run("focus the payment password", chromedp.Focus(chromedp.CSS("#f-payment_password")))
-	b.Keys("135790")
-	b.Fill("#f-sms_code", wrong)
-	b.Click("#verify-next")
-	b.Expect("#verify-error", w.wrongCode)
-	b.Expect("#verify-error", w.resend)
-	inLanguage(b, w.lang)
-	b.Shot("wrong-code")
-	// The payment password passed with the first try; only the code is left.
-	if b.Has("#f-payment_password") {
-		t.Fatal("the passed payment password is asked again")
-	}
-	b.Fill("#f-sms_code", code)
-	b.Click("#verify-next")
-	b.Expect("#confirm-h", w.confirm)
-	inLanguage(b, w.lang)
-	b.Shot("confirm")
-	b.Click("#confirm-closure")
-	b.Expect("#result-h", w.closed)
-	inLanguage(b, w.lang)
-	b.Shot("closed")
-	if s := e.ClosureState(t, id); s != purse.ClosureClosed {
-		t.Fatalf("state %s, want closed", s)
-	}
+		// TP-6: signing in afterwards says the account is closed; TP-7: register anew.
+		b.Open("/signin")
+		b.Fill("#f-login", phone)
+		b.Fill("#f-password", "correct horse")
+		b.Click("form.form button[type=submit]")
+		l.expect(b, "#account-closed h2", "该账户已注销", "This account is closed")
+		l.page(b, "signin-closed")
+		b.Click("#account-closed a.btn")
+		b.ExpectPath("/register")
+		register(b, phone, l.say("王小明", "Ada Wang"))
+		b.Expect("#balances .book-list > div:first-child dd", "¥0.00")
+		l.page(b, "registered-again")
+	})
 }

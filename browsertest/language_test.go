@@ -42,13 +42,51 @@ func inLanguage(b *Browser, lang string) {
 	if id := rawID.FindString(p.Title + "\n" + p.Body); id != "" {
 		fail("shows the message id %q instead of its text", id)
 	}
+	// Go's template prints <no value> for a missing field; a placeholder says a page is not done.
+	for _, bad := range placeholders {
+		if i := strings.Index(strings.ToLower(p.Title+"\n"+p.Body), strings.ToLower(bad)); i >= 0 {
+			fail("shows %q: %q", bad, excerpt(p.Title+"\n"+p.Body, i))
+		}
+	}
 	// A person's own name is theirs, not the page's language: the pages mark it translate="no"
 	// (a Chinese holder's name stays Chinese on an English page), and the check leaves it out.
 	if lang == "en" {
 		if i := strings.IndexFunc(p.Main, func(r rune) bool { return unicode.Is(unicode.Han, r) }); i >= 0 {
 			fail("Chinese on an English page: %q", excerpt(p.Main, i))
 		}
+		return
 	}
+	if w := englishWord(p.Main); w != "" {
+		fail("English on a Chinese page: %q", w)
+	}
+}
+
+// placeholders are what no finished page shows (issue 18: "此功能的页面即将上线", <no value>).
+var placeholders = []string{"<no value>", "即将上线", "coming soon", "TODO", "lorem ipsum", "%!"}
+
+// latinWord is a run of Latin letters and digits: a word when it holds letters only (an id or a
+// code holds digits); mailAndPath are e-mail addresses, web
+// addresses and paths, which are not words of a language.
+var (
+	latinWord   = regexp.MustCompile(`[A-Za-z0-9][A-Za-z0-9'’-]*`)
+	onlyLetters = regexp.MustCompile(`^[A-Za-z][A-Za-z'’-]{2,}$`)
+	mailAndPath = regexp.MustCompile(`\S+@\S+|https?://\S+|/[a-z0-9/._{}?=&-]+`)
+)
+
+// latinTerms are the Latin-letter words a Chinese page uses as they are.
+var latinTerms = map[string]bool{"PDF": true, "CSV": true, "JSON": true, "JWS": true, "ZIP": true, "SMS": true,
+	"App": true, "APP": true, "Wi-Fi": true, "CNY": true, "PTS": true, "STV": true, "TOTP": true, "URL": true,
+	"ICP": true, "HTTP": true, "API": true, "SHA": true}
+
+// englishWord returns the first English word of a Chinese page's text, or "".
+func englishWord(text string) string {
+	text = mailAndPath.ReplaceAllString(text, " ")
+	for _, w := range latinWord.FindAllString(text, -1) {
+		if onlyLetters.MatchString(w) && !latinTerms[w] {
+			return w
+		}
+	}
+	return ""
 }
 
 // excerpt is the text around byte i, for a failure message.
