@@ -21,7 +21,7 @@ func fromOperator(ctx context.Context, a *app.App, id string, kind purse.TxKind,
 	return a.Store.Tx(ctx, func(tx purse.Tx) error {
 		now := tx.Now()
 		t := &purse.LedgerTransaction{ID: purse.NewID(), Kind: kind, Status: purse.TxSettled, AccountID: id,
-			Amount: amount, Currency: cur, Memo: "demo", CreatedAt: now, SettledAt: &now}
+			Amount: amount, Currency: cur, CreatedAt: now, SettledAt: &now}
 		return ledger.Post(ctx, tx, nil, t, []purse.Posting{
 			ledger.Leg(owner, "", cur, -amount),
 			ledger.Leg(id, book, cur, amount),
@@ -34,7 +34,7 @@ func demoBalanceAndPoints(ctx context.Context, a *app.App, acct *purse.Account) 
 	if err := fromOperator(ctx, a, acct.ID, purse.TxTopup, purse.OwnerBank, purse.BookMain, purse.CNY, 10000); err != nil {
 		return err
 	}
-	_, err := a.Wallet.Grant(ctx, demoActor, acct.ID, purse.BookPoints, 500, "demo")
+	_, err := a.Wallet.Grant(ctx, demoActor, acct.ID, purse.BookPoints, 500, "")
 	return err
 }
 
@@ -76,7 +76,7 @@ func demoCreditDebt(ctx context.Context, a *app.App, acct *purse.Account) error 
 	return a.Store.Tx(ctx, func(tx purse.Tx) error {
 		now := tx.Now()
 		t := &purse.LedgerTransaction{ID: purse.NewID(), Kind: purse.TxCreditDraw, Status: purse.TxSettled,
-			AccountID: acct.ID, Amount: 30000, Currency: purse.CNY, Memo: "demo purchase", CreatedAt: now, SettledAt: &now}
+			AccountID: acct.ID, Amount: 30000, Currency: purse.CNY, CreatedAt: now, SettledAt: &now}
 		return ledger.Post(ctx, tx, nil, t, []purse.Posting{
 			ledger.Leg(acct.ID, purse.BookCredit, purse.CNY, -30000),
 			ledger.Leg(purse.OwnerCreditIssuer, "", purse.CNY, 30000),
@@ -86,7 +86,7 @@ func demoCreditDebt(ctx context.Context, a *app.App, acct *purse.Account) error 
 
 // demoStored: 50 in the stored-value book (AP-8.10).
 func demoStored(ctx context.Context, a *app.App, acct *purse.Account) error {
-	_, err := a.Wallet.Grant(ctx, demoActor, acct.ID, purse.BookStored, 50, "demo")
+	_, err := a.Wallet.Grant(ctx, demoActor, acct.ID, purse.BookStored, 50, "")
 	return err
 }
 
