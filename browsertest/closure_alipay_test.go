@@ -1,8 +1,10 @@
 package browsertest
 
 import (
+	"context"
 	"testing"
 
+	"github.com/purse-wallet/purse"
 	"github.com/purse-wallet/purse/apitest"
 	ct "github.com/purse-wallet/purse/closuretest"
 	"github.com/purse-wallet/purse/demo"
@@ -190,5 +192,108 @@ func TestWalkAlipayServices(t *testing.T) {
 		l.expect(b, "#items", "审核", "support will tell you their decision")
 		l.page(b, "contract-termination-asked")
 		b.Gallery("alipay-4-contract-termination", false)
+	})
+}
+
+// closureAccount is the account of the closure request id.
+func closureAccount(t *testing.T, e *apitest.Env, id string) string {
+	t.Helper()
+	var account string
+	err := e.DB.Read(context.Background(), func(tx purse.Tx) error {
+		c, err := tx.Closure(context.Background(), id, "")
+		if err == nil {
+			account = c.AccountID
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return account
+}
+
+// verifyAndConfirm passes the identity check of a demo account by clicking (the payment password
+// when the form asks for it, and the SMS code read from the outbox) and arrives at the confirm
+// page.
+func verifyAndConfirm(b *Browser, l lingo, phone string) {
+	b.T.Helper()
+	l.expect(b, "#verify-h", "验证身份", "Confirm it is you")
+	// Asking for the code sends the form back without its other fields: the password comes after.
+	b.Click("#send-sms")
+	if b.Has("#f-payment_password") {
+		b.Fill("#f-payment_password", demo.PaymentPassword)
+	}
+	b.Fill("#f-sms_code", ct.Code(b.T, b.Env, phone))
+	b.Click("#verify-next")
+	l.expect(b, "#confirm-h", "确认注销", "Confirm closure")
+}
+
+// TestWalkAlipay closes accounts under the alipay preset, in Chinese and in English. The ordinary
+// unverified account with a linked Taobao shop (13800000013) enters through customer service →
+// self-service (AP-1), is told on the rights page that the shop is unbound with it (AP-4), gives
+// its payment password and an SMS code (AP-6), confirms (AP-5) and passes the second check
+// (AP-7); the result goes to its e-mail address. The unverified mobile-only account (13800000011)
+// is asked for the SMS code alone (AP-6), and its result goes by SMS, as it has no e-mail (AP-5).
+// The clean account (13800000000) receives money between its verification and its confirmation:
+// the second check fails and the "closure application failed" page says why, in words (AP-7).
+//
+// Steps: AP-1, AP-4, AP-5, AP-6, AP-7, GE-2
+func TestWalkAlipay(t *testing.T) {
+	inBoth(t, func(t *testing.T, l lingo) {
+		e, b := alipayDemo(t, l)
+
+		signIn(b, demoUser("13800000013"))
+		b.Click(".tabs a[href='/service']")
+		b.Click("#to-self-service")
+		l.expect(b, "h1", "自助服务", "Self-service")
+		l.page(b, "self-service")
+		b.Click("#close-account")
+		b.ExpectPath("/closure?from=self-service")
+		accept(b)
+		l.expect(b, "#rights-h", "放弃", "Rights you give up")
+		l.expect(b, "#linked", "淘宝", "Taobao")
+		l.page(b, "rights-linked")
+		b.Gallery("alipay-5-rights", true)
+		b.Click("#f-confirm")
+		b.Click("#rights-next")
+		if !b.Has("#f-payment_password") {
+			t.Fatal("an unverified account is asked no payment password (AP-6)")
+		}
+		l.page(b, "verify-unverified")
+		verifyAndConfirm(b, l, "13800000013")
+		b.Click("#confirm-closure")
+		l.expect(b, "#result-h", "账户已注销", "Your account is closed")
+		l.expect(b, "#result", "邮件", "e-mail")
+		l.page(b, "closed-by-email")
+		b.Gallery("alipay-6-closed", false)
+
+		signIn(b, demoUser("13800000011"))
+		b.Open("/closure")
+		accept(b)
+		b.Click("#f-confirm")
+		b.Click("#rights-next")
+		if b.Has("#f-payment_password") {
+			t.Fatal("a mobile-only account is asked for a payment password (AP-6)")
+		}
+		l.page(b, "verify-mobile")
+		verifyAndConfirm(b, l, "13800000011")
+		b.Click("#confirm-closure")
+		l.expect(b, "#result-h", "账户已注销", "Your account is closed")
+		l.expect(b, "#result", "短信", "SMS")
+		l.page(b, "closed-by-sms")
+
+		signIn(b, demoUser("13800000000"))
+		b.Open("/closure")
+		id := accept(b)
+		b.Click("#f-confirm")
+		b.Click("#rights-next")
+		verifyAndConfirm(b, l, "13800000000")
+		// Money arrives between the verification and the confirmation.
+		ct.Book(t, e, closureAccount(t, e, id), purse.BookMain, "CNY", 500)
+		b.Click("#confirm-closure")
+		l.expect(b, "#result-h", "注销申请未通过", "Closure application failed")
+		l.expect(b, "#result [data-code='BALANCE_NOT_ZERO']", "余额", "balance")
+		l.page(b, "failed")
+		b.Gallery("alipay-7-failed", false)
 	})
 }
