@@ -26,11 +26,19 @@ type pageText struct {
 // are ASCII).
 func inLanguage(b *Browser, lang string) {
 	b.T.Helper()
-	p := value(b, "read the page", chromedp.Evaluate[pageText](`({lang: document.documentElement.lang,
-		title: document.title, body: document.body.innerText, main: (() => {
-			const m = document.querySelector("main").cloneNode(true);
+	// Text marked translate="no" (a name, a memo, a reference code for support) is not the page's
+	// own words: it is left out of every check.
+	p := value(b, "read the page", chromedp.Evaluate[pageText](`(() => {
+		const own = el => {
+			const m = el.cloneNode(true);
 			m.querySelectorAll("[translate=no]").forEach(e => e.remove());
-			document.body.appendChild(m); const t = m.innerText; m.remove(); return t })()})`))
+			const box = document.createElement("div");
+			box.hidden = false; box.appendChild(m); document.body.appendChild(box);
+			const t = m.innerText; box.remove(); return t;
+		};
+		return {lang: document.documentElement.lang, title: document.title,
+			body: own(document.body), main: own(document.querySelector("main"))};
+	})()`))
 	fail := func(format string, args ...any) {
 		b.T.Helper()
 		b.Shot("not-" + lang)
