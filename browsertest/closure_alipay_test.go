@@ -72,7 +72,7 @@ func TestWalkAlipayMoney(t *testing.T) {
 
 		blockedBy(b, l, "13800000001", "BALANCE_NOT_ZERO")
 		l.expect(b, "[data-code='BALANCE_NOT_ZERO'] .blocker-msg", "余额", "balance")
-		b.Gallery("alipay-1-blockers", true)
+		b.Gallery("alipay-1-blockers", PhoneAndDesktop)
 		b.Click("#fix-BALANCE_NOT_ZERO")
 		b.Click("#withdraw-bind")
 		bindCard(b, "13800000001", l.say("建设银行", "China Construction Bank"), "4111111111111111", "演示用户 01")
@@ -85,7 +85,6 @@ func TestWalkAlipayMoney(t *testing.T) {
 		cleared(b, l, "BALANCE_NOT_ZERO")
 		// AP-8.3: the day after a withdrawal still blocks, and the card says until when.
 		l.expect(b, "[data-code='TRANSACTION_IN_PROGRESS']", "后可以继续", "you can go on after")
-		b.Gallery("alipay-2-in-progress", false)
 		b.Click("#fix-POINTS_NOT_ZERO")
 		b.Fill("#spend_points-amount", "500")
 		b.Click("#spend_points-submit")
@@ -156,7 +155,7 @@ func TestWalkAlipayServices(t *testing.T) {
 		b.Click("#fix-AUTO_DEBIT_ACTIVE")
 		b.ExpectPath("/services/auto-debits")
 		l.page(b, "auto-debits")
-		b.Gallery("alipay-3-remedy-auto-debit", false)
+		b.Gallery("alipay-2-remedy-auto-debit", Phone)
 		b.Click("#items button[id^='end-']")
 		l.expect(b, "#saved", "已处理", "Done")
 		cleared(b, l, "AUTO_DEBIT_ACTIVE")
@@ -191,7 +190,7 @@ func TestWalkAlipayServices(t *testing.T) {
 		b.Click("#items button[id^='end-']")
 		l.expect(b, "#items", "审核", "support will tell you their decision")
 		l.page(b, "contract-termination-asked")
-		b.Gallery("alipay-4-contract-termination", false)
+		b.Gallery("alipay-3-contract-termination", Phone)
 	})
 }
 
@@ -253,7 +252,7 @@ func TestWalkAlipay(t *testing.T) {
 		l.expect(b, "#rights-h", "放弃", "Rights you give up")
 		l.expect(b, "#linked", "淘宝", "Taobao")
 		l.page(b, "rights-linked")
-		b.Gallery("alipay-5-rights", true)
+		b.Gallery("alipay-4-rights", Phone)
 		b.Click("#f-confirm")
 		b.Click("#rights-next")
 		if !b.Has("#f-payment_password") {
@@ -265,7 +264,6 @@ func TestWalkAlipay(t *testing.T) {
 		l.expect(b, "#result-h", "账户已注销", "Your account is closed")
 		l.expect(b, "#result", "邮件", "e-mail")
 		l.page(b, "closed-by-email")
-		b.Gallery("alipay-6-closed", false)
 
 		signIn(b, demoUser("13800000011"))
 		b.Open("/closure")
@@ -294,6 +292,6 @@ func TestWalkAlipay(t *testing.T) {
 		l.expect(b, "#result-h", "注销申请未通过", "Closure application failed")
 		l.expect(b, "#result [data-code='BALANCE_NOT_ZERO']", "余额", "balance")
 		l.page(b, "failed")
-		b.Gallery("alipay-7-failed", false)
+		b.Gallery("alipay-5-failed", Phone)
 	})
 }

@@ -15,7 +15,7 @@ import (
 // that a taken phone number or a real-name conflict is solved by rebinding, and its link opens
 // that answer (AP-9, until the rebind flow lands).
 //
-// Steps: AP-2, AP-9, GE-1
+// Steps: AP-2, AP-9
 func TestWalkCertificateLifted(t *testing.T) {
 	inBoth(t, func(t *testing.T, l lingo) {
 		e, b := alipayDemo(t, l)
@@ -37,7 +37,7 @@ func TestWalkCertificateLifted(t *testing.T) {
 		}
 		l.expect(b, "[data-code='ENV_CERTIFICATE_MISSING']", "数字证书", "certificate")
 		l.page(b, "certificate-missing")
-		b.Gallery("alipay-8-certificate-missing", false)
+		b.Gallery("alipay-6-certificate-missing", Phone)
 		b.Click("#fix-ENV_CERTIFICATE_MISSING")
 		l.expect(b, "#remedy-h", "数字证书", "certificate")
 		b.Expect("#support-phone", "95188")

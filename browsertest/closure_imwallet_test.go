@@ -17,7 +17,7 @@ func withSupport(c *app.Config) {
 
 // TestWalkImwallet closes an account under the imwallet preset, in Chinese and in English: the
 // first page asks, optionally, why the user leaves, and a security worry points to the security
-// page instead (IM-1); SMS code, then the "check your e-mail" page that says how long the link
+// page instead, which its link opens (IM-1); SMS code, then the "check your e-mail" page that says how long the link
 // lasts (IM-2, IM-6); the closure is finished by opening the e-mail's link (read from the outbox,
 // in the holder's language) and confirming on the page it opens (IM-2); the success page says
 // the data goes and a new account means registering again (IM-4); the help centre names the
@@ -34,6 +34,11 @@ func TestWalkImwallet(t *testing.T) {
 		l.expect(b, "#reasons legend", "为什么要注销", "Why are you closing")
 		b.Click("#r-security")
 		l.expect(b, "#r-security-tip", "修改密码", "change the password")
+		b.Click("#to-security")
+		b.ExpectPath("/settings/security")
+		l.expect(b, "#pw-h", "登录密码", "password")
+		toAgreement(b)
+		b.Click("#r-security")
 		b.Click("#r-other_wallet")
 		l.page(b, "reason")
 		id := accept(b)
@@ -49,7 +54,7 @@ func TestWalkImwallet(t *testing.T) {
 		l.expect(b, "#mail-h", "请查收确认邮件", "Check your e-mail")
 		l.expect(b, "#main", "24 小时", "24 hours")
 		l.page(b, "check-email")
-		b.Gallery("imwallet-1-check-email", false)
+		b.Gallery("imwallet-1-check-email", Phone)
 		for _, m := range ct.Messages(t, e, u.Email) {
 			if m.Template == "closure_link" && m.Language != l.lang {
 				t.Errorf("the confirmation e-mail is in %q, want the holder's %q", m.Language, l.lang)
@@ -67,7 +72,6 @@ func TestWalkImwallet(t *testing.T) {
 		l.expect(b, "#result-h", "账户已注销", "Your account is closed")
 		l.expect(b, "#result", "注册新账户", "register a new account")
 		l.page(b, "closed")
-		b.Gallery("imwallet-2-closed", false)
 		if s := e.ClosureState(t, id); s != purse.ClosureClosed {
 			t.Fatalf("state %s, want closed", s)
 		}

@@ -31,7 +31,7 @@ func TestWalkPreparation(t *testing.T) {
 		l.expect(b, "#prep-services-h", "会随注销终止的服务", "Services that end with the account")
 		l.expect(b, "#prep-csv", "CSV", "CSV")
 		l.page(b, "prepare")
-		b.Gallery("prepare-1-services", true)
+		b.Gallery("prepare-1-services", Phone)
 
 		b.Click("#prep-linked")
 		b.ExpectPath("/settings/linked-accounts")

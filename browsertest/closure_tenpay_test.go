@@ -29,7 +29,7 @@ func TestWalkTenpay(t *testing.T) {
 		l.expect(b, "#agree-h", "注销协议", "Closure agreement")
 		l.expect(b, "label[for=f-accept]", "我已阅读并完全同意", "I have read and fully agree")
 		l.page(b, "agreement")
-		b.Gallery("tenpay-1-start", true)
+		b.Gallery("tenpay-1-start", PhoneAndDesktop)
 		id := accept(b)
 		l.expect(b, "#rights-h", "放弃", "Rights you give up")
 		l.expect(b, "#lost", "个人信息", "Personal information")
@@ -59,7 +59,7 @@ func TestWalkTenpay(t *testing.T) {
 		l.expect(b, "#verify-error", "验证码错误", "The verification code is wrong")
 		l.expect(b, "#verify-error", "重新获取", "Send again")
 		l.page(b, "wrong-code")
-		b.Gallery("tenpay-2-wrong-code", false)
+		b.Gallery("tenpay-2-wrong-code", Phone)
 		// The payment password passed with the first try; only the code is left.
 		if b.Has("#f-payment_password") {
 			t.Fatal("the passed payment password is asked again")
@@ -71,7 +71,7 @@ func TestWalkTenpay(t *testing.T) {
 		b.Click("#confirm-closure")
 		l.expect(b, "#result-h", "账户已注销", "Your account is closed")
 		l.page(b, "closed")
-		b.Gallery("tenpay-3-closed", true)
+		b.Gallery("tenpay-3-closed", Phone)
 		if s := e.ClosureState(t, id); s != purse.ClosureClosed {
 			t.Fatalf("state %s, want closed", s)
 		}

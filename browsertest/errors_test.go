@@ -46,7 +46,7 @@ func TestWalkGeneral(t *testing.T) {
 		b.Expect(".problem-msg", notice)
 		l.expect(b, ".problem", "预计恢复时间", "Expected back")
 		l.page(b, "maintenance")
-		b.Gallery("errors-1-maintenance", true)
+		b.Gallery("errors-1-maintenance", Phone)
 		if err := e.App.HTTP.SetMaintenance(ctx, nil); err != nil {
 			t.Fatal(err)
 		}
@@ -64,7 +64,6 @@ func TestWalkGeneral(t *testing.T) {
 		l.expect(b, "#verify-error", "验证码已过期", "The verification code has expired")
 		l.expect(b, "#send-sms", "重新获取", "Send again")
 		l.page(b, "expired-code")
-		b.Gallery("errors-2-expired-code", false)
 		b.Click("#send-sms")
 		if b.Has("#f-payment_password") {
 			b.Fill("#f-payment_password", u.PaymentPassword)

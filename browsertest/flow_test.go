@@ -27,6 +27,8 @@ func register(b *Browser, phone, name string) {
 // TestClosureEntrancesChinese walks, in Chinese, from registration through sign-out and sign-in
 // to both closure entrances: settings → customer service centre → "close account" at the bottom
 // (TP-2 app, PW-1, IM-2) and customer service → self-service → "close account" (TP-2 web, AP-1).
+//
+// Steps: TP-2, TP-3, PW-1, AP-1
 func TestClosureEntrancesChinese(t *testing.T) {
 	t.Parallel()
 	e := apitest.New(t, "sqlite")
@@ -111,6 +113,8 @@ func TestLanguageSwitch(t *testing.T) {
 
 // TestClosedAccountSignIn shows the TP-6 answer: signing in to a closed account says it is closed
 // and offers to register anew (TP-7).
+//
+// Steps: TP-6, TP-7
 func TestClosedAccountSignIn(t *testing.T) {
 	t.Parallel()
 	e := apitest.New(t, "sqlite")
@@ -130,6 +134,8 @@ func TestClosedAccountSignIn(t *testing.T) {
 
 // TestOperatorMaintenance signs an admin in to the console, switches maintenance on, sees the
 // wallet pages answer with the maintenance page and its notice (GE-1), and switches it off again.
+//
+// Steps: GE-1
 func TestOperatorMaintenance(t *testing.T) {
 	t.Parallel()
 	e := apitest.New(t, "sqlite")

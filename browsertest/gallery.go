@@ -29,21 +29,35 @@ const (
 	DesktopWidth  = 1280
 	DesktopHeight = 800
 	// galleryHeight caps a phone picture: the top of a long page tells what it is.
-	galleryHeight = 1400
+	galleryHeight = 1200
+	// galleryColours is the palette's size: 32 keep purse's flat colours and its text legible, at
+	// about 20 KB a picture.
+	galleryColours = 32
 )
 
-// Gallery saves the page as the documentation's picture name-lang.png (a phone, at one device
-// pixel per CSS pixel, reduced to a palette so the repository stays small), and, with desktop,
-// name-lang-desktop.png at the desktop size.
-func (b *Browser) Gallery(name string, desktop bool) {
+// Sizes are the screen sizes a gallery picture is drawn at.
+type Sizes int
+
+const (
+	Phone Sizes = 1 << iota
+	Desktop
+	PhoneAndDesktop = Phone | Desktop
+)
+
+// Gallery saves the page as the documentation's picture name-lang.png at a phone's size (at one
+// device pixel per CSS pixel, reduced to a palette so the repository stays small), and as
+// name-lang-desktop.png at the desktop size, as sizes says.
+func (b *Browser) Gallery(name string, sizes Sizes) {
 	b.T.Helper()
 	dir := os.Getenv("PURSE_GALLERY")
 	if dir == "" {
 		return
 	}
 	lang := b.lang()
-	b.picture(filepath.Join(dir, name+"-"+lang+".png"), Width, Height, galleryHeight)
-	if desktop {
+	if sizes&Phone != 0 {
+		b.picture(filepath.Join(dir, name+"-"+lang+".png"), Width, Height, galleryHeight)
+	}
+	if sizes&Desktop != 0 {
 		b.picture(filepath.Join(dir, name+"-"+lang+"-desktop.png"), DesktopWidth, DesktopHeight, DesktopHeight)
 	}
 }
@@ -63,7 +77,11 @@ func (b *Browser) picture(file string, width, height int64, most float64) {
 	if err := chromedp.Do(ctx, chromedp.EmulateViewport(width, height, chromedp.EmulateScale(1))); err != nil {
 		b.T.Fatalf("gallery viewport: %v", err)
 	}
-	_, _ = chromedp.Run(ctx, chromedp.Evaluate[bool](`document.querySelectorAll(".tabs").forEach(e => e.style.position = "static"), true`))
+	if most > float64(height) {
+		// Drawn past the screen's bottom, the fixed tab bar would sit mid-picture: put it in the
+		// flow for the picture, as Shot does.
+		_, _ = chromedp.Run(ctx, chromedp.Evaluate[bool](`document.querySelectorAll(".tabs").forEach(e => e.style.position = "static"), true`))
+	}
 	full, err := chromedp.Run(ctx, chromedp.Evaluate[float64](`document.documentElement.scrollHeight`))
 	if err != nil {
 		b.T.Fatalf("gallery: page height: %v", err)
@@ -90,8 +108,8 @@ func (b *Browser) picture(file string, width, height int64, most float64) {
 	}
 }
 
-// paletted re-encodes a screenshot with its 256 most used colours. purse's pages are flat colours
-// and antialiased text: the most used colours cover them, and a picture shrinks to about a third.
+// paletted re-encodes a screenshot with its most used colours. purse's pages are flat colours and
+// antialiased text: the most used colours cover them, and a picture shrinks to about a fifth.
 func paletted(shot []byte) ([]byte, error) {
 	img, err := png.Decode(bytes.NewReader(shot))
 	if err != nil {
@@ -116,8 +134,8 @@ func paletted(shot []byte) ([]byte, error) {
 		a, b := colors[i], colors[j]
 		return a.R < b.R || a.R == b.R && (a.G < b.G || a.G == b.G && a.B < b.B)
 	})
-	pal := make(color.Palette, 0, 256)
-	for _, c := range colors[:min(256, len(colors))] {
+	pal := make(color.Palette, 0, galleryColours)
+	for _, c := range colors[:min(galleryColours, len(colors))] {
 		pal = append(pal, c)
 	}
 	out := image.NewPaletted(bounds, pal)

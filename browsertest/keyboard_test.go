@@ -40,6 +40,8 @@ func TestKeyboardOnly(t *testing.T) {
 }
 
 // TestErrorPages shows each GE-1 case as a page a user can act on.
+//
+// Steps: GE-1
 func TestErrorPages(t *testing.T) {
 	t.Parallel()
 	e := apitest.New(t, "sqlite")

@@ -24,9 +24,11 @@ func (l lingo) say(zh, en string) string {
 }
 
 // inBoth runs walk once in Chinese and once in English, as parallel subtests: each builds its own
-// server and browser, so the two never share a session or a language cookie.
+// server and browser, so the two never share a session or a language cookie. The test runs in
+// parallel with the suite's other parallel tests.
 func inBoth(t *testing.T, walk func(t *testing.T, l lingo)) {
 	t.Helper()
+	t.Parallel()
 	for _, l := range []lingo{chinese, english} {
 		t.Run(l.lang, func(t *testing.T) {
 			t.Parallel()

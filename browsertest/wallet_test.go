@@ -4,8 +4,6 @@ import (
 	"testing"
 
 	"github.com/purse-wallet/purse/apitest"
-	ct "github.com/purse-wallet/purse/closuretest"
-	"github.com/purse-wallet/purse/demo"
 )
 
 // TestWalletMoney binds a card, tops up, withdraws the whole balance and sees the home page's
@@ -54,59 +52,4 @@ func TestWalletMoney(t *testing.T) {
 	b.Click("#go-transactions")
 	b.Expect("#tx", "处理中")
 	b.Shot("transactions")
-}
-
-// TestClosureBalanceRemedy: the demo account with a balance (13800000001) sees BALANCE_NOT_ZERO,
-// follows its remedy button to the withdrawal page, binds a card on the way, withdraws
-// everything, goes back to the request and checks again: the blocker is gone (AP-3, AP-8.1).
-func TestClosureBalanceRemedy(t *testing.T) {
-	t.Parallel()
-	e := demoEnv(t, ct.WithPolicy(t, "strict"))
-	b := New(t, e)
-	signIn(b, demoUser("13800000001"))
-	id := agree(b)
-	b.Expect("#elig-h", "暂时还不能注销")
-	if !b.Has("#blockers [data-code='BALANCE_NOT_ZERO'] a.remedy") {
-		b.Shot("unexpected")
-		t.Fatal("BALANCE_NOT_ZERO or its remedy button is missing")
-	}
-	b.Shot("balance-blocker")
-
-	b.Click("#fix-BALANCE_NOT_ZERO")
-	b.ExpectPath("/wallet/withdraw?closure=" + id)
-	b.Expect("#books", "¥100.00")
-	b.Click("#withdraw-bind")
-	bindCard(b, "13800000001", "建设银行", "4111111111111111", "演示用户 01")
-	b.ExpectPath("/wallet/withdraw?done=bind&closure=" + id)
-	b.Expect("#done", "银行卡已绑定")
-	b.Fill("#withdraw-amount", "100")
-	b.Fill("#withdraw-payment_password", demo.PaymentPassword)
-	b.Shot("withdraw-all")
-	b.Click("#withdraw-submit")
-	b.Expect("#done", "银行结算前显示为处理中")
-	b.Expect("#books", "¥0.00")
-	b.Shot("withdrawn")
-
-	b.Click("#back-to-closure")
-	b.ExpectPath("/closure/" + id)
-	b.Click("#recheck")
-	if b.Has("#blockers [data-code='BALANCE_NOT_ZERO']") {
-		b.Shot("unexpected")
-		t.Fatal("the withdrawn balance still blocks")
-	}
-	b.Shot("after-recheck")
-
-	// The points go the same way (AP-8.1): spent on their page, gone from the list.
-	b.Click("#fix-POINTS_NOT_ZERO")
-	b.Expect("#books", "500")
-	b.Fill("#spend_points-amount", "500")
-	b.Click("#spend_points-submit")
-	b.Expect("#done", "积分已使用")
-	b.Click("#back-to-closure")
-	b.Click("#recheck")
-	if b.Has("#blockers [data-code='POINTS_NOT_ZERO']") {
-		b.Shot("unexpected")
-		t.Fatal("the spent points still block")
-	}
-	b.Shot("points-spent")
 }

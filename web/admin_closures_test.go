@@ -189,7 +189,7 @@ func TestReasonForLeaving(t *testing.T) {
 
 		c := newClient(t, e)
 		c.registerUser("王五")
-		c.get("/closure").expect(t, 200, "您为什么要注销账户？（选填）", `name="reason" value="security"`, `href="/security"`)
+		c.get("/closure").expect(t, 200, "您为什么要注销账户？（选填）", `name="reason" value="security"`, `href="/settings/security"`)
 		c.post("/closure", "/closure", url.Values{"accept": {"yes"}, "from": {"settings"}, "reason": {"security"}}).expect(t, 200)
 		silent := newClient(t, e)
 		silent.registerUser("赵六")

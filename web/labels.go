@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"html/template"
 	"strings"
 
 	"github.com/purse-wallet/purse"
@@ -21,6 +22,18 @@ func (v *view) PolicyName(name string) string { return v.label("wpol_"+name, nam
 // Action names an audit action ("admin.closure.restore").
 func (v *view) Action(a string) string {
 	return v.label("wact_"+strings.ReplaceAll(a, ".", "_"), a)
+}
+
+// Actor names who acted, as Actor does, with an operator's username marked as a name
+// (translate="no"): the username is the operator's own, in no page language.
+func (v *view) ActorHTML(a string) template.HTML {
+	kind, id, _ := strings.Cut(a, ":")
+	if name, ok := v.names[id]; ok && kind == "operator" {
+		const mark = "\uE000" // a private-use character no message holds
+		text := template.HTMLEscapeString(v.T("wactor_operator", "Name", mark))
+		return template.HTML(strings.Replace(text, mark, `<span translate="no">`+template.HTMLEscapeString(name)+`</span>`, 1))
+	}
+	return template.HTML(template.HTMLEscapeString(v.Actor(a)))
 }
 
 // Actor names who acted: the user, the system, or an operator by username (names must have been
