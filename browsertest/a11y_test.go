@@ -60,11 +60,6 @@ func accessible(b *Browser, src string, pages ...string) {
 	}
 }
 
-// lang is the page's language.
-func (b *Browser) lang() string {
-	return value(b, "page language", chromedp.Evaluate[string](`document.documentElement.lang`))
-}
-
 // TestAccessibility (issue 18: axe-core found 14 serious colour-contrast failures and landmark
 // issues): every page a user, a user closing an account and an operator see, in Chinese and
 // English, has no serious or critical axe-core violation.

@@ -18,8 +18,8 @@ import (
 // the operator's notice and when to come back, and the pages return when it ends; a code that
 // expired is refused with the way to a new one, and the new one passes (GE-1, identity
 // verification failed); a top-up form sent again, as after a network failure, moves the money
-// once (GE-1, retry safely); the security page advises against public Wi-Fi and changes the
-// password (GE-7); the help centre says what becomes of the data after closure (GE-8).
+// once (GE-1, retry safely); the security page advises against public Wi-Fi, offers two-step
+// verification and changes the password (GE-7); the help centre says what becomes of the data after closure (GE-8).
 //
 // Steps: GE-1, GE-7, GE-8
 func TestWalkGeneral(t *testing.T) {
@@ -91,6 +91,7 @@ func TestWalkGeneral(t *testing.T) {
 		b.Open("/settings")
 		b.Click("#to-security")
 		l.expect(b, "#advice-h + ul", "公共 Wi-Fi", "public Wi-Fi")
+		l.expect(b, "#twostep-h", "两步验证", "Two-step verification")
 		b.Fill("#f-current_password", u.Password)
 		b.Fill("#f-new_password", "a new passphrase 2")
 		b.Fill("#f-new_password2", "a new passphrase 2")

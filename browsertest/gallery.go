@@ -62,6 +62,11 @@ func (b *Browser) Gallery(name string, sizes Sizes) {
 	}
 }
 
+// lang is the page's language.
+func (b *Browser) lang() string {
+	return value(b, "page language", chromedp.Evaluate[string](`document.documentElement.lang`))
+}
+
 // picture draws the page at width × height, clipped at most pixels down, into file, and puts the
 // phone's viewport back.
 func (b *Browser) picture(file string, width, height int64, most float64) {

@@ -84,7 +84,9 @@ var (
 // latinTerms are the Latin-letter words a Chinese page uses as they are.
 var latinTerms = map[string]bool{"PDF": true, "CSV": true, "JSON": true, "JWS": true, "ZIP": true, "SMS": true,
 	"App": true, "APP": true, "Wi-Fi": true, "CNY": true, "PTS": true, "STV": true, "TOTP": true, "URL": true,
-	"ICP": true, "HTTP": true, "API": true, "SHA": true}
+	"ICP": true, "HTTP": true, "API": true, "SHA": true,
+	// Brands are names: the authenticator apps the security page suggests.
+	"Google": true, "Microsoft": true, "Authenticator": true, "FreeOTP": true}
 
 // englishWord returns the first English word of a Chinese page's text, or "".
 func englishWord(text string) string {
