@@ -6,7 +6,11 @@
 //
 // Without Chromium the tests skip with a message, unless PURSE_REQUIRE_BROWSER=1 (CI) makes a
 // missing browser a failure. PURSE_SCREENSHOTS names the folder for the screenshots (default: a
-// temporary folder per test); PURSE_CHROMIUM overrides the browser's path.
+// temporary folder per test); PURSE_GALLERY the folder of the documentation's pictures
+// (docs/screenshots, see Gallery); PURSE_CHROMIUM overrides the browser's path.
+//
+// Each walk declares the seed steps of docs/closure-flows.md it covers on a "// Steps:" line of its
+// comment, and runs in Chinese and in English; TestEveryStepIsWalked fails on a step no walk names.
 package browsertest
 
 import (
