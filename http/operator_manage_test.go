@@ -52,8 +52,21 @@ func TestOperatorManagement(t *testing.T) {
 		e.Call("PUT", base+cID+"/role", map[string]any{"role": "agent"}, admin...).Expect(t, 200)
 		e.Call("POST", approve, nil, agent...).ExpectProblem(t, 403, "ROLE_REQUIRED")
 
-		// Disabled: the token is refused at once; enabled again, it works again.
+		// Disabled: the token is refused at once, and what they asked for that still waits for a
+		// second operator is withdrawn (it rested on their authority); enabled again, the token works.
+		u := e.SignUp("")
+		e.Call("PUT", base+cID+"/role", map[string]any{"role": "admin"}, admin...).Expect(t, 200)
+		var asked purse.Approval
+		e.Call("POST", "/api/v1/admin/points/grants", map[string]any{"account_id": u.ID, "amount": 900_000}, agent...).
+			Expect(t, 202).JSON(t, &asked)
+		e.Call("PUT", base+cID+"/role", map[string]any{"role": "agent"}, admin...).Expect(t, 200)
 		e.Call("POST", base+cID+"/disable", nil, admin...).Expect(t, 200).JSON(t, &got)
+		e.Call("POST", "/api/v1/admin/approvals/"+asked.ID+"/approve", nil, other...).ExpectProblem(t, 409, "APPROVAL_DECIDED")
+		var rejected []purse.Approval
+		e.Call("GET", "/api/v1/admin/approvals?state=rejected", nil, admin...).Expect(t, 200).JSON(t, &rejected)
+		if len(rejected) != 1 || rejected[0].ID != asked.ID || rejected[0].Checker != "operator:"+aID {
+			t.Fatalf("the disabled operator's request: %+v", rejected)
+		}
 		if got.DisabledAt.IsZero() {
 			t.Fatalf("disabled = %+v", got)
 		}
@@ -88,7 +101,8 @@ func TestOperatorManagement(t *testing.T) {
 			}
 			return err
 		})
-		if err != nil || counts[audit.AdminOperatorRole] != 4 || counts[audit.AdminOperatorEnable] != 1 || counts[audit.AdminOperatorDisable] < 2 {
+		if err != nil || counts[audit.AdminOperatorRole] != 6 || counts[audit.AdminOperatorEnable] != 1 || counts[audit.AdminOperatorDisable] < 2 ||
+			counts[audit.AdminApprovalReject] != 1 {
 			t.Fatalf("audited: %v (%v)", counts, err)
 		}
 	})

@@ -41,8 +41,10 @@ func (s *Service) SetRole(ctx context.Context, actor, id string, role purse.Role
 }
 
 // Disable stops an operator at once: their API tokens and console sessions are refused from the
-// next request on (the store reads only enabled operators), and nothing they held waits on them.
-// Errors: ROLE_REQUIRED, NOT_FOUND, LAST_ADMIN (the last enabled admin).
+// next request on (the store reads only enabled operators), and the value actions they asked for
+// that still wait for a second operator are withdrawn in the same transaction: a request rests on
+// its maker's authority, which ends here. Errors: ROLE_REQUIRED, NOT_FOUND, LAST_ADMIN (the last
+// enabled admin).
 func (s *Service) Disable(ctx context.Context, actor, id string) (*purse.Operator, error) {
 	return s.manage(ctx, actor, id, audit.AdminOperatorDisable, func(o *purse.Operator, now time.Time) bool {
 		if !o.DisabledAt.IsZero() {
@@ -100,6 +102,11 @@ func (s *Service) manage(ctx context.Context, actor, id, action string, change f
 		if err := tx.UpdateOperator(ctx, o); err != nil {
 			return err
 		}
+		if !o.DisabledAt.IsZero() {
+			if err := withdrawRequests(ctx, tx, actor, o); err != nil {
+				return err
+			}
+		}
 		return audit.Record(ctx, tx, actor, action, "", map[string]string{
 			"operator_id": o.ID, "username": o.Username, "role": string(o.Role)})
 	})
@@ -107,4 +114,34 @@ func (s *Service) manage(ctx context.Context, actor, id, action string, change f
 		return nil, fmt.Errorf("%s: %w", action, err)
 	}
 	return out, nil
+}
+
+// disabledNote is the reason recorded on the requests of an operator who was disabled.
+const disabledNote = "withdrawn: the operator who asked was disabled"
+
+// withdrawRequests rejects the disabled operator's pending four-eyes requests, audited as
+// rejections by the actor who disabled them.
+func withdrawRequests(ctx context.Context, tx purse.Tx, actor string, o *purse.Operator) error {
+	pending, err := tx.Approvals(ctx, purse.ApprovalPending, 1000)
+	if err != nil {
+		return err
+	}
+	maker := "operator:" + o.ID
+	for _, a := range pending {
+		if a.Maker != maker {
+			continue
+		}
+		a.State, a.Note, a.DecidedAt = purse.ApprovalRejected, disabledNote, tx.Now()
+		if actor != maker {
+			a.Checker = actor
+		}
+		if err := tx.DecideApproval(ctx, a); err != nil && !errors.Is(err, purse.ErrNotFound) {
+			return err
+		}
+		if err := audit.Record(ctx, tx, actor, audit.AdminApprovalReject, a.AccountID, map[string]string{
+			"approval": a.ID, "kind": a.Kind, "maker": a.Maker, "reason": disabledNote}); err != nil {
+			return err
+		}
+	}
+	return nil
 }
