@@ -135,6 +135,9 @@ func (s *Service) decide(ctx context.Context, checker, id string, approve bool, 
 		if err := operator.Authorize(ctx, tx, checker, permission[a.Kind]); err != nil {
 			return err
 		}
+		if a.State == purse.ApprovalExpired {
+			return &purse.Error{Code: purse.CodeApprovalExpired, Detail: "approval " + id + " expired"}
+		}
 		if a.State != purse.ApprovalPending {
 			return &purse.Error{Code: purse.CodeApprovalDecided, Detail: "approval " + id + " is " + string(a.State)}
 		}

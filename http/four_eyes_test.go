@@ -192,8 +192,9 @@ func TestFourEyesOnCreditCouponsAndSettlements(t *testing.T) {
 	})
 }
 
-// A request expires after approval.Lifetime: it is then refused and listed as expired; nothing
-// moved. The threshold is an admin's setting: lowering it applies at once, raising it (which
+// A request expires after approval.Lifetime: the expiry job marks it, a decision is then refused
+// with APPROVAL_EXPIRED (it answered APPROVAL_DECIDED once the job had run), it lists as expired,
+// and nothing moved. The threshold is an admin's setting: lowering it applies at once, raising it (which
 // loosens the control) waits for a second admin like a value action.
 func TestFourEyesExpiryAndThreshold(t *testing.T) {
 	t.Parallel()
@@ -201,12 +202,23 @@ func TestFourEyesExpiryAndThreshold(t *testing.T) {
 		ops := newFourEyes(t, e)
 		u := e.SignUp("")
 		a := held(t, e.Call("POST", "/api/v1/admin/points/grants", map[string]any{"account_id": u.ID, "amount": 500_000}, ops.maker...))
+		b := held(t, e.Call("POST", "/api/v1/admin/stored/grants", map[string]any{"account_id": u.ID, "amount": 500_000}, ops.maker...))
 		e.Clock.Advance(approval.Lifetime)
+		e.RunJobs() // the expiry job marks both expired in the store
+		if err := e.DB.Read(context.Background(), func(tx purse.Tx) error {
+			list, err := tx.Approvals(context.Background(), purse.ApprovalExpired, 10)
+			if err == nil && len(list) != 2 {
+				t.Errorf("expired in the store after the job: %+v", list)
+			}
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
 		e.Call("POST", "/api/v1/admin/approvals/"+a.ID+"/approve", nil, ops.checker...).ExpectProblem(t, 409, "APPROVAL_EXPIRED")
-		e.Call("POST", "/api/v1/admin/approvals/"+a.ID+"/approve", nil, ops.checker...).ExpectProblem(t, 409, "APPROVAL_DECIDED")
+		e.Call("POST", "/api/v1/admin/approvals/"+b.ID+"/reject", map[string]any{"reason": "late"}, ops.checker...).ExpectProblem(t, 409, "APPROVAL_EXPIRED")
 		var queue []purse.Approval
 		e.Call("GET", "/api/v1/admin/approvals?state=expired", nil, ops.agent...).Expect(t, 200).JSON(t, &queue)
-		if len(queue) != 1 || queue[0].ID != a.ID || queue[0].State != purse.ApprovalExpired {
+		if len(queue) != 2 || queue[0].State != purse.ApprovalExpired || queue[1].State != purse.ApprovalExpired {
 			t.Fatalf("expired = %+v", queue)
 		}
 		if b := books(t, e, u); b["points/PTS"] != 0 {
