@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/purse-wallet/purse"
@@ -189,9 +191,29 @@ func (t *tx) AccountClosures(ctx context.Context, accountID string, limit int) (
 }
 
 func (t *tx) OpenClosures(ctx context.Context, open []purse.ClosureState, limit int) ([]*purse.ClosureRequest, error) {
-	in, args := inStates("state", open)
-	return t.closures(ctx, `SELECT `+closureColumns+` FROM closures WHERE `+in+`
-		ORDER BY deadline, id LIMIT ?`, append(args, limit)...)
+	if len(open) == 0 {
+		return nil, nil
+	}
+	args := make([]any, 0, 2*len(open)+1)
+	for _, st := range open {
+		args = append(args, string(st), limit)
+	}
+	return t.closures(ctx, openClosures(len(open)), append(args, limit)...)
+}
+
+// openClosures is the admin queue's query over n open states: open requests, nearest legal
+// deadline first. Each state's first page comes from closures_state_deadline (migration 00310)
+// in deadline order, and only those n pages are merged and cut, so a page costs the same however
+// many requests are open. A single "state IN (…) ORDER BY deadline" read and sorted every open
+// request for each page: 8.8 × slower at 200,000 accounts (2,000 open) than at 10,000 (issue 19,
+// `purse bench scale`).
+func openClosures(n int) string {
+	page := `SELECT * FROM (SELECT ` + closureColumns + ` FROM closures WHERE state = ? ORDER BY deadline, id LIMIT ?) AS s`
+	parts := make([]string, n)
+	for i := range parts {
+		parts[i] = page + strconv.Itoa(i)
+	}
+	return `SELECT ` + closureColumns + ` FROM (` + strings.Join(parts, " UNION ALL ") + `) AS q ORDER BY deadline, id LIMIT ?`
 }
 
 func (t *tx) DueCoolingOff(ctx context.Context, now time.Time, limit int) ([]*purse.ClosureRequest, error) {

@@ -5,4 +5,5 @@ var (
 	EligibilityFactsQuery = eligibilityFacts
 	LatestCodeQuery       = latestCode
 	ErasePersonalQuery    = erasePersonalColumns + "(?,?,?)"
+	OpenClosuresQuery     = openClosures(8)
 )
