@@ -53,7 +53,7 @@ func (t *tx) Approvals(ctx context.Context, state purse.ApprovalState, limit int
 
 func (t *tx) DecideApproval(ctx context.Context, a *purse.Approval) error {
 	res, err := t.exec(ctx, `UPDATE approvals SET state = ?, checker = ?, note = ?, result = ?, decided_at = ?
-		WHERE id = ? AND state = 'pending'`, string(a.State), a.Checker, a.Note, a.Result, ts(a.DecidedAt), a.ID)
+		WHERE id = ? AND state = ?`, string(a.State), a.Checker, a.Note, a.Result, ts(a.DecidedAt), a.ID, string(purse.ApprovalPending))
 	if err != nil {
 		return fmt.Errorf("storage: decide approval: %w", err)
 	}
