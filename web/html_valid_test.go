@@ -37,6 +37,7 @@ func TestPagesAreValidHTML(t *testing.T) {
 	}
 	jar := vnuJar(t)
 	e := apitest.New(t, "sqlite", ct.WithPolicy(t, "tenpay"))
+	strict := apitest.New(t, "sqlite") // the environment check (AP-2) is strict's, not tenpay's
 	dir := t.TempDir()
 	n := 0
 	var saveBody func(c *client, path string, p *page)
@@ -59,9 +60,10 @@ func TestPagesAreValidHTML(t *testing.T) {
 	for _, lang := range []string{"zh-CN", "en"} {
 		anon := newClient(t, e)
 		anon.lang = lang
-		for _, p := range []string{"/signin", "/register", "/help", "/problems/balance-not-zero", "/no-such-page"} {
+		for _, p := range []string{"/signin", "/register", "/help", "/problems/balance-not-zero", "/no-such-page", "/phone-release"} {
 			save(anon, p)
 		}
+		rebindPages(t, strict, lang, saveBody)
 		c, acct, _ := walletUser(t, e, "验证")
 		c.lang = lang
 		// A held grant fills the console's four-eyes queue (issue 13), so that its list is checked.
@@ -91,7 +93,7 @@ func TestPagesAreValidHTML(t *testing.T) {
 		op.lang = lang
 		consoleSignIn(t, op, name)
 		for _, p := range []string{"/admin", "/admin/accounts", "/admin/accounts?q=1", "/admin/closures", "/admin/closures/funnel",
-			"/admin/audit", "/admin/maintenance", "/admin/approvals", "/admin/operators", "/admin/closures/" + id} {
+			"/admin/audit", "/admin/maintenance", "/admin/approvals", "/admin/operators", "/admin/closures/" + id, "/admin/appeals"} {
 			save(op, p)
 		}
 	}
@@ -133,4 +135,28 @@ func twoStepPages(t *testing.T, e *apitest.Env, lang string, save func(*client, 
 	c2.post("/signin", "/signin/two-step", url.Values{"challenge": {challengeRe.FindStringSubmatch(p.Body)[1]},
 		"methods": {"totp,recovery_code"}, "method": {"recovery_code"}, "code": {code}}).expect(t, 200)
 	save(c2, "/settings/security#on", c2.get("/settings/security").expect(t, 200, `name="device"`))
+}
+
+// rebindPages saves the pages of AP-2's certificate install and AP-9's rebind (issue 18) in their
+// states: the closure's first page stopped by the environment check, the install's code form, the
+// phone release's code and status, the older holder's security page with a release to object to,
+// and the real-name appeal with one waiting. e runs a policy with the environment check.
+func rebindPages(t *testing.T, e *apitest.Env, lang string, saveBody func(c *client, path string, p *page)) {
+	t.Helper()
+	c := newClient(t, e)
+	c.lang = lang
+	phone := c.registerUser("证书")
+	ct.Exec(t, e, `UPDATE accounts SET certificate_required = ?, certificate_id = 'sha256:elsewhere' WHERE id = ?`, true, c.accountID())
+	saveBody(c, "/closure#env", c.get("/closure").expect(t, 200, `id="env-check"`))
+	saveBody(c, "/security/certificate", c.get("/security/certificate").expect(t, 200, `id="send-code"`))
+	saveBody(c, "/security/certificate#code", c.post("/security/certificate", "/security/certificate/code", url.Values{}).expect(t, 200, `id="install"`))
+	anon := newClient(t, e)
+	anon.lang = lang
+	saveBody(anon, "/phone-release#sent", anon.post("/phone-release", "/phone-release/code", url.Values{"phone": {phone}}).expect(t, 200, `id="code-sent"`))
+	code := e.LastSMSCode(phone, "phone_release_code")
+	saveBody(anon, "/phone-release#status", anon.post("/phone-release", "/phone-release", url.Values{"phone": {phone}, "code": {code}}).
+		expect(t, 200, `id="release-status"`))
+	saveBody(c, "/settings/security#release", c.get("/settings/security").expect(t, 200, `id="phone-releases"`))
+	saveBody(c, "/help/real-name", c.get("/help/real-name").expect(t, 200, `id="appeal-submit"`))
+	saveBody(c, "/help/real-name#filed", c.post("/help/real-name", "/help/real-name", url.Values{"reason": {"旧账户不是我的"}}).expect(t, 200, `id="appeal-pending"`))
 }

@@ -17,6 +17,9 @@ type securityData struct {
 	Small   *wallet.SmallPayments // password-free small payments; nil while the ledger is not wired in
 	// SmallMax and SmallDaily are the operator's caps as the pages write money (¥1,000.00).
 	SmallMax, SmallDaily string
+	// Releases are the releases of the bound number asked by whoever now receives its SMS (AP-9):
+	// the holder may object to each until its due time.
+	Releases []*purse.PhoneRelease
 }
 
 // securityField is the field of the security forms an error shows next to; the lock of each
@@ -50,7 +53,7 @@ func (h *Handler) security(w http.ResponseWriter, r *http.Request) {
 	v := h.newView(r, "web_security_title")
 	d := &securityData{}
 	switch done := r.URL.Query().Get("done"); done {
-	case "password", "pay", "small_on", "small_off", "totp_off", "sms_on", "sms_off", "device":
+	case "password", "pay", "small_on", "small_off", "totp_off", "sms_on", "sms_off", "device", "objected":
 		d.Done = done
 	}
 	if err := h.withSmallPayments(r, a, d); err != nil {
@@ -58,6 +61,10 @@ func (h *Handler) security(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := h.withTwoStep(r, a, d); err != nil {
+		h.serveError(w, r, err)
+		return
+	}
+	if err := h.withReleases(r, a, d); err != nil {
 		h.serveError(w, r, err)
 		return
 	}
@@ -79,6 +86,10 @@ func (h *Handler) securityPost(w http.ResponseWriter, r *http.Request) (*purse.A
 		return nil, nil, false
 	}
 	if err := h.withTwoStep(r, a, d); err != nil {
+		h.serveError(w, r, err)
+		return nil, nil, false
+	}
+	if err := h.withReleases(r, a, d); err != nil {
 		h.serveError(w, r, err)
 		return nil, nil, false
 	}
@@ -201,4 +212,10 @@ func (h *Handler) switchSmallPayments(w http.ResponseWriter, r *http.Request) {
 		done = "small_on"
 	}
 	seeOther(w, r, "/settings/security?done="+done)
+}
+
+// withReleases reads the releases of the account's number waiting for their due time (AP-9).
+func (h *Handler) withReleases(r *http.Request, a *purse.Account, d *securityData) (err error) {
+	d.Releases, err = h.Business.WaitingReleases(r.Context(), a.ID)
+	return err
 }

@@ -108,6 +108,7 @@ func New(h *Handler) (*Handler, error) {
 	h.mux.HandleFunc("POST /admin/language", h.language) // the console's forms are bound to its own session
 	h.mux.HandleFunc("GET /settings", h.settings)
 	h.registerSecurity()
+	h.registerRebind()
 	h.mux.HandleFunc("GET /service", h.service)
 	h.mux.HandleFunc("GET /service/self", h.selfService)
 	h.mux.HandleFunc("GET /help", h.help)
@@ -133,6 +134,7 @@ func New(h *Handler) (*Handler, error) {
 	h.mux.HandleFunc("POST /admin/accounts/{id}/contracts/{item}/terminate", h.adminTerminateContract)
 	h.mux.HandleFunc("POST /admin/accounts/{id}/certificate/lift", h.adminLiftCertificate)
 	h.mux.HandleFunc("GET /admin/maintenance", h.adminMaintenance)
+	h.adminAppealRoutes()
 	h.mux.HandleFunc("POST /admin/maintenance", h.adminSetMaintenance)
 
 	h.mux.HandleFunc("/", h.notFound)
