@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/purse-wallet/purse"
@@ -107,7 +108,7 @@ func (s *Service) Reject(ctx context.Context, checker, id, reason string) (*purs
 	if err := purse.CheckText("reason", reason); err != nil {
 		return nil, err
 	}
-	if reason == "" {
+	if reason = strings.TrimSpace(reason); reason == "" {
 		return nil, purse.Errorf(purse.CodeInvalidRequest, "a rejection needs a reason")
 	}
 	return s.decide(ctx, checker, id, false, func(_ purse.Tx, a *purse.Approval) error {

@@ -100,6 +100,7 @@ func TestFourEyesOnGrants(t *testing.T) {
 		// Rejected: nothing moves, and it cannot be approved afterwards.
 		r := held(t, e.Call("POST", "/api/v1/admin/stored/grants", map[string]any{"account_id": u.ID, "amount": 150_000}, ops.maker...))
 		e.Call("POST", "/api/v1/admin/approvals/"+r.ID+"/reject", map[string]any{}, ops.checker...).Expect(t, 422)
+		e.Call("POST", "/api/v1/admin/approvals/"+r.ID+"/reject", map[string]any{"reason": "   "}, ops.checker...).ExpectProblem(t, 422, "INVALID_REQUEST")
 		var rej purse.Approval
 		e.Call("POST", "/api/v1/admin/approvals/"+r.ID+"/reject", map[string]any{"reason": "no ticket for this"}, ops.checker...).
 			Expect(t, 200).JSON(t, &rej)
