@@ -253,8 +253,7 @@ func TestWalkAlipay(t *testing.T) {
 		l.expect(b, "#linked", "淘宝", "Taobao")
 		l.page(b, "rights-linked")
 		b.Gallery("alipay-4-rights", Phone)
-		b.Click("#f-confirm")
-		b.Click("#rights-next")
+		giveUpRights(b)
 		if !b.Has("#f-payment_password") {
 			t.Fatal("an unverified account is asked no payment password (AP-6)")
 		}
@@ -268,8 +267,7 @@ func TestWalkAlipay(t *testing.T) {
 		signIn(b, demoUser("13800000011"))
 		b.Open("/closure")
 		accept(b)
-		b.Click("#f-confirm")
-		b.Click("#rights-next")
+		giveUpRights(b)
 		if b.Has("#f-payment_password") {
 			t.Fatal("a mobile-only account is asked for a payment password (AP-6)")
 		}
@@ -283,8 +281,7 @@ func TestWalkAlipay(t *testing.T) {
 		signIn(b, demoUser("13800000000"))
 		b.Open("/closure")
 		id := accept(b)
-		b.Click("#f-confirm")
-		b.Click("#rights-next")
+		giveUpRights(b)
 		verifyAndConfirm(b, l, "13800000000")
 		// Money arrives between the verification and the confirmation.
 		ct.Book(t, e, closureAccount(t, e, id), purse.BookMain, "CNY", 500)

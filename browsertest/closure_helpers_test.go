@@ -1,7 +1,10 @@
 package browsertest
 
 import (
+	"fmt"
 	"strings"
+
+	"github.com/chromedp/chromedp"
 
 	"github.com/purse-wallet/purse/apitest"
 )
@@ -46,4 +49,18 @@ func accept(b *Browser) string {
 		b.T.Fatalf("after the agreement: on %s", p)
 	}
 	return strings.TrimPrefix(p, "/closure/")
+}
+
+// giveUpRights ticks the rights page (AP-4) and goes on to the identity check.
+func giveUpRights(b *Browser) {
+	b.T.Helper()
+	b.Click("#f-confirm")
+	b.Click("#rights-next")
+}
+
+// setHidden sets a hidden field's value, as a page's own script or an earlier copy of the form
+// would have it.
+func setHidden(b *Browser, sel, v string) {
+	b.T.Helper()
+	value(b, "set "+sel, chromedp.Evaluate[bool](fmt.Sprintf(`document.querySelector(%q).value = %q, true`, sel, v)))
 }

@@ -2,10 +2,8 @@ package browsertest
 
 import (
 	"context"
-	"fmt"
 	"testing"
 
-	"github.com/chromedp/chromedp"
 	"github.com/purse-wallet/purse"
 	"github.com/purse-wallet/purse/apitest"
 	ct "github.com/purse-wallet/purse/closuretest"
@@ -47,8 +45,7 @@ func TestWalkPostal(t *testing.T) {
 		ct.Book(t, e, u.ID, purse.BookMain, "CNY", 0)
 		b.Click("#back-to-closure")
 		b.Click("#recheck")
-		b.Click("#f-confirm")
-		b.Click("#rights-next")
+		giveUpRights(b)
 
 		l.expect(b, "#verify-h", "验证身份", "Confirm it is you")
 		if !b.Has("#captcha-img") || !b.Has("#send-sms") {
@@ -75,18 +72,7 @@ func TestWalkPostal(t *testing.T) {
 		if s := e.ClosureState(t, id); s != purse.ClosureClosed {
 			t.Fatalf("state %s, want closed", s)
 		}
-		told := false
-		for _, m := range ct.Messages(t, e, u.Phone) {
-			if m.Template == "closure_closed" {
-				told = true
-				if m.Language != l.lang {
-					t.Errorf("the closure notice is in %q, want %q (the holder's language)", m.Language, l.lang)
-				}
-			}
-		}
-		if !told {
-			t.Error("no SMS tells the holder the account is closed (PW-4)")
-		}
+		l.told(t, e, u.Phone, "closure_closed") // PW-4
 
 		// PW-6: the FAQ says the operator's other services stay, and recovery is generally not
 		// possible.
@@ -116,6 +102,6 @@ func solveCaptcha(b *Browser, accountID string) {
 	if err != nil {
 		b.T.Fatal(err)
 	}
-	value(b, "put the captcha's id", chromedp.Evaluate[bool](fmt.Sprintf(`document.querySelector("input[name=captcha_id]").value = %q, true`, id)))
+	setHidden(b, "input[name=captcha_id]", id)
 	clearAndFill(b, "#f-captcha_answer", answer)
 }

@@ -28,6 +28,7 @@ func TestWalkPreparation(t *testing.T) {
 				t.Fatalf("%s or its remedy is missing", code)
 			}
 		}
+		l.expect(b, "#prep-blocked", "目前有 2 项", "(2 in all)")
 		l.expect(b, "#prep-services-h", "会随注销终止的服务", "Services that end with the account")
 		l.expect(b, "#prep-csv", "CSV", "CSV")
 		l.page(b, "prepare")

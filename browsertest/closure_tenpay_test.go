@@ -34,8 +34,7 @@ func TestWalkTenpay(t *testing.T) {
 		l.expect(b, "#rights-h", "放弃", "Rights you give up")
 		l.expect(b, "#lost", "个人信息", "Personal information")
 		l.page(b, "rights")
-		b.Click("#f-confirm")
-		b.Click("#rights-next")
+		giveUpRights(b)
 		l.expect(b, "#verify-h", "验证身份", "Confirm it is you")
 		l.page(b, "verification")
 

@@ -2,7 +2,6 @@ package browsertest
 
 import (
 	"context"
-	"fmt"
 	"testing"
 	"time"
 
@@ -53,8 +52,7 @@ func TestWalkGeneral(t *testing.T) {
 
 		signIn(b, u)
 		agree(b)
-		b.Click("#f-confirm")
-		b.Click("#rights-next")
+		giveUpRights(b)
 		b.Click("#send-sms")
 		stale := ct.Code(t, e, u.Phone)
 		e.Clock.Advance(6 * time.Minute) // codes last 5 minutes
@@ -81,7 +79,7 @@ func TestWalkGeneral(t *testing.T) {
 		b.Click("#topup-submit")
 		l.expect(b, "#done", "充值成功", "Topped up")
 		b.Open("/wallet/topup")
-		value(b, "send the form again", chromedp.Evaluate[bool](fmt.Sprintf(`document.querySelector("#form-topup input[name=form_token]").value = %q, true`, token)))
+		setHidden(b, "#form-topup input[name=form_token]", token) // the form sent again
 		b.Fill("#topup-amount", "10")
 		b.Click("#topup-submit")
 		l.expect(b, "#done", "充值成功", "Topped up")

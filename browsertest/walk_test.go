@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/purse-wallet/purse/apitest"
+	ct "github.com/purse-wallet/purse/closuretest"
 )
 
 // lingo is the language a walk runs in (issue 18: every seed flow in zh-CN and in en).
@@ -68,4 +69,19 @@ func (l lingo) account(t *testing.T, e *apitest.Env, email string) *apitest.User
 		t.Fatal(err)
 	}
 	return u
+}
+
+// told fails the test unless a message of the template went to the phone or address, in the
+// walk's language (the holder's).
+func (l lingo) told(t *testing.T, e *apitest.Env, to, template string) {
+	t.Helper()
+	for _, m := range ct.Messages(t, e, to) {
+		if m.Template == template {
+			if m.Language != l.lang {
+				t.Errorf("the %s message to %s is in %q, want the holder's %q", template, to, m.Language, l.lang)
+			}
+			return
+		}
+	}
+	t.Errorf("no %s message went to %s", template, to)
 }
