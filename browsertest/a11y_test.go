@@ -64,6 +64,7 @@ func accessible(b *Browser, src string, pages ...string) {
 // issues): every page a user, a user closing an account and an operator see, in Chinese and
 // English, has no serious or critical axe-core violation.
 func TestAccessibility(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("browser suite: skipped under -short")
 	}
@@ -86,6 +87,9 @@ func TestAccessibility(t *testing.T) {
 	console := []string{"/admin", "/admin/accounts", "/admin/closures", "/admin/closures/funnel", "/admin/audit", "/admin/maintenance", "/admin/approvals", "/admin/operators"}
 	for _, walk := range []struct{ lang, phone string }{{"zh-CN", "13800000001"}, {"en", "13800000014"}} {
 		t.Run(walk.lang, func(t *testing.T) {
+			// The two walks share the server, each with its own account and browser: they run
+			// side by side, not one after the other (issue 18: the suite's wall time).
+			t.Parallel()
 			b := New(t, e)
 			speak(b, walk.lang)
 			accessible(b, src, public...)

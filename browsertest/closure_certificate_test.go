@@ -50,7 +50,7 @@ func TestWalkCertificateLifted(t *testing.T) {
 			b.Shot("unexpected")
 			t.Fatal("the certificate requirement is still there")
 		}
-		b.Shot("console-lifted")
+		l.page(b, "console-lifted")
 
 		// The user's session is still open in this browser: the check passes now, and the first
 		// page says that a taken phone number or a real-name conflict needs no closure (AP-9).
