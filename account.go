@@ -50,15 +50,19 @@ type Account struct {
 // AccountRecord is an account as stored: personal data sealed with the account's data key,
 // lookups by keyed hash, credentials as PHC strings. Only the account package reads it.
 type AccountRecord struct {
-	ID                  string
-	Kind                AccountKind
-	Status              AccountStatus
-	PhoneHash           string // HMAC of the normalized phone, for lookups and uniqueness
-	EmailHash           string // HMAC of the lower-cased e-mail, "" when there is none
-	PhoneSealed         []byte
-	EmailSealed         []byte
-	NameSealed          []byte
-	PhoneMasked         string // "138****0000", for support screens; erased at purge
+	ID     string
+	Kind   AccountKind
+	Status AccountStatus
+	// PhoneHash and EmailHash are HMACs of the normalized phone and the lower-cased e-mail ("" for
+	// none), for lookups and uniqueness; the store keeps them apart from the account's row, which
+	// is rewritten often (issue 15).
+	PhoneHash   string
+	EmailHash   string
+	PhoneSealed []byte
+	EmailSealed []byte
+	NameSealed  []byte
+	// No masked phone is stored (issue 15: it was 7 of the 11 digits in clear, in every row
+	// version): screens derive it from the sealed phone with MaskPhone.
 	PasswordHash        string
 	PaymentPasswordHash string
 	Language            string

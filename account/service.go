@@ -113,7 +113,7 @@ func (s *Service) register(ctx context.Context, r Registration, proof func(tx pu
 	}
 	rec := &purse.AccountRecord{
 		ID: purse.NewID(), Kind: kind, Status: purse.StatusActive, Language: lang,
-		PhoneHash: s.Vault.Lookup("phone", phone), PhoneMasked: MaskPhone(phone),
+		PhoneHash:    s.Vault.Lookup("phone", phone),
 		PasswordHash: pwHash, Activated: true,
 	}
 	rec.PaymentPasswordHash = s.PINs.Hash(rec.ID, r.PaymentPassword)
@@ -194,6 +194,45 @@ func (s *Service) Open(ctx context.Context, tx purse.Tx, rec *purse.AccountRecor
 		return nil, err
 	}
 	return a, nil
+}
+
+// Shown is an account record as support's screens show it: with its phone masked, opened for
+// the screen (issue 15: no masked copy is stored).
+type Shown struct {
+	*purse.AccountRecord
+	PhoneMasked string // "138****0000"; "" once the account's data key is destroyed
+}
+
+// Show opens rec's phone for a screen; see MaskedPhone.
+func Show(ctx context.Context, tx purse.Tx, v *vault.Vault, rec *purse.AccountRecord) (*Shown, error) {
+	m, err := MaskedPhone(ctx, tx, v, rec)
+	if err != nil {
+		return nil, err
+	}
+	return &Shown{AccountRecord: rec, PhoneMasked: m}, nil
+}
+
+// MaskedPhone is the account's phone as screens and prompts show it ("138****0000"), opened from
+// the sealed phone: no masked copy is stored (issue 15: it was seven of the eleven digits in
+// clear, in every version of the account's row). "" once the data key is destroyed. It reads the
+// account's data key: one primary-key read and one unwrap per account.
+func MaskedPhone(ctx context.Context, tx purse.Tx, v *vault.Vault, rec *purse.AccountRecord) (string, error) {
+	k, err := tx.DataKey(ctx, rec.ID)
+	if err != nil {
+		return "", fmt.Errorf("data key of %s: %w", rec.ID, err)
+	}
+	key, err := v.Unwrap(rec.ID, k.Wrapped)
+	if errors.Is(err, vault.ErrShredded) {
+		return "", nil
+	}
+	if err != nil {
+		return "", err
+	}
+	phone, err := key.Open("phone", rec.PhoneSealed)
+	if err != nil || phone == "" {
+		return "", err
+	}
+	return MaskPhone(phone), nil
 }
 
 // DataKey unwraps the account's data key; vault.ErrShredded once it was destroyed.

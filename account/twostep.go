@@ -309,12 +309,16 @@ func (s *Service) BeginTOTP(ctx context.Context, accountID string) (*TOTPSetup, 
 		if err != nil {
 			return err
 		}
+		phone, err := key.Open("phone", acct.PhoneSealed)
+		if err != nil {
+			return err
+		}
 		sec := secret.NewTOTPSecret()
 		ts.TOTPPending, ts.UpdatedAt = key.Seal("totp", sec), tx.Now()
 		if err := tx.SaveTwoStep(ctx, ts); err != nil {
 			return err
 		}
-		out = &TOTPSetup{Secret: sec, URL: secret.TOTPURL("purse", acct.PhoneMasked, sec)}
+		out = &TOTPSetup{Secret: sec, URL: secret.TOTPURL("purse", MaskPhone(phone), sec)}
 		return nil
 	})
 	if err != nil {
@@ -475,7 +479,11 @@ func (s *Service) PendingTOTP(ctx context.Context, accountID string) (*TOTPSetup
 		if err != nil {
 			return err
 		}
-		out = &TOTPSetup{Secret: sec, URL: secret.TOTPURL("purse", acct.PhoneMasked, sec)}
+		phone, err := key.Open("phone", acct.PhoneSealed)
+		if err != nil {
+			return err
+		}
+		out = &TOTPSetup{Secret: sec, URL: secret.TOTPURL("purse", MaskPhone(phone), sec)}
 		return nil
 	})
 	if err != nil {

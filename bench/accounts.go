@@ -103,7 +103,7 @@ func (s *Server) insertBatch(ctx context.Context, users []User, offset int, hash
 	for i := range users {
 		phone := fmt.Sprintf("%s%08d", sp.prefix, phoneSeq.Add(1))
 		rec := &purse.AccountRecord{ID: purse.NewID(), Kind: purse.KindMobile, Status: purse.StatusActive,
-			Language: "zh-CN", PhoneHash: v.Lookup("phone", phone), PhoneMasked: account.MaskPhone(phone),
+			Language: "zh-CN", PhoneHash: v.Lookup("phone", phone),
 			PasswordHash: hash, Activated: true,
 			OneClickPay: sp.smallPay || sp.blockerEvery > 0 && (offset+i)%sp.blockerEvery == 0}
 		rec.PaymentPasswordHash = s.App.Accounts.PINs.Hash(rec.ID, PaymentPassword)

@@ -25,7 +25,7 @@ const (
 // Dossier is an account as support's account page shows it: its record, its audit trail, newest
 // first, and its closure requests, newest first.
 type Dossier struct {
-	Account  *purse.AccountRecord
+	Account  *account.Shown
 	Trail    []*purse.AuditEvent
 	Closures []*purse.ClosureRequest
 	Now      time.Time // the transaction's time, which lock expiries are compared with
@@ -43,7 +43,10 @@ func (s *Service) Dossier(ctx context.Context, actor, accountID string) (*Dossie
 		if err != nil {
 			return err
 		}
-		d.Account, d.Now = rec, tx.Now()
+		if d.Account, err = account.Show(ctx, tx, s.Vault, rec); err != nil {
+			return err
+		}
+		d.Now = tx.Now()
 		if d.Trail, err = tx.AuditEvents(ctx, rec.ID, 0, DossierTrail); err != nil {
 			return err
 		}
@@ -63,10 +66,10 @@ func (s *Service) Dossier(ctx context.Context, actor, accountID string) (*Dossie
 // holding it, or else the newest closed one, through its keyed hash (the search never decrypts
 // anyone's data); anything else is taken for an account id. The search is audited
 // (audit.AdminAccountSearch) without the query itself, which is personal data. nil when nothing
-// matches.
-func (s *Service) Find(ctx context.Context, actor, query string) (*purse.AccountRecord, error) {
+// matches. The found account's phone is opened to show it masked, and nothing else of it.
+func (s *Service) Find(ctx context.Context, actor, query string) (*account.Shown, error) {
 	hash, byLogin := account.LookupLogin(s.Vault, query)
-	var found *purse.AccountRecord
+	var found *account.Shown
 	err := s.Store.Tx(ctx, func(tx purse.Tx) error {
 		var rec *purse.AccountRecord
 		var err error
@@ -86,7 +89,10 @@ func (s *Service) Find(ctx context.Context, actor, query string) (*purse.Account
 			by = "login"
 		}
 		if rec != nil {
-			found, subject = rec, rec.ID
+			if found, err = account.Show(ctx, tx, s.Vault, rec); err != nil {
+				return err
+			}
+			subject = rec.ID
 		}
 		return audit.Record(ctx, tx, actor, audit.AdminAccountSearch, subject,
 			map[string]string{"by": by, "found": strconv.FormatBool(rec != nil)})

@@ -44,20 +44,24 @@ func (s *Service) Overview(ctx context.Context, accountID string) (*Overview, er
 	var o *Overview
 	err := s.read(ctx, accountID, func(tx purse.Tx) error {
 		var err error
-		o, err = overview(ctx, tx, accountID)
+		o, err = s.overview(ctx, tx, accountID)
 		return err
 	})
 	return o, err
 }
 
-func overview(ctx context.Context, tx purse.Tx, accountID string) (*Overview, error) {
+func (s *Service) overview(ctx context.Context, tx purse.Tx, accountID string) (*Overview, error) {
 	// The facts' window only matters for recent withdrawals, which the overview does not show.
 	f, err := tx.EligibilityFacts(ctx, accountID, tx.Now())
 	if err != nil {
 		return nil, err
 	}
 	a := f.Account
-	return &Overview{ID: a.ID, Kind: a.Kind, Status: a.Status, PhoneMasked: a.PhoneMasked, HasEmail: a.EmailHash != "",
+	masked, err := account.MaskedPhone(ctx, tx, s.Vault, a)
+	if err != nil {
+		return nil, err
+	}
+	return &Overview{ID: a.ID, Kind: a.Kind, Status: a.Status, PhoneMasked: masked, HasEmail: a.EmailHash != "",
 		CertificateRequired: a.CertificateRequired, OneClickPay: a.OneClickPay, LegalHold: a.LegalHold,
 		CreatedAt: a.CreatedAt, ClosedAt: a.ClosedAt,
 		Counts: Counts{AutoDebits: f.ActiveAutoDebits, ContractsInTerm: f.ActiveContracts, LinkedAccounts: f.LinkedAccounts,
@@ -94,7 +98,7 @@ func (s *Service) Search(ctx context.Context, phone, email string) ([]*Overview,
 			return err
 		}
 		for _, r := range recs {
-			o, err := overview(ctx, tx, r.ID)
+			o, err := s.overview(ctx, tx, r.ID)
 			if err != nil {
 				return err
 			}

@@ -98,7 +98,7 @@ func (s *Service) ConfirmPhoneChange(ctx context.Context, accountID, id, code st
 		if err != nil {
 			return err
 		}
-		acct.PhoneHash, acct.PhoneSealed, acct.PhoneMasked = f.TargetHash, key.Seal("phone", phone), account.MaskPhone(phone)
+		acct.PhoneHash, acct.PhoneSealed = f.TargetHash, key.Seal("phone", phone)
 		acct.UpdatedAt = tx.Now()
 		if err := tx.UpdateAccount(ctx, acct); errors.Is(err, purse.ErrDuplicate) {
 			return purse.Errorf(purse.CodePhoneTaken, "phone taken concurrently")

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/purse-wallet/purse"
+	"github.com/purse-wallet/purse/account"
 	"github.com/purse-wallet/purse/audit"
 	"github.com/purse-wallet/purse/operator"
 )
@@ -75,14 +76,18 @@ func (s *Service) AdminGet(ctx context.Context, id string) (*Flow, error) {
 // AdminView returns any request with its account for an operator's look at it, from the console
 // or the admin API alike, and audits the read (audit.AdminClosureView) in the same transaction:
 // support read the account's readiness and the request's history. NOT_FOUND when there is none.
-func (s *Service) AdminView(ctx context.Context, op *purse.Operator, id string) (*Flow, *purse.AccountRecord, error) {
+func (s *Service) AdminView(ctx context.Context, op *purse.Operator, id string) (*Flow, *account.Shown, error) {
 	var flow *Flow
-	var acct *purse.AccountRecord
+	var acct *account.Shown
 	err := s.Store.Tx(ctx, func(tx purse.Tx) (err error) {
 		if flow, err = s.adminRead(ctx, tx, id); err != nil {
 			return err
 		}
-		if acct, err = tx.Account(ctx, flow.Request.AccountID); err != nil {
+		rec, err := tx.Account(ctx, flow.Request.AccountID)
+		if err != nil {
+			return err
+		}
+		if acct, err = account.Show(ctx, tx, s.Accounts.Vault, rec); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, "operator:"+op.ID, audit.AdminClosureView, flow.Request.AccountID,

@@ -58,7 +58,7 @@ func (s *Service) SendCode(ctx context.Context, accountID, id string, ch purse.C
 		if err != nil {
 			return err
 		}
-		to, shown := a.Phone, rec.PhoneMasked
+		to, shown := a.Phone, account.MaskPhone(a.Phone)
 		if ch == purse.ChannelEmail {
 			to, shown = a.Email, maskEmail(a.Email)
 		}

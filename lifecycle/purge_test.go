@@ -78,7 +78,7 @@ func TestPurgeRows(t *testing.T) {
 
 		a := account(t, e, id)
 		if a.Status != purse.StatusPurged || a.PurgedAt.IsZero() || a.PhoneHash != "" || a.EmailHash != "" ||
-			a.PhoneMasked != "" || a.PhoneSealed != nil || a.EmailSealed != nil || a.NameSealed != nil ||
+			a.PhoneSealed != nil || a.EmailSealed != nil || a.NameSealed != nil ||
 			a.PasswordHash != "" || a.PaymentPasswordHash != "" {
 			t.Fatalf("account after purge: %+v", a)
 		}

@@ -8,30 +8,52 @@ import (
 	"github.com/purse-wallet/purse"
 )
 
-const accountColumns = `id, kind, status, phone_hash, email_hash, phone_sealed, email_sealed, name_sealed,
-	phone_masked, password_hash, payment_password_hash, language, certificate_required, certificate_id,
+// accountColumnsOf is an account's columns as a query names the accounts table (its name or
+// alias), its lookup hashes read beside it from account_lookups (issue 15: they are kept out of
+// the accounts rows, whose dead versions PostgreSQL leaves in freed space). A purged account
+// has no lookup row: its hashes read as NULL.
+func accountColumnsOf(table string) string {
+	lookup := func(col string) string {
+		return `(SELECT l.` + col + ` FROM account_lookups l WHERE l.account_id = ` + table + `.id)`
+	}
+	return prefixed(table+".", `id, kind, status`) + `, ` + lookup("phone_hash") + `, ` + lookup("email_hash") + `, ` +
+		prefixed(table+".", accountRowColumns[len(`id, kind, status, `):])
+}
+
+// accountRowColumns are the accounts table's own columns.
+const accountRowColumns = `id, kind, status, phone_sealed, email_sealed, name_sealed,
+	password_hash, payment_password_hash, language, certificate_required, certificate_id,
 	activated, one_click_pay, login_failures, login_locked_until, pay_failures, pay_locked_until,
 	legal_hold, created_at, updated_at, closed_at, purged_at`
 
+var accountColumns = accountColumnsOf("accounts")
+
 func (t *tx) InsertAccount(ctx context.Context, a *purse.AccountRecord) error {
-	err := t.insertUnique(ctx, `INSERT INTO accounts (`+accountColumns+`)
-		VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`, accountArgs(a)...)
+	err := t.insertUnique(ctx, `INSERT INTO accounts (`+accountRowColumns+`)
+		VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`, accountArgs(a)...)
 	if err != nil {
 		return fmt.Errorf("storage: insert account: %w", err)
+	}
+	if a.PhoneHash != "" || a.EmailHash != "" {
+		err = t.insertUnique(ctx, `INSERT INTO account_lookups (account_id, phone_hash, email_hash, live) VALUES (?,?,?,?)`,
+			a.ID, nullable(a.PhoneHash), nullable(a.EmailHash), a.Status.Live())
+		if err != nil {
+			return fmt.Errorf("storage: insert account: %w", err)
+		}
 	}
 	t.created = a.ID
 	return nil
 }
 
 func accountArgs(a *purse.AccountRecord) []any {
-	return []any{a.ID, string(a.Kind), string(a.Status), nullable(a.PhoneHash), nullable(a.EmailHash),
-		a.PhoneSealed, a.EmailSealed, a.NameSealed, a.PhoneMasked, a.PasswordHash, a.PaymentPasswordHash,
+	return []any{a.ID, string(a.Kind), string(a.Status),
+		a.PhoneSealed, a.EmailSealed, a.NameSealed, a.PasswordHash, a.PaymentPasswordHash,
 		a.Language, a.CertificateRequired, a.CertificateID, a.Activated, a.OneClickPay, a.LoginFailures,
 		ts(a.LoginLockedUntil), a.PayFailures, ts(a.PayLockedUntil), a.LegalHold, ts(a.CreatedAt),
 		ts(a.UpdatedAt), ts(a.ClosedAt), ts(a.PurgedAt)}
 }
 
-const selectAccount = `SELECT ` + accountColumns + ` FROM accounts WHERE id = ?`
+var selectAccount = `SELECT ` + accountColumns + ` FROM accounts WHERE id = ?`
 
 func (t *tx) Account(ctx context.Context, id string) (*purse.AccountRecord, error) {
 	a, err := scanAccount(t.queryRowHot(ctx, selectAccount, id))
@@ -45,14 +67,24 @@ func (t *tx) AccountForUpdate(ctx context.Context, id string) (*purse.AccountRec
 	return t.oneAccount(ctx, `SELECT `+accountColumns+` FROM accounts WHERE id = ? FOR UPDATE`, id)
 }
 
+// byLookup finds accounts by a lookup hash through account_lookups' indexes (one on each hash).
+const byLookup = `id IN (SELECT account_id FROM account_lookups WHERE phone_hash = ?
+	UNION ALL SELECT account_id FROM account_lookups WHERE email_hash = ?)`
+
+// liveAccountByLookup is the look-up of every sign-in and registration.
+var liveAccountByLookup = `SELECT ` + accountColumns + ` FROM accounts
+	WHERE id IN (SELECT account_id FROM account_lookups WHERE phone_hash = ? AND live
+	UNION ALL SELECT account_id FROM account_lookups WHERE email_hash = ? AND live)`
+
+var latestAccountByLookup = `SELECT ` + accountColumns + ` FROM accounts
+	WHERE ` + byLookup + ` ORDER BY created_at DESC, id DESC LIMIT 1`
+
 func (t *tx) LiveAccountByLookup(ctx context.Context, hash string) (*purse.AccountRecord, error) {
-	return t.oneAccount(ctx, `SELECT `+accountColumns+` FROM accounts
-		WHERE (phone_hash = ? OR email_hash = ?) AND status NOT IN ('closed','purged')`, hash, hash)
+	return t.oneAccount(ctx, liveAccountByLookup, hash, hash)
 }
 
 func (t *tx) LatestAccountByLookup(ctx context.Context, hash string) (*purse.AccountRecord, error) {
-	return t.oneAccount(ctx, `SELECT `+accountColumns+` FROM accounts
-		WHERE phone_hash = ? OR email_hash = ? ORDER BY created_at DESC, id DESC LIMIT 1`, hash, hash)
+	return t.oneAccount(ctx, latestAccountByLookup, hash, hash)
 }
 
 func (t *tx) oneAccount(ctx context.Context, q string, args ...any) (*purse.AccountRecord, error) {
@@ -69,7 +101,7 @@ func scanAccount(row interface{ Scan(...any) error }) (*purse.AccountRecord, err
 	var phoneHash, emailHash sql.NullString
 	var lockedUntil, payLockedUntil, created, updated, closed, purged int64
 	err := row.Scan(&a.ID, &kind, &status, &phoneHash, &emailHash, &a.PhoneSealed, &a.EmailSealed,
-		&a.NameSealed, &a.PhoneMasked, &a.PasswordHash, &a.PaymentPasswordHash, &a.Language,
+		&a.NameSealed, &a.PasswordHash, &a.PaymentPasswordHash, &a.Language,
 		&a.CertificateRequired, &a.CertificateID, &a.Activated, &a.OneClickPay, &a.LoginFailures,
 		&lockedUntil, &a.PayFailures, &payLockedUntil, &a.LegalHold, &created, &updated, &closed, &purged)
 	if err != nil {
@@ -85,19 +117,44 @@ func scanAccount(row interface{ Scan(...any) error }) (*purse.AccountRecord, err
 func (t *tx) UpdateAccount(ctx context.Context, a *purse.AccountRecord) error {
 	t.accountChanged(a.ID) // before the statement: a failed update may still have changed the row
 	args := accountArgs(a)
-	res, err := t.exec(ctx, `UPDATE accounts SET kind = ?, status = ?, phone_hash = ?, email_hash = ?,
-		phone_sealed = ?, email_sealed = ?, name_sealed = ?, phone_masked = ?, password_hash = ?,
+	res, err := t.exec(ctx, `UPDATE accounts SET kind = ?, status = ?,
+		phone_sealed = ?, email_sealed = ?, name_sealed = ?, password_hash = ?,
 		payment_password_hash = ?, language = ?, certificate_required = ?, certificate_id = ?, activated = ?,
 		one_click_pay = ?, login_failures = ?, login_locked_until = ?, pay_failures = ?, pay_locked_until = ?,
 		legal_hold = ?, created_at = ?, updated_at = ?, closed_at = ?, purged_at = ? WHERE id = ?`,
 		append(args[1:], a.ID)...)
-	if err := t.duplicate(err); err != nil {
+	if err != nil {
 		return fmt.Errorf("storage: update account %s: %w", a.ID, err)
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
 		return purse.ErrNotFound
 	}
+	if err := t.saveLookups(ctx, a); err != nil {
+		return fmt.Errorf("storage: update account %s: %w", a.ID, err)
+	}
 	return nil
+}
+
+// saveLookups writes the account's lookup row only when a hash or the liveness changed: on
+// PostgreSQL every write leaves a version of the row behind, and most account updates (a wrong
+// password, a lock) change neither. Without hashes the row goes.
+func (t *tx) saveLookups(ctx context.Context, a *purse.AccountRecord) error {
+	if a.PhoneHash == "" && a.EmailHash == "" {
+		_, err := t.exec(ctx, `DELETE FROM account_lookups WHERE account_id = ?`, a.ID)
+		return err
+	}
+	res, err := t.exec(ctx, `UPDATE account_lookups SET phone_hash = ?, email_hash = ?, live = ?
+		WHERE account_id = ? AND (coalesce(phone_hash, '') <> ? OR coalesce(email_hash, '') <> ? OR live <> ?)`,
+		nullable(a.PhoneHash), nullable(a.EmailHash), a.Status.Live(), a.ID, a.PhoneHash, a.EmailHash, a.Status.Live())
+	if err := t.duplicate(err); err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n > 0 {
+		return nil
+	}
+	_, err = t.exec(ctx, `INSERT INTO account_lookups (account_id, phone_hash, email_hash, live) VALUES (?,?,?,?)
+		ON CONFLICT (account_id) DO NOTHING`, a.ID, nullable(a.PhoneHash), nullable(a.EmailHash), a.Status.Live())
+	return t.duplicate(err)
 }
 
 func (t *tx) CountAccounts(ctx context.Context) (map[purse.AccountStatus]int, error) {

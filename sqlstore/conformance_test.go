@@ -17,7 +17,7 @@ import (
 
 func newAccount(phoneHash string, now time.Time) *purse.AccountRecord {
 	return &purse.AccountRecord{ID: purse.NewID(), Kind: purse.KindMobile, Status: purse.StatusActive,
-		PhoneHash: phoneHash, PhoneMasked: "138****0000", PasswordHash: "x", PaymentPasswordHash: "y",
+		PhoneHash: phoneHash, PasswordHash: "x", PaymentPasswordHash: "y",
 		Language: "zh-CN", Activated: true, CreatedAt: now, UpdatedAt: now}
 }
 

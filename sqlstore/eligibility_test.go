@@ -95,6 +95,12 @@ func TestHotLookupPlansSearchOnly(t *testing.T) {
 		{"eligibility facts", sqlstore.EligibilityFactsQuery, ""},
 		{"latest code", sqlstore.LatestCodeQuery, ""},
 		{"erase personal columns", sqlstore.ErasePersonalQuery, "SEARCH accounts USING INDEX sqlite_autoindex_accounts_1 (id=?)"},
+		// The look-ups of sign-in and registration, and the account's own read, through the lookup
+		// hashes' table (issue 15) by its indexes. (The latest account of a login, for a closed
+		// account's sign-in, sorts the few accounts one phone ever had.)
+		{"live account by lookup", sqlstore.LiveLookupQuery, "SEARCH account_lookups USING INDEX account_lookups_live_phone (phone_hash=?)"},
+		{"account", sqlstore.AccountQuery, "SEARCH l USING INDEX sqlite_autoindex_account_lookups_1 (account_id=?)"},
+		{"erase lookups", sqlstore.EraseLookupsQuery, "SEARCH account_lookups USING COVERING INDEX sqlite_autoindex_account_lookups_1 (account_id=?)"},
 	} {
 		rows, err := db.SQL().QueryContext(context.Background(), "EXPLAIN QUERY PLAN "+c.q, make([]any, strings.Count(c.q, "?"))...)
 		if err != nil {

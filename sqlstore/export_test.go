@@ -6,4 +6,7 @@ var (
 	LatestCodeQuery       = latestCode
 	ErasePersonalQuery    = erasePersonalColumns + "(?,?,?)"
 	OpenClosuresQuery     = openClosures(8)
+	EraseLookupsQuery     = eraseLookups + "(?,?,?)"
+	LiveLookupQuery       = liveAccountByLookup
+	AccountQuery          = selectAccount
 )

@@ -11,7 +11,7 @@ import (
 var erasedTables = []string{"accounts", "data_keys", "cards", "business_flows", "linked_accounts",
 	"account_flags", "outbox", "sessions", "idempotent_responses", "ledger_transactions",
 	"ledger_postings", "coupons", "auto_debits", "credit_lines", "merchant_contracts", "disputes",
-	"records_identity"}
+	"records_identity", "account_lookups"}
 
 // Scrub removes from the live files the older copies of the rows an erasure changed; see
 // purse.Store.Scrub.

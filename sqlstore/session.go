@@ -67,7 +67,7 @@ func (t *tx) RevokeOtherSessions(ctx context.Context, accountID, keepSessionID s
 
 // selectSessionAccount is the session lookup of every authenticated request with its account, in one
 // statement: one round trip on PostgreSQL instead of two. Prepared once on SQLite (see Warm).
-var selectSessionAccount = `SELECT s.id, s.created_at, s.expires_at, ` + prefixed("a.", accountColumns) + `
+var selectSessionAccount = `SELECT s.id, s.created_at, s.expires_at, ` + accountColumnsOf("a") + `
 	FROM sessions s JOIN accounts a ON a.id = s.account_id
 	WHERE s.token_hash = ? AND s.revoked_at = 0 AND s.expires_at > ?`
 

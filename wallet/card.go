@@ -72,7 +72,7 @@ func (s *Service) SendCardCode(ctx context.Context, accountID string) (*CardCode
 			return err
 		}
 		now := tx.Now()
-		sent = &CardCodeSent{Channel: purse.ChannelSMS, To: rec.PhoneMasked, ExpiresAt: now.Add(verify.CodeTTL),
+		sent = &CardCodeSent{Channel: purse.ChannelSMS, To: account.MaskPhone(a.Phone), ExpiresAt: now.Add(verify.CodeTTL),
 			ResendAt: now.Add(verify.ResendAfter)}
 		return audit.Record(ctx, tx, "account:"+accountID, "card.code_sent", accountID, nil)
 	})
@@ -139,7 +139,7 @@ func (s *Service) bindCard(ctx context.Context, tx purse.Tx, accountID, number s
 	}
 	if b.SMSCode == "" {
 		return nil, purse.FailAfterCommit(&purse.Error{Code: CodeSMSCodeRequired, Detail: "an SMS code to the bound phone is required",
-			Params: map[string]any{"Phone": rec.PhoneMasked}})
+			Params: map[string]any{"Phone": account.MaskPhone(a.Phone)}})
 	}
 	if err := s.OTP.Check(ctx, tx, accountID, cardCodePurpose, purse.ChannelSMS, b.SMSCode); err != nil {
 		if purse.AsError(err) != nil {

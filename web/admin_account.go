@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/purse-wallet/purse"
+	"github.com/purse-wallet/purse/account"
 	"github.com/purse-wallet/purse/blocker"
 	"github.com/purse-wallet/purse/operator"
 )
@@ -11,7 +12,7 @@ import (
 // accountData is one account as support sees it: its state and its audit trail, no personal data
 // beyond the masked phone.
 type accountData struct {
-	Account *purse.AccountRecord
+	Account *account.Shown
 	Trail   []*purse.AuditEvent // newest first
 	// Closures are the account's closure requests, newest first, linking to their pages.
 	Closures []*purse.ClosureRequest

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/purse-wallet/purse"
+	"github.com/purse-wallet/purse/account"
 	"github.com/purse-wallet/purse/closure"
 	"github.com/purse-wallet/purse/operator"
 )
@@ -53,7 +54,7 @@ func (h *Handler) adminClosures(w http.ResponseWriter, r *http.Request) {
 // closureAdminData is one request as support sees it.
 type closureAdminData struct {
 	Flow      *closure.Flow
-	Account   *purse.AccountRecord
+	Account   *account.Shown
 	Readiness []blockerView
 	Reviewer  bool
 	Saved     string

@@ -43,6 +43,7 @@ func TestPurgeCommand(t *testing.T) {
 			t.Fatal(err)
 		}
 		closed := time.Now().Add(-time.Duration(ago) * 24 * time.Hour).UnixMicro()
+		// (The raw status leaves the lookup row live; the purge erases it all the same.)
 		if _, err := store.SQL().Exec(`UPDATE accounts SET status = 'closed', closed_at = ? WHERE id = ?`, closed, acct.ID); err != nil {
 			t.Fatal(err)
 		}
