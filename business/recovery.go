@@ -98,7 +98,9 @@ func (s *Service) ConfirmRecovery(ctx context.Context, login, code, newPassword 
 	// stranger who started a recovery could time the refusal of a wrong code to learn that the
 	// login exists.
 	noFlow := func(tx purse.Tx) error {
-		if _, err := tx.Hit(ctx, "recovery-confirm-miss:"+hash, tx.Now().Truncate(24*time.Hour)); err != nil {
+		// A short hash of the login's hash (vault.Bucket): the counter row is work, not a record of
+		// who was tried, and must not keep the account's lookup hash past its purge (issue 15).
+		if _, err := tx.Hit(ctx, "recovery-confirm-miss:"+s.Vault.Bucket("recovery-miss", hash), tx.Now().Truncate(24*time.Hour)); err != nil {
 			return err
 		}
 		return purse.FailAfterCommit(purse.Errorf(CodeOTPInvalid, "no pending recovery"))

@@ -96,8 +96,9 @@ func (s *Service) issue(ctx context.Context, tx purse.Tx, f *purse.BusinessFlow,
 	if n > DailySends {
 		return &purse.Error{Code: CodeOTPRateLimited, Detail: "daily code limit", RetryAfter: day.Add(24 * time.Hour).Sub(now)}
 	}
-	// The phone is counted by its keyed hash: the counter table holds no phone numbers.
-	n, err = tx.Hit(ctx, "business-sms-phone:"+s.Vault.Lookup("phone", phone), day)
+	// The phone is counted by a short keyed hash: the counter table holds no phone number, nor
+	// the account's lookup hash, which outlived the account's purge there (issue 15).
+	n, err = tx.Hit(ctx, "business-sms-phone:"+s.Vault.Bucket("phone", phone), day)
 	if err != nil {
 		return err
 	}

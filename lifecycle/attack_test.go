@@ -51,6 +51,14 @@ func victim(t *testing.T, e *apitest.Env, tag string) (string, secrets) {
 	external := "ext-linked-" + tag
 	e.Call("POST", "/api/v1/linked-accounts", map[string]any{"platform": "shop", "external_id": external},
 		apitest.Auth(s.Token)...).Expect(t, 201)
+	// A phone change left pending: the flow holds the new number sealed, its lookup hash and, for
+	// the remedy page, its masked form.
+	newPhone := apitest.NextPhone()
+	e.Call("POST", "/api/v1/business/phone-change", map[string]any{"new_phone": newPhone}, apitest.Auth(s.Token)...).Expect(t, 201)
+	var targetHash string
+	if err := e.DB.SQL().QueryRow(rebind(e, `SELECT target_hash FROM business_flows WHERE account_id = ?`), id).Scan(&targetHash); err != nil {
+		t.Fatal(err)
+	}
 	otp := tag[2:8]
 	m := &purse.Message{ID: purse.NewID(), AccountID: id, Channel: purse.ChannelSMS, To: p.phone, Template: "otp",
 		Language: "zh-CN", Body: "验证码 " + otp + "，5分钟内有效", Status: "sent", NextAt: e.Clock.Now(), CreatedAt: e.Clock.Now()}
@@ -76,6 +84,8 @@ func victim(t *testing.T, e *apitest.Env, tag string) (string, secrets) {
 	a := account(t, e, id)
 	out["phone lookup hash"], out["e-mail lookup hash"] = []byte(a.PhoneHash), []byte(a.EmailHash)
 	out["masked phone"] = []byte(accountpkg.MaskPhone(p.phone))
+	out["new phone"], out["new phone masked"] = []byte(newPhone), []byte(accountpkg.MaskPhone(newPhone))
+	out["new phone lookup hash"] = []byte(targetHash)
 	out["sealed phone"], out["sealed e-mail"], out["sealed name"] = a.PhoneSealed, a.EmailSealed, a.NameSealed
 	var wrapped, number []byte
 	if err := e.DB.SQL().QueryRow(rebind(e, `SELECT wrapped FROM data_keys WHERE account_id = ?`), id).Scan(&wrapped); err != nil {
@@ -173,7 +183,7 @@ func TestAttackPostgresRowVersions(t *testing.T) {
 	bystander := e.SignUp("bystander.pg@example.com")
 	purgeDue(t, e, id)
 
-	tuples, raw := pageScan(t, e)
+	tuples, raw, byRel := pageScanBy(t, e)
 	noMaskedPhone(t, "the raw pages", raw, bystander.Phone)
 	if got := s.found(tuples); len(got) > 0 {
 		t.Errorf("row versions (live or dead) still hold the purged account's %s", strings.Join(got, ", "))
@@ -189,6 +199,11 @@ func TestAttackPostgresRowVersions(t *testing.T) {
 	readable := s.readable()
 	if got := readable.found(raw); len(got) > 0 {
 		t.Errorf("the raw pages (free space included) still hold the purged account's %s", strings.Join(got, ", "))
+		for rel, b := range byRel {
+			if got := readable.found(b); len(got) > 0 {
+				t.Logf("%s holds %s", rel, strings.Join(got, ", "))
+			}
+		}
 	}
 	t.Logf("unreadable remnants in raw pages after the purge: %v", s.found(raw))
 }
@@ -209,6 +224,12 @@ func (s secrets) readable() secrets {
 // pageScan reads every page of every table, TOAST table and B-tree index in the database: the
 // bytes of every item (heap tuples, live and dead, and index entries) and the raw pages.
 func pageScan(t *testing.T, e *apitest.Env) (items, raw []byte) {
+	items, raw, _ = pageScanBy(t, e)
+	return items, raw
+}
+
+// pageScanBy is pageScan with each relation's raw pages apart, to say where a remnant is.
+func pageScanBy(t *testing.T, e *apitest.Env) (items, raw []byte, byRel map[string][]byte) {
 	t.Helper()
 	rows, err := e.DB.SQL().Query(`SELECT c.oid::regclass::text, c.relkind, pg_relation_size(c.oid) / current_setting('block_size')::int
 		FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -231,6 +252,7 @@ func pageScan(t *testing.T, e *apitest.Env) (items, raw []byte) {
 	}
 	rows.Close()
 	var it, rw bytes.Buffer
+	byRel = map[string][]byte{}
 	for _, r := range rels {
 		if strings.HasPrefix(r.name, "pg_toast.") && !strings.Contains(r.name, "pg_toast_") {
 			continue
@@ -241,6 +263,7 @@ func pageScan(t *testing.T, e *apitest.Env) (items, raw []byte) {
 				t.Fatalf("%s page %d: %v", r.name, blk, err)
 			}
 			rw.Write(page)
+			byRel[r.name] = append(byRel[r.name], page...)
 			var q string
 			switch {
 			case r.kind != "i":
@@ -268,5 +291,5 @@ func pageScan(t *testing.T, e *apitest.Env) (items, raw []byte) {
 	if it.Len() == 0 {
 		t.Fatalf("the scan read no items from %d relations", len(rels))
 	}
-	return it.Bytes(), rw.Bytes()
+	return it.Bytes(), rw.Bytes(), byRel
 }

@@ -22,9 +22,10 @@ import (
 // outbox, linked ids and stored answers are sealed under the account's data key too), except the
 // wrapped data key itself, which the master key opens, and which would then open everything else.
 // So data_keys alone is rewritten (VACUUM FULL), with records_identity, whose records keys are
-// wrapped keys too (destroyed at the records purge), and account_lookups, whose phone and e-mail
-// hashes would confirm a guessed number to whoever holds the lookup key (issue 15): a new file
-// holding the live rows only, the old one unlinked. It is the smallest table purse has (one short row per account: 100,000 accounts
+// wrapped keys too (destroyed at the records purge), and account_lookups and business_flows, whose
+// phone and e-mail hashes would confirm a guessed number to whoever holds the lookup key, and the
+// latter a phone change's new number masked (issue 15): a new file holding the live rows only,
+// the old one unlinked. It is the smallest table purse has (one short row per account: 100,000 accounts
 // are about 8 MB), and the ACCESS EXCLUSIVE lock it takes stops only what reads data keys
 // (sealing, opening, a registration) for the rewrite; lock_timeout keeps it from queueing behind
 // a long transaction with everyone else queued behind it: it fails instead, and the purge job's
@@ -42,6 +43,6 @@ func scrub(ctx context.Context, write *sql.DB, tables []string) error {
 		return err
 	}
 	defer conn.ExecContext(context.WithoutCancel(ctx), "RESET lock_timeout")
-	_, err = conn.ExecContext(ctx, "VACUUM FULL data_keys, records_identity, account_lookups")
+	_, err = conn.ExecContext(ctx, "VACUUM FULL data_keys, records_identity, account_lookups, business_flows")
 	return err
 }
