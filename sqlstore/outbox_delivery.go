@@ -29,8 +29,15 @@ func (t *tx) ClaimMessages(ctx context.Context, until time.Time, limit int) ([]*
 const delivered = `status = 'sent', sender = ?, sent_at = ?, locked_until = 0, last_error = '',
 	content_sealed = CASE WHEN ? = 'dev' THEN content_sealed ELSE NULL END`
 
+// sentOrErased are the messages a sender's completion marks sent: pending ones, and those the
+// purge erased while a sender held them (claimed: a lease not yet handed back). The send went out
+// with what was claimed before the erasure, so the record says sent (issue 15: it said
+// "failed: erased before delivery" for a message that reached the provider); the contents stay
+// erased.
+const sentOrErased = `(status = 'pending' OR (status = 'failed' AND last_error = '` + erasedBeforeDelivery + `' AND locked_until > 0))`
+
 func (t *tx) MarkSent(ctx context.Context, id, sender string, at time.Time) error {
-	_, err := t.exec(ctx, `UPDATE outbox SET `+delivered+` WHERE id = ? AND status = 'pending'`,
+	_, err := t.exec(ctx, `UPDATE outbox SET `+delivered+` WHERE id = ? AND `+sentOrErased,
 		sender, ts(at), sender, id)
 	if err != nil {
 		return fmt.Errorf("storage: mark message sent: %w", err)
@@ -40,7 +47,7 @@ func (t *tx) MarkSent(ctx context.Context, id, sender string, at time.Time) erro
 
 func (t *tx) MarkSentAll(ctx context.Context, ids []string, sender string, at time.Time) error {
 	return chunks(ids, func(in string, args []any) error {
-		_, err := t.exec(ctx, `UPDATE outbox SET `+delivered+` WHERE status = 'pending' AND id IN `+in,
+		_, err := t.exec(ctx, `UPDATE outbox SET `+delivered+` WHERE `+sentOrErased+` AND id IN `+in,
 			append([]any{sender, ts(at), sender}, args...)...)
 		if err != nil {
 			return fmt.Errorf("storage: mark messages sent: %w", err)

@@ -9,10 +9,15 @@ import (
 
 // The erasure of a purge batch's personal rows: one statement per table for the whole batch.
 
+// erasedBeforeDelivery is the last error of a message the purge erased while it was pending.
+const erasedBeforeDelivery = "erased before delivery"
+
 // scrubOutbox empties a message; one not yet delivered can no longer be, since its address is gone.
+// One a sender had claimed may still reach the provider: its completion records it sent (see
+// sentOrErased).
 const scrubOutbox = `UPDATE outbox SET recipient = '', subject = '', body = '', data = '{}', recipient_hash = '',
 	recipient_sealed = NULL, content_sealed = NULL,
-	last_error = CASE WHEN status = 'pending' THEN 'erased before delivery' ELSE last_error END,
+	last_error = CASE WHEN status = 'pending' THEN '` + erasedBeforeDelivery + `' ELSE last_error END,
 	status = CASE WHEN status = 'pending' THEN 'failed' ELSE status END WHERE `
 
 func (t *tx) ErasePersonalRows(ctx context.Context, erasures []purse.Erasure) (map[string]int, error) {
