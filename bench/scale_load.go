@@ -83,8 +83,11 @@ func (s *Server) loadBulk(ctx context.Context, n int) (LoadStats, error) {
 		q    string
 		args []any
 	}{
-		{`INSERT INTO accounts (id, kind, status, phone_hash, phone_masked, language, created_at, updated_at)
-			SELECT ` + id + `, 'mobile', 'active', 'bulk:' || CAST(i AS TEXT), '', 'zh-CN', ?, ? FROM s`, []any{now, now}},
+		{`INSERT INTO accounts (id, kind, status, language, created_at, updated_at)
+			SELECT ` + id + `, 'mobile', 'active', 'zh-CN', ?, ? FROM s`, []any{now, now}},
+		// The phone's lookup hash lives beside the account (issue 15, migration 00280).
+		{`INSERT INTO account_lookups (account_id, phone_hash, live)
+			SELECT ` + id + `, 'bulk:' || CAST(i AS TEXT), TRUE FROM s`, nil},
 		{`INSERT INTO ledger_transactions (id, kind, status, account_id, counterparty, amount, currency, created_at, settled_at)
 			SELECT ` + txID + `, 'topup', 'settled', ` + id + `, 'operator:bank', ` + strconv.Itoa(bulkAmount) + `, 'CNY', ` + at + `, ` + at + `
 			FROM s, ` + topups, []any{now, now}},

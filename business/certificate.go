@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/purse-wallet/purse"
+	"github.com/purse-wallet/purse/account"
 	"github.com/purse-wallet/purse/audit"
 )
 
@@ -48,7 +49,9 @@ func (s *Service) StartCertificateInstall(ctx context.Context, accountID string)
 			return err
 		}
 		f = newFlow(accountID, purse.BusinessCertificateInstall, tx.Now(), false)
-		f.TargetMasked = acct.PhoneMasked
+		if f.TargetMasked, err = account.MaskedPhone(ctx, tx, s.Vault, acct); err != nil {
+			return err
+		}
 		phone, err := s.recipient(ctx, tx, acct, f)
 		if err != nil {
 			return err

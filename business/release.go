@@ -313,8 +313,11 @@ func (s *Service) release(ctx context.Context, tx purse.Tx, r *purse.PhoneReleas
 	if err := s.smsToBoundPhone(ctx, tx, acct, "phone_release_done"); err != nil {
 		return err
 	}
-	masked := acct.PhoneMasked
-	acct.PhoneHash, acct.PhoneSealed, acct.PhoneMasked, acct.UpdatedAt = "", nil, "", now
+	masked, err := account.MaskedPhone(ctx, tx, s.Vault, acct)
+	if err != nil {
+		return err
+	}
+	acct.PhoneHash, acct.PhoneSealed, acct.UpdatedAt = "", nil, now
 	if err := tx.UpdateAccount(ctx, acct); err != nil {
 		return err
 	}

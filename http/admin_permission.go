@@ -62,6 +62,7 @@ var adminPermission = map[string]operator.Action{
 	"admin-enable-operator":         operator.ActManageOperators,
 	"admin-set-platform":            operator.ActSettings,
 	"admin-audit-verify":            operator.ActSettings,
+	"admin-records-identity":        operator.ActRecordsIdentity,
 }
 
 // AdminPermission is the action of an admin operation, for tests that walk the matrix.

@@ -126,6 +126,7 @@ func New(s *Server, log *slog.Logger) *Server {
 	s.registerAdminBlockers()
 	s.registerAdminSupport()
 	s.registerLegalHold()
+	s.registerRecordsIdentity()
 	s.registerExports()
 	s.registerAdminAudit()
 	s.registerDevOutbox()

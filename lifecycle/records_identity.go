@@ -10,6 +10,7 @@ import (
 
 	"github.com/purse-wallet/purse"
 	"github.com/purse-wallet/purse/audit"
+	"github.com/purse-wallet/purse/operator"
 	"github.com/purse-wallet/purse/vault"
 )
 
@@ -111,23 +112,39 @@ func (s *Service) recordsIdentities(ctx context.Context, tx purse.Tx, cands []*p
 }
 
 // ReadRecordsIdentity is RecordsIdentity for an inquiry the law allows (an authority's request
-// about a purged account), recorded in the audit log with who asked and why before anything is
-// shown: `purse records identity`. The reason is required.
+// about a purged account): the actor must hold the records.identity permission (an admin, or
+// purse's own CLI as "system:cli"), the reason is required, and the read is recorded in the audit
+// log with who asked and why in the transaction that reads it, before anything is shown. The
+// console and the admin API (GET /api/v1/admin/accounts/{id}/records-identity) and `purse
+// records identity` all come here. Errors: ROLE_REQUIRED, INVALID_REQUEST (no reason; field
+// reason), TEXT_CONTROL_CHARACTERS, NOT_FOUND (none kept: not purged yet, none kept under the
+// policy, or the records purge deleted it).
 func (s *Service) ReadRecordsIdentity(ctx context.Context, accountID, actor, reason string) (Identity, error) {
-	if strings.TrimSpace(reason) == "" {
-		return Identity{}, errors.New("records identity: a reason is required (it goes to the audit log)")
+	reason = strings.TrimSpace(reason)
+	if reason == "" {
+		return Identity{}, &purse.Error{Code: purse.CodeInvalidRequest, Detail: "a reason is required (it goes to the audit log)",
+			Fields: []purse.FieldError{{Field: "reason", Code: purse.CodeInvalidRequest}}}
 	}
-	id, err := s.RecordsIdentity(ctx, accountID)
-	if err != nil {
+	if err := purse.CheckText("reason", reason); err != nil {
 		return Identity{}, err
 	}
-	err = s.Store.Tx(ctx, func(tx purse.Tx) error {
+	var r *purse.RecordsIdentity
+	err := s.Store.Tx(ctx, func(tx purse.Tx) error {
+		if err := operator.Authorize(ctx, tx, actor, operator.ActRecordsIdentity); err != nil {
+			return err
+		}
+		var err error
+		if r, err = tx.RecordsIdentity(ctx, accountID); errors.Is(err, purse.ErrNotFound) {
+			return purse.Errorf(purse.CodeNotFound, "no records identity of %s", accountID)
+		} else if err != nil {
+			return err
+		}
 		return audit.Record(ctx, tx, actor, "retention.records_identity_read", accountID, map[string]string{"reason": reason})
 	})
 	if err != nil {
 		return Identity{}, err
 	}
-	return id, nil
+	return s.openRecordsIdentity(accountID, r)
 }
 
 // RecordsIdentity opens the identity the AML records keep of a purged account (the records key
@@ -143,6 +160,11 @@ func (s *Service) RecordsIdentity(ctx context.Context, accountID string) (Identi
 	if err != nil {
 		return Identity{}, err
 	}
+	return s.openRecordsIdentity(accountID, r)
+}
+
+// openRecordsIdentity opens a records identity with its records key.
+func (s *Service) openRecordsIdentity(accountID string, r *purse.RecordsIdentity) (Identity, error) {
 	key, err := s.Vault.Unwrap(purse.RecordsKeyPrefix+accountID, r.Wrapped)
 	if err != nil {
 		return Identity{}, fmt.Errorf("records identity of %s: %w", accountID, err)

@@ -35,10 +35,10 @@ func TestRecordsIdentityOutlivesThePersonalPurge(t *testing.T) {
 			t.Fatalf("records identity after the personal purge: %+v, %v", got, err)
 		}
 		// An inquiry is audited with its reason; none is refused.
-		if _, err := e.App.Lifecycle.ReadRecordsIdentity(ctx, id, "operator:cli", " "); err == nil {
+		if _, err := e.App.Lifecycle.ReadRecordsIdentity(ctx, id, "system:cli", " "); err == nil {
 			t.Error("a records identity was read without a reason")
 		}
-		if got, err := e.App.Lifecycle.ReadRecordsIdentity(ctx, id, "operator:cli", "PBOC request 2031-7"); err != nil || got.Phone != phone {
+		if got, err := e.App.Lifecycle.ReadRecordsIdentity(ctx, id, "system:cli", "PBOC request 2031-7"); err != nil || got.Phone != phone {
 			t.Fatalf("audited read: %+v, %v", got, err)
 		}
 		if n := count(t, e, `SELECT COUNT(*) FROM audit_events WHERE action = 'retention.records_identity_read' AND subject = ?`, id); n != 1 {

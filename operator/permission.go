@@ -21,6 +21,9 @@ const (
 	ActApprove         Action = "value.approve"    // approve or reject another operator's held value action
 	ActManageOperators Action = "operators.manage" // create operators, change their roles
 	ActSettings        Action = "settings"         // maintenance, minimum client version, thresholds
+	// ActRecordsIdentity opens the identity the AML records keep of a purged account (issue 15):
+	// personal data the holder's erasure left behind for the law, read for an inquiry only.
+	ActRecordsIdentity Action = "records.identity"
 )
 
 // Matrix is the one place that says which role may do what (issue 13): an agent supports users
@@ -30,11 +33,13 @@ const (
 var Matrix = map[purse.Role][]Action{
 	purse.RoleAgent:    {ActRead, ActSupport},
 	purse.RoleReviewer: {ActRead, ActSupport, ActReview},
-	purse.RoleAdmin:    {ActRead, ActSupport, ActReview, ActGrantValue, ActSettle, ActApprove, ActManageOperators, ActSettings},
+	purse.RoleAdmin: {ActRead, ActSupport, ActReview, ActGrantValue, ActSettle, ActApprove, ActManageOperators, ActSettings,
+		ActRecordsIdentity},
 }
 
 // Actions lists every action of the matrix.
-var Actions = []Action{ActRead, ActSupport, ActReview, ActGrantValue, ActSettle, ActApprove, ActManageOperators, ActSettings}
+var Actions = []Action{ActRead, ActSupport, ActReview, ActGrantValue, ActSettle, ActApprove, ActManageOperators, ActSettings,
+	ActRecordsIdentity}
 
 // Can reports whether the role may do the action.
 func Can(role purse.Role, a Action) bool {

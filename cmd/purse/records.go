@@ -17,7 +17,7 @@ type RecordsIdentityCmd struct {
 	keysFlags
 	Account string `arg:"" help:"The account id."`
 	Reason  string `required:"" help:"Why, e.g. the authority's request reference; written to the audit log."`
-	Actor   string `default:"operator:cli" help:"Who asks, as the audit log names actors."`
+	Actor   string `default:"system:cli" help:"Who asks, as the audit log names actors: system:cli (whoever holds the master key on the server), or operator:<id> of an admin."`
 }
 
 // Run shows the identity.
