@@ -144,8 +144,7 @@ func (s *Service) decide(ctx context.Context, checker, id string, approve bool, 
 		}
 		if expired(tx, a) {
 			lapsed = true
-			a.State, a.DecidedAt = purse.ApprovalExpired, tx.Now()
-			return tx.DecideApproval(ctx, a)
+			return expire(ctx, tx, a)
 		}
 		// Four eyes: the maker may withdraw a request, never approve it.
 		if approve && a.Maker == checker {
@@ -201,8 +200,7 @@ func (s *Service) expireDue(ctx context.Context) (int, error) {
 			if !expired(tx, a) {
 				break // oldest first: the rest are younger
 			}
-			a.State, a.DecidedAt = purse.ApprovalExpired, tx.Now()
-			if err := tx.DecideApproval(ctx, a); err != nil && !errors.Is(err, purse.ErrNotFound) {
+			if err := expire(ctx, tx, a); err != nil {
 				return err
 			}
 			n++
@@ -210,4 +208,19 @@ func (s *Service) expireDue(ctx context.Context) (int, error) {
 		return nil
 	})
 	return n, err
+}
+
+// ActionExpire is the audit action of a request that lapsed undecided: purse's own, no operator's.
+const ActionExpire = "approval.expire"
+
+// expire marks a request past its lifetime expired and audits it as purse's doing.
+func expire(ctx context.Context, tx purse.Tx, a *purse.Approval) error {
+	a.State, a.DecidedAt = purse.ApprovalExpired, tx.Now()
+	if err := tx.DecideApproval(ctx, a); errors.Is(err, purse.ErrNotFound) {
+		return nil // decided meanwhile
+	} else if err != nil {
+		return err
+	}
+	return audit.Record(ctx, tx, "system:approvals", ActionExpire, a.AccountID, map[string]string{
+		"approval": a.ID, "kind": a.Kind, "amount": strconv.FormatInt(a.Amount, 10), "maker": a.Maker})
 }

@@ -211,6 +211,16 @@ func TestFourEyesExpiryAndThreshold(t *testing.T) {
 			if err == nil && len(list) != 2 {
 				t.Errorf("expired in the store after the job: %+v", list)
 			}
+			evs, err := tx.AuditEvents(context.Background(), u.ID, 0, 1000)
+			n := 0
+			for _, ev := range evs {
+				if ev.Action == approval.ActionExpire && ev.Actor == "system:approvals" {
+					n++
+				}
+			}
+			if n != 2 {
+				t.Errorf("%d expiries audited, want 2", n)
+			}
 			return err
 		}); err != nil {
 			t.Fatal(err)
