@@ -157,6 +157,9 @@ func rebindPages(t *testing.T, e *apitest.Env, lang string, saveBody func(c *cli
 	saveBody(anon, "/phone-release#status", anon.post("/phone-release", "/phone-release", url.Values{"phone": {phone}, "code": {code}}).
 		expect(t, 200, `id="release-status"`))
 	saveBody(c, "/settings/security#release", c.get("/settings/security").expect(t, 200, `id="phone-releases"`))
+	saveBody(c, "/settings/phone", c.get("/settings/phone").expect(t, 200, `id="send-code"`))
+	saveBody(c, "/settings/phone#code", c.post("/settings/phone", "/settings/phone/code", url.Values{"new_phone": {apitest.NextPhone()}}).
+		expect(t, 200, `id="code-sent"`))
 	saveBody(c, "/help/real-name", c.get("/help/real-name").expect(t, 200, `id="appeal-submit"`))
 	saveBody(c, "/help/real-name#filed", c.post("/help/real-name", "/help/real-name", url.Values{"reason": {"旧账户不是我的"}}).expect(t, 200, `id="appeal-pending"`))
 }

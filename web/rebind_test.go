@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"context"
 	"net/url"
 	"regexp"
 	"testing"
@@ -69,5 +70,36 @@ func TestRebindInsteadOfClosing(t *testing.T) {
 		en := newClient(t, e)
 		en.lang = "en"
 		en.get("/phone-release").expect(t, 200, "Phone number taken", "Ask to release the number")
+	})
+}
+
+// TestChangeBoundPhone (AP-9, AP-8.7): the settings page changes the bound phone with a code to
+// the new number; a wrong code is told next to the field; the old number is told once it is done.
+func TestChangeBoundPhone(t *testing.T) {
+	t.Parallel()
+	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
+		t.Parallel()
+		c := newClient(t, e)
+		old := c.registerUser("褚十三")
+		c.get("/settings").expect(t, 200, `href="/settings/phone"`)
+		c.get("/settings/phone").expect(t, 200, old[:3]+"****"+old[7:])
+		next := apitest.NextPhone()
+		p := c.post("/settings/phone", "/settings/phone/code", url.Values{"new_phone": {next}}).expect(t, 200, `id="code-sent"`)
+		flow := flowRe.FindStringSubmatch(p.Body)[1]
+		at := "/settings/phone?flow=" + flow
+		code := e.LastSMSCode(next, "phone_change")
+		wrong := "000000"
+		if code == wrong {
+			wrong = "111111"
+		}
+		c.post(at, "/settings/phone", url.Values{"flow": {flow}, "code": {wrong}}).expect(t, 422, `id="e-code"`)
+		c.post(at, "/settings/phone", url.Values{"flow": {flow}, "code": {code}}).expect(t, 200, `id="done"`, next[:3]+"****"+next[7:])
+		var msgs []*purse.Message
+		if err := e.DB.Read(context.Background(), func(tx purse.Tx) (err error) {
+			msgs, err = tx.MessagesTo(context.Background(), old, 1)
+			return err
+		}); err != nil || len(msgs) == 0 || msgs[0].Template != "phone_changed" {
+			t.Fatalf("the old number was not told: %v %v", err, msgs)
+		}
 	})
 }

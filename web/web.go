@@ -109,6 +109,7 @@ func New(h *Handler) (*Handler, error) {
 	h.mux.HandleFunc("GET /settings", h.settings)
 	h.registerSecurity()
 	h.registerRebind()
+	h.registerPhoneChange()
 	h.mux.HandleFunc("GET /service", h.service)
 	h.mux.HandleFunc("GET /service/self", h.selfService)
 	h.mux.HandleFunc("GET /help", h.help)
