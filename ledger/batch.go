@@ -3,6 +3,7 @@ package ledger
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 
 	"github.com/purse-wallet/purse"
@@ -26,6 +27,7 @@ type Entry struct {
 // and changes nothing. The second result is a storage failure, after which the transaction must be
 // rolled back.
 func PostBatch(ctx context.Context, tx purse.Tx, entries []Entry) ([]error, error) {
+	entries = slices.Clone(entries) // its operator legs move to their sub-books (spread), not the caller's
 	errs := make([]error, len(entries))
 	var ids []string
 	seen := map[string]bool{}
