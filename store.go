@@ -153,6 +153,8 @@ type RateQueries interface {
 	// Hit adds one to the counter for key in the window starting at windowStart and returns the
 	// new count.
 	Hit(ctx context.Context, key string, windowStart time.Time) (int, error)
+	// HitAll is Hit for several distinct keys in one statement; the counts are in the keys' order.
+	HitAll(ctx context.Context, keys []string, windowStart time.Time) ([]int, error)
 	// AddToCounter adds delta to the counter of key in the window and returns the new total, like
 	// Hit for sums (the day's password-free payments).
 	AddToCounter(ctx context.Context, key string, windowStart time.Time, delta int64) (int64, error)

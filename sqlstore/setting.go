@@ -42,6 +42,48 @@ func (t *tx) Hit(ctx context.Context, key string, windowStart time.Time) (int, e
 	return n, nil
 }
 
+// HitAll upserts every key's counter in one statement (a code sent counts against the account and
+// the recipient: two round trips were one more statement in every closure flow, issue 19).
+func (t *tx) HitAll(ctx context.Context, keys []string, windowStart time.Time) ([]int, error) {
+	if len(keys) == 0 {
+		return nil, nil
+	}
+	w := ts(windowStart)
+	args := make([]any, 0, 2*len(keys))
+	for _, k := range keys {
+		args = append(args, k, w)
+	}
+	rows, err := t.query(ctx, `INSERT INTO rate_counters (key, window_start, count) VALUES `+
+		strings.TrimSuffix(strings.Repeat("(?,?,1),", len(keys)), ",")+`
+		ON CONFLICT (key, window_start) DO UPDATE SET count = rate_counters.count + 1
+		RETURNING key, count`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("storage: rate hits: %w", err)
+	}
+	defer rows.Close()
+	got := make(map[string]int, len(keys))
+	for rows.Next() {
+		var k string
+		var n int
+		if err := rows.Scan(&k, &n); err != nil {
+			return nil, fmt.Errorf("storage: rate hits: %w", err)
+		}
+		got[k] = n
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("storage: rate hits: %w", err)
+	}
+	out := make([]int, len(keys))
+	for i, k := range keys {
+		n, ok := got[k]
+		if !ok {
+			return nil, fmt.Errorf("storage: rate hits: no count for %q", k)
+		}
+		out[i] = n
+	}
+	return out, nil
+}
+
 func (t *tx) AddToCounter(ctx context.Context, key string, windowStart time.Time, delta int64) (int64, error) {
 	var n int64
 	err := t.queryRow(ctx, `INSERT INTO rate_counters (key, window_start, count) VALUES (?,?,?)

@@ -50,14 +50,14 @@ func (o *OTP) Issue(ctx context.Context, tx purse.Tx, accountID, purpose string,
 	}
 	day := now.Truncate(24 * time.Hour)
 	keys := []string{"otp:account:" + accountID, "otp:to:" + o.Vault.Lookup("otp-recipient", recipient)}
-	// Each counter is counted and read in one statement. A refusal here is returned as an error,
-	// so the caller's transaction rolls back and the refused request counts nowhere, as if the
-	// counters had been read first.
-	for _, k := range keys {
-		n, err := tx.Hit(ctx, k, day)
-		if err != nil {
-			return "", err
-		}
+	// Both counters are counted and read in one statement. A refusal here is returned as an
+	// error, so the caller's transaction rolls back and the refused request counts nowhere, as if
+	// the counters had been read first.
+	counts, err := tx.HitAll(ctx, keys, day)
+	if err != nil {
+		return "", err
+	}
+	for _, n := range counts {
 		if n > DailyCap {
 			return "", &purse.Error{Code: purse.CodeOTPRateLimited, Detail: "daily cap",
 				RetryAfter: day.Add(24 * time.Hour).Sub(now)}
