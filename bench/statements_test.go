@@ -97,8 +97,10 @@ func flowStatements(t *testing.T, db string) *stepCounter {
 }
 
 // flowBudget is the most statements a whole flow (tenpay: six requests) may send, per store;
-// SQLite's reads have BEGIN and COMMIT, PostgreSQL's run bare (sqlstore.Dialect.BareReads).
-var flowBudget = map[string]int{"sqlite": 93, "postgres": 79}
+// SQLite's reads have BEGIN and COMMIT, PostgreSQL's run bare (sqlstore.Dialect.BareReads). A
+// change that adds a statement to a step raises it with its reason: issue 15's lookup table
+// (account_lookups) is one more write at submit (93 → 94, 79 → 80).
+var flowBudget = map[string]int{"sqlite": 94, "postgres": 80}
 
 var flowSteps = []string{"start", "agreement", "rights", "codes", "verification", "submit"}
 
