@@ -6,6 +6,7 @@ import (
 	"github.com/purse-wallet/purse"
 	"github.com/purse-wallet/purse/account"
 	"github.com/purse-wallet/purse/blocker"
+	"github.com/purse-wallet/purse/lifecycle"
 	"github.com/purse-wallet/purse/operator"
 )
 
@@ -28,6 +29,10 @@ type accountData struct {
 	// Readiness is what would stop a closure of a live account now, as the user would see it.
 	Readiness []blockerView
 	Live      bool
+	// CanReadRecords offers an admin the records identity of a purged account (issue 15); Records
+	// is the identity just read, shown on that answer only.
+	CanReadRecords bool
+	Records        *lifecycle.Identity
 }
 
 // LoginLocked reports whether sign-in is locked now.
@@ -47,7 +52,7 @@ func (h *Handler) adminAccount(w http.ResponseWriter, r *http.Request) {
 }
 
 // showAdminAccount renders the account page, with the refused form's error when v carries one.
-func (h *Handler) showAdminAccount(w http.ResponseWriter, r *http.Request, o *purse.Operator, status int, v *view) {
+func (h *Handler) showAdminAccount(w http.ResponseWriter, r *http.Request, o *purse.Operator, status int, v *view, with ...func(*accountData)) {
 	id := r.PathValue("id")
 	d := &accountData{}
 	if s := r.URL.Query().Get("saved"); r.Method == http.MethodGet && (s == "credit" || s == "contract" || s == "certificate") {
@@ -60,6 +65,11 @@ func (h *Handler) showAdminAccount(w http.ResponseWriter, r *http.Request, o *pu
 		return
 	}
 	d.Account, d.Trail, d.Closures, d.Now = dossier.Account, dossier.Trail, dossier.Closures, dossier.Now.UnixMicro()
+	d.CanReadRecords = d.Account.Status == purse.StatusPurged && h.Lifecycle != nil &&
+		operator.Can(o.Role, operator.ActRecordsIdentity)
+	for _, f := range with {
+		f(d)
+	}
 	if h.Blockers != nil && d.Account.Kind == purse.KindMerchant {
 		all, err := h.Blockers.Contracts(r.Context(), d.Account.ID)
 		if err != nil {

@@ -56,3 +56,28 @@ func (h *Handler) adminLiftCertificate(w http.ResponseWriter, r *http.Request) {
 		return h.Blockers.LiftCertificate(r.Context(), blocker.OperatorActor(o), r.PathValue("id"), limit(r.PostFormValue("reason"), 500))
 	})
 }
+
+// adminRecordsIdentity shows an admin the identity the AML records keep of a purged account, for
+// an inquiry the law allows (issue 15): the reason is required and audited with the read, in the
+// service's transaction (lifecycle.ReadRecordsIdentity, as the admin API). The identity is shown on
+// this answer only, never carried in a URL.
+func (h *Handler) adminRecordsIdentity(w http.ResponseWriter, r *http.Request) {
+	o, ok := requireOperator(w, r)
+	if !ok {
+		return
+	}
+	v := h.newView(r, "")
+	if !h.checkCSRF(r) {
+		v.Error = h.message(r, purse.Errorf(purse.CodeForbidden, "form expired"))
+		h.showAdminAccount(w, r, o, http.StatusForbidden, v)
+		return
+	}
+	id, err := h.Lifecycle.ReadRecordsIdentity(r.Context(), r.PathValue("id"), blocker.OperatorActor(o),
+		limit(r.PostFormValue("reason"), 500))
+	if err != nil {
+		v.Error = h.message(r, err)
+		h.showAdminAccount(w, r, o, statusOf(err), v)
+		return
+	}
+	h.showAdminAccount(w, r, o, http.StatusOK, v, func(d *accountData) { d.Records = &id })
+}

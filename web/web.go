@@ -134,6 +134,7 @@ func New(h *Handler) (*Handler, error) {
 	h.mux.HandleFunc("POST /admin/accounts/{id}/credit-line", h.adminOpenCredit)
 	h.mux.HandleFunc("POST /admin/accounts/{id}/contracts/{item}/terminate", h.adminTerminateContract)
 	h.mux.HandleFunc("POST /admin/accounts/{id}/certificate/lift", h.adminLiftCertificate)
+	h.mux.HandleFunc("POST /admin/accounts/{id}/records-identity", h.adminRecordsIdentity)
 	h.mux.HandleFunc("GET /admin/maintenance", h.adminMaintenance)
 	h.adminAppealRoutes()
 	h.mux.HandleFunc("POST /admin/maintenance", h.adminSetMaintenance)
