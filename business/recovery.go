@@ -51,6 +51,11 @@ func (s *Service) StartRecovery(ctx context.Context, login string) error {
 		if err != nil {
 			return err
 		}
+		if phone == "" {
+			// A wallet whose number was released (AP-9) has no phone to send the code to; the
+			// caller hears the same 202 and learns nothing of the account.
+			return nil
+		}
 		if err := s.issue(ctx, tx, f, acct, phone); err != nil {
 			return err
 		}

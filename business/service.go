@@ -49,6 +49,9 @@ const (
 	CodeOTPInvalid     = purse.CodeOTPInvalid
 	CodeOTPExpired     = purse.CodeOTPExpired
 	CodeOTPRateLimited = purse.CodeOTPRateLimited
+	// CodePhoneNotBound: the code would go to the wallet's bound phone, and it has none (its
+	// number was released, AP-9): bind one at /settings/phone first.
+	CodePhoneNotBound purse.Code = "PHONE_NOT_BOUND"
 	// CodeWrongFlow: the flow is of another kind than the call expects.
 	CodeWrongFlow purse.Code = "BUSINESS_KIND_MISMATCH"
 )
@@ -85,8 +88,13 @@ func (s *Service) codeHash(flowID, code string) string {
 }
 
 // issue puts a fresh code on f and enqueues the SMS carrying it, in tx. It counts against the
-// account's and the phone's daily caps: RATE_LIMITED when either is reached.
+// account's and the phone's daily caps: RATE_LIMITED when either is reached; PHONE_NOT_BOUND when
+// there is no phone to send it to.
 func (s *Service) issue(ctx context.Context, tx purse.Tx, f *purse.BusinessFlow, acct *purse.AccountRecord, phone string) error {
+	if phone == "" {
+		// The wallet's number was released to its new holder (AP-9): bind another one first.
+		return purse.Errorf(CodePhoneNotBound, "account %s has no bound phone", acct.ID)
+	}
 	now := tx.Now()
 	day := now.Truncate(24 * time.Hour)
 	n, err := tx.Hit(ctx, "business-sms:"+acct.ID, day)

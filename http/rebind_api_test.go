@@ -5,7 +5,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/purse-wallet/purse"
 	"github.com/purse-wallet/purse/apitest"
+	ct "github.com/purse-wallet/purse/closuretest"
 )
 
 func templatesTo(t *testing.T, e *apitest.Env, to string) []string {
@@ -98,7 +100,26 @@ func TestRecycledPhoneIsReleased(t *testing.T) {
 			t.Fatalf("not told: phone %v, e-mail %v", templatesTo(t, e, old.Phone), templatesTo(t, e, old.Email))
 		}
 		e.Call("POST", "/api/v1/sessions", map[string]any{"login": old.Phone, "password": old.Password}).Expect(t, 401)
-		e.Call("POST", "/api/v1/sessions", map[string]any{"login": old.Email, "password": old.Password}).Expect(t, 201)
+		var byEmail struct {
+			Token string `json:"token"`
+		}
+		e.Call("POST", "/api/v1/sessions", map[string]any{"login": old.Email, "password": old.Password}).Expect(t, 201).JSON(t, &byEmail)
+		oldH := apitest.Auth(byEmail.Token)
+		// A code for the bound phone has nowhere to go now; a recovery says nothing and sends nothing.
+		ct.Blocker(t, e, old.ID, purse.CodeEnvCertificateMissing)
+		e.Call("POST", "/api/v1/security/certificate/code", nil, oldH...).ExpectProblem(t, 409, "PHONE_NOT_BOUND")
+		e.Call("POST", "/api/v1/business/password-recovery", map[string]any{"login": old.Email}).Expect(t, 202)
+		if got := templatesTo(t, e, ""); len(got) != 0 {
+			t.Fatalf("messages to no number: %v", got)
+		}
+		// The older wallet binds another phone it holds.
+		other := apitest.NextPhone()
+		var f struct {
+			ID string `json:"id"`
+		}
+		e.Call("POST", "/api/v1/business/phone-change", map[string]any{"new_phone": other}, oldH...).Expect(t, 201).JSON(t, &f)
+		e.Call("POST", "/api/v1/business/"+f.ID+"/confirm", map[string]any{"code": e.LastSMSCode(other, "phone_change")}, oldH...).Expect(t, 200)
+		e.Call("POST", "/api/v1/sessions", map[string]any{"login": other, "password": old.Password}).Expect(t, 201)
 		if acts := auditActions(t, e, old.ID); !slices.Contains(acts, "phone_release.requested") || !slices.Contains(acts, "phone_release.released") {
 			t.Fatalf("audit %v", acts)
 		}

@@ -57,6 +57,7 @@ var statusOf = map[purse.Code]int{
 	blocker.CodeNotMerchant:                http.StatusConflict,
 	blocker.CodeContractNotInTerm:          http.StatusConflict,
 	blocker.CodeContractTerminationPending: http.StatusConflict,
+	business.CodePhoneNotBound:             http.StatusConflict,
 	business.CodeAppealPending:             http.StatusConflict,
 	business.CodeAppealDecided:             http.StatusConflict,
 	business.CodeCertificateNotRequired:    http.StatusConflict,
