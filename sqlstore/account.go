@@ -135,27 +135,25 @@ func (t *tx) UpdateAccount(ctx context.Context, a *purse.AccountRecord) error {
 	return nil
 }
 
-// saveLookups writes the account's lookup row only when a hash or the liveness changed: on
-// PostgreSQL every write leaves a version of the row behind, and most account updates (a wrong
-// password, a lock) change neither. Without hashes the row goes.
+// saveLookups writes the account's lookup row, in one statement, and only when a hash or the
+// liveness changed: on PostgreSQL every write leaves a version of the row behind, and most account
+// updates (a wrong password, a lock) change neither; an upsert whose WHERE is false writes
+// nothing. Without hashes the row goes.
 func (t *tx) saveLookups(ctx context.Context, a *purse.AccountRecord) error {
 	if a.PhoneHash == "" && a.EmailHash == "" {
 		_, err := t.exec(ctx, `DELETE FROM account_lookups WHERE account_id = ?`, a.ID)
 		return err
 	}
-	res, err := t.exec(ctx, `UPDATE account_lookups SET phone_hash = ?, email_hash = ?, live = ?
-		WHERE account_id = ? AND (coalesce(phone_hash, '') <> ? OR coalesce(email_hash, '') <> ? OR live <> ?)`,
-		nullable(a.PhoneHash), nullable(a.EmailHash), a.Status.Live(), a.ID, a.PhoneHash, a.EmailHash, a.Status.Live())
-	if err := t.duplicate(err); err != nil {
-		return err
-	}
-	if n, _ := res.RowsAffected(); n > 0 {
-		return nil
-	}
-	_, err = t.exec(ctx, `INSERT INTO account_lookups (account_id, phone_hash, email_hash, live) VALUES (?,?,?,?)
-		ON CONFLICT (account_id) DO NOTHING`, a.ID, nullable(a.PhoneHash), nullable(a.EmailHash), a.Status.Live())
+	_, err := t.exec(ctx, upsertLookups, a.ID, nullable(a.PhoneHash), nullable(a.EmailHash), a.Status.Live())
 	return t.duplicate(err)
 }
+
+const upsertLookups = `INSERT INTO account_lookups (account_id, phone_hash, email_hash, live) VALUES (?,?,?,?)
+	ON CONFLICT (account_id) DO UPDATE SET phone_hash = excluded.phone_hash, email_hash = excluded.email_hash,
+	live = excluded.live
+	WHERE coalesce(account_lookups.phone_hash, '') <> coalesce(excluded.phone_hash, '')
+	OR coalesce(account_lookups.email_hash, '') <> coalesce(excluded.email_hash, '')
+	OR account_lookups.live <> excluded.live`
 
 func (t *tx) CountAccounts(ctx context.Context) (map[purse.AccountStatus]int, error) {
 	rows, err := t.query(ctx, `SELECT status, COUNT(*) FROM accounts GROUP BY status`)
