@@ -28,7 +28,14 @@ type Notice struct {
 
 // Enqueue renders the notice and writes it to the outbox inside tx, so that it is sent if and only
 // if the transaction commits. It returns the message (its ID is the delivery idempotency key).
+//
+// A notice with no recipient is not written and Enqueue returns no message: a wallet whose phone
+// number was released to its new holder (AP-9) has no phone to text, and a row addressed to nobody
+// would only be retried and marked failed, or, to a provider that takes anything, "sent".
 func Enqueue(ctx context.Context, tx purse.Tx, cat *i18n.Catalog, n Notice) (*purse.Message, error) {
+	if n.To == "" {
+		return nil, nil
+	}
 	m, err := render(tx, cat, n)
 	if err != nil {
 		return nil, err
@@ -40,20 +47,25 @@ func Enqueue(ctx context.Context, tx purse.Tx, cat *i18n.Catalog, n Notice) (*pu
 }
 
 // EnqueueAll is Enqueue for many notices, written to the outbox in one statement; the messages
-// are returned in the notices' order.
+// are returned in the notices' order, nil for a notice with no recipient (not written, as in
+// Enqueue).
 func EnqueueAll(ctx context.Context, tx purse.Tx, cat *i18n.Catalog, ns []Notice) ([]*purse.Message, error) {
 	ms := make([]*purse.Message, len(ns))
+	var written []*purse.Message
 	for i, n := range ns {
+		if n.To == "" {
+			continue
+		}
 		m, err := render(tx, cat, n)
 		if err != nil {
 			return nil, err
 		}
-		ms[i] = m
+		ms[i], written = m, append(written, m)
 	}
-	if len(ms) == 0 {
+	if len(written) == 0 {
 		return ms, nil
 	}
-	if err := tx.InsertMessages(ctx, ms); err != nil {
+	if err := tx.InsertMessages(ctx, written); err != nil {
 		return nil, fmt.Errorf("notify: enqueue %d notices: %w", len(ms), err)
 	}
 	return ms, nil
