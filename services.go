@@ -140,7 +140,7 @@ type BusinessFlow struct {
 	Kind          BusinessKind `json:"kind"`
 	Status        string       `json:"status"`
 	TargetSealed  []byte       `json:"-"`
-	TargetMasked  string       `json:"target,omitempty"` // the new phone, masked
+	TargetMasked  string       `json:"target,omitempty"` // the new phone, masked: shown, never stored (business.List opens it)
 	TargetHash    string       `json:"-"`                // lookup hash of the new phone
 	CodeHash      string       `json:"-"`
 	Attempts      int          `json:"attempts"`

@@ -6,21 +6,56 @@ import (
 	"fmt"
 
 	"github.com/purse-wallet/purse"
+	"github.com/purse-wallet/purse/account"
 	"github.com/purse-wallet/purse/audit"
 )
 
 // List returns the account's flows, newest first; a pending flow past its expiry shows as
-// expired.
+// expired, and a pending one shows the phone it texts, masked.
 func (s *Service) List(ctx context.Context, accountID string) ([]*purse.BusinessFlow, error) {
 	var out []*purse.BusinessFlow
 	err := s.Store.Read(ctx, func(tx purse.Tx) (err error) {
-		out, err = tx.BusinessFlows(ctx, accountID)
+		if out, err = tx.BusinessFlows(ctx, accountID); err != nil {
+			return err
+		}
 		for _, f := range out {
 			shown(f, tx.Now())
 		}
-		return err
+		return s.mask(ctx, tx, accountID, out)
 	})
 	return out, err
+}
+
+// mask fills the masked target of the pending flows, opened from the sealed new phone (a phone
+// change) or the account's phone (a certificate install): issue 15 keeps no digit of a phone in
+// clear at rest, so the masked form is made when shown. Ended flows show none.
+func (s *Service) mask(ctx context.Context, tx purse.Tx, accountID string, flows []*purse.BusinessFlow) error {
+	for _, f := range flows {
+		if f.Status != "pending" {
+			continue
+		}
+		switch {
+		case f.TargetSealed != nil:
+			key, err := s.Accounts.DataKey(ctx, tx, accountID)
+			if err != nil {
+				return err
+			}
+			phone, err := key.Open("new_phone", f.TargetSealed)
+			if err != nil {
+				return err
+			}
+			f.TargetMasked = account.MaskPhone(phone)
+		case f.Kind == purse.BusinessCertificateInstall:
+			acct, err := tx.Account(ctx, accountID)
+			if err != nil {
+				return err
+			}
+			if f.TargetMasked, err = account.MaskedPhone(ctx, tx, s.Vault, acct); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // flow runs fn on the account's flow id, locked. NOT_FOUND for a malformed id or another account's

@@ -114,7 +114,7 @@ func (s *Service) ConfirmPhoneChange(ctx context.Context, accountID, id, code st
 		if old != "" {
 			if _, err := notify.Enqueue(ctx, tx, s.Catalog, notify.Notice{AccountID: accountID, Channel: purse.ChannelSMS,
 				To: old, Template: "phone_changed", Language: acct.Language,
-				Data: map[string]string{"Masked": f.TargetMasked}}); err != nil {
+				Data: map[string]string{"Masked": account.MaskPhone(phone)}}); err != nil {
 				return err
 			}
 		}

@@ -7,12 +7,12 @@ import (
 	"github.com/purse-wallet/purse"
 )
 
-const businessColumns = `id, account_id, kind, status, target_sealed, target_hash, target_masked, code_hash,
+const businessColumns = `id, account_id, kind, status, target_sealed, target_hash, code_hash,
 	attempts, code_sent_at, code_expires_at, created_at, expires_at, ended_at, by_holder`
 
 func (t *tx) InsertBusinessFlow(ctx context.Context, f *purse.BusinessFlow) error {
-	_, err := t.exec(ctx, `INSERT INTO business_flows (`+businessColumns+`) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
-		f.ID, f.AccountID, string(f.Kind), f.Status, f.TargetSealed, f.TargetHash, f.TargetMasked, f.CodeHash,
+	_, err := t.exec(ctx, `INSERT INTO business_flows (`+businessColumns+`) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+		f.ID, f.AccountID, string(f.Kind), f.Status, f.TargetSealed, f.TargetHash, f.CodeHash,
 		f.Attempts, ts(f.CodeSentAt), ts(f.CodeExpiresAt), ts(f.CreatedAt), ts(f.ExpiresAt), ts(f.EndedAt), f.ByHolder)
 	if err != nil {
 		return fmt.Errorf("storage: insert business flow: %w", t.duplicate(err))
@@ -53,7 +53,7 @@ func scanBusiness(row interface{ Scan(...any) error }) (*purse.BusinessFlow, err
 	var f purse.BusinessFlow
 	var kind string
 	var sent, codeExpires, created, expires, ended int64
-	err := row.Scan(&f.ID, &f.AccountID, &kind, &f.Status, &f.TargetSealed, &f.TargetHash, &f.TargetMasked,
+	err := row.Scan(&f.ID, &f.AccountID, &kind, &f.Status, &f.TargetSealed, &f.TargetHash,
 		&f.CodeHash, &f.Attempts, &sent, &codeExpires, &created, &expires, &ended, &f.ByHolder)
 	if err != nil {
 		return nil, err

@@ -31,9 +31,9 @@ func (t *tx) ErasePersonalRows(ctx context.Context, erasures []purse.Erasure) (m
 	// counts of the audit events are kept with one statement per table for the whole batch.
 	steps := []struct{ q, col string }{
 		{`UPDATE cards SET number_sealed = NULL, holder_sealed = NULL WHERE account_id IN `, "account_id"},
-		// The new phone of a phone change: sealed, and its lookup hash and masked form in clear
-		// (issue 15: both stayed until the records purge, years later).
-		{`UPDATE business_flows SET target_sealed = NULL, target_hash = '', target_masked = '', code_hash = ''
+		// The new phone of a phone change: sealed, and its lookup hash in clear (issue 15: it
+		// stayed until the records purge, years later).
+		{`UPDATE business_flows SET target_sealed = NULL, target_hash = '', code_hash = ''
 			WHERE account_id IN `, "account_id"},
 		{`UPDATE linked_accounts SET external_id = '', external_sealed = NULL, external_hash = '', webhook_url = ''
 			WHERE account_id IN `, "account_id"},
