@@ -182,6 +182,8 @@ type LoginLockQueries interface {
 	SaveLoginLock(ctx context.Context, l *LoginLock) error
 	// DeleteLoginLocks removes locks untouched since the time, returning how many.
 	DeleteLoginLocks(ctx context.Context, before time.Time) (int, error)
+	// DeleteRateCounters removes the counters of windows that started before the time.
+	DeleteRateCounters(ctx context.Context, before time.Time) (int, error)
 }
 
 // DataKey is an account's data-encryption key, wrapped by the operator's master key. Destroying it

@@ -41,7 +41,7 @@ func (s *Service) StartRegistration(ctx context.Context, rawPhone, language stri
 	hash := s.Vault.Lookup("registration-phone", phone)
 	err = s.Store.Tx(ctx, func(tx purse.Tx) error {
 		now := tx.Now()
-		n, err := tx.Hit(ctx, "registration-sms:"+hash, now.Truncate(24*time.Hour))
+		n, err := tx.Hit(ctx, "registration-sms:"+s.Vault.Bucket("registration-phone", phone), now.Truncate(24*time.Hour))
 		if err != nil {
 			return err
 		}
@@ -106,7 +106,7 @@ func (s *Service) CompleteRegistration(ctx context.Context, r Registration, code
 		}
 		if reg == nil || !reg.UsedAt.IsZero() || !now.Before(reg.ExpiresAt) || reg.Attempts >= RegistrationAttempts {
 			// The same one-row write as a wrong code, so that the refusal takes alike.
-			if _, err := tx.Hit(ctx, "registration-miss:"+hash, now.Truncate(24*time.Hour)); err != nil {
+			if _, err := tx.Hit(ctx, "registration-miss:"+s.Vault.Bucket("registration-phone", phone), now.Truncate(24*time.Hour)); err != nil {
 				return err
 			}
 			return purse.FailAfterCommit(refused)

@@ -66,7 +66,7 @@ func (s *Service) StartPhoneRelease(ctx context.Context, rawPhone, language stri
 	capped := errors.New("capped")
 	err = s.Store.Tx(ctx, func(tx purse.Tx) error {
 		now := tx.Now()
-		if n, err := tx.Hit(ctx, "phone-release:"+hash, now.Truncate(24*time.Hour)); err != nil {
+		if n, err := tx.Hit(ctx, "phone-release:"+s.Vault.Bucket("phone", phone), now.Truncate(24*time.Hour)); err != nil {
 			return err
 		} else if n > ReleaseDailySends {
 			return capped // rolls back: the refused start counts nowhere

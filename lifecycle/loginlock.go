@@ -13,8 +13,15 @@ import (
 // never lifts a lock early. Without pruning, every guessed login would leave a row forever.
 const LoginLockWindow = 24 * time.Hour
 
+// RateCounterWindow is how long a rate counter is kept after its window starts: the longest
+// window any counter uses is a day (codes per phone, small payments per account), so a counter
+// older than two days counts toward nothing. Without pruning every phone that ever asked for a
+// code left a row for ever.
+const RateCounterWindow = 48 * time.Hour
+
 // LoginLockTask deletes the locks of unknown logins untouched for LoginLockWindow, every hour,
-// and the pending registrations (issue 14) started as long ago: their codes lasted minutes.
+// the pending registrations (issue 14) started as long ago (their codes lasted minutes), and the
+// rate counters past RateCounterWindow.
 func LoginLockTask(store purse.Store) jobs.Task {
 	return jobs.Task{Name: "login-lock-prune", Every: time.Hour, Run: func(ctx context.Context) (int, error) {
 		var n int
@@ -24,7 +31,11 @@ func LoginLockTask(store purse.Store) jobs.Task {
 				return err
 			}
 			r, err := tx.DeleteRegistrations(ctx, tx.Now().Add(-LoginLockWindow))
-			n += r
+			if err != nil {
+				return err
+			}
+			c, err := tx.DeleteRateCounters(ctx, tx.Now().Add(-RateCounterWindow))
+			n += r + c
 			return err
 		})
 		return n, err

@@ -49,6 +49,15 @@ func (t *tx) SaveLoginLock(ctx context.Context, l *purse.LoginLock) error {
 	return nil
 }
 
+func (t *tx) DeleteRateCounters(ctx context.Context, before time.Time) (int, error) {
+	res, err := t.exec(ctx, `DELETE FROM rate_counters WHERE window_start < ?`, ts(before))
+	if err != nil {
+		return 0, fmt.Errorf("storage: prune rate counters: %w", err)
+	}
+	n, _ := res.RowsAffected()
+	return int(n), nil
+}
+
 func (t *tx) DeleteLoginLocks(ctx context.Context, before time.Time) (int, error) {
 	res, err := t.exec(ctx, `DELETE FROM login_locks WHERE updated_at < ?`, ts(before))
 	if err != nil {
