@@ -46,9 +46,12 @@ const (
 	CodeOTPExpired             Code = "OTP_EXPIRED"
 	CodeOTPRateLimited         Code = "OTP_RATE_LIMITED"
 	CodeNoEmail                Code = "NO_EMAIL"
-	CodeCaptchaInvalid         Code = "CAPTCHA_INVALID"
-	CodeLinkInvalid            Code = "LINK_INVALID"
-	CodeCertificateInvalid     Code = "CERTIFICATE_INVALID"
+	// CodePhoneNotBound: a code would go to the wallet's bound phone, and it has none (its number
+	// was released to the number's new holder, AP-9): bind one at /settings/phone first.
+	CodePhoneNotBound      Code = "PHONE_NOT_BOUND"
+	CodeCaptchaInvalid     Code = "CAPTCHA_INVALID"
+	CodeLinkInvalid        Code = "LINK_INVALID"
+	CodeCertificateInvalid Code = "CERTIFICATE_INVALID"
 
 	CodeEnvCertificateMissing  Code = "ENV_CERTIFICATE_MISSING"
 	CodeAccountNotActivated    Code = "ACCOUNT_NOT_ACTIVATED"

@@ -49,9 +49,7 @@ const (
 	CodeOTPInvalid     = purse.CodeOTPInvalid
 	CodeOTPExpired     = purse.CodeOTPExpired
 	CodeOTPRateLimited = purse.CodeOTPRateLimited
-	// CodePhoneNotBound: the code would go to the wallet's bound phone, and it has none (its
-	// number was released, AP-9): bind one at /settings/phone first.
-	CodePhoneNotBound purse.Code = "PHONE_NOT_BOUND"
+	CodePhoneNotBound  = purse.CodePhoneNotBound
 	// CodeWrongFlow: the flow is of another kind than the call expects.
 	CodeWrongFlow purse.Code = "BUSINESS_KIND_MISMATCH"
 )

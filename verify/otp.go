@@ -37,8 +37,16 @@ func (o *OTP) hash(accountID, purpose, code string) string {
 // caller enqueues the message in the same transaction. recipient is the phone or e-mail the code
 // goes to: the daily cap holds per account and per recipient, so that a pumping attacker cannot
 // spread over accounts (SMS-pumping fraud). Errors: OTP_RATE_LIMITED with RetryAfter. The counters
-// are counted before the cap is checked: on any error the caller must not commit tx.
+// are counted before the cap is checked: on any error the caller must not commit tx. A wallet with
+// no phone (released to the number's new holder, AP-9) gets PHONE_NOT_BOUND for an SMS code, one
+// with no e-mail NO_EMAIL: a code sent to nobody would leave the user waiting for it.
 func (o *OTP) Issue(ctx context.Context, tx purse.Tx, accountID, purpose string, ch purse.Channel, recipient string) (string, error) {
+	if recipient == "" {
+		if ch == purse.ChannelSMS {
+			return "", purse.Errorf(purse.CodePhoneNotBound, "account %s has no bound phone", accountID)
+		}
+		return "", purse.Errorf(purse.CodeNoEmail, "account %s has no e-mail", accountID)
+	}
 	now := tx.Now()
 	last, err := tx.LatestCode(ctx, accountID, purpose, ch)
 	if err != nil && !errors.Is(err, purse.ErrNotFound) {
@@ -49,7 +57,7 @@ func (o *OTP) Issue(ctx context.Context, tx purse.Tx, accountID, purpose string,
 			RetryAfter: last.CreatedAt.Add(ResendAfter).Sub(now)}
 	}
 	day := now.Truncate(24 * time.Hour)
-	keys := []string{"otp:account:" + accountID, "otp:to:" + o.Vault.Lookup("otp-recipient", recipient)}
+	keys := []string{"otp:account:" + accountID, "otp:to:" + o.Vault.Bucket("otp-recipient", recipient)}
 	// Both counters are counted and read in one statement. A refusal here is returned as an
 	// error, so the caller's transaction rolls back and the refused request counts nowhere, as if
 	// the counters had been read first.

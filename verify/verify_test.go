@@ -76,6 +76,27 @@ func TestDailyCapPerRecipient(t *testing.T) {
 	})
 }
 
+// TestNoCodeToNobody: a wallet whose number was released (AP-9) has no phone; a closure or
+// card-binding SMS code was issued and queued to an empty number, and the user waited for it.
+func TestNoCodeToNobody(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *sqlstore.DB, clk *clock.Fixed) {
+		v, _ := vault.New(bytes.Repeat([]byte{1}, 32))
+		o := &OTP{Vault: v}
+		ctx := context.Background()
+		acct := newAccount(t, db, "p")
+		for ch, want := range map[purse.Channel]purse.Code{purse.ChannelSMS: purse.CodePhoneNotBound, purse.ChannelEmail: purse.CodeNoEmail} {
+			err := db.Tx(ctx, func(tx purse.Tx) error {
+				_, err := o.Issue(ctx, tx, acct, "closure:x", ch, "")
+				return err
+			})
+			if purse.ErrorCode(err) != want {
+				t.Errorf("a %s code to nobody: %v, want %s", ch, err, want)
+			}
+		}
+	})
+}
+
 // TestCodeBoundToAccountAndPurpose: a code is stored hashed and passes only for its account and
 // purpose, once.
 func TestCodeBoundToAccountAndPurpose(t *testing.T) {
