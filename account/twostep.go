@@ -15,6 +15,7 @@ import (
 	"github.com/purse-wallet/purse/audit"
 	"github.com/purse-wallet/purse/notify"
 	"github.com/purse-wallet/purse/secret"
+	"github.com/purse-wallet/purse/vault"
 )
 
 // Two-step verification (GE-7, issue 14): after the right password, a sign-in on a device the
@@ -99,11 +100,7 @@ func (s *Service) challenge(ctx context.Context, tx purse.Tx, acct *purse.Accoun
 			return nil, err
 		}
 		c.CodeHash = s.Vault.Lookup("sign-in-code", c.ID+"|"+code)
-		key, err := s.DataKey(ctx, tx, acct.ID)
-		if err != nil {
-			return nil, err
-		}
-		phone, err := key.Open("phone", acct.PhoneSealed)
+		_, phone, err := s.boundPhone(ctx, tx, acct)
 		if err != nil {
 			return nil, err
 		}
@@ -305,11 +302,7 @@ func (s *Service) BeginTOTP(ctx context.Context, accountID string) (*TOTPSetup, 
 		if ts.TOTPSealed != nil {
 			return purse.Errorf(CodeTOTPAlreadyOn, "turn the authenticator app off first")
 		}
-		key, err := s.DataKey(ctx, tx, accountID)
-		if err != nil {
-			return err
-		}
-		phone, err := key.Open("phone", acct.PhoneSealed)
+		key, phone, err := s.boundPhone(ctx, tx, acct)
 		if err != nil {
 			return err
 		}
@@ -471,15 +464,11 @@ func (s *Service) PendingTOTP(ctx context.Context, accountID string) (*TOTPSetup
 		if err != nil {
 			return err
 		}
-		key, err := s.DataKey(ctx, tx, accountID)
+		key, phone, err := s.boundPhone(ctx, tx, acct)
 		if err != nil {
 			return err
 		}
 		sec, err := key.Open("totp", ts.TOTPPending)
-		if err != nil {
-			return err
-		}
-		phone, err := key.Open("phone", acct.PhoneSealed)
 		if err != nil {
 			return err
 		}
@@ -578,11 +567,7 @@ func (s *Service) notifyTwoStep(ctx context.Context, tx purse.Tx, accountID, wha
 	if err != nil {
 		return err
 	}
-	key, err := s.DataKey(ctx, tx, accountID)
-	if err != nil {
-		return err
-	}
-	phone, err := key.Open("phone", rec.PhoneSealed)
+	_, phone, err := s.boundPhone(ctx, tx, rec)
 	if err != nil {
 		return err
 	}
@@ -630,4 +615,14 @@ func (s *Service) RememberSessionDevice(ctx context.Context, tx purse.Tx, accoun
 		return nil, "", err
 	}
 	return d, token, nil
+}
+
+// boundPhone opens the account's data key and, with it, the bound phone two-step texts go to.
+func (s *Service) boundPhone(ctx context.Context, tx purse.Tx, rec *purse.AccountRecord) (vault.DataKey, string, error) {
+	key, err := s.DataKey(ctx, tx, rec.ID)
+	if err != nil {
+		return vault.DataKey{}, "", err
+	}
+	phone, err := key.Open("phone", rec.PhoneSealed)
+	return key, phone, err
 }
