@@ -8,13 +8,20 @@ import (
 	"github.com/purse-wallet/purse"
 )
 
-// The statements of every audit append (prepared on SQLite by Warm, see hotClosure).
+// The statements of every audit append (prepared on SQLite by Warm, see hotClosure). An append
+// is two statements, the head's lock and the insert, and the insert moves the head (issue 19: it
+// was three, and every audited transaction paid the third under the head's lock). On PostgreSQL
+// the insert is a data-modifying CTE whose outer statement moves the head (withHeadMove); on
+// SQLite, which has no such CTE, a trigger on audit_events moves it (migration 00320).
 const (
 	lockAuditHead = `SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE`
 	insertAudits  = `INSERT INTO audit_events (seq, id, at, actor, action, subject, data, prev_hash, hash) VALUES `
 	insertAudit   = insertAudits + `(?,?,?,?,?,?,?,?,?)`
 	moveAuditHead = `UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1`
 )
+
+// withHeadMove makes an insert of events also move the head, in one statement, on PostgreSQL.
+func withHeadMove(insert string) string { return `WITH ins AS (` + insert + `) ` + moveAuditHead }
 
 func (t *tx) LockAuditHead(ctx context.Context) (int64, string, error) {
 	var seq int64
@@ -30,7 +37,6 @@ func (t *tx) InsertAudit(ctx context.Context, e *purse.AuditEvent) error {
 	return t.InsertAudits(ctx, []*purse.AuditEvent{e})
 }
 
-// InsertAudits stores the events and moves the head once, to the last.
 func (t *tx) AuditEvents(ctx context.Context, subject string, after int64, limit int) ([]*purse.AuditEvent, error) {
 	rows, err := t.query(ctx, `SELECT seq, id, at, actor, action, subject, data, prev_hash, hash
 		FROM audit_events WHERE seq > ? AND (? = '' OR subject = ?) ORDER BY seq LIMIT ?`,
@@ -56,6 +62,7 @@ func (t *tx) AuditEvents(ctx context.Context, subject string, after int64, limit
 	return out, rows.Err()
 }
 
+// InsertAudits stores the events and moves the head to the last, in the same statement.
 func (t *tx) InsertAudits(ctx context.Context, es []*purse.AuditEvent) error {
 	if len(es) == 0 {
 		return nil
@@ -77,13 +84,13 @@ func (t *tx) InsertAudits(ctx context.Context, es []*purse.AuditEvent) error {
 		if len(part) > 1 {
 			q = insertAudits + rowsValues(len(part), 9)
 		}
+		if t.db.dialect.Name == "postgres" && start+len(part) == len(es) {
+			last := es[len(es)-1]
+			q, args = withHeadMove(q), append(args, last.Seq, last.Hash)
+		}
 		if _, err := t.execHot(ctx, q, args...); err != nil {
 			return fmt.Errorf("storage: insert audit events: %w", t.duplicate(err))
 		}
-	}
-	last := es[len(es)-1]
-	if _, err := t.execHot(ctx, moveAuditHead, last.Seq, last.Hash); err != nil {
-		return fmt.Errorf("storage: move audit head: %w", err)
 	}
 	return nil
 }
