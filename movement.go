@@ -122,6 +122,9 @@ type LedgerQueries interface {
 	// AccountStatusesForUpdate locks the rows of the accounts that exist, in id order (the ledger's
 	// lock order), and returns their status; unknown ids are absent from the map.
 	AccountStatusesForUpdate(ctx context.Context, ids []string) (map[string]AccountStatus, error)
+	// AccountsForUpdate is AccountStatusesForUpdate returning the whole records (read under the
+	// locks it takes): a commit group's senders are checked against them.
+	AccountsForUpdate(ctx context.Context, ids []string) (map[string]*AccountRecord, error)
 	// BookAmounts returns every book row of the owners. As for BookAmount, the caller holds their
 	// account locks.
 	BookAmounts(ctx context.Context, owners []string) (map[BookKey]int64, error)

@@ -158,6 +158,11 @@ type RateQueries interface {
 	// AddToCounter adds delta to the counter of key in the window and returns the new total, like
 	// Hit for sums (the day's password-free payments).
 	AddToCounter(ctx context.Context, key string, windowStart time.Time, delta int64) (int64, error)
+	// Counters returns the counters of the keys in the window; a key with none yet is absent.
+	Counters(ctx context.Context, keys []string, windowStart time.Time) (map[string]int64, error)
+	// AddToCounters adds each delta to its key's counter in the window, in one statement (a
+	// commit group's password-free totals).
+	AddToCounters(ctx context.Context, deltas map[string]int64, windowStart time.Time) error
 	// Hits returns the count without adding.
 	Hits(ctx context.Context, key string, windowStart time.Time) (int, error)
 }

@@ -24,9 +24,10 @@ type Entry struct {
 // (operator books, one upsert each). The rules are Post's, from the same functions (Balanced,
 // accepting, allowed, balanceLimit) applied to the statuses and amounts those two statements read:
 // an entry that would break one is refused alone (its error in the returned slice, in entry order)
-// and changes nothing. The second result is a storage failure, after which the transaction must be
-// rolled back.
-func PostBatch(ctx context.Context, tx purse.Tx, entries []Entry) ([]error, error) {
+// and changes nothing. Accounts in held are taken as locked with that status (the caller locked
+// them, with AccountsForUpdate say, in the same id order); the others are locked here. The second
+// result is a storage failure, after which the transaction must be rolled back.
+func PostBatch(ctx context.Context, tx purse.Tx, held Locked, entries []Entry) ([]error, error) {
 	entries = slices.Clone(entries) // its operator legs move to their sub-books (spread), not the caller's
 	errs := make([]error, len(entries))
 	var ids []string
@@ -49,11 +50,24 @@ func PostBatch(ctx context.Context, tx purse.Tx, entries []Entry) ([]error, erro
 	sort.Strings(ids)
 	// One statement locks every account of the group (in id order) and one reads all their books:
 	// on PostgreSQL a group then holds its locks for a few round trips, not hundreds.
-	locked, err := tx.AccountStatusesForUpdate(ctx, ids)
-	if err != nil {
-		return nil, err
+	status := Locked{} // an unknown account is absent: each entry naming it is refused below
+	var missing []string
+	for _, id := range ids {
+		if st, ok := held[id]; ok {
+			status[id] = st
+		} else {
+			missing = append(missing, id)
+		}
 	}
-	status := Locked(locked) // an unknown account is absent: each entry naming it is refused below
+	if len(missing) > 0 {
+		locked, err := tx.AccountStatusesForUpdate(ctx, missing)
+		if err != nil {
+			return nil, err
+		}
+		for id, st := range locked {
+			status[id] = st
+		}
+	}
 	owners := make([]string, 0, len(status))
 	for _, id := range ids {
 		if _, ok := status[id]; ok {

@@ -56,7 +56,7 @@ func BenchmarkPostBatch(b *testing.B) {
 							Legs: []purse.Posting{ledger.Leg(from, purse.BookMain, purse.CNY, -1), ledger.Leg(to, purse.BookMain, purse.CNY, 1)}}
 					}
 					if err := db.Tx(ctx, func(tx purse.Tx) error {
-						errs, err := ledger.PostBatch(ctx, tx, entries)
+						errs, err := ledger.PostBatch(ctx, tx, nil, entries)
 						for _, e := range errs {
 							if e != nil {
 								return e

@@ -41,7 +41,7 @@ func TestPostBatch(t *testing.T) {
 		var errs []error
 		err := db.Tx(ctx, func(tx purse.Tx) error {
 			var err error
-			errs, err = ledger.PostBatch(ctx, tx, entries)
+			errs, err = ledger.PostBatch(ctx, tx, nil, entries)
 			return err
 		})
 		if err != nil {

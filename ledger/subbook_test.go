@@ -37,7 +37,7 @@ func TestOperatorBooksSplitIntoSubBooks(t *testing.T) {
 			want += n
 		}
 		if err := db.Tx(ctx, func(tx purse.Tx) error {
-			errs, err := ledger.PostBatch(ctx, tx, entries)
+			errs, err := ledger.PostBatch(ctx, tx, nil, entries)
 			for _, e := range errs {
 				if e != nil {
 					return e

@@ -389,6 +389,33 @@ func (t *tx) AccountStatusesForUpdate(ctx context.Context, ids []string) (map[st
 	return out, rows.Err()
 }
 
+// AccountsForUpdate locks like AccountStatusesForUpdate and reads the whole records in the same
+// statement: a commit group's senders are checked against them (issue 19: one statement per group,
+// not one read per transfer).
+func (t *tx) AccountsForUpdate(ctx context.Context, ids []string) (map[string]*purse.AccountRecord, error) {
+	out := make(map[string]*purse.AccountRecord, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	rows, err := t.query(ctx, `SELECT `+accountColumns+` FROM accounts WHERE id IN `+in(len(ids))+` ORDER BY id FOR UPDATE`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("storage: lock accounts: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		a, err := scanAccount(rows)
+		if err != nil {
+			return nil, fmt.Errorf("storage: lock accounts: %w", err)
+		}
+		out[a.ID] = a
+	}
+	return out, rows.Err()
+}
+
 func (t *tx) BookAmounts(ctx context.Context, owners []string) (map[purse.BookKey]int64, error) {
 	out := map[purse.BookKey]int64{}
 	if len(owners) == 0 {

@@ -3,6 +3,7 @@ package sqlstore_test
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/purse-wallet/purse"
 	"github.com/purse-wallet/purse/clock"
@@ -62,6 +63,45 @@ func TestSetBasedLedgerQueries(t *testing.T) {
 			empty, err := tx.BookAmounts(ctx, nil)
 			if err != nil || len(empty) != 0 {
 				t.Errorf("no owners: %v %v", empty, err)
+			}
+			return nil
+		}))
+	})
+}
+
+// A commit group's set-based reads and writes: the accounts it locks read whole, and its senders'
+// password-free totals read and added in one statement each.
+func TestGroupLocksAndCounters(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *sqlstore.DB, clk *clock.Fixed) {
+		ctx := context.Background()
+		a, b := newAccount("group-a", clk.Now()), newAccount("group-b", clk.Now())
+		a.OneClickPay, b.Status = true, purse.StatusRestricted
+		must(t, db.Tx(ctx, func(tx purse.Tx) error {
+			must(t, tx.InsertAccount(ctx, a))
+			return tx.InsertAccount(ctx, b)
+		}))
+		day := clk.Now().Truncate(24 * time.Hour)
+		must(t, db.Tx(ctx, func(tx purse.Tx) error {
+			recs, err := tx.AccountsForUpdate(ctx, []string{b.ID, a.ID, purse.NewID()})
+			if err != nil {
+				return err
+			}
+			if len(recs) != 2 || !recs[a.ID].OneClickPay || recs[a.ID].PhoneHash != "group-a" || recs[b.ID].Status != purse.StatusRestricted {
+				t.Errorf("records %+v", recs)
+			}
+			must(t, tx.AddToCounters(ctx, map[string]int64{"k:" + a.ID: 300, "k:" + b.ID: 0}, day))
+			must(t, tx.AddToCounters(ctx, map[string]int64{"k:" + a.ID: 200}, day))
+			got, err := tx.Counters(ctx, []string{"k:" + a.ID, "k:" + b.ID}, day)
+			if err != nil {
+				return err
+			}
+			if len(got) != 1 || got["k:"+a.ID] != 500 {
+				t.Errorf("counters %v, want only a's 500 (b's zero delta writes nothing)", got)
+			}
+			other, err := tx.Counters(ctx, []string{"k:" + a.ID}, day.Add(24*time.Hour))
+			if err != nil || len(other) != 0 {
+				t.Errorf("the next day's counters: %v %v", other, err)
 			}
 			return nil
 		}))

@@ -4,8 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sort"
+	"slices"
 	"sync"
+	"time"
 
 	"github.com/purse-wallet/purse"
 	"github.com/purse-wallet/purse/account"
@@ -20,8 +21,8 @@ import (
 // transaction that way), so a refused movement (insufficient funds) rolls back alone and the others
 // still commit. On SQLite it turns the single writer's per-commit cost into a per-group one; on
 // PostgreSQL, whose concurrent commits already share WAL flushes, it saves the round trips: a group
-// locks each account and reads each book once and inserts its rows with a few multi-row statements
-// (ledger.PostBatch), where one transfer alone costs about nine statements.
+// of transfers sends the same eleven statements whatever its size (see batchTransfers), where one
+// transfer alone costs about nine.
 type Group struct {
 	store purse.Store
 	max   int
@@ -210,101 +211,103 @@ func (s *Service) TransferGrouped(ctx context.Context, accountID string, r Trans
 // checking each as Transfer does and in the same order. Should the batch fail in storage, each
 // transfer is tried alone instead (in its own savepoint), so one bad row cannot fail the others.
 //
-// A transfer with a payment password has it checked in its entry's Check, once PostBatch holds
-// every account's row lock: the sender's record is read then (current under the lock), and a wrong
-// PIN is counted in the group's transaction, which commits although the transfer is refused.
+// Its statements do not grow with the group (issue 19): one locks every account of the group in id
+// order and reads their records, one reads the day's password-free totals of the senders that
+// send without the payment password, PostBatch reads the books and writes its rows, and one upsert
+// adds the accepted password-free amounts to those totals. Every sender is checked against its
+// record read under its lock: its password-free switch, its payment password's verifier, failures
+// and lock. A wrong PIN is counted in the group's transaction, which commits although the
+// transfer is refused.
+//
+// The daily password-free total is counted in order through the group: a transfer the cap refuses
+// is refused as it would be alone after the earlier ones. One that passes the cap and is then
+// refused (insufficient funds, say) is not added to the day, but the group's later transfers from
+// the same sender saw it counted, as they would have seen it while it was under way alone.
 func (s *Service) batchTransfers(ctx context.Context, jobs []*transferJob) []error {
 	errs := make([]error, len(jobs))
 	err := s.Store.Tx(ctx, func(tx purse.Tx) error {
-		records := map[string]*purse.AccountRecord{} // senders read under the batch's locks
-		checkPIN := func(from string, proof *account.PaymentPasswordProof) error {
-			rec, ok := records[from]
-			if !ok {
-				var err error
-				if rec, err = tx.Account(ctx, from); err != nil {
-					return err
-				}
-				records[from] = rec
+		tos := make([]string, len(jobs))
+		var ids []string
+		for i, j := range jobs {
+			to, err := s.recipient(ctx, tx, j.r.To)
+			if err == nil && to == j.account {
+				err = purse.Errorf(purse.CodeTransferToSelf, "transfer to self")
 			}
-			err := s.Accounts.CheckPaymentPasswordProofLocked(ctx, tx, rec, proof)
-			var kept *purse.CommittedError
-			if errors.As(err, &kept) {
-				return kept.Err // counted in the group's transaction, which commits
+			if errs[i] = err; err == nil {
+				tos[i] = to
+				ids = append(ids, j.account, to)
 			}
+		}
+		slices.Sort(ids)
+		ids = slices.Compact(ids)
+		recs, err := tx.AccountsForUpdate(ctx, ids)
+		if err != nil {
+			return err
+		}
+		held := ledger.Locked{}
+		for id, rec := range recs {
+			held[id] = rec.Status
+		}
+		now, day := tx.Now(), s.today(tx.Now())
+		spent, err := s.freeTotals(ctx, tx, jobs, errs, day)
+		if err != nil {
 			return err
 		}
 		var entries []ledger.Entry
 		var at []int
-		var tos []string
-		// Password-free allowances first, in account order (their counter rows lock like the
-		// accounts, and any order but one could deadlock two groups). A refused one stays out.
-		order := make([]int, len(jobs))
-		for i := range order {
-			order[i] = i
-		}
-		sort.SliceStable(order, func(a, b int) bool { return jobs[order[a]].account < jobs[order[b]].account })
-		passed := make([]bool, len(jobs))
-		for _, i := range order {
-			if jobs[i].proof != nil {
-				continue // checked with its password in its entry's Check
-			}
-			errs[i] = s.passwordFree(ctx, tx, jobs[i].account, jobs[i].r.Amount)
-			passed[i] = errs[i] == nil
-		}
+		free := map[int]bool{} // entries (by index) whose amount counts toward the day
 		for i, j := range jobs {
 			if errs[i] != nil {
 				continue
 			}
-			to, err := s.recipient(ctx, tx, j.r.To)
-			if err != nil {
-				errs[i] = err
-				continue
-			}
-			if to == j.account {
-				errs[i] = purse.Errorf(purse.CodeTransferToSelf, "transfer to self")
-				continue
-			}
 			t := record(tx, purse.TxTransfer, j.account, j.r.Amount, purse.CNY)
-			t.Counterparty, t.Memo = to, j.r.Memo
-			from, proof := j.account, j.proof
+			t.Counterparty, t.Memo = tos[i], j.r.Memo
+			k, from, amount, proof := len(entries), j.account, j.r.Amount, j.proof
 			entries = append(entries, ledger.Entry{Tx: t, Legs: []purse.Posting{
-				ledger.Leg(from, purse.BookMain, purse.CNY, -j.r.Amount),
-				ledger.Leg(to, purse.BookMain, purse.CNY, j.r.Amount),
+				ledger.Leg(from, purse.BookMain, purse.CNY, -amount),
+				ledger.Leg(tos[i], purse.BookMain, purse.CNY, amount),
 			}, Check: func(st ledger.Locked) error {
 				if st[from] == purse.StatusRestricted {
 					return purse.Errorf(purse.CodeAccountRestricted, "account %s is restricted", from)
 				}
 				if proof != nil {
-					return checkPIN(from, proof)
+					err := s.Accounts.CheckPaymentPasswordProofLocked(ctx, tx, recs[from], proof)
+					var kept *purse.CommittedError
+					if errors.As(err, &kept) {
+						return kept.Err // counted in the group's transaction, which commits
+					}
+					return err
 				}
+				if err := s.mayGoFree(recs[from], now, amount); err != nil {
+					return err
+				}
+				if spent[from]+amount > s.Config.SmallDaily {
+					return s.overDaily()
+				}
+				spent[from] += amount
+				free[k] = true
 				return nil
 			}})
-			at, tos = append(at, i), append(tos, to)
+			at = append(at, i)
 		}
-		posted, err := ledger.PostBatch(ctx, tx, entries)
+		posted, err := ledger.PostBatch(ctx, tx, held, entries)
 		if err != nil {
 			return err
 		}
+		added := map[string]int64{}
 		for k, err := range posted {
 			i := at[k]
-			if e := purse.AsError(err); e != nil && e.Code == purse.CodeNotFound && e.Params["Account"] == tos[k] {
-				err = purse.Errorf(purse.CodeRecipientNotFound, "no recipient %q", tos[k])
+			if e := purse.AsError(err); e != nil && e.Code == purse.CodeNotFound && e.Params["Account"] == tos[i] {
+				err = purse.Errorf(purse.CodeRecipientNotFound, "no recipient %q", tos[i])
 			}
-
 			if errs[i] = err; err == nil {
 				jobs[i].out = entries[k].Tx
-			}
-		}
-		// A transfer refused after its allowance was counted gives it back: the group's
-		// transaction commits for the others.
-		for _, i := range order {
-			if passed[i] && errs[i] != nil {
-				if err := s.unspend(ctx, tx, jobs[i].account, jobs[i].r.Amount); err != nil {
-					return err
+				if free[k] {
+					added[smallPayKey(jobs[i].account)] += jobs[i].r.Amount
 				}
 			}
 		}
-		return nil
+		return tx.AddToCounters(ctx, added, day)
 	})
 	if err != nil {
 		for i, j := range jobs {
@@ -312,4 +315,30 @@ func (s *Service) batchTransfers(ctx context.Context, jobs []*transferJob) []err
 		}
 	}
 	return errs
+}
+
+// freeTotals reads, in one statement, the day's password-free totals of the group's senders that
+// send without the payment password, by account.
+func (s *Service) freeTotals(ctx context.Context, tx purse.Tx, jobs []*transferJob, errs []error, day time.Time) (map[string]int64, error) {
+	var keys []string
+	for i, j := range jobs {
+		if errs[i] == nil && j.proof == nil {
+			keys = append(keys, smallPayKey(j.account))
+		}
+	}
+	spent := map[string]int64{}
+	if len(keys) == 0 {
+		return spent, nil
+	}
+	slices.Sort(keys)
+	totals, err := tx.Counters(ctx, slices.Compact(keys), day)
+	if err != nil {
+		return nil, err
+	}
+	for i, j := range jobs {
+		if errs[i] == nil && j.proof == nil {
+			spent[j.account] = totals[smallPayKey(j.account)]
+		}
+	}
+	return spent, nil
 }

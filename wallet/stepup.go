@@ -30,7 +30,27 @@ func (s *Service) passwordFree(ctx context.Context, tx purse.Tx, accountID strin
 	if err != nil {
 		return err
 	}
-	now := tx.Now()
+	if err := s.mayGoFree(rec, tx.Now(), amount); err != nil {
+		return err
+	}
+	key, day := smallPayKey(accountID), s.today(tx.Now())
+	total, err := tx.AddToCounter(ctx, key, day, amount)
+	if err != nil {
+		return err
+	}
+	if total > s.Config.SmallDaily {
+		// Taken back at once: the transaction may go on (a savepoint's caller may commit).
+		if _, err := tx.AddToCounter(ctx, key, day, -amount); err != nil {
+			return err
+		}
+		return s.overDaily()
+	}
+	return nil
+}
+
+// mayGoFree is what a password-free payment of amount needs besides room in the day's total: the
+// payment password not locked, the holder's switch on, the amount within the per-payment cap.
+func (s *Service) mayGoFree(rec *purse.AccountRecord, now time.Time, amount int64) error {
 	if now.Before(rec.PayLockedUntil) {
 		return &purse.Error{Code: account.CodePaymentPasswordLocked, Params: map[string]any{"Until": rec.PayLockedUntil},
 			RetryAfter: rec.PayLockedUntil.Sub(now), Detail: "password-free payments stop while the payment password is locked"}
@@ -41,27 +61,16 @@ func (s *Service) passwordFree(ctx context.Context, tx purse.Tx, accountID strin
 	if amount > s.Config.PasswordAbove {
 		return needPassword(map[string]any{"Above": cny(s.Config.PasswordAbove)})
 	}
-	day := s.today(now)
-	total, err := tx.AddToCounter(ctx, "small-payments:"+accountID, day, amount)
-	if err != nil {
-		return err
-	}
-	if total > s.Config.SmallDaily {
-		// Taken back at once: in a commit group the transaction goes on for the others.
-		if _, err := tx.AddToCounter(ctx, "small-payments:"+accountID, day, -amount); err != nil {
-			return err
-		}
-		return needPassword(map[string]any{"Daily": cny(s.Config.SmallDaily)})
-	}
 	return nil
 }
 
-// unspend gives back the day's password-free allowance of a transfer that passed passwordFree
-// and then failed inside a commit group, whose transaction commits for the others.
-func (s *Service) unspend(ctx context.Context, tx purse.Tx, accountID string, amount int64) error {
-	_, err := tx.AddToCounter(ctx, "small-payments:"+accountID, s.today(tx.Now()), -amount)
-	return err
+// overDaily refuses a password-free payment the day's total has no room for.
+func (s *Service) overDaily() error {
+	return needPassword(map[string]any{"Daily": cny(s.Config.SmallDaily)})
 }
+
+// smallPayKey is the rate counter that sums the account's password-free payments of a day.
+func smallPayKey(accountID string) string { return "small-payments:" + accountID }
 
 // today is the start of t's day in the operator's time zone: password-free totals are per day there.
 func (s *Service) today(t time.Time) time.Time {

@@ -1,0 +1,33 @@
+package wallet
+
+import (
+	"context"
+
+	"github.com/purse-wallet/purse"
+)
+
+// GroupTransfers posts the transfers as one commit group does (Group.run's bound transaction and
+// batchTransfers), so that a test can hold a group's statements without racing the committer
+// for how many transfers each group gets. from[i] sends reqs[i].
+func GroupTransfers(ctx context.Context, s *Service, from []string, reqs []TransferRequest) ([]*purse.LedgerTransaction, []error, error) {
+	jobs := make([]*transferJob, len(reqs))
+	for i, r := range reqs {
+		jobs[i] = &transferJob{account: from[i], r: r}
+		if r.PaymentPassword != "" {
+			jobs[i].proof = s.Accounts.NewPaymentPasswordProof(from[i], r.PaymentPassword)
+		}
+	}
+	bound, end, err := s.Store.Bind(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	errs := s.batchTransfers(bound, jobs)
+	if err := end(true); err != nil {
+		return nil, nil, err
+	}
+	out := make([]*purse.LedgerTransaction, len(jobs))
+	for i, j := range jobs {
+		out[i] = j.out
+	}
+	return out, errs, nil
+}
