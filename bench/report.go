@@ -49,8 +49,8 @@ func Print(w io.Writer, label string, r *Result) error {
 		printPayments(tw, r.Store, p)
 	}
 	if p := r.Purge; p != nil {
-		fmt.Fprintf(tw, "\t%s\tpurge\t%.0f\t\t\t%d accounts in %.1f s (notice, delivery, erasure), batch %d, %d purge transactions\n",
-			r.Store, p.PerSec, p.Accounts, p.Seconds, p.Batch, p.Batches)
+		fmt.Fprintf(tw, "\t%s\tpurge\t%.0f\t\t\t%d accounts in %.1f s (notice, delivery, erasure), batch %d, %d purge transactions, %d scrubs in %.1f s (%.0f/s without them)\n",
+			r.Store, p.PerSec, p.Accounts, p.Seconds, p.Batch, p.Batches, p.Scrubs, p.ScrubSeconds, p.PerSecUnswept)
 		fmt.Fprintf(tw, "\t%s\tAPI before purge\t%.0f\t%.2f\t%.2f\tbackground GET eligibility at %d/s, %d errors\n",
 			r.Store, p.Before.PerSec, p.Before.P50ms, p.Before.P99ms, p.BackgroundRate, p.Before.Errors)
 		fmt.Fprintf(tw, "\t%s\tAPI during purge\t%.0f\t%.2f\t%.2f\tbackground GET eligibility at %d/s, %d errors\n",

@@ -239,7 +239,8 @@ func PrintScale(w io.Writer, scales []*Scale) error {
 			fmt.Fprintf(tw, "%s\t%d\t%s\t%.2f\t%.2f\t%d timed, %d errors\n", sc.Store, l.Accounts, op.Name, op.P50ms, op.P99ms, op.N, op.Errors)
 		}
 		if p := sc.Purge; p != nil {
-			fmt.Fprintf(tw, "%s\t%d\tpurge\t\t\t%d accounts in %.1f s: %.0f/s\n", sc.Store, l.Accounts, p.Accounts, p.Seconds, p.PerSec)
+			fmt.Fprintf(tw, "%s\t%d\tpurge\t\t\t%d accounts in %.1f s: %.0f/s; %d scrubs took %.1f s of it: %.0f/s without them\n",
+				sc.Store, l.Accounts, p.Accounts, p.Seconds, p.PerSec, p.Scrubs, p.ScrubSeconds, p.PerSecUnswept)
 		}
 		if sc.PurgeErr != "" {
 			fmt.Fprintf(tw, "%s\t%d\tpurge\t\t\tfailed: %.200s\n", sc.Store, l.Accounts, sc.PurgeErr)
@@ -254,8 +255,9 @@ func PrintScale(w io.Writer, scales []*Scale) error {
 			fmt.Fprintf(tw, "%s\t%d ÷ %d\t%s\t× %.2f\t× %.2f\ttarget ≤ 1.3\n", sc.Store, sc.Load.Accounts, base.Load.Accounts, op.Name,
 				op.P50ms/base.Ops[i].P50ms, op.P99ms/base.Ops[i].P99ms)
 		}
-		if sc.Purge != nil && base.Purge != nil && sc.Purge.PerSec > 0 {
-			fmt.Fprintf(tw, "%s\t%d ÷ %d\tpurge rate\t× %.2f\t\ttarget ≥ 1 ÷ 1.3\n", sc.Store, sc.Load.Accounts, base.Load.Accounts, sc.Purge.PerSec/base.Purge.PerSec)
+		if sc.Purge != nil && base.Purge != nil && base.Purge.PerSec > 0 && base.Purge.PerSecUnswept > 0 {
+			fmt.Fprintf(tw, "%s\t%d ÷ %d\tpurge rate\t× %.2f\t\ttarget ≥ 1 ÷ 1.3; × %.2f without the scrubs\n", sc.Store, sc.Load.Accounts, base.Load.Accounts,
+				sc.Purge.PerSec/base.Purge.PerSec, sc.Purge.PerSecUnswept/base.Purge.PerSecUnswept)
 		}
 	}
 	return tw.Flush()

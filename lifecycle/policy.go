@@ -27,11 +27,15 @@ type Policy struct {
 	// NoticeBacklog is how many data_erased notices the purge lets wait in the outbox before it
 	// notices more accounts (default 2,000, and at least 4 batches).
 	NoticeBacklog int
+	// ScrubEvery is how often, at most, the purges scrub the older copies of what they erased
+	// while they keep erasing (default 1 minute, the jobs' tick); a run that finds nothing left
+	// to do scrubs at once. See Service.scrub.
+	ScrubEvery time.Duration
 }
 
 // DefaultPolicy is the policy when the operator sets nothing.
 var DefaultPolicy = Policy{Personal: Period{Days: 30}, Records: Period{Years: 5}, NoticeWait: 72 * time.Hour,
-	Batch: 500, NoticeBacklog: 2000, RecordsIdentity: []string{IdentityName, IdentityPhone}}
+	Batch: 500, NoticeBacklog: 2000, ScrubEvery: time.Minute, RecordsIdentity: []string{IdentityName, IdentityPhone}}
 
 func (p Policy) withDefaults() Policy {
 	if p.Personal == (Period{}) {
@@ -51,6 +55,9 @@ func (p Policy) withDefaults() Policy {
 	}
 	if p.NoticeBacklog <= 0 {
 		p.NoticeBacklog = max(DefaultPolicy.NoticeBacklog, 4*p.Batch)
+	}
+	if p.ScrubEvery <= 0 {
+		p.ScrubEvery = DefaultPolicy.ScrubEvery
 	}
 	return p
 }

@@ -37,9 +37,11 @@ type Service struct {
 	DocumentLinks func(ctx context.Context, tx purse.Tx, langs map[string]string) (map[string]Link, error)
 	Erased        func(ctx context.Context, tx purse.Tx, accountIDs []string) error
 
-	// scrubAgain (1) asks the next run to scrub even if it erases nothing: see scrub. An int32
-	// used through sync/atomic rather than an atomic.Bool, so that a test may copy a Service.
-	scrubAgain int32
+	// toScrub is what is left to scrub (scrubNone, scrubOnceMore, scrubErased), and scrubbed when
+	// (store clock, Unix microseconds) the last scrub ran: see scrub. Plain integers used through
+	// sync/atomic rather than atomic types, so that a test may copy a Service.
+	toScrub  int32
+	scrubbed int64
 }
 
 // Link is a documents link as a notice shows it: the URL and its end, in the reader's language.
@@ -89,8 +91,12 @@ func (s *Service) Tasks() []jobs.Task {
 // a while and shown to support, and every other account's legally required erasure still runs.
 func (s *Service) PurgePersonal(ctx context.Context) (int, error) {
 	p := s.Policy.withDefaults()
+	var now time.Time
 	b := &jobs.Batch[*purgeItem]{Job: purse.JobPurgePersonal, Store: s.Store, Log: s.Log, ID: purgeID,
-		Claim: func(ctx context.Context, tx purse.Tx) ([]*purgeItem, error) { return s.claimPersonal(ctx, tx, p) },
+		Claim: func(ctx context.Context, tx purse.Tx) ([]*purgeItem, error) {
+			now = tx.Now()
+			return s.claimPersonal(ctx, tx, p)
+		},
 		All: func(ctx context.Context, tx purse.Tx, items []*purgeItem) error {
 			return s.purgePersonal(ctx, tx, items, p)
 		},
@@ -108,7 +114,7 @@ func (s *Service) PurgePersonal(ctx context.Context) (int, error) {
 			erased++
 		}
 	}
-	return len(done), s.scrub(ctx, erased)
+	return len(done), s.scrub(ctx, erased, len(done), now, p)
 }
 
 // purgeItem is an account the personal-data purge claimed: to notice (fresh) or to erase.
@@ -190,26 +196,50 @@ var ErrOlderCopiesRemain = errors.New("purge: erased, but older copies may remai
 // scrub removes the older copies of what a committed erasure changed from the live database
 // files (purse.Store.Scrub): the SQLite write-ahead log, PostgreSQL's dead row versions. Without
 // it the WAL of a quiet SQLite store kept the phone, the e-mail and the wrapped data key for
-// ever, and PostgreSQL's heap kept the destroyed key byte for byte. It runs after every batch
-// that erased something, and once more at the next run: a PostgreSQL transaction that was open
-// during the erasure keeps VACUUM from removing what it may still see, and by the next minute it
-// has usually ended. A failed scrub fails the run (the erasure itself is committed) and is tried
-// again at the next one.
-func (s *Service) scrub(ctx context.Context, erased int) error {
-	if erased == 0 && atomic.LoadInt32(&s.scrubAgain) == 0 {
+// ever, and PostgreSQL's heap kept the destroyed key byte for byte. It runs once more after the
+// scrub that followed an erasure: a PostgreSQL transaction that was open during the erasure
+// keeps VACUUM from removing what it may still see, and by the next minute it has usually ended.
+// A failed scrub fails the run (the erasure itself is committed) and is tried again at the next.
+//
+// It runs after a batch that erased something when the last scrub is ScrubEvery old (the first
+// erasure scrubs at once), and at a run that found nothing to do while something is left to
+// scrub, so the older copies outlive their erasure by at most about ScrubEvery. Not after every
+// batch: on PostgreSQL the scrub costs what the tables cost, not what the batch erased (VACUUM
+// FULL rewrites data_keys and account_lookups, one row per account, and VACUUM's index cleanup
+// reads every index of a table with a dead row), so a scrub per batch of 500 made the purge of
+// 1,000 accounts twelve times slower beside 300,000 accounts than beside 10,000 (issue 19, `purse
+// bench scale`), while a scrub a minute costs the same share of a drain at any size.
+func (s *Service) scrub(ctx context.Context, erased, moved int, now time.Time, p Policy) error {
+	if erased > 0 {
+		atomic.StoreInt32(&s.toScrub, scrubErased)
+	}
+	left := atomic.LoadInt32(&s.toScrub)
+	if left == scrubNone {
+		return nil
+	}
+	last := atomic.LoadInt64(&s.scrubbed)
+	if moved > 0 && last != 0 && now.Sub(time.UnixMicro(last)) < p.ScrubEvery {
 		return nil
 	}
 	if err := s.Store.Scrub(ctx); err != nil {
-		atomic.StoreInt32(&s.scrubAgain, 1)
 		return fmt.Errorf("%w: %w", ErrOlderCopiesRemain, err)
 	}
-	again := int32(0)
-	if erased > 0 {
-		again = 1
+	atomic.StoreInt64(&s.scrubbed, now.UnixMicro())
+	next := int32(scrubNone)
+	if left == scrubErased {
+		next = scrubOnceMore
 	}
-	atomic.StoreInt32(&s.scrubAgain, again)
+	// An erasure that committed meanwhile (another batch of this instance) set scrubErased: it stays.
+	atomic.CompareAndSwapInt32(&s.toScrub, left, next)
 	return nil
 }
+
+// What is left to scrub.
+const (
+	scrubNone     = 0 // nothing
+	scrubOnceMore = 1 // the versions a transaction open during the last scrub may have kept
+	scrubErased   = 2 // erasures not scrubbed yet
+)
 
 // notice enqueues the data_erased notice of every account in cands and records the step; it
 // returns the accounts with no address to notify, which are erased in the same transaction.
@@ -322,9 +352,11 @@ func (s *Service) erase(ctx context.Context, tx purse.Tx, cands []*purse.PurgeCa
 // purse.RetentionQueries.PurgeRecords) and their service rows.
 func (s *Service) PurgeRecords(ctx context.Context) (int, error) {
 	p := s.Policy.withDefaults()
+	var now time.Time
 	b := &jobs.Batch[*purse.PurgeCandidate]{Job: purse.JobPurgeRecords, Store: s.Store, Log: s.Log,
 		ID: func(c *purse.PurgeCandidate) string { return c.Account.ID },
 		Claim: func(ctx context.Context, tx purse.Tx) ([]*purse.PurgeCandidate, error) {
+			now = tx.Now()
 			// Records batches run one at a time: whether a shared transaction may go depends on
 			// the other party's records having been purged, and two batches deciding it at once
 			// (each seeing the other's account as not yet purged) would both keep it for ever.
@@ -359,5 +391,5 @@ func (s *Service) PurgeRecords(ctx context.Context) (int, error) {
 	if err != nil {
 		return done, err
 	}
-	return done, s.scrub(ctx, done)
+	return done, s.scrub(ctx, done, done, now, p)
 }

@@ -1,0 +1,81 @@
+package lifecycle_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/purse-wallet/purse"
+	"github.com/purse-wallet/purse/apitest"
+	"github.com/purse-wallet/purse/app"
+)
+
+// countingStore counts the scrubs it is asked for.
+type countingStore struct {
+	purse.Store
+	scrubs *int
+}
+
+func (s countingStore) Scrub(ctx context.Context) error {
+	*s.scrubs++
+	return s.Store.Scrub(ctx)
+}
+
+// TestPurgeScrubsOncePerInterval checks the scrub's cadence (issue 19): the first erasure is
+// scrubbed at once, a drain that goes on erasing scrubs again only once ScrubEvery has passed,
+// and the run that finds nothing left scrubs what the drain erased since (and the one after it
+// nothing more). A scrub after every batch cost what the tables cost, so beside 300,000 accounts
+// the purge went twelve times slower than beside 10,000.
+func TestPurgeScrubsOncePerInterval(t *testing.T) {
+	t.Parallel()
+	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
+		t.Parallel()
+		const accounts = 8
+		for i := range accounts {
+			e.MarkClosed(t, register(t, e, apitest.NextPhone(), fmt.Sprintf("scrub%d@example.com", i), ""))
+		}
+		e.Clock.Advance(31 * day)
+		scrubs := 0
+		svc := *e.App.Lifecycle
+		svc.Store = countingStore{Store: svc.Store, scrubs: &scrubs}
+		run := func(want int) {
+			t.Helper()
+			n, err := svc.PurgePersonal(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n != want {
+				t.Fatalf("a run moved %d accounts, want %d", n, want)
+			}
+		}
+		for range accounts / 2 {
+			run(2) // notices, two a batch
+		}
+		run(0)
+		if scrubs != 0 {
+			t.Fatalf("%d scrubs before anything was erased", scrubs)
+		}
+		exec(t, e, `UPDATE outbox SET status = 'sent' WHERE status = 'pending'`)
+		steps := []struct {
+			advance time.Duration
+			moved   int
+			scrubs  int
+		}{
+			{0, 2, 1},           // the first erasure: at once
+			{0, 2, 1},           // the drain goes on: not yet
+			{time.Minute, 2, 2}, // ScrubEvery passed
+			{0, 2, 2},
+			{0, 0, 3}, // nothing left: what the drain erased since
+			{0, 0, 4}, // once more, for versions an older transaction still saw
+			{0, 0, 4},
+		}
+		for i, s := range steps {
+			e.Clock.Advance(s.advance)
+			run(s.moved)
+			if scrubs != s.scrubs {
+				t.Fatalf("after run %d of the drain: %d scrubs, want %d", i+1, scrubs, s.scrubs)
+			}
+		}
+	}, func(c *app.Config) { c.Retention.Batch, c.Retention.NoticeBacklog = 2, 100 })
+}
