@@ -96,6 +96,10 @@ func (s *Server) loadBulk(ctx context.Context, n int) (LoadStats, error) {
 		{`INSERT INTO ledger_postings (transaction_id, owner, book, currency, amount, created_at)
 			SELECT ` + txID + `, 'operator:bank#' || CAST(i % ` + strconv.Itoa(ledger.SubBooks) + ` AS TEXT), 'operator', 'CNY', -` +
 			strconv.Itoa(bulkAmount) + `, ` + at + ` FROM s, ` + topups, []any{now}},
+		// Every account has its data key, as a registration makes it (the purge's scrub rewrites
+		// this table: its size is part of what the purge costs at scale).
+		{`INSERT INTO data_keys (account_id, wrapped, created_at)
+			SELECT ` + id + `, ` + wrappedKey(s.Kind) + `, ? FROM s`, []any{now}},
 		{`INSERT INTO ledger_balances (owner, book, currency, amount, updated_at)
 			SELECT ` + id + `, 'balance', 'CNY', ` + strconv.Itoa(TopupsPerAccount*bulkAmount) + `, ? FROM s`, []any{now}},
 		{`INSERT INTO closures (id, account_id, policy, policy_json, state, created_at, updated_at, expires_at, deadline)
@@ -103,6 +107,14 @@ func (s *Server) loadBulk(ctx context.Context, n int) (LoadStats, error) {
 				CAST(? AS BIGINT) - i * 1000000, ?, CAST(? AS BIGINT) + 30 * ` + strconv.FormatInt(day, 10) + `,
 				CAST(? AS BIGINT) + (i % 15) * ` + strconv.FormatInt(day, 10) + `
 			FROM s WHERE i % 50 = 0`, []any{p.Name, string(snap), now, now, now, now}},
+	}
+	rebuild, err := deferIndexes(ctx, db, s.Kind)
+	if err != nil {
+		return st, err
+	}
+	restore, err := loadSettings(ctx, db, s.Kind)
+	if err != nil {
+		return st, err
 	}
 	perSub := make([]int64, ledger.SubBooks)
 	last := began
@@ -132,6 +144,12 @@ func (s *Server) loadBulk(ctx context.Context, n int) (LoadStats, error) {
 			last = time.Now()
 			fmt.Fprintf(os.Stderr, "bench: scale: %d of %d accounts loaded after %.0f s\n", to, n, time.Since(began).Seconds())
 		}
+	}
+	if err := restore(ctx); err != nil {
+		return st, err
+	}
+	if err := rebuild(ctx); err != nil {
+		return st, err
 	}
 	// The operator's side of the top-ups, one row per sub-book, so that the ledger sums to zero.
 	err = s.Store.Tx(ctx, func(tx purse.Tx) error {
