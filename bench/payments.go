@@ -7,6 +7,7 @@ import (
 	"io"
 	mrand "math/rand/v2"
 	"net/http"
+	"runtime/pprof"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -225,7 +226,7 @@ func (s *Server) topupPhase(bases []string, users []User, clients int, dur time.
 func (s *Server) postPhase(bases []string, clients int, dur time.Duration, path string, next func() (User, string)) phase {
 	c := &http.Client{Timeout: 60 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: clients, MaxConnsPerHost: clients}}
 	var turn atomic.Int64
-	job := func(ctx context.Context) error {
+	send := func(ctx context.Context) error {
 		u, body := next()
 		base := bases[int(turn.Add(1))%len(bases)]
 		req, err := http.NewRequestWithContext(ctx, http.MethodPost, base+path, bytes.NewReader([]byte(body)))
@@ -245,5 +246,15 @@ func (s *Server) postPhase(bases []string, clients int, dur time.Duration, path 
 		}
 		return nil
 	}
+	// The load generator runs in this process beside the server: its work is labelled (the
+	// transport's connection goroutines, started under the label, inherit it) so that a CPU
+	// profile (--cpu-profile, then pprof -tagfocus=load=client or -tagignore) splits the two.
+	job := func(ctx context.Context) (err error) {
+		pprof.Do(ctx, clientLabel, func(ctx context.Context) { err = send(ctx) })
+		return err
+	}
 	return func(ctx context.Context) span { return steady(ctx, clients, Warmup, dur, s.dbCPU, job) }
 }
+
+// clientLabel marks the load generator's goroutines in CPU profiles.
+var clientLabel = pprof.Labels("load", "client")

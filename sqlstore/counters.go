@@ -14,9 +14,8 @@ import (
 
 func (t *tx) Counters(ctx context.Context, keys []string, windowStart time.Time) (map[string]int64, error) {
 	out := make(map[string]int64, len(keys))
-	err := chunks(keys, func(in string, args []any) error {
-		rows, err := t.query(ctx, `SELECT key, count FROM rate_counters WHERE window_start = ? AND key IN `+in,
-			append([]any{ts(windowStart)}, args...)...)
+	read := func(q string, args []any) error {
+		rows, err := t.query(ctx, q, args...)
 		if err != nil {
 			return err
 		}
@@ -30,7 +29,16 @@ func (t *tx) Counters(ctx context.Context, keys []string, windowStart time.Time)
 			out[k] = n
 		}
 		return rows.Err()
-	})
+	}
+	var err error
+	if t.arrays() {
+		err = read(countersAny, []any{ts(windowStart), keys})
+	} else {
+		err = chunks(keys, func(in string, args []any) error {
+			return read(`SELECT key, count FROM rate_counters WHERE window_start = ? AND key IN `+in,
+				append([]any{ts(windowStart)}, args...))
+		})
+	}
 	if err != nil {
 		return nil, fmt.Errorf("storage: counters: %w", err)
 	}
@@ -45,6 +53,15 @@ func (t *tx) AddToCounters(ctx context.Context, deltas map[string]int64, windowS
 		}
 	}
 	slices.Sort(keys) // rows locked in one order by every group
+	if len(keys) == 0 {
+		return nil
+	}
+	if t.arrays() {
+		if err := t.addToCountersArrays(ctx, keys, deltas, windowStart); err != nil {
+			return fmt.Errorf("storage: add to counters: %w", err)
+		}
+		return nil
+	}
 	w := ts(windowStart)
 	for start := 0; start < len(keys); start += maxBatchRows {
 		part := keys[start:min(start+maxBatchRows, len(keys))]

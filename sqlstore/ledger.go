@@ -63,6 +63,12 @@ func (t *tx) InsertLedgerTransactions(ctx context.Context, rows []*purse.LedgerT
 	if err != nil {
 		return fmt.Errorf("storage: insert ledger transactions: %w", err)
 	}
+	if t.arrays() {
+		if err := t.insertLedgerTxArrays(ctx, rows, memos); err != nil {
+			return fmt.Errorf("storage: insert ledger transactions: %w", t.duplicate(err))
+		}
+		return nil
+	}
 	args := make([]any, 0, 14*len(rows))
 	for i, l := range rows {
 		var after, settled time.Time
@@ -82,6 +88,12 @@ func (t *tx) InsertLedgerTransactions(ctx context.Context, rows []*purse.LedgerT
 }
 
 func (t *tx) InsertPostings(ctx context.Context, txIDs []string, ps []purse.Posting) error {
+	if t.arrays() {
+		if err := t.insertPostingsArrays(ctx, txIDs, ps); err != nil {
+			return fmt.Errorf("storage: insert postings: %w", err)
+		}
+		return nil
+	}
 	args := make([]any, 0, 6*len(ps))
 	for i, p := range ps {
 		args = append(args, txIDs[i], p.Owner, string(p.Book), string(p.Currency), p.Amount, ts(t.now))
@@ -374,7 +386,11 @@ func (t *tx) AccountStatusesForUpdate(ctx context.Context, ids []string) (map[st
 		args[i] = id
 	}
 	// ORDER BY before FOR UPDATE: PostgreSQL locks the rows in the order it returns them.
-	rows, err := t.query(ctx, `SELECT id, status FROM accounts WHERE id IN `+in(len(ids))+` ORDER BY id FOR UPDATE`, args...)
+	q := `SELECT id, status FROM accounts WHERE id IN ` + in(len(ids)) + ` ORDER BY id FOR UPDATE`
+	if t.arrays() {
+		q, args = statusesForUpdateAny, []any{ids}
+	}
+	rows, err := t.query(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("storage: lock accounts: %w", err)
 	}
@@ -401,7 +417,11 @@ func (t *tx) AccountsForUpdate(ctx context.Context, ids []string) (map[string]*p
 	for i, id := range ids {
 		args[i] = id
 	}
-	rows, err := t.query(ctx, `SELECT `+accountColumns+` FROM accounts WHERE id IN `+in(len(ids))+` ORDER BY id FOR UPDATE`, args...)
+	q := `SELECT ` + accountColumns + ` FROM accounts WHERE id IN ` + in(len(ids)) + ` ORDER BY id FOR UPDATE`
+	if t.arrays() {
+		q, args = accountsForUpdateAnyQuery, []any{ids}
+	}
+	rows, err := t.query(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("storage: lock accounts: %w", err)
 	}
@@ -425,7 +445,11 @@ func (t *tx) BookAmounts(ctx context.Context, owners []string) (map[purse.BookKe
 	for i, o := range owners {
 		args[i] = o
 	}
-	rows, err := t.query(ctx, `SELECT owner, book, currency, amount FROM ledger_balances WHERE owner IN `+in(len(owners)), args...)
+	q := `SELECT owner, book, currency, amount FROM ledger_balances WHERE owner IN ` + in(len(owners))
+	if t.arrays() {
+		q, args = bookAmountsAny, []any{owners}
+	}
+	rows, err := t.query(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("storage: book amounts: %w", err)
 	}
@@ -452,10 +476,14 @@ func (t *tx) AddBalances(ctx context.Context, deltas map[purse.BookKey]int64) (m
 	for k, d := range deltas {
 		args = append(args, k.Owner, string(k.Book), string(k.Currency), d, ts(t.now))
 	}
-	rows, err := t.query(ctx, `INSERT INTO ledger_balances (owner, book, currency, amount, updated_at) VALUES `+
-		values(len(deltas), 5)+` ON CONFLICT (owner, book, currency) DO UPDATE
+	q := `INSERT INTO ledger_balances (owner, book, currency, amount, updated_at) VALUES ` +
+		values(len(deltas), 5) + ` ON CONFLICT (owner, book, currency) DO UPDATE
 		SET amount = ledger_balances.amount + excluded.amount, updated_at = excluded.updated_at
-		RETURNING owner, book, currency, amount`, args...)
+		RETURNING owner, book, currency, amount`
+	if t.arrays() {
+		q, args = addBalancesUnnest, t.addBalancesArgs(deltas)
+	}
+	rows, err := t.query(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("storage: add balances: %w", err)
 	}
