@@ -63,7 +63,15 @@ func (s *Service) Start(ctx context.Context, accountID string, env Env) (*Flow, 
 		// Locks in the order every other step takes them: the request (the new row, which the
 		// one-open-request index makes wait for a request of the account being changed), then the
 		// account. An open request is found by the insert itself; it is read only then, for its id.
-		if err := tx.InsertClosure(ctx, c); errors.Is(err, purse.ErrDuplicate) {
+		//
+		// The row is stored in the state the step leaves it in unless the environment check fails
+		// (agreement): no one sees it before the step commits, and storing it as started first
+		// cost an UPDATE on every flow (issue 19). A failed check saves it once more.
+		row := *c
+		row.State = purse.ClosureAgreement
+		err = tx.InsertClosure(ctx, &row)
+		c.Version = row.Version
+		if errors.Is(err, purse.ErrDuplicate) {
 			open, err := tx.OpenClosure(ctx, accountID, Open())
 			if err != nil {
 				if errors.Is(err, purse.ErrNotFound) { // it ended meanwhile: the client may retry
@@ -100,14 +108,13 @@ func (s *Service) Start(ctx context.Context, accountID string, env Env) (*Flow, 
 		st.audit.Record(actorOf(accountID), "closure.start", accountID, map[string]string{"closure": c.ID, "policy": p.Name})
 		if bs := EnvironmentBlockers(p, rec, certified(env, accountID, dev)); len(bs) > 0 {
 			c.Blockers = bs
-			err = st.move(purse.ClosureFailed, actorOf(accountID), "environment check failed")
-		} else {
-			err = st.move(purse.ClosureAgreement, actorOf(accountID), "")
-		}
-		if err != nil {
-			return err
-		}
-		if err := st.save(ctx); err != nil {
+			if err := st.move(purse.ClosureFailed, actorOf(accountID), "environment check failed"); err != nil {
+				return err
+			}
+			if err := st.save(ctx); err != nil {
+				return err
+			}
+		} else if err := st.move(purse.ClosureAgreement, actorOf(accountID), ""); err != nil {
 			return err
 		}
 		flow, err = s.view(ctx, st)
@@ -120,7 +127,7 @@ func (s *Service) Start(ctx context.Context, accountID string, env Env) (*Flow, 
 // blocker the request moves on to the rights page, otherwise it waits in eligibility listing them
 // all. Errors: AGREEMENT_REQUIRED, CLOSURE_STATE_CONFLICT, NOT_FOUND.
 func (s *Service) Accept(ctx context.Context, accountID, id string, accept bool, env Env) (*Flow, error) {
-	return s.userStep(ctx, accountID, id, func(ctx context.Context, st *step) error {
+	return s.userStep(ctx, accountID, id, accountLater, func(ctx context.Context, st *step) error {
 		if err := st.in(purse.ClosureAgreement); err != nil {
 			return err
 		}
@@ -137,7 +144,7 @@ func (s *Service) Accept(ctx context.Context, accountID, id string, accept bool,
 // Recheck runs the conditions again for a request waiting in eligibility.
 // Errors: CLOSURE_STATE_CONFLICT, NOT_FOUND.
 func (s *Service) Recheck(ctx context.Context, accountID, id string, env Env) (*Flow, error) {
-	return s.userStep(ctx, accountID, id, func(ctx context.Context, st *step) error {
+	return s.userStep(ctx, accountID, id, accountLater, func(ctx context.Context, st *step) error {
 		if err := st.in(purse.ClosureEligibility); err != nil {
 			return err
 		}
@@ -172,7 +179,7 @@ func recheck(ctx context.Context, st *step, env Env) error {
 // ConfirmRights records that the user gives up the rights listed (AP-4).
 // Errors: AGREEMENT_REQUIRED, CLOSURE_STATE_CONFLICT, NOT_FOUND.
 func (s *Service) ConfirmRights(ctx context.Context, accountID, id string, confirm bool) (*Flow, error) {
-	return s.userStep(ctx, accountID, id, func(ctx context.Context, st *step) error {
+	return s.userStep(ctx, accountID, id, accountRead, func(ctx context.Context, st *step) error {
 		if err := st.in(purse.ClosureRights); err != nil {
 			return err
 		}
@@ -190,7 +197,7 @@ func (s *Service) ConfirmRights(ctx context.Context, accountID, id string, confi
 // account, which gets back the status it had before the review, or restricted if a restricting
 // dispute was opened meanwhile (GE-4, PW-6, AP-8.8). Errors: CLOSURE_STATE_CONFLICT, NOT_FOUND.
 func (s *Service) Cancel(ctx context.Context, accountID, id string) (*Flow, error) {
-	return s.userStep(ctx, accountID, id, func(ctx context.Context, st *step) error {
+	return s.userStep(ctx, accountID, id, accountRead, func(ctx context.Context, st *step) error {
 		return s.cancel(ctx, st, actorOf(accountID), "cancelled by the user")
 	})
 }
