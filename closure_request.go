@@ -122,6 +122,10 @@ type ClosureQueries interface {
 	Closure(ctx context.Context, id, accountID string) (*ClosureRequest, error)
 	// ClosureForUpdate is Closure with the row locked until the transaction ends.
 	ClosureForUpdate(ctx context.Context, id, accountID string) (*ClosureRequest, error)
+	// ClosureAndAccountForUpdate is ClosureForUpdate for the account's request (accountID is not
+	// empty) with the request's account read in the same statement; with lockAccount the
+	// account's row is locked too, after the request's, as AccountForUpdate would.
+	ClosureAndAccountForUpdate(ctx context.Context, id, accountID string, lockAccount bool) (*ClosureRequest, *AccountRecord, error)
 	// OpenClosure returns the account's request in one of the open states (closure.Open), locked,
 	// or ErrNotFound.
 	OpenClosure(ctx context.Context, accountID string, open []ClosureState) (*ClosureRequest, error)

@@ -17,11 +17,11 @@ import (
 // request waits for a reviewer instead. Errors: VERIFICATION_INCOMPLETE, CLOSURE_REVIEW_FAILED
 // (with the blockers; the request is then failed), CLOSURE_STATE_CONFLICT, NOT_FOUND.
 func (s *Service) Submit(ctx context.Context, accountID, id string) (*Flow, error) {
-	return s.userStep(ctx, accountID, id, func(ctx context.Context, st *step) error {
+	return s.userStep(ctx, accountID, id, accountLocked, func(ctx context.Context, st *step) error {
 		if err := st.in(purse.ClosureReview); err != nil || st.req.Submitted {
 			return conflict(st.req)
 		}
-		// Locked now, as the review (approve) needs it: one read of the account, not two.
+		// Locked with the request, as the review (approve) needs it: one read of the account, not two.
 		rec, err := st.lockAccount(ctx)
 		if err != nil {
 			return err

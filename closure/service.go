@@ -103,18 +103,19 @@ const maxSnapshots = 64
 // stepFunc is a user step's work on the request that step has loaded.
 type stepFunc func(ctx context.Context, st *step) error
 
-// userStep runs one user step on the account's request and returns the flow after it. A step
-// error that carries a committed expiry is returned as committed.
-func (s *Service) userStep(ctx context.Context, accountID, id string, fn stepFunc) (*Flow, error) {
-	return s.run(ctx, accountID, id, true, fn)
+// userStep runs one user step on the account's request, loaded with its account as need says,
+// and returns the flow after it. A step error that carries a committed expiry is returned as
+// committed.
+func (s *Service) userStep(ctx context.Context, accountID, id string, need accountNeed, fn stepFunc) (*Flow, error) {
+	return s.run(ctx, accountID, id, need, true, fn)
 }
 
 // run is userStep; without view it returns no flow and reads nothing more once fn is done (a
 // step whose caller shows something else, such as where a code went).
-func (s *Service) run(ctx context.Context, accountID, id string, view bool, fn stepFunc) (*Flow, error) {
+func (s *Service) run(ctx context.Context, accountID, id string, need accountNeed, view bool, fn stepFunc) (*Flow, error) {
 	var flow *Flow
 	err := s.write(ctx, func(ctx context.Context, st *step) error {
-		if err := s.load(ctx, st, id, accountID); err != nil {
+		if err := s.load(ctx, st, id, accountID, need); err != nil {
 			return err
 		}
 		if st.req.State == purse.ClosureExpired && fn != nil {
@@ -162,7 +163,7 @@ func showsLinked(st State) bool { return st == purse.ClosureEligibility || st ==
 
 // Get returns the account's request, expiring it if it sat idle. NOT_FOUND for another's.
 func (s *Service) Get(ctx context.Context, accountID, id string) (*Flow, error) {
-	return s.userStep(ctx, accountID, id, nil)
+	return s.userStep(ctx, accountID, id, accountRead, nil)
 }
 
 // List returns the account's requests, newest first, so a client can find its open one.

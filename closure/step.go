@@ -78,14 +78,39 @@ func (s *Service) writeTx(ctx context.Context, fn func(ctx context.Context, st *
 	})
 }
 
-// load reads and locks the account's request (accountID "" for operators and jobs) into the step
-// and expires it when it sat idle too long. NOT_FOUND for another account's request; an expired
-// request answers CLOSURE_STATE_CONFLICT after the expiry is committed.
-func (s *Service) load(ctx context.Context, st *step, id, accountID string) error {
+// accountNeed is what a step needs of its request's account when it loads the request: a user
+// step that reads or locks the account anyway has it read in the request's statement, one
+// statement less per step (issue 19).
+type accountNeed int
+
+const (
+	accountLater  accountNeed = iota // not now: the step reads it with other facts, or not at all
+	accountRead                      // read beside the request (see step.account)
+	accountLocked                    // read and locked beside the request (see step.lockAccount)
+)
+
+// load reads and locks the account's request (accountID "" for operators and jobs) into the step,
+// with its account as need says, and expires it when it sat idle too long. NOT_FOUND for another
+// account's request; an expired request answers CLOSURE_STATE_CONFLICT after the expiry is
+// committed.
+//
+// An account read beside the request but not locked is as fresh as a read right after the lock:
+// on PostgreSQL it may come from the moment the statement began, before it waited for the
+// request's lock, but an unlocked read can be overtaken by a change just after it all the same,
+// and what a step reads unlocked (kind, e-mail, language, contact data) no closure step changes.
+func (s *Service) load(ctx context.Context, st *step, id, accountID string, need accountNeed) error {
 	if !purse.ValidID(id) {
 		return purse.Errorf(purse.CodeNotFound, "no closure %s", id)
 	}
-	c, err := st.tx.ClosureForUpdate(ctx, id, accountID)
+	var c *purse.ClosureRequest
+	var err error
+	if need == accountLater || accountID == "" {
+		c, err = st.tx.ClosureForUpdate(ctx, id, accountID)
+	} else {
+		var rec *purse.AccountRecord
+		c, rec, err = st.tx.ClosureAndAccountForUpdate(ctx, id, accountID, need == accountLocked)
+		st.rec, st.locked = rec, rec != nil && need == accountLocked
+	}
 	if errors.Is(err, purse.ErrNotFound) {
 		return purse.Errorf(purse.CodeNotFound, "no closure %s", id)
 	}

@@ -38,7 +38,7 @@ func purpose(c *purse.ClosureRequest) string { return "closure:" + c.ID }
 // (Retry-After), CLOSURE_STATE_CONFLICT, NOT_FOUND.
 func (s *Service) SendCode(ctx context.Context, accountID, id string, ch purse.Channel) (*CodeSent, error) {
 	var sent *CodeSent
-	_, err := s.run(ctx, accountID, id, false, func(ctx context.Context, st *step) error {
+	_, err := s.run(ctx, accountID, id, accountRead, false, func(ctx context.Context, st *step) error {
 		c, p, tx := st.req, st.policy, st.tx
 		if err := st.in(purse.ClosureVerification); err != nil {
 			return err
@@ -117,7 +117,11 @@ func (s *Service) Verify(ctx context.Context, accountID, id string, ans Answers)
 
 // verify is Verify's step, with the payment password's proof to count (nil: compared inside).
 func (s *Service) verify(ctx context.Context, accountID, id string, ans Answers, proof *account.PaymentPasswordProof) (*Flow, error) {
-	return s.userStep(ctx, accountID, id, func(ctx context.Context, st *step) error {
+	need := accountRead
+	if proof != nil {
+		need = accountLocked // see read below
+	}
+	return s.userStep(ctx, accountID, id, need, func(ctx context.Context, st *step) error {
 		c, p, tx := st.req, st.policy, st.tx
 		// A captcha presented is used up by the first verification that presents it, passed or
 		// failed (PW-2, issue 14): checked before any factor can fail and skip it, and its use
@@ -290,7 +294,7 @@ func (s *Service) ConfirmLink(ctx context.Context, token string) (*Flow, error) 
 		if !ok {
 			return purse.Errorf(purse.CodeLinkInvalid, "not a closure link")
 		}
-		if err := s.load(ctx, st, id, l.AccountID); err != nil {
+		if err := s.load(ctx, st, id, l.AccountID, accountLater); err != nil {
 			return err
 		}
 		c := st.req

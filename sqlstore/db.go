@@ -13,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -300,6 +301,9 @@ func wrapCommit(err error) error {
 	return nil
 }
 
+// lockOf is a row-lock clause that names its tables ("FOR UPDATE OF c, a").
+var lockOf = regexp.MustCompile(` FOR (UPDATE|SHARE) OF \w+(, \w+)*`)
+
 // rebind turns "?" placeholders into "$n" for PostgreSQL and drops row-lock clauses where the
 // engine has none (SQLite's single writer already serializes every write transaction).
 func (db *DB) rebind(q string) string {
@@ -309,6 +313,7 @@ func (db *DB) rebind(q string) string {
 	out := q
 	if !db.dialect.RowLocks {
 		out = strings.ReplaceAll(out, " SKIP LOCKED", "")
+		out = lockOf.ReplaceAllString(out, "")
 		out = strings.ReplaceAll(out, " FOR UPDATE", "")
 		out = strings.ReplaceAll(out, " FOR SHARE", "")
 	}

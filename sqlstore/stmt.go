@@ -18,7 +18,7 @@ var hotReads = []string{selectAccount, selectSession, selectSessionAccount, elig
 
 // hotClosure are the statements of every closure step and audit append: a closure flow runs
 // about 60 of them, and parsing them was half of the server's CPU per flow besides argon2id.
-var hotClosure = []string{insertClosure, selectClosureLocked, updateClosure,
+var hotClosure = []string{insertClosure, selectClosureLocked, selectClosureAccountLocked, selectClosureBothLocked, updateClosure,
 	insertClosureEvent, selectClosureEvents, selectLiveLinks, unbindCards, unlinkAccounts, lockAuditHead,
 	insertAudit}
 
