@@ -73,6 +73,9 @@ func scanLink(row interface{ Scan(...any) error }) (*purse.LinkedAccount, error)
 // openLinks opens the external ids of one account's links; after the purge there is nothing to
 // open and they stay empty.
 func (t *tx) openLinks(ctx context.Context, accountID string, links []*purse.LinkedAccount) error {
+	if len(links) == 0 {
+		return nil // no data key to read: the rights page of most accounts lists none (issue 19)
+	}
 	keys, err := t.keysOf(ctx, []string{accountID})
 	if err != nil {
 		return err
