@@ -31,18 +31,15 @@ func riskSignals(ctx context.Context, tx purse.Tx, accountID string, dev *purse.
 	if dev == nil || now.Sub(dev.CreatedAt) < RiskWindow {
 		out = append(out, RiskNewDevice)
 	}
-	ts, err := tx.TwoStep(ctx, accountID)
+	changed, bound, err := tx.ClosureRisk(ctx, accountID)
 	if err != nil {
 		return nil, err
 	}
-	if !ts.PasswordChangedAt.IsZero() && now.Sub(ts.PasswordChangedAt) < RiskWindow {
+	if !changed.IsZero() && now.Sub(changed) < RiskWindow {
 		out = append(out, RiskPasswordChanged)
 	}
-	cards, err := tx.BoundCards(ctx, accountID)
-	if err != nil {
-		return nil, err
-	}
-	if slices.ContainsFunc(cards, func(c purse.Card) bool { return now.Sub(c.CreatedAt) < RiskWindow }) {
+	// The newest bound card is the one that can be within the window.
+	if !bound.IsZero() && now.Sub(bound) < RiskWindow {
 		out = append(out, RiskNewCard)
 	}
 	return out, nil
