@@ -42,14 +42,14 @@ func (s *Service) closeOne(ctx context.Context, tx purse.Tx, c *purse.ClosureReq
 	if err != nil {
 		return err
 	}
-	_, all, err := checkAgain(ctx, st, rec)
+	f, all, err := checkAgain(ctx, st, rec)
 	if err != nil {
 		return err
 	}
 	if bs := Blocking(all); len(bs) > 0 {
 		err = s.keep(ctx, st, rec, bs)
 	} else {
-		err = s.finish(ctx, st, rec, "system")
+		err = s.finish(ctx, st, rec, f, "system")
 	}
 	if err != nil {
 		return err

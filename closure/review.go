@@ -92,7 +92,7 @@ func (s *Service) approve(ctx context.Context, st *step, actor string) error {
 	c.CoolingEnds = tx.Now().Add(p.CoolingOff.Duration)
 	if p.CoolingOff.Duration == 0 {
 		// Closing and closed in this one transaction: finish writes the account once, closed.
-		return s.finish(ctx, st, rec, actor)
+		return s.finish(ctx, st, rec, f, actor)
 	}
 	if err := tx.UpdateAccount(ctx, rec); err != nil {
 		return err
@@ -156,21 +156,32 @@ func (s *Service) failWith(ctx context.Context, st *step, actor, why string, bs 
 
 // finish closes the account (cooling-off over, or none): sessions revoked, cards unbound, linked
 // accounts unlinked and told by signed webhook (AP-4), status closed, certificate issued, result
-// sent (AP-5, PW-4). rec is the request's account, read with its row lock (lockAccount).
-func (s *Service) finish(ctx context.Context, st *step, rec *purse.AccountRecord, actor string) error {
+// sent (AP-5, PW-4). rec is the request's account, read with its row lock (lockAccount), and f
+// the facts checkAgain read under that lock.
+//
+// Binding a card and linking an account take the account's row lock too, so no card or link can
+// appear that f does not count before this transaction ends: an account with none (every account
+// whose policy does not cascade, since they block its closure) skips their read and their two
+// updates (issue 19).
+func (s *Service) finish(ctx context.Context, st *step, rec *purse.AccountRecord, f *purse.EligibilityFacts, actor string) error {
 	c, p, tx := st.req, st.policy, st.tx
 	now := tx.Now()
-	linked, err := tx.LiveLinkedAccounts(ctx, c.AccountID)
-	if err != nil {
-		return err
+	var linked []*purse.LinkedAccount
+	var err error
+	if f.LinkedAccounts > 0 {
+		if linked, err = tx.LiveLinkedAccounts(ctx, c.AccountID); err != nil {
+			return err
+		}
 	}
 	sessions, err := tx.RevokeAccountSessions(ctx, c.AccountID, now)
 	if err != nil {
 		return err
 	}
-	cards, unlinked, err := tx.EndBindings(ctx, c.AccountID, now)
-	if err != nil {
-		return err
+	var cards, unlinked int
+	if f.BoundCards > 0 || f.LinkedAccounts > 0 {
+		if cards, unlinked, err = tx.EndBindings(ctx, c.AccountID, now); err != nil {
+			return err
+		}
 	}
 	for _, l := range linked {
 		if l.WebhookURL == "" {
