@@ -39,8 +39,8 @@ type DeliveryQueries interface {
 	CountMessages(ctx context.Context) (map[string]int, error)
 }
 
-// AuditReadQueries read the audit chain's head without locking it, for verification.
+// AuditReadQueries read the audit chains' heads without locking them, for verification.
 type AuditReadQueries interface {
-	// AuditHead returns the last seq and hash the chain recorded (0, "" when empty).
-	AuditHead(ctx context.Context) (int64, string, error)
+	// AuditHeads returns every chain's head, in chain order.
+	AuditHeads(ctx context.Context) ([]AuditHead, error)
 }

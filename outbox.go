@@ -50,8 +50,11 @@ type OutboxQueries interface {
 }
 
 // AuditEvent is one entry of the append-only, hash-chained audit log: every closure transition,
-// every verification attempt (never its secret), every operator action and every purge.
+// every verification attempt (never its secret), every operator action and every purge. The log
+// is several chains (issue 19: one head row serialised every audited transaction of every
+// instance); an event is numbered and linked within its chain.
 type AuditEvent struct {
+	Chain    int               `json:"chain"`
 	Seq      int64             `json:"seq"`
 	ID       string            `json:"id"`
 	At       time.Time         `json:"at"`
@@ -63,16 +66,34 @@ type AuditEvent struct {
 	Hash     string            `json:"hash"`
 }
 
-// AuditQueries store the audit chain. The audit package computes the hashes.
+// AuditPos is a place in the log: an event's chain and seq. The log's order is by chain, then
+// seq; AuditPos{} is before every event.
+type AuditPos struct {
+	Chain int
+	Seq   int64
+}
+
+// AuditHead is a chain's last event: its seq and hash (0, "" while the chain is empty).
+type AuditHead struct {
+	Chain int
+	Seq   int64
+	Hash  string
+}
+
+// AuditQueries store the audit chains. The audit package picks the chain and computes the hashes.
 type AuditQueries interface {
-	// LockAuditHead returns the chain's last seq and hash (0, "" when empty) and locks the head
-	// until the transaction ends, so that concurrent appends form one chain.
-	LockAuditHead(ctx context.Context) (int64, string, error)
-	// InsertAudit stores a hashed event and makes it the head.
+	// LockAuditHead returns the chain's last seq and hash (0, "" when empty) and locks its head
+	// until the transaction ends, so that concurrent appends to it form one chain.
+	LockAuditHead(ctx context.Context, chain int) (int64, string, error)
+	// InsertAudit stores a hashed event and makes it its chain's head.
 	InsertAudit(ctx context.Context, e *AuditEvent) error
-	// InsertAudits stores consecutive hashed events, the head's successors in order, and makes
-	// the last one the head.
+	// InsertAudits stores consecutive hashed events of one chain, the head's successors in order,
+	// and makes the last one the head.
 	InsertAudits(ctx context.Context, es []*AuditEvent) error
-	// AuditEvents lists events in chain order after seq, at most limit; subject "" for all.
-	AuditEvents(ctx context.Context, subject string, after int64, limit int) ([]*AuditEvent, error)
+	// AuditEvents lists events after the position in the log's order (chain, then seq), at most
+	// limit; subject "" for all. A subject's events are in its chain and, for those recorded before
+	// the log had chains, in chain 0 before them.
+	AuditEvents(ctx context.Context, subject string, after AuditPos, limit int) ([]*AuditEvent, error)
+	// AuditChain lists one chain's events after seq, in order, at most limit.
+	AuditChain(ctx context.Context, chain int, after int64, limit int) ([]*AuditEvent, error)
 }

@@ -25,8 +25,12 @@ func TestAnchors(t *testing.T) {
 			t.Fatalf("an empty chain logged %q", buf.String())
 		}
 		record(t, db, 3)
-		head, err := audit.Head(ctx, db)
-		if err != nil || head.Seq != 3 {
+		heads, err := audit.Heads(ctx, db)
+		if err != nil || len(heads) != audit.Chains {
+			t.Fatalf("heads %v, %v", heads, err)
+		}
+		head := heads[acctChain]
+		if head.Seq != 3 || head.Chain != acctChain {
 			t.Fatalf("head %v, %v", head, err)
 		}
 		jobs.RunOnce(ctx, task, nil)
@@ -45,7 +49,7 @@ func TestAnchors(t *testing.T) {
 		if ok, _ := audit.Holds(ctx, db, head); ok {
 			t.Fatal("the anchor held after its event was rewritten")
 		}
-		if ok, _ := audit.Holds(ctx, db, audit.Anchor{Seq: 9, Hash: head.Hash}); ok {
+		if ok, _ := audit.Holds(ctx, db, audit.Anchor{Chain: acctChain, Seq: 9, Hash: head.Hash}); ok {
 			t.Fatal("an anchor past the chain's end held")
 		}
 	})

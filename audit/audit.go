@@ -1,6 +1,12 @@
 // Package audit writes and verifies purse's tamper-evident log: every event carries the SHA-256 of
-// its content and of the event before it, so changing, removing or reordering any stored event
-// breaks the chain at that point.
+// its content and of the event before it in its chain, so changing, removing or reordering any
+// stored event breaks its chain at that point.
+//
+// The log is Chains chains, each with its own head row (issue 19: with one, every audited
+// transaction of every instance waited on the same row lock). An event goes to its subject's
+// chain (ChainOf), so an account's history is one chain in order, and two transactions about
+// different accounts wait on each other only when their accounts share a chain. The signed
+// checkpoints name every chain's head in one statement (Checkpoint), which is what joins them.
 package audit
 
 import (
@@ -9,6 +15,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"hash/fnv"
 	"sort"
 
 	"github.com/purse-wallet/purse"
@@ -24,17 +31,31 @@ func Record(ctx context.Context, tx purse.Tx, actor, action, subject string, dat
 		p.Record(actor, action, subject, data)
 		return nil
 	}
-	seq, prev, err := tx.LockAuditHead(ctx)
+	chain := ChainOf(subject)
+	seq, prev, err := tx.LockAuditHead(ctx, chain)
 	if err != nil {
 		return err
 	}
-	e := &purse.AuditEvent{Seq: seq + 1, ID: purse.NewID(), At: tx.Now(), Actor: actor, Action: action,
-		Subject: subject, Data: data, PrevHash: prev}
+	e := &purse.AuditEvent{Chain: chain, Seq: seq + 1, ID: purse.NewID(), At: tx.Now(), Actor: actor,
+		Action: action, Subject: subject, Data: data, PrevHash: prev}
 	e.Hash = Hash(e)
 	if err := tx.InsertAudit(ctx, e); err != nil {
 		return fmt.Errorf("audit %s: %w", action, err)
 	}
 	return nil
+}
+
+// Chains is how many chains the log has (migration 00330 made their head rows). 16, like the
+// operator's sub-books: two concurrent appends about different accounts share a chain one time
+// in 16. Changing it would move accounts to other chains; their histories would then be split.
+const Chains = 16
+
+// ChainOf is the chain of a subject's events: FNV-1a of the subject, modulo Chains. Events
+// recorded before the log had chains are all in chain 0.
+func ChainOf(subject string) int {
+	h := fnv.New32a()
+	h.Write([]byte(subject))
+	return int(h.Sum32() % Chains)
 }
 
 // Entry is one event of RecordAll: its subject and data.
@@ -43,9 +64,10 @@ type Entry struct {
 	Data    map[string]string
 }
 
-// RecordAll appends one event per entry, in order, with the same actor and action, inside tx: the
-// head is locked once and the events are stored in one statement, so a batch job records each
-// account it handled at the cost of one event. The chain is the same as from as many Record calls.
+// RecordAll appends one event per entry, in order, with the same actor and action, inside tx: each
+// chain's head is locked once and its events are stored in one statement, so a batch job records
+// each account it handled at the cost of one event. The chains are the same as from as many
+// Record calls.
 func RecordAll(ctx context.Context, tx purse.Tx, actor, action string, entries []Entry) error {
 	if len(entries) == 0 {
 		return nil
@@ -58,27 +80,41 @@ func RecordAll(ctx context.Context, tx purse.Tx, actor, action string, entries [
 	return appendChain(ctx, tx, es)
 }
 
-// appendChain numbers and hashes the events after the head, which it locks, and stores them with
-// one move of the head.
+// appendChain puts each event in its subject's chain and, chain by chain in ascending order,
+// numbers and hashes them after the head, which it locks, and stores them with one move of the
+// head. The ascending order is what keeps two transactions that append to the same chains from
+// each waiting for a head the other holds.
 func appendChain(ctx context.Context, tx purse.Tx, es []*purse.AuditEvent) error {
-	seq, prev, err := tx.LockAuditHead(ctx)
-	if err != nil {
-		return err
-	}
+	var byChain [Chains][]*purse.AuditEvent
 	for _, e := range es {
-		seq++
-		e.Seq, e.PrevHash = seq, prev
-		e.Hash = Hash(e)
-		prev = e.Hash
+		e.Chain = ChainOf(e.Subject)
+		byChain[e.Chain] = append(byChain[e.Chain], e)
 	}
-	if err := tx.InsertAudits(ctx, es); err != nil {
-		return fmt.Errorf("audit %s: %w", es[0].Action, err)
+	for chain, es := range byChain {
+		if len(es) == 0 {
+			continue
+		}
+		seq, prev, err := tx.LockAuditHead(ctx, chain)
+		if err != nil {
+			return err
+		}
+		for _, e := range es {
+			seq++
+			e.Seq, e.PrevHash = seq, prev
+			e.Hash = Hash(e)
+			prev = e.Hash
+		}
+		if err := tx.InsertAudits(ctx, es); err != nil {
+			return fmt.Errorf("audit %s: %w", es[0].Action, err)
+		}
 	}
 	return nil
 }
 
 // Hash is the event's chained hash: SHA-256 over the previous hash and a canonical encoding of
-// every field but Hash itself.
+// every field but Hash itself. Chain 0's events are encoded as they were before the log had
+// chains, so that they verify unchanged; the others' encoding ends with the chain, so that an
+// event cannot be moved to another chain with its hash.
 func Hash(e *purse.AuditEvent) string {
 	keys := make([]string, 0, len(e.Data))
 	for k := range e.Data {
@@ -89,7 +125,11 @@ func Hash(e *purse.AuditEvent) string {
 	for _, k := range keys {
 		data = append(data, [2]string{k, e.Data[k]})
 	}
-	canon, _ := json.Marshal([]any{e.Seq, e.ID, e.At.UnixMicro(), e.Actor, e.Action, e.Subject, data, e.PrevHash})
+	fields := []any{e.Seq, e.ID, e.At.UnixMicro(), e.Actor, e.Action, e.Subject, data, e.PrevHash}
+	if e.Chain != 0 {
+		fields = append(fields, e.Chain)
+	}
+	canon, _ := json.Marshal(fields)
 	sum := sha256.Sum256(canon)
 	return hex.EncodeToString(sum[:])
 }

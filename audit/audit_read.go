@@ -9,9 +9,9 @@ import (
 // MaxPage is the most events Events returns at once.
 const MaxPage = 500
 
-// Events lists events in chain order after seq, at most limit (capped at MaxPage); subject "" for
-// every subject. It is the operators' read of the log.
-func Events(ctx context.Context, store purse.Store, subject string, after int64, limit int) ([]*purse.AuditEvent, error) {
+// Events lists events after the position, by chain and then seq, at most limit (capped at
+// MaxPage); subject "" for every subject. It is the operators' read of the log.
+func Events(ctx context.Context, store purse.Store, subject string, after purse.AuditPos, limit int) ([]*purse.AuditEvent, error) {
 	if limit <= 0 || limit > MaxPage {
 		limit = MaxPage
 	}

@@ -22,31 +22,65 @@ import (
 // from outside the database: anyone with write access could otherwise cut the tail and move the
 // head, or delete an event and recompute every hash with the public Hash function, and the chain
 // would still verify. Checkpoints are those outside copies (issue 16): at an interval and at
-// shutdown purse signs the head (Ed25519, with a key kept outside the database) and appends the
+// shutdown purse signs every chain's head (Ed25519, with a key kept outside the database) and appends the
 // signed line to sinks the operator chooses (a file, syslog, a webhook); `purse audit verify`
 // reads them back and checks the chain against them by itself (VerifyCheckpoints).
 
 // CheckpointType marks a checkpoint line, so that it can be found inside a syslog line.
 const CheckpointType = "purse-audit-checkpoint"
 
-// Checkpoint is a signed statement of the chain's head at a time: one JSON line,
-// {"type":"purse-audit-checkpoint","v":1,"seq":…,"hash":…,"at":…,"kid":…,"sig":…}. The signature
-// is Ed25519 over SignedBytes; kid is the first 16 hex digits of the public key's SHA-256.
+// Checkpoint is a signed statement of every chain's head at a time: one JSON line,
+// {"type":"purse-audit-checkpoint","v":2,"heads":[{"chain":0,"seq":…,"hash":…},…],"at":…,"kid":…,"sig":…}.
+// One signature over all the heads is what joins the chains: cutting the tail of any of them
+// contradicts every later checkpoint. The signature is Ed25519 over SignedBytes; kid is the first
+// 16 hex digits of the public key's SHA-256.
+//
+// Version 1, written while the log was one chain, has "seq" and "hash" instead of "heads": it
+// still verifies, as a statement of chain 0's head.
 type Checkpoint struct {
-	Type  string    `json:"type"`
-	V     int       `json:"v"`
-	Seq   int64     `json:"seq"`
-	Hash  string    `json:"hash"`
-	At    time.Time `json:"at"`
-	KeyID string    `json:"kid"`
-	Sig   string    `json:"sig"`
+	Type  string           `json:"type"`
+	V     int              `json:"v"`
+	Seq   int64            `json:"seq,omitempty"`  // v1
+	Hash  string           `json:"hash,omitempty"` // v1
+	Heads []CheckpointHead `json:"heads,omitempty"`
+	At    time.Time        `json:"at"`
+	KeyID string           `json:"kid"`
+	Sig   string           `json:"sig"`
 }
 
-// SignedBytes are the bytes a checkpoint's signature covers:
-// "purse-audit-checkpoint/1 SEQ HASH AT", AT in RFC 3339 UTC with nanoseconds.
+// CheckpointHead is one chain's head in a checkpoint.
+type CheckpointHead struct {
+	Chain int    `json:"chain"`
+	Seq   int64  `json:"seq"`
+	Hash  string `json:"hash"`
+}
+
+// SignedBytes are the bytes a checkpoint's signature covers. Version 2:
+// "purse-audit-checkpoint/2 AT CHAIN:SEQ:HASH CHAIN:SEQ:HASH …", each chain's head in the order
+// listed; version 1: "purse-audit-checkpoint/1 SEQ HASH AT". AT is RFC 3339 UTC with nanoseconds.
 func (c *Checkpoint) SignedBytes() []byte {
-	return []byte(CheckpointType + "/1 " + strconv.FormatInt(c.Seq, 10) + " " + c.Hash + " " +
-		c.At.UTC().Format(time.RFC3339Nano))
+	at := c.At.UTC().Format(time.RFC3339Nano)
+	if c.V == 1 {
+		return []byte(CheckpointType + "/1 " + strconv.FormatInt(c.Seq, 10) + " " + c.Hash + " " + at)
+	}
+	var b strings.Builder
+	b.WriteString(CheckpointType + "/2 " + at)
+	for _, h := range c.Heads {
+		b.WriteString(" " + strconv.Itoa(h.Chain) + ":" + strconv.FormatInt(h.Seq, 10) + ":" + h.Hash)
+	}
+	return []byte(b.String())
+}
+
+// Anchors are the heads the checkpoint signed: every chain's for version 2, chain 0's for 1.
+func (c *Checkpoint) Anchors() []Anchor {
+	if c.V == 1 {
+		return []Anchor{{Seq: c.Seq, Hash: c.Hash}}
+	}
+	as := make([]Anchor, len(c.Heads))
+	for i, h := range c.Heads {
+		as[i] = Anchor{Chain: h.Chain, Seq: h.Seq, Hash: h.Hash}
+	}
+	return as
 }
 
 // CheckpointKeyID names a verifying key.
@@ -55,10 +89,13 @@ func CheckpointKeyID(pub ed25519.PublicKey) string {
 	return hex.EncodeToString(sum[:8])
 }
 
-// SignCheckpoint signs the head (seq, hash) at the time.
-func SignCheckpoint(key ed25519.PrivateKey, seq int64, hash string, at time.Time) *Checkpoint {
-	c := &Checkpoint{Type: CheckpointType, V: 1, Seq: seq, Hash: hash, At: at.UTC(),
+// SignCheckpoint signs the heads (every chain's, from Heads) at the time.
+func SignCheckpoint(key ed25519.PrivateKey, heads []Anchor, at time.Time) *Checkpoint {
+	c := &Checkpoint{Type: CheckpointType, V: 2, Heads: make([]CheckpointHead, len(heads)), At: at.UTC(),
 		KeyID: CheckpointKeyID(key.Public().(ed25519.PublicKey))}
+	for i, h := range heads {
+		c.Heads[i] = CheckpointHead{Chain: h.Chain, Seq: h.Seq, Hash: h.Hash}
+	}
 	c.Sig = base64.RawURLEncoding.EncodeToString(ed25519.Sign(key, c.SignedBytes()))
 	return c
 }
@@ -72,7 +109,7 @@ func (c *Checkpoint) Line() []byte {
 // Valid reports whether the signature is the key's over the checkpoint.
 func (c *Checkpoint) Valid(pub ed25519.PublicKey) bool {
 	sig, err := base64.RawURLEncoding.DecodeString(c.Sig)
-	return err == nil && c.Type == CheckpointType && c.V == 1 && ed25519.Verify(pub, c.SignedBytes(), sig)
+	return err == nil && c.Type == CheckpointType && (c.V == 1 || c.V == 2) && ed25519.Verify(pub, c.SignedBytes(), sig)
 }
 
 // ReadCheckpoints finds the checkpoint lines in r: a sink's file, or syslog's own file with its

@@ -14,7 +14,7 @@ import (
 // DefaultCheckpointInterval is how often a checkpoint is written when the flag does not say.
 const DefaultCheckpointInterval = 10 * time.Minute
 
-// Checkpointer signs the chain's head and appends it to every sink.
+// Checkpointer signs every chain's head and appends the statement to every sink.
 type Checkpointer struct {
 	Store    purse.Store
 	Key      ed25519.PrivateKey
@@ -26,15 +26,15 @@ type Checkpointer struct {
 	Observe func(at time.Time, errs map[string]error)
 }
 
-// Checkpoint signs the current head and appends it to every sink. Every sink is tried even when
-// one fails; the error names each that failed. An empty chain is checkpointed too: "nothing yet"
-// is a statement a later truncation to nothing must contradict.
+// Checkpoint signs the current heads and appends them to every sink. Every sink is tried even
+// when one fails; the error names each that failed. Empty chains are checkpointed too: "nothing
+// yet" is a statement a later truncation to nothing must contradict.
 func (c *Checkpointer) Checkpoint(ctx context.Context) (*Checkpoint, error) {
-	head, err := Head(ctx, c.Store)
+	heads, err := Heads(ctx, c.Store)
 	if err != nil {
 		return nil, err
 	}
-	cp := SignCheckpoint(c.Key, head.Seq, head.Hash, c.Clock.Now())
+	cp := SignCheckpoint(c.Key, heads, c.Clock.Now())
 	line := cp.Line()
 	var errs []error
 	outcome := make(map[string]error, len(c.Sinks))
@@ -52,7 +52,7 @@ func (c *Checkpointer) Checkpoint(ctx context.Context) (*Checkpoint, error) {
 		return cp, err
 	}
 	if c.Log != nil {
-		c.Log.InfoContext(ctx, "audit checkpoint", "seq", cp.Seq, "hash", cp.Hash, "sinks", len(c.Sinks))
+		c.Log.InfoContext(ctx, "audit checkpoint", "chains", len(cp.Heads), "sinks", len(c.Sinks))
 	}
 	return cp, nil
 }

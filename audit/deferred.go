@@ -7,9 +7,9 @@ import (
 )
 
 // Pending holds the events recorded for one transaction until it is about to commit, and then
-// appends them all, in the order recorded, with one lock of the chain's head and one move of it.
-// Every audited transaction locks the head row, so appending at the end also holds that lock for
-// the shortest time. Flush it last in its transaction, before it commits (also before returning a
+// appends them all, in the order recorded, with one lock and one move of each chain's head they
+// go to (one, for the events of one account). Every audited transaction locks a head row, so
+// appending at the end also holds that lock for the shortest time. Flush it last in its transaction, before it commits (also before returning a
 // purse.FailAfterCommit error); the events of a transaction that rolls back are simply dropped
 // with it. Do not keep events across a savepoint that may roll back alone: they would still be
 // flushed.

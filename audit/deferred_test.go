@@ -66,7 +66,7 @@ func TestDeferredEventsChain(t *testing.T) {
 			t.Fatalf("chain: %+v, want 16 events unbroken", r)
 		}
 		var es []*purse.AuditEvent
-		if err := db.Read(ctx, func(tx purse.Tx) (err error) { es, err = tx.AuditEvents(ctx, "a", 0, 100); return err }); err != nil {
+		if err := db.Read(ctx, func(tx purse.Tx) (err error) { es, err = tx.AuditEvents(ctx, "a", purse.AuditPos{}, 100); return err }); err != nil {
 			t.Fatal(err)
 		}
 		for i := 0; i < len(es); i += 3 {

@@ -70,7 +70,7 @@ func syslogServer(t *testing.T, network string) (addr string, got <-chan string)
 // TestSyslogSink writes checkpoints through the syslog sink to a real syslog listener on the
 // loopback, over UDP and over TCP, and reads each back from what the server received: a line
 // with the syslog priority (auth.notice) and tag, whose checkpoint verifies with the key and
-// names the head.
+// names the heads (about 1.6 kB for 16 chains, in one datagram).
 func TestSyslogSink(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *sqlstore.DB, clk *clock.Fixed) {
@@ -99,7 +99,7 @@ func TestSyslogSink(t *testing.T) {
 				t.Fatalf("%s: message %q", network, msg)
 			}
 			cps, bad, err := audit.ReadCheckpoints(strings.NewReader(msg))
-			if err != nil || bad != 0 || len(cps) != 1 || !cps[0].Valid(pub) || cps[0].Seq != 3 {
+			if err != nil || bad != 0 || len(cps) != 1 || !cps[0].Valid(pub) || cps[0].Anchors()[acctChain].Seq != 3 {
 				t.Fatalf("%s: checkpoint from %q: %+v %d %v", network, msg, cps, bad, err)
 			}
 			r, err := audit.VerifyCheckpoints(ctx, db, pub, cps)

@@ -16,12 +16,20 @@ import (
 
 var ctx = context.Background()
 
-// record appends n events, one transaction each.
+// acctChain is the chain of record's events (10).
+var acctChain = audit.ChainOf("acct")
+
+// record appends n events about one account, one transaction each: they form its chain.
 func record(t *testing.T, db *sqlstore.DB, n int) {
+	t.Helper()
+	recordAbout(t, db, "acct", n)
+}
+
+func recordAbout(t *testing.T, db *sqlstore.DB, subject string, n int) {
 	t.Helper()
 	for i := range n {
 		if err := db.Tx(ctx, func(tx purse.Tx) error {
-			return audit.Record(ctx, tx, "operator:op-1", "admin.test", fmt.Sprintf("acct-%d", i%3),
+			return audit.Record(ctx, tx, "operator:op-1", "admin.test", subject,
 				map[string]string{"i": fmt.Sprint(i), "note": "注销"})
 		}); err != nil {
 			t.Fatal(err)
@@ -79,7 +87,7 @@ func TestVerifyFindsTampering(t *testing.T) {
 		{"deleted first", []string{`DELETE FROM audit_events WHERE seq = 1`}, 1, "missing"},
 		{"deleted last", []string{`DELETE FROM audit_events WHERE seq = 10`}, 10, "ends at 9"},
 		{"head rewound with the last row", []string{`DELETE FROM audit_events WHERE seq = 10`,
-			`UPDATE audit_head SET seq = 9`}, 9, "head recorded"},
+			fmt.Sprintf(`UPDATE audit_head SET seq = 9 WHERE chain = %d`, acctChain)}, 9, "head recorded"},
 		// Rewriting an event's hash to match its new content moves the break to the next event.
 		{"rehashed", []string{`UPDATE audit_events SET hash = 'ab' WHERE seq = 4`}, 4, "content"},
 		{"prev hash", []string{`UPDATE audit_events SET prev_hash = 'ab' WHERE seq = 6`}, 6, "prev_hash"},
@@ -94,7 +102,7 @@ func TestVerifyFindsTampering(t *testing.T) {
 					exec(t, db, q)
 				}
 				r := check(t, db)
-				if r.FirstBroken != c.want || !strings.Contains(r.Reason, c.reason) {
+				if r.FirstBroken != c.want || r.Chain != acctChain || !strings.Contains(r.Reason, c.reason) {
 					t.Fatalf("got %+v, want seq %d for %q", r, c.want, c.reason)
 				}
 				if seq, err := audit.Verify(ctx, db); seq != c.want || err != nil {
@@ -114,7 +122,7 @@ func TestVerifyRecomputedHash(t *testing.T) {
 		record(t, db, 6)
 		var e *purse.AuditEvent
 		if err := db.Read(ctx, func(tx purse.Tx) error {
-			es, err := tx.AuditEvents(ctx, "", 2, 1)
+			es, err := tx.AuditEvents(ctx, "", purse.AuditPos{Chain: acctChain, Seq: 2}, 1)
 			e = es[0]
 			return err
 		}); err != nil {
@@ -128,7 +136,8 @@ func TestVerifyRecomputedHash(t *testing.T) {
 	})
 }
 
-// TestConcurrentAppends: 8 writers appending 50 events each form one valid chain.
+// TestConcurrentAppends: 8 writers appending 50 events each, about two accounts in two chains,
+// form two valid chains.
 func TestConcurrentAppends(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *sqlstore.DB, clk *clock.Fixed) {
@@ -141,7 +150,7 @@ func TestConcurrentAppends(t *testing.T) {
 				defer wg.Done()
 				for i := range 50 {
 					err := db.Tx(ctx, func(tx purse.Tx) error {
-						return audit.Record(ctx, tx, fmt.Sprintf("operator:%d", g), "admin.test", "acct",
+						return audit.Record(ctx, tx, fmt.Sprintf("operator:%d", g), "admin.test", []string{"acct", "b"}[g%2],
 							map[string]string{"i": fmt.Sprint(i)})
 					})
 					if err != nil {
@@ -158,7 +167,7 @@ func TestConcurrentAppends(t *testing.T) {
 		}
 		r, err := audit.Check(ctx, db)
 		if err != nil || r.FirstBroken != 0 || r.Events != 400 {
-			t.Fatalf("got %+v, %v; want 400 events in one chain", r, err)
+			t.Fatalf("got %+v, %v; want 400 events in two whole chains", r, err)
 		}
 	})
 }

@@ -47,7 +47,7 @@ func (s *Service) Dossier(ctx context.Context, actor, accountID string) (*Dossie
 			return err
 		}
 		d.Now = tx.Now()
-		if d.Trail, err = tx.AuditEvents(ctx, rec.ID, 0, DossierTrail); err != nil {
+		if d.Trail, err = tx.AuditEvents(ctx, rec.ID, purse.AuditPos{}, DossierTrail); err != nil {
 			return err
 		}
 		slices.Reverse(d.Trail)

@@ -39,7 +39,7 @@ func (b *bundle) status(t *testing.T, id string) purse.AccountStatus {
 func (b *bundle) audited(t *testing.T, id, action string) int {
 	t.Helper()
 	var es []*purse.AuditEvent
-	if err := b.DB.Read(b.ctx, func(tx purse.Tx) (err error) { es, err = tx.AuditEvents(b.ctx, id, 0, 1000); return err }); err != nil {
+	if err := b.DB.Read(b.ctx, func(tx purse.Tx) (err error) { es, err = tx.AuditEvents(b.ctx, id, purse.AuditPos{}, 1000); return err }); err != nil {
 		t.Fatal(err)
 	}
 	n := 0

@@ -102,7 +102,7 @@ func (s *Service) auditEntry(ctx context.Context, z *zip.Writer, accountID strin
 	if _, err := io.WriteString(w, "["); err != nil {
 		return err
 	}
-	var after int64
+	var after purse.AuditPos
 	first := true
 	for {
 		var page []*purse.AuditEvent
@@ -130,7 +130,8 @@ func (s *Service) auditEntry(ctx context.Context, z *zip.Writer, accountID strin
 		if len(page) < 500 {
 			break
 		}
-		after = page[len(page)-1].Seq
+		last := page[len(page)-1]
+		after = purse.AuditPos{Chain: last.Chain, Seq: last.Seq}
 	}
 	_, err = io.WriteString(w, "\n]\n")
 	return err

@@ -24,34 +24,41 @@ func recordAudit(t *testing.T, e *apitest.Env, subjects ...string) {
 
 type auditPage struct {
 	Events    []purse.AuditEvent `json:"events"`
+	NextChain int                `json:"next_chain"`
 	NextAfter int64              `json:"next_after"`
 }
 
 func TestAdminAudit(t *testing.T) {
 	t.Parallel()
 	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
-		// Creating the operator is itself audited (seq 1, no subject).
+		// Creating the operator is itself audited (no subject). acct-a's events are in chain 12,
+		// acct-b's and the operator's in chain 5: the log lists chain 5, then chain 12.
 		agent := apitest.Auth(e.Operator("agent"))
 		recordAudit(t, e, "acct-a", "acct-b", "acct-a", "acct-a", "acct-b")
+		a, b := audit.ChainOf("acct-a"), audit.ChainOf("acct-b")
+		if a != 12 || b != 5 || audit.ChainOf("") != 5 {
+			t.Fatalf("chains %d and %d", a, b)
+		}
 
 		var all auditPage
 		e.Call("GET", "/api/v1/admin/audit", nil, agent...).Expect(t, 200).JSON(t, &all)
-		if len(all.Events) != 6 || all.NextAfter != 0 || all.Events[0].Seq != 1 || all.Events[5].Seq != 6 {
+		if len(all.Events) != 6 || all.NextAfter != 0 || all.Events[0].Chain != b || all.Events[0].Seq != 1 ||
+			all.Events[2].Seq != 3 || all.Events[3].Chain != a || all.Events[5].Seq != 3 {
 			t.Fatalf("all events: %+v", all)
 		}
-		if e0 := all.Events[1]; e0.Hash != audit.Hash(&e0) || e0.Data["i"] != "0" || e0.Action != "test.event" {
-			t.Fatalf("first event as served: %+v", e0)
+		if e0 := all.Events[3]; e0.Hash != audit.Hash(&e0) || e0.Data["i"] != "0" || e0.Action != "test.event" {
+			t.Fatalf("acct-a's first event as served: %+v", e0)
 		}
 
 		// One subject, two pages.
 		var p1, p2 auditPage
 		e.Call("GET", "/api/v1/admin/audit?subject=acct-a&limit=2", nil, agent...).Expect(t, 200).JSON(t, &p1)
-		if len(p1.Events) != 2 || p1.Events[0].Seq != 2 || p1.Events[1].Seq != 4 || p1.NextAfter != 4 {
+		if len(p1.Events) != 2 || p1.Events[0].Seq != 1 || p1.Events[1].Seq != 2 || p1.NextChain != a || p1.NextAfter != 2 {
 			t.Fatalf("page 1: %+v", p1)
 		}
-		e.Call("GET", fmt.Sprintf("/api/v1/admin/audit?subject=acct-a&limit=2&after=%d", p1.NextAfter), nil, agent...).
+		e.Call("GET", fmt.Sprintf("/api/v1/admin/audit?subject=acct-a&limit=2&chain=%d&after=%d", p1.NextChain, p1.NextAfter), nil, agent...).
 			Expect(t, 200).JSON(t, &p2)
-		if len(p2.Events) != 1 || p2.Events[0].Seq != 5 || p2.NextAfter != 0 {
+		if len(p2.Events) != 1 || p2.Events[0].Seq != 3 || p2.Events[0].Chain != a || p2.NextAfter != 0 {
 			t.Fatalf("page 2: %+v", p2)
 		}
 		var none auditPage
@@ -90,23 +97,24 @@ func TestAdminAuditVerify(t *testing.T) {
 		agent := apitest.Auth(e.Operator("agent"))
 		recordAudit(t, e, "acct-a", "acct-b", "acct-a")
 		var v struct {
-			Intact      bool   `json:"intact"`
-			Events      int64  `json:"events"`
-			FirstBroken int64  `json:"first_broken"`
-			Reason      string `json:"reason"`
-			Head        string `json:"head"`
+			Intact      bool     `json:"intact"`
+			Events      int64    `json:"events"`
+			FirstBroken int64    `json:"first_broken"`
+			Chain       int      `json:"chain"`
+			Reason      string   `json:"reason"`
+			Heads       []string `json:"heads"`
 		}
 		e.Call("GET", "/api/v1/admin/audit/verify", nil, admin...).Expect(t, 200).JSON(t, &v)
-		head, _ := audit.Head(context.Background(), e.DB)
-		if !v.Intact || v.Events != 5 || v.FirstBroken != 0 || v.Head != head.String() {
-			t.Fatalf("whole chain: %+v", v)
+		heads, _ := audit.Heads(context.Background(), e.DB)
+		if !v.Intact || v.Events != 5 || v.FirstBroken != 0 || len(v.Heads) != audit.Chains || v.Heads[12] != heads[12].String() {
+			t.Fatalf("whole chains: %+v", v)
 		}
 		e.Call("GET", "/api/v1/admin/audit/verify", nil, agent...).ExpectProblem(t, 403, "ROLE_REQUIRED")
-		if _, err := e.DB.SQL().Exec(`UPDATE audit_events SET subject = 'acct-c' WHERE seq = 4`); err != nil {
+		if _, err := e.DB.SQL().Exec(`UPDATE audit_events SET subject = 'acct-c' WHERE chain = 12 AND seq = 2`); err != nil {
 			t.Fatal(err)
 		}
 		e.Call("GET", "/api/v1/admin/audit/verify", nil, admin...).Expect(t, 200).JSON(t, &v)
-		if v.Intact || v.FirstBroken != 4 || v.Reason == "" {
+		if v.Intact || v.Chain != 12 || v.FirstBroken != 2 || v.Reason == "" {
 			t.Fatalf("edited chain: %+v", v)
 		}
 	})

@@ -235,7 +235,7 @@ func TestStrictFlow(t *testing.T) {
 		// Invariant 3: every transition of every request is in the audit chain.
 		transitions, history := 0, 0
 		_ = e.DB.Read(context.Background(), func(tx purse.Tx) error {
-			evs, err := tx.AuditEvents(context.Background(), u.ID, 0, 1000)
+			evs, err := tx.AuditEvents(context.Background(), u.ID, purse.AuditPos{}, 1000)
 			for _, ev := range evs {
 				if ev.Action == "closure.transition" {
 					transitions++

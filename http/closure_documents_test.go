@@ -147,7 +147,7 @@ func erasedAt(t *testing.T, e *apitest.Env, id string) time.Time {
 	t.Helper()
 	var at time.Time
 	err := e.DB.Read(context.Background(), func(tx purse.Tx) error {
-		es, err := tx.AuditEvents(context.Background(), id, 0, 100)
+		es, err := tx.AuditEvents(context.Background(), id, purse.AuditPos{}, 100)
 		for _, ev := range es {
 			if ev.Action == "retention.personal_erased" {
 				at = ev.At.UTC().Truncate(time.Second)

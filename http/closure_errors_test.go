@@ -235,7 +235,7 @@ func TestManualReview(t *testing.T) {
 		}
 		n := 0
 		_ = e.DB.Read(t.Context(), func(tx purse.Tx) error {
-			evs, err := tx.AuditEvents(t.Context(), "", 0, 1000)
+			evs, err := tx.AuditEvents(t.Context(), "", purse.AuditPos{}, 1000)
 			for _, ev := range evs {
 				if ev.Action == "admin.closure.approve" || ev.Action == "admin.closure.reject" {
 					n++

@@ -119,7 +119,7 @@ func TestFourEyesOnGrants(t *testing.T) {
 		// Both operators are in the audit chain.
 		var asked, approved bool
 		err := e.DB.Read(context.Background(), func(tx purse.Tx) error {
-			evs, err := tx.AuditEvents(context.Background(), u.ID, 0, 1000)
+			evs, err := tx.AuditEvents(context.Background(), u.ID, purse.AuditPos{}, 1000)
 			for _, ev := range evs {
 				switch {
 				case ev.Action == audit.AdminApprovalRequest && ev.Data["approval"] == a.ID:
@@ -211,7 +211,7 @@ func TestFourEyesExpiryAndThreshold(t *testing.T) {
 			if err == nil && len(list) != 2 {
 				t.Errorf("expired in the store after the job: %+v", list)
 			}
-			evs, err := tx.AuditEvents(context.Background(), u.ID, 0, 1000)
+			evs, err := tx.AuditEvents(context.Background(), u.ID, purse.AuditPos{}, 1000)
 			n := 0
 			for _, ev := range evs {
 				if ev.Action == approval.ActionExpire && ev.Actor == "system:approvals" {

@@ -95,7 +95,7 @@ func TestOperatorManagement(t *testing.T) {
 
 		counts := map[string]int{}
 		err := e.DB.Read(ctx, func(tx purse.Tx) error {
-			evs, err := tx.AuditEvents(ctx, "", 0, 1000)
+			evs, err := tx.AuditEvents(ctx, "", purse.AuditPos{}, 1000)
 			for _, ev := range evs {
 				counts[ev.Action]++
 			}

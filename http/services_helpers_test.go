@@ -65,7 +65,7 @@ func auditActions(t *testing.T, e *apitest.Env, subject string) []string {
 	t.Helper()
 	var evs []*purse.AuditEvent
 	err := e.DB.Read(context.Background(), func(tx purse.Tx) (err error) {
-		evs, err = tx.AuditEvents(context.Background(), subject, 0, 1000)
+		evs, err = tx.AuditEvents(context.Background(), subject, purse.AuditPos{}, 1000)
 		return err
 	})
 	if err != nil {

@@ -360,8 +360,8 @@ func (s *Service) PurgeRecords(ctx context.Context) (int, error) {
 			// Records batches run one at a time: whether a shared transaction may go depends on
 			// the other party's records having been purged, and two batches deciding it at once
 			// (each seeing the other's account as not yet purged) would both keep it for ever.
-			// The audit head is the lock every batch takes anyway to record what it did.
-			if _, _, err := tx.LockAuditHead(ctx); err != nil {
+			// Chain 0's audit head is the lock: one row every batch can take.
+			if _, _, err := tx.LockAuditHead(ctx, 0); err != nil {
 				return nil, err
 			}
 			return tx.PurgedForRecords(ctx, p.Records.Before(tx.Now()), p.Batch)

@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 
@@ -9,26 +10,28 @@ import (
 )
 
 // The statements of every audit append (prepared on SQLite by Warm, see hotClosure). An append
-// is two statements, the head's lock and the insert, and the insert moves the head (issue 19: it
-// was three, and every audited transaction paid the third under the head's lock). On PostgreSQL
-// the insert is a data-modifying CTE whose outer statement moves the head (withHeadMove); on
-// SQLite, which has no such CTE, a trigger on audit_events moves it (migration 00320).
+// is two statements, the lock of its chain's head and the insert, and the insert moves the head
+// (issue 19: it was three, and every audited transaction paid the third under the head's lock).
+// On PostgreSQL the insert is a data-modifying CTE whose outer statement moves the head
+// (withHeadMove); on SQLite, which has no such CTE, a trigger on audit_events moves it
+// (migrations 00320 and 00330).
 const (
-	lockAuditHead = `SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE`
-	insertAudits  = `INSERT INTO audit_events (seq, id, at, actor, action, subject, data, prev_hash, hash) VALUES `
-	insertAudit   = insertAudits + `(?,?,?,?,?,?,?,?,?)`
-	moveAuditHead = `UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1`
+	lockAuditHead = `SELECT seq, hash FROM audit_head WHERE chain = ? FOR UPDATE`
+	insertAudits  = `INSERT INTO audit_events (chain, seq, id, at, actor, action, subject, data, prev_hash, hash) VALUES `
+	insertAudit   = insertAudits + `(?,?,?,?,?,?,?,?,?,?)`
+	moveAuditHead = `UPDATE audit_head SET seq = ?, hash = ? WHERE chain = ?`
+	auditColumns  = `chain, seq, id, at, actor, action, subject, data, prev_hash, hash`
 )
 
 // withHeadMove makes an insert of events also move the head, in one statement, on PostgreSQL.
 func withHeadMove(insert string) string { return `WITH ins AS (` + insert + `) ` + moveAuditHead }
 
-func (t *tx) LockAuditHead(ctx context.Context) (int64, string, error) {
+func (t *tx) LockAuditHead(ctx context.Context, chain int) (int64, string, error) {
 	var seq int64
 	var hash string
-	err := t.queryRowHot(ctx, lockAuditHead).Scan(&seq, &hash)
+	err := t.queryRowHot(ctx, lockAuditHead, chain).Scan(&seq, &hash)
 	if err != nil {
-		return 0, "", fmt.Errorf("storage: lock audit head: %w", err)
+		return 0, "", fmt.Errorf("storage: lock audit head %d: %w", chain, err)
 	}
 	return seq, hash, nil
 }
@@ -37,60 +40,82 @@ func (t *tx) InsertAudit(ctx context.Context, e *purse.AuditEvent) error {
 	return t.InsertAudits(ctx, []*purse.AuditEvent{e})
 }
 
-func (t *tx) AuditEvents(ctx context.Context, subject string, after int64, limit int) ([]*purse.AuditEvent, error) {
-	rows, err := t.query(ctx, `SELECT seq, id, at, actor, action, subject, data, prev_hash, hash
-		FROM audit_events WHERE seq > ? AND (? = '' OR subject = ?) ORDER BY seq LIMIT ?`,
-		after, subject, subject, limit)
-	if err != nil {
-		return nil, fmt.Errorf("storage: audit events: %w", err)
-	}
-	defer rows.Close()
-	var out []*purse.AuditEvent
-	for rows.Next() {
-		var e purse.AuditEvent
-		var at int64
-		var data string
-		if err := rows.Scan(&e.Seq, &e.ID, &at, &e.Actor, &e.Action, &e.Subject, &data, &e.PrevHash, &e.Hash); err != nil {
-			return nil, err
-		}
-		e.At = tm(at)
-		if err := json.Unmarshal([]byte(data), &e.Data); err != nil {
-			return nil, fmt.Errorf("storage: audit event %d data: %w", e.Seq, err)
-		}
-		out = append(out, &e)
-	}
-	return out, rows.Err()
-}
-
-// InsertAudits stores the events and moves the head to the last, in the same statement.
+// InsertAudits stores the events and moves their chain's head to the last, in the same statement.
 func (t *tx) InsertAudits(ctx context.Context, es []*purse.AuditEvent) error {
 	if len(es) == 0 {
 		return nil
 	}
 	for start := 0; start < len(es); start += maxBatchRows {
 		part := es[start:min(start+maxBatchRows, len(es))]
-		args := make([]any, 0, 9*len(part))
+		args := make([]any, 0, 10*len(part)+3)
 		for _, e := range part {
 			data, err := json.Marshal(e.Data)
 			if err != nil {
 				return err
 			}
-			args = append(args, e.Seq, e.ID, ts(e.At), e.Actor, e.Action, e.Subject, string(data), e.PrevHash, e.Hash)
+			args = append(args, e.Chain, e.Seq, e.ID, ts(e.At), e.Actor, e.Action, e.Subject, string(data), e.PrevHash, e.Hash)
 		}
 		// One statement per step's events: the text for each row count is prepared once per
 		// connection (SQLite's statement cache, pgx's), so it costs no more parsing than the
 		// one-row insert, and one round trip instead of one per event.
 		q := insertAudit
 		if len(part) > 1 {
-			q = insertAudits + rowsValues(len(part), 9)
+			q = insertAudits + rowsValues(len(part), 10)
 		}
 		if t.db.dialect.Name == "postgres" && start+len(part) == len(es) {
 			last := es[len(es)-1]
-			q, args = withHeadMove(q), append(args, last.Seq, last.Hash)
+			q, args = withHeadMove(q), append(args, last.Seq, last.Hash, last.Chain)
 		}
 		if _, err := t.execHot(ctx, q, args...); err != nil {
 			return fmt.Errorf("storage: insert audit events: %w", t.duplicate(err))
 		}
 	}
 	return nil
+}
+
+func (t *tx) AuditEvents(ctx context.Context, subject string, after purse.AuditPos, limit int) ([]*purse.AuditEvent, error) {
+	// Two texts rather than "(? = '' OR subject = ?)": a generic plan could not use the subject's
+	// index for the one without knowing the other.
+	if subject == "" {
+		return t.auditEvents(ctx, `SELECT `+auditColumns+` FROM audit_events
+			WHERE (chain, seq) > (?, ?) ORDER BY chain, seq LIMIT ?`, after.Chain, after.Seq, limit)
+	}
+	return t.auditEvents(ctx, `SELECT `+auditColumns+` FROM audit_events
+		WHERE subject = ? AND (chain, seq) > (?, ?) ORDER BY chain, seq LIMIT ?`, subject, after.Chain, after.Seq, limit)
+}
+
+func (t *tx) AuditChain(ctx context.Context, chain int, after int64, limit int) ([]*purse.AuditEvent, error) {
+	return t.auditEvents(ctx, `SELECT `+auditColumns+` FROM audit_events
+		WHERE chain = ? AND seq > ? ORDER BY seq LIMIT ?`, chain, after, limit)
+}
+
+func (t *tx) auditEvents(ctx context.Context, q string, args ...any) ([]*purse.AuditEvent, error) {
+	rows, err := t.query(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("storage: audit events: %w", err)
+	}
+	defer rows.Close()
+	var out []*purse.AuditEvent
+	for rows.Next() {
+		e, err := scanAudit(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+func scanAudit(rows *sql.Rows) (*purse.AuditEvent, error) {
+	var e purse.AuditEvent
+	var at int64
+	var data string
+	if err := rows.Scan(&e.Chain, &e.Seq, &e.ID, &at, &e.Actor, &e.Action, &e.Subject, &data, &e.PrevHash, &e.Hash); err != nil {
+		return nil, err
+	}
+	e.At = tm(at)
+	if err := json.Unmarshal([]byte(data), &e.Data); err != nil {
+		return nil, fmt.Errorf("storage: audit event %d/%d data: %w", e.Chain, e.Seq, err)
+	}
+	return &e, nil
 }

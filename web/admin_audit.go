@@ -18,6 +18,7 @@ const auditPageSize = 100
 type auditData struct {
 	Subject   string
 	Events    []*purse.AuditEvent
+	NextChain int   // the chain and seq of the page's last event, for the next page
 	NextAfter int64 // 0 on the last page
 	CanVerify bool
 	Verified  *auditCheck
@@ -26,7 +27,7 @@ type auditData struct {
 // auditCheck is a verification's outcome as the page shows it.
 type auditCheck struct {
 	audit.Result
-	Head string // the head as an anchor, SEQ:HASH, to keep outside the database
+	Heads []string // every chain's head as an anchor, CHAIN:SEQ:HASH, to keep outside the database
 }
 
 // Intact reports whether the chain verified.
@@ -39,8 +40,8 @@ func (h *Handler) adminAuditRoutes() {
 	h.mux.HandleFunc("GET /admin/closures/{id}/certificate", h.adminCertificate)
 }
 
-// adminAudit lists the audit chain for any operator (the admin API's GET /api/v1/admin/audit),
-// filtered by account, in chain order and page by page.
+// adminAudit lists the audit chains for any operator (the admin API's GET /api/v1/admin/audit),
+// filtered by account, chain by chain in chain order and page by page.
 func (h *Handler) adminAudit(w http.ResponseWriter, r *http.Request) {
 	o, ok := requireOperator(w, r)
 	if !ok {
@@ -49,7 +50,7 @@ func (h *Handler) adminAudit(w http.ResponseWriter, r *http.Request) {
 	h.showAudit(w, r, o, nil)
 }
 
-// adminAuditVerify walks the whole chain, as `purse audit verify` and the admin API do: admins
+// adminAuditVerify walks every chain, as `purse audit verify` and the admin API do: admins
 // only, since it reads every event. Checkpoints in the operator's sinks are checked by the
 // command, which reads them (docs/deployment.md).
 func (h *Handler) adminAuditVerify(w http.ResponseWriter, r *http.Request) {
@@ -65,7 +66,7 @@ func (h *Handler) adminAuditVerify(w http.ResponseWriter, r *http.Request) {
 		h.serveError(w, r, purse.Errorf(purse.CodeForbidden, "admins only"))
 		return
 	}
-	head, err := audit.Head(r.Context(), h.Store)
+	heads, err := audit.Heads(r.Context(), h.Store)
 	if err != nil {
 		h.serveError(w, r, err)
 		return
@@ -75,20 +76,26 @@ func (h *Handler) adminAuditVerify(w http.ResponseWriter, r *http.Request) {
 		h.serveError(w, r, err)
 		return
 	}
-	h.showAudit(w, r, o, &auditCheck{Result: res, Head: head.String()})
+	check := &auditCheck{Result: res}
+	for _, a := range heads {
+		check.Heads = append(check.Heads, a.String())
+	}
+	h.showAudit(w, r, o, check)
 }
 
 func (h *Handler) showAudit(w http.ResponseWriter, r *http.Request, o *purse.Operator, check *auditCheck) {
 	subject := limit(r.FormValue("subject"), 64)
 	after, _ := strconv.ParseInt(r.FormValue("after"), 10, 64)
-	events, err := audit.Events(r.Context(), h.Store, subject, max(after, 0), auditPageSize)
+	chain, _ := strconv.Atoi(r.FormValue("chain"))
+	events, err := audit.Events(r.Context(), h.Store, subject, purse.AuditPos{Chain: max(chain, 0), Seq: max(after, 0)}, auditPageSize)
 	if err != nil {
 		h.serveError(w, r, err)
 		return
 	}
 	d := &auditData{Subject: subject, Events: events, CanVerify: operator.Can(o.Role, operator.ActSettings), Verified: check}
 	if len(events) == auditPageSize {
-		d.NextAfter = events[len(events)-1].Seq
+		last := events[len(events)-1]
+		d.NextChain, d.NextAfter = last.Chain, last.Seq
 	}
 	v := h.newView(r, "wa_audit_title")
 	v.Data = d

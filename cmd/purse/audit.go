@@ -17,17 +17,17 @@ import (
 
 // AuditCmd groups the audit log's tools.
 type AuditCmd struct {
-	Verify AuditVerifyCmd `cmd:"" help:"Walk the audit chain and name the first broken event (exit status 1)."`
+	Verify AuditVerifyCmd `cmd:"" help:"Walk the audit chains and name the first broken event (exit status 1)."`
 }
 
-// AuditVerifyCmd checks the hash chain of the audit log, and the chain against the signed
+// AuditVerifyCmd checks the hash chains of the audit log, and the chains against the signed
 // checkpoints serve appended to its sinks (the file sinks of the same flags, and --checkpoints).
 type AuditVerifyCmd struct {
 	StoreFlags
 	CheckpointFlags
 	Checkpoints []string `type:"existingfile" help:"A file holding checkpoint lines besides the file sinks (e.g. the syslog server's file); repeatable."`
 	PublicKey   string   `name:"audit-checkpoint-public-key" env:"PURSE_AUDIT_CHECKPOINT_PUBLIC_KEY" help:"The checkpoint key's public half (64 hex digits), for verifying on a machine that does not hold the private key."`
-	Anchor      []string `help:"An anchor recorded earlier (SEQ:HASH, from this command's output or the server log's \"audit anchor\" lines) that must still be part of the chain; repeatable."`
+	Anchor      []string `help:"An anchor recorded earlier (CHAIN:SEQ:HASH, or SEQ:HASH for chain 0, from this command's output or the server log's \"audit anchor\" lines) that must still be part of its chain; repeatable."`
 }
 
 // Run prints "OK" with the number of events, or the first broken event and exits non-zero.
@@ -58,7 +58,7 @@ func (c *AuditVerifyCmd) run(ctx context.Context, out io.Writer) error {
 	}
 	r := rep.Chain
 	if r.FirstBroken != 0 {
-		fmt.Fprintf(out, "BROKEN at event %d: %s (%d events before it verified)\n", r.FirstBroken, r.Reason, r.Events)
+		fmt.Fprintf(out, "BROKEN at event %d of chain %d: %s (%d events before it verified)\n", r.FirstBroken, r.Chain, r.Reason, r.Events)
 	}
 	if pub != nil {
 		if err := checkpointFindings(out, rep, pub, files, bad); err != nil {
@@ -66,7 +66,7 @@ func (c *AuditVerifyCmd) run(ctx context.Context, out io.Writer) error {
 		}
 	}
 	if r.FirstBroken != 0 {
-		return fmt.Errorf("audit chain broken at event %d", r.FirstBroken)
+		return fmt.Errorf("audit chain %d broken at event %d", r.Chain, r.FirstBroken)
 	}
 	for _, raw := range c.Anchor {
 		a, err := audit.ParseAnchor(raw)
@@ -78,23 +78,38 @@ func (c *AuditVerifyCmd) run(ctx context.Context, out io.Writer) error {
 			return err
 		}
 		if !ok {
-			fmt.Fprintf(out, "BROKEN: anchor %s is no longer in the chain: the events up to %d were rewritten\n", a, a.Seq)
-			return fmt.Errorf("audit anchor %d does not hold", a.Seq)
+			fmt.Fprintf(out, "BROKEN: anchor %s is no longer in chain %d: the events up to %d were rewritten\n", a, a.Chain, a.Seq)
+			return fmt.Errorf("audit anchor %s does not hold", a)
 		}
 	}
-	head, err := audit.Head(ctx, store)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(out, "OK: %d events, chain intact, %d anchors hold; head %s\n", r.Events, len(c.Anchor), head)
+	heads := rep.Heads
+	fmt.Fprintf(out, "OK: %d events in %d chains, all intact, %d anchors hold; heads%s\n", r.Events, len(heads), len(c.Anchor), moved(heads))
 	if pub == nil {
 		fmt.Fprintln(out, "WARNING: no checkpoint key given (--audit-checkpoint-key or --audit-checkpoint-public-key): a chain cut short or rewritten with recomputed hashes would pass")
 		return nil
 	}
 	l := rep.Latest
-	fmt.Fprintf(out, "OK: %d signed checkpoints hold; the latest, at %s, has event %d; the %d events after it are covered by the chain alone\n",
-		rep.Checked, l.At.Format(time.RFC3339), l.Seq, head.Seq-l.Seq)
+	signed := int64(0)
+	for _, a := range l.Anchors() {
+		signed += a.Seq
+	}
+	fmt.Fprintf(out, "OK: %d signed checkpoints hold; the latest, at %s, has %d events; the %d events after it are covered by their chains alone\n",
+		rep.Checked, l.At.Format(time.RFC3339), signed, rep.Events()-signed)
 	return nil
+}
+
+// moved lists the heads of the chains that have events, each after a space: the anchors to keep.
+func moved(heads []audit.Anchor) string {
+	var b strings.Builder
+	for _, h := range heads {
+		if h.Seq > 0 {
+			b.WriteString(" " + h.String())
+		}
+	}
+	if b.Len() == 0 {
+		return " none"
+	}
+	return b.String()
 }
 
 // checkpointFindings prints what the checkpoints found (the first ten of each kind, and how many

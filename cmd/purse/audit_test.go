@@ -31,18 +31,19 @@ func TestAuditVerifyCommand(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	head, err := audit.Head(ctx, db)
+	heads, err := audit.Heads(ctx, db)
 	if err != nil {
 		t.Fatal(err)
 	}
+	head := heads[audit.ChainOf("acct")] // chain 10
 	cmd := &AuditVerifyCmd{StoreFlags: StoreFlags{DB: path}, Anchor: []string{head.String()}}
 	var out bytes.Buffer
-	if err := cmd.run(ctx, &out); err != nil || !strings.HasPrefix(out.String(), fmt.Sprintf("OK: 3 events, chain intact, 1 anchors hold; head %s\nWARNING: no checkpoint key", head)) {
+	if err := cmd.run(ctx, &out); err != nil || !strings.HasPrefix(out.String(), fmt.Sprintf("OK: 3 events in 16 chains, all intact, 1 anchors hold; heads %s\nWARNING: no checkpoint key", head)) {
 		t.Fatalf("whole chain: %q, %v", out.String(), err)
 	}
 
 	bad := &AuditVerifyCmd{StoreFlags: StoreFlags{DB: path}, Anchor: []string{"3:nothex"}}
-	if err := bad.run(ctx, &out); err == nil || !strings.Contains(err.Error(), "SEQ:HASH") {
+	if err := bad.run(ctx, &out); err == nil || !strings.Contains(err.Error(), "64 hex digits") {
 		t.Fatalf("a malformed anchor: %v", err)
 	}
 
@@ -50,7 +51,7 @@ func TestAuditVerifyCommand(t *testing.T) {
 	if _, err := db.SQL().Exec(`DELETE FROM audit_events`); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.SQL().Exec(`UPDATE audit_head SET seq = 0, hash = ''`); err != nil {
+	if _, err := db.SQL().Exec(`UPDATE audit_head SET seq = 0, hash = '' WHERE chain = 10`); err != nil {
 		t.Fatal(err)
 	}
 	for range 3 {
@@ -61,7 +62,7 @@ func TestAuditVerifyCommand(t *testing.T) {
 		}
 	}
 	out.Reset()
-	if err := cmd.run(ctx, &out); err == nil || !strings.HasPrefix(out.String(), "BROKEN: anchor 3:") {
+	if err := cmd.run(ctx, &out); err == nil || !strings.HasPrefix(out.String(), "BROKEN: anchor 10:3:") {
 		t.Fatalf("rewritten chain: %q, %v", out.String(), err)
 	}
 
@@ -70,7 +71,7 @@ func TestAuditVerifyCommand(t *testing.T) {
 	}
 	out.Reset()
 	cmd.Anchor = nil
-	if err := cmd.run(ctx, &out); err == nil || !strings.HasPrefix(out.String(), "BROKEN at event 2:") {
+	if err := cmd.run(ctx, &out); err == nil || !strings.HasPrefix(out.String(), "BROKEN at event 2 of chain 10:") {
 		t.Fatalf("edited chain: %q, %v", out.String(), err)
 	}
 }
@@ -111,13 +112,13 @@ func TestAuditVerifyAgainstCheckpoints(t *testing.T) {
 		t.Fatalf("intact: %q, %v", out.String(), err)
 	}
 	for _, q := range []string{`DELETE FROM audit_events WHERE seq > 3`,
-		`UPDATE audit_head SET seq = 3, hash = (SELECT hash FROM audit_events WHERE seq = 3)`} {
+		`UPDATE audit_head SET seq = 3, hash = (SELECT hash FROM audit_events WHERE seq = 3) WHERE chain = 10`} {
 		if _, err := db.SQL().Exec(q); err != nil {
 			t.Fatal(err)
 		}
 	}
 	out.Reset()
-	if err := cmd.run(ctx, &out); err == nil || !strings.HasPrefix(out.String(), "TRUNCATED: the chain ends at event 3, but a checkpoint") {
+	if err := cmd.run(ctx, &out); err == nil || !strings.HasPrefix(out.String(), "TRUNCATED: chain 10 ends at event 3, but a checkpoint") {
 		t.Fatalf("cut tail: %q, %v", out.String(), err)
 	}
 	// An emptied sink is not a clean record.
