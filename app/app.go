@@ -184,7 +184,13 @@ func New(ctx context.Context, store *sqlstore.DB, cfg Config) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	a.Lifecycle = &lifecycle.Service{Store: store, Vault: v, Catalog: cat, Log: cfg.Log, Policy: cfg.Retention}
+	retention := cfg.Retention
+	if retention.ScrubEvery == 0 && store.Dialect() == "postgres" {
+		// A PostgreSQL scrub costs what the tables cost, a SQLite one what the batches wrote
+		// (lifecycle.Policy.ScrubEvery).
+		retention.ScrubEvery = lifecycle.TableScrubEvery
+	}
+	a.Lifecycle = &lifecycle.Service{Store: store, Vault: v, Catalog: cat, Log: cfg.Log, Policy: retention}
 	a.Exports = &export.Service{Store: store, Accounts: a.Accounts, Catalog: cat, Location: cfg.Location}
 	if err := store.Warm(ctx); err != nil {
 		return nil, err

@@ -202,13 +202,13 @@ var ErrOlderCopiesRemain = errors.New("purge: erased, but older copies may remai
 // A failed scrub fails the run (the erasure itself is committed) and is tried again at the next.
 //
 // It runs after a batch that erased something when the last scrub is ScrubEvery old (the first
-// erasure scrubs at once), and at a run that found nothing to do while something is left to
-// scrub, so the older copies outlive their erasure by at most about ScrubEvery. Not after every
-// batch: on PostgreSQL the scrub costs what the tables cost, not what the batch erased (VACUUM
-// FULL rewrites data_keys and account_lookups, one row per account, and VACUUM's index cleanup
-// reads every index of a table with a dead row), so a scrub per batch of 500 made the purge of
-// 1,000 accounts twelve times slower beside 300,000 accounts than beside 10,000 (issue 19, `purse
-// bench scale`), while a scrub a minute costs the same share of a drain at any size.
+// erasure scrubs at once; with ScrubEvery zero, after every such batch), and at a run that found
+// nothing to do while something is left to scrub, so the older copies outlive their erasure by at
+// most about ScrubEvery. On PostgreSQL not after every batch: there the scrub costs what the
+// tables cost, not what the batch erased (VACUUM FULL rewrites data_keys and account_lookups, one
+// row per account, and VACUUM's index cleanup reads every index of a table with a dead row), so a
+// scrub per batch of 500 made the purge of 1,000 accounts twelve times slower beside 300,000
+// accounts than beside 10,000 (issue 19, `purse bench scale`).
 func (s *Service) scrub(ctx context.Context, erased, moved int, now time.Time, p Policy) error {
 	if erased > 0 {
 		atomic.StoreInt32(&s.toScrub, scrubErased)

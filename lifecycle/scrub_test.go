@@ -9,6 +9,7 @@ import (
 	"github.com/purse-wallet/purse"
 	"github.com/purse-wallet/purse/apitest"
 	"github.com/purse-wallet/purse/app"
+	"github.com/purse-wallet/purse/lifecycle"
 )
 
 // countingStore counts the scrubs it is asked for.
@@ -76,6 +77,48 @@ func TestPurgeScrubsOncePerInterval(t *testing.T) {
 			if scrubs != s.scrubs {
 				t.Fatalf("after run %d of the drain: %d scrubs, want %d", i+1, scrubs, s.scrubs)
 			}
+		}
+	}, func(c *app.Config) {
+		c.Retention.Batch, c.Retention.NoticeBacklog, c.Retention.ScrubEvery = 2, 100, lifecycle.TableScrubEvery
+	})
+}
+
+// TestPurgeScrubCadenceByStore checks the default cadence app sets: after every erasing batch on
+// SQLite (its scrub checkpoints what the batches wrote), once a minute on PostgreSQL (its scrub
+// rewrites whole tables).
+func TestPurgeScrubCadenceByStore(t *testing.T) {
+	t.Parallel()
+	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
+		t.Parallel()
+		const accounts = 6
+		for i := range accounts {
+			e.MarkClosed(t, register(t, e, apitest.NextPhone(), fmt.Sprintf("cadence%d@example.com", i), ""))
+		}
+		e.Clock.Advance(31 * day)
+		scrubs := 0
+		svc := *e.App.Lifecycle
+		svc.Store = countingStore{Store: svc.Store, scrubs: &scrubs}
+		for {
+			n, err := svc.PurgePersonal(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n == 0 {
+				break
+			}
+		}
+		exec(t, e, `UPDATE outbox SET status = 'sent' WHERE status = 'pending'`)
+		for range accounts / 2 {
+			if _, err := svc.PurgePersonal(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+		}
+		want := accounts / 2
+		if e.DB.Dialect() == "postgres" {
+			want = 1
+		}
+		if scrubs != want {
+			t.Fatalf("%d scrubs for %d erasing batches on %s, want %d", scrubs, accounts/2, e.DB.Dialect(), want)
 		}
 	}, func(c *app.Config) { c.Retention.Batch, c.Retention.NoticeBacklog = 2, 100 })
 }
