@@ -161,6 +161,7 @@ func recheck(ctx context.Context, st *step, env Env) error {
 		return err
 	}
 	st.seen(f.Account)
+	st.noLinks = f.LinkedAccounts == 0
 	// The device was checked when the flow started (AP-2); a header missing from a later step
 	// does not undo that. Activation is checked again.
 	if env.DeviceCertificate == "" {

@@ -145,7 +145,9 @@ func (s *Service) view(ctx context.Context, st *step) (*Flow, error) {
 	}
 	f := &Flow{Request: c, Policy: p, Blockers: c.Blockers}
 	f.Required = p.Factors(rec.Kind, rec.EmailHash != "")
-	if showsLinked(c.State) {
+	// A page the step's own eligibility facts said has no linked account to list reads none: the
+	// page agrees with the check it shows, and the flow sends a statement less (issue 19).
+	if showsLinked(c.State) && !st.noLinks {
 		if f.Linked, err = st.tx.LiveLinkedAccounts(ctx, c.AccountID); err != nil {
 			return nil, err
 		}

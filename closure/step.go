@@ -26,6 +26,7 @@ type step struct {
 	created bool                  // req was made in this step: it has no stored history yet
 	rec     *purse.AccountRecord  // req's account once read (see account and lockAccount)
 	locked  bool                  // rec was read with its row lock
+	noLinks bool                  // the step's eligibility facts counted no live linked account
 	events  []*purse.ClosureEvent // the step's transitions, written by flush
 	audit   *audit.Pending        // the step's audit events, appended by flush
 }
