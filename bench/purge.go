@@ -80,11 +80,13 @@ func (s *Server) MeasurePurge(ctx context.Context, n int, users []User, rate int
 func (s *Server) drain(ctx context.Context, out *Purge) error {
 	svc := *s.App.Lifecycle
 	svc.Store = timedScrub{Store: svc.Store, out: out}
-	personal := svc.Tasks()[0]
+	// Each batch runs under its task's deadline, as purse serve's job runner gives it: without one
+	// the store's request deadline (5 s) cut a 500-account purge short on a loaded machine.
+	personal, outbox := svc.Tasks()[0], s.App.Outbox.Task()
 	out.Batch = personal.Batch
 	// Messages earlier measurements left (closure codes and results) go first, outside the timing.
 	for {
-		n, err := s.App.Outbox.Run(ctx)
+		n, err := outbox.RunBatch(ctx)
 		if err != nil {
 			return fmt.Errorf("bench: deliver earlier messages: %w", err)
 		}
@@ -97,7 +99,7 @@ func (s *Server) drain(ctx context.Context, out *Purge) error {
 	deliverErr := make(chan error, 1)
 	go func() {
 		for ctx.Err() == nil {
-			n, err := s.App.Outbox.Run(ctx)
+			n, err := outbox.RunBatch(ctx)
 			if err != nil && ctx.Err() == nil {
 				deliverErr <- err
 				return
@@ -118,7 +120,7 @@ func (s *Server) drain(ctx context.Context, out *Purge) error {
 			last = time.Now()
 			fmt.Fprintf(os.Stderr, "bench: purge: %d of %d claims after %.0f s\n", moves, 2*out.Accounts, time.Since(start).Seconds())
 		}
-		n, err := personal.Run(ctx)
+		n, err := personal.RunBatch(ctx)
 		if err != nil {
 			return fmt.Errorf("bench: purge: %w", err)
 		}
@@ -143,7 +145,7 @@ func (s *Server) drain(ctx context.Context, out *Purge) error {
 	}
 	// The run that finds nothing left scrubs what the last batches erased, as the job's next tick
 	// would: it is part of what the purge costs.
-	if _, err := personal.Run(ctx); err != nil {
+	if _, err := personal.RunBatch(ctx); err != nil {
 		return fmt.Errorf("bench: purge: %w", err)
 	}
 	out.Seconds = time.Since(start).Seconds()

@@ -70,7 +70,7 @@ func (r *Runner) loop(ctx context.Context, t Task) {
 func RunOnce(ctx context.Context, t Task, log *slog.Logger) int {
 	total := 0
 	for ctx.Err() == nil {
-		n, err := run(ctx, t)
+		n, err := t.RunBatch(ctx)
 		total += n
 		if err != nil {
 			if ctx.Err() == nil && log != nil {
@@ -85,7 +85,9 @@ func RunOnce(ctx context.Context, t Task, log *slog.Logger) int {
 	return total
 }
 
-func run(ctx context.Context, t Task) (int, error) {
+// RunBatch makes one call of Run under the task's deadline, as the runner does: a caller that
+// drives a task by hand (a benchmark) gets the batch's time, not a request's few seconds.
+func (t Task) RunBatch(ctx context.Context) (int, error) {
 	d := t.Deadline
 	if d <= 0 {
 		d = DefaultDeadline

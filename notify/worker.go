@@ -112,12 +112,18 @@ func (w *Worker) sender(ch purse.Channel) Sender {
 	return Dev{}
 }
 
+// settleDeadline bounds the transaction that records a batch's outcomes.
+const settleDeadline = 30 * time.Second
+
 // settle records every outcome of a batch in one transaction. A send cut short because the worker is
 // stopping is handed back at once: it was not the provider's fault, so it costs no back-off.
 func (w *Worker) settle(ctx context.Context, results []outcome) error {
-	// Settling still runs when ctx ends (serve shutting down): what was sent must be marked.
+	// Settling still runs when ctx ends (serve shutting down): what was sent must be marked. It
+	// gets a deadline of its own rather than the store's for a request (5 s): a settle cut short
+	// on a loaded machine leaves sent messages claimed, and they go out again once the lease ends.
 	stopping := ctx.Err() != nil
-	ctx = context.WithoutCancel(ctx)
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), settleDeadline)
+	defer cancel()
 	var outcomes []string
 	err := w.Store.Tx(ctx, func(tx purse.Tx) error {
 		outcomes = outcomes[:0]

@@ -217,3 +217,26 @@ func TestStopMidSend(t *testing.T) {
 		}
 	})
 }
+
+// TestSettleOutlastsTheRequestDeadline: the transaction that marks a batch sent runs under a
+// deadline of its own, not under the store's deadline for a request, which the job runner never
+// applies to a batch. Before, on a loaded machine a settle past 5 s failed after the messages
+// had gone out, and they went out again when the lease ended. Here the request deadline is a
+// nanosecond: the batch (under its task's deadline) still sends and marks its message.
+func TestSettleOutlastsTheRequestDeadline(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *sqlstore.DB, clk *clock.Fixed) {
+		t.Parallel()
+		e := newEnv(t, db, clk)
+		id := e.enqueue(t, purse.ChannelSMS, "13900000007", i18n.Chinese, "x").ID
+		db.SetDeadline(time.Nanosecond)
+		n, err := e.worker(nil).Task().RunBatch(ctx)
+		db.SetDeadline(0)
+		if err != nil || n != 1 {
+			t.Fatalf("batch: %d, %v", n, err)
+		}
+		if got := e.message(t, id); got.Status != "sent" {
+			t.Fatalf("stored %s, want sent", got.Status)
+		}
+	})
+}
