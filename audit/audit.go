@@ -25,10 +25,16 @@ import (
 // caller's; the rest is filled here. Call it in the transaction that does what it records, so the
 // record and the deed commit together.
 //
-// Under a context from Pending.Bind for tx, the event is kept and appended by the Pending's Flush.
+// Under a context from Pending.Bind for tx, the event is kept and appended by the Pending's Flush;
+// in an item of a batch job (jobs.Batch), it is appended at the end of the batch, with the other
+// items' events.
 func Record(ctx context.Context, tx purse.Tx, actor, action, subject string, data map[string]string) error {
 	if p, ok := ctx.Value(pendingKey{}).(*Pending); ok && p.tx == tx {
 		p.Record(actor, action, subject, data)
+		return nil
+	}
+	if toBatch(ctx, tx, []*purse.AuditEvent{{ID: purse.NewID(), At: tx.Now(), Actor: actor, Action: action,
+		Subject: subject, Data: data}}) {
 		return nil
 	}
 	chain := ChainOf(subject)
@@ -76,6 +82,9 @@ func RecordAll(ctx context.Context, tx purse.Tx, actor, action string, entries [
 	for i, en := range entries {
 		es[i] = &purse.AuditEvent{ID: purse.NewID(), At: tx.Now(), Actor: actor, Action: action,
 			Subject: en.Subject, Data: en.Data}
+	}
+	if toBatch(ctx, tx, es) {
+		return nil // appended at the end of the batch whose item this is, as Record's
 	}
 	return appendChain(ctx, tx, es)
 }

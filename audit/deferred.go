@@ -38,9 +38,16 @@ func (p *Pending) Bind(ctx context.Context) context.Context {
 	return context.WithValue(ctx, pendingKey{}, p)
 }
 
-// Flush appends the events kept so far.
+// Flush appends the events kept so far; in an item of a batch job (jobs.Batch: ctx is the one
+// its Each or All was given), it hands them to the batch instead, which appends them with the
+// other items' at its end, after the item's savepoint was kept.
 func (p *Pending) Flush(ctx context.Context) error {
 	if len(p.events) == 0 {
+		return nil
+	}
+	if toBatch(ctx, p.tx, p.events) {
+		// An item of a batch job: its events go at the end of the batch (see later).
+		p.events = nil
 		return nil
 	}
 	if err := appendChain(ctx, p.tx, p.events); err != nil {

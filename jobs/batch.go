@@ -20,6 +20,11 @@ import (
 //
 // A failure of the database itself (UNAVAILABLE, the context ended) is no item's fault: the run
 // stops and the whole batch is rolled back, to be tried again at the next tick.
+//
+// The items' audit events are appended at the end of the batch, for every item that went through
+// at once, each chain's head locked once and in chain order (Deferred, audit.Record): locked item
+// by item, two batches running at once deadlocked on them. What an item locks itself (its request,
+// its account) it locks while it runs, and no other batch has claimed it.
 type Batch[T any] struct {
 	Job   string
 	Store purse.Store
@@ -45,15 +50,20 @@ func (b *Batch[T]) Run(ctx context.Context) (int, error) {
 
 // RunItems is Run returning the items handled, once their transaction has committed.
 func (b *Batch[T]) RunItems(ctx context.Context) ([]T, error) {
-	bctx, end, err := b.Store.Bind(ctx)
-	if err != nil {
-		return nil, err
+	done, err := b.runBound(ctx, true)
+	var lost *leftError
+	if errors.As(err, &lost) && !outage(ctx, err) {
+		// The items' deferred writes failed together, and nothing says whose fault it was: the
+		// batch is rolled back and run again with each item's written in its own savepoint, so
+		// that the item at fault is recorded and skipped like any other failing item. The heads
+		// are then locked in the order of the items, which may deadlock with another batch; that
+		// is a failure of one item, for a while, instead of the whole batch for ever.
+		if b.Log != nil {
+			b.Log.ErrorContext(ctx, "job batch: deferred writes failed, retried item by item", "job", b.Job, "error", err.Error())
+		}
+		done, err = b.runBound(ctx, false)
 	}
-	done, err := b.run(bctx)
 	if err != nil {
-		return nil, errors.Join(err, end(false))
-	}
-	if err := end(true); err != nil {
 		return nil, err
 	}
 	if len(done) == 0 && b.failed != nil {
@@ -64,7 +74,27 @@ func (b *Batch[T]) RunItems(ctx context.Context) ([]T, error) {
 	return done, nil
 }
 
-func (b *Batch[T]) run(ctx context.Context) ([]T, error) {
+// runBound runs one batch in a transaction of its own; atEnd as in run.
+func (b *Batch[T]) runBound(ctx context.Context, atEnd bool) ([]T, error) {
+	bctx, end, err := b.Store.Bind(ctx)
+	if err != nil {
+		return nil, err
+	}
+	done, err := b.run(bctx, atEnd)
+	if err != nil {
+		return nil, errors.Join(err, end(false))
+	}
+	if err := end(true); err != nil {
+		return nil, err
+	}
+	return done, nil
+}
+
+// run claims the batch and handles its items. With atEnd, what the items leave for the end
+// (Deferred: their audit events) is written after the last item, for every item at once, so that
+// the batch locks the audit chains' heads once each and in chain order; a failure there is a
+// *leftError. Without it, each item's is written at the end of its own savepoint.
+func (b *Batch[T]) run(ctx context.Context, atEnd bool) ([]T, error) {
 	var items []T
 	err := b.Store.Tx(ctx, func(tx purse.Tx) (err error) {
 		items, err = b.Claim(ctx, tx)
@@ -73,10 +103,29 @@ func (b *Batch[T]) run(ctx context.Context) ([]T, error) {
 	if err != nil || len(items) == 0 {
 		return nil, err
 	}
+	var all *left // what the kept items left, in their order; nil: each item writes its own
+	if atEnd {
+		all = &left{by: map[any]Deferred{}}
+	}
+	done, err := b.handle(ctx, items, all)
+	if err != nil {
+		return nil, err
+	}
+	if all != nil && len(all.keys) > 0 {
+		if err := b.Store.Tx(ctx, func(tx purse.Tx) error { return all.flush(ctx, tx) }); err != nil {
+			return nil, &leftError{err}
+		}
+	}
+	return done, b.clear(ctx, done)
+}
+
+// handle handles the items: all at once when the batch has All and it succeeds, else each in a
+// savepoint of its own, recording those that fail.
+func (b *Batch[T]) handle(ctx context.Context, items []T, all *left) ([]T, error) {
 	if b.All != nil {
-		err := b.Store.Tx(ctx, func(tx purse.Tx) error { return b.All(ctx, tx, items) })
+		err := b.attempt(ctx, all, func(ctx context.Context, tx purse.Tx) error { return b.All(ctx, tx, items) })
 		if err == nil {
-			return items, b.clear(ctx, items)
+			return items, nil
 		}
 		if outage(ctx, err) {
 			return nil, err
@@ -86,7 +135,7 @@ func (b *Batch[T]) run(ctx context.Context) ([]T, error) {
 	var ok []T
 	b.failed = nil
 	for _, item := range items {
-		err := b.Store.Tx(ctx, func(tx purse.Tx) error { return b.Each(ctx, tx, item) })
+		err := b.attempt(ctx, all, func(ctx context.Context, tx purse.Tx) error { return b.Each(ctx, tx, item) })
 		if err == nil {
 			ok = append(ok, item)
 			continue
@@ -99,8 +148,40 @@ func (b *Batch[T]) run(ctx context.Context) ([]T, error) {
 			return nil, err
 		}
 	}
-	return ok, b.clear(ctx, ok)
+	return ok, nil
 }
+
+// attempt runs fn in a savepoint of its own, with a context under which what fn leaves for the
+// batch's end (Later) is kept. Once the savepoint is kept (fn succeeded, or failed with a
+// purse.FailAfterCommit error whose writes stay), what fn left joins all; with all nil, it is
+// written at the end of the savepoint instead. What a savepoint rolled back left goes with it.
+func (b *Batch[T]) attempt(ctx context.Context, all *left, fn func(ctx context.Context, tx purse.Tx) error) error {
+	var l *left
+	keep := false // the store unwraps a FailAfterCommit error: tell it here
+	err := b.Store.Tx(ctx, func(tx purse.Tx) error {
+		var ictx context.Context
+		ictx, l = within(ctx, tx)
+		err := fn(ictx, tx)
+		var c *purse.CommittedError
+		if keep = err == nil || errors.As(err, &c); keep && all == nil {
+			if ferr := l.flush(ctx, tx); ferr != nil {
+				keep = false
+				return ferr
+			}
+		}
+		return err
+	})
+	if keep && all != nil {
+		all.join(l)
+	}
+	return err
+}
+
+// leftError is a failure to write what a batch's items left for its end (see run).
+type leftError struct{ err error }
+
+func (e *leftError) Error() string { return "writing what the items left: " + e.err.Error() }
+func (e *leftError) Unwrap() error { return e.err }
 
 // outage reports a failure that is the database's or the run's, not the item's.
 func outage(ctx context.Context, err error) bool {
