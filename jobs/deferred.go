@@ -18,6 +18,10 @@ import (
 // at the end, the heads are locked once each, in the one order every audited transaction takes
 // them (ascending chains), after the rows the items locked: the order a user's step takes too
 // (its account, then its chain's head at its end).
+//
+// What an item leaves is dropped when the item's savepoint rolls back; a savepoint of its own
+// inside the item that rolls back alone, while the item goes on, does not take back what it left
+// (as with audit.Pending).
 type Deferred interface {
 	// Join takes in what a later item of the same batch left under the same key.
 	Join(later Deferred)
