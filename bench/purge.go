@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/purse-wallet/purse"
+	"github.com/purse-wallet/purse/sqlstore"
 )
 
 // Purge is the purge measurement: N closed accounts past their personal-data retention, drained
@@ -21,10 +22,14 @@ type Purge struct {
 	// seconds they took: on PostgreSQL a scrub costs what the tables cost (VACUUM FULL of
 	// data_keys and account_lookups, one row per account), not what the purge erased, so the
 	// rate is printed with them and without them.
-	Scrubs        int     `json:"scrubs"`
-	ScrubSeconds  float64 `json:"scrub_seconds"`
-	PerSecUnswept float64 `json:"per_sec_without_scrubs"`
-	SetupSec      float64 `json:"setup_seconds"` // inserting the accounts, not part of the rate
+	Scrubs       int     `json:"scrubs"`
+	ScrubSeconds float64 `json:"scrub_seconds"`
+	// The table rewrites of those scrubs (PostgreSQL's VACUUM FULL, one a partition since migration
+	// 00350) and the longest: the longest any of them held a table's ACCESS EXCLUSIVE lock.
+	Rewrites       int     `json:"rewrites"`
+	LongestRewrite float64 `json:"longest_rewrite_seconds"`
+	PerSecUnswept  float64 `json:"per_sec_without_scrubs"`
+	SetupSec       float64 `json:"setup_seconds"` // inserting the accounts, not part of the rate
 	// The background load: GET /api/v1/closure/eligibility at BackgroundRate per second, alone
 	// before the purge and during it.
 	BackgroundRate int  `json:"background_rate"`
@@ -164,5 +169,10 @@ func (s timedScrub) Scrub(ctx context.Context) error {
 	err := s.Store.Scrub(ctx)
 	s.out.Scrubs++
 	s.out.ScrubSeconds += time.Since(t0).Seconds()
+	if r, ok := s.Store.(interface{ LastScrub() sqlstore.ScrubReport }); ok {
+		last := r.LastScrub()
+		s.out.Rewrites += last.Rewrites
+		s.out.LongestRewrite = max(s.out.LongestRewrite, last.Longest.Seconds())
+	}
 	return err
 }

@@ -88,6 +88,9 @@ func (s *Server) loadBulk(ctx context.Context, n int) (LoadStats, error) {
 		// The phone's lookup hash lives beside the account (issue 15, migration 00280).
 		{`INSERT INTO account_lookups (account_id, phone_hash, live)
 			SELECT ` + id + `, 'bulk:' || CAST(i AS TEXT), TRUE FROM s`, nil},
+		// And in lookup_hashes, where sign-in finds it (issue 19, migration 00350).
+		{`INSERT INTO lookup_hashes (hash, kind, account_id, live)
+			SELECT 'bulk:' || CAST(i AS TEXT), 'phone', ` + id + `, TRUE FROM s`, nil},
 		{`INSERT INTO ledger_transactions (id, kind, status, account_id, counterparty, amount, currency, created_at, settled_at)
 			SELECT ` + txID + `, 'topup', 'settled', ` + id + `, 'operator:bank', ` + strconv.Itoa(bulkAmount) + `, 'CNY', ` + at + `, ` + at + `
 			FROM s, ` + topups, []any{now, now}},

@@ -35,7 +35,11 @@ func (t *tx) InsertAccount(ctx context.Context, a *purse.AccountRecord) error {
 		return fmt.Errorf("storage: insert account: %w", err)
 	}
 	if a.PhoneHash != "" || a.EmailHash != "" {
-		err = t.insertUnique(ctx, `INSERT INTO account_lookups (account_id, phone_hash, email_hash, live) VALUES (?,?,?,?)`,
+		// The hashes first: their live unique index is the one a registration may meet.
+		if err := t.insertHashes(ctx, a); err != nil {
+			return fmt.Errorf("storage: insert account: %w", err)
+		}
+		_, err = t.exec(ctx, `INSERT INTO account_lookups (account_id, phone_hash, email_hash, live) VALUES (?,?,?,?)`,
 			a.ID, nullable(a.PhoneHash), nullable(a.EmailHash), a.Status.Live())
 		if err != nil {
 			return fmt.Errorf("storage: insert account: %w", err)
@@ -67,24 +71,23 @@ func (t *tx) AccountForUpdate(ctx context.Context, id string) (*purse.AccountRec
 	return t.oneAccount(ctx, `SELECT `+accountColumns+` FROM accounts WHERE id = ? FOR UPDATE`, id)
 }
 
-// byLookup finds accounts by a lookup hash through account_lookups' indexes (one on each hash).
-const byLookup = `id IN (SELECT account_id FROM account_lookups WHERE phone_hash = ?
-	UNION ALL SELECT account_id FROM account_lookups WHERE email_hash = ?)`
+// byLookup finds accounts by a lookup hash, a phone's or an e-mail's, through lookup_hashes' key
+// (on PostgreSQL in the one partition of that hash).
+const byLookup = `id IN (SELECT account_id FROM lookup_hashes WHERE hash = ?)`
 
 // liveAccountByLookup is the look-up of every sign-in and registration.
 var liveAccountByLookup = `SELECT ` + accountColumns + ` FROM accounts
-	WHERE id IN (SELECT account_id FROM account_lookups WHERE phone_hash = ? AND live
-	UNION ALL SELECT account_id FROM account_lookups WHERE email_hash = ? AND live)`
+	WHERE id IN (SELECT account_id FROM lookup_hashes WHERE hash = ? AND live)`
 
 var latestAccountByLookup = `SELECT ` + accountColumns + ` FROM accounts
 	WHERE ` + byLookup + ` ORDER BY created_at DESC, id DESC LIMIT 1`
 
 func (t *tx) LiveAccountByLookup(ctx context.Context, hash string) (*purse.AccountRecord, error) {
-	return t.oneAccount(ctx, liveAccountByLookup, hash, hash)
+	return t.oneAccount(ctx, liveAccountByLookup, hash)
 }
 
 func (t *tx) LatestAccountByLookup(ctx context.Context, hash string) (*purse.AccountRecord, error) {
-	return t.oneAccount(ctx, latestAccountByLookup, hash, hash)
+	return t.oneAccount(ctx, latestAccountByLookup, hash)
 }
 
 func (t *tx) oneAccount(ctx context.Context, q string, args ...any) (*purse.AccountRecord, error) {
@@ -138,14 +141,22 @@ func (t *tx) UpdateAccount(ctx context.Context, a *purse.AccountRecord) error {
 // saveLookups writes the account's lookup row, in one statement, and only when a hash or the
 // liveness changed: on PostgreSQL every write leaves a version of the row behind, and most account
 // updates (a wrong password, a lock) change neither; an upsert whose WHERE is false writes
-// nothing. Without hashes the row goes.
+// nothing. Without hashes the row goes. When it changed, lookup_hashes follows (syncHashes).
 func (t *tx) saveLookups(ctx context.Context, a *purse.AccountRecord) error {
 	if a.PhoneHash == "" && a.EmailHash == "" {
-		_, err := t.exec(ctx, `DELETE FROM account_lookups WHERE account_id = ?`, a.ID)
+		if _, err := t.exec(ctx, `DELETE FROM account_lookups WHERE account_id = ?`, a.ID); err != nil {
+			return err
+		}
+		return t.syncHashes(ctx, a)
+	}
+	res, err := t.exec(ctx, upsertLookups, a.ID, nullable(a.PhoneHash), nullable(a.EmailHash), a.Status.Live())
+	if err != nil {
+		return t.duplicate(err)
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 0 {
 		return err
 	}
-	_, err := t.exec(ctx, upsertLookups, a.ID, nullable(a.PhoneHash), nullable(a.EmailHash), a.Status.Live())
-	return t.duplicate(err)
+	return t.syncHashes(ctx, a)
 }
 
 const upsertLookups = `INSERT INTO account_lookups (account_id, phone_hash, email_hash, live) VALUES (?,?,?,?)
@@ -154,6 +165,52 @@ const upsertLookups = `INSERT INTO account_lookups (account_id, phone_hash, emai
 	WHERE coalesce(account_lookups.phone_hash, '') <> coalesce(excluded.phone_hash, '')
 	OR coalesce(account_lookups.email_hash, '') <> coalesce(excluded.email_hash, '')
 	OR account_lookups.live <> excluded.live`
+
+// syncHashes makes the account's rows in lookup_hashes its current hashes and liveness: a hash
+// it no longer has goes (a phone change, a removed e-mail; the scrub rewrites the partition that
+// held it), a new one comes, and a kept one takes the liveness. A live hash another live account
+// holds fails on lookup_hashes_live: purse.ErrDuplicate.
+func (t *tx) syncHashes(ctx context.Context, a *purse.AccountRecord) error {
+	if _, err := t.eraseRows(ctx, `DELETE FROM lookup_hashes WHERE account_id = ?
+		AND NOT (kind = 'phone' AND hash = ?) AND NOT (kind = 'email' AND hash = ?)`,
+		a.ID, a.PhoneHash, a.EmailHash); err != nil {
+		return err
+	}
+	q, args := hashRows(a)
+	if len(args) == 0 {
+		return nil
+	}
+	_, err := t.exec(ctx, q+` ON CONFLICT (hash, kind, account_id) DO UPDATE SET live = excluded.live
+		WHERE lookup_hashes.live <> excluded.live`, args...)
+	return t.duplicate(err)
+}
+
+// insertHashes writes a new account's lookup_hashes rows; purse.ErrDuplicate when a live account
+// holds one of its hashes already (the transaction stays usable: see insertUnique).
+func (t *tx) insertHashes(ctx context.Context, a *purse.AccountRecord) error {
+	q, args := hashRows(a)
+	res, err := t.exec(ctx, q+` ON CONFLICT DO NOTHING`, args...)
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return err
+	} else if int(n) < len(args)/4 {
+		return purse.ErrDuplicate
+	}
+	return nil
+}
+
+// hashRows is the INSERT of an account's lookup_hashes rows, one per hash it has.
+func hashRows(a *purse.AccountRecord) (string, []any) {
+	var args []any
+	for _, h := range []struct{ kind, hash string }{{"phone", a.PhoneHash}, {"email", a.EmailHash}} {
+		if h.hash != "" {
+			args = append(args, h.hash, h.kind, a.ID, a.Status.Live())
+		}
+	}
+	return `INSERT INTO lookup_hashes (hash, kind, account_id, live) VALUES ` + rowsValues(len(args)/4, 4), args
+}
 
 func (t *tx) CountAccounts(ctx context.Context) (map[purse.AccountStatus]int, error) {
 	rows, err := t.query(ctx, `SELECT status, COUNT(*) FROM accounts GROUP BY status`)

@@ -55,7 +55,11 @@ type Dialect struct {
 	Durable func() error
 	// Scrub removes the older copies of erased rows from the live files (see purse.Store.Scrub):
 	// it is given the write pool and the tables an erasure writes.
-	Scrub func(ctx context.Context, write *sql.DB, tables []string) error
+	Scrub func(ctx context.Context, write *sql.DB, tables []string) (ScrubReport, error)
+	// Partition, if set, is the expression a RETURNING clause names a written row's partition by
+	// (PostgreSQL's tableoid): the erasures record the partitions they wrote in scrub_pending, and
+	// the scrub rewrites those (see scrub.go). Unset where no table is partitioned.
+	Partition string
 	// BareReads: the read pool's connections refuse writes by themselves and every statement sees
 	// the latest commit anyway (PostgreSQL's default_transaction_read_only under READ COMMITTED),
 	// so Read needs no BEGIN and COMMIT: two round trips fewer per read.
@@ -80,6 +84,7 @@ type DB struct {
 	deadline  time.Duration                // of a transaction whose context has none (see SetDeadline)
 	sealer    purse.Sealer                 // seals the outbox and linked ids (see UseSealer)
 	trace     atomic.Pointer[func(string)] // see OnStatement
+	lastScrub atomic.Pointer[ScrubReport]  // see LastScrub
 }
 
 // New wraps open connection pools: write for read-write transactions, read for read-only ones (the

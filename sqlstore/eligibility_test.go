@@ -98,9 +98,10 @@ func TestHotLookupPlansSearchOnly(t *testing.T) {
 		// The look-ups of sign-in and registration, and the account's own read, through the lookup
 		// hashes' table (issue 15) by its indexes. (The latest account of a login, for a closed
 		// account's sign-in, sorts the few accounts one phone ever had.)
-		{"live account by lookup", sqlstore.LiveLookupQuery, "SEARCH account_lookups USING INDEX account_lookups_live_phone (phone_hash=?)"},
+		{"live account by lookup", sqlstore.LiveLookupQuery, "SEARCH lookup_hashes USING INDEX lookup_hashes_live (hash=?)"},
 		{"account", sqlstore.AccountQuery, "SEARCH l USING INDEX sqlite_autoindex_account_lookups_1 (account_id=?)"},
 		{"erase lookups", sqlstore.EraseLookupsQuery, "SEARCH account_lookups USING COVERING INDEX sqlite_autoindex_account_lookups_1 (account_id=?)"},
+		{"erase lookup hashes", sqlstore.EraseLookupHashesQuery, "SEARCH lookup_hashes USING COVERING INDEX lookup_hashes_account (account_id=?)"},
 	} {
 		rows, err := db.SQL().QueryContext(context.Background(), "EXPLAIN QUERY PLAN "+c.q, make([]any, strings.Count(c.q, "?"))...)
 		if err != nil {

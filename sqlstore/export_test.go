@@ -2,11 +2,12 @@ package sqlstore
 
 // Statements whose plans sqlstore_test checks.
 var (
-	EligibilityFactsQuery = eligibilityFacts
-	LatestCodeQuery       = latestCode
-	ErasePersonalQuery    = erasePersonalColumns + "(?,?,?)"
-	OpenClosuresQuery     = openClosures(8)
-	EraseLookupsQuery     = eraseLookups + "(?,?,?)"
-	LiveLookupQuery       = liveAccountByLookup
-	AccountQuery          = selectAccount
+	EligibilityFactsQuery  = eligibilityFacts
+	LatestCodeQuery        = latestCode
+	ErasePersonalQuery     = erasePersonalColumns + "(?,?,?)"
+	OpenClosuresQuery      = openClosures(8)
+	EraseLookupsQuery      = eraseLookups + "(?,?,?)"
+	EraseLookupHashesQuery = eraseLookupHashes + "(?,?,?)"
+	LiveLookupQuery        = liveAccountByLookup
+	AccountQuery           = selectAccount
 )

@@ -186,7 +186,7 @@ func (t *tx) DataKeys(ctx context.Context, ids []string) (map[string]*purse.Data
 func (t *tx) DestroyDataKeys(ctx context.Context, ids []string, at time.Time) error {
 	return chunks(ids, func(in string, args []any) error {
 		t.keys = nil
-		if _, err := t.exec(ctx, `UPDATE data_keys SET wrapped = NULL, destroyed_at = ? WHERE account_id IN `+in,
+		if _, err := t.eraseRows(ctx, `UPDATE data_keys SET wrapped = NULL, destroyed_at = ? WHERE account_id IN `+in,
 			append([]any{ts(at)}, args...)...); err != nil {
 			return fmt.Errorf("storage: destroy data keys: %w", err)
 		}
@@ -210,6 +210,11 @@ const erasePersonalColumns = `UPDATE accounts SET status = 'purged',
 const eraseLookups = `DELETE FROM account_lookups WHERE EXISTS (SELECT 1 FROM accounts a
 	WHERE a.id = account_lookups.account_id AND a.status || '' = 'purged') AND account_id IN `
 
+// eraseLookupHashes is eraseLookups for the hashes by which accounts are found (lookup_hashes,
+// found by account through lookup_hashes_account).
+const eraseLookupHashes = `DELETE FROM lookup_hashes WHERE EXISTS (SELECT 1 FROM accounts a
+	WHERE a.id = lookup_hashes.account_id AND a.status || '' = 'purged') AND account_id IN `
+
 func (t *tx) ErasePersonalColumns(ctx context.Context, ids []string, at time.Time) (int, error) {
 	total := 0
 	err := chunks(ids, func(in string, args []any) error {
@@ -220,9 +225,11 @@ func (t *tx) ErasePersonalColumns(ctx context.Context, ids []string, at time.Tim
 		n, _ := res.RowsAffected()
 		total += int(n)
 		// The lookup hashes go with the row that held them (issue 15); the scrub rewrites
-		// account_lookups so that no freed space keeps them.
-		if _, err := t.exec(ctx, eraseLookups+in, args...); err != nil {
-			return fmt.Errorf("storage: erase lookups: %w", err)
+		// the partitions they were in so that no freed space keeps them.
+		for _, q := range []string{eraseLookups, eraseLookupHashes} {
+			if _, err := t.eraseRows(ctx, q+in, args...); err != nil {
+				return fmt.Errorf("storage: erase lookups: %w", err)
+			}
 		}
 		return nil
 	})

@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/purse-wallet/purse"
 )
@@ -54,7 +55,16 @@ func (t *tx) ErasePersonalRows(ctx context.Context, erasures []purse.Erasure) (m
 	}
 	for _, s := range steps {
 		err := chunks(ids, func(in string, args []any) error {
-			return t.countByAccount(ctx, s.q+in+` RETURNING `+s.col, args, nil, touched)
+			if !rewrittenTables[writtenTable(s.q)] {
+				return t.countByAccount(ctx, s.q+in+` RETURNING `+s.col, args, nil, touched, nil)
+			}
+			// The scrub rewrites the partitions this statement wrote (scrub.go).
+			parts := map[string]bool{}
+			q := s.q + in + ` RETURNING ` + s.col + `, ` + t.returningPartition()
+			if err := t.countByAccount(ctx, q, args, nil, touched, parts); err != nil {
+				return err
+			}
+			return t.markScrub(ctx, parts)
 		})
 		if err != nil {
 			return nil, err
@@ -125,22 +135,42 @@ func (t *tx) scrubSentTo(ctx context.Context, erasures []purse.Erasure, touched 
 		return err
 	}
 	return chunks(scrub, func(in string, args []any) error {
-		return t.countByAccount(ctx, scrubOutbox+`id IN `+in+` RETURNING id`, args, msgAccount, touched)
+		return t.countByAccount(ctx, scrubOutbox+`id IN `+in+` RETURNING id`, args, msgAccount, touched, nil)
 	})
 }
 
+// writtenTable is the table an UPDATE or DELETE statement writes.
+func writtenTable(q string) string {
+	f := strings.Fields(q)
+	if len(f) > 2 && f[0] == "DELETE" {
+		return f[2]
+	}
+	if len(f) > 1 {
+		return f[1]
+	}
+	return ""
+}
+
 // countByAccount runs a statement that returns one key per row it touched, and counts the rows by
-// account (the key itself, or its owner in owners when given).
-func (t *tx) countByAccount(ctx context.Context, q string, args []any, owners map[string]string, touched map[string]int) error {
+// account (the key itself, or its owner in owners when given). With parts, each row also returns
+// its partition, gathered there.
+func (t *tx) countByAccount(ctx context.Context, q string, args []any, owners map[string]string, touched map[string]int, parts map[string]bool) error {
 	rows, err := t.query(ctx, q, args...)
 	if err != nil {
 		return fmt.Errorf("storage: erase personal rows: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var key string
-		if err := rows.Scan(&key); err != nil {
+		var key, part string
+		dest := []any{&key}
+		if parts != nil {
+			dest = append(dest, &part)
+		}
+		if err := rows.Scan(dest...); err != nil {
 			return err
+		}
+		if parts != nil {
+			parts[part] = true
 		}
 		if owners != nil {
 			key = owners[key]

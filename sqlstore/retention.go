@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"sort"
 	"strings"
@@ -78,7 +79,14 @@ func (t *tx) PurgeRecords(ctx context.Context, accountID string, now time.Time) 
 		return 0, err
 	}
 	for _, table := range serviceTables {
-		if _, err := t.exec(ctx, `DELETE FROM `+table+` WHERE account_id = ?`, accountID); err != nil {
+		del := t.exec
+		if rewrittenTables[table] {
+			del = func(ctx context.Context, q string, args ...any) (sql.Result, error) {
+				_, err := t.eraseRows(ctx, q, args...)
+				return nil, err
+			}
+		}
+		if _, err := del(ctx, `DELETE FROM `+table+` WHERE account_id = ?`, accountID); err != nil {
 			return 0, fmt.Errorf("storage: delete %s of %s: %w", table, accountID, err)
 		}
 	}

@@ -139,7 +139,7 @@ func (t *tx) DataKey(ctx context.Context, accountID string) (*purse.DataKey, err
 
 func (t *tx) DestroyDataKey(ctx context.Context, accountID string, now time.Time) error {
 	t.keys = nil
-	_, err := t.exec(ctx, `UPDATE data_keys SET wrapped = NULL, destroyed_at = ? WHERE account_id = ?`,
+	_, err := t.eraseRows(ctx, `UPDATE data_keys SET wrapped = NULL, destroyed_at = ? WHERE account_id = ?`,
 		ts(now), accountID)
 	if err != nil {
 		return fmt.Errorf("storage: destroy data key: %w", err)

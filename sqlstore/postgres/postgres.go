@@ -87,6 +87,8 @@ func Open(ctx context.Context, url string, clock purse.Clock) (*sqlstore.DB, err
 		IsBadInput: func(err error) bool { s := state(err); return s == "22P02" || s == "22021" || s == "22003" },
 		BareReads:  true,
 		Scrub:      scrub,
+		// The partition a row was in, by name (migration 00350: the tables the scrub rewrites).
+		Partition: "tableoid::regclass::text",
 	}, clock)
 	if err != nil {
 		closeAll()

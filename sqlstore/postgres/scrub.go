@@ -4,6 +4,9 @@ import (
 	"context"
 	"database/sql"
 	"strings"
+	"time"
+
+	"github.com/purse-wallet/purse/sqlstore"
 )
 
 // scrub vacuums the tables an erasure writes. PostgreSQL never overwrites a row in place: the
@@ -21,28 +24,97 @@ import (
 // until a new row is written over them. What an erasure leaves there is sealed (issue 15: the
 // outbox, linked ids and stored answers are sealed under the account's data key too), except the
 // wrapped data key itself, which the master key opens, and which would then open everything else.
-// So data_keys alone is rewritten (VACUUM FULL), with records_identity, whose records keys are
-// wrapped keys too (destroyed at the records purge), and account_lookups and business_flows, whose
-// phone and e-mail hashes would confirm a guessed number to whoever holds the lookup key, and the
-// latter a phone change's new number masked (issue 15): a new file holding the live rows only,
-// the old one unlinked. It is the smallest table purse has (one short row per account: 100,000 accounts
-// are about 8 MB), and the ACCESS EXCLUSIVE lock it takes stops only what reads data keys
-// (sealing, opening, a registration) for the rewrite; lock_timeout keeps it from queueing behind
-// a long transaction with everyone else queued behind it: it fails instead, and the purge job's
-// next run scrubs again.
-func scrub(ctx context.Context, write *sql.DB, tables []string) error {
+// So data_keys is rewritten (VACUUM FULL), with records_identity, whose records keys are wrapped
+// keys too (destroyed at the records purge), and account_lookups, lookup_hashes and
+// business_flows, whose phone and e-mail hashes would confirm a guessed number to whoever holds
+// the lookup key, and the latter a phone change's new number masked (issue 15): a new file holding
+// the live rows only, the old one unlinked.
+//
+// Rewriting them whole held an ACCESS EXCLUSIVE lock on each for its whole rewrite, which grew with
+// every account (14-19 s at 300,000 accounts, sign-ins and sealing waiting). Since migration 00350
+// each is 64 hash partitions (by account; lookup_hashes by hash), and an erasure records in
+// scrub_pending, in its own transaction, the partitions it wrote (sqlstore/scrub.go): the scrub
+// rewrites those only, one VACUUM FULL each, so a lock lasts one partition's rewrite (a 64th of the
+// table) and a scrub costs what was erased, up to the whole table when a large purge touched
+// every partition. A partition's row is cleared only when its rewrite could remove everything
+// the erasures it saw left: not while a transaction older than the last of them holds a snapshot
+// (VACUUM FULL copies the versions it may still see), and not when an erasure named it again
+// meanwhile (gen moved). A crash or a failed rewrite leaves the rows for the next scrub. lock_timeout keeps
+// a rewrite from queueing behind a long transaction with everyone else queued behind it: it
+// fails instead, and the purge job's next run scrubs again.
+func scrub(ctx context.Context, write *sql.DB, tables []string) (sqlstore.ScrubReport, error) {
+	var r sqlstore.ScrubReport
 	if _, err := write.ExecContext(ctx, "VACUUM (INDEX_CLEANUP ON) "+strings.Join(tables, ", ")); err != nil {
-		return err
+		return r, err
 	}
 	conn, err := write.Conn(ctx)
 	if err != nil {
-		return err
+		return r, err
 	}
 	defer conn.Close()
+	pending, err := pendingPartitions(ctx, conn)
+	if err != nil || len(pending) == 0 {
+		return r, err
+	}
 	if _, err := conn.ExecContext(ctx, "SET lock_timeout = '5s'"); err != nil {
-		return err
+		return r, err
 	}
 	defer conn.ExecContext(context.WithoutCancel(ctx), "RESET lock_timeout")
-	_, err = conn.ExecContext(ctx, "VACUUM FULL data_keys, records_identity, account_lookups, business_flows")
-	return err
+	for _, p := range pending {
+		if p.partition {
+			t0 := time.Now()
+			if _, err := conn.ExecContext(ctx, "VACUUM FULL "+p.name); err != nil {
+				return r, err
+			}
+			r.Rewrites++
+			r.Longest = max(r.Longest, time.Since(t0))
+			if p.seen {
+				continue
+			}
+		}
+		if _, err := conn.ExecContext(ctx, `DELETE FROM scrub_pending WHERE partition = $1 AND gen = $2`,
+			p.name, p.gen); err != nil {
+			return r, err
+		}
+	}
+	return r, nil
+}
+
+// pending is a row of scrub_pending: a partition's name as regclass writes it, whether it still
+// is a partition (one that is not is cleared without a rewrite), and whether a transaction may
+// still see versions its erasures left.
+type pending struct {
+	name            string
+	gen             int64
+	partition, seen bool
+}
+
+// pendingPartitions reads scrub_pending. A row is seen while a session of this database (or a
+// replication slot) holds a snapshot or a transaction id not newer than the row's last erasure:
+// VACUUM FULL copies the versions such a transaction may still see, so the row stays for the next
+// scrub. pg_stat_activity shows purse's own role's sessions; another role's are seen only with
+// pg_read_all_stats (docs/deployment.md).
+func pendingPartitions(ctx context.Context, conn *sql.Conn) ([]pending, error) {
+	rows, err := conn.QueryContext(ctx, `WITH held AS (
+			SELECT backend_xmin AS x FROM pg_stat_activity
+				WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_xmin IS NOT NULL
+			UNION ALL SELECT backend_xid FROM pg_stat_activity
+				WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_xid IS NOT NULL
+			UNION ALL SELECT xmin FROM pg_replication_slots WHERE xmin IS NOT NULL)
+		SELECT p.partition, p.gen, EXISTS (SELECT 1 FROM pg_inherits i WHERE i.inhrelid = to_regclass(p.partition)),
+			EXISTS (SELECT 1 FROM held WHERE age(held.x) >= age(xid(p.xid)))
+		FROM scrub_pending p ORDER BY p.partition`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []pending
+	for rows.Next() {
+		var p pending
+		if err := rows.Scan(&p.name, &p.gen, &p.partition, &p.seen); err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
 }

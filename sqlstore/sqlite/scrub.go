@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"fmt"
 	"time"
+
+	"github.com/purse-wallet/purse/sqlstore"
 )
 
 // scrub copies the whole write-ahead log into the database file and cuts the log to nothing
@@ -21,22 +23,22 @@ import (
 // is tried again for up to scrubRetry before it is reported, and the caller tries again later.
 // (The purge failed on it: bench's TestSmoke now and then, and `purse bench scale` after its bulk
 // load, every time.)
-func scrub(ctx context.Context, write *sql.DB, _ []string) error {
+func scrub(ctx context.Context, write *sql.DB, _ []string) (sqlstore.ScrubReport, error) {
 	deadline := time.Now().Add(scrubRetry)
 	for {
 		var busy, frames, copied int64
 		if err := write.QueryRowContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)").Scan(&busy, &frames, &copied); err != nil {
-			return err
+			return sqlstore.ScrubReport{}, err
 		}
 		if busy == 0 {
-			return nil
+			return sqlstore.ScrubReport{}, nil
 		}
 		if time.Now().After(deadline) {
-			return fmt.Errorf("wal checkpoint(TRUNCATE) blocked by a reader or another checkpoint (%d of %d frames copied)", copied, frames)
+			return sqlstore.ScrubReport{}, fmt.Errorf("wal checkpoint(TRUNCATE) blocked by a reader or another checkpoint (%d of %d frames copied)", copied, frames)
 		}
 		select {
 		case <-ctx.Done():
-			return ctx.Err()
+			return sqlstore.ScrubReport{}, ctx.Err()
 		case <-time.After(20 * time.Millisecond):
 		}
 	}

@@ -1,0 +1,147 @@
+package postgres_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/purse-wallet/purse"
+	"github.com/purse-wallet/purse/clock"
+	"github.com/purse-wallet/purse/sqlstore"
+	"github.com/purse-wallet/purse/storetest"
+)
+
+// rewritten are the tables the scrub rewrites (sqlstore/postgres/scrub.go).
+var rewritten = []string{"data_keys", "account_lookups", "lookup_hashes", "records_identity", "business_flows"}
+
+// TestScrubRewritesOnlyErasedPartitions: after a purge erased a few accounts, the scrub rewrites
+// the partitions that held their data keys and lookup hashes, and no other (issue 19). Before
+// migration 00350 it rewrote data_keys, account_lookups, records_identity and business_flows
+// whole, each under an ACCESS EXCLUSIVE lock for the whole table's rewrite, whatever the purge
+// erased: a file that VACUUM FULL rewrites gets a new relfilenode, so the files that keep theirs
+// are the ones it left alone.
+func TestScrubRewritesOnlyErasedPartitions(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	clk := clock.NewFixed(storetest.Epoch)
+	db := storetest.Open(t, "postgres", clk)
+	var ids []string
+	err := db.Tx(ctx, func(tx purse.Tx) error {
+		for i := range 40 {
+			id := purse.NewID()
+			ids = append(ids, id)
+			a := &purse.AccountRecord{ID: id, Kind: purse.KindMobile, Status: purse.StatusClosed,
+				PhoneHash: fmt.Sprintf("scrub-phone-%d", i), EmailHash: fmt.Sprintf("scrub-email-%d", i),
+				Language: "zh-CN", CreatedAt: tx.Now(), UpdatedAt: tx.Now(), ClosedAt: tx.Now()}
+			if err := tx.InsertAccount(ctx, a); err != nil {
+				return err
+			}
+			if err := tx.InsertDataKey(ctx, &purse.DataKey{AccountID: id, Wrapped: []byte("wrapped-" + id), CreatedAt: tx.Now()}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	erased := ids[:3]
+	// Where the erased accounts' rows are: the partitions the scrub must rewrite.
+	holding := map[string]bool{}
+	in := "'" + strings.Join(erased, "','") + "'"
+	for _, q := range []string{
+		`SELECT tableoid::regclass::text FROM data_keys WHERE account_id IN (` + in + `)`,
+		`SELECT tableoid::regclass::text FROM account_lookups WHERE account_id IN (` + in + `)`,
+		`SELECT tableoid::regclass::text FROM lookup_hashes WHERE account_id IN (` + in + `)`,
+	} {
+		for _, p := range column(t, db, q) {
+			holding[p] = true
+		}
+	}
+	if err := db.Scrub(ctx); err != nil { // nothing erased yet: nothing pending
+		t.Fatal(err)
+	}
+	before := files(t, db)
+	err = db.Tx(ctx, func(tx purse.Tx) error {
+		if _, err := tx.ErasePersonalColumns(ctx, erased, tx.Now()); err != nil {
+			return err
+		}
+		return tx.DestroyDataKeys(ctx, erased, tx.Now())
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Scrub(ctx); err != nil {
+		t.Fatal(err)
+	}
+	after := files(t, db)
+	kept := 0
+	for rel, file := range before {
+		switch moved := after[rel] != file; {
+		case holding[rel] && !moved:
+			t.Errorf("%s held an erased account's row and was not rewritten", rel)
+		case !holding[rel] && moved:
+			t.Errorf("%s held no erased row and was rewritten", rel)
+		case !moved:
+			kept++
+		}
+	}
+	if kept == 0 {
+		t.Errorf("every file of %v was rewritten, for %d erased accounts of %d", rewritten, len(erased), len(ids))
+	}
+	if r := db.LastScrub(); r.Rewrites != len(holding) {
+		t.Errorf("the scrub reports %d rewrites, want %d (%v)", r.Rewrites, len(holding), holding)
+	}
+	// Rewritten, the partitions are no longer pending; the next scrub rewrites nothing (unless a
+	// transaction of another test in this database still held an older snapshot).
+	if err := db.Scrub(ctx); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("rewrote %d of %d files; left pending: %v", len(holding), len(before),
+		column(t, db, `SELECT partition FROM scrub_pending`))
+}
+
+// files maps every leaf of the rewritten tables (the table itself where it is not partitioned)
+// to its relfilenode.
+func files(t *testing.T, db *sqlstore.DB) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	for _, table := range rewritten {
+		rows, err := db.SQL().Query(`SELECT p.relid::regclass::text, c.relfilenode::text FROM pg_partition_tree($1) p
+			JOIN pg_class c ON c.oid = p.relid WHERE p.isleaf`, table)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for rows.Next() {
+			var rel, file string
+			if err := rows.Scan(&rel, &file); err != nil {
+				t.Fatal(err)
+			}
+			out[rel] = file
+		}
+		if err := rows.Err(); err != nil {
+			t.Fatal(err)
+		}
+		rows.Close()
+	}
+	return out
+}
+
+func column(t *testing.T, db *sqlstore.DB, q string) []string {
+	t.Helper()
+	rows, err := db.SQL().Query(q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, s)
+	}
+	return out
+}
