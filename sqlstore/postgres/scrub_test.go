@@ -108,8 +108,8 @@ func files(t *testing.T, db *sqlstore.DB) map[string]string {
 	t.Helper()
 	out := map[string]string{}
 	for _, table := range rewritten {
-		rows, err := db.SQL().Query(`SELECT p.relid::regclass::text, c.relfilenode::text FROM pg_partition_tree($1) p
-			JOIN pg_class c ON c.oid = p.relid WHERE p.isleaf`, table)
+		rows, err := db.SQL().Query(`SELECT c.oid::regclass::text, c.relfilenode::text FROM pg_class c
+			WHERE c.relkind = 'r' AND (c.oid = $1::regclass OR c.oid IN (SELECT relid FROM pg_partition_tree($1)))`, table)
 		if err != nil {
 			t.Fatal(err)
 		}
