@@ -37,11 +37,10 @@ func (t *tx) RecordsIdentity(ctx context.Context, accountID string) (*purse.Reco
 
 // rewrapRecordsKey is RewrapDataKey for a records key ("records:<account id>").
 func (t *tx) rewrapRecordsKey(ctx context.Context, owner string, old, new []byte) (bool, error) {
-	res, err := t.exec(ctx, `UPDATE records_identity SET wrapped = ? WHERE account_id = ? AND wrapped = ?`,
+	n, err := t.eraseRows(ctx, `UPDATE records_identity SET wrapped = ? WHERE account_id = ? AND wrapped = ?`,
 		new, strings.TrimPrefix(owner, purse.RecordsKeyPrefix), old)
 	if err != nil {
 		return false, fmt.Errorf("storage: rewrap records key: %w", err)
 	}
-	n, err := res.RowsAffected()
-	return n == 1, err
+	return n == 1, nil
 }

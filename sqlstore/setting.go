@@ -178,10 +178,11 @@ func (t *tx) RewrapDataKey(ctx context.Context, accountID string, old, new []byt
 	if strings.HasPrefix(accountID, purse.RecordsKeyPrefix) {
 		return t.rewrapRecordsKey(ctx, accountID, old, new)
 	}
-	res, err := t.exec(ctx, `UPDATE data_keys SET wrapped = ? WHERE account_id = ? AND wrapped = ?`, new, accountID, old)
+	// The key wrapped under the older version stays in a dead row version: the partition is
+	// recorded for the scrub the rotation ends with (sqlstore/scrub.go).
+	n, err := t.eraseRows(ctx, `UPDATE data_keys SET wrapped = ? WHERE account_id = ? AND wrapped = ?`, new, accountID, old)
 	if err != nil {
 		return false, fmt.Errorf("storage: rewrap data key: %w", err)
 	}
-	n, err := res.RowsAffected()
-	return n == 1, err
+	return n == 1, nil
 }

@@ -32,9 +32,9 @@ import (
 //
 // Rewriting them whole held an ACCESS EXCLUSIVE lock on each for its whole rewrite, which grew with
 // every account (14-19 s at 300,000 accounts, sign-ins and sealing waiting). Since migration 00350
-// each is 64 hash partitions (by account; lookup_hashes by hash), and an erasure records in
+// each is 16 hash partitions (by account; lookup_hashes by hash), and an erasure records in
 // scrub_pending, in its own transaction, the partitions it wrote (sqlstore/scrub.go): the scrub
-// rewrites those only, one VACUUM FULL each, so a lock lasts one partition's rewrite (a 64th of the
+// rewrites those only, one VACUUM FULL each, so a lock lasts one partition's rewrite (a 16th of the
 // table) and a scrub costs what was erased, up to the whole table when a large purge touched
 // every partition. A partition's row is cleared only when its rewrite could remove everything
 // the erasures it saw left: not while a transaction older than the last of them holds a snapshot

@@ -145,3 +145,42 @@ func column(t *testing.T, db *sqlstore.DB, q string) []string {
 	}
 	return out
 }
+
+// TestScrubRewritesRewrappedKeys: a key rotation's rewrap leaves the key wrapped under the older
+// master-key version in a dead row version; the scrub the rotation ends with rewrites the
+// partition that holds it (before migration 00350 it rewrote data_keys whole).
+func TestScrubRewritesRewrappedKeys(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := storetest.Open(t, "postgres", clock.NewFixed(storetest.Epoch))
+	id := purse.NewID()
+	err := db.Tx(ctx, func(tx purse.Tx) error {
+		a := &purse.AccountRecord{ID: id, Kind: purse.KindMobile, Status: purse.StatusActive, PhoneHash: "rewrap-phone",
+			Language: "zh-CN", CreatedAt: tx.Now(), UpdatedAt: tx.Now()}
+		if err := tx.InsertAccount(ctx, a); err != nil {
+			return err
+		}
+		return tx.InsertDataKey(ctx, &purse.DataKey{AccountID: id, Wrapped: []byte("under-v1"), CreatedAt: tx.Now()})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	part := column(t, db, `SELECT tableoid::regclass::text FROM data_keys WHERE account_id = '`+id+`'`)[0]
+	before := files(t, db)
+	err = db.Tx(ctx, func(tx purse.Tx) error {
+		ok, err := tx.RewrapDataKey(ctx, id, []byte("under-v1"), []byte("under-v2"))
+		if err == nil && !ok {
+			err = fmt.Errorf("the rewrap found no key")
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Scrub(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if after := files(t, db); after[part] == before[part] {
+		t.Errorf("%s held the key wrapped under the older version and was not rewritten", part)
+	}
+}

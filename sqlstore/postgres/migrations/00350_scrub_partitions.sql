@@ -1,9 +1,9 @@
 -- +goose Up
 -- Issue 19: the scrub rewrote data_keys, records_identity, account_lookups and business_flows
 -- whole (VACUUM FULL, an ACCESS EXCLUSIVE lock for the rewrite: 14-19 s at 300,000 accounts,
--- sign-ins and sealing waiting). Each becomes 64 hash partitions by account, so a scrub rewrites
+-- sign-ins and sealing waiting). Each becomes 16 hash partitions by account, so a scrub rewrites
 -- only the partitions an erasure wrote since the last one, each under a lock held for that
--- partition's rewrite alone (a 64th of the table). The phone and e-mail lookup hashes, whose
+-- partition's rewrite alone (a 16th of the table). The phone and e-mail lookup hashes, whose
 -- uniqueness among live accounts the database enforces, move to lookup_hashes, partitioned by the
 -- hash itself: a unique index on a partitioned table must hold its partition key. account_lookups
 -- keeps an account's own hashes, read by account id with every account. The old tables are
@@ -37,7 +37,7 @@ CREATE TABLE data_keys (
     created_at   BIGINT NOT NULL,
     destroyed_at BIGINT NOT NULL DEFAULT 0
 ) PARTITION BY HASH (account_id);
-SELECT purse_hash_partitions('data_keys', 64);
+SELECT purse_hash_partitions('data_keys', 16);
 INSERT INTO data_keys (account_id, wrapped, created_at, destroyed_at)
     SELECT account_id, wrapped, created_at, destroyed_at FROM data_keys_old;
 DROP TABLE data_keys_old;
@@ -51,7 +51,7 @@ CREATE TABLE records_identity (
     fields          TEXT NOT NULL,
     created_at      BIGINT NOT NULL
 ) PARTITION BY HASH (account_id);
-SELECT purse_hash_partitions('records_identity', 64);
+SELECT purse_hash_partitions('records_identity', 16);
 INSERT INTO records_identity (account_id, wrapped, identity_sealed, fields, created_at)
     SELECT account_id, wrapped, identity_sealed, fields, created_at FROM records_identity_old;
 DROP TABLE records_identity_old;
@@ -77,7 +77,7 @@ CREATE TABLE business_flows (
     code_expires_at BIGINT NOT NULL DEFAULT 0,
     by_holder       BOOLEAN NOT NULL DEFAULT TRUE
 ) PARTITION BY HASH (account_id);
-SELECT purse_hash_partitions('business_flows', 64);
+SELECT purse_hash_partitions('business_flows', 16);
 INSERT INTO business_flows (id, account_id, kind, status, target_sealed, code_hash, attempts, created_at,
         expires_at, ended_at, target_hash, code_sent_at, code_expires_at, by_holder)
     SELECT id, account_id, kind, status, target_sealed, code_hash, attempts, created_at,
@@ -97,7 +97,7 @@ CREATE TABLE lookup_hashes (
     live       BOOLEAN NOT NULL,
     PRIMARY KEY (hash, kind, account_id)
 ) PARTITION BY HASH (hash);
-SELECT purse_hash_partitions('lookup_hashes', 64);
+SELECT purse_hash_partitions('lookup_hashes', 16);
 INSERT INTO lookup_hashes (hash, kind, account_id, live)
     SELECT phone_hash, 'phone', account_id, live FROM account_lookups WHERE phone_hash IS NOT NULL
     UNION ALL SELECT email_hash, 'email', account_id, live FROM account_lookups WHERE email_hash IS NOT NULL;
@@ -112,7 +112,7 @@ CREATE TABLE account_lookups (
     email_hash TEXT,
     live       BOOLEAN NOT NULL
 ) PARTITION BY HASH (account_id);
-SELECT purse_hash_partitions('account_lookups', 64);
+SELECT purse_hash_partitions('account_lookups', 16);
 INSERT INTO account_lookups (account_id, phone_hash, email_hash, live)
     SELECT account_id, phone_hash, email_hash, live FROM account_lookups_old;
 DROP TABLE account_lookups_old;
