@@ -19,9 +19,9 @@ type Purge struct {
 	PerSec   float64 `json:"per_sec"`
 	Batches  int     `json:"batches"` // purge job transactions, empty ones included
 	// The scrubs the purge ran (lifecycle.Policy.ScrubEvery), one at the end included, and the
-	// seconds they took: on PostgreSQL a scrub costs what the tables cost (VACUUM FULL of
-	// data_keys and account_lookups, one row per account), not what the purge erased, so the
-	// rate is printed with them and without them.
+	// seconds they took: on PostgreSQL a scrub rewrites the partitions the purge wrote (VACUUM
+	// FULL, a fixed cost each, and a purge of thousands writes them all), so the rate is printed
+	// with them and without them.
 	Scrubs       int     `json:"scrubs"`
 	ScrubSeconds float64 `json:"scrub_seconds"`
 	// The table rewrites of those scrubs (PostgreSQL's VACUUM FULL, one a partition since migration

@@ -35,9 +35,10 @@ type Policy struct {
 	ScrubEvery time.Duration
 }
 
-// TableScrubEvery is ScrubEvery on a store whose scrub costs what its tables cost (PostgreSQL):
-// the jobs' tick. A scrub per batch there made the purge twelve times slower beside 300,000
-// accounts than beside 10,000 (issue 19). A SQLite scrub checkpoints the write-ahead log, whose
+// TableScrubEvery is ScrubEvery on a store whose scrub rewrites files (PostgreSQL: the partitions
+// the erasures wrote, a fixed cost each, nearly all of them after a batch of 500): the jobs' tick.
+// A scrub per batch there, when it rewrote whole tables, made the purge twelve times slower beside
+// 300,000 accounts than beside 10,000 (issue 19). A SQLite scrub checkpoints the write-ahead log, whose
 // size is what the batches since the last one wrote: it stays after every batch, and the WAL
 // with it stays one batch long.
 const TableScrubEvery = time.Minute

@@ -204,11 +204,12 @@ var ErrOlderCopiesRemain = errors.New("purge: erased, but older copies may remai
 // It runs after a batch that erased something when the last scrub is ScrubEvery old (the first
 // erasure scrubs at once; with ScrubEvery zero, after every such batch), and at a run that found
 // nothing to do while something is left to scrub, so the older copies outlive their erasure by at
-// most about ScrubEvery. On PostgreSQL not after every batch: there the scrub costs what the
-// tables cost, not what the batch erased (VACUUM FULL rewrites data_keys and account_lookups, one
-// row per account, and VACUUM's index cleanup reads every index of a table with a dead row), so a
-// scrub per batch of 500 made the purge of 1,000 accounts twelve times slower beside 300,000
-// accounts than beside 10,000 (issue 19, `purse bench scale`).
+// most about ScrubEvery. On PostgreSQL not after every batch: there a scrub rewrites every
+// partition the batches since the last one wrote, at a fixed cost each (file syncs), and a batch of
+// 500 accounts writes nearly all of them; VACUUM's index cleanup also reads every index of a table
+// with a dead row. When the scrub rewrote whole tables, a scrub per batch made the purge of 1,000
+// accounts twelve times slower beside 300,000 accounts than beside 10,000 (issue 19, `purse bench
+// scale`, sessions 9 and 10).
 func (s *Service) scrub(ctx context.Context, erased, moved int, now time.Time, p Policy) error {
 	if erased > 0 {
 		atomic.StoreInt32(&s.toScrub, scrubErased)

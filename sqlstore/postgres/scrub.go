@@ -35,13 +35,19 @@ import (
 // each is 16 hash partitions (by account; lookup_hashes by hash), and an erasure records in
 // scrub_pending, in its own transaction, the partitions it wrote (sqlstore/scrub.go): the scrub
 // rewrites those only, one VACUUM FULL each, so a lock lasts one partition's rewrite (a 16th of the
-// table) and a scrub costs what was erased, up to the whole table when a large purge touched
-// every partition. A partition's row is cleared only when its rewrite could remove everything
-// the erasures it saw left: not while a transaction older than the last of them holds a snapshot
-// (VACUUM FULL copies the versions it may still see), and not when an erasure named it again
-// meanwhile (gen moved). A crash or a failed rewrite leaves the rows for the next scrub. lock_timeout keeps
-// a rewrite from queueing behind a long transaction with everyone else queued behind it: it
-// fails instead, and the purge job's next run scrubs again.
+// table, plus a fixed cost of file syncs: 0.1-0.3 s on the 2-core test machine) and a scrub costs
+// what was erased, up to the whole tables and that fixed cost 80 times when a large purge touched
+// every partition. Sixteen, not more: each partition adds that fixed cost to such a scrub, and a
+// query that reads a partitioned table by another column than its key starts every partition
+// (64 made a 3,000-account purge 1.4-5 times slower than 16; docs/BENCHMARKS.md, issue 19
+// session 10).
+//
+// A partition's row is cleared only when its rewrite could remove everything the erasures it saw
+// left: not while a transaction older than the last of them holds a snapshot (VACUUM FULL copies
+// the versions it may still see), and not when an erasure named it again meanwhile (gen moved).
+// A crash or a failed rewrite leaves the rows for the next scrub. lock_timeout keeps a rewrite
+// from queueing behind a long transaction with everyone else queued behind it: it fails instead,
+// and the purge job's next run scrubs again.
 func scrub(ctx context.Context, write *sql.DB, tables []string) (sqlstore.ScrubReport, error) {
 	var r sqlstore.ScrubReport
 	if _, err := write.ExecContext(ctx, "VACUUM (INDEX_CLEANUP ON) "+strings.Join(tables, ", ")); err != nil {
