@@ -184,7 +184,7 @@ func (t *tx) DataKeys(ctx context.Context, ids []string) (map[string]*purse.Data
 }
 
 func (t *tx) DestroyDataKeys(ctx context.Context, ids []string, at time.Time) error {
-	return chunks(ids, func(in string, args []any) error {
+	return chunksOf(partitionBatchRows, ids, func(in string, args []any) error {
 		t.keys = nil
 		if _, err := t.eraseRows(ctx, `UPDATE data_keys SET wrapped = NULL, destroyed_at = ? WHERE account_id IN `+in,
 			append([]any{ts(at)}, args...)...); err != nil {
@@ -224,8 +224,14 @@ func (t *tx) ErasePersonalColumns(ctx context.Context, ids []string, at time.Tim
 		}
 		n, _ := res.RowsAffected()
 		total += int(n)
-		// The lookup hashes go with the row that held them (issue 15); the scrub rewrites
-		// the partitions they were in so that no freed space keeps them.
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	// The lookup hashes go with the row that held them (issue 15); the scrub rewrites the
+	// partitions they were in so that no freed space keeps them.
+	err = chunksOf(partitionBatchRows, ids, func(in string, args []any) error {
 		for _, q := range []string{eraseLookups, eraseLookupHashes} {
 			if _, err := t.eraseRows(ctx, q+in, args...); err != nil {
 				return fmt.Errorf("storage: erase lookups: %w", err)

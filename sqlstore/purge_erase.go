@@ -54,8 +54,13 @@ func (t *tx) ErasePersonalRows(ctx context.Context, erasures []purse.Erasure) (m
 		{`DELETE FROM idempotent_responses WHERE account_id IN `, "account_id"},
 	}
 	for _, s := range steps {
-		err := chunks(ids, func(in string, args []any) error {
-			if !rewrittenTables[writtenTable(s.q)] {
+		rewritten := rewrittenTables[writtenTable(s.q)]
+		size := maxBatchRows
+		if rewritten {
+			size = partitionBatchRows
+		}
+		err := chunksOf(size, ids, func(in string, args []any) error {
+			if !rewritten {
 				return t.countByAccount(ctx, s.q+in+` RETURNING `+s.col, args, nil, touched, nil)
 			}
 			// The scrub rewrites the partitions this statement wrote (scrub.go).
