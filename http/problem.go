@@ -69,12 +69,16 @@ func (s *Server) problem(ctx context.Context, err error) *Problem {
 	if status >= 500 {
 		s.log.ErrorContext(ctx, "request failed", "code", string(e.Code), "error", err.Error())
 	}
+	retry := e.RetryAfter
+	if status == http.StatusServiceUnavailable && retry <= 0 {
+		retry = RetryAfter(err)
+	}
 	params := map[string]any{}
 	for k, v := range e.Params {
 		params[k] = v
 	}
-	if e.RetryAfter > 0 {
-		params["RetryAfter"] = e.RetryAfter
+	if retry > 0 {
+		params["RetryAfter"] = retry
 	}
 	p := &Problem{
 		Type:   "/problems/" + strings.ToLower(strings.ReplaceAll(string(e.Code), "_", "-")),
@@ -83,10 +87,10 @@ func (s *Server) problem(ctx context.Context, err error) *Problem {
 		Detail: s.Catalog.Message(lang, string(e.Code), params),
 		Code:   e.Code,
 		Errors: e.Fields,
-		retry:  e.RetryAfter,
+		retry:  retry,
 	}
-	if e.RetryAfter > 0 {
-		p.RetryAfter = int((e.RetryAfter + time.Second - 1) / time.Second)
+	if retry > 0 {
+		p.RetryAfter = int((retry + time.Second - 1) / time.Second)
 	}
 	if until, ok := e.Params["Until"].(time.Time); ok {
 		p.Until = &until
@@ -104,6 +108,40 @@ func (s *Server) problem(ctx context.Context, err error) *Problem {
 		}
 	}
 	return p
+}
+
+// unavailableRetryAfter is the Retry-After of a 503 whose error does not say when to come back:
+// the store's own outage answer (sqlstore: 2 s, PostgreSQL restarts in seconds).
+const unavailableRetryAfter = 2 * time.Second
+
+// RetryAfter is when a client should come back after err, answered 503: the first wait a
+// purse.Error in its chain gives, else unavailableRetryAfter. Every 503 says when (RFC 9110
+// §10.2.3; the API's promise for an outage): the layers that wrap a failure as UNAVAILABLE (a
+// failed final commit around the store's outage, a group commit, a request whose context ended)
+// need not each know the wait.
+func RetryAfter(err error) time.Duration {
+	if d, ok := waitIn(err); ok {
+		return d
+	}
+	return unavailableRetryAfter
+}
+
+// waitIn finds the first purse.Error in err's tree that gives a wait.
+func waitIn(err error) (time.Duration, bool) {
+	if e, ok := err.(*purse.Error); ok && e.RetryAfter > 0 {
+		return e.RetryAfter, true
+	}
+	switch u := err.(type) {
+	case interface{ Unwrap() error }:
+		return waitIn(u.Unwrap())
+	case interface{ Unwrap() []error }:
+		for _, inner := range u.Unwrap() {
+			if d, ok := waitIn(inner); ok {
+				return d, true
+			}
+		}
+	}
+	return 0, false
 }
 
 // writeProblem answers with a problem outside huma (middleware, pages' API fallbacks).

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -58,6 +59,10 @@ func (h *Handler) serveError(w http.ResponseWriter, r *http.Request, err error) 
 	pv := &problemView{Code: string(code), Status: statusOf(err), Message: h.message(r, err)}
 	if r.Method == http.MethodGet {
 		pv.Retry = r.URL.RequestURI()
+	}
+	if pv.Status == http.StatusServiceUnavailable {
+		// As the API's 503: when to come back, for the browser and any proxy in front.
+		w.Header().Set("Retry-After", strconv.Itoa(int((purshttp.RetryAfter(err)+time.Second-1)/time.Second)))
 	}
 	h.renderProblem(w, r, pv)
 }

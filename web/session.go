@@ -31,6 +31,9 @@ type who struct {
 	operator *purse.Operator
 	console  string // the console token's hash, binding the console's CSRF tokens
 	csrf     string
+	// unknown is why a session cookie could not be checked (the database did not answer): the
+	// reader is neither signed in nor out.
+	unknown error
 }
 
 type whoKey struct{}
@@ -74,22 +77,29 @@ func (h *Handler) identifyAs(w http.ResponseWriter, r *http.Request, lookup bool
 	if strings.HasPrefix(r.URL.Path, "/admin") {
 		if c, err := r.Cookie(consoleCookie); err == nil && c.Value != "" {
 			o, err := h.Operators.Authenticate(ctx, c.Value)
-			if err == nil {
+			switch {
+			case err == nil:
 				id.operator, id.console = o, secret.HashToken(c.Value)
-			} else if purse.ErrorCode(err) == purse.CodeOperatorUnauthenticated {
+			case purse.ErrorCode(err) == purse.CodeOperatorUnauthenticated:
 				clearCookie(w, r, consoleCookie, "/admin")
+			case purse.ErrorCode(err) == purse.CodeUnavailable:
+				id.unknown = err
 			}
 		}
 	} else if c, err := r.Cookie(sessionCookie); err == nil && c.Value != "" {
 		sess, rec, err := h.Accounts.Authenticate(ctx, c.Value)
+		var a *purse.Account
 		if err == nil {
-			a, err := h.Accounts.Get(ctx, rec.ID)
-			if err == nil {
-				id.session, id.account = sess, a
-			}
-		} else if c := purse.ErrorCode(err); c == purse.CodeUnauthenticated || c == purse.CodeAccountClosed {
+			a, err = h.Accounts.Get(ctx, rec.ID)
+		}
+		switch c := purse.ErrorCode(err); {
+		case err == nil:
+			id.session, id.account = sess, a
+		case c == purse.CodeUnauthenticated || c == purse.CodeAccountClosed:
 			// Only a session that is really over loses its cookie; a database hiccup does not.
 			clearCookie(w, r, sessionCookie, "/")
+		case c == purse.CodeUnavailable:
+			id.unknown = err
 		}
 	}
 	return r.WithContext(context.WithValue(ctx, whoKey{}, id))

@@ -146,7 +146,14 @@ func New(h *Handler) (*Handler, error) {
 // ServeHTTP serves a page with the security headers every page carries.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	secure(w, r)
-	h.mux.ServeHTTP(w, h.identify(w, r))
+	r = h.identify(w, r)
+	if err := whoOf(r).unknown; err != nil {
+		// The reader has a session cookie the database could not check: the outage page (503,
+		// Retry-After), not the page as a signed-out reader would get it (a sign-in form).
+		h.serveError(w, r, err)
+		return
+	}
+	h.mux.ServeHTTP(w, r)
 }
 
 // csp allows nothing but purse's own origin: no inline scripts or styles, no frames, forms post
