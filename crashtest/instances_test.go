@@ -298,7 +298,9 @@ func twoInstanceSwitches(t *testing.T, both []*server, store purse.Store) {
 	await("minimum version off", func(r answer) bool { return r.status == 401 }, "X-Client-Version", "1.9.9")
 }
 
-// spread runs n calls at once, alternating instances, and counts the answers by status.
+// spread runs n calls at once, alternating instances, and counts the answers by status. A call
+// answered 503 with Retry-After is made again (CI at load 19: three phone-change starts waited past
+// the store's deadline and were answered so, which the test counted as failures).
 func spread(t *testing.T, both []*server, n int, fn func(s *server, i int) answer) map[int]int {
 	t.Helper()
 	var (
@@ -310,7 +312,13 @@ func spread(t *testing.T, both []*server, n int, fn func(s *server, i int) answe
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			// As a client following the contract: a 503 with Retry-After (the store's deadline
+			// passed on a loaded machine, the argon2id queue full) is tried again, as patient does.
 			res := fn(both[i%2], i)
+			for try := 0; res.status == 503 && res.header.Get("Retry-After") != "" && try < 5; try++ {
+				time.Sleep(2 * time.Second)
+				res = fn(both[i%2], i)
+			}
 			if res.status >= 500 {
 				t.Errorf("call %d: %d %s", i, res.status, res.body)
 			}
