@@ -56,16 +56,24 @@ var sixDigits = regexp.MustCompile(`\b(\d{6})\b`)
 // closed account cannot be closed again. used counts the accounts taken so far (it runs past
 // len(users) once they are all gone).
 func (s *Server) flowPhase(users []User, clients int, dur time.Duration) (p phase, used *atomic.Int64) {
+	job, next := s.flowJob(users, clients)
+	return func(ctx context.Context) span { return steady(ctx, clients, Warmup, dur, s.dbCPU, job) }, next
+}
+
+// flowJob returns what one of clients concurrent clients does for one complete flow, on the next
+// unused account of users (errNoWork once they are all gone), and the count of accounts taken.
+// flowPhase runs it for a time; the instruction counts (RunOps) run it a number of times.
+func (s *Server) flowJob(users []User, clients int) (job func(context.Context) error, used *atomic.Int64) {
 	c := &http.Client{Timeout: 60 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: clients, MaxConnsPerHost: clients}}
 	var next atomic.Int64
-	job := func(ctx context.Context) error {
+	job = func(ctx context.Context) error {
 		i := next.Add(1) - 1
 		if int(i) >= len(users) {
 			return errNoWork
 		}
 		return s.flow(ctx, c, users[i])
 	}
-	return func(ctx context.Context) span { return steady(ctx, clients, Warmup, dur, s.dbCPU, job) }, &next
+	return job, &next
 }
 
 type flowView struct {

@@ -196,13 +196,20 @@ func (s *Server) fund(ctx context.Context, users []User) error {
 // users through POST /api/v1/transfers, with the payment password when pin is set, each request
 // to the next of bases (the instances' URLs) in turn.
 func (s *Server) transferPhase(bases []string, users []User, clients int, dur time.Duration, amount int64, pin string) phase {
+	job := s.transferJob(bases, users, clients, amount, pin)
+	return func(ctx context.Context) span { return steady(ctx, clients, Warmup, dur, s.dbCPU, job) }
+}
+
+// transferJob returns what one of clients concurrent clients does for one transfer of amount
+// between a random pair of users (see transferPhase).
+func (s *Server) transferJob(bases []string, users []User, clients int, amount int64, pin string) func(context.Context) error {
 	var mu sync.Mutex
 	r := mrand.New(mrand.NewPCG(3, uint64(time.Now().UnixNano())))
 	extra := ""
 	if pin != "" {
 		extra = `,"payment_password":"` + pin + `"`
 	}
-	return s.postPhase(bases, clients, dur, "/api/v1/transfers", func() (User, string) {
+	return s.postJob(bases, clients, "/api/v1/transfers", func() (User, string) {
 		mu.Lock()
 		i, j := pair(r, len(users))
 		mu.Unlock()
@@ -224,6 +231,12 @@ func (s *Server) topupPhase(bases []string, users []User, clients int, dur time.
 // postPhase returns a phase of clients posting what next gives (the user whose session sends
 // it, and the body) to path, each request to the next of bases in turn; 201 is success.
 func (s *Server) postPhase(bases []string, clients int, dur time.Duration, path string, next func() (User, string)) phase {
+	job := s.postJob(bases, clients, path, next)
+	return func(ctx context.Context) span { return steady(ctx, clients, Warmup, dur, s.dbCPU, job) }
+}
+
+// postJob returns what one of clients concurrent clients does for one POST of postPhase's.
+func (s *Server) postJob(bases []string, clients int, path string, next func() (User, string)) func(context.Context) error {
 	c := &http.Client{Timeout: 60 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: clients, MaxConnsPerHost: clients}}
 	var turn atomic.Int64
 	send := func(ctx context.Context) error {
@@ -249,11 +262,10 @@ func (s *Server) postPhase(bases []string, clients int, dur time.Duration, path 
 	// The load generator runs in this process beside the server: its work is labelled (the
 	// transport's connection goroutines, started under the label, inherit it) so that a CPU
 	// profile (--cpu-profile, then pprof -tagfocus=load=client or -tagignore) splits the two.
-	job := func(ctx context.Context) (err error) {
+	return func(ctx context.Context) (err error) {
 		pprof.Do(ctx, clientLabel, func(ctx context.Context) { err = send(ctx) })
 		return err
 	}
-	return func(ctx context.Context) span { return steady(ctx, clients, Warmup, dur, s.dbCPU, job) }
 }
 
 // clientLabel marks the load generator's goroutines in CPU profiles.
