@@ -34,6 +34,9 @@ type OpsOptions struct {
 	// (job loops, the checkpointer, the runtime): valgrind slows a run some fifty times, so that
 	// background weighs more per operation under it than on the bare machine.
 	Idle time.Duration
+	// StoreDeadline is the app's (0: sqlstore.DefaultDeadline): a PostgreSQL server under
+	// valgrind takes seconds to start each new connection's backend, past a request's default.
+	StoreDeadline time.Duration
 }
 
 // The operations RunOps counts.
@@ -60,7 +63,7 @@ func RunOps(ctx context.Context, o OpsOptions) (*OpsResult, error) {
 	if o.Clients < 1 || o.N < 0 || o.Warm < 0 {
 		return nil, fmt.Errorf("bench: ops needs clients ≥ 1 and counts ≥ 0, got %d, %d, %d", o.Clients, o.N, o.Warm)
 	}
-	s, err := Start(ctx, o.DB, lifecycle.Policy{})
+	s, err := start(ctx, o.DB, lifecycle.Policy{}, o.StoreDeadline)
 	if err != nil {
 		return nil, err
 	}

@@ -49,13 +49,20 @@ type Server struct {
 
 	dsn       string           // the store's, for Another
 	retention lifecycle.Policy // the app's, for Another
+	deadline  time.Duration    // the app's StoreDeadline (0: the default), for Another
 }
 
 // Start opens a fresh store (db "" or a path: SQLite in a temporary directory; a postgres:// URL:
 // a new schema on that server, dropped at Close), builds the app with production argon2id
 // parameters and the tenpay policy, and serves it on a loopback port.
 func Start(ctx context.Context, db string, retention lifecycle.Policy) (*Server, error) {
-	s := &Server{Kind: "sqlite"}
+	return start(ctx, db, retention, 0)
+}
+
+// start is Start with the app's StoreDeadline: RunOps lengthens it for a PostgreSQL server run
+// under valgrind, whose new connections take longer than a request may.
+func start(ctx context.Context, db string, retention lifecycle.Policy, deadline time.Duration) (*Server, error) {
+	s := &Server{Kind: "sqlite", deadline: deadline}
 	clk := purse.SystemClock{}
 	dsn := db
 	if strings.HasPrefix(db, "postgres://") || strings.HasPrefix(db, "postgresql://") {
@@ -87,7 +94,7 @@ func Start(ctx context.Context, db string, retention lifecycle.Policy) (*Server,
 		}
 	}
 	s.dsn, s.retention = dsn, retention
-	if s.App, s.URL, s.http, err = serve(ctx, store, retention); err != nil {
+	if s.App, s.URL, s.http, err = serve(ctx, store, retention, deadline); err != nil {
 		s.Close()
 		return nil, err
 	}
@@ -96,7 +103,7 @@ func Start(ctx context.Context, db string, retention lifecycle.Policy) (*Server,
 
 // serve builds the app on store with production argon2id parameters and the tenpay policy, as
 // purse serve runs it (group commit included), and serves it on a loopback port.
-func serve(ctx context.Context, store *sqlstore.DB, retention lifecycle.Policy) (*app.App, string, *http.Server, error) {
+func serve(ctx context.Context, store *sqlstore.DB, retention lifecycle.Policy, deadline time.Duration) (*app.App, string, *http.Server, error) {
 	policy, err := closure.Load(PolicyName)
 	if err != nil {
 		return nil, "", nil, err
@@ -107,7 +114,7 @@ func serve(ctx context.Context, store *sqlstore.DB, retention lifecycle.Policy) 
 	// Group commit as purse serve runs it by default (--group-commit).
 	a, err := app.New(ctx, store, app.Config{MasterKey: bytes.Repeat([]byte{0x5a}, 32), Clock: purse.SystemClock{}, Log: log,
 		HTTP: purshttp.Config{Version: "bench", SettingsTTL: 2 * time.Second}, Policy: policy, Retention: retention,
-		Wallet: wallet.Config{GroupCommit: ServeGroupCommit}, Gateway: bank.Sandbox{}, DevOutbox: true})
+		Wallet: wallet.Config{GroupCommit: ServeGroupCommit}, Gateway: bank.Sandbox{}, DevOutbox: true, StoreDeadline: deadline})
 	if err != nil {
 		return nil, "", nil, err
 	}
@@ -135,7 +142,7 @@ func (s *Server) Another(ctx context.Context) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("bench: open store: %w", err)
 	}
-	_, url, h, err := serve(ctx, store, s.retention)
+	_, url, h, err := serve(ctx, store, s.retention, s.deadline)
 	if err != nil {
 		store.Close()
 		return "", err

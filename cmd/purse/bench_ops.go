@@ -21,6 +21,7 @@ type BenchOpsCmd struct {
 	Warm     int           `default:"32" help:"Operations run first and not counted."`
 	Accounts int           `default:"0" help:"Flows: accounts made (at least --warm + --n; 0: exactly that). Transfers: accounts they move between (0: 64)."`
 	Idle     time.Duration `default:"0s" help:"Time the server then sits without requests (the process's background, measured at --n 0)."`
+	Deadline time.Duration `default:"0s" help:"How long a request may wait on the database (0: purse's default): longer for a PostgreSQL under valgrind."`
 }
 
 // Run runs the operations.
@@ -35,7 +36,7 @@ func (c *BenchOpsCmd) Run() error {
 }
 
 func (c *BenchOpsCmd) options() bench.OpsOptions {
-	o := bench.OpsOptions{DB: c.DB, Op: c.Op, Clients: c.Clients, N: c.N, Warm: c.Warm, Accounts: c.Accounts, Idle: c.Idle}
+	o := bench.OpsOptions{DB: c.DB, Op: c.Op, Clients: c.Clients, N: c.N, Warm: c.Warm, Accounts: c.Accounts, Idle: c.Idle, StoreDeadline: c.Deadline}
 	if o.Accounts <= 0 {
 		o.Accounts = bench.Defaults.TransferAccounts
 		if o.Op == bench.OpFlow {
