@@ -11,5 +11,5 @@ type BenchCmd struct {
 	Payments     BenchPaymentsCmd     `cmd:"" help:"Transfers with the payment password against without, closure-flow CPU against transfer CPU, and pgbench, in one run."`
 	Scale        BenchScaleCmd        `cmd:"" help:"Latency at several data sizes, loaded in bulk: is it flat as the data grows?"`
 	Ops          BenchOpsCmd          `cmd:"" help:"A fixed number of closure flows or transfers after the same setup (what bench instructions counts)."`
-	Instructions BenchInstructionsCmd `cmd:"" help:"Instructions per closure flow or transfer, counted with valgrind's callgrind at two counts."`
+	Instructions BenchInstructionsCmd `cmd:"" help:"Instructions per closure flow or transfer, counted with valgrind (cachegrind) at two counts."`
 }

@@ -31,7 +31,7 @@ type BenchInstructionsCmd struct {
 	DB       string        `default:"" help:"Store, as bench ops's --db."`
 	Op       string        `default:"transfer" enum:"flow,transfer" help:"What to count, as bench ops's --op."`
 	Clients  int           `default:"16" help:"Concurrent clients (closed loop)."`
-	N        []int         `default:"100,300" help:"The two counts of operations."`
+	N        []int         `default:"200,1200" help:"The two counts of operations (flows: 40,240 takes a few minutes)."`
 	Warm     int           `default:"32" help:"Operations run first and not counted, at both counts."`
 	Accounts int           `default:"0" help:"As bench ops's --accounts; 0: 64 for transfers, --warm + the larger count for flows (the same at both counts)."`
 	Repeat   int           `default:"1" help:"Times to run the pair, to see how far the count repeats."`
