@@ -18,11 +18,7 @@ import (
 // back, see TestTransactionEndedByItsContext), or the request's own context has ended under a bare
 // sql.ErrTxDone. With a live context and no cause, sql.ErrTxDone is a bug: INTERNAL.
 func TestCancelledRequestIsUnavailable(t *testing.T) {
-	cat, err := i18n.New(nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := &Server{Catalog: cat, log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	s := problemServer(t)
 	done, cancel := context.WithCancel(context.Background())
 	cancel()
 	live := context.Background()
@@ -44,4 +40,14 @@ func TestCancelledRequestIsUnavailable(t *testing.T) {
 			t.Errorf("%s: %d %s %q, want %d %s with its message", c.what, p.Status, p.Code, p.Detail, c.status, c.code)
 		}
 	}
+}
+
+// problemServer is a Server with only what problem needs: the catalog and a silent log.
+func problemServer(t *testing.T) *Server {
+	t.Helper()
+	cat, err := i18n.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &Server{Catalog: cat, log: slog.New(slog.NewTextHandler(io.Discard, nil))}
 }

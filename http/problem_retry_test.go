@@ -4,13 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
-	"log/slog"
 	"testing"
 	"time"
 
 	"github.com/purse-wallet/purse"
-	"github.com/purse-wallet/purse/i18n"
 )
 
 // Every 503 says when to come back (Retry-After), whoever built the error. The crash suite's
@@ -20,11 +17,7 @@ import (
 // same held for a failed group commit, the readiness probe's store checks and a failure under a
 // request whose context had ended.
 func TestEveryUnavailableSaysWhenToComeBack(t *testing.T) {
-	cat, err := i18n.New(nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := &Server{Catalog: cat, log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	s := problemServer(t)
 	done, cancel := context.WithCancel(context.Background())
 	cancel()
 	live := context.Background()
