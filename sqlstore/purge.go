@@ -205,33 +205,42 @@ const erasePersonalColumns = `UPDATE accounts SET status = 'purged',
 	payment_password_hash = '', certificate_id = '', purged_at = ?, updated_at = ?
 	WHERE status || '' = 'closed' AND id IN `
 
-// eraseLookups is followed by the batch's id list: the lookup rows of the accounts the statement
-// before just purged (an account of the batch found no longer closed keeps its own).
-const eraseLookups = `DELETE FROM account_lookups WHERE EXISTS (SELECT 1 FROM accounts a
-	WHERE a.id = account_lookups.account_id AND a.status || '' = 'purged') AND account_id IN `
-
-// eraseLookupHashes is eraseLookups for the hashes by which accounts are found (lookup_hashes,
-// found by account through lookup_hashes_account).
-const eraseLookupHashes = `DELETE FROM lookup_hashes WHERE EXISTS (SELECT 1 FROM accounts a
-	WHERE a.id = lookup_hashes.account_id AND a.status || '' = 'purged') AND account_id IN `
+// eraseLookups and eraseLookupHashes are followed by the id list of the accounts the statement
+// before just purged (its RETURNING): an account of the batch found no longer closed keeps its
+// own. They name the accounts by id alone, with no join to accounts: the earlier form, "EXISTS
+// (SELECT 1 FROM accounts WHERE status is purged)", was planned on PostgreSQL's partitioned
+// lookup_hashes (by hash, so every partition is a candidate) as a hash join reading every row of
+// accounts and every partition, once per 50-id statement: 9.1 million rows of accounts in 15 s of
+// a 300,000-account purge (pg_stat_user_tables), the purge's statements six times slower there
+// than at 10,000 accounts (docs/BENCHMARKS.md, session 10).
+const (
+	eraseLookups      = `DELETE FROM account_lookups WHERE account_id IN `
+	eraseLookupHashes = `DELETE FROM lookup_hashes WHERE account_id IN `
+)
 
 func (t *tx) ErasePersonalColumns(ctx context.Context, ids []string, at time.Time) (int, error) {
-	total := 0
+	var purged []string
 	err := chunks(ids, func(in string, args []any) error {
-		res, err := t.exec(ctx, erasePersonalColumns+in, append([]any{ts(at), ts(at)}, args...)...)
+		rows, err := t.query(ctx, erasePersonalColumns+in+` RETURNING id`, append([]any{ts(at), ts(at)}, args...)...)
 		if err != nil {
 			return fmt.Errorf("storage: erase personal columns: %w", err)
 		}
-		n, _ := res.RowsAffected()
-		total += int(n)
-		return nil
+		defer rows.Close()
+		for rows.Next() {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				return fmt.Errorf("storage: erase personal columns: %w", err)
+			}
+			purged = append(purged, id)
+		}
+		return rows.Err()
 	})
 	if err != nil {
 		return 0, err
 	}
 	// The lookup hashes go with the row that held them (issue 15); the scrub rewrites the
 	// partitions they were in so that no freed space keeps them.
-	err = chunksOf(partitionBatchRows, ids, func(in string, args []any) error {
+	err = chunksOf(partitionBatchRows, purged, func(in string, args []any) error {
 		for _, q := range []string{eraseLookups, eraseLookupHashes} {
 			if _, err := t.eraseRows(ctx, q+in, args...); err != nil {
 				return fmt.Errorf("storage: erase lookups: %w", err)
@@ -239,7 +248,7 @@ func (t *tx) ErasePersonalColumns(ctx context.Context, ids []string, at time.Tim
 		}
 		return nil
 	})
-	return total, err
+	return len(purged), err
 }
 
 // scanWith scans a row's leading columns into the caller's destinations and its extra trailing
