@@ -54,7 +54,7 @@ func (s *Server) MeasurePurge(ctx context.Context, n int, users []User, rate int
 	// account per claim. Autovacuum does the same within a minute or so on a server whose
 	// accounts close over days rather than in one insert.
 	if s.Kind == "postgres" {
-		if _, err := s.Store.SQL().ExecContext(ctx, "ANALYZE accounts, data_keys, purge_state, outbox"); err != nil {
+		if _, err := s.Store.SQL().ExecContext(ctx, "ANALYZE accounts, data_keys, account_lookups, lookup_hashes, purge_state, outbox"); err != nil {
 			return out, fmt.Errorf("bench: analyze: %w", err)
 		}
 	}

@@ -162,7 +162,7 @@ func (t *tx) MarkErased(ctx context.Context, ids []string, at time.Time) error {
 
 func (t *tx) DataKeys(ctx context.Context, ids []string) (map[string]*purse.DataKey, error) {
 	out := make(map[string]*purse.DataKey, len(ids))
-	err := chunks(ids, func(in string, args []any) error {
+	err := chunksOf(partitionBatchRows, ids, func(in string, args []any) error {
 		rows, err := t.query(ctx, `SELECT account_id, wrapped, created_at, destroyed_at FROM data_keys
 			WHERE account_id IN `+in, args...)
 		if err != nil {

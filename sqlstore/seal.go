@@ -44,7 +44,7 @@ func (t *tx) keysOf(ctx context.Context, accountIDs []string) (*keyring, error) 
 		}
 		ids = append(ids, id)
 	}
-	err := chunks(ids, func(in string, args []any) error {
+	err := chunksOf(partitionBatchRows, ids, func(in string, args []any) error {
 		rows, err := t.query(ctx, `SELECT account_id, wrapped, created_at, destroyed_at FROM data_keys WHERE account_id IN `+in, args...)
 		if err != nil {
 			return fmt.Errorf("storage: data keys: %w", err)
