@@ -1,6 +1,6 @@
-// Package storetest opens real stores for tests: a fresh SQLite file always, and a fresh schema on
-// the PostgreSQL named by PURSE_TEST_POSTGRES when it is set. Every test gets its own database, so
-// tests run in parallel.
+// Package storetest opens real stores for tests: a fresh SQLite file always, and a fresh database on
+// the PostgreSQL named by PURSE_TEST_POSTGRES when it is set (cloned from a migrated template:
+// template.go). Every test gets its own database, so tests run in parallel.
 package storetest
 
 import (
@@ -81,19 +81,19 @@ func Sealer(t testing.TB) *vault.Vault {
 	return v
 }
 
-// PostgresURL creates a fresh schema on the test server and returns a URL whose connections use it.
-// It skips the test when PURSE_TEST_POSTGRES is unset, unless PURSE_REQUIRE_POSTGRES=1.
+// PostgresURL creates a fresh database on the test server, already migrated (a clone of
+// migratedTemplate), dropped when t ends, and returns its URL. It skips the test when
+// PURSE_TEST_POSTGRES is unset, unless PURSE_REQUIRE_POSTGRES=1.
 func PostgresURL(t testing.TB) string {
 	t.Helper()
-	u, schema := fresh(t, "CREATE SCHEMA %s", "DROP SCHEMA %s CASCADE")
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
+	tmpl := migratedTemplate(t, serverURL(t))
+	u, name := fresh(t, "CREATE DATABASE %s TEMPLATE "+tmpl, "DROP DATABASE %s WITH (FORCE)")
+	u.Path = "/" + name
 	return u.String()
 }
 
-// PostgresDatabase creates a fresh database of its own on the test server, dropped when t ends,
-// and returns its URL. A test that needs VACUUM to remove its dead rows uses one: VACUUM keeps
+// PostgresDatabase creates a fresh, empty database on the test server, dropped when t ends, and
+// returns its URL: the store opened on it migrates from nothing. A test that needs VACUUM to remove its dead rows uses one: VACUUM keeps
 // every row version a transaction open in the same database may still see, and on the shared
 // test database other tests always have one open. It skips like PostgresURL.
 func PostgresDatabase(t testing.TB) string {
@@ -107,13 +107,7 @@ func PostgresDatabase(t testing.TB) string {
 // with one %s for the name), drops it when t ends, and returns the server's URL and the name.
 func fresh(t testing.TB, create, drop string) (*url.URL, string) {
 	t.Helper()
-	base := os.Getenv("PURSE_TEST_POSTGRES")
-	if base == "" {
-		if os.Getenv("PURSE_REQUIRE_POSTGRES") == "1" {
-			t.Fatal("PURSE_REQUIRE_POSTGRES=1 but PURSE_TEST_POSTGRES is empty: PostgreSQL tests would not run")
-		}
-		t.Skip("PURSE_TEST_POSTGRES not set: skipping the PostgreSQL run")
-	}
+	base := serverURL(t)
 	admin, err := sql.Open("pgx", base)
 	if err != nil {
 		t.Fatal(err)
@@ -122,7 +116,7 @@ func fresh(t testing.TB, create, drop string) (*url.URL, string) {
 	b := make([]byte, 6)
 	rand.Read(b)
 	name := "t_" + hex.EncodeToString(b)
-	if _, err := admin.Exec(fmt.Sprintf(create, name)); err != nil {
+	if err := whileInUse(func() error { _, err := admin.Exec(fmt.Sprintf(create, name)); return err }); err != nil {
 		t.Fatalf("storetest: %s: %v", fmt.Sprintf(create, name), err)
 	}
 	t.Cleanup(func() {
@@ -138,4 +132,18 @@ func fresh(t testing.TB, create, drop string) (*url.URL, string) {
 		t.Fatal(err)
 	}
 	return u, name
+}
+
+// serverURL is PURSE_TEST_POSTGRES. It skips the test when that is unset, or fails it under
+// PURSE_REQUIRE_POSTGRES=1.
+func serverURL(t testing.TB) string {
+	t.Helper()
+	base := os.Getenv("PURSE_TEST_POSTGRES")
+	if base == "" {
+		if os.Getenv("PURSE_REQUIRE_POSTGRES") == "1" {
+			t.Fatal("PURSE_REQUIRE_POSTGRES=1 but PURSE_TEST_POSTGRES is empty: PostgreSQL tests would not run")
+		}
+		t.Skip("PURSE_TEST_POSTGRES not set: skipping the PostgreSQL run")
+	}
+	return base
 }
