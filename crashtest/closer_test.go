@@ -178,16 +178,28 @@ func (m *mix) registerCloser(base string, c *closer) bool {
 		// Registration by SMS code (issue 14): the code first, kept in the request's body, which a
 		// retry under the same key sends again unchanged.
 		since := time.Now()
-		if res, ok := postJSON(base, "/api/v1/registrations", map[string]string{"phone": c.phone}); !ok || res.status != 202 {
+		res, ok := postJSON(base, "/api/v1/registrations", map[string]string{"phone": c.phone})
+		if !ok {
+			return false
+		}
+		if comeBack(res) {
+			return true // answered: the closer registers at its next turn
+		}
+		if res.status != 202 {
+			m.t.Errorf("closer %d: registration code: %d %s", c.n, res.status, res.body)
 			return false
 		}
 		if body["code"] = m.newestMessage(c.phone, "registration_code", "Code", since); body["code"] == "" {
+			m.t.Errorf("closer %d: the registration code was accepted (202) and the outbox holds none", c.n)
 			return false
 		}
 	}
 	res, ok := m.post(base, "", key, "/api/v1/accounts", body)
 	if !ok {
 		return false
+	}
+	if comeBack(res) {
+		return true // sent again under its key at the closer's next turn
 	}
 	var acct struct{ ID string }
 	decodeInto(m.t, res, &acct)
@@ -199,6 +211,9 @@ func (m *mix) registerCloser(base string, c *closer) bool {
 	if !ok {
 		return false
 	}
+	if comeBack(login) {
+		return true // registered; the sign-in comes at the closer's next turn, under the same key
+	}
 	var s struct{ Token string }
 	decodeInto(m.t, login, &s)
 	if login.status != 201 {
@@ -209,6 +224,14 @@ func (m *mix) registerCloser(base string, c *closer) bool {
 	c.id, c.token = acct.ID, s.Token
 	m.mu.Unlock()
 	return true
+}
+
+// comeBack reports an answer that asks the client to return later: a 503 with Retry-After (the
+// argon2id hasher's queue is full on a busy machine, issue 17; nothing was written). A patient
+// client, as these closers are, comes back at its next turn. Before, a busy CI machine's 503 to a
+// registration ended the test as "the process did not answer".
+func comeBack(a answer) bool {
+	return a.status == 503 && a.header.Get("Retry-After") != ""
 }
 
 // decide makes a choice for one closure that stays the same every time it is asked: true once in
@@ -223,7 +246,7 @@ func (m *mix) decide(id, what string, n uint32) bool {
 // business and are checked by the replays, a server failure is an error.
 func (m *mix) postOK(base, token, key, path string, body any) bool {
 	res, ok := m.post(base, token, key, path, body)
-	if ok && res.status >= 500 {
+	if ok && res.status >= 500 && !comeBack(res) {
 		m.t.Errorf("%s %s: %d %s", key, path, res.status, res.body)
 	}
 	return ok

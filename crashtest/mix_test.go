@@ -159,6 +159,13 @@ func (m *mix) post(base, token, key, path string, body any) (answer, bool) {
 	if err != nil {
 		return answer{}, false
 	}
+	a := answer{status: status, body: got}
+	if status == 503 && r.retryAfter != "" {
+		// Not an answer to keep: the request is to be sent again, and may then be answered
+		// otherwise (comeBack).
+		a.header = http.Header{"Retry-After": {r.retryAfter}}
+		return a, true
+	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if r.acked && (status != r.status || !bytes.Equal(got, r.answer)) {
@@ -168,7 +175,7 @@ func (m *mix) post(base, token, key, path string, body any) (answer, bool) {
 		r.at = time.Now()
 	}
 	r.acked, r.status, r.answer = true, status, got
-	return answer{status: status, body: got}, true
+	return a, true
 }
 
 // moveMoney sends one top-up, withdrawal or transfer; some transfers go to the closers, which
@@ -333,6 +340,13 @@ func (m *mix) replayAll(round int) {
 	for _, r := range m.reqs {
 		base := m.base()
 		status, got, err := r.send(base)
+		// A patient client: a 503 with Retry-After (a full hasher queue on a busy machine) is
+		// sent again after the wait it names, a few times.
+		for tries := 0; err == nil && status == 503 && r.retryAfter != "" && tries < 10; tries++ {
+			wait, _ := strconv.Atoi(r.retryAfter)
+			time.Sleep(time.Duration(max(wait, 1)) * time.Second)
+			status, got, err = r.send(base)
+		}
 		if err != nil {
 			m.t.Fatalf("round %d: retry %s: %v", round, r.key, err)
 		}

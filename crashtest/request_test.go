@@ -25,6 +25,7 @@ type request struct {
 	body              []byte
 	acked             bool
 	replayedHeader    bool
+	retryAfter        string // the last answer's Retry-After: a 503 with it is to be sent again
 	status            int
 	answer            []byte
 	at                time.Time // when it was first answered
@@ -43,6 +44,7 @@ func (r *request) send(base string) (int, []byte, error) {
 	}
 	defer res.Body.Close()
 	r.replayedHeader = res.Header.Get("Idempotent-Replayed") == "true"
+	r.retryAfter = res.Header.Get("Retry-After")
 	b, err := io.ReadAll(res.Body)
 	return res.StatusCode, b, err
 }
