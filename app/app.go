@@ -190,7 +190,7 @@ func New(ctx context.Context, store *sqlstore.DB, cfg Config) (*App, error) {
 		// (lifecycle.Policy.ScrubEvery).
 		retention.ScrubEvery = lifecycle.TableScrubEvery
 	}
-	a.Lifecycle = &lifecycle.Service{Store: store, Vault: v, Catalog: cat, Log: cfg.Log, Policy: retention}
+	a.Lifecycle = &lifecycle.Service{Store: store, Vault: v, Catalog: cat, Log: cfg.Log, Policy: retention, Clock: cfg.Clock}
 	a.Exports = &export.Service{Store: store, Accounts: a.Accounts, Catalog: cat, Location: cfg.Location}
 	if err := store.Warm(ctx); err != nil {
 		return nil, err

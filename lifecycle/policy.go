@@ -30,8 +30,9 @@ type Policy struct {
 	// ScrubEvery is how often, at most, the purges scrub the older copies of what they erased
 	// while they keep erasing; a run that finds nothing left to do scrubs at once. Zero scrubs
 	// after every batch that erased, as on SQLite, where a scrub checkpoints what the batches
-	// wrote; app sets TableScrubEvery on PostgreSQL, where a scrub rewrites whole tables. See
-	// Service.scrub.
+	// wrote; app sets TableScrubEvery on PostgreSQL, where a scrub rewrites partitions. A
+	// non-zero ScrubEvery also waits nine times the last scrub's length where that is longer
+	// (Service.scrub).
 	ScrubEvery time.Duration
 }
 

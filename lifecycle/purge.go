@@ -37,11 +37,16 @@ type Service struct {
 	DocumentLinks func(ctx context.Context, tx purse.Tx, langs map[string]string) (map[string]Link, error)
 	Erased        func(ctx context.Context, tx purse.Tx, accountIDs []string) error
 
-	// toScrub is what is left to scrub (scrubNone, scrubOnceMore, scrubErased), and scrubbed when
-	// (store clock, Unix microseconds) the last scrub ran: see scrub. Plain integers used through
-	// sync/atomic rather than atomic types, so that a test may copy a Service.
-	toScrub  int32
-	scrubbed int64
+	// Clock times the scrubs (scrubPace); nil leaves their length out of the pace.
+	Clock purse.Clock
+
+	// toScrub is what is left to scrub (scrubNone, scrubOnceMore, scrubErased), scrubbed when
+	// (store clock, Unix microseconds) the last scrub ran and scrubTook how long it took
+	// (microseconds): see scrub. Plain integers used through sync/atomic rather than atomic
+	// types, so that a test may copy a Service.
+	toScrub   int32
+	scrubbed  int64
+	scrubTook int64
 }
 
 // Link is a documents link as a notice shows it: the URL and its end, in the reader's language.
@@ -209,7 +214,11 @@ var ErrOlderCopiesRemain = errors.New("purge: erased, but older copies may remai
 // 500 accounts writes nearly all of them; VACUUM's index cleanup also reads every index of a table
 // with a dead row. When the scrub rewrote whole tables, a scrub per batch made the purge of 1,000
 // accounts twelve times slower beside 300,000 accounts than beside 10,000 (issue 19, `purse bench
-// scale`, sessions 9 and 10).
+// scale`, sessions 9 and 10). A rewrite's cost grows with its partition, so on a large store a
+// scrub can itself last most of a minute (about 150 s at 3 million accounts, extrapolated): while
+// the purge goes on erasing, the next scrub also waits scrubPace times the last one's length, so
+// scrubbing takes at most about a tenth of a draining purge's time at any size. The run that finds
+// nothing left still scrubs at once.
 func (s *Service) scrub(ctx context.Context, erased, moved int, now time.Time, p Policy) error {
 	if erased > 0 {
 		atomic.StoreInt32(&s.toScrub, scrubErased)
@@ -219,10 +228,13 @@ func (s *Service) scrub(ctx context.Context, erased, moved int, now time.Time, p
 		return nil
 	}
 	last := atomic.LoadInt64(&s.scrubbed)
-	if moved > 0 && last != 0 && now.Sub(time.UnixMicro(last)) < p.ScrubEvery {
+	if moved > 0 && last != 0 && now.Sub(time.UnixMicro(last)) < s.scrubWait(p) {
 		return nil
 	}
-	if err := s.Store.Scrub(ctx); err != nil {
+	start := s.clockNow()
+	err := s.Store.Scrub(ctx)
+	atomic.StoreInt64(&s.scrubTook, s.clockNow().Sub(start).Microseconds())
+	if err != nil {
 		return fmt.Errorf("%w: %w", ErrOlderCopiesRemain, err)
 	}
 	atomic.StoreInt64(&s.scrubbed, now.UnixMicro())
@@ -233,6 +245,27 @@ func (s *Service) scrub(ctx context.Context, erased, moved int, now time.Time, p
 	// An erasure that committed meanwhile (another batch of this instance) set scrubErased: it stays.
 	atomic.CompareAndSwapInt32(&s.toScrub, left, next)
 	return nil
+}
+
+// scrubPace is how many times its own length the last scrub makes the next wait while a purge
+// keeps erasing (on a store with a ScrubEvery): scrubbing takes at most about a tenth of the time.
+const scrubPace = 9
+
+// scrubWait is how long after the last scrub a purge that keeps erasing scrubs again: ScrubEvery,
+// or scrubPace times the last scrub's length where that is longer. Zero (SQLite) stays zero.
+func (s *Service) scrubWait(p Policy) time.Duration {
+	if p.ScrubEvery == 0 {
+		return 0
+	}
+	took := time.Duration(atomic.LoadInt64(&s.scrubTook)) * time.Microsecond
+	return max(p.ScrubEvery, scrubPace*took)
+}
+
+func (s *Service) clockNow() time.Time {
+	if s.Clock == nil {
+		return time.Time{}
+	}
+	return s.Clock.Now()
 }
 
 // What is left to scrub.

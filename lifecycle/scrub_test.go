@@ -9,17 +9,24 @@ import (
 	"github.com/purse-wallet/purse"
 	"github.com/purse-wallet/purse/apitest"
 	"github.com/purse-wallet/purse/app"
+	"github.com/purse-wallet/purse/clock"
 	"github.com/purse-wallet/purse/lifecycle"
 )
 
-// countingStore counts the scrubs it is asked for.
+// countingStore counts the scrubs it is asked for; with a clock, each scrub takes that clock
+// forward by takes, as a long rewrite would.
 type countingStore struct {
 	purse.Store
 	scrubs *int
+	clock  *clock.Fixed
+	takes  time.Duration
 }
 
 func (s countingStore) Scrub(ctx context.Context) error {
 	*s.scrubs++
+	if s.clock != nil {
+		s.clock.Advance(s.takes)
+	}
 	return s.Store.Scrub(ctx)
 }
 
@@ -121,4 +128,60 @@ func TestPurgeScrubCadenceByStore(t *testing.T) {
 			t.Fatalf("%d scrubs for %d erasing batches on %s, want %d", scrubs, accounts/2, e.DB.Dialect(), want)
 		}
 	}, func(c *app.Config) { c.Retention.Batch, c.Retention.NoticeBacklog = 2, 100 })
+}
+
+// TestPurgeScrubPacedByItsLength checks that a long scrub spaces the next (issue 19): while the
+// purge keeps erasing, the next scrub waits nine times the last one's length where that is longer
+// than ScrubEvery, so that rewriting partitions, whose cost grows with the store (about 150 s a
+// scrub at 3 million accounts), takes at most about a tenth of a draining purge. Before, a purge
+// scrubbed every ScrubEvery whatever the scrub cost. The run that finds nothing left still scrubs
+// at once.
+func TestPurgeScrubPacedByItsLength(t *testing.T) {
+	t.Parallel()
+	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
+		t.Parallel()
+		const accounts = 8
+		for i := range accounts {
+			e.MarkClosed(t, register(t, e, apitest.NextPhone(), fmt.Sprintf("pace%d@example.com", i), ""))
+		}
+		e.Clock.Advance(31 * day)
+		scrubs := 0
+		svc := *e.App.Lifecycle
+		svc.Store = countingStore{Store: svc.Store, scrubs: &scrubs, clock: e.Clock, takes: 20 * time.Second}
+		run := func(want int) {
+			t.Helper()
+			n, err := svc.PurgePersonal(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n != want {
+				t.Fatalf("a run moved %d accounts, want %d", n, want)
+			}
+		}
+		for range accounts / 2 {
+			run(2) // notices
+		}
+		run(0)
+		exec(t, e, `UPDATE outbox SET status = 'sent' WHERE status = 'pending'`)
+		steps := []struct {
+			advance time.Duration
+			moved   int
+			scrubs  int
+		}{
+			{0, 2, 1},           // the first erasure: at once; the scrub takes 20 s
+			{time.Minute, 2, 1}, // 80 s since: past ScrubEvery, not past 9 × 20 s
+			{time.Minute, 2, 1}, // 140 s
+			{time.Minute, 2, 2}, // 200 s: scrubbed
+			{0, 0, 3},           // nothing left: at once
+		}
+		for i, s := range steps {
+			e.Clock.Advance(s.advance)
+			run(s.moved)
+			if scrubs != s.scrubs {
+				t.Fatalf("after run %d of the drain: %d scrubs, want %d", i+1, scrubs, s.scrubs)
+			}
+		}
+	}, func(c *app.Config) {
+		c.Retention.Batch, c.Retention.NoticeBacklog, c.Retention.ScrubEvery = 2, 100, lifecycle.TableScrubEvery
+	})
 }
