@@ -25,6 +25,12 @@ type ScaleOptions struct {
 	Samples int   // requests timed per measurement and size
 	Clients int   // concurrent clients of each measurement
 	Purge   int   // closed accounts purged at each size (the purge rate)
+	// Rounds splits each measurement's samples into rounds that visit the sizes in turn (0: 1).
+	// On a shared machine whose load drifts over the minutes a measurement takes, sizes measured
+	// one after the other carried the drift into their ratio (sessions 9 and 10: ratios of 0.44 to
+	// 2.75 that said more about the neighbours than the data); alternating gives every size the
+	// same share of each minute.
+	Rounds int
 }
 
 // Scale is one size's figures.
@@ -55,39 +61,103 @@ const (
 	opQueue       = "admin closure queue"
 )
 
-// RunScale loads each size on a fresh store and measures it.
+// scaleOrder is the order the measurements run in: transfers first, so that the transactions page
+// lists a page of each sample's own.
+var scaleOrder = []string{opEligibility, opTransfer, opPage, opQueue, opStep}
+
+// RunScale loads every size, each on a fresh store of its own, keeps them all up, and then runs
+// each measurement in rounds that visit the sizes in turn (ScaleOptions.Rounds). The purges run
+// last, one size after the other: each is one drain, timed whole.
 func RunScale(ctx context.Context, o ScaleOptions) ([]*Scale, error) {
+	rounds := max(o.Rounds, 1)
+	per := max(o.Samples/rounds, 1)
+	var sizes []*scaleSize
+	defer func() {
+		for _, z := range sizes {
+			z.s.Close()
+		}
+	}()
 	var out []*Scale
 	for _, n := range o.Sizes {
-		sc, err := runScale(ctx, o, n)
+		z, err := prepareScale(ctx, o, n, rounds, per)
 		if err != nil {
 			return out, fmt.Errorf("%d accounts: %w", n, err)
 		}
-		out = append(out, sc)
+		sizes = append(sizes, z)
+		out = append(out, z.sc)
 	}
-	return out, nil
+	for _, z := range sizes {
+		timed(ctx, o.Samples/4, o.Clients, z.jobs[opTransfer]) // warm-up: connections, prepared statements
+	}
+	for _, name := range scaleOrder {
+		for round := range rounds {
+			for _, z := range sizes {
+				if name == opStep {
+					z.closureSteps(ctx, round, per, o.Clients)
+					continue
+				}
+				lat, errs := timed(ctx, per, o.Clients, z.jobs[name])
+				z.lat[name] = append(z.lat[name], lat...)
+				z.errs[name] += errs
+			}
+		}
+	}
+	for _, z := range sizes {
+		for _, name := range scaleOrder {
+			lat := z.lat[name]
+			z.sc.Ops = append(z.sc.Ops, ScaleOp{Name: name, N: len(lat), Errors: z.errs[name], P50ms: ms(quantile(lat, 0.5)), P99ms: ms(quantile(lat, 0.99))})
+		}
+	}
+	if o.Purge > 0 {
+		for _, z := range sizes {
+			// A failed purge (a store deadline passed on a starved machine) is reported beside the
+			// latencies already measured rather than losing them.
+			p, err := z.s.MeasurePurge(ctx, o.Purge, z.users, 20, time.Second)
+			if err != nil {
+				z.sc.PurgeErr = err.Error()
+			} else {
+				z.sc.Purge = &p
+			}
+		}
+	}
+	return out, ctx.Err()
 }
 
-func runScale(ctx context.Context, o ScaleOptions, n int) (*Scale, error) {
+// scaleSize is one size's server, its accounts and what its measurements gathered so far.
+type scaleSize struct {
+	s     *Server
+	sc    *Scale
+	users []User
+	flows []User // closure-flow accounts, flowsPerRound+clients per round
+	jobs  map[string]func(context.Context, int) error
+	lat   map[string][]time.Duration
+	errs  map[string]int
+}
+
+// prepareScale starts a server on a fresh store, loads n bulk accounts and makes the accounts the
+// measurements act as: 32 funded users, an agent, and the closure flows' accounts of every round.
+func prepareScale(ctx context.Context, o ScaleOptions, n, rounds, per int) (*scaleSize, error) {
 	s, err := Start(ctx, o.DB, lifecycle.Policy{})
 	if err != nil {
 		return nil, err
 	}
-	defer s.Close()
-	sc := &Scale{Store: s.Kind}
-	if sc.Load, err = s.loadBulk(ctx, n); err != nil {
-		return nil, err
+	z := &scaleSize{s: s, sc: &Scale{Store: s.Kind}, lat: map[string][]time.Duration{}, errs: map[string]int{}}
+	fail := func(err error) (*scaleSize, error) { s.Close(); return nil, err }
+	if z.sc.Load, err = s.loadBulk(ctx, n); err != nil {
+		return fail(err)
 	}
-	users, err := s.makeAccounts(ctx, 32, spec{prefix: "155", session: true, smallPay: true})
-	if err != nil {
-		return nil, err
+	if z.users, err = s.makeAccounts(ctx, 32, spec{prefix: "155", session: true, smallPay: true}); err != nil {
+		return fail(err)
 	}
-	if err := s.fund(ctx, users); err != nil {
-		return nil, err
+	if err := s.fund(ctx, z.users); err != nil {
+		return fail(err)
 	}
 	_, opToken, err := s.App.Operators.Create(ctx, fmt.Sprintf("scale%d", n), purse.RoleAgent, "bench operator password")
 	if err != nil {
-		return nil, err
+		return fail(err)
+	}
+	if z.flows, err = s.makeAccounts(ctx, rounds*(flowsPer(per)+o.Clients), spec{prefix: "156", session: true}); err != nil {
+		return fail(err)
 	}
 	hc := &http.Client{Timeout: 60 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: o.Clients}}
 	get := func(path string, token func(i int) string) func(context.Context, int) error {
@@ -95,59 +165,40 @@ func runScale(ctx context.Context, o ScaleOptions, n int) (*Scale, error) {
 			return s.call(ctx, hc, http.MethodGet, path, token(i), nil, 200)
 		}
 	}
+	users := z.users
 	user := func(i int) string { return users[i%len(users)].Token }
-	// Transfers first, so that the transactions page lists a page of each sample's own.
 	var seq atomic.Int64
-	transfer := func(ctx context.Context, i int) error {
-		from, to := users[i%len(users)], users[(i+1+int(seq.Add(1))%(len(users)-1))%len(users)]
-		if from.ID == to.ID {
-			to = users[(i+1)%len(users)]
-		}
-		body := fmt.Sprintf(`{"to":%q,"amount":%d}`, to.ID, plainAmount)
-		return s.call(ctx, hc, http.MethodPost, "/api/v1/transfers", from.Token, []byte(body), 201)
+	z.jobs = map[string]func(context.Context, int) error{
+		opEligibility: get("/api/v1/closure/eligibility", user),
+		opTransfer: func(ctx context.Context, i int) error {
+			from, to := users[i%len(users)], users[(i+1+int(seq.Add(1))%(len(users)-1))%len(users)]
+			if from.ID == to.ID {
+				to = users[(i+1)%len(users)]
+			}
+			body := fmt.Sprintf(`{"to":%q,"amount":%d}`, to.ID, plainAmount)
+			return s.call(ctx, hc, http.MethodPost, "/api/v1/transfers", from.Token, []byte(body), 201)
+		},
+		opPage:  get("/api/v1/transactions?limit=20", user),
+		opQueue: get("/api/v1/admin/closures?limit=50", func(int) string { return opToken }),
 	}
-	measure := func(name string, job func(context.Context, int) error) {
-		lat, errs := timed(ctx, o.Samples, o.Clients, job)
-		sc.Ops = append(sc.Ops, ScaleOp{Name: name, N: len(lat), Errors: errs, P50ms: ms(quantile(lat, 0.5)), P99ms: ms(quantile(lat, 0.99))})
-	}
-	timed(ctx, o.Samples/4, o.Clients, transfer) // warm-up: connections, prepared statements
-	measure(opEligibility, get("/api/v1/closure/eligibility", user))
-	measure(opTransfer, transfer)
-	measure(opPage, get("/api/v1/transactions?limit=20", user))
-	measure(opQueue, get("/api/v1/admin/closures?limit=50", func(int) string { return opToken }))
-	steps, err := s.closureSteps(ctx, o.Samples, o.Clients)
-	if err != nil {
-		return nil, err
-	}
-	sc.Ops = append(sc.Ops, steps)
-	if o.Purge > 0 {
-		// A failed purge (a store deadline passed on a starved machine) is reported beside the
-		// latencies already measured rather than losing them.
-		p, err := s.MeasurePurge(ctx, o.Purge, users, 20, time.Second)
-		if err != nil {
-			sc.PurgeErr = err.Error()
-		} else {
-			sc.Purge = &p
-		}
-	}
-	return sc, nil
+	return z, nil
 }
 
-// closureSteps times each request of complete closure flows (the six of the tenpay policy) until
-// samples steps are timed.
-func (s *Server) closureSteps(ctx context.Context, samples, clients int) (ScaleOp, error) {
-	flows := (samples + 5) / 6
-	fu, err := s.makeAccounts(ctx, flows+clients, spec{prefix: "156", session: true})
-	if err != nil {
-		return ScaleOp{}, err
-	}
+// flowsPer is how many complete closure flows time at least per steps (six each).
+func flowsPer(per int) int { return (per + 5) / 6 }
+
+// closureSteps times each request of complete closure flows (the six of the tenpay policy) on the
+// round's own accounts until per steps are timed.
+func (z *scaleSize) closureSteps(ctx context.Context, round, per, clients int) {
+	flows := flowsPer(per)
+	fu := z.flows[round*(flows+clients) : (round+1)*(flows+clients)]
 	tt := &timingTransport{base: &http.Transport{MaxIdleConnsPerHost: clients}}
 	c := &http.Client{Timeout: 60 * time.Second, Transport: tt}
 	_, errs := timed(ctx, flows, clients, func(ctx context.Context, i int) error {
-		return s.flow(ctx, c, fu[i])
+		return z.s.flow(ctx, c, fu[i])
 	})
-	lat := tt.lat
-	return ScaleOp{Name: opStep, N: len(lat), Errors: errs, P50ms: ms(quantile(lat, 0.5)), P99ms: ms(quantile(lat, 0.99))}, nil
+	z.lat[opStep] = append(z.lat[opStep], tt.lat...)
+	z.errs[opStep] += errs
 }
 
 // timingTransport times each request it carries, to the answer's headers (a closure step's

@@ -26,7 +26,7 @@ func TestScaleSmoke(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			ctx := context.Background()
-			rs, err := RunScale(ctx, ScaleOptions{DB: db, Sizes: []int{120, 240}, Samples: 24, Clients: 2, Purge: 20})
+			rs, err := RunScale(ctx, ScaleOptions{DB: db, Sizes: []int{120, 240}, Samples: 24, Clients: 2, Purge: 20, Rounds: 2})
 			if err != nil {
 				t.Fatal(err)
 			}
