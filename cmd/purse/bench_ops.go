@@ -22,13 +22,24 @@ type BenchOpsCmd struct {
 	Accounts int           `default:"0" help:"Flows: accounts made (at least --warm + --n; 0: exactly that). Transfers: accounts they move between (0: 64)."`
 	Idle     time.Duration `default:"0s" help:"Time the server then sits without requests (the process's background, measured at --n 0)."`
 	Deadline time.Duration `default:"0s" help:"How long a request may wait on the database (0: purse's default): longer for a PostgreSQL under valgrind."`
+	// CPUProfile says where the counted operations' time goes by caller (go tool pprof).
+	CPUProfile string `help:"Write a CPU profile of the counted operations (not the setup or warm-up) to this file."`
 }
 
 // Run runs the operations.
 func (c *BenchOpsCmd) Run() error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	r, err := bench.RunOps(ctx, c.options())
+	o := c.options()
+	if c.CPUProfile != "" {
+		f, err := os.Create(c.CPUProfile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		o.CPUProfile = f
+	}
+	r, err := bench.RunOps(ctx, o)
 	if err != nil {
 		return err
 	}
