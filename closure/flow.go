@@ -2,7 +2,6 @@ package closure
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"strings"
 	"time"
@@ -47,17 +46,15 @@ func (s *Service) Start(ctx context.Context, accountID string, env Env) (*Flow, 
 			if risk, err = riskSignals(ctx, st.tx, accountID, dev, st.tx.Now()); err != nil {
 				return err
 			}
-			if len(risk) == 0 {
-				p = p.withoutSMS()
-			}
 		}
-		snap, err := json.Marshal(p)
+		snap, err := s.newSnapshot(p.SMSWhen == SMSRisky && len(risk) == 0)
 		if err != nil {
 			return err
 		}
+		p = snap.policy
 		tx := st.tx
 		now := tx.Now()
-		c := &purse.ClosureRequest{ID: purse.NewID(), AccountID: accountID, Policy: p.Name, PolicyJSON: snap,
+		c := &purse.ClosureRequest{ID: purse.NewID(), AccountID: accountID, Policy: p.Name, PolicyJSON: snap.json,
 			State: purse.ClosureStarted, CreatedAt: now, UpdatedAt: now, ExpiresAt: now.Add(p.FlowExpiry.Duration),
 			Deadline: s.deadlineOf(p, now)}
 		// Locks in the order every other step takes them: the request (the new row, which the

@@ -44,7 +44,8 @@ type Service struct {
 	DocumentLinkTTL time.Duration
 	Log             *slog.Logger
 
-	snapshots     sync.Map // policy snapshot JSON → *Policy (see policyOf)
+	snapshots     sync.Map  // policy snapshot JSON → *Policy (see policyOf)
+	fresh         snapshots // new requests' snapshots (see newSnapshot)
 	snapshotCount atomic.Int64
 }
 
