@@ -85,10 +85,14 @@ type AuditQueries interface {
 	// LockAuditHead returns the chain's last seq and hash (0, "" when empty) and locks its head
 	// until the transaction ends, so that concurrent appends to it form one chain.
 	LockAuditHead(ctx context.Context, chain int) (int64, string, error)
+	// LockAuditHeads is LockAuditHead for several chains, given distinct and in ascending order,
+	// in one statement; the heads come back in that order.
+	LockAuditHeads(ctx context.Context, chains []int) ([]AuditHead, error)
 	// InsertAudit stores a hashed event and makes it its chain's head.
 	InsertAudit(ctx context.Context, e *AuditEvent) error
-	// InsertAudits stores consecutive hashed events of one chain, the head's successors in order,
-	// and makes the last one the head.
+	// InsertAudits stores hashed events of one chain or more, each chain's together and in
+	// ascending chain order, each chain's the head's successors in order, and makes each chain's
+	// last one its head.
 	InsertAudits(ctx context.Context, es []*AuditEvent) error
 	// AuditEvents lists events after the position in the log's order (chain, then seq), at most
 	// limit; subject "" for all. A subject's events are in its chain and, for those recorded before

@@ -16,6 +16,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"hash/fnv"
+	"slices"
 	"sort"
 
 	"github.com/purse-wallet/purse"
@@ -90,32 +91,43 @@ func RecordAll(ctx context.Context, tx purse.Tx, actor, action string, entries [
 }
 
 // appendChain puts each event in its subject's chain and, chain by chain in ascending order,
-// numbers and hashes them after the head, which it locks, and stores them with one move of the
-// head. The ascending order is what keeps two transactions that append to the same chains from
-// each waiting for a head the other holds.
+// numbers and hashes them after the head, and stores them with one move of each head. The heads
+// are locked in one statement, and the events of every chain stored in one more, however many
+// chains they span (issue 19: a commit group's closure steps, each about its own account, locked
+// and inserted chain by chain). The ascending order, in which the statement locks the heads, is
+// what keeps two transactions that append to the same chains from each waiting for a head the
+// other holds.
 func appendChain(ctx context.Context, tx purse.Tx, es []*purse.AuditEvent) error {
 	var byChain [Chains][]*purse.AuditEvent
+	var chains []int
 	for _, e := range es {
 		e.Chain = ChainOf(e.Subject)
+		if len(byChain[e.Chain]) == 0 {
+			chains = append(chains, e.Chain)
+		}
 		byChain[e.Chain] = append(byChain[e.Chain], e)
 	}
-	for chain, es := range byChain {
-		if len(es) == 0 {
-			continue
-		}
-		seq, prev, err := tx.LockAuditHead(ctx, chain)
-		if err != nil {
-			return err
-		}
-		for _, e := range es {
+	if len(chains) == 0 {
+		return nil
+	}
+	slices.Sort(chains)
+	heads, err := tx.LockAuditHeads(ctx, chains)
+	if err != nil {
+		return err
+	}
+	ordered := make([]*purse.AuditEvent, 0, len(es))
+	for i, chain := range chains {
+		seq, prev := heads[i].Seq, heads[i].Hash
+		for _, e := range byChain[chain] {
 			seq++
 			e.Seq, e.PrevHash = seq, prev
 			e.Hash = Hash(e)
 			prev = e.Hash
 		}
-		if err := tx.InsertAudits(ctx, es); err != nil {
-			return fmt.Errorf("audit %s: %w", es[0].Action, err)
-		}
+		ordered = append(ordered, byChain[chain]...)
+	}
+	if err := tx.InsertAudits(ctx, ordered); err != nil {
+		return fmt.Errorf("audit %s: %w", es[0].Action, err)
 	}
 	return nil
 }

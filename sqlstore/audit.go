@@ -36,6 +36,50 @@ func (t *tx) LockAuditHead(ctx context.Context, chain int) (int64, string, error
 	return seq, hash, nil
 }
 
+// LockAuditHeads is LockAuditHead for several chains in one statement: an append that spans
+// chains (a commit group's closure steps, a batch job's items) locked each head in a statement
+// of its own. The heads are locked in ascending chain order, the order every append takes them
+// (PostgreSQL locks the rows as the sort returns them).
+func (t *tx) LockAuditHeads(ctx context.Context, chains []int) ([]purse.AuditHead, error) {
+	if len(chains) == 1 {
+		seq, hash, err := t.LockAuditHead(ctx, chains[0])
+		return []purse.AuditHead{{Chain: chains[0], Seq: seq, Hash: hash}}, err
+	}
+	args := make([]any, len(chains))
+	for i, c := range chains {
+		args[i] = c
+	}
+	rows, err := t.queryHot(ctx, `SELECT chain, seq, hash FROM audit_head WHERE chain IN `+in(len(chains))+
+		` ORDER BY chain FOR UPDATE`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("storage: lock audit heads: %w", err)
+	}
+	defer rows.Close()
+	out := make([]purse.AuditHead, 0, len(chains))
+	for rows.Next() {
+		var h purse.AuditHead
+		if err := rows.Scan(&h.Chain, &h.Seq, &h.Hash); err != nil {
+			return nil, fmt.Errorf("storage: lock audit heads: %w", err)
+		}
+		out = append(out, h)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("storage: lock audit heads: %w", err)
+	}
+	if len(out) != len(chains) {
+		return nil, fmt.Errorf("storage: lock audit heads %v: found %d", chains, len(out))
+	}
+	return out, nil
+}
+
+// moveAuditHeads is withHeadMove for events of several chains: each chain's head moves to its
+// last event in the insert.
+func moveAuditHeads(insert string) string {
+	return `WITH ins AS (` + insert + ` RETURNING chain, seq, hash) UPDATE audit_head SET seq = last.seq, hash = last.hash
+		FROM (SELECT DISTINCT ON (chain) chain, seq, hash FROM ins ORDER BY chain, seq DESC) AS last
+		WHERE audit_head.chain = last.chain`
+}
+
 func (t *tx) InsertAudit(ctx context.Context, e *purse.AuditEvent) error {
 	return t.InsertAudits(ctx, []*purse.AuditEvent{e})
 }
@@ -45,6 +89,7 @@ func (t *tx) InsertAudits(ctx context.Context, es []*purse.AuditEvent) error {
 	if len(es) == 0 {
 		return nil
 	}
+	several := es[0].Chain != es[len(es)-1].Chain // the events are grouped by chain
 	for start := 0; start < len(es); start += maxBatchRows {
 		part := es[start:min(start+maxBatchRows, len(es))]
 		args := make([]any, 0, 10*len(part)+3)
@@ -62,7 +107,9 @@ func (t *tx) InsertAudits(ctx context.Context, es []*purse.AuditEvent) error {
 		if len(part) > 1 {
 			q = insertAudits + rowsValues(len(part), 10)
 		}
-		if t.db.dialect.Name == "postgres" && start+len(part) == len(es) {
+		if t.db.dialect.Name == "postgres" && several {
+			q = moveAuditHeads(q) // every part moves its chains' heads as far as its events go
+		} else if t.db.dialect.Name == "postgres" && start+len(part) == len(es) {
 			last := es[len(es)-1]
 			q, args = withHeadMove(q), append(args, last.Seq, last.Hash, last.Chain)
 		}
