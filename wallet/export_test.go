@@ -31,3 +31,25 @@ func GroupTransfers(ctx context.Context, s *Service, from []string, reqs []Trans
 	}
 	return out, errs, nil
 }
+
+// RunGroup runs fns, in order, as one commit group of the store, and returns each one's answer.
+func RunGroup(ctx context.Context, store purse.Store, fns ...func(ctx context.Context) error) []error {
+	g := NewGroup(store, len(fns))
+	out := make([]error, len(fns))
+	bound, end, err := store.Bind(ctx)
+	if err != nil {
+		for i := range out {
+			out[i] = err
+		}
+		return out
+	}
+	batch := make([]*groupReq, len(fns))
+	for i, fn := range fns {
+		batch[i] = &groupReq{fn: fn, done: make(chan error, 1)}
+	}
+	g.run(bound, end, batch)
+	for i, r := range batch {
+		out[i] = <-r.done
+	}
+	return out
+}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/purse-wallet/purse"
 	"github.com/purse-wallet/purse/account"
+	"github.com/purse-wallet/purse/jobs"
 	"github.com/purse-wallet/purse/ledger"
 )
 
@@ -137,19 +138,35 @@ func (g *Group) run(bound context.Context, end func(bool) error, batch []*groupR
 			fail(fmt.Errorf("group commit: panic: %v", p))
 		}
 	}()
-	var jobs []*transferJob
+	var xfers []*transferJob
 	var at []int
+	// Two steps or more leave their audit events to the group, which appends them in one
+	// savepoint of its own (a lock statement and an insert for all, instead of per step); a
+	// step alone appends its own, without that savepoint.
+	shared, left := bound, (*jobs.Shared)(nil)
+	if len(batch) > 1 {
+		shared, left = jobs.Share(bound)
+	}
 	for i, r := range batch {
 		if r.xfer != nil && g.batch != nil {
-			jobs, at = append(jobs, r.xfer), append(at, i)
+			xfers, at = append(xfers, r.xfer), append(at, i)
 			continue
 		}
-		// Store.Tx under a bound context runs in a savepoint: a failing movement undoes only itself.
-		errs[i] = r.fn(bound)
+		// Store.Tx under a bound context runs in a savepoint: a failing movement undoes only
+		// itself. What a kept one leaves for the end (a closure step's audit events) is
+		// written once for the group, below.
+		errs[i] = r.fn(shared)
 	}
-	if len(jobs) > 0 {
-		for j, err := range g.batch(bound, jobs) {
+	if len(xfers) > 0 {
+		for j, err := range g.batch(bound, xfers) {
 			errs[at[j]] = err
+		}
+	}
+	if left != nil && !left.Empty() {
+		if err := g.store.Tx(bound, func(tx purse.Tx) error { return left.Flush(bound, tx) }); err != nil {
+			_ = end(false)
+			fail(&purse.Error{Code: purse.CodeUnavailable, Err: errors.Join(errors.New("group commit: what the steps left"), err)})
+			return
 		}
 	}
 	if err := end(true); err != nil {
