@@ -18,11 +18,26 @@ import (
 // is partitioned (migration 00350), and each subquery by the outer row's id starts every partition
 // of it before picking one, so one subquery costs half of two (issue 19 session 10).
 func accountColumnsOf(table string) string {
+	return accountColumnsFinding(table, table+".id")
+}
+
+// accountColumnsFinding is accountColumnsOf with the lookup row found by key, an expression
+// equal to the account's id.
+func accountColumnsFinding(table, key string) string {
 	lookups := `(SELECT coalesce(l.phone_hash, '') || ' ' || coalesce(l.email_hash, '') FROM account_lookups l
-		WHERE l.account_id = ` + table + `.id)`
+		WHERE l.account_id = ` + key + `)`
 	return prefixed(table+".", `id, kind, status`) + `, ` + lookups + `, ` +
 		prefixed(table+".", accountRowColumns[len(`id, kind, status, `):])
 }
+
+// accountColumnsByID is accountColumns for a statement that reads one account by its id: the
+// lookup row is found by a placeholder, the first of the statement, that takes the id again.
+// On PostgreSQL a partition key compared with a parameter is pruned when the executor starts,
+// so a cached (generic) plan opens one partition of account_lookups instead of all 16; compared
+// with the outer row's id, pruning waits for each row and all 16 partitions' scans are set up at
+// every execution (issue 19 session 11: a quarter of the eligibility statement's server CPU went
+// to starting its plan).
+var accountColumnsByID = accountColumnsFinding("accounts", "?")
 
 // accountRowColumns are the accounts table's own columns.
 const accountRowColumns = `id, kind, status, phone_sealed, email_sealed, name_sealed,
@@ -61,10 +76,11 @@ func accountArgs(a *purse.AccountRecord) []any {
 		ts(a.UpdatedAt), ts(a.ClosedAt), ts(a.PurgedAt)}
 }
 
-var selectAccount = `SELECT ` + accountColumns + ` FROM accounts WHERE id = ?`
+// selectAccount takes the account's id twice (accountColumnsByID).
+var selectAccount = `SELECT ` + accountColumnsByID + ` FROM accounts WHERE id = ?`
 
 func (t *tx) Account(ctx context.Context, id string) (*purse.AccountRecord, error) {
-	a, err := scanAccount(t.queryRowHot(ctx, selectAccount, id))
+	a, err := scanAccount(t.queryRowHot(ctx, selectAccount, id, id))
 	if err != nil {
 		return nil, t.notFound(err)
 	}
@@ -72,7 +88,7 @@ func (t *tx) Account(ctx context.Context, id string) (*purse.AccountRecord, erro
 }
 
 func (t *tx) AccountForUpdate(ctx context.Context, id string) (*purse.AccountRecord, error) {
-	return t.oneAccount(ctx, `SELECT `+accountColumns+` FROM accounts WHERE id = ? FOR UPDATE`, id)
+	return t.oneAccount(ctx, `SELECT `+accountColumnsByID+` FROM accounts WHERE id = ? FOR UPDATE`, id, id)
 }
 
 // byLookup finds accounts by a lookup hash, a phone's or an e-mail's, through lookup_hashes' key

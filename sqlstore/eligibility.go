@@ -23,9 +23,9 @@ func (t *tx) EligibilityFacts(ctx context.Context, accountID string, windowStart
 	var books sql.NullString
 	after := []any{&f.PendingTransactions, &f.RecentWithdrawals, &f.ActiveAutoDebits, &openCredit, &f.ActiveFlags,
 		&f.PendingBusiness, &f.OpenDisputes, &f.ActiveContracts, &f.LinkedAccounts, &f.BoundCards, &f.UnusedCoupons, &books}
-	// The arguments in the order of eligibilityFacts' placeholders: the counts', the books', then
-	// the account's.
-	args := []any{accountID, accountID, accountID, accountID, window, accountID, accountID, accountID, accountID, now,
+	// The arguments in the order of eligibilityFacts' placeholders: the lookup row's
+	// (accountColumnsByID), the counts', the books', then the account's.
+	args := []any{accountID, accountID, accountID, accountID, accountID, window, accountID, accountID, accountID, accountID, now,
 		accountID, accountID, now, accountID, accountID, accountID, now, accountID, accountID}
 	acct, err := scanAccount(spliceScanner{row: t.queryRowHot(ctx, eligibilityFacts, args...), after: after})
 	if err != nil {
@@ -96,7 +96,7 @@ var eligibilityCounts = []string{
 // subqueries rather than one statement each: the check is on the hot path (every eligibility call
 // and every review); on PostgreSQL each statement is a round trip, and on SQLite the one statement
 // is prepared once (see Warm). An unknown account gives no row.
-var eligibilityFacts = "SELECT " + accountColumns + ", " + strings.Join(eligibilityCounts, ", ") +
+var eligibilityFacts = "SELECT " + accountColumnsByID + ", " + strings.Join(eligibilityCounts, ", ") +
 	", (" + eligibilityBooks + ") FROM accounts WHERE id = ?"
 
 // InProgressUntil is read only when the page shows a TRANSACTION_IN_PROGRESS blocker, off the hot
