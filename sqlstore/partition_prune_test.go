@@ -2,25 +2,31 @@ package sqlstore_test
 
 import (
 	"context"
+	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/purse-wallet/purse"
 	"github.com/purse-wallet/purse/clock"
 	"github.com/purse-wallet/purse/sqlstore"
 	"github.com/purse-wallet/purse/storetest"
 )
 
-// The hot reads by account id start one partition of each partitioned table they read, on the
-// cached plan a pooled connection settles on (issue 19 session 11). pgx prepares every statement
-// once per connection, and PostgreSQL 15 runs a generic plan after five executions: its partitions
-// are pruned when the executor starts only where the partition key is compared with a parameter;
-// compared with another table's column, every partition's scan is set up at every execution.
-func TestHotReadsStartOnePartition(t *testing.T) {
+// The hot reads by account id read one partition of each partitioned table, named in the
+// statement, on the cached plan a pooled connection settles on (issue 19 session 11). pgx prepares
+// every statement once per connection, and PostgreSQL 15 runs a generic plan after five
+// executions: on the parent tables it locks every partition at every execution and prunes the
+// Append at run time (or, with the key compared with another table's column, sets up all 16
+// partitions' scans); on a partition named by the store there is nothing to prune.
+func TestHotReadsReadOnePartition(t *testing.T) {
 	t.Parallel()
 	db := storetest.Open(t, "postgres", clock.NewFixed(time.Unix(1_700_000_000, 0)))
+	if !db.ReadsByPartition() {
+		t.Fatal("the store reads the parent tables: its partitions are not the ones migration 00350 makes")
+	}
 	ctx := context.Background()
 	conn, err := db.SQL().Conn(ctx)
 	if err != nil {
@@ -31,26 +37,29 @@ func TestHotReadsStartOnePartition(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer conn.ExecContext(ctx, "RESET plan_cache_mode")
-	partition := regexp.MustCompile(`\b(account_lookups|business_flows)_p\d\d\b`)
+	partition := regexp.MustCompile(`\b(account_lookups|business_flows)(_p\d\d)?\b`)
+	const account = "01a24f69-b352-72b6-9da4-6fa586a69aa5" // in partition 04
 	for i, c := range []struct {
 		name, q string
 		tables  []string // the partitioned tables the statement reads
 	}{
 		{"account", sqlstore.AccountQuery, []string{"account_lookups"}},
+		{"account for update", sqlstore.AccountForUpdateQuery, []string{"account_lookups"}},
 		{"eligibility facts", sqlstore.EligibilityFactsQuery, []string{"account_lookups", "business_flows"}},
 	} {
+		q := db.InPartition(c.q, account)
 		name := "hot" + strconv.Itoa(i)
-		if _, err := conn.ExecContext(ctx, "PREPARE "+name+" AS "+numbered(c.q)); err != nil {
+		if _, err := conn.ExecContext(ctx, "PREPARE "+name+" AS "+numbered(q)); err != nil {
 			t.Fatalf("%s: %v", c.name, err)
 		}
 		// Every argument as '0': PostgreSQL gives each the type its comparison asks for.
-		args := strings.TrimSuffix(strings.Repeat("'0',", strings.Count(c.q, "?")), ",")
+		args := strings.TrimSuffix(strings.Repeat("'0',", strings.Count(q, "?")), ",")
 		rows, err := conn.QueryContext(ctx, "EXPLAIN (COSTS OFF) EXECUTE "+name+"("+args+")")
 		if err != nil {
 			t.Fatalf("%s: %v", c.name, err)
 		}
 		var plan []string
-		started := map[string]map[string]bool{}
+		read := map[string]map[string]bool{}
 		for rows.Next() {
 			var line string
 			if err := rows.Scan(&line); err != nil {
@@ -58,10 +67,10 @@ func TestHotReadsStartOnePartition(t *testing.T) {
 			}
 			plan = append(plan, line)
 			for _, m := range partition.FindAllStringSubmatch(line, -1) {
-				if started[m[1]] == nil {
-					started[m[1]] = map[string]bool{}
+				if read[m[1]] == nil {
+					read[m[1]] = map[string]bool{}
 				}
-				started[m[1]][m[0]] = true
+				read[m[1]][m[0]] = true
 			}
 		}
 		if err := rows.Err(); err != nil {
@@ -69,15 +78,96 @@ func TestHotReadsStartOnePartition(t *testing.T) {
 		}
 		rows.Close()
 		for _, table := range c.tables {
-			if n := len(started[table]); n != 1 {
-				t.Errorf("%s: the generic plan starts %d partitions of %s, want 1:\n%s", c.name, n, table,
+			if !read[table][table+"_p04"] || len(read[table]) != 1 {
+				t.Errorf("%s: the generic plan reads %v of %s, want %s_p04 alone:\n%s", c.name, read[table], table, table,
 					strings.Join(plan, "\n"))
 			}
+		}
+		if strings.Contains(strings.Join(plan, "\n"), "Subplans Removed") {
+			t.Errorf("%s: the generic plan prunes at run time:\n%s", c.name, strings.Join(plan, "\n"))
 		}
 		if _, err := conn.ExecContext(ctx, "DEALLOCATE "+name); err != nil {
 			t.Fatal(err)
 		}
 	}
+}
+
+// The store names the partition PostgreSQL routes each account's rows to: every account's lookup
+// row and business flow is in the partition HashPartition names, and the reads by id find each
+// account's hashes and pending business whatever its partition.
+func TestReadsByIDFindEveryPartition(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *sqlstore.DB, clk *clock.Fixed) {
+		ctx := context.Background()
+		var ids []string
+		for i := range 48 { // three accounts a partition on average: every partition, most likely
+			id := insertAccount(t, db, "h-part-"+strconv.Itoa(i))
+			err := db.Tx(ctx, func(tx purse.Tx) error {
+				return tx.InsertBusinessFlow(ctx, &purse.BusinessFlow{ID: purse.NewID(), AccountID: id,
+					Kind: purse.BusinessPhoneChange, Status: "pending", CreatedAt: tx.Now(),
+					ExpiresAt: tx.Now().Add(time.Hour), ByHolder: true})
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ids = append(ids, id)
+		}
+		for i, id := range ids {
+			want := "h-part-" + strconv.Itoa(i)
+			err := db.Read(ctx, func(tx purse.Tx) error {
+				a, err := tx.Account(ctx, id)
+				if err != nil {
+					return err
+				}
+				f, err := tx.EligibilityFacts(ctx, id, tx.Now())
+				if err != nil {
+					return err
+				}
+				if a.PhoneHash != want || f.Account.PhoneHash != want || f.PendingBusiness != 1 {
+					t.Errorf("account %s: read hash %q, facts' %q and %d pending business; want %q and 1",
+						id, a.PhoneHash, f.Account.PhoneHash, f.PendingBusiness, want)
+				}
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			err = db.Tx(ctx, func(tx purse.Tx) error {
+				a, err := tx.AccountForUpdate(ctx, id)
+				if err == nil && a.PhoneHash != want {
+					t.Errorf("account %s for update: hash %q, want %q", id, a.PhoneHash, want)
+				}
+				return err
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		if db.Dialect() != "postgres" {
+			return
+		}
+		for _, table := range []string{"account_lookups", "business_flows"} {
+			rows, err := db.SQL().QueryContext(ctx, "SELECT account_id, tableoid::regclass::text FROM "+table)
+			if err != nil {
+				t.Fatal(err)
+			}
+			n := 0
+			for rows.Next() {
+				var id, part string
+				if err := rows.Scan(&id, &part); err != nil {
+					t.Fatal(err)
+				}
+				n++
+				if want := fmt.Sprintf("%s_p%02d", table, sqlstore.HashPartition(id)); part != want {
+					t.Errorf("%s of %s is in %s, HashPartition says %s", table, id, part, want)
+				}
+			}
+			rows.Close()
+			if n != len(ids) {
+				t.Errorf("%d rows in %s, want %d", n, table, len(ids))
+			}
+		}
+	})
 }
 
 // numbered turns a statement's ? placeholders into PostgreSQL's $1, $2, …
