@@ -21,12 +21,12 @@ func (t *tx) EligibilityFacts(ctx context.Context, accountID string, windowStart
 	now, window := ts(t.now), ts(windowStart)
 	var openCredit int
 	var books sql.NullString
-	after := []any{&f.PendingTransactions, &f.RecentWithdrawals, &f.ActiveAutoDebits, &openCredit, &f.ActiveFlags,
-		&f.PendingBusiness, &f.OpenDisputes, &f.ActiveContracts, &f.LinkedAccounts, &f.BoundCards, &f.UnusedCoupons, &books}
+	after := []any{&books, &f.PendingTransactions, &f.RecentWithdrawals, &f.ActiveAutoDebits, &openCredit, &f.ActiveFlags,
+		&f.PendingBusiness, &f.OpenDisputes, &f.ActiveContracts, &f.LinkedAccounts, &f.BoundCards, &f.UnusedCoupons}
 	// The arguments in the order of eligibilityFacts' placeholders: the lookup row's
-	// (accountColumnsByID), the counts', the books', then the account's.
-	args := []any{accountID, accountID, accountID, accountID, accountID, window, accountID, accountID, accountID, accountID, now,
-		accountID, accountID, now, accountID, accountID, accountID, now, accountID, accountID}
+	// (accountColumnsByID), the books', the counted rows', then the account's.
+	args := []any{accountID, accountID, accountID, accountID, accountID, accountID, window, accountID, accountID,
+		accountID, accountID, now, accountID, accountID, now, accountID, accountID, accountID, now, accountID}
 	acct, err := scanAccount(spliceScanner{row: t.queryRowHot(ctx, t.inPartition(eligibilityFacts, accountID), args...), after: after})
 	if err != nil {
 		return nil, t.notFound(err)
@@ -70,34 +70,51 @@ func parseBooks(s string) ([]purse.BookBalance, error) {
 	return out, nil
 }
 
-// eligibilityCounts are the counts of EligibilityFacts, in the order of its destinations: each a
-// scalar expression.
-var eligibilityCounts = []string{
-	// Two counts added rather than one with OR: under OR, SQLite (and PostgreSQL on a generic plan)
-	// walks every pending transaction of every account; each half here is a search of its own
+// eligibilityCounted are the rows EligibilityFacts counts, each marked with the number of its
+// count (1 to 11, in the order of the counts' destinations). They are counted by one aggregate
+// over their union rather than by a scalar subquery each: on PostgreSQL every aggregate and
+// every subquery is a node the executor sets up at each execution, and setting up the statement's
+// plan was a third of the server's CPU per check (issue 19 session 11; perf on the backends).
+// Each arm is still the search of one index.
+var eligibilityCounted = []string{
+	// Two arms for count 1 rather than one with OR: under OR, SQLite (and PostgreSQL on a generic
+	// plan) walks every pending transaction of every account; each arm here is a search of its own
 	// partial index (migration 00101). A transaction with the account on both sides counts once.
-	`(SELECT COUNT(*) FROM ledger_transactions WHERE account_id = ? AND status = 'pending') +
-		(SELECT COUNT(*) FROM ledger_transactions WHERE counterparty = ? AND account_id <> ? AND status = 'pending')`,
-	`(SELECT COUNT(*) FROM ledger_transactions WHERE account_id = ? AND kind = 'withdrawal' AND status = 'settled' AND settled_at >= ?)`,
-	`(SELECT COUNT(*) FROM auto_debits WHERE account_id = ? AND status = 'active')`,
-	`(SELECT COUNT(*) FROM credit_lines WHERE account_id = ? AND status = 'open')`,
-	`(SELECT COUNT(*) FROM account_flags WHERE account_id = ? AND status = 'active')`,
+	`SELECT 1 AS n FROM ledger_transactions WHERE account_id = ? AND status = 'pending'`,
+	`SELECT 1 FROM ledger_transactions WHERE counterparty = ? AND account_id <> ? AND status = 'pending'`,
+	`SELECT 2 FROM ledger_transactions WHERE account_id = ? AND kind = 'withdrawal' AND status = 'settled' AND settled_at >= ?`,
+	`SELECT 3 FROM auto_debits WHERE account_id = ? AND status = 'active'`,
+	`SELECT 4 FROM credit_lines WHERE account_id = ? AND status = 'open'`,
+	`SELECT 5 FROM account_flags WHERE account_id = ? AND status = 'active'`,
 	// Only the holder's own business counts (by_holder, migration 00120): a recovery a stranger
 	// started must not block or fail a closure.
-	`(SELECT COUNT(*) FROM business_flows WHERE account_id = ? AND status = 'pending' AND expires_at > ? AND by_holder = TRUE)`,
-	`(SELECT COUNT(*) FROM disputes WHERE account_id = ? AND status = 'open')`,
-	`(SELECT COUNT(*) FROM merchant_contracts WHERE account_id = ? AND status = 'active' AND ends_at > ?)`,
-	`(SELECT COUNT(*) FROM linked_accounts WHERE account_id = ? AND status = 'linked')`,
-	`(SELECT COUNT(*) FROM cards WHERE account_id = ? AND status = 'bound')`,
-	`(SELECT COUNT(*) FROM coupons WHERE account_id = ? AND status = 'unused' AND expires_at > ?)`,
+	`SELECT 6 FROM business_flows WHERE account_id = ? AND status = 'pending' AND expires_at > ? AND by_holder = TRUE`,
+	`SELECT 7 FROM disputes WHERE account_id = ? AND status = 'open'`,
+	`SELECT 8 FROM merchant_contracts WHERE account_id = ? AND status = 'active' AND ends_at > ?`,
+	`SELECT 9 FROM linked_accounts WHERE account_id = ? AND status = 'linked'`,
+	`SELECT 10 FROM cards WHERE account_id = ? AND status = 'bound'`,
+	`SELECT 11 FROM coupons WHERE account_id = ? AND status = 'unused' AND expires_at > ?`,
 }
 
-// eligibilityFacts reads the account, every count and the books in one statement of scalar
-// subqueries rather than one statement each: the check is on the hot path (every eligibility call
-// and every review); on PostgreSQL each statement is a round trip, and on SQLite the one statement
-// is prepared once (see Warm). An unknown account gives no row.
-var eligibilityFacts = "SELECT " + accountColumnsByID + ", " + strings.Join(eligibilityCounts, ", ") +
-	", (" + eligibilityBooks + ") FROM accounts WHERE id = ?"
+// eligibilityCounts are the 11 counts over eligibilityCounted, as the columns of a one-row
+// derived table named counts.
+func eligibilityCounts() string {
+	var cols, aggs []string
+	for i := 1; i <= 11; i++ {
+		n := strconv.Itoa(i)
+		cols = append(cols, "counts.n"+n)
+		aggs = append(aggs, "COUNT(CASE WHEN n = "+n+" THEN 1 END) AS n"+n)
+	}
+	return strings.Join(cols, ", ") + " FROM accounts, (SELECT " + strings.Join(aggs, ", ") +
+		" FROM (" + strings.Join(eligibilityCounted, " UNION ALL ") + ") counted) counts"
+}
+
+// eligibilityFacts reads the account, every count and the books in one statement rather than one
+// statement each: the check is on the hot path (every eligibility call and every review); on
+// PostgreSQL each statement is a round trip, and on SQLite the one statement is prepared once (see
+// Warm). An unknown account gives no row.
+var eligibilityFacts = "SELECT " + accountColumnsByID + ", (" + eligibilityBooks + "), " + eligibilityCounts() +
+	" WHERE accounts.id = ?"
 
 // InProgressUntil is read only when the page shows a TRANSACTION_IN_PROGRESS blocker, off the hot
 // path: the two maxima use the same partial indexes as the counts.

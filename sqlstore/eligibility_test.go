@@ -115,7 +115,10 @@ func TestHotLookupPlansSearchOnly(t *testing.T) {
 				t.Fatal(err)
 			}
 			plan = append(plan, detail)
-			if strings.HasPrefix(detail, "SCAN") || strings.Contains(detail, "TEMP B-TREE") {
+			// The eligibility facts' counted rows and their one-row counts are derived tables
+			// (co-routines): their scans read what the searches above them found.
+			derived := detail == "SCAN counted" || detail == "SCAN counts"
+			if (strings.HasPrefix(detail, "SCAN") && !derived) || strings.Contains(detail, "TEMP B-TREE") {
 				t.Errorf("%s: plan step %q", c.name, detail)
 			}
 		}
