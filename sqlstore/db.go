@@ -85,10 +85,6 @@ type DB struct {
 	sealer    purse.Sealer                 // seals the outbox and linked ids (see UseSealer)
 	trace     atomic.Pointer[func(string)] // see OnStatement
 	lastScrub atomic.Pointer[ScrubReport]  // see LastScrub
-	// byPartition: reads by account name the partition they read (see partition.go);
-	// partitioned caches those statements' texts by query and partition.
-	byPartition atomic.Bool
-	partitioned sync.Map
 }
 
 // New wraps open connection pools: write for read-write transactions, read for read-only ones (the
@@ -109,9 +105,6 @@ func New(write, read *sql.DB, d Dialect, clock purse.Clock) (*DB, error) {
 func (db *DB) Migrate(ctx context.Context) error {
 	if _, err := db.goose.Up(ctx); err != nil {
 		return fmt.Errorf("storage: migrate: %w", err)
-	}
-	if err := db.checkPartitions(ctx); err != nil {
-		return err
 	}
 	db.migrated.Store(true)
 	return nil

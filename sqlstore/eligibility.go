@@ -27,7 +27,7 @@ func (t *tx) EligibilityFacts(ctx context.Context, accountID string, windowStart
 	// (accountColumnsByID), the books', the counted rows', then the account's.
 	args := []any{accountID, accountID, accountID, accountID, accountID, accountID, window, accountID, accountID,
 		accountID, accountID, now, accountID, accountID, now, accountID, accountID, accountID, now, accountID}
-	acct, err := scanAccount(spliceScanner{row: t.queryRowHot(ctx, t.inPartition(eligibilityFacts, accountID), args...), after: after})
+	acct, err := scanAccount(spliceScanner{row: t.queryRowHot(ctx, eligibilityFacts, args...), after: after})
 	if err != nil {
 		return nil, t.notFound(err)
 	}

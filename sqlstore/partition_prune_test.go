@@ -2,7 +2,6 @@ package sqlstore_test
 
 import (
 	"context"
-	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
@@ -15,18 +14,16 @@ import (
 	"github.com/purse-wallet/purse/storetest"
 )
 
-// The hot reads by account id read one partition of each partitioned table, named in the
-// statement, on the cached plan a pooled connection settles on (issue 19 session 11). pgx prepares
-// every statement once per connection, and PostgreSQL 15 runs a generic plan after five
-// executions: on the parent tables it locks every partition at every execution and prunes the
-// Append at run time (or, with the key compared with another table's column, sets up all 16
-// partitions' scans); on a partition named by the store there is nothing to prune.
-func TestHotReadsReadOnePartition(t *testing.T) {
+// The hot reads by account id start one partition of each partitioned table they read, and the
+// eligibility statement one aggregate for its counts, on the cached plan a pooled connection
+// settles on (issue 19 session 11). pgx prepares every statement once per connection, and
+// PostgreSQL 15 runs a generic plan after five executions: its partitions are pruned when the
+// executor starts only where the partition key is compared with a parameter; compared with
+// another table's column, every partition's scan is set up at every execution, as is every
+// aggregate node.
+func TestHotReadsStartOnePartition(t *testing.T) {
 	t.Parallel()
 	db := storetest.Open(t, "postgres", clock.NewFixed(time.Unix(1_700_000_000, 0)))
-	if !db.ReadsByPartition() {
-		t.Fatal("the store reads the parent tables: its partitions are not the ones migration 00350 makes")
-	}
 	ctx := context.Background()
 	conn, err := db.SQL().Conn(ctx)
 	if err != nil {
@@ -37,8 +34,7 @@ func TestHotReadsReadOnePartition(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer conn.ExecContext(ctx, "RESET plan_cache_mode")
-	partition := regexp.MustCompile(`\b(account_lookups|business_flows)(_p\d\d)?\b`)
-	const account = "01a24f69-b352-72b6-9da4-6fa586a69aa5" // in partition 04
+	partition := regexp.MustCompile(`\b(account_lookups|business_flows)_p\d\d\b`)
 	for i, c := range []struct {
 		name, q    string
 		tables     []string // the partitioned tables the statement reads
@@ -49,7 +45,7 @@ func TestHotReadsReadOnePartition(t *testing.T) {
 		// One for the counts, one for the books (eligibility.go).
 		{"eligibility facts", sqlstore.EligibilityFactsQuery, []string{"account_lookups", "business_flows"}, 2},
 	} {
-		q := db.InPartition(c.q, account)
+		q := c.q
 		name := "hot" + strconv.Itoa(i)
 		if _, err := conn.ExecContext(ctx, "PREPARE "+name+" AS "+numbered(q)); err != nil {
 			t.Fatalf("%s: %v", c.name, err)
@@ -61,7 +57,7 @@ func TestHotReadsReadOnePartition(t *testing.T) {
 			t.Fatalf("%s: %v", c.name, err)
 		}
 		var plan []string
-		read := map[string]map[string]bool{}
+		started := map[string]map[string]bool{}
 		for rows.Next() {
 			var line string
 			if err := rows.Scan(&line); err != nil {
@@ -69,10 +65,10 @@ func TestHotReadsReadOnePartition(t *testing.T) {
 			}
 			plan = append(plan, line)
 			for _, m := range partition.FindAllStringSubmatch(line, -1) {
-				if read[m[1]] == nil {
-					read[m[1]] = map[string]bool{}
+				if started[m[1]] == nil {
+					started[m[1]] = map[string]bool{}
 				}
-				read[m[1]][m[0]] = true
+				started[m[1]][m[0]] = true
 			}
 		}
 		if err := rows.Err(); err != nil {
@@ -80,16 +76,13 @@ func TestHotReadsReadOnePartition(t *testing.T) {
 		}
 		rows.Close()
 		for _, table := range c.tables {
-			if !read[table][table+"_p04"] || len(read[table]) != 1 {
-				t.Errorf("%s: the generic plan reads %v of %s, want %s_p04 alone:\n%s", c.name, read[table], table, table,
+			if n := len(started[table]); n != 1 {
+				t.Errorf("%s: the generic plan starts %d partitions of %s, want 1:\n%s", c.name, n, table,
 					strings.Join(plan, "\n"))
 			}
 		}
 		if n := strings.Count(strings.Join(plan, "\n"), "Aggregate"); n != c.aggregates {
 			t.Errorf("%s: the generic plan has %d aggregates, want %d:\n%s", c.name, n, c.aggregates, strings.Join(plan, "\n"))
-		}
-		if strings.Contains(strings.Join(plan, "\n"), "Subplans Removed") {
-			t.Errorf("%s: the generic plan prunes at run time:\n%s", c.name, strings.Join(plan, "\n"))
 		}
 		if _, err := conn.ExecContext(ctx, "DEALLOCATE "+name); err != nil {
 			t.Fatal(err)
@@ -97,9 +90,9 @@ func TestHotReadsReadOnePartition(t *testing.T) {
 	}
 }
 
-// The store names the partition PostgreSQL routes each account's rows to: every account's lookup
-// row and business flow is in the partition HashPartition names, and the reads by id find each
-// account's hashes and pending business whatever its partition.
+// The reads by id find every account's hashes and pending business, whatever partitions of
+// account_lookups and business_flows its rows are in on PostgreSQL: the lookup row is found by a
+// parameter (accountColumnsByID) and the counts by the union of their rows.
 func TestReadsByIDFindEveryPartition(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *sqlstore.DB, clk *clock.Fixed) {
@@ -146,30 +139,6 @@ func TestReadsByIDFindEveryPartition(t *testing.T) {
 			})
 			if err != nil {
 				t.Fatal(err)
-			}
-		}
-		if db.Dialect() != "postgres" {
-			return
-		}
-		for _, table := range []string{"account_lookups", "business_flows"} {
-			rows, err := db.SQL().QueryContext(ctx, "SELECT account_id, tableoid::regclass::text FROM "+table)
-			if err != nil {
-				t.Fatal(err)
-			}
-			n := 0
-			for rows.Next() {
-				var id, part string
-				if err := rows.Scan(&id, &part); err != nil {
-					t.Fatal(err)
-				}
-				n++
-				if want := fmt.Sprintf("%s_p%02d", table, sqlstore.HashPartition(id)); part != want {
-					t.Errorf("%s of %s is in %s, HashPartition says %s", table, id, part, want)
-				}
-			}
-			rows.Close()
-			if n != len(ids) {
-				t.Errorf("%d rows in %s, want %d", n, table, len(ids))
 			}
 		}
 	})
