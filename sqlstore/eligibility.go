@@ -96,8 +96,9 @@ var eligibilityCounted = []string{
 	`SELECT 11 FROM coupons WHERE account_id = ? AND status = 'unused' AND expires_at > ?`,
 }
 
-// eligibilityCounts are the 11 counts over eligibilityCounted, as the columns of a one-row
-// derived table named counts.
+// eligibilityCounts is eligibilityFacts' tail after the books: the 11 counts' columns, then the
+// FROM clause that joins the account to counts, a one-row derived table counting
+// eligibilityCounted's rows.
 func eligibilityCounts() string {
 	var cols, aggs []string
 	for i := 1; i <= 11; i++ {
