@@ -13,6 +13,11 @@ var ErrNotFound = errors.New("not found")
 // ErrDuplicate is returned by store methods when a unique constraint refuses a row.
 var ErrDuplicate = errors.New("duplicate")
 
+// ErrScrubBusy is Store.Scrub's answer while another session (another purse instance's purge, or
+// another worker's) scrubs the same database: scrubs take turns, since two at once wait on each
+// other's table locks. What this caller's erasures left is still to scrub: it tries again later.
+var ErrScrubBusy = errors.New("storage: another scrub of this database is running")
+
 // Store is the one storage seam. The sqlstore package implements it for SQLite and PostgreSQL.
 type Store interface {
 	// Tx runs fn in a read-write transaction and commits when fn returns nil. When ctx already
@@ -41,6 +46,7 @@ type Store interface {
 	// and truncated; secure_delete zeroes what the checkpoint frees), PostgreSQL's dead row versions
 	// and index entries (VACUUM of the tables erasure writes). It runs outside any transaction, after
 	// the erasing one committed. An error means older copies may remain; calling it again is safe.
+	// ErrScrubBusy means another session of the database is scrubbing and this one did nothing.
 	Scrub(ctx context.Context) error
 	Close() error
 }

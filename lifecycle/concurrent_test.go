@@ -39,8 +39,10 @@ func TestPurgeConcurrent(t *testing.T) {
 						n, err := e.App.Lifecycle.PurgePersonal(context.Background())
 						// Four workers reading at once can hold the SQLite scrub's checkpoint
 						// off past its busy timeout: the erasure is committed and counted, and
-						// the last run below must scrub.
-						if err != nil && !errors.Is(err, lifecycle.ErrOlderCopiesRemain) {
+						// the last run below must scrub. PostgreSQL's scrubs take turns
+						// (purse.ErrScrubBusy), so none fails there: before, two at once
+						// waited on each other's locks until lock_timeout (55P03).
+						if err != nil && (e.DB.Dialect() != "sqlite" || !errors.Is(err, lifecycle.ErrOlderCopiesRemain)) {
 							t.Error(err)
 							return
 						}

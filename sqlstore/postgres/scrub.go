@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/purse-wallet/purse"
 	"github.com/purse-wallet/purse/sqlstore"
 )
 
@@ -48,16 +49,41 @@ import (
 // A crash or a failed rewrite leaves the rows for the next scrub. lock_timeout keeps a rewrite
 // from queueing behind a long transaction with everyone else queued behind it: it fails instead,
 // and the purge job's next run scrubs again.
+//
+// Scrubs take turns (scrubLock): two at once, from two instances' purges or two workers', waited on
+// each other's VACUUM (it takes SHARE UPDATE EXCLUSIVE, which conflicts with itself) and VACUUM FULL
+// locks until lock_timeout failed them (TestPurgeConcurrent: runs of 10-15 s ending in 55P03). A
+// scrub that finds another running does nothing and answers purse.ErrScrubBusy; its caller scrubs
+// later, as the one running may have read scrub_pending before this caller's erasure committed.
 func scrub(ctx context.Context, write *sql.DB, tables []string) (sqlstore.ScrubReport, error) {
 	var r sqlstore.ScrubReport
-	if _, err := write.ExecContext(ctx, "VACUUM (INDEX_CLEANUP ON) "+strings.Join(tables, ", ")); err != nil {
-		return r, err
-	}
 	conn, err := write.Conn(ctx)
 	if err != nil {
 		return r, err
 	}
 	defer conn.Close()
+	var mine bool
+	if err := conn.QueryRowContext(ctx, `SELECT pg_try_advisory_lock(`+scrubLock+`)`).Scan(&mine); err != nil {
+		return r, err
+	}
+	if !mine {
+		return r, purse.ErrScrubBusy
+	}
+	defer func() {
+		// A session-level lock outlives the statement: a pooled connection that kept it would
+		// keep every later scrub busy, so one that cannot say it let go is closed instead.
+		if _, err := conn.ExecContext(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock(`+scrubLock+`)`); err != nil {
+			conn.Raw(func(dc any) error {
+				if c, ok := dc.(interface{ Close() error }); ok {
+					c.Close()
+				}
+				return nil
+			})
+		}
+	}()
+	if _, err := conn.ExecContext(ctx, "VACUUM (INDEX_CLEANUP ON) "+strings.Join(tables, ", ")); err != nil {
+		return r, err
+	}
 	pending, err := pendingPartitions(ctx, conn)
 	if err != nil || len(pending) == 0 {
 		return r, err
@@ -85,6 +111,9 @@ func scrub(ctx context.Context, write *sql.DB, tables []string) (sqlstore.ScrubR
 	}
 	return r, nil
 }
+
+// scrubLock is the advisory lock a scrub holds on its database (a key of purse's own).
+const scrubLock = `hashtext('purse scrub')`
 
 // pending is a row of scrub_pending: a partition's name as regclass writes it, whether it still
 // is a partition (one that is not is cleared without a rewrite), and whether a transaction may

@@ -2,6 +2,7 @@ package postgres_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -182,5 +183,71 @@ func TestScrubRewritesRewrappedKeys(t *testing.T) {
 	}
 	if after := files(t, db); after[part] == before[part] {
 		t.Errorf("%s held the key wrapped under the older version and was not rewritten", part)
+	}
+}
+
+// TestScrubsTakeTurns: while another session of the database scrubs (holds the scrub's advisory
+// lock), a scrub does nothing, leaves what is pending, and says so (purse.ErrScrubBusy); once it is
+// its turn it rewrites. Before, two scrubs at once (two instances' purges, or four workers' in
+// lifecycle's TestPurgeConcurrent) waited on each other's VACUUM and VACUUM FULL locks until
+// lock_timeout failed them, after 10-15 s.
+func TestScrubsTakeTurns(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	clk := clock.NewFixed(storetest.Epoch)
+	db := storetest.Open(t, "postgres", clk)
+	id := purse.NewID()
+	err := db.Tx(ctx, func(tx purse.Tx) error {
+		a := &purse.AccountRecord{ID: id, Kind: purse.KindMobile, Status: purse.StatusClosed, PhoneHash: "turns-phone",
+			Language: "zh-CN", CreatedAt: tx.Now(), UpdatedAt: tx.Now(), ClosedAt: tx.Now()}
+		if err := tx.InsertAccount(ctx, a); err != nil {
+			return err
+		}
+		if err := tx.InsertDataKey(ctx, &purse.DataKey{AccountID: id, Wrapped: []byte("wrapped"), CreatedAt: tx.Now()}); err != nil {
+			return err
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = db.Tx(ctx, func(tx purse.Tx) error { return tx.DestroyDataKeys(ctx, []string{id}, tx.Now()) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, err := db.SQL().Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	var held bool
+	if err := other.QueryRowContext(ctx, `SELECT pg_try_advisory_lock(hashtext('purse scrub'))`).Scan(&held); err != nil || !held {
+		t.Fatalf("the other session's scrub lock: %v %v", held, err)
+	}
+	pending := func() int {
+		t.Helper()
+		return len(column(t, db, `SELECT partition FROM scrub_pending`))
+	}
+	if pending() == 0 {
+		t.Fatal("the erasure left nothing pending")
+	}
+	if err := db.Scrub(ctx); !errors.Is(err, purse.ErrScrubBusy) {
+		t.Fatalf("a scrub while another runs: %v, want ErrScrubBusy", err)
+	}
+	if r := db.LastScrub(); r.Rewrites != 0 || pending() == 0 {
+		t.Fatalf("a busy scrub rewrote %d partitions, left %d pending", r.Rewrites, pending())
+	}
+	if _, err := other.ExecContext(ctx, `SELECT pg_advisory_unlock(hashtext('purse scrub'))`); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Scrub(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if r := db.LastScrub(); r.Rewrites == 0 || pending() != 0 {
+		t.Fatalf("its turn: %d rewrites, %d pending", r.Rewrites, pending())
+	}
+	// And it let go: the next one is not busy.
+	if err := db.Scrub(ctx); err != nil {
+		t.Fatalf("the scrub after: %v", err)
 	}
 }
