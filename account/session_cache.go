@@ -30,7 +30,12 @@ type sessionCache struct {
 	mu      sync.RWMutex
 	gen     uint64 // bumped by every drop; a lookup begun before a drop is not kept
 	entries map[string]*cachedSession
-	swept   time.Time
+	// byAccount and bySession find the entries a drop names (token hashes), so that a drop costs
+	// what it drops: it ran after every transaction that changed an account, and scanning every
+	// entry made each transfer's cost grow with the sessions the instance saw in the last TTL.
+	byAccount map[string]map[string]bool
+	bySession map[string]string
+	swept     time.Time
 }
 
 type cachedSession struct {
@@ -40,7 +45,8 @@ type cachedSession struct {
 }
 
 func newSessionCache(ttl time.Duration) *sessionCache {
-	return &sessionCache{ttl: ttl, entries: map[string]*cachedSession{}}
+	return &sessionCache{ttl: ttl, entries: map[string]*cachedSession{}, byAccount: map[string]map[string]bool{},
+		bySession: map[string]string{}}
 }
 
 // cacheable reports whether a principal may be kept. A closing account is always looked up afresh,
@@ -77,15 +83,23 @@ func (c *sessionCache) put(hash string, s *purse.Session, a *purse.AccountRecord
 	if e.loaded.Sub(c.swept) >= c.ttl {
 		for k, old := range c.entries {
 			if e.loaded.Sub(old.loaded) >= c.ttl {
-				delete(c.entries, k)
+				c.remove(k)
 			}
 		}
 		c.swept = e.loaded
 	}
 	if len(c.entries) >= maxCachedSessions {
 		clear(c.entries)
+		clear(c.byAccount)
+		clear(c.bySession)
 	}
+	c.remove(hash)
 	c.entries[hash] = e
+	if c.byAccount[a.ID] == nil {
+		c.byAccount[a.ID] = map[string]bool{}
+	}
+	c.byAccount[a.ID][hash] = true
+	c.bySession[s.ID] = hash
 }
 
 // drop forgets every entry of the accounts and every listed session.
@@ -93,18 +107,32 @@ func (c *sessionCache) drop(accounts, sessions []string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.gen++
-	for k, e := range c.entries {
-		if contains(accounts, e.acct.ID) || contains(sessions, e.sess.ID) {
-			delete(c.entries, k)
+	for _, id := range accounts {
+		for hash := range c.byAccount[id] {
+			c.remove(hash)
+		}
+	}
+	for _, id := range sessions {
+		if hash, ok := c.bySession[id]; ok {
+			c.remove(hash)
 		}
 	}
 }
 
-func contains(ids []string, id string) bool {
-	for _, v := range ids {
-		if v == id {
-			return true
+// remove deletes the entry of a token hash, if any, and its places in the indexes. c.mu is held.
+func (c *sessionCache) remove(hash string) {
+	e := c.entries[hash]
+	if e == nil {
+		return
+	}
+	delete(c.entries, hash)
+	if hashes := c.byAccount[e.acct.ID]; hashes != nil {
+		delete(hashes, hash)
+		if len(hashes) == 0 {
+			delete(c.byAccount, e.acct.ID)
 		}
 	}
-	return false
+	if c.bySession[e.sess.ID] == hash {
+		delete(c.bySession, e.sess.ID)
+	}
 }
