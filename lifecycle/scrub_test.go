@@ -39,37 +39,7 @@ func TestPurgeScrubsOncePerInterval(t *testing.T) {
 	t.Parallel()
 	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
 		t.Parallel()
-		const accounts = 8
-		for i := range accounts {
-			e.MarkClosed(t, register(t, e, apitest.NextPhone(), fmt.Sprintf("scrub%d@example.com", i), ""))
-		}
-		e.Clock.Advance(31 * day)
-		scrubs := 0
-		svc := *e.App.Lifecycle
-		svc.Store = countingStore{Store: svc.Store, scrubs: &scrubs}
-		run := func(want int) {
-			t.Helper()
-			n, err := svc.PurgePersonal(context.Background())
-			if err != nil {
-				t.Fatal(err)
-			}
-			if n != want {
-				t.Fatalf("a run moved %d accounts, want %d", n, want)
-			}
-		}
-		for range accounts / 2 {
-			run(2) // notices, two a batch
-		}
-		run(0)
-		if scrubs != 0 {
-			t.Fatalf("%d scrubs before anything was erased", scrubs)
-		}
-		exec(t, e, `UPDATE outbox SET status = 'sent' WHERE status = 'pending'`)
-		steps := []struct {
-			advance time.Duration
-			moved   int
-			scrubs  int
-		}{
+		drainScrubs(t, e, 8, nil, []scrubStep{
 			{0, 2, 1},           // the first erasure: at once
 			{0, 2, 1},           // the drain goes on: not yet
 			{time.Minute, 2, 2}, // ScrubEvery passed
@@ -77,14 +47,7 @@ func TestPurgeScrubsOncePerInterval(t *testing.T) {
 			{0, 0, 3}, // nothing left: what the drain erased since
 			{0, 0, 4}, // once more, for versions an older transaction still saw
 			{0, 0, 4},
-		}
-		for i, s := range steps {
-			e.Clock.Advance(s.advance)
-			run(s.moved)
-			if scrubs != s.scrubs {
-				t.Fatalf("after run %d of the drain: %d scrubs, want %d", i+1, scrubs, s.scrubs)
-			}
-		}
+		})
 	}, func(c *app.Config) {
 		c.Retention.Batch, c.Retention.NoticeBacklog, c.Retention.ScrubEvery = 2, 100, lifecycle.TableScrubEvery
 	})
@@ -140,48 +103,66 @@ func TestPurgeScrubPacedByItsLength(t *testing.T) {
 	t.Parallel()
 	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
 		t.Parallel()
-		const accounts = 8
-		for i := range accounts {
-			e.MarkClosed(t, register(t, e, apitest.NextPhone(), fmt.Sprintf("pace%d@example.com", i), ""))
-		}
-		e.Clock.Advance(31 * day)
-		scrubs := 0
-		svc := *e.App.Lifecycle
-		svc.Store = countingStore{Store: svc.Store, scrubs: &scrubs, clock: e.Clock, takes: 20 * time.Second}
-		run := func(want int) {
-			t.Helper()
-			n, err := svc.PurgePersonal(context.Background())
-			if err != nil {
-				t.Fatal(err)
-			}
-			if n != want {
-				t.Fatalf("a run moved %d accounts, want %d", n, want)
-			}
-		}
-		for range accounts / 2 {
-			run(2) // notices
-		}
-		run(0)
-		exec(t, e, `UPDATE outbox SET status = 'sent' WHERE status = 'pending'`)
-		steps := []struct {
-			advance time.Duration
-			moved   int
-			scrubs  int
-		}{
+		slow := func(cs countingStore) countingStore { cs.clock, cs.takes = e.Clock, 20*time.Second; return cs }
+		drainScrubs(t, e, 8, slow, []scrubStep{
 			{0, 2, 1},           // the first erasure: at once; the scrub takes 20 s
 			{time.Minute, 2, 1}, // 80 s since: past ScrubEvery, not past 9 × 20 s
 			{time.Minute, 2, 1}, // 140 s
 			{time.Minute, 2, 2}, // 200 s: scrubbed
 			{0, 0, 3},           // nothing left: at once
-		}
-		for i, s := range steps {
-			e.Clock.Advance(s.advance)
-			run(s.moved)
-			if scrubs != s.scrubs {
-				t.Fatalf("after run %d of the drain: %d scrubs, want %d", i+1, scrubs, s.scrubs)
-			}
-		}
+		})
 	}, func(c *app.Config) {
 		c.Retention.Batch, c.Retention.NoticeBacklog, c.Retention.ScrubEvery = 2, 100, lifecycle.TableScrubEvery
 	})
+}
+
+// scrubStep is one purge run of a drain: the clock advanced first, the accounts it must move,
+// and the scrubs counted after it.
+type scrubStep struct {
+	advance time.Duration
+	moved   int
+	scrubs  int
+}
+
+// drainScrubs closes accounts, lets the purge send their notices in batches of two, marks the
+// notices sent, and then runs the erasing drain's steps, checking each run's accounts and the
+// scrubs counted so far. store wraps the counting store (nil keeps it as it is).
+func drainScrubs(t *testing.T, e *apitest.Env, accounts int, store func(countingStore) countingStore, steps []scrubStep) {
+	t.Helper()
+	for i := range accounts {
+		e.MarkClosed(t, register(t, e, apitest.NextPhone(), fmt.Sprintf("scrub%d@example.com", i), ""))
+	}
+	e.Clock.Advance(31 * day)
+	scrubs := 0
+	svc := *e.App.Lifecycle
+	cs := countingStore{Store: svc.Store, scrubs: &scrubs}
+	if store != nil {
+		cs = store(cs)
+	}
+	svc.Store = cs
+	run := func(want int) {
+		t.Helper()
+		n, err := svc.PurgePersonal(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n != want {
+			t.Fatalf("a run moved %d accounts, want %d", n, want)
+		}
+	}
+	for range accounts / 2 {
+		run(2) // notices, two a batch
+	}
+	run(0)
+	if scrubs != 0 {
+		t.Fatalf("%d scrubs before anything was erased", scrubs)
+	}
+	exec(t, e, `UPDATE outbox SET status = 'sent' WHERE status = 'pending'`)
+	for i, s := range steps {
+		e.Clock.Advance(s.advance)
+		run(s.moved)
+		if scrubs != s.scrubs {
+			t.Fatalf("after run %d of the drain: %d scrubs, want %d", i+1, scrubs, s.scrubs)
+		}
+	}
 }
