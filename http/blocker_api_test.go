@@ -1,12 +1,12 @@
 package http_test
 
 import (
-	"fmt"
 	"slices"
 	"testing"
 	"time"
 
 	"github.com/purse-wallet/purse/apitest"
+	"github.com/purse-wallet/purse/storetest"
 )
 
 // AP-8.4: an operator records an auto-debit agreement, the user sees it and cancels it.
@@ -183,17 +183,7 @@ func rebind(e *apitest.Env, q string) string {
 	if e.Dialect != "postgres" {
 		return q
 	}
-	n := 0
-	out := []byte{}
-	for i := 0; i < len(q); i++ {
-		if q[i] == '?' {
-			n++
-			out = append(out, fmt.Sprintf("$%d", n)...)
-			continue
-		}
-		out = append(out, q[i])
-	}
-	return string(out)
+	return storetest.Numbered(q)
 }
 
 // AP-8.8: a restricting dispute restricts the account until no restricting dispute is open.

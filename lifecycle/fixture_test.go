@@ -2,14 +2,13 @@ package lifecycle_test
 
 import (
 	"context"
-	"strconv"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/purse-wallet/purse"
 	"github.com/purse-wallet/purse/apitest"
 	"github.com/purse-wallet/purse/jobs"
+	"github.com/purse-wallet/purse/storetest"
 	"github.com/purse-wallet/purse/vault"
 )
 
@@ -26,17 +25,7 @@ func rebind(e *apitest.Env, q string) string {
 	if e.Dialect != "postgres" {
 		return q
 	}
-	var b strings.Builder
-	n := 0
-	for _, r := range q {
-		if r == '?' {
-			n++
-			b.WriteString("$" + strconv.Itoa(n))
-			continue
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
+	return storetest.Numbered(q)
 }
 
 func count(t *testing.T, e *apitest.Env, q string, args ...any) int64 {

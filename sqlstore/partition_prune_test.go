@@ -47,7 +47,7 @@ func TestHotReadsStartOnePartition(t *testing.T) {
 	} {
 		q := c.q
 		name := "hot" + strconv.Itoa(i)
-		if _, err := conn.ExecContext(ctx, "PREPARE "+name+" AS "+numbered(q)); err != nil {
+		if _, err := conn.ExecContext(ctx, "PREPARE "+name+" AS "+storetest.Numbered(q)); err != nil {
 			t.Fatalf("%s: %v", c.name, err)
 		}
 		// Every argument as '0': PostgreSQL gives each the type its comparison asks for.
@@ -142,19 +142,4 @@ func TestReadsByIDFindEveryPartition(t *testing.T) {
 			}
 		}
 	})
-}
-
-// numbered turns a statement's ? placeholders into PostgreSQL's $1, $2, …
-func numbered(q string) string {
-	var b strings.Builder
-	n := 0
-	for _, r := range q {
-		if r == '?' {
-			n++
-			b.WriteString("$" + strconv.Itoa(n))
-			continue
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
 }

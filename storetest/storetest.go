@@ -12,6 +12,8 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -146,4 +148,20 @@ func serverURL(t testing.TB) string {
 		t.Skip("PURSE_TEST_POSTGRES not set: skipping the PostgreSQL run")
 	}
 	return base
+}
+
+// Numbered turns a statement's ? placeholders into PostgreSQL's $1, $2, … for a test that sends
+// SQL of its own to a PostgreSQL store.
+func Numbered(q string) string {
+	var b strings.Builder
+	n := 0
+	for _, r := range q {
+		if r == '?' {
+			n++
+			b.WriteString("$" + strconv.Itoa(n))
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }
