@@ -18,6 +18,12 @@ var ErrDuplicate = errors.New("duplicate")
 // other's table locks. What this caller's erasures left is still to scrub: it tries again later.
 var ErrScrubBusy = errors.New("storage: another scrub of this database is running")
 
+// ErrScrubUnfinished is Store.Scrub's answer when its caller's deadline left no time for the
+// rewrites still pending (PostgreSQL: a partition's VACUUM FULL, seconds each on a large store):
+// it did what fitted and kept the rest, which the next scrub takes up. Not an outage: the purge
+// that asked goes on and scrubs again at its pace.
+var ErrScrubUnfinished = errors.New("storage: the scrub ran out of time; what is left is kept for the next")
+
 // Store is the one storage seam. The sqlstore package implements it for SQLite and PostgreSQL.
 type Store interface {
 	// Tx runs fn in a read-write transaction and commits when fn returns nil. When ctx already
@@ -46,7 +52,8 @@ type Store interface {
 	// and truncated; secure_delete zeroes what the checkpoint frees), PostgreSQL's dead row versions
 	// and index entries (VACUUM of the tables erasure writes). It runs outside any transaction, after
 	// the erasing one committed. An error means older copies may remain; calling it again is safe.
-	// ErrScrubBusy means another session of the database is scrubbing and this one did nothing.
+	// ErrScrubBusy means another session of the database is scrubbing and this one did nothing;
+	// ErrScrubUnfinished that ctx's deadline cut it short between two rewrites, the rest kept.
 	Scrub(ctx context.Context) error
 	Close() error
 }

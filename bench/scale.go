@@ -290,8 +290,8 @@ func PrintScale(w io.Writer, scales []*Scale) error {
 			fmt.Fprintf(tw, "%s\t%d\t%s\t%.2f\t%.2f\t%d timed, %d errors\n", sc.Store, l.Accounts, op.Name, op.P50ms, op.P99ms, op.N, op.Errors)
 		}
 		if p := sc.Purge; p != nil {
-			fmt.Fprintf(tw, "%s\t%d\tpurge\t\t\t%d accounts in %.1f s: %.0f/s; %d scrubs took %.1f s of it: %.0f/s without them; %d rewrites, the longest %.3f s\n",
-				sc.Store, l.Accounts, p.Accounts, p.Seconds, p.PerSec, p.Scrubs, p.ScrubSeconds, p.PerSecUnswept, p.Rewrites, p.LongestRewrite)
+			fmt.Fprintf(tw, "%s\t%d\tpurge\t\t\t%d accounts in %.1f s: %.0f/s; %d scrubs took %.1f s of it: %.0f/s without them; %d rewrites, the longest %.3f s; %d scrubs cut short by their batch's deadline\n",
+				sc.Store, l.Accounts, p.Accounts, p.Seconds, p.PerSec, p.Scrubs, p.ScrubSeconds, p.PerSecUnswept, p.Rewrites, p.LongestRewrite, p.Cut)
 		}
 		if sc.PurgeErr != "" {
 			fmt.Fprintf(tw, "%s\t%d\tpurge\t\t\tfailed: %.200s\n", sc.Store, l.Accounts, sc.PurgeErr)

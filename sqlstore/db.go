@@ -54,8 +54,9 @@ type Dialect struct {
 	// sqlite package); PostgreSQL's COMMIT is durable when it returns and leaves this nil.
 	Durable func() error
 	// Scrub removes the older copies of erased rows from the live files (see purse.Store.Scrub):
-	// it is given the write pool and the tables an erasure writes.
-	Scrub func(ctx context.Context, write *sql.DB, tables []string) (ScrubReport, error)
+	// it is given the write pool, the tables an erasure writes and the report of this process's
+	// last scrub (how long its rewrites took: the next one's estimate).
+	Scrub func(ctx context.Context, write *sql.DB, tables []string, last ScrubReport) (ScrubReport, error)
 	// Partition, if set, is the expression a RETURNING clause names a written row's partition by
 	// (PostgreSQL's tableoid): the erasures record the partitions they wrote in scrub_pending, and
 	// the scrub rewrites those (see scrub.go). Unset where no table is partitioned.

@@ -24,10 +24,12 @@ var rewrittenTables = map[string]bool{"data_keys": true, "records_identity": tru
 	"business_flows": true, "account_lookups": true, "lookup_hashes": true}
 
 // ScrubReport is what one scrub did: how many partitions it rewrote and the longest rewrite,
-// which is the longest it held a table's exclusive lock (zero where it rewrites nothing).
+// which is the longest it held a table's exclusive lock (zero where it rewrites nothing), and how
+// many it left for the next scrub because its deadline was too near (purse.ErrScrubUnfinished).
 type ScrubReport struct {
 	Rewrites int
 	Longest  time.Duration
+	Left     int
 }
 
 // Scrub removes from the live files the older copies of the rows an erasure changed; see
@@ -36,7 +38,7 @@ func (db *DB) Scrub(ctx context.Context) error {
 	if db.dialect.Scrub == nil {
 		return nil
 	}
-	r, err := db.dialect.Scrub(ctx, db.write, erasedTables)
+	r, err := db.dialect.Scrub(ctx, db.write, erasedTables, db.LastScrub())
 	db.lastScrub.Store(&r)
 	if err != nil {
 		return fmt.Errorf("storage: scrub erased rows: %w", err)

@@ -6,10 +6,12 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/purse-wallet/purse"
 	"github.com/purse-wallet/purse/clock"
 	"github.com/purse-wallet/purse/sqlstore"
+	"github.com/purse-wallet/purse/sqlstore/postgres"
 	"github.com/purse-wallet/purse/storetest"
 )
 
@@ -194,27 +196,7 @@ func TestScrubRewritesRewrappedKeys(t *testing.T) {
 func TestScrubsTakeTurns(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	clk := clock.NewFixed(storetest.Epoch)
-	db := storetest.Open(t, "postgres", clk)
-	id := purse.NewID()
-	err := db.Tx(ctx, func(tx purse.Tx) error {
-		a := &purse.AccountRecord{ID: id, Kind: purse.KindMobile, Status: purse.StatusClosed, PhoneHash: "turns-phone",
-			Language: "zh-CN", CreatedAt: tx.Now(), UpdatedAt: tx.Now(), ClosedAt: tx.Now()}
-		if err := tx.InsertAccount(ctx, a); err != nil {
-			return err
-		}
-		if err := tx.InsertDataKey(ctx, &purse.DataKey{AccountID: id, Wrapped: []byte("wrapped"), CreatedAt: tx.Now()}); err != nil {
-			return err
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	err = db.Tx(ctx, func(tx purse.Tx) error { return tx.DestroyDataKeys(ctx, []string{id}, tx.Now()) })
-	if err != nil {
-		t.Fatal(err)
-	}
+	db := erasedKey(t)
 	other, err := db.SQL().Conn(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -224,13 +206,7 @@ func TestScrubsTakeTurns(t *testing.T) {
 	if err := other.QueryRowContext(ctx, `SELECT pg_try_advisory_lock(hashtext('purse scrub'))`).Scan(&held); err != nil || !held {
 		t.Fatalf("the other session's scrub lock: %v %v", held, err)
 	}
-	pending := func() int {
-		t.Helper()
-		return len(column(t, db, `SELECT partition FROM scrub_pending`))
-	}
-	if pending() == 0 {
-		t.Fatal("the erasure left nothing pending")
-	}
+	pending := func() int { return pendingCount(t, db) }
 	if err := db.Scrub(ctx); !errors.Is(err, purse.ErrScrubBusy) {
 		t.Fatalf("a scrub while another runs: %v, want ErrScrubBusy", err)
 	}
@@ -249,5 +225,67 @@ func TestScrubsTakeTurns(t *testing.T) {
 	// And it let go: the next one is not busy.
 	if err := db.Scrub(ctx); err != nil {
 		t.Fatalf("the scrub after: %v", err)
+	}
+}
+
+// erasedKey opens a PostgreSQL store holding one closed account whose data key an erasure
+// destroyed: its partition is pending for the scrub.
+func erasedKey(t *testing.T) *sqlstore.DB {
+	t.Helper()
+	ctx := context.Background()
+	db := storetest.Open(t, "postgres", clock.NewFixed(storetest.Epoch))
+	id := purse.NewID()
+	err := db.Tx(ctx, func(tx purse.Tx) error {
+		a := &purse.AccountRecord{ID: id, Kind: purse.KindMobile, Status: purse.StatusClosed, PhoneHash: "erased-" + id,
+			Language: "zh-CN", CreatedAt: tx.Now(), UpdatedAt: tx.Now(), ClosedAt: tx.Now()}
+		if err := tx.InsertAccount(ctx, a); err != nil {
+			return err
+		}
+		return tx.InsertDataKey(ctx, &purse.DataKey{AccountID: id, Wrapped: []byte("wrapped"), CreatedAt: tx.Now()})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Tx(ctx, func(tx purse.Tx) error { return tx.DestroyDataKeys(ctx, []string{id}, tx.Now()) }); err != nil {
+		t.Fatal(err)
+	}
+	if pendingCount(t, db) == 0 {
+		t.Fatal("the erasure left nothing pending")
+	}
+	return db
+}
+
+// pendingCount is how many partitions wait for the scrub.
+func pendingCount(t *testing.T, db *sqlstore.DB) int {
+	t.Helper()
+	return len(column(t, db, `SELECT partition FROM scrub_pending`))
+}
+
+// TestScrubStopsBeforeItsDeadline: a scrub whose deadline leaves no room for a rewrite starts
+// none, keeps the partitions pending and says so (purse.ErrScrubUnfinished), and the next scrub
+// with time rewrites them. At 3 million accounts on a loaded machine a scrub's 48 rewrites
+// outlasted the purge batch's two-minute deadline: the rewrite in flight was cancelled and the
+// purge run failed (issue 19, purse bench scale, session 12). Not parallel: it sets the room a
+// rewrite needs, which the other tests' scrubs read.
+func TestScrubStopsBeforeItsDeadline(t *testing.T) {
+	ctx := context.Background()
+	db := erasedKey(t)
+	before := pendingCount(t, db)
+	old := postgres.SetMinRewriteRoom(time.Hour)
+	short, cancel := context.WithTimeout(ctx, 10*time.Minute)
+	err := db.Scrub(short)
+	cancel()
+	postgres.SetMinRewriteRoom(old)
+	if !errors.Is(err, purse.ErrScrubUnfinished) {
+		t.Fatalf("a scrub with less time left than a rewrite needs: %v, want ErrScrubUnfinished", err)
+	}
+	if r := db.LastScrub(); r.Rewrites != 0 || r.Left != before || pendingCount(t, db) != before {
+		t.Fatalf("it rewrote %d, left %d, %d pending; want 0, %d, %d", r.Rewrites, r.Left, pendingCount(t, db), before, before)
+	}
+	if err := db.Scrub(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if r := db.LastScrub(); r.Rewrites == 0 || r.Left != 0 || pendingCount(t, db) != 0 {
+		t.Fatalf("the next scrub: %d rewrites, %d left, %d pending", r.Rewrites, r.Left, pendingCount(t, db))
 	}
 }

@@ -23,7 +23,7 @@ import (
 // is tried again for up to scrubRetry before it is reported, and the caller tries again later.
 // (The purge failed on it: bench's TestSmoke now and then, and `purse bench scale` after its bulk
 // load, every time.)
-func scrub(ctx context.Context, write *sql.DB, _ []string) (sqlstore.ScrubReport, error) {
+func scrub(ctx context.Context, write *sql.DB, _ []string, _ sqlstore.ScrubReport) (sqlstore.ScrubReport, error) {
 	deadline := time.Now().Add(scrubRetry)
 	for {
 		var busy, frames, copied int64
