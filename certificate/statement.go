@@ -64,6 +64,9 @@ type Kept struct {
 
 // Canonical is the statement's RFC 8785 form: the bytes that are signed.
 func (st *Statement) Canonical() ([]byte, error) {
+	if out, ok := st.canonical(); ok {
+		return out, nil
+	}
 	raw, err := json.Marshal(st)
 	if err != nil {
 		return nil, err
