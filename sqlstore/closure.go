@@ -106,8 +106,10 @@ func (t *tx) ClosureForUpdate(ctx context.Context, id, accountID string) (*purse
 
 // A closure step's first statement: the account's request locked, with the account beside it
 // (its row locked too in the steps that change it), instead of a statement for each (issue 19).
+// Its first placeholder is the account's id again, for its lookup row (accountColumnsByID): the
+// executor then starts one partition of account_lookups, not sixteen.
 var (
-	selectClosureAccount = `SELECT ` + prefixed("c.", closureColumns) + `, ` + accountColumnsOf("a") + `
+	selectClosureAccount = `SELECT ` + prefixed("c.", closureColumns) + `, ` + accountColumnsFinding("a", "?") + `
 		FROM closures c JOIN accounts a ON a.id = c.account_id WHERE c.id = ? AND c.account_id = ?`
 	selectClosureAccountLocked = selectClosureAccount + ` FOR UPDATE OF c`
 	selectClosureBothLocked    = selectClosureAccount + ` FOR UPDATE OF c, a`
@@ -120,7 +122,7 @@ func (t *tx) ClosureAndAccountForUpdate(ctx context.Context, id, accountID strin
 	}
 	// The request's columns come first: scanClosure hands its destinations to the account's scan,
 	// which puts them before its own.
-	row := t.queryRowHot(ctx, q, id, accountID)
+	row := t.queryRowHot(ctx, q, accountID, id, accountID)
 	var a *purse.AccountRecord
 	c, err := scanClosure(scanFunc(func(dest ...any) error {
 		var err error

@@ -11,4 +11,8 @@ var (
 	LiveLookupQuery        = liveAccountByLookup
 	AccountQuery           = selectAccount
 	AccountForUpdateQuery  = accountForUpdate
+	DataKeyQuery           = selectDataKey
+	DataKeysQuery          = dataKeysIn("(?)", 1)
+	ClosureAccountQuery    = selectClosureAccountLocked
+	ClosureBothQuery       = selectClosureBothLocked
 )

@@ -143,3 +143,85 @@ func TestReadsByIDFindEveryPartition(t *testing.T) {
 		}
 	})
 }
+
+// The reads by a partitioned table's key settle on a cached plan that starts one partition, on
+// their own (issue 19 session 12). PostgreSQL 15 plans a prepared statement's first five
+// executions for their values, then keeps the generic plan only if its estimate is no worse: a
+// read by account_id = $1 of a hash-partitioned table never was (the custom plan prunes to one
+// partition when planned), so every execution was planned again. sqlstore's oneRow makes them
+// settle; the closure steps' first read finds its lookup row by a parameter too.
+func TestPartitionReadsSettleOnACachedPlan(t *testing.T) {
+	t.Parallel()
+	db := storetest.Open(t, "postgres", clock.NewFixed(time.Unix(1_700_000_000, 0)))
+	ctx := context.Background()
+	conn, err := db.SQL().Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	// Rows in every partition, and their statistics, as a live store has them: on empty tables
+	// never analysed the estimates do not tell the plans apart.
+	for i := range 160 {
+		id := insertAccount(t, db, "h-settle-"+strconv.Itoa(i))
+		err := db.Tx(ctx, func(tx purse.Tx) error {
+			return tx.InsertDataKey(ctx, &purse.DataKey{AccountID: id, Wrapped: []byte("wrapped"), CreatedAt: tx.Now()})
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := conn.ExecContext(ctx, "ANALYZE accounts, account_lookups, data_keys, closures"); err != nil {
+		t.Fatal(err)
+	}
+	partition := regexp.MustCompile(`\b(account_lookups|data_keys)_p\d\d\b`)
+	for i, c := range []struct{ name, q string }{
+		{"account", sqlstore.AccountQuery},
+		{"account for update", sqlstore.AccountForUpdateQuery},
+		{"data key", sqlstore.DataKeyQuery},
+		{"data keys of one account", sqlstore.DataKeysQuery},
+		{"closure step's request and account", sqlstore.ClosureAccountQuery},
+		{"closure step's request and account, both locked", sqlstore.ClosureBothQuery},
+	} {
+		name := "settle" + strconv.Itoa(i)
+		if _, err := conn.ExecContext(ctx, "PREPARE "+name+" AS "+storetest.Numbered(c.q)); err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		args := strings.TrimSuffix(strings.Repeat("'0',", strings.Count(c.q, "?")), ",")
+		for range 7 {
+			if _, err := conn.ExecContext(ctx, "EXECUTE "+name+"("+args+")"); err != nil {
+				t.Fatalf("%s: %v", c.name, err)
+			}
+		}
+		var generic, custom int
+		if err := conn.QueryRowContext(ctx, `SELECT generic_plans, custom_plans FROM pg_prepared_statements WHERE name = $1`,
+			name).Scan(&generic, &custom); err != nil {
+			t.Fatal(err)
+		}
+		if generic == 0 {
+			t.Errorf("%s: planned for its values at each of 7 executions (%d custom plans, no generic one)", c.name, custom)
+		}
+		rows, err := conn.QueryContext(ctx, "EXPLAIN (COSTS OFF) EXECUTE "+name+"("+args+")")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var plan []string
+		started := map[string]bool{}
+		for rows.Next() {
+			var line string
+			if err := rows.Scan(&line); err != nil {
+				t.Fatal(err)
+			}
+			plan = append(plan, line)
+			for _, m := range partition.FindAllString(line, -1) {
+				started[m] = true
+			}
+		}
+		rows.Close()
+		if len(started) > 2 { // one of data_keys or account_lookups, or one of each
+			t.Errorf("%s: the cached plan starts %d partitions:\n%s", c.name, len(started), strings.Join(plan, "\n"))
+		}
+		if _, err := conn.ExecContext(ctx, "DEALLOCATE "+name); err != nil {
+			t.Fatal(err)
+		}
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 
 	"github.com/purse-wallet/purse"
 )
@@ -45,7 +46,7 @@ func (t *tx) keysOf(ctx context.Context, accountIDs []string) (*keyring, error) 
 		ids = append(ids, id)
 	}
 	err := chunksOf(partitionBatchRows, ids, func(in string, args []any) error {
-		rows, err := t.query(ctx, `SELECT account_id, wrapped, created_at, destroyed_at FROM data_keys WHERE account_id IN `+in, args...)
+		rows, err := t.query(ctx, dataKeysIn(in, len(args)), args...)
 		if err != nil {
 			return fmt.Errorf("storage: data keys: %w", err)
 		}
@@ -121,4 +122,11 @@ func (k *keyring) open(accountID, field string, sealed []byte) ([]byte, error) {
 		}
 	}
 	return b, err
+}
+
+// dataKeysIn reads the data keys of n accounts, in (a placeholder list of n). One row at most per
+// id: the limit lets PostgreSQL cache the plan (see oneRow).
+func dataKeysIn(in string, n int) string {
+	return `SELECT account_id, wrapped, created_at, destroyed_at FROM data_keys WHERE account_id IN ` + in +
+		` LIMIT ` + strconv.Itoa(n)
 }

@@ -117,6 +117,9 @@ func (t *tx) InsertDataKey(ctx context.Context, k *purse.DataKey) error {
 	return nil
 }
 
+// selectDataKey reads an account's data key (one row at most: oneRow).
+const selectDataKey = `SELECT wrapped, created_at, destroyed_at FROM data_keys WHERE account_id = ?` + oneRow
+
 func (t *tx) DataKey(ctx context.Context, accountID string) (*purse.DataKey, error) {
 	if k, ok := t.keys[accountID]; ok {
 		if k == nil {
@@ -127,7 +130,7 @@ func (t *tx) DataKey(ctx context.Context, accountID string) (*purse.DataKey, err
 	}
 	k := purse.DataKey{AccountID: accountID}
 	var created, destroyed int64
-	err := t.queryRow(ctx, `SELECT wrapped, created_at, destroyed_at FROM data_keys WHERE account_id = ?`,
+	err := t.queryRow(ctx, selectDataKey,
 		accountID).Scan(&k.Wrapped, &created, &destroyed)
 	if err != nil {
 		return nil, t.notFound(err)
