@@ -2,6 +2,7 @@ package audit_test
 
 import (
 	"errors"
+	"slices"
 	"sync"
 	"testing"
 
@@ -73,6 +74,59 @@ func TestDeferredEventsChain(t *testing.T) {
 			if es[i].Action != "one" || es[i+1].Action != "two" || es[i+2].Action != "three" || es[i+2].Seq != es[i].Seq+2 {
 				t.Fatalf("events %d..%d out of order: %s %s %s", i, i+2, es[i].Action, es[i+1].Action, es[i+2].Action)
 			}
+		}
+	})
+}
+
+// TestPendingDropsWhatARolledBackSavepointRecorded: code handed a context from Pending.Bind (the
+// payment password's failure count inside a closure step) that records in a savepoint of its
+// own, which rolls back alone while the step goes on, takes its event back with the savepoint's
+// writes: before, the Pending kept it and Flush appended an event of something undone.
+func TestPendingDropsWhatARolledBackSavepointRecorded(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *sqlstore.DB, clk *clock.Fixed) {
+		t.Parallel()
+		bound, end, err := db.Bind(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		boom := errors.New("boom")
+		err = db.Tx(bound, func(tx purse.Tx) error {
+			p := audit.Defer(tx)
+			pctx := p.Bind(bound)
+			p.Record("account:a", "before", "a", nil)
+			if err := db.Tx(pctx, func(tx purse.Tx) error {
+				if err := audit.Record(pctx, tx, "account:a", "undone", "a", nil); err != nil {
+					return err
+				}
+				return boom
+			}); !errors.Is(err, boom) {
+				return err
+			}
+			if err := db.Tx(pctx, func(tx purse.Tx) error {
+				return audit.Record(pctx, tx, "account:a", "released", "a", nil)
+			}); err != nil {
+				return err
+			}
+			p.Record("account:a", "after", "a", nil)
+			return p.Flush(bound)
+		})
+		if err := end(err == nil); err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		es, err := audit.Events(ctx, db, "a", purse.AuditPos{}, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range es {
+			got = append(got, e.Action)
+		}
+		if want := []string{"before", "released", "after"}; !slices.Equal(got, want) {
+			t.Fatalf("events %q, want %q", got, want)
+		}
+		if r := check(t, db); r.FirstBroken != 0 {
+			t.Fatalf("chain: %+v", r)
 		}
 	})
 }

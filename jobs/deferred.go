@@ -2,6 +2,7 @@ package jobs
 
 import (
 	"context"
+	"slices"
 
 	"github.com/purse-wallet/purse"
 )
@@ -19,9 +20,12 @@ import (
 // them (ascending chains), after the rows the items locked: the order a user's step takes too
 // (its account, then its chain's head at its end).
 //
-// What an item leaves is dropped when the item's savepoint rolls back; a savepoint of its own
-// inside the item that rolls back alone, while the item goes on, does not take back what it left
-// (as with audit.Pending).
+// What an item leaves belongs to the savepoint that left it: it is dropped when that savepoint
+// rolls back and handed to the savepoint around it when it is released, up to the item's own,
+// which hands it to the batch once kept. A savepoint the item opens inside its own (Store.Tx under
+// the item's context, by code of another package, say) that rolls back alone while the item goes
+// on takes back what it left with its writes: the log never says that something rolled back
+// happened (the store tells each savepoint's end, purse.OnSavepoint).
 type Deferred interface {
 	// Join takes in what a later item of the same batch left under the same key.
 	Join(later Deferred)
@@ -37,17 +41,21 @@ type left struct {
 	tx   purse.Tx
 	keys []any
 	by   map[any]Deferred
+	open []*left // what the savepoints open inside the item left so far, innermost last
 }
 
 // Later returns the Deferred that the batch item under way in tx keeps under key, made by mk the
 // first time, and true; outside an item of a batch (ctx is not one Batch gave Each or All, or tx
-// is another transaction) it returns false, and the caller writes at once.
+// is another transaction) it returns false, and the caller writes at once. Inside a savepoint the
+// item opened, it is that savepoint's own Deferred (see Deferred): add to it at once, not after
+// the savepoint ended.
 func Later[D Deferred](ctx context.Context, tx purse.Tx, key any, mk func() D) (D, bool) {
 	var zero D
-	l, ok := ctx.Value(itemKey{}).(*left)
-	if !ok || l.tx != tx {
+	item, ok := ctx.Value(itemKey{}).(*left)
+	if !ok || item.tx != tx {
 		return zero, false
 	}
+	l := item.innermost()
 	if d, ok := l.by[key]; ok {
 		return d.(D), true
 	}
@@ -57,10 +65,39 @@ func Later[D Deferred](ctx context.Context, tx purse.Tx, key any, mk func() D) (
 	return d, true
 }
 
-// within returns ctx for an item handled in tx, and what the item will leave.
+// within returns ctx for an item handled in tx, and what the item will leave. Under ctx, every
+// savepoint the item opens inside its own keeps what is left while it is open (see savepoint).
 func within(ctx context.Context, tx purse.Tx) (context.Context, *left) {
 	l := &left{tx: tx, by: map[any]Deferred{}}
-	return context.WithValue(ctx, itemKey{}, l), l
+	return purse.OnSavepoint(context.WithValue(ctx, itemKey{}, l), l.savepoint), l
+}
+
+// savepoint starts keeping what is left apart, for a savepoint opened inside the item, and
+// returns what to do once it ends: hand it to the savepoint around it (or the item) when it was
+// released, drop it when it rolled back.
+func (l *left) savepoint() (end func(kept bool)) {
+	in := &left{tx: l.tx, by: map[any]Deferred{}}
+	l.open = append(l.open, in)
+	return func(kept bool) {
+		// Savepoints end innermost first (Store.Tx returns before the one around it does).
+		i := slices.Index(l.open, in)
+		if i < 0 {
+			return
+		}
+		l.open = l.open[:i]
+		if kept {
+			l.innermost().join(in)
+		}
+	}
+}
+
+// innermost is where what is left now goes: the innermost savepoint open inside the item, or the
+// item itself.
+func (l *left) innermost() *left {
+	if n := len(l.open); n > 0 {
+		return l.open[n-1]
+	}
+	return l
 }
 
 // join takes in what a later item left: its writes go after this one's.

@@ -47,6 +47,7 @@ func (t *tx) savepoint(ctx context.Context, fn func(purse.Tx) error) error {
 	if t.sql == nil {
 		return errors.New("storage: a write inside a read") // Tx is never bound to a Read's context
 	}
+	watched := ctx // bounded may hand back the transaction's own context, without the caller's values
 	ctx = t.bounded(ctx)
 	t.savepoints++
 	name := fmt.Sprintf("sp%d", t.savepoints)
@@ -54,12 +55,19 @@ func (t *tx) savepoint(ctx context.Context, fn func(purse.Tx) error) error {
 	if _, err := t.sql.ExecContext(ctx, "SAVEPOINT "+name); err != nil {
 		return t.interrupted(ctx, fmt.Errorf("storage: savepoint: %w", err))
 	}
+	// What the caller holds back in memory for later (jobs.Later: a batch item's audit events)
+	// belongs to this savepoint: its watchers keep it only once the savepoint is released, and
+	// drop it when it rolls back, or fn panics, with the savepoint's own writes.
+	released := false
+	ended := purse.SavepointOpened(watched)
+	defer func() { ended(released) }()
 	if err := fn(t); err != nil {
 		if kept, ok := committed(err); ok {
 			t.db.traced("RELEASE SAVEPOINT")
 			if _, relErr := t.sql.ExecContext(ctx, "RELEASE SAVEPOINT "+name); relErr != nil {
 				return t.interrupted(ctx, errors.Join(kept, relErr))
 			}
+			released = true
 			return kept
 		}
 		t.keys = nil // what the undone writes left in it
@@ -71,6 +79,7 @@ func (t *tx) savepoint(ctx context.Context, fn func(purse.Tx) error) error {
 	}
 	t.db.traced("RELEASE SAVEPOINT")
 	_, err := t.sql.ExecContext(ctx, "RELEASE SAVEPOINT "+name)
+	released = err == nil
 	return t.interrupted(ctx, err)
 }
 
