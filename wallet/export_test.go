@@ -53,3 +53,11 @@ func RunGroup(ctx context.Context, store purse.Store, fns ...func(ctx context.Co
 	}
 	return out
 }
+
+// WithStore returns a copy of s whose transactions go through store: a test's wrapper that fails
+// or holds some of a group's statements.
+func WithStore(s *Service, store purse.Store) *Service {
+	c := *s
+	c.Store = store
+	return &c
+}

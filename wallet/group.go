@@ -226,7 +226,9 @@ func (s *Service) TransferGrouped(ctx context.Context, accountID string, r Trans
 
 // batchTransfers posts a group's transfers with ledger.PostBatch inside the group's transaction,
 // checking each as Transfer does and in the same order. Should the batch fail in storage, each
-// transfer is tried alone instead (in its own savepoint), so one bad row cannot fail the others.
+// transfer is tried alone instead (in its own savepoint), so one bad row cannot fail the others;
+// the group's accounts are then locked again first, in id order (relock), so that the transfers
+// alone keep the order every group locks accounts in.
 //
 // Its statements do not grow with the group (issue 19): one locks every account of the group in id
 // order and reads their records, one reads the day's password-free totals of the senders that
@@ -327,11 +329,40 @@ func (s *Service) batchTransfers(ctx context.Context, jobs []*transferJob) []err
 		return tx.AddToCounters(ctx, added, day)
 	})
 	if err != nil {
+		// The batch's savepoint rolled back, and every row lock it took went with it. Tried
+		// alone in the group's order, each transfer locked its own two accounts while the group
+		// held those of the transfers before it: out of the id order every other group locks in,
+		// so two groups each held an account the other waited for, and PostgreSQL failed one of
+		// their transfers (40P01) that would have gone through
+		// (TestGroupFallbackKeepsTheLockOrder). The group's accounts are locked again first, in
+		// id order, in one statement: the transfers alone then wait for no account.
+		s.relock(ctx, jobs)
 		for i, j := range jobs {
 			j.out, errs[i] = s.transfer(ctx, j.account, j.r, j.proof)
 		}
 	}
 	return errs
+}
+
+// relock locks every account that the group's transfers name, in id order, in a savepoint whose
+// locks stay with the group's transaction once released. Should it fail, the transfers alone
+// meet the failure themselves.
+func (s *Service) relock(ctx context.Context, jobs []*transferJob) {
+	_ = s.Store.Tx(ctx, func(tx purse.Tx) error {
+		var ids []string
+		for _, j := range jobs {
+			ids = append(ids, j.account)
+			to, err := s.recipient(ctx, tx, j.r.To)
+			if err == nil {
+				ids = append(ids, to)
+			} else if purse.AsError(err) == nil {
+				return err
+			}
+		}
+		slices.Sort(ids)
+		_, err := tx.AccountStatusesForUpdate(ctx, slices.Compact(ids))
+		return err
+	})
 }
 
 // freeTotals reads, in one statement, the day's password-free totals of the group's senders that
