@@ -6,28 +6,29 @@ import (
 	"github.com/purse-wallet/purse"
 )
 
-// GroupTransfers posts the transfers as one commit group does (Group.run's bound transaction and
-// batchTransfers), so that a test can hold a group's statements without racing the committer
-// for how many transfers each group gets. from[i] sends reqs[i].
+// GroupTransfers posts the transfers as one commit group (Group.run with batchTransfers), so that
+// a test can hold a group's statements without racing the committer for how many transfers each
+// group gets. from[i] sends reqs[i]. A failed commit is every transfer's answer; err is Bind's.
 func GroupTransfers(ctx context.Context, s *Service, from []string, reqs []TransferRequest) ([]*purse.LedgerTransaction, []error, error) {
-	jobs := make([]*transferJob, len(reqs))
+	g := NewGroup(s.Store, len(reqs))
+	g.batch = s.batchTransfers
+	batch := make([]*groupReq, len(reqs))
 	for i, r := range reqs {
-		jobs[i] = &transferJob{account: from[i], r: r}
+		job := &transferJob{account: from[i], r: r}
 		if r.PaymentPassword != "" {
-			jobs[i].proof = s.Accounts.NewPaymentPasswordProof(from[i], r.PaymentPassword)
+			job.proof = s.Accounts.NewPaymentPasswordProof(from[i], r.PaymentPassword)
 		}
+		batch[i] = &groupReq{xfer: job, done: make(chan error, 1)}
 	}
 	bound, end, err := s.Store.Bind(ctx)
 	if err != nil {
 		return nil, nil, err
 	}
-	errs := s.batchTransfers(bound, jobs)
-	if err := end(true); err != nil {
-		return nil, nil, err
-	}
-	out := make([]*purse.LedgerTransaction, len(jobs))
-	for i, j := range jobs {
-		out[i] = j.out
+	g.run(bound, end, batch)
+	out, errs := make([]*purse.LedgerTransaction, len(batch)), make([]error, len(batch))
+	for i, r := range batch {
+		errs[i] = <-r.done
+		out[i] = r.xfer.out
 	}
 	return out, errs, nil
 }

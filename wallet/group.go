@@ -158,7 +158,8 @@ func (g *Group) run(bound context.Context, end func(bool) error, batch []*groupR
 		errs[i] = r.fn(shared)
 	}
 	if len(xfers) > 0 {
-		for j, err := range g.batch(bound, xfers) {
+		// Under shared too: what the batch audits goes to the group's end (see batchTransfers).
+		for j, err := range g.batch(shared, xfers) {
 			errs[at[j]] = err
 		}
 	}
@@ -242,12 +243,17 @@ func (s *Service) TransferGrouped(ctx context.Context, accountID string, r Trans
 // is refused as it would be alone after the earlier ones. One that passes the cap and is then
 // refused (insufficient funds, say) is not added to the day, but the group's later transfers from
 // the same sender saw it counted, as they would have seen it while it was under way alone.
-func (s *Service) batchTransfers(ctx context.Context, jobs []*transferJob) []error {
-	errs := make([]error, len(jobs))
-	err := s.Store.Tx(ctx, func(tx purse.Tx) error {
-		tos := make([]string, len(jobs))
+func (s *Service) batchTransfers(ctx context.Context, batch []*transferJob) []error {
+	errs := make([]error, len(batch))
+	// Under a group's context, what the batch audits (a wrong payment password's count) waits
+	// for the group's end, where every head is locked in one statement, in ascending order,
+	// after every account (jobs.RunItem). Audited as each transfer was checked, the heads were
+	// locked in the order of the group's transfers, and two groups each held one the other
+	// waited for (TestGroupLocksAuditHeadsInOrder).
+	err := jobs.RunItem(ctx, s.Store, func(ctx context.Context, tx purse.Tx) error {
+		tos := make([]string, len(batch))
 		var ids []string
-		for i, j := range jobs {
+		for i, j := range batch {
 			to, err := s.recipient(ctx, tx, j.r.To)
 			if err == nil && to == j.account {
 				err = purse.Errorf(purse.CodeTransferToSelf, "transfer to self")
@@ -268,14 +274,14 @@ func (s *Service) batchTransfers(ctx context.Context, jobs []*transferJob) []err
 			held[id] = rec.Status
 		}
 		now, day := tx.Now(), s.today(tx.Now())
-		spent, err := s.freeTotals(ctx, tx, jobs, errs, day)
+		spent, err := s.freeTotals(ctx, tx, batch, errs, day)
 		if err != nil {
 			return err
 		}
 		var entries []ledger.Entry
 		var at []int
 		free := map[int]bool{} // entries (by index) whose amount counts toward the day
-		for i, j := range jobs {
+		for i, j := range batch {
 			if errs[i] != nil {
 				continue
 			}
@@ -320,9 +326,9 @@ func (s *Service) batchTransfers(ctx context.Context, jobs []*transferJob) []err
 				err = purse.Errorf(purse.CodeRecipientNotFound, "no recipient %q", tos[i])
 			}
 			if errs[i] = err; err == nil {
-				jobs[i].out = entries[k].Tx
+				batch[i].out = entries[k].Tx
 				if free[k] {
-					added[smallPayKey(jobs[i].account)] += jobs[i].r.Amount
+					added[smallPayKey(batch[i].account)] += batch[i].r.Amount
 				}
 			}
 		}
@@ -336,9 +342,13 @@ func (s *Service) batchTransfers(ctx context.Context, jobs []*transferJob) []err
 		// their transfers (40P01) that would have gone through
 		// (TestGroupFallbackKeepsTheLockOrder). The group's accounts are locked again first, in
 		// id order, in one statement: the transfers alone then wait for no account.
-		s.relock(ctx, jobs)
-		for i, j := range jobs {
-			j.out, errs[i] = s.transfer(ctx, j.account, j.r, j.proof)
+		s.relock(ctx, batch)
+		for i, j := range batch {
+			errs[i] = jobs.RunItem(ctx, s.Store, func(ctx context.Context, tx purse.Tx) error {
+				var err error
+				j.out, err = s.transferIn(ctx, tx, j.account, j.r, j.proof)
+				return err
+			})
 		}
 	}
 	return errs
@@ -347,10 +357,10 @@ func (s *Service) batchTransfers(ctx context.Context, jobs []*transferJob) []err
 // relock locks every account that the group's transfers name, in id order, in a savepoint whose
 // locks stay with the group's transaction once released. Should it fail, the transfers alone
 // meet the failure themselves.
-func (s *Service) relock(ctx context.Context, jobs []*transferJob) {
+func (s *Service) relock(ctx context.Context, batch []*transferJob) {
 	_ = s.Store.Tx(ctx, func(tx purse.Tx) error {
 		var ids []string
-		for _, j := range jobs {
+		for _, j := range batch {
 			ids = append(ids, j.account)
 			to, err := s.recipient(ctx, tx, j.r.To)
 			if err == nil {

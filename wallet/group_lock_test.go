@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/purse-wallet/purse"
+	"github.com/purse-wallet/purse/audit"
 	"github.com/purse-wallet/purse/wallet"
 )
 
@@ -24,6 +25,10 @@ type heldStore struct {
 	// beforeLock, if set, runs before the transaction locks one account alone (ledger.Lock), with
 	// that account's id.
 	beforeLock func(id string)
+	// afterHeads, if set, runs after each statement that locked audit heads.
+	afterHeads func()
+	heads      []string // the statements that locked audit heads, in order
+	failed     []string // those that failed, with their errors
 }
 
 func (s *heldStore) Tx(ctx context.Context, fn func(purse.Tx) error) error {
@@ -52,6 +57,32 @@ func (t *heldTx) AccountsForUpdate(ctx context.Context, ids []string) (map[strin
 		return nil, errors.New("test: the batch's lock fails")
 	}
 	return t.Tx.AccountsForUpdate(ctx, ids)
+}
+
+func (t *heldTx) LockAuditHead(ctx context.Context, chain int) (int64, string, error) {
+	seq, hash, err := t.Tx.LockAuditHead(ctx, chain)
+	t.s.locked("LockAuditHead", err)
+	return seq, hash, err
+}
+
+func (t *heldTx) LockAuditHeads(ctx context.Context, chains []int) ([]purse.AuditHead, error) {
+	heads, err := t.Tx.LockAuditHeads(ctx, chains)
+	t.s.locked("LockAuditHeads", err)
+	return heads, err
+}
+
+// locked notes a statement that locked audit heads, and what it answered.
+func (s *heldStore) locked(what string, err error) {
+	s.mu.Lock()
+	s.heads = append(s.heads, what)
+	if err != nil {
+		s.failed = append(s.failed, what+": "+err.Error())
+	}
+	after := s.afterHeads
+	s.mu.Unlock()
+	if err == nil && after != nil {
+		after()
+	}
 }
 
 func (t *heldTx) AccountStatusForUpdate(ctx context.Context, id string) (purse.AccountStatus, error) {
@@ -145,6 +176,153 @@ func TestGroupFallbackKeepsTheLockOrder(t *testing.T) {
 			if got := b.balance(t, id); got != want {
 				t.Errorf("balance of %s: %d, want %d", id, got, want)
 			}
+		}
+	})
+}
+
+// TestGroupLocksAuditHeadsInOrder (issue 19): a wrong payment password in a group's batch is
+// counted, and audited, in the group's transaction. Each transfer's event locked its chain's head
+// as the batch checked it, so a group locked heads in the order of its transfers: group 1 (a
+// wrong password from an account of chain Y, then from one of chain X < Y) held Y and waited for
+// X, which group 2 (the same, from other accounts, X first) held while it waited for Y.
+// PostgreSQL broke the deadlock after a second by failing group 2's head lock (40P01); its batch
+// fell back to its transfers alone. The batch's audit events now wait for the group's end, where
+// the group locks every head it needs in one statement, in ascending order, after every account:
+// group 2 waits for group 1, and no statement fails. SQLite's one writer runs the groups in turn.
+func TestGroupLocksAuditHeadsInOrder(t *testing.T) {
+	t.Parallel()
+	setup(t, func(t *testing.T, b *bundle) {
+		// Four senders, two in each of two chains X < Y.
+		by := map[int][]string{}
+		var x, y int
+		for found := false; !found; {
+			id := b.funded(t, 100_000)
+			c := audit.ChainOf(id)
+			by[c] = append(by[c], id)
+			var two []int
+			for c, ids := range by {
+				if len(ids) >= 2 {
+					two = append(two, c)
+				}
+			}
+			if len(two) >= 2 {
+				slices.Sort(two)
+				x, y, found = two[0], two[1], true
+			}
+		}
+		wrong := func(to string) wallet.TransferRequest {
+			return wallet.TransferRequest{To: to, Amount: wallet.DefaultPasswordAbove + 1, PaymentPassword: "000000"}
+		}
+		together := b.Dialect == "postgres"
+		held1, held2 := &heldStore{Store: b.DB}, &heldStore{Store: b.DB}
+		arrived, goOn := make(chan struct{}), make(chan struct{})
+		if together {
+			var once sync.Once
+			held1.afterHeads = func() {
+				once.Do(func() {
+					close(arrived)
+					<-goOn
+				})
+			}
+		}
+		// Each group's two senders send to each other: the groups share no account.
+		s1, s2 := by[y][0], by[x][0]
+		s3, s4 := by[x][1], by[y][1]
+		var errs1, errs2 []error
+		var err1, err2 error
+		one := func() {
+			_, errs1, err1 = wallet.GroupTransfers(b.ctx, wallet.WithStore(b.svc, held1), []string{s1, s2},
+				[]wallet.TransferRequest{wrong(s2), wrong(s1)})
+		}
+		two := func() {
+			_, errs2, err2 = wallet.GroupTransfers(b.ctx, wallet.WithStore(b.svc, held2), []string{s3, s4},
+				[]wallet.TransferRequest{wrong(s4), wrong(s3)})
+		}
+		if together {
+			var wg sync.WaitGroup
+			wg.Go(one)
+			<-arrived
+			wg.Go(two)
+			waitForLockWait(t, b)
+			close(goOn)
+			wg.Wait()
+		} else {
+			one()
+			two()
+		}
+		if err1 != nil || err2 != nil {
+			t.Fatalf("binds: %v, %v", err1, err2)
+		}
+		for i, err := range append(errs1, errs2...) {
+			if purse.ErrorCode(err) != "PAYMENT_PASSWORD_WRONG" {
+				t.Errorf("transfer %d: %v, want PAYMENT_PASSWORD_WRONG", i, err)
+			}
+		}
+		if f := append(held1.failed, held2.failed...); len(f) > 0 {
+			t.Errorf("head locks failed: %q", f)
+		}
+		for _, id := range []string{s1, s2, s3, s4} {
+			es, err := audit.Events(b.ctx, b.DB, id, purse.AuditPos{}, 100)
+			if err != nil {
+				t.Fatal(err)
+			}
+			n := 0
+			for _, e := range es {
+				if e.Action == "payment_password.failed" {
+					n++
+				}
+			}
+			if n != 1 {
+				t.Errorf("%s: %d payment_password.failed events, want 1", id, n)
+			}
+		}
+		if r, err := audit.Check(b.ctx, b.DB); err != nil || r.FirstBroken != 0 {
+			t.Fatalf("chains: %+v, %v", r, err)
+		}
+	})
+}
+
+// TestGroupFallbackKeepsAWrongPasswordsCount: a group whose batch fails tries its transfers alone,
+// each in a savepoint of the group's; a wrong payment password is counted and audited once, and
+// its event waits for the group's end like the batch's.
+func TestGroupFallbackKeepsAWrongPasswordsCount(t *testing.T) {
+	t.Parallel()
+	setup(t, func(t *testing.T, b *bundle) {
+		a, c := b.funded(t, 100_000), b.funded(t, 100_000)
+		held := &heldStore{Store: b.DB, failBatch: true}
+		_, errs, err := wallet.GroupTransfers(b.ctx, wallet.WithStore(b.svc, held), []string{a, c},
+			[]wallet.TransferRequest{{To: c, Amount: wallet.DefaultPasswordAbove + 1, PaymentPassword: "000000"}, {To: a, Amount: 10}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if purse.ErrorCode(errs[0]) != "PAYMENT_PASSWORD_WRONG" || errs[1] != nil {
+			t.Fatalf("answers: %v", errs)
+		}
+		if !slices.Equal(held.heads, []string{"LockAuditHeads"}) {
+			t.Errorf("the group locked audit heads with %q, want one LockAuditHeads at its end", held.heads)
+		}
+		es, err := audit.Events(b.ctx, b.DB, a, purse.AuditPos{}, 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for _, e := range es {
+			if e.Action == "payment_password.failed" {
+				n++
+			}
+		}
+		if n != 1 {
+			t.Errorf("%d payment_password.failed events, want 1", n)
+		}
+		// The count stands: two more wrong passwords leave two of the five tries.
+		for want := 3; want >= 2; want-- {
+			_, err := b.svc.Transfer(b.ctx, a, wallet.TransferRequest{To: c, Amount: wallet.DefaultPasswordAbove + 1, PaymentPassword: "000000"})
+			if e := purse.AsError(err); e == nil || e.Params["Remaining"] != want {
+				t.Fatalf("a wrong password after the group's: %v, want %d remaining", err, want)
+			}
+		}
+		if r, err := audit.Check(b.ctx, b.DB); err != nil || r.FirstBroken != 0 {
+			t.Fatalf("chains: %+v, %v", r, err)
 		}
 	})
 }

@@ -46,38 +46,44 @@ func (s *Service) Transfer(ctx context.Context, accountID string, r TransferRequ
 // transfer is Transfer's transaction, with the payment password's proof when one was sent.
 func (s *Service) transfer(ctx context.Context, accountID string, r TransferRequest, proof *account.PaymentPasswordProof) (*purse.LedgerTransaction, error) {
 	return s.post(ctx, func(tx purse.Tx) (*purse.LedgerTransaction, error) {
-		to, err := s.recipient(ctx, tx, r.To)
-		if err != nil {
+		return s.transferIn(ctx, tx, accountID, r, proof)
+	})
+}
+
+// transferIn is transfer's work in tx: a wrong payment password's count comes back as a
+// purse.FailAfterCommit error, for the caller's transaction or savepoint to keep.
+func (s *Service) transferIn(ctx context.Context, tx purse.Tx, accountID string, r TransferRequest, proof *account.PaymentPasswordProof) (*purse.LedgerTransaction, error) {
+	to, err := s.recipient(ctx, tx, r.To)
+	if err != nil {
+		return nil, err
+	}
+	if to == accountID {
+		return nil, purse.Errorf(purse.CodeTransferToSelf, "transfer to self")
+	}
+	// Both rows locked in id order first, so two opposite transfers cannot deadlock.
+	held, err := ledger.Lock(ctx, tx, nil, accountID, to)
+	if e := purse.AsError(err); e != nil && e.Code == purse.CodeNotFound && e.Params["Account"] == to {
+		return nil, purse.Errorf(purse.CodeRecipientNotFound, "no recipient %q", to)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := sender(ctx, tx, held, accountID); err != nil {
+		return nil, err
+	}
+	if proof != nil {
+		// A keyed hash (microseconds): compared here, under the account's row lock.
+		if err := s.Accounts.CheckPaymentPasswordProof(ctx, tx, proof); err != nil {
 			return nil, err
 		}
-		if to == accountID {
-			return nil, purse.Errorf(purse.CodeTransferToSelf, "transfer to self")
-		}
-		// Both rows locked in id order first, so two opposite transfers cannot deadlock.
-		held, err := ledger.Lock(ctx, tx, nil, accountID, to)
-		if e := purse.AsError(err); e != nil && e.Code == purse.CodeNotFound && e.Params["Account"] == to {
-			return nil, purse.Errorf(purse.CodeRecipientNotFound, "no recipient %q", to)
-		}
-		if err != nil {
-			return nil, err
-		}
-		if err := sender(ctx, tx, held, accountID); err != nil {
-			return nil, err
-		}
-		if proof != nil {
-			// A keyed hash (microseconds): compared here, under the account's row lock.
-			if err := s.Accounts.CheckPaymentPasswordProof(ctx, tx, proof); err != nil {
-				return nil, err
-			}
-		} else if err := s.passwordFree(ctx, tx, accountID, r.Amount); err != nil {
-			return nil, err
-		}
-		t := record(tx, purse.TxTransfer, accountID, r.Amount, purse.CNY)
-		t.Counterparty, t.Memo = to, r.Memo
-		return t, ledger.Post(ctx, tx, held, t, []purse.Posting{
-			ledger.Leg(accountID, purse.BookMain, purse.CNY, -r.Amount),
-			ledger.Leg(to, purse.BookMain, purse.CNY, r.Amount),
-		})
+	} else if err := s.passwordFree(ctx, tx, accountID, r.Amount); err != nil {
+		return nil, err
+	}
+	t := record(tx, purse.TxTransfer, accountID, r.Amount, purse.CNY)
+	t.Counterparty, t.Memo = to, r.Memo
+	return t, ledger.Post(ctx, tx, held, t, []purse.Posting{
+		ledger.Leg(accountID, purse.BookMain, purse.CNY, -r.Amount),
+		ledger.Leg(to, purse.BookMain, purse.CNY, r.Amount),
 	})
 }
 
