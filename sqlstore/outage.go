@@ -21,6 +21,10 @@ const DefaultDeadline = 5 * time.Second
 // restarts in seconds, and a client that tries again sooner only adds load to its recovery.
 const outageRetryAfter = 2 * time.Second
 
+// conflictRetryAfter is the Retry-After of a conflict between transactions that the store could
+// not retry itself (see outage): the other transaction has gone on, so the next try usually passes.
+const conflictRetryAfter = time.Second
+
 // fullRetryAfter is the Retry-After of a write refused for a full disk: space comes back when an
 // operator frees it, not in a second or two.
 const fullRetryAfter = 10 * time.Second
@@ -52,6 +56,15 @@ func (db *DB) bounded(ctx context.Context) (context.Context, context.CancelFunc)
 // is back; the pool replaces broken connections by itself, so purse recovers without a restart.
 // A transaction cut off this way is rolled back by the server (its connection is gone) unless its
 // COMMIT had already reached it: the client cannot tell, which is what Idempotency-Key is for.
+//
+// A conflict between transactions that the engine broke (PostgreSQL's deadlock detector, 40P01, or
+// a serialization failure; SQLite's busy writer) is retried by the store when it ends a whole
+// transaction (retry); inside a savepoint of a bound transaction (a commit group's movement, an
+// Idempotency-Key request's step), or after the last retry, it reaches the caller. It is the
+// database's conflict of the moment, not the request's fault nor purse's bug: UNAVAILABLE too,
+// where it was INTERNAL (500) (TestDeadlockInASavepointIsUnavailable). Its cause stays in the
+// chain, so retry still recognises it.
+//
 // Refusals and other purse errors pass as they are.
 func (db *DB) outage(ctx context.Context, err error) error {
 	if err == nil || purse.AsError(err) != nil {
@@ -67,6 +80,8 @@ func (db *DB) outage(ctx context.Context, err error) error {
 	case errors.Is(err, driver.ErrBadConn) || errors.Is(err, sql.ErrConnDone) ||
 		(db.dialect.IsLost != nil && db.dialect.IsLost(err)):
 		detail = "the database is unreachable"
+	case db.dialect.IsRetryable != nil && db.dialect.IsRetryable(err):
+		detail, retry = "the database broke a conflict with another transaction", conflictRetryAfter
 	default:
 		return err
 	}

@@ -344,6 +344,7 @@ func (s *Service) batchTransfers(ctx context.Context, batch []*transferJob) []er
 		// id order, in one statement: the transfers alone then wait for no account.
 		s.relock(ctx, batch)
 		for i, j := range batch {
+			j.out = nil // what the rolled-back batch posted is no more
 			errs[i] = jobs.RunItem(ctx, s.Store, func(ctx context.Context, tx purse.Tx) error {
 				var err error
 				j.out, err = s.transferIn(ctx, tx, j.account, j.r, j.proof)
