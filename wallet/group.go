@@ -190,10 +190,15 @@ func (s *Service) EnableGroupCommit(ctx context.Context, max int) {
 // TransferGrouped is Transfer through the commit group when one is enabled. A transfer that carries
 // the payment password joins the group too (it is always checked, issue 13): its keyed hash costs microseconds under the account's
 // lock (issue 19). Only an account whose verifier is still an argon2id one runs alone, once, with
-// that hash made outside any transaction (then its verifier is a keyed one). Errors: as Transfer,
-// and UNAVAILABLE when the group's commit failed.
+// that hash made outside any transaction (then its verifier is a keyed one). A caller whose
+// context carries a transaction of its own (Store.Bind: an Idempotency-Key request's) transfers in
+// it, to commit or roll back with the rest of its work, as a closure step does: handed to the group,
+// the transfer committed in the group's transaction whatever the caller's did (PostgreSQL), or
+// waited for SQLite's one writer, which the caller held, until its deadline
+// (TestTransferGroupedInABoundTransaction). Errors: as Transfer, and UNAVAILABLE when the group's
+// commit failed.
 func (s *Service) TransferGrouped(ctx context.Context, accountID string, r TransferRequest) (*purse.LedgerTransaction, error) {
-	if s.group == nil {
+	if s.group == nil || s.Store.Bound(ctx) {
 		return s.Transfer(ctx, accountID, r)
 	}
 	if err := purse.CheckText("memo", r.Memo); err != nil {

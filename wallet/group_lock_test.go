@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/purse-wallet/purse"
+	"github.com/purse-wallet/purse/app"
 	"github.com/purse-wallet/purse/audit"
 	"github.com/purse-wallet/purse/wallet"
 )
@@ -325,4 +326,33 @@ func TestGroupFallbackKeepsAWrongPasswordsCount(t *testing.T) {
 			t.Fatalf("chains: %+v, %v", r, err)
 		}
 	})
+}
+
+// TestTransferGroupedInABoundTransaction: a caller whose context carries a transaction of its own
+// (Store.Bind: an Idempotency-Key request's) gets its transfer in that transaction, so that it
+// commits or rolls back with the rest of the caller's work. Handed to the group, it committed in
+// the group's transaction whatever the caller's did (PostgreSQL), or waited for SQLite's one
+// writer, which the caller held, until the caller's deadline.
+func TestTransferGroupedInABoundTransaction(t *testing.T) {
+	t.Parallel()
+	setup(t, func(t *testing.T, b *bundle) {
+		a, c := b.funded(t, 100_000), b.funded(t, 100_000)
+		// The deadline only ends the wait for SQLite's writer that the transfer met before.
+		ctx, cancel := context.WithTimeout(b.ctx, 30*time.Second)
+		defer cancel()
+		bound, end, err := b.DB.Bind(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, terr := b.svc.TransferGrouped(bound, a, wallet.TransferRequest{To: c, Amount: 10})
+		if err := end(false); err != nil {
+			t.Fatal(err)
+		}
+		if terr != nil {
+			t.Fatalf("transfer in the bound transaction: %v", terr)
+		}
+		if got := b.balance(t, a); got != 100_000 {
+			t.Errorf("after the caller's rollback the sender has %d, want 100000: the transfer committed without it", got)
+		}
+	}, func(c *app.Config) { c.Wallet.GroupCommit = 8 })
 }
