@@ -159,6 +159,10 @@ func (g *Group) run(bound context.Context, end func(bool) error, batch []*groupR
 	}
 	if len(xfers) > 0 {
 		// Under shared too: what the batch audits goes to the group's end (see batchTransfers).
+		// The batch locks its accounts in id order, but after whatever the steps above locked:
+		// only on SQLite, whose one writer runs groups in turn, do closure steps join a group
+		// (app). On PostgreSQL a step's account locked before the batch's would break the one
+		// order in which two groups in flight must lock (docs/architecture.md).
 		for j, err := range g.batch(shared, xfers) {
 			errs[at[j]] = err
 		}
