@@ -2,6 +2,7 @@ package sqlstore_test
 
 import (
 	"context"
+	"database/sql"
 	"regexp"
 	"strconv"
 	"strings"
@@ -23,13 +24,8 @@ import (
 // aggregate node.
 func TestHotReadsStartOnePartition(t *testing.T) {
 	t.Parallel()
-	db := storetest.Open(t, "postgres", clock.NewFixed(time.Unix(1_700_000_000, 0)))
 	ctx := context.Background()
-	conn, err := db.SQL().Conn(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
+	_, conn := pinnedConn(t)
 	if _, err := conn.ExecContext(ctx, "SET plan_cache_mode = force_generic_plan"); err != nil {
 		t.Fatal(err)
 	}
@@ -152,13 +148,8 @@ func TestReadsByIDFindEveryPartition(t *testing.T) {
 // settle; the closure steps' first read finds its lookup row by a parameter too.
 func TestPartitionReadsSettleOnACachedPlan(t *testing.T) {
 	t.Parallel()
-	db := storetest.Open(t, "postgres", clock.NewFixed(time.Unix(1_700_000_000, 0)))
 	ctx := context.Background()
-	conn, err := db.SQL().Conn(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
+	db, conn := pinnedConn(t)
 	// Rows in every partition, and their statistics, as a live store has them: on empty tables
 	// never analysed the estimates do not tell the plans apart.
 	for i := range 160 {
@@ -224,4 +215,17 @@ func TestPartitionReadsSettleOnACachedPlan(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+}
+
+// pinnedConn opens a PostgreSQL test store and one connection of its pool, closed with the test,
+// so that a test's settings and prepared statements stay on the connection it reads.
+func pinnedConn(t *testing.T) (*sqlstore.DB, *sql.Conn) {
+	t.Helper()
+	db := storetest.Open(t, "postgres", clock.NewFixed(time.Unix(1_700_000_000, 0)))
+	conn, err := db.SQL().Conn(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close() })
+	return db, conn
 }

@@ -93,6 +93,24 @@ func (t *heldTx) AccountStatusForUpdate(ctx context.Context, id string) (purse.A
 	return t.Tx.AccountStatusForUpdate(ctx, id)
 }
 
+// interleave runs two groups: together, one until it arrives at its barrier, then two until
+// PostgreSQL shows it waiting on a lock, then one on from the barrier; apart, one after the other.
+func interleave(t *testing.T, b *bundle, together bool, arrived, goOn chan struct{}, one, two func()) {
+	t.Helper()
+	if !together {
+		one()
+		two()
+		return
+	}
+	var wg sync.WaitGroup
+	wg.Go(one)
+	<-arrived
+	wg.Go(two)
+	waitForLockWait(t, b)
+	close(goOn)
+	wg.Wait()
+}
+
 // waitForLockWait returns once a session of the test's PostgreSQL database waits on a lock.
 func waitForLockWait(t *testing.T, b *bundle) {
 	t.Helper()
@@ -153,18 +171,7 @@ func TestGroupFallbackKeepsTheLockOrder(t *testing.T) {
 			_, errs2, err2 = wallet.GroupTransfers(b.ctx, wallet.WithStore(b.svc, &heldStore{Store: b.DB, failBatch: true}),
 				[]string{bb}, []wallet.TransferRequest{{To: d, Amount: 40}})
 		}
-		if together {
-			var wg sync.WaitGroup
-			wg.Go(one)
-			<-arrived
-			wg.Go(two)
-			waitForLockWait(t, b)
-			close(goOn)
-			wg.Wait()
-		} else {
-			one()
-			two()
-		}
+		interleave(t, b, together, arrived, goOn, one, two)
 		if err1 != nil || err2 != nil {
 			t.Fatalf("commits: %v, %v", err1, err2)
 		}
@@ -239,18 +246,7 @@ func TestGroupLocksAuditHeadsInOrder(t *testing.T) {
 			_, errs2, err2 = wallet.GroupTransfers(b.ctx, wallet.WithStore(b.svc, held2), []string{s3, s4},
 				[]wallet.TransferRequest{wrong(s4), wrong(s3)})
 		}
-		if together {
-			var wg sync.WaitGroup
-			wg.Go(one)
-			<-arrived
-			wg.Go(two)
-			waitForLockWait(t, b)
-			close(goOn)
-			wg.Wait()
-		} else {
-			one()
-			two()
-		}
+		interleave(t, b, together, arrived, goOn, one, two)
 		if err1 != nil || err2 != nil {
 			t.Fatalf("binds: %v, %v", err1, err2)
 		}
