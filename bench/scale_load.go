@@ -13,6 +13,7 @@ import (
 	"github.com/purse-wallet/purse"
 	"github.com/purse-wallet/purse/closure"
 	"github.com/purse-wallet/purse/ledger"
+	"github.com/purse-wallet/purse/sqlstore"
 )
 
 // Bulk data for `purse bench scale` (issue 19): accounts with their books and history, generated
@@ -203,15 +204,5 @@ func bind(kind, q string) string {
 	if kind != "postgres" {
 		return q
 	}
-	var b strings.Builder
-	n := 0
-	for _, r := range q {
-		if r == '?' {
-			n++
-			b.WriteString("$" + strconv.Itoa(n))
-			continue
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
+	return sqlstore.Numbered(q)
 }

@@ -11,30 +11,20 @@ import (
 	osexec "os/exec"
 	"runtime"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/purse-wallet/purse"
 	"github.com/purse-wallet/purse/apitest"
+	"github.com/purse-wallet/purse/sqlstore"
 )
 
 func rebind(e *apitest.Env, q string) string {
 	if e.Dialect != "postgres" {
 		return q
 	}
-	var b strings.Builder
-	n := 0
-	for _, r := range q {
-		if r == '?' {
-			n++
-			b.WriteString("$" + strconv.Itoa(n))
-			continue
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
+	return sqlstore.Numbered(q)
 }
 
 func exec(t testing.TB, e *apitest.Env, q string, args ...any) {

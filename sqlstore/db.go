@@ -324,18 +324,24 @@ func (db *DB) rebind(q string) string {
 		out = strings.ReplaceAll(out, " FOR SHARE", "")
 	}
 	if db.dialect.Numbered {
-		var b strings.Builder
-		n := 0
-		for _, r := range out {
-			if r == '?' {
-				n++
-				b.WriteString("$" + strconv.Itoa(n))
-				continue
-			}
-			b.WriteRune(r)
-		}
-		out = b.String()
+		out = Numbered(out)
 	}
 	db.rebound.Store(q, out)
 	return out
+}
+
+// Numbered turns a statement's ? placeholders into PostgreSQL's $1, $2, … (the store's rebind, and
+// the benches' and tests' own SQL).
+func Numbered(q string) string {
+	var b strings.Builder
+	n := 0
+	for _, r := range q {
+		if r == '?' {
+			n++
+			b.WriteString("$" + strconv.Itoa(n))
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }

@@ -12,8 +12,6 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
-	"strconv"
-	"strings"
 	"testing"
 	"time"
 
@@ -152,16 +150,4 @@ func serverURL(t testing.TB) string {
 
 // Numbered turns a statement's ? placeholders into PostgreSQL's $1, $2, … for a test that sends
 // SQL of its own to a PostgreSQL store.
-func Numbered(q string) string {
-	var b strings.Builder
-	n := 0
-	for _, r := range q {
-		if r == '?' {
-			n++
-			b.WriteString("$" + strconv.Itoa(n))
-			continue
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
-}
+func Numbered(q string) string { return sqlstore.Numbered(q) }

@@ -259,17 +259,7 @@ func TestGroupLocksAuditHeadsInOrder(t *testing.T) {
 			t.Errorf("head locks failed: %q", f)
 		}
 		for _, id := range []string{s1, s2, s3, s4} {
-			es, err := audit.Events(b.ctx, b.DB, id, purse.AuditPos{}, 100)
-			if err != nil {
-				t.Fatal(err)
-			}
-			n := 0
-			for _, e := range es {
-				if e.Action == "payment_password.failed" {
-					n++
-				}
-			}
-			if n != 1 {
+			if n := failedPINs(t, b, id); n != 1 {
 				t.Errorf("%s: %d payment_password.failed events, want 1", id, n)
 			}
 		}
@@ -298,17 +288,7 @@ func TestGroupFallbackKeepsAWrongPasswordsCount(t *testing.T) {
 		if !slices.Equal(held.heads, []string{"LockAuditHeads"}) {
 			t.Errorf("the group locked audit heads with %q, want one LockAuditHeads at its end", held.heads)
 		}
-		es, err := audit.Events(b.ctx, b.DB, a, purse.AuditPos{}, 100)
-		if err != nil {
-			t.Fatal(err)
-		}
-		n := 0
-		for _, e := range es {
-			if e.Action == "payment_password.failed" {
-				n++
-			}
-		}
-		if n != 1 {
+		if n := failedPINs(t, b, a); n != 1 {
 			t.Errorf("%d payment_password.failed events, want 1", n)
 		}
 		// The count stands: two more wrong passwords leave two of the five tries.
@@ -351,4 +331,20 @@ func TestTransferGroupedInABoundTransaction(t *testing.T) {
 			t.Errorf("after the caller's rollback the sender has %d, want 100000: the transfer committed without it", got)
 		}
 	}, func(c *app.Config) { c.Wallet.GroupCommit = 8 })
+}
+
+// failedPINs counts the payment_password.failed events audited for account id.
+func failedPINs(t *testing.T, b *bundle, id string) int {
+	t.Helper()
+	es, err := audit.Events(b.ctx, b.DB, id, purse.AuditPos{}, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, e := range es {
+		if e.Action == "payment_password.failed" {
+			n++
+		}
+	}
+	return n
 }
