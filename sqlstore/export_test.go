@@ -5,6 +5,7 @@ var (
 	EligibilityFactsQuery  = eligibilityFacts
 	LatestCodeQuery        = latestCode
 	ErasePersonalQuery     = erasePersonalColumns + "(?,?,?)"
+	NoticedForErasureQuery = noticedForErasure
 	OpenClosuresQuery      = openClosures(8)
 	EraseLookupsQuery      = eraseLookups + "(?,?,?)"
 	EraseLookupHashesQuery = eraseLookupHashes + "(?,?,?)"
