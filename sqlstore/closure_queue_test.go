@@ -2,7 +2,6 @@ package sqlstore_test
 
 import (
 	"context"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -21,7 +20,6 @@ func TestAdminClosureQueueWalksItsIndex(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *sqlstore.DB, _ *clock.Fixed) {
 		ctx := context.Background()
-		q := sqlstore.OpenClosuresQuery
 		var args []any
 		for _, st := range []string{"started", "agreement", "eligibility", "rights", "verification", "email_confirmation", "review", "cooling_off"} {
 			args = append(args, st, 50)
@@ -32,20 +30,7 @@ func TestAdminClosureQueueWalksItsIndex(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer conn.Close()
-		explain := "EXPLAIN QUERY PLAN "
 		if db.Dialect() == "postgres" {
-			explain = "EXPLAIN "
-			n := 0
-			var b strings.Builder
-			for _, r := range q {
-				if r == '?' {
-					n++
-					b.WriteString("$" + strconv.Itoa(n))
-					continue
-				}
-				b.WriteRune(r)
-			}
-			q = b.String()
 			for _, set := range []string{"SET enable_seqscan = off", "SET enable_sort = off"} {
 				if _, err := conn.ExecContext(ctx, set); err != nil {
 					t.Fatal(err)
@@ -53,32 +38,7 @@ func TestAdminClosureQueueWalksItsIndex(t *testing.T) {
 			}
 			defer conn.ExecContext(ctx, "RESET ALL")
 		}
-		rows, err := conn.QueryContext(ctx, explain+q, args...)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer rows.Close()
-		cols, _ := rows.Columns()
-		var plan []string
-		for rows.Next() {
-			vals := make([]any, len(cols))
-			ptrs := make([]any, len(cols))
-			for i := range vals {
-				ptrs[i] = &vals[i]
-			}
-			if err := rows.Scan(ptrs...); err != nil {
-				t.Fatal(err)
-			}
-			line := vals[len(vals)-1]
-			if b, ok := line.([]byte); ok {
-				line = string(b)
-			}
-			plan = append(plan, line.(string))
-		}
-		if err := rows.Err(); err != nil {
-			t.Fatal(err)
-		}
-		all := strings.Join(plan, "\n")
+		all := planOf(t, conn, db.Dialect(), sqlstore.OpenClosuresQuery, args...)
 		if strings.Count(all, "closures_state_deadline") < 8 {
 			t.Errorf("the queue's plan does not read each state's page from closures_state_deadline:\n%s", all)
 		}

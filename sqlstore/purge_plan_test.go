@@ -24,8 +24,6 @@ func TestErasureClaimFindsAccountsByID(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *sqlstore.DB, _ *clock.Fixed) {
 		ctx := context.Background()
-		// SQLite has no row locks: the store drops the clause there.
-		q, explain := strings.Replace(sqlstore.NoticedForErasureQuery, " FOR UPDATE SKIP LOCKED", "", 1), "EXPLAIN QUERY PLAN "
 		// Statistics taken while every account was active: what an ANALYZE after a bulk load leaves
 		// (SQLite's sqlite_stat4 samples then hold no closed account at all).
 		err := db.Tx(ctx, func(tx purse.Tx) error {
@@ -48,7 +46,6 @@ func TestErasureClaimFindsAccountsByID(t *testing.T) {
 		defer conn.Close()
 		stale := []string{"ANALYZE"}
 		if db.Dialect() == "postgres" {
-			q, explain = sqlstore.Numbered(sqlstore.NoticedForErasureQuery), "EXPLAIN "
 			stale = append(stale, "SET enable_seqscan = off")
 			defer conn.ExecContext(ctx, "RESET ALL")
 		}
@@ -59,32 +56,7 @@ func TestErasureClaimFindsAccountsByID(t *testing.T) {
 		}
 		// Noticed before, closed before, legal hold, the job, now, the batch.
 		args := []any{int64(1_700_000_000_000_000), int64(1_700_000_000_000_000), false, purse.JobPurgePersonal, int64(1_700_000_000_000_000), 500}
-		rows, err := conn.QueryContext(ctx, explain+q, args...)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer rows.Close()
-		cols, _ := rows.Columns()
-		var plan []string
-		for rows.Next() {
-			vals := make([]any, len(cols))
-			ptrs := make([]any, len(cols))
-			for i := range vals {
-				ptrs[i] = &vals[i]
-			}
-			if err := rows.Scan(ptrs...); err != nil {
-				t.Fatal(err)
-			}
-			line := vals[len(vals)-1]
-			if b, ok := line.([]byte); ok {
-				line = string(b)
-			}
-			plan = append(plan, line.(string))
-		}
-		if err := rows.Err(); err != nil {
-			t.Fatal(err)
-		}
-		all := strings.Join(plan, "\n")
+		all := planOf(t, conn, db.Dialect(), sqlstore.NoticedForErasureQuery, args...)
 		byID := map[string]string{"sqlite": "SEARCH accounts USING INDEX sqlite_autoindex_accounts_1 (id=?)",
 			"postgres": "accounts_pkey"}[db.Dialect()]
 		if !strings.Contains(all, byID) || strings.Contains(all, "accounts_status") {
