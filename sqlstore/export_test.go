@@ -6,6 +6,7 @@ var (
 	LatestCodeQuery        = latestCode
 	ErasePersonalQuery     = erasePersonalColumns + "(?,?,?)"
 	NoticedForErasureQuery = noticedForErasure
+	PendingNoticesQuery    = pendingNotices
 	OpenClosuresQuery      = openClosures(8)
 	EraseLookupsQuery      = eraseLookups + "(?,?,?)"
 	EraseLookupHashesQuery = eraseLookupHashes + "(?,?,?)"
