@@ -240,9 +240,10 @@ func (s *Service) scrub(ctx context.Context, erased, moved int, now time.Time, p
 	}
 	atomic.StoreInt64(&s.scrubTook, s.clockNow().Sub(start).Microseconds())
 	if errors.Is(err, purse.ErrScrubUnfinished) {
-		// The run's deadline came before the last rewrites: those done are done, the rest stay
-		// pending in the store, and what is left to scrub stays as it was, for the next scrub at
-		// the pace this one's length sets. A failed run here made every run of a large store's
+		// The run's deadline came before the last rewrites, or a partition's lock did not come in
+		// time (a transaction still read it): those done are done, the rest stay pending in the
+		// store, and what is left to scrub stays as it was, for the next scrub at the pace this
+		// one's length sets. A failed run here made every run of a large store's
 		// purge fail (issue 19, 3 million accounts).
 		atomic.StoreInt64(&s.scrubbed, now.UnixMicro())
 		return nil

@@ -25,7 +25,8 @@ var rewrittenTables = map[string]bool{"data_keys": true, "records_identity": tru
 
 // ScrubReport is what one scrub did: how many partitions it rewrote and the longest rewrite,
 // which is the longest it held a table's exclusive lock (zero where it rewrites nothing), and how
-// many it left for the next scrub because its deadline was too near (purse.ErrScrubUnfinished).
+// many it left for the next scrub because its deadline was too near or their lock did not come in
+// time (purse.ErrScrubUnfinished).
 type ScrubReport struct {
 	Rewrites int
 	Longest  time.Duration
