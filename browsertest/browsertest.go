@@ -1,13 +1,14 @@
 // Package browsertest drives Debian's Chromium through purse's pages with chromedp, the way a user
 // clicks through them: it starts the real server (apitest on SQLite), opens pages, clicks and
-// fills, waits after each click or key for the page it leads to, screenshots every step into a
-// folder named after the test, and fails a test whose pages request any host but purse's own or
+// fills, waits after each click or key for the page it leads to, checks at every step that the
+// page fits a phone's width, and fails a test whose pages request any host but purse's own or
 // break the Content-Security-Policy.
 //
 // Without Chromium the tests skip with a message, unless PURSE_REQUIRE_BROWSER=1 (CI) makes a
-// missing browser a failure. PURSE_SCREENSHOTS names the folder for the screenshots (default: a
-// temporary folder per test); PURSE_GALLERY the folder of the documentation's pictures
-// (docs/screenshots, see Gallery); PURSE_CHROMIUM overrides the browser's path.
+// missing browser a failure. PURSE_SCREENSHOTS names a folder for a screenshot of every step, in
+// a folder named after the test (without it no screenshot is drawn: see Shot); PURSE_GALLERY the
+// folder of the documentation's pictures (docs/screenshots, see Gallery); PURSE_CHROMIUM
+// overrides the browser's path.
 //
 // Each walk declares the seed steps of docs/closure-flows.md it covers on a "// Steps:" line of its
 // comment, and runs in Chinese and in English; TestEveryStepIsWalked fails on a step no walk names.
@@ -44,7 +45,7 @@ type Browser struct {
 	T   *testing.T
 	Env *apitest.Env
 	ctx context.Context
-	dir string
+	dir string // where Shot saves the screenshots; "" draws none
 
 	mu       sync.Mutex
 	step     int
@@ -149,7 +150,9 @@ func New(t *testing.T, e *apitest.Env) *Browser {
 		for _, p := range b.problems {
 			t.Errorf("the browser reported: %s", p)
 		}
-		t.Logf("screenshots in %s", b.dir)
+		if b.dir != "" {
+			t.Logf("screenshots in %s", b.dir)
+		}
 		if t.Failed() {
 			for _, line := range strings.Split(e.Log.String(), "\n") {
 				if strings.Contains(line, `"level":"ERROR"`) {
@@ -163,10 +166,14 @@ func New(t *testing.T, e *apitest.Env) *Browser {
 
 var unsafeName = regexp.MustCompile(`[^A-Za-z0-9._-]+`)
 
+// screenshotDir is the test's folder under PURSE_SCREENSHOTS, or "" without it. The default was
+// a temporary folder, removed with the test whether it passed or failed: no one saw those
+// pictures, and drawing them (a full page at twice the phone's pixels, PNG-encoded by Chromium)
+// took a seventh of a walk's time on a busy CI machine.
 func screenshotDir(t *testing.T) string {
 	root := os.Getenv("PURSE_SCREENSHOTS")
 	if root == "" {
-		return t.TempDir()
+		return ""
 	}
 	dir := filepath.Join(root, unsafeName.ReplaceAllString(t.Name(), "_"))
 	if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -296,7 +303,9 @@ func (b *Browser) Has(sel string) bool {
 	return value(b, "look for "+sel, chromedp.Evaluate[bool](fmt.Sprintf("document.querySelector(%q) !== null", sel)))
 }
 
-// Shot saves a full-page screenshot, numbered in the order of the steps.
+// Shot checks that the page is no wider than a phone (a failure is reported when the test ends)
+// and, when PURSE_SCREENSHOTS names a folder, saves a full-page screenshot there, numbered in the
+// order of the steps; it returns the file's path, or "" when none was saved.
 func (b *Browser) Shot(name string) string {
 	b.T.Helper()
 	b.mu.Lock()
@@ -308,14 +317,19 @@ func (b *Browser) Shot(name string) string {
 	// A full-page capture draws fixed bars where the viewport happens to end; let the bottom tabs
 	// sit in the flow for the picture, and put them back after.
 	_, _ = chromedp.Run(ctx, chromedp.Evaluate[bool](`document.querySelectorAll(".tabs").forEach(e => e.style.position = "static"), true`))
+	defer func() {
+		_, _ = chromedp.Run(ctx, chromedp.Evaluate[bool](`document.querySelectorAll(".tabs").forEach(e => e.style.position = ""), true`))
+	}()
 	// purse must work on a 375-pixel-wide phone: nothing may stick out sideways.
 	if wide, _ := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.documentElement.scrollWidth > window.innerWidth`)); wide {
 		b.mu.Lock()
 		b.problems = append(b.problems, fmt.Sprintf("step %s is wider than %d pixels", name, Width))
 		b.mu.Unlock()
 	}
+	if b.dir == "" {
+		return ""
+	}
 	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
-	_, _ = chromedp.Run(ctx, chromedp.Evaluate[bool](`document.querySelectorAll(".tabs").forEach(e => e.style.position = ""), true`))
 	if err != nil {
 		b.T.Logf("screenshot %s: %v", name, err)
 		return ""
