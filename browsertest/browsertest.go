@@ -77,31 +77,14 @@ func New(t *testing.T, e *apitest.Env) *Browser {
 		}
 		t.Skip("browser tests skipped: Chromium not found at /usr/bin/chromium (apt-get install -y chromium, or set PURSE_CHROMIUM)")
 	}
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(path),
-		chromedp.NoSandbox, // purse's CI runs as root
-		chromedp.Headless,
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck,
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-extensions", true),
-		chromedp.Flag("disable-default-apps", true),
-		chromedp.Flag("metrics-recording-only", true),
-		chromedp.Flag("disable-features", "Translate,OptimizationHints,MediaRouter"),
-		chromedp.WindowSize(Width, Height),
-		// A user in China: the browser asks for Chinese, as purse's default readers do.
-		chromedp.Flag("lang", "zh-CN"),
-		chromedp.Flag("accept-lang", "zh-CN,zh"),
+	browser, err := sharedBrowser(path)
+	if err != nil {
+		t.Fatalf("start Chromium: %v", err)
 	}
-	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancelTab := chromedp.NewContext(actx)
+	ctx, cancelTab := chromedp.NewContext(browser, chromedp.WithNewBrowserContext())
 	b := &Browser{T: t, Env: e, ctx: ctx, dir: screenshotDir(t)}
 	server, _ := url.Parse(e.Server.URL)
-	err := chromedp.Listen(ctx, func(ev any) {
+	err = chromedp.Listen(ctx, func(ev any) {
 		switch ev := ev.(type) {
 		case *network.EventRequestWillBeSent:
 			u, err := url.Parse(ev.Request.URL)
@@ -136,12 +119,10 @@ func New(t *testing.T, e *apitest.Env) *Browser {
 	}
 	if err != nil {
 		cancelTab()
-		cancelAlloc()
 		t.Fatalf("start Chromium: %v", err)
 	}
 	t.Cleanup(func() {
 		cancelTab()
-		cancelAlloc()
 		b.mu.Lock()
 		defer b.mu.Unlock()
 		for _, f := range b.foreign {
