@@ -25,6 +25,7 @@ func TestKillBetweenBankRequestAndCallback(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the purse binary")
 	}
+	t.Parallel() // its proof holds at any speed: see the package comment
 	t.Run("sqlite", func(t *testing.T) { killBetweenBankRequestAndCallback(t, filepath.Join(t.TempDir(), "purse.db")) })
 	t.Run("postgres", func(t *testing.T) { killBetweenBankRequestAndCallback(t, storetest.PostgresURL(t)) })
 }

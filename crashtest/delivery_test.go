@@ -20,6 +20,7 @@ func TestTwoInstancesDeliverOnce(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the purse binary")
 	}
+	t.Parallel() // its proof holds at any speed: see the package comment
 	db := storetest.PostgresURL(t)
 	ctx := context.Background()
 	store := sealedStore(t, db)

@@ -410,5 +410,6 @@ func TestTwoInstancesMixedLoad(t *testing.T) {
 	if testing.Short() {
 		t.Skip("instances test: builds and runs real processes")
 	}
+	t.Parallel() // its proof holds at any speed: see the package comment
 	newMix(t, storetest.PostgresURL(t), 2).run(8)
 }

@@ -26,6 +26,7 @@ func TestOneOfTwoInstancesKilledRepeatedly(t *testing.T) {
 	if testing.Short() {
 		t.Skip("crash test: builds and runs real processes")
 	}
+	t.Parallel() // its proof holds at any speed: see the package comment
 	db := storetest.PostgresURL(t)
 	ctx := context.Background()
 	store := sealedStore(t, db)

@@ -451,6 +451,7 @@ func TestCrashMixedLoad(t *testing.T) {
 	if testing.Short() {
 		t.Skip("crash test: builds and kills real processes")
 	}
+	t.Parallel() // its proof holds at any speed: see the package comment
 	for _, dialect := range []string{"sqlite", "postgres"} {
 		t.Run(dialect, func(t *testing.T) {
 			db := filepath.Join(t.TempDir(), "purse.db")

@@ -1,6 +1,13 @@
 // Package crashtest proves DESIGN.md §4.5: purse runs as a real process, takes a mixed load, and is
 // killed with SIGKILL at random moments and restarted; after every restart nothing acknowledged is
 // lost and every idempotent retry returns the first answer.
+//
+// Each test has its own processes, ports, store (a SQLite file in its folder, or a PostgreSQL
+// database of its own) and providers, so tests can run side by side. Those whose proof holds at
+// any speed (kills, replays, deliveries, with generous deadlines only for what must happen in the
+// end) call t.Parallel(), and Go runs them two at a time after the others: the one waiting on a
+// slow provider or a resend cool-down lends its core to the one that computes. The tests that
+// bound a time (the outages, slow headers, the live switch reaching the other instance) run alone.
 package crashtest
 
 import (

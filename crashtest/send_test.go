@@ -22,6 +22,7 @@ func TestKillDuringSend(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the purse binary")
 	}
+	t.Parallel() // its proof holds at any speed: see the package comment
 	t.Run("sqlite", func(t *testing.T) { killDuringSend(t, filepath.Join(t.TempDir(), "purse.db")) })
 	t.Run("postgres", func(t *testing.T) { killDuringSend(t, storetest.PostgresURL(t)) })
 }
