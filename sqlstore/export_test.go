@@ -1,5 +1,7 @@
 package sqlstore
 
+import "github.com/purse-wallet/purse"
+
 // Statements whose plans sqlstore_test checks.
 var (
 	EligibilityFactsQuery  = eligibilityFacts
@@ -7,7 +9,7 @@ var (
 	ErasePersonalQuery     = erasePersonalColumns + "(?,?,?)"
 	NoticedForErasureQuery = noticedForErasure
 	PendingNoticesQuery    = pendingNotices
-	OpenClosuresQuery      = openClosures(8)
+	OpenClosuresQuery      = openClosures([]purse.ClosureState{"started", "agreement", "eligibility", "rights", "verification", "email_confirmation", "review", "cooling_off"}, 50)
 	EraseLookupsQuery      = eraseLookups + "(?,?,?)"
 	EraseLookupHashesQuery = eraseLookupHashes + "(?,?,?)"
 	LiveLookupQuery        = liveAccountByLookup
