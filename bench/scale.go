@@ -41,6 +41,11 @@ type Scale struct {
 	Purge *Purge    `json:"purge,omitempty"`
 	// PurgeErr is why the purge did not finish, when it did not.
 	PurgeErr string `json:"purge_error,omitempty"`
+	// Replans are the statements PostgreSQL planned anew at most executions during the
+	// measurements (see Replan), read before the purge.
+	Replans []Replan `json:"replanned,omitempty"`
+	// ReplansErr is why they could not be read.
+	ReplansErr string `json:"replanned_error,omitempty"`
 }
 
 // ScaleOp is one measurement at one size: p50 and p99 of its requests, each timed alone.
@@ -106,6 +111,10 @@ func RunScale(ctx context.Context, o ScaleOptions) ([]*Scale, error) {
 		for _, name := range scaleOrder {
 			lat := z.lat[name]
 			z.sc.Ops = append(z.sc.Ops, ScaleOp{Name: name, N: len(lat), Errors: z.errs[name], P50ms: ms(quantile(lat, 0.5)), P99ms: ms(quantile(lat, 0.99))})
+		}
+		var err error
+		if z.sc.Replans, err = replans(ctx, z.s.Store.SQL(), z.s.Kind); err != nil {
+			z.sc.ReplansErr = err.Error()
 		}
 	}
 	if o.Purge > 0 {
@@ -295,6 +304,12 @@ func PrintScale(w io.Writer, scales []*Scale) error {
 		}
 		if sc.PurgeErr != "" {
 			fmt.Fprintf(tw, "%s\t%d\tpurge\t\t\tfailed: %.200s\n", sc.Store, l.Accounts, sc.PurgeErr)
+		}
+		for _, r := range sc.Replans {
+			fmt.Fprintf(tw, "%s\t%d\tplanned anew\t\t\t%d times past the first five, %d on the generic plan: %s\n", sc.Store, l.Accounts, r.Beyond, r.Generic, r.Statement)
+		}
+		if sc.ReplansErr != "" {
+			fmt.Fprintf(tw, "%s\t%d\tplanned anew\t\t\tnot read: %.200s\n", sc.Store, l.Accounts, sc.ReplansErr)
 		}
 	}
 	for _, sc := range scales[min(1, len(scales)):] {
