@@ -39,6 +39,7 @@ type BenchInstructionsCmd struct {
 	Args     []string      `name:"valgrind-arg" help:"More arguments for valgrind (repeatable)."`
 	Out      string        `default:"" help:"Directory for valgrind's files and logs (default: a new one under the temporary directory)."`
 	Idle     time.Duration `default:"0s" help:"As bench ops's --idle, at both counts."`
+	Deadline time.Duration `default:"0s" help:"As bench ops's --deadline: how long a request may wait on the database (0: purse's default, 5 s). A process under valgrind runs about fifty times slower, and on a loaded machine a warm-up request could pass the default."`
 	GC       bool          `help:"Leave the garbage collector on in the counted runs (GOGC as the environment sets it), for its share: the count then moves from run to run by a fifth."`
 }
 
@@ -73,8 +74,7 @@ func (c *BenchInstructionsCmd) Run() error {
 		for k, n := range c.N {
 			name := filepath.Join(dir, fmt.Sprintf("%s-c%d-n%d-r%d", c.Op, c.Clients, n, rep))
 			args := append([]string{"--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=" + name + ".out", "--log-file=" + name + ".log"}, c.Args...)
-			args = append(args, self, "bench", "ops", "--op", c.Op, "--clients", strconv.Itoa(c.Clients), "--n", strconv.Itoa(n),
-				"--warm", strconv.Itoa(c.Warm), "--accounts", strconv.Itoa(accounts), "--idle", c.Idle.String(), "--db", c.DB)
+			args = append(args, c.opsArgs(self, n, accounts)...)
 			cmd := exec.Command(c.Valgrind, args...)
 			cmd.Env = append(os.Environ(), "GODEBUG="+godebug("cpu.rdtscp=off"))
 			if !c.GC {
@@ -110,6 +110,13 @@ func (c *BenchInstructionsCmd) Run() error {
 	}
 	fmt.Fprintf(os.Stderr, "valgrind's files: %s\n", dir)
 	return nil
+}
+
+// opsArgs is the `purse bench ops` command line counted at n operations.
+func (c *BenchInstructionsCmd) opsArgs(self string, n, accounts int) []string {
+	return []string{self, "bench", "ops", "--op", c.Op, "--clients", strconv.Itoa(c.Clients), "--n", strconv.Itoa(n),
+		"--warm", strconv.Itoa(c.Warm), "--accounts", strconv.Itoa(accounts), "--idle", c.Idle.String(),
+		"--deadline", c.Deadline.String(), "--db", c.DB}
 }
 
 // godebug adds setting to the environment's GODEBUG.
