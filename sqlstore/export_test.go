@@ -16,6 +16,7 @@ var (
 	AccountQuery           = selectAccount
 	AccountForUpdateQuery  = accountForUpdate
 	DataKeyQuery           = selectDataKey
+	StoredLookupsQuery     = selectStoredLookups
 	DataKeysQuery          = dataKeysIn("(?)", 1)
 	ClosureAccountQuery    = selectClosureAccountLocked
 	ClosureBothQuery       = selectClosureBothLocked

@@ -169,6 +169,7 @@ func TestPartitionReadsSettleOnACachedPlan(t *testing.T) {
 		{"account", sqlstore.AccountQuery},
 		{"account for update", sqlstore.AccountForUpdateQuery},
 		{"data key", sqlstore.DataKeyQuery},
+		{"an account's stored lookups", sqlstore.StoredLookupsQuery},
 		{"data keys of one account", sqlstore.DataKeysQuery},
 		{"closure step's request and account", sqlstore.ClosureAccountQuery},
 		{"closure step's request and account, both locked", sqlstore.ClosureBothQuery},
