@@ -81,7 +81,8 @@ func (g *Group) enqueue(ctx context.Context, r *groupReq) error {
 // commits, so more groups mostly add lock waits: two in flight did more transfers with a steadier
 // p99 than four, and than three (figures in docs/BENCHMARKS.md, "Figures behind the code's
 // choices"). One does better only when a few accounts carry every transfer; with many, the second
-// group runs while the first commits (session 14: a sixth to three fifths more transfers with 10,000 accounts).
+// group runs while the first commits (session 14: two did a sixth to three fifths more transfers
+// than one over 10,000 accounts).
 func inflight(dialect string) int {
 	if dialect == "postgres" {
 		return 2
