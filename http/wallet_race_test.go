@@ -52,6 +52,22 @@ func closingRace(t *testing.T, opts ...apitest.Option) {
 		}
 		var wg sync.WaitGroup
 		stop := make(chan struct{})
+		var once sync.Once
+		halt := func() { once.Do(func() { close(stop) }); wg.Wait() }
+		// Registered after the store's, so run before it closes: a t.Fatal below left the
+		// transfers running into a closed database, and their "database is closed" was all that
+		// CI's excerpt of a failed run showed (session 14).
+		t.Cleanup(halt)
+		// A group whose commit the database failed (UNAVAILABLE: a connection refused by a full
+		// server, a conflict it broke) is an outage of the moment, not this test's subject: what
+		// is checked is that no posting reaches the account once it is closing. Each is logged.
+		transient := func(err error) bool {
+			if purse.ErrorCode(err) == purse.CodeUnavailable {
+				t.Logf("transient: %v", err)
+				return true
+			}
+			return false
+		}
 		for i, id := range others {
 			wg.Add(1)
 			go func(i int, id string) {
@@ -68,7 +84,7 @@ func closingRace(t *testing.T, opts ...apitest.Option) {
 					} else {
 						_, err = w.TransferGrouped(ctx, target.ID, wallet.TransferRequest{To: id, Amount: 1})
 					}
-					if c := purse.ErrorCode(err); c != "" && c != purse.CodeAccountNotActive && c != purse.CodeInsufficientFunds {
+					if c := purse.ErrorCode(err); c != "" && c != purse.CodeAccountNotActive && c != purse.CodeInsufficientFunds && !transient(err) {
 						t.Errorf("transfer: %v", err)
 						return
 					}
@@ -79,40 +95,48 @@ func closingRace(t *testing.T, opts ...apitest.Option) {
 		// have stopped (each goroutine gives up at its first unexpected error).
 		for deadline := time.Now().Add(2 * time.Minute); ; {
 			var n int
-			if err := e.DB.Read(ctx, func(tx purse.Tx) error { n = postings(tx); return nil }); err != nil {
+			if err := e.DB.Read(ctx, func(tx purse.Tx) error { n = postings(tx); return nil }); err != nil && !transient(err) {
 				t.Fatal(err)
 			}
 			if n >= 20 {
 				break
 			}
 			if time.Now().After(deadline) {
-				close(stop)
-				wg.Wait()
+				halt()
 				t.Fatalf("%d movements after two minutes of transfers, want 20", n)
 			}
 			time.Sleep(5 * time.Millisecond)
 		}
 		var atClosing int
-		err := e.DB.Tx(ctx, func(tx purse.Tx) error {
-			rec, err := tx.AccountForUpdate(ctx, target.ID)
-			if err != nil {
-				return err
+		for try := 0; ; try++ {
+			err := e.DB.Tx(ctx, func(tx purse.Tx) error {
+				rec, err := tx.AccountForUpdate(ctx, target.ID)
+				if err != nil {
+					return err
+				}
+				atClosing = postings(tx)
+				rec.Status = purse.StatusClosing
+				return tx.UpdateAccount(ctx, rec)
+			})
+			if err == nil {
+				break
 			}
-			atClosing = postings(tx)
-			rec.Status = purse.StatusClosing
-			return tx.UpdateAccount(ctx, rec)
-		})
-		if err != nil {
-			t.Fatal(err)
+			if try == 10 || !transient(err) {
+				t.Fatalf("the move to closing: %v", err)
+			}
 		}
 		// Keep trying for a while after the move, then stop.
-		for i := 0; i < 50; i++ {
-			if _, err := w.TransferGrouped(ctx, others[0], wallet.TransferRequest{To: target.ID, Amount: 1}); purse.ErrorCode(err) != purse.CodeAccountNotActive {
-				t.Fatalf("transfer into a closing account: %v", err)
+		for i, failed := 0, 0; i < 50; i++ {
+			_, err := w.TransferGrouped(ctx, others[0], wallet.TransferRequest{To: target.ID, Amount: 1})
+			if transient(err) && failed < 10 {
+				failed, i = failed+1, i-1
+				continue
+			}
+			if c := purse.ErrorCode(err); c != purse.CodeAccountNotActive {
+				t.Fatalf("transfer into a closing account: %v (code %q)", err, c)
 			}
 		}
-		close(stop)
-		wg.Wait()
+		halt()
 		var after int
 		if err := e.DB.Read(ctx, func(tx purse.Tx) error { after = postings(tx); return nil }); err != nil {
 			t.Fatal(err)
