@@ -44,6 +44,10 @@ type EligibilityFacts struct {
 	LinkedAccounts      int  // AP-4, IM-3
 	BoundCards          int  // TP-1
 	UnusedCoupons       int  // a warning only
+	// SessionDevice is the remembered device the session was opened on, read by
+	// EligibilityFactsForSession: its ID, AccountID, RevokedAt and CertificateAt only. Nil when
+	// the session has none, or no session was given.
+	SessionDevice *Device
 }
 
 // EligibilityQueries gather the facts.
@@ -51,6 +55,9 @@ type EligibilityQueries interface {
 	// EligibilityFacts reads the account's facts; withdrawals settled at or after windowStart count
 	// as still in progress (AP-8.3). ErrNotFound for no such account.
 	EligibilityFacts(ctx context.Context, accountID string, windowStart time.Time) (*EligibilityFacts, error)
+	// EligibilityFactsForSession is EligibilityFacts with the session's device (SessionDevice),
+	// in the same statement.
+	EligibilityFactsForSession(ctx context.Context, accountID, sessionID string, windowStart time.Time) (*EligibilityFacts, error)
 	// InProgressUntil is when the account's movements in progress stop blocking a closure (AP-8.3):
 	// the latest expected settlement of its pending movements, and the latest settlement of a
 	// withdrawal since windowStart plus window; zero when neither is known.

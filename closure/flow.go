@@ -13,14 +13,12 @@ import (
 func (s *Service) Eligibility(ctx context.Context, accountID string, env Env) ([]purse.Blocker, error) {
 	var out []purse.Blocker
 	err := s.Store.Read(ctx, func(tx purse.Tx) error {
-		f, err := tx.EligibilityFacts(ctx, accountID, tx.Now().Add(-s.Policy.WithdrawalWindow.Duration))
+		// The session's device comes with the facts: one statement, one round trip, a check.
+		f, err := tx.EligibilityFactsForSession(ctx, accountID, env.SessionID, tx.Now().Add(-s.Policy.WithdrawalWindow.Duration))
 		if err != nil {
 			return err
 		}
-		if env, err = withDevice(ctx, tx, accountID, env); err != nil {
-			return err
-		}
-		out = Check(s.policy(), f, env)
+		out = Check(s.policy(), f, certified(env, accountID, f.SessionDevice))
 		return nil
 	})
 	return out, err

@@ -3,6 +3,7 @@ package http_test
 import (
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -135,4 +136,33 @@ func envCodes(t *testing.T, e *apitest.Env, h []string) []string {
 	}
 	e.Call("GET", "/api/v1/closure/eligibility", nil, h...).Expect(t, 200).JSON(t, &out)
 	return ct.Codes(out.Blockers)
+}
+
+// An eligibility check reads the session's device in the statement that reads the facts: read
+// apart, it was a round trip of its own at every check (issue 19 session 15).
+func TestEligibilityIsOneStatement(t *testing.T) {
+	t.Parallel()
+	apitest.Each(t, func(t *testing.T, e *apitest.Env) {
+		u := e.SignUp("")
+		envCodes(t, e, u.Header()) // the session is read, and kept for the next request
+		var mu sync.Mutex
+		var qs []string
+		e.DB.OnStatement(func(q string) {
+			mu.Lock()
+			qs = append(qs, strings.Join(strings.Fields(q), " "))
+			mu.Unlock()
+		})
+		envCodes(t, e, u.Header())
+		e.DB.OnStatement(nil)
+		var reads []string
+		for _, q := range qs {
+			// The live switches are read when their cache is due (the tests' TTL is short).
+			if strings.HasPrefix(q, "SELECT") && !strings.Contains(q, "FROM settings") {
+				reads = append(reads, q[:min(len(q), 60)])
+			}
+		}
+		if len(reads) != 1 {
+			t.Fatalf("an eligibility check sent %d reads, want 1: %q", len(reads), reads)
+		}
+	})
 }

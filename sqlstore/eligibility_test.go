@@ -131,3 +131,59 @@ func TestHotLookupPlansSearchOnly(t *testing.T) {
 		}
 	}
 }
+
+// The facts read for a session carry the device it was opened on, as SessionDevice would read it
+// apart (the fields the certificate check looks at), in the same statement; a session without a
+// device, or none given, carries none.
+func TestEligibilityFactsCarryTheSessionsDevice(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *sqlstore.DB, clk *clock.Fixed) {
+		ctx := context.Background()
+		a := insertAccount(t, db, "h-dev")
+		now := clk.Now()
+		dev := &purse.Device{ID: purse.NewID(), AccountID: a, TokenHash: "dev-token", Label: "my phone, the old one",
+			CreatedAt: now, LastSeenAt: now, CertificateAt: now.Add(time.Minute)}
+		withDevice, bare := purse.NewID(), purse.NewID()
+		err := db.Tx(ctx, func(tx purse.Tx) error {
+			for _, id := range []string{withDevice, bare} {
+				if err := tx.InsertSession(ctx, &purse.Session{ID: id, TokenHash: "tok-" + id, AccountID: a,
+					CreatedAt: now, ExpiresAt: now.Add(time.Hour)}); err != nil {
+					return err
+				}
+			}
+			if err := tx.InsertDevice(ctx, dev); err != nil {
+				return err
+			}
+			return tx.LinkSession(ctx, withDevice, dev.ID, a)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		facts := func(session string) *purse.EligibilityFacts {
+			t.Helper()
+			var f *purse.EligibilityFacts
+			if err := db.Read(ctx, func(tx purse.Tx) (err error) {
+				f, err = tx.EligibilityFactsForSession(ctx, a, session, tx.Now())
+				return err
+			}); err != nil {
+				t.Fatal(err)
+			}
+			return f
+		}
+		got := facts(withDevice).SessionDevice
+		var apart *purse.Device
+		if err := db.Read(ctx, func(tx purse.Tx) (err error) { apart, err = tx.SessionDevice(ctx, withDevice); return err }); err != nil {
+			t.Fatal(err)
+		}
+		if got == nil || got.ID != apart.ID || got.AccountID != apart.AccountID || !got.RevokedAt.Equal(apart.RevokedAt) ||
+			!got.CertificateAt.Equal(apart.CertificateAt) || got.CertificateAt.IsZero() {
+			t.Fatalf("the facts' device = %+v, read apart %+v", got, apart)
+		}
+		if d := facts(bare).SessionDevice; d != nil {
+			t.Errorf("a session opened on no device carries %+v", d)
+		}
+		if d := facts("").SessionDevice; d != nil {
+			t.Errorf("no session carries %+v", d)
+		}
+	})
+}
