@@ -121,8 +121,11 @@ func (g *Group) loop(ctx context.Context) {
 			<-slots
 			continue
 		}
-		f := &flight{accounts: accountsOf(batch), done: make(chan struct{})}
-		flying = append(flying, f)
+		f := &flight{done: make(chan struct{})}
+		if apart { // admit drops the flights that have ended; SQLite keeps none
+			f.accounts = accountsOf(batch)
+			flying = append(flying, f)
+		}
 		go func() {
 			defer func() { close(f.done); <-slots }()
 			g.run(bound, end, batch)
