@@ -162,3 +162,46 @@ func TestPaymentsOnTwoInstances(t *testing.T) {
 		t.Errorf("the table leaves out the pair:\n%s", b.String())
 	}
 }
+
+// The payments run with flows also runs plain transfers from one client, each committing alone,
+// and compares the flow's CPU with theirs (issue 19, session 16): the flow's 8 × target set
+// against a transfer in a commit group of dozens mostly measures the group's sharing.
+func TestPaymentsCompareTheFlowWithALoneTransfer(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs four phases")
+	}
+	dbs := map[string]string{"sqlite": ""}
+	if pg := os.Getenv("PURSE_TEST_POSTGRES"); pg != "" {
+		dbs["postgres"] = pg
+	}
+	for name, db := range dbs {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			r, err := Run(context.Background(), Options{DB: db, Payments: true, Closure: true, Duration: 4 * time.Second,
+				Rounds: 1, Clients: 4, TransferAccounts: 8, FlowClients: 4, FlowAccounts: 400})
+			if err != nil {
+				t.Fatal(err)
+			}
+			p := r.Payments
+			if p.Lone == nil || p.Lone.Done == 0 || p.Lone.Errors != 0 {
+				t.Fatalf("lone transfers: %+v", p.Lone)
+			}
+			if p.Lone.CPUms <= 0 {
+				t.Errorf("lone transfers: no CPU measured (%+v)", p.Lone)
+			}
+			if p.Flows.Done > 0 && p.FlowCostLone <= 0 {
+				t.Errorf("%d flows counted, flow ÷ lone transfer %v", p.Flows.Done, p.FlowCostLone)
+			}
+			var b strings.Builder
+			if err := Print(&b, "run", r); err != nil {
+				t.Fatal(err)
+			}
+			for _, want := range []string{"transfer 1.00, alone", "flow CPU ÷ lone transfer CPU"} {
+				if !strings.Contains(b.String(), want) {
+					t.Errorf("the table leaves out %q:\n%s", want, b.String())
+				}
+			}
+			t.Log("\n" + b.String())
+		})
+	}
+}

@@ -28,14 +28,19 @@ type Payments struct {
 	Plain    Op  `json:"plain"` // transfers without the payment password
 	PIN      Op  `json:"pin"`   // transfers with it
 	Flows    *Op `json:"closure_flows,omitempty"`
-	PGBench  *Op `json:"pgbench,omitempty"`
+	// Lone is plain transfers from one client, run beside the flows: each commits alone, as a
+	// closure step does on PostgreSQL, where a grouped transfer shares its commit and statements
+	// with dozens (issue 19, session 16).
+	Lone    *Op `json:"lone_transfers,omitempty"`
+	PGBench *Op `json:"pgbench,omitempty"`
 	// PGBenchScale is the TPC-B scale pgbench ran at and PGBenchLoad how long making its tables
 	// took (pgbench -i), since a fair scale (one branch per client) is minutes of loading here.
 	PGBenchScale int        `json:"pgbench_scale,omitempty"`
 	PGBenchLoad  float64    `json:"pgbench_load_seconds,omitempty"`
-	Ratio        float64    `json:"pin_over_plain"`     // PIN.PerSec ÷ Plain.PerSec (target ≥ 0.8)
-	FlowCost     float64    `json:"flow_cpu_multiple"`  // a flow's CPU (purse + PostgreSQL) ÷ a plain transfer's (target ≤ 8)
-	Versus       float64    `json:"plain_over_pgbench"` // Plain.PerSec ÷ PGBench.PerSec
+	Ratio        float64    `json:"pin_over_plain"`                      // PIN.PerSec ÷ Plain.PerSec (target ≥ 0.8)
+	FlowCost     float64    `json:"flow_cpu_multiple"`                   // a flow's CPU (purse + PostgreSQL) ÷ a plain transfer's (target ≤ 8)
+	FlowCostLone float64    `json:"flow_cpu_multiple_of_lone,omitempty"` // a flow's CPU ÷ a lone transfer's (Lone)
+	Versus       float64    `json:"plain_over_pgbench"`                  // Plain.PerSec ÷ PGBench.PerSec
 	PerRound     []RoundOps `json:"per_round,omitempty"`
 	Pair         *Pair      `json:"two_instances,omitempty"`
 }
@@ -66,8 +71,8 @@ type Op struct {
 
 // RoundOps is one round's rates, to show how far the machine drifted within the run.
 type RoundOps struct {
-	Plain, PIN, Flows, PGBench float64
-	Plain2, Topup1, Topup2     float64 // with two instances (Pair)
+	Plain, PIN, Flows, Lone, PGBench float64
+	Plain2, Topup1, Topup2           float64 // with two instances (Pair)
 }
 
 // Amounts of the two kinds of transfers, as in the issue's table.
@@ -96,7 +101,7 @@ func (s *Server) measurePayments(ctx context.Context, o Options) (*Payments, err
 	one := []string{s.URL}
 	plain := s.transferPhase(one, users, o.Clients, slice, plainAmount, "")
 	pin := s.transferPhase(one, users, o.Clients, slice, pinAmount, PaymentPassword)
-	var flows, pgb, plain2, top1, top2 phase
+	var flows, lone, pgb, plain2, top1, top2 phase
 	if o.Instances == 2 {
 		// The same clients, every other request to a second instance on the same database; and
 		// top-ups, which write the operator's bank book, from one instance and from both.
@@ -115,6 +120,7 @@ func (s *Server) measurePayments(ctx context.Context, o Options) (*Payments, err
 			return nil, err
 		}
 		flows, _ = s.flowPhase(fu, o.FlowClients, slice)
+		lone = s.transferPhase(one, users, 1, slice, plainAmount, "")
 	}
 	p := &Payments{Clients: o.Clients, Accounts: len(users), Rounds: o.Rounds}
 	if o.PGBench && s.Kind == "postgres" {
@@ -125,7 +131,7 @@ func (s *Server) measurePayments(ctx context.Context, o Options) (*Payments, err
 		}
 		p.PGBenchLoad = load.Seconds()
 	}
-	var tp, tn, tf, tg, tp2, tt1, tt2 total
+	var tp, tn, tf, tl, tg, tp2, tt1, tt2 total
 	for range o.Rounds {
 		var r RoundOps
 		run := func(ph phase, t *total) float64 {
@@ -139,6 +145,7 @@ func (s *Server) measurePayments(ctx context.Context, o Options) (*Payments, err
 		r.Plain = run(plain, &tp)
 		r.PIN = run(pin, &tn)
 		r.Flows = run(flows, &tf)
+		r.Lone = run(lone, &tl)
 		r.PGBench = run(pgb, &tg)
 		r.Plain2, r.Topup1, r.Topup2 = run(plain2, &tp2), run(top1, &tt1), run(top2, &tt2)
 		if err := ctx.Err(); err != nil {
@@ -155,6 +162,11 @@ func (s *Server) measurePayments(ctx context.Context, o Options) (*Payments, err
 		p.Flows = &f
 		if one := p.Plain.CPUms + p.Plain.DBCPUms; one > 0 {
 			p.FlowCost = (f.CPUms + f.DBCPUms) / one
+		}
+		l := tl.op()
+		p.Lone = &l
+		if one := l.CPUms + l.DBCPUms; one > 0 {
+			p.FlowCostLone = (f.CPUms + f.DBCPUms) / one
 		}
 	}
 	if plain2 != nil {

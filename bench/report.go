@@ -173,12 +173,18 @@ func printPayments(tw io.Writer, store string, p *Payments) {
 	if p.Flows != nil {
 		row("closure flows", p.Flows, "")
 	}
+	if p.Lone != nil {
+		row("transfer 1.00, alone", p.Lone, ", 1 client: each commits alone")
+	}
 	if p.PGBench != nil {
 		row("pgbench TPC-B", p.PGBench, fmt.Sprintf(", scale %d (loaded in %.1f s), %d clients (CPU/op: pgbench's own)", p.PGBenchScale, p.PGBenchLoad, p.Clients))
 	}
 	fmt.Fprintf(tw, "\t%s\tPIN ÷ plain\t%.2f\t\t\ttarget ≥ 0.8; rounds %s\n", store, p.Ratio, roundRatios(p.PerRound, func(r RoundOps) float64 { return r.PIN / r.Plain }))
 	if p.Flows != nil {
 		fmt.Fprintf(tw, "\t%s\tflow CPU ÷ transfer CPU\t%.1f\t\t\ttarget ≤ 8 (purse and PostgreSQL counted)\n", store, p.FlowCost)
+	}
+	if p.Lone != nil {
+		fmt.Fprintf(tw, "\t%s\tflow CPU ÷ lone transfer CPU\t%.1f\t\t\tagainst a transfer that commits alone (1 client), as a closure step does on PostgreSQL\n", store, p.FlowCostLone)
 	}
 	if p.PGBench != nil {
 		fmt.Fprintf(tw, "\t%s\tplain ÷ pgbench\t%.2f\t\t\trounds %s\n", store, p.Versus, roundRatios(p.PerRound, func(r RoundOps) float64 { return r.Plain / r.PGBench }))
