@@ -16,59 +16,52 @@ import (
 // PURSE_TEST_POSTGRES is set, on PostgreSQL: the suite must work end to end, not measure. The
 // closure flows and argon2id take two rounds; the figures must be those of the summed rounds.
 func TestSmoke(t *testing.T) {
-	dbs := map[string]string{"sqlite": ""}
-	if pg := os.Getenv("PURSE_TEST_POSTGRES"); pg != "" {
-		dbs["postgres"] = pg
-	}
-	for name, db := range dbs {
-		t.Run(name, func(t *testing.T) {
-			t.Parallel()
-			// 2 s, so that each round's flow window (1 s) usually holds some whole flows even when
-			// CI runs every package at once on two cores. 1,000 flow accounts, so that the flows do
-			// not run out in the first round: 200 ran out once on SQLite ("1 rounds, want 2").
-			r, err := Run(context.Background(), Options{DB: db, Duration: 2 * time.Second,
-				Eligibility: true, Closure: true, Argon: true, Purge: true,
-				Rounds: 2, Accounts: 8, Clients: 2, FlowClients: 8, FlowAccounts: 1000, PurgeAccounts: 60, PurgeBatch: 25,
-				BackgroundRate: 20})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if r.Store != name {
-				t.Errorf("store %q, want %q", r.Store, name)
-			}
-			if e := r.Eligibility; e.Requests == 0 || e.Errors != 0 {
-				t.Errorf("eligibility: %d requests, %d errors", e.Requests, e.Errors)
-			}
-			// Flows must have run, every one to "closed" (a flow that fails is counted wherever it
-			// ends, drained ones included). Under CI's load a PostgreSQL flow can outlast the
-			// 1 s window (p50 1.2 s beside the crash tests), so the window may count none: that is
-			// a rate, which this test does not judge.
-			if c := r.Closure; c.Accounts == 0 || c.Errors != 0 || (c.Flows > 0) != (c.Fraction > 0) {
-				t.Errorf("closure: %d flows started, %d counted, %d errors (%s), fraction %v", c.Accounts, c.Flows, c.Errors, c.FirstErr, c.Fraction)
-			} else if c.Flows == 0 {
-				t.Logf("closure: %d flows ran, none ended inside a window", c.Accounts)
-			}
-			// A PostgreSQL on this machine (CI's is): its CPU per flow must be measured.
-			if c := r.Closure; name == "postgres" && onLoopback(db) && c.Flows > 0 && c.DBCPUms <= 0 {
-				t.Errorf("closure on PostgreSQL: %d flows counted but no PostgreSQL CPU measured", c.Flows)
-			}
-			if name == "sqlite" && r.Closure.DBCPUms != 0 {
-				t.Errorf("closure on SQLite: %v ms of database-server CPU per flow", r.Closure.DBCPUms)
-			}
-			if r.Argon.Hashes == 0 {
-				t.Error("argon2id: no hash")
-			}
-			checkRounds(t, r.Closure, r.Argon, 2)
-			if p := r.Purge; p.Accounts != 60 || p.Seconds <= 0 || p.During.Errors != 0 || p.Before.Errors != 0 {
-				t.Errorf("purge: %+v", p)
-			}
-			var b strings.Builder
-			if err := Print(&b, "run", Median([]*Result{r, r, r})); err != nil {
-				t.Fatal(err)
-			}
-			t.Log("\n" + b.String())
-		})
-	}
+	eachStore(t, func(t *testing.T, name, db string) {
+		// 2 s, so that each round's flow window (1 s) usually holds some whole flows even when
+		// CI runs every package at once on two cores. 1,000 flow accounts, so that the flows do
+		// not run out in the first round: 200 ran out once on SQLite ("1 rounds, want 2").
+		r, err := Run(context.Background(), Options{DB: db, Duration: 2 * time.Second,
+			Eligibility: true, Closure: true, Argon: true, Purge: true,
+			Rounds: 2, Accounts: 8, Clients: 2, FlowClients: 8, FlowAccounts: 1000, PurgeAccounts: 60, PurgeBatch: 25,
+			BackgroundRate: 20})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Store != name {
+			t.Errorf("store %q, want %q", r.Store, name)
+		}
+		if e := r.Eligibility; e.Requests == 0 || e.Errors != 0 {
+			t.Errorf("eligibility: %d requests, %d errors", e.Requests, e.Errors)
+		}
+		// Flows must have run, every one to "closed" (a flow that fails is counted wherever it
+		// ends, drained ones included). Under CI's load a PostgreSQL flow can outlast the
+		// 1 s window (p50 1.2 s beside the crash tests), so the window may count none: that is
+		// a rate, which this test does not judge.
+		if c := r.Closure; c.Accounts == 0 || c.Errors != 0 || (c.Flows > 0) != (c.Fraction > 0) {
+			t.Errorf("closure: %d flows started, %d counted, %d errors (%s), fraction %v", c.Accounts, c.Flows, c.Errors, c.FirstErr, c.Fraction)
+		} else if c.Flows == 0 {
+			t.Logf("closure: %d flows ran, none ended inside a window", c.Accounts)
+		}
+		// A PostgreSQL on this machine (CI's is): its CPU per flow must be measured.
+		if c := r.Closure; name == "postgres" && onLoopback(db) && c.Flows > 0 && c.DBCPUms <= 0 {
+			t.Errorf("closure on PostgreSQL: %d flows counted but no PostgreSQL CPU measured", c.Flows)
+		}
+		if name == "sqlite" && r.Closure.DBCPUms != 0 {
+			t.Errorf("closure on SQLite: %v ms of database-server CPU per flow", r.Closure.DBCPUms)
+		}
+		if r.Argon.Hashes == 0 {
+			t.Error("argon2id: no hash")
+		}
+		checkRounds(t, r.Closure, r.Argon, 2)
+		if p := r.Purge; p.Accounts != 60 || p.Seconds <= 0 || p.During.Errors != 0 || p.Before.Errors != 0 {
+			t.Errorf("purge: %+v", p)
+		}
+		var b strings.Builder
+		if err := Print(&b, "run", Median([]*Result{r, r, r})); err != nil {
+			t.Fatal(err)
+		}
+		t.Log("\n" + b.String())
+	})
 }
 
 // checkRounds checks that a run's closure and argon2id figures are its n rounds summed.
@@ -170,6 +163,38 @@ func TestPaymentsCompareTheFlowWithALoneTransfer(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs four phases")
 	}
+	eachStore(t, func(t *testing.T, name, db string) {
+		r, err := Run(context.Background(), Options{DB: db, Payments: true, Closure: true, Duration: 4 * time.Second,
+			Rounds: 1, Clients: 4, TransferAccounts: 8, FlowClients: 4, FlowAccounts: 400})
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := r.Payments
+		if p.Lone == nil || p.Lone.Done == 0 || p.Lone.Errors != 0 {
+			t.Fatalf("lone transfers: %+v", p.Lone)
+		}
+		if p.Lone.CPUms <= 0 {
+			t.Errorf("lone transfers: no CPU measured (%+v)", p.Lone)
+		}
+		if p.Flows.Done > 0 && p.FlowCostLone <= 0 {
+			t.Errorf("%d flows counted, flow ÷ lone transfer %v", p.Flows.Done, p.FlowCostLone)
+		}
+		var b strings.Builder
+		if err := Print(&b, "run", r); err != nil {
+			t.Fatal(err)
+		}
+		for _, want := range []string{"transfer 1.00, alone", "flow CPU ÷ lone transfer CPU"} {
+			if !strings.Contains(b.String(), want) {
+				t.Errorf("the table leaves out %q:\n%s", want, b.String())
+			}
+		}
+		t.Log("\n" + b.String())
+	})
+}
+
+// eachStore runs fn as a parallel subtest on SQLite and, when PURSE_TEST_POSTGRES is set, on
+// PostgreSQL; name is the store's ("sqlite", "postgres") and db what Start and Run take for it.
+func eachStore(t *testing.T, fn func(t *testing.T, name, db string)) {
 	dbs := map[string]string{"sqlite": ""}
 	if pg := os.Getenv("PURSE_TEST_POSTGRES"); pg != "" {
 		dbs["postgres"] = pg
@@ -177,31 +202,7 @@ func TestPaymentsCompareTheFlowWithALoneTransfer(t *testing.T) {
 	for name, db := range dbs {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			r, err := Run(context.Background(), Options{DB: db, Payments: true, Closure: true, Duration: 4 * time.Second,
-				Rounds: 1, Clients: 4, TransferAccounts: 8, FlowClients: 4, FlowAccounts: 400})
-			if err != nil {
-				t.Fatal(err)
-			}
-			p := r.Payments
-			if p.Lone == nil || p.Lone.Done == 0 || p.Lone.Errors != 0 {
-				t.Fatalf("lone transfers: %+v", p.Lone)
-			}
-			if p.Lone.CPUms <= 0 {
-				t.Errorf("lone transfers: no CPU measured (%+v)", p.Lone)
-			}
-			if p.Flows.Done > 0 && p.FlowCostLone <= 0 {
-				t.Errorf("%d flows counted, flow ÷ lone transfer %v", p.Flows.Done, p.FlowCostLone)
-			}
-			var b strings.Builder
-			if err := Print(&b, "run", r); err != nil {
-				t.Fatal(err)
-			}
-			for _, want := range []string{"transfer 1.00, alone", "flow CPU ÷ lone transfer CPU"} {
-				if !strings.Contains(b.String(), want) {
-					t.Errorf("the table leaves out %q:\n%s", want, b.String())
-				}
-			}
-			t.Log("\n" + b.String())
+			fn(t, name, db)
 		})
 	}
 }

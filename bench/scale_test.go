@@ -2,7 +2,6 @@ package bench
 
 import (
 	"context"
-	"os"
 	"strings"
 	"testing"
 
@@ -18,41 +17,34 @@ func TestScaleSmoke(t *testing.T) {
 	if testing.Short() {
 		t.Skip("loads data and runs every measurement twice")
 	}
-	dbs := map[string]string{"sqlite": ""}
-	if pg := os.Getenv("PURSE_TEST_POSTGRES"); pg != "" {
-		dbs["postgres"] = pg
-	}
-	for name, db := range dbs {
-		t.Run(name, func(t *testing.T) {
-			t.Parallel()
-			ctx := context.Background()
-			rs, err := RunScale(ctx, ScaleOptions{DB: db, Sizes: []int{120, 240}, Samples: 24, Clients: 2, Purge: 20, Rounds: 2})
-			if err != nil {
-				t.Fatal(err)
+	eachStore(t, func(t *testing.T, name, db string) {
+		ctx := context.Background()
+		rs, err := RunScale(ctx, ScaleOptions{DB: db, Sizes: []int{120, 240}, Samples: 24, Clients: 2, Purge: 20, Rounds: 2})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, sc := range rs {
+			if want := int64(sc.Load.Accounts) * (1 + 3*TopupsPerAccount + 1); sc.Load.Rows < want {
+				t.Errorf("%d accounts: %d rows loaded, want at least %d", sc.Load.Accounts, sc.Load.Rows, want)
 			}
-			for _, sc := range rs {
-				if want := int64(sc.Load.Accounts) * (1 + 3*TopupsPerAccount + 1); sc.Load.Rows < want {
-					t.Errorf("%d accounts: %d rows loaded, want at least %d", sc.Load.Accounts, sc.Load.Rows, want)
-				}
-				if len(sc.Ops) != 5 || sc.Purge == nil || sc.Purge.Accounts != 20 {
-					t.Fatalf("%d accounts: %d measurements, purge %+v %s", sc.Load.Accounts, len(sc.Ops), sc.Purge, sc.PurgeErr)
-				}
-				for _, op := range sc.Ops {
-					if op.Errors != 0 || op.N < 24 {
-						t.Errorf("%d accounts: %s: %d timed, %d errors", sc.Load.Accounts, op.Name, op.N, op.Errors)
-					}
+			if len(sc.Ops) != 5 || sc.Purge == nil || sc.Purge.Accounts != 20 {
+				t.Fatalf("%d accounts: %d measurements, purge %+v %s", sc.Load.Accounts, len(sc.Ops), sc.Purge, sc.PurgeErr)
+			}
+			for _, op := range sc.Ops {
+				if op.Errors != 0 || op.N < 24 {
+					t.Errorf("%d accounts: %s: %d timed, %d errors", sc.Load.Accounts, op.Name, op.N, op.Errors)
 				}
 			}
-			var b strings.Builder
-			if err := PrintScale(&b, rs); err != nil {
-				t.Fatal(err)
-			}
-			if !strings.Contains(b.String(), "240 ÷ 120") {
-				t.Errorf("no ratio rows:\n%s", b.String())
-			}
-			t.Log("\n" + b.String())
-		})
-	}
+		}
+		var b strings.Builder
+		if err := PrintScale(&b, rs); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(b.String(), "240 ÷ 120") {
+			t.Errorf("no ratio rows:\n%s", b.String())
+		}
+		t.Log("\n" + b.String())
+	})
 }
 
 // The bulk load leaves a sound ledger: balances and postings each sum to zero, and the operator's
@@ -99,36 +91,29 @@ func TestBulkLoadKeepsIndexes(t *testing.T) {
 	if testing.Short() {
 		t.Skip("loads data")
 	}
-	dbs := map[string]string{"sqlite": ""}
-	if pg := os.Getenv("PURSE_TEST_POSTGRES"); pg != "" {
-		dbs["postgres"] = pg
-	}
-	for name, db := range dbs {
-		t.Run(name, func(t *testing.T) {
-			t.Parallel()
-			ctx := context.Background()
-			s, err := Start(ctx, db, lifecycle.Policy{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer s.Close()
-			_, before, err := secondaryIndexes(ctx, s.Store.SQL(), s.Kind)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if len(before) < 10 {
-				t.Fatalf("only %d secondary indexes found on the bulk tables", len(before))
-			}
-			if _, err := s.loadBulk(ctx, 150); err != nil {
-				t.Fatal(err)
-			}
-			_, after, err := secondaryIndexes(ctx, s.Store.SQL(), s.Kind)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if strings.Join(after, "\n") != strings.Join(before, "\n") {
-				t.Errorf("indexes before the load:\n%s\nafter:\n%s", strings.Join(before, "\n"), strings.Join(after, "\n"))
-			}
-		})
-	}
+	eachStore(t, func(t *testing.T, name, db string) {
+		ctx := context.Background()
+		s, err := Start(ctx, db, lifecycle.Policy{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		_, before, err := secondaryIndexes(ctx, s.Store.SQL(), s.Kind)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(before) < 10 {
+			t.Fatalf("only %d secondary indexes found on the bulk tables", len(before))
+		}
+		if _, err := s.loadBulk(ctx, 150); err != nil {
+			t.Fatal(err)
+		}
+		_, after, err := secondaryIndexes(ctx, s.Store.SQL(), s.Kind)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Join(after, "\n") != strings.Join(before, "\n") {
+			t.Errorf("indexes before the load:\n%s\nafter:\n%s", strings.Join(before, "\n"), strings.Join(after, "\n"))
+		}
+	})
 }

@@ -121,90 +121,83 @@ var flowSteps = []string{"start", "agreement", "rights", "codes", "verification"
 // flow sent 102 statements on SQLite and 86 on PostgreSQL. PURSE_STATEMENTS=1 logs each request's
 // statements.
 func TestFlowStatementBudget(t *testing.T) {
-	dbs := map[string]string{"sqlite": ""}
-	if pg := os.Getenv("PURSE_TEST_POSTGRES"); pg != "" {
-		dbs["postgres"] = pg
-	}
-	for name, db := range dbs {
-		t.Run(name, func(t *testing.T) {
-			t.Parallel()
-			c := flowStatements(t, db)
-			total := 0
-			for _, st := range flowSteps {
-				total += c.n[st]
-			}
-			t.Logf("%s: transfer %d statements (warm), flow %d (%d when the cuts were made): %v", name, c.n["transfer 1"], total, flowBudget[name], c.n)
-			count := func(step, prefix string) int {
-				n := 0
-				for _, q := range c.text[step] {
-					if strings.HasPrefix(q, prefix) {
-						n++
-					}
-				}
-				return n
-			}
-			if n := count("verification", "SELECT id, account_id, policy, policy_json") + count("verification", "SELECT c.id, c.account_id"); n != 1 {
-				t.Errorf("the verification step read its request %d times, want once", n)
-			}
-			for _, st := range flowSteps {
-				if n := count(st, "SELECT account_id, wrapped") + count(st, "SELECT wrapped"); n > 1 {
-					t.Errorf("%s read data keys %d times, want at most once", st, n)
-				}
-				if n := count(st, "UPDATE outbox SET expires_at"); n != 0 {
-					t.Errorf("%s set a message's expiry in a statement of its own", st)
+	eachStore(t, func(t *testing.T, name, db string) {
+		c := flowStatements(t, db)
+		total := 0
+		for _, st := range flowSteps {
+			total += c.n[st]
+		}
+		t.Logf("%s: transfer %d statements (warm), flow %d (%d when the cuts were made): %v", name, c.n["transfer 1"], total, flowBudget[name], c.n)
+		count := func(step, prefix string) int {
+			n := 0
+			for _, q := range c.text[step] {
+				if strings.HasPrefix(q, prefix) {
+					n++
 				}
 			}
-			if n := count("codes", "INSERT INTO rate_counters"); n != 1 {
-				t.Errorf("the code step counted its rate limits in %d statements, want one", n)
+			return n
+		}
+		if n := count("verification", "SELECT id, account_id, policy, policy_json") + count("verification", "SELECT c.id, c.account_id"); n != 1 {
+			t.Errorf("the verification step read its request %d times, want once", n)
+		}
+		for _, st := range flowSteps {
+			if n := count(st, "SELECT account_id, wrapped") + count(st, "SELECT wrapped"); n > 1 {
+				t.Errorf("%s read data keys %d times, want at most once", st, n)
 			}
-			if n := count("start", "SELECT d.id"); n > 1 {
-				t.Errorf("Start read the session's device %d times", n)
+			if n := count(st, "UPDATE outbox SET expires_at"); n != 0 {
+				t.Errorf("%s set a message's expiry in a statement of its own", st)
 			}
-			// An audit append is the head's lock and one insert that also moves the head.
-			for _, st := range flowSteps {
-				if n := count(st, "UPDATE audit_head"); n != 0 {
-					t.Errorf("%s moved the audit head in %d statements of their own", st, n)
-				}
+		}
+		if n := count("codes", "INSERT INTO rate_counters"); n != 1 {
+			t.Errorf("the code step counted its rate limits in %d statements, want one", n)
+		}
+		if n := count("start", "SELECT d.id"); n > 1 {
+			t.Errorf("Start read the session's device %d times", n)
+		}
+		// An audit append is the head's lock and one insert that also moves the head.
+		for _, st := range flowSteps {
+			if n := count(st, "UPDATE audit_head"); n != 0 {
+				t.Errorf("%s moved the audit head in %d statements of their own", st, n)
 			}
-			// Start reads TP-5's password and card signals in one statement; the rights page
-			// reads no data key for an account without linked accounts.
-			if n := count("start", "SELECT totp_sealed") + count("start", "SELECT id, account_id, bank"); n != 0 {
-				t.Errorf("Start read the two-step row or the cards in %d statements of their own", n)
+		}
+		// Start reads TP-5's password and card signals in one statement; the rights page
+		// reads no data key for an account without linked accounts.
+		if n := count("start", "SELECT totp_sealed") + count("start", "SELECT id, account_id, bank"); n != 0 {
+			t.Errorf("Start read the two-step row or the cards in %d statements of their own", n)
+		}
+		if n := count("agreement", "SELECT account_id, wrapped"); n != 0 {
+			t.Errorf("the agreement step read a data key with no linked account to open")
+		}
+		if n := count("agreement", "SELECT id, account_id, platform"); n != 0 {
+			t.Errorf("the agreement step read the linked accounts its eligibility facts counted none of")
+		}
+		// Submit neither reads nor ends cards and links the account has none of (the
+		// eligibility facts, read under the account's lock, count them).
+		if n := count("submit", "UPDATE cards") + count("submit", "UPDATE linked_accounts") + count("submit", "SELECT id, account_id, platform"); n != 0 {
+			t.Errorf("submit read or ended the cards and links of an account with none in %d statements", n)
+		}
+		// A new request is inserted in the state Start leaves it in, not updated after.
+		if n := count("start", "UPDATE closures"); n != 0 {
+			t.Errorf("Start updated the request it inserted %d times", n)
+		}
+		// A step that needs the request's account reads it in the request's statement (locked
+		// with it at verification and submit); submit's eligibility facts read it once more.
+		for _, st := range []string{"rights", "codes", "verification", "submit"} {
+			if n := count(st, "SELECT c.id, c.account_id"); n != 1 {
+				t.Errorf("%s read its request with its account %d times, want once", st, n)
 			}
-			if n := count("agreement", "SELECT account_id, wrapped"); n != 0 {
-				t.Errorf("the agreement step read a data key with no linked account to open")
+			want := 0
+			if st == "submit" {
+				want = 1
 			}
-			if n := count("agreement", "SELECT id, account_id, platform"); n != 0 {
-				t.Errorf("the agreement step read the linked accounts its eligibility facts counted none of")
+			if n := count(st, "SELECT accounts.id"); n != want {
+				t.Errorf("%s read the account in %d statements of their own, want %d", st, n, want)
 			}
-			// Submit neither reads nor ends cards and links the account has none of (the
-			// eligibility facts, read under the account's lock, count them).
-			if n := count("submit", "UPDATE cards") + count("submit", "UPDATE linked_accounts") + count("submit", "SELECT id, account_id, platform"); n != 0 {
-				t.Errorf("submit read or ended the cards and links of an account with none in %d statements", n)
+		}
+		if os.Getenv("PURSE_STATEMENTS") != "" {
+			for _, st := range append([]string{"transfer 1"}, flowSteps...) {
+				t.Logf("%s (%d):\n  %s", st, c.n[st], strings.Join(c.text[st], "\n  "))
 			}
-			// A new request is inserted in the state Start leaves it in, not updated after.
-			if n := count("start", "UPDATE closures"); n != 0 {
-				t.Errorf("Start updated the request it inserted %d times", n)
-			}
-			// A step that needs the request's account reads it in the request's statement (locked
-			// with it at verification and submit); submit's eligibility facts read it once more.
-			for _, st := range []string{"rights", "codes", "verification", "submit"} {
-				if n := count(st, "SELECT c.id, c.account_id"); n != 1 {
-					t.Errorf("%s read its request with its account %d times, want once", st, n)
-				}
-				want := 0
-				if st == "submit" {
-					want = 1
-				}
-				if n := count(st, "SELECT accounts.id"); n != want {
-					t.Errorf("%s read the account in %d statements of their own, want %d", st, n, want)
-				}
-			}
-			if os.Getenv("PURSE_STATEMENTS") != "" {
-				for _, st := range append([]string{"transfer 1"}, flowSteps...) {
-					t.Logf("%s (%d):\n  %s", st, c.n[st], strings.Join(c.text[st], "\n  "))
-				}
-			}
-		})
-	}
+		}
+	})
 }
