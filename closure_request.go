@@ -126,6 +126,9 @@ type ClosureQueries interface {
 	// empty) with the request's account read in the same statement; with lockAccount the
 	// account's row is locked too, after the request's, as AccountForUpdate would.
 	ClosureAndAccountForUpdate(ctx context.Context, id, accountID string, lockAccount bool) (*ClosureRequest, *AccountRecord, error)
+	// ClosureHistoryAndAccountForUpdate is ClosureAndAccountForUpdate with the request's stored
+	// history (ClosureEvents) in the same statement, for a step that shows its page.
+	ClosureHistoryAndAccountForUpdate(ctx context.Context, id, accountID string, lockAccount bool) (*ClosureRequest, *AccountRecord, []*ClosureEvent, error)
 	// ClosureRisk returns when the account's login password last changed and when its newest
 	// bound card was bound, zero for never and none: TP-5's signals besides the device.
 	ClosureRisk(ctx context.Context, accountID string) (passwordChanged, cardBound time.Time, err error)

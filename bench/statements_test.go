@@ -176,6 +176,13 @@ func TestFlowStatementBudget(t *testing.T) {
 		if n := count("submit", "UPDATE cards") + count("submit", "UPDATE linked_accounts") + count("submit", "SELECT id, account_id, platform"); n != 0 {
 			t.Errorf("submit read or ended the cards and links of an account with none in %d statements", n)
 		}
+		// A step that shows its page reads its request's history in the request's statement
+		// (issue 19, session 16: four statements a flow).
+		for _, st := range flowSteps {
+			if n := count(st, "SELECT at, from_state"); n != 0 {
+				t.Errorf("%s read its request's history in %d statements of their own", st, n)
+			}
+		}
 		// A new request is inserted in the state Start leaves it in, not updated after.
 		if n := count("start", "UPDATE closures"); n != 0 {
 			t.Errorf("Start updated the request it inserted %d times", n)

@@ -34,7 +34,7 @@ func (s *Service) admin(ctx context.Context, op *purse.Operator, id, action stri
 		return nil, err
 	}
 	err := s.write(ctx, func(ctx context.Context, st *step) error {
-		if err := s.load(ctx, st, id, "", accountLater); err != nil {
+		if err := s.load(ctx, st, id, "", accountLater, false); err != nil {
 			return err
 		}
 		audited := map[string]string{"closure": st.req.ID}

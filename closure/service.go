@@ -116,7 +116,7 @@ func (s *Service) userStep(ctx context.Context, accountID, id string, need accou
 func (s *Service) run(ctx context.Context, accountID, id string, need accountNeed, view bool, fn stepFunc) (*Flow, error) {
 	var flow *Flow
 	err := s.write(ctx, func(ctx context.Context, st *step) error {
-		if err := s.load(ctx, st, id, accountID, need); err != nil {
+		if err := s.load(ctx, st, id, accountID, need, view); err != nil {
 			return err
 		}
 		if st.req.State == purse.ClosureExpired && fn != nil {

@@ -21,15 +21,17 @@ import (
 // each per event (a flow records 11). Every audited transaction locks that head row, so it is
 // held only for the end of the step rather than from its first event.
 type step struct {
-	tx      purse.Tx
-	req     *purse.ClosureRequest // set by load, or by Start for the request it makes
-	policy  *Policy               // req's policy snapshot
-	created bool                  // req was made in this step: it has no stored history yet
-	rec     *purse.AccountRecord  // req's account once read (see account and lockAccount)
-	locked  bool                  // rec was read with its row lock
-	noLinks bool                  // the step's eligibility facts counted no live linked account
-	events  []*purse.ClosureEvent // the step's transitions, written by flush
-	audit   *audit.Pending        // the step's audit events, appended by flush
+	tx         purse.Tx
+	req        *purse.ClosureRequest // set by load, or by Start for the request it makes
+	policy     *Policy               // req's policy snapshot
+	created    bool                  // req was made in this step: it has no stored history yet
+	rec        *purse.AccountRecord  // req's account once read (see account and lockAccount)
+	locked     bool                  // rec was read with its row lock
+	noLinks    bool                  // the step's eligibility facts counted no live linked account
+	stored     []*purse.ClosureEvent // req's stored history, when load read it with req (see history)
+	storedRead bool                  // load read it
+	events     []*purse.ClosureEvent // the step's transitions, written by flush
+	audit      *audit.Pending        // the step's audit events, appended by flush
 }
 
 func newStep(tx purse.Tx) *step { return &step{tx: tx, audit: audit.Defer(tx)} }
@@ -96,24 +98,32 @@ const (
 // load reads and locks the account's request (accountID "" for operators and jobs) into the step,
 // with its account as need says, and expires it when it sat idle too long. NOT_FOUND for another
 // account's request; an expired request answers CLOSURE_STATE_CONFLICT after the expiry is
-// committed.
+// committed. A user step that shows its page (withHistory) has the request's stored history and
+// its account read in the request's statement: the page needs both, and each was a statement of
+// its own (issue 19, session 16).
 //
 // An account read beside the request but not locked is as fresh as a read right after the lock:
 // on PostgreSQL it may come from the moment the statement began, before it waited for the
 // request's lock, but an unlocked read can be overtaken by a change just after it all the same,
 // and what a step reads unlocked (kind, e-mail, language, contact data) no closure step changes.
-func (s *Service) load(ctx context.Context, st *step, id, accountID string, need accountNeed) error {
+func (s *Service) load(ctx context.Context, st *step, id, accountID string, need accountNeed, withHistory bool) error {
 	if !purse.ValidID(id) {
 		return purse.Errorf(purse.CodeNotFound, "no closure %s", id)
 	}
 	var c *purse.ClosureRequest
+	var rec *purse.AccountRecord
 	var err error
-	if need == accountLater || accountID == "" {
+	switch {
+	case withHistory && accountID != "":
+		c, rec, st.stored, err = st.tx.ClosureHistoryAndAccountForUpdate(ctx, id, accountID, need == accountLocked)
+		st.storedRead = err == nil
+	case need == accountLater || accountID == "":
 		c, err = st.tx.ClosureForUpdate(ctx, id, accountID)
-	} else {
-		var rec *purse.AccountRecord
+	default:
 		c, rec, err = st.tx.ClosureAndAccountForUpdate(ctx, id, accountID, need == accountLocked)
-		st.rec, st.locked = rec, rec != nil && need == accountLocked
+	}
+	if rec != nil {
+		st.rec, st.locked = rec, need == accountLocked
 	}
 	if errors.Is(err, purse.ErrNotFound) {
 		return purse.Errorf(purse.CodeNotFound, "no closure %s", id)
@@ -213,11 +223,16 @@ func (st *step) seen(rec *purse.AccountRecord) {
 }
 
 // history is the request's history as a read will show it once the step commits: what earlier
-// steps stored, then the step's own transitions from memory, with times to the microsecond as
-// the store keeps them. A request made in this step has nothing stored to read.
+// steps stored (read by load with the request, or here), then the step's own transitions from
+// memory, with times to the microsecond as the store keeps them. A request made in this step has
+// nothing stored to read.
 func (st *step) history(ctx context.Context) ([]*purse.ClosureEvent, error) {
 	var h []*purse.ClosureEvent
-	if !st.created {
+	switch {
+	case st.created:
+	case st.storedRead:
+		h = slices.Clone(st.stored)
+	default:
 		var err error
 		if h, err = st.tx.ClosureEvents(ctx, st.req.ID); err != nil {
 			return nil, err

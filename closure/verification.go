@@ -294,7 +294,7 @@ func (s *Service) ConfirmLink(ctx context.Context, token string) (*Flow, error) 
 		if !ok {
 			return purse.Errorf(purse.CodeLinkInvalid, "not a closure link")
 		}
-		if err := s.load(ctx, st, id, l.AccountID, accountLater); err != nil {
+		if err := s.load(ctx, st, id, l.AccountID, accountLater, true); err != nil {
 			return err
 		}
 		c := st.req

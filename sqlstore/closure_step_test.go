@@ -59,3 +59,68 @@ func TestClosureAndAccountForUpdate(t *testing.T) {
 		}
 	})
 }
+
+// TestClosureHistoryAndAccountForUpdate: a step that shows its page reads its request's stored
+// history in the request's statement (issue 19, session 16), as ClosureEvents reads it: every
+// event in the order written, notes with quotes, commas, brackets, new lines and Chinese intact;
+// none for a request without history; no request of another account.
+func TestClosureHistoryAndAccountForUpdate(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *sqlstore.DB, clk *clock.Fixed) {
+		ctx := context.Background()
+		a, b := account(t, db), account(t, db)
+		now := clk.Now()
+		c := &purse.ClosureRequest{ID: purse.NewID(), AccountID: a, Policy: "strict", PolicyJSON: []byte(`{"name":"strict"}`),
+			State: purse.ClosureRights, Factors: []string{"sms_code"}, CreatedAt: now, UpdatedAt: now,
+			ExpiresAt: now.Add(time.Hour), Deadline: now.Add(48 * time.Hour)}
+		if err := db.Tx(ctx, func(tx purse.Tx) error { return tx.InsertClosure(ctx, c) }); err != nil {
+			t.Fatal(err)
+		}
+		read := func(lock bool) (got, want []*purse.ClosureEvent) {
+			t.Helper()
+			err := db.Tx(ctx, func(tx purse.Tx) error {
+				req, rec, h, err := tx.ClosureHistoryAndAccountForUpdate(ctx, c.ID, a, lock)
+				if err != nil {
+					return err
+				}
+				if req.ID != c.ID || rec.ID != a {
+					t.Errorf("request %s of account %s, want %s of %s", req.ID, rec.ID, c.ID, a)
+				}
+				if _, _, _, err := tx.ClosureHistoryAndAccountForUpdate(ctx, c.ID, b, lock); !errors.Is(err, purse.ErrNotFound) {
+					t.Errorf("another account's request: %v", err)
+				}
+				got = h
+				want, err = tx.ClosureEvents(ctx, c.ID)
+				return err
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return got, want
+		}
+		if got, _ := read(false); len(got) != 0 {
+			t.Fatalf("a request without history read %d events", len(got))
+		}
+		notes := []string{"agreement accepted", `he said "no", then [yes]`, "a,b;c\nnew line", "注销 申请 ✓", ""}
+		var es []*purse.ClosureEvent
+		for i, n := range notes {
+			es = append(es, &purse.ClosureEvent{ClosureID: c.ID, At: now.Add(time.Duration(i) * time.Second), From: purse.ClosureAgreement,
+				To: purse.ClosureEligibility, Actor: "account:" + a, Note: n})
+		}
+		if err := db.Tx(ctx, func(tx purse.Tx) error { return tx.InsertClosureEvents(ctx, es) }); err != nil {
+			t.Fatal(err)
+		}
+		for _, lock := range []bool{false, true} {
+			got, want := read(lock)
+			if len(got) != len(notes) || len(want) != len(notes) {
+				t.Fatalf("lock %v: %d events read with the request, %d by ClosureEvents, want %d", lock, len(got), len(want), len(notes))
+			}
+			for i := range got {
+				g, w := got[i], want[i]
+				if g.ClosureID != w.ClosureID || !g.At.Equal(w.At) || g.From != w.From || g.To != w.To || g.Actor != w.Actor || g.Note != w.Note {
+					t.Errorf("lock %v: event %d: %+v, want %+v", lock, i, *got[i], *want[i])
+				}
+			}
+		}
+	})
+}

@@ -20,7 +20,7 @@ var hotReads = []string{selectAccount, selectSession, selectSessionAccount, elig
 // about 60 of them, and parsing them was half of the server's CPU per flow besides argon2id.
 var hotClosure = []string{insertClosure, selectClosureLocked, selectClosureAccountLocked, selectClosureBothLocked, updateClosure,
 	insertClosureEvent, selectClosureEvents, selectLiveLinks, unbindCards, unlinkAccounts, lockAuditHead,
-	insertAudit}
+	insertAudit, selectClosureAccountHistory[0][0], selectClosureAccountHistory[0][1]}
 
 // hotClosureReads are the closure reads that also run in read-only transactions (the verification
 // step's look before it hashes, the flow's history).
