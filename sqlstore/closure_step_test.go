@@ -20,13 +20,7 @@ func TestClosureAndAccountForUpdate(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *sqlstore.DB, clk *clock.Fixed) {
 		ctx := context.Background()
 		a, b := account(t, db), account(t, db)
-		now := clk.Now()
-		c := &purse.ClosureRequest{ID: purse.NewID(), AccountID: a, Policy: "strict", PolicyJSON: []byte(`{"name":"strict"}`),
-			State: purse.ClosureRights, Factors: []string{"sms_code"}, CreatedAt: now, UpdatedAt: now,
-			ExpiresAt: now.Add(time.Hour), Deadline: now.Add(48 * time.Hour)}
-		if err := db.Tx(ctx, func(tx purse.Tx) error { return tx.InsertClosure(ctx, c) }); err != nil {
-			t.Fatal(err)
-		}
+		c := rightsRequest(t, db, a, clk.Now())
 		for _, lock := range []bool{false, true} {
 			err := db.Tx(ctx, func(tx purse.Tx) error {
 				got, rec, err := tx.ClosureAndAccountForUpdate(ctx, c.ID, a, lock)
@@ -70,12 +64,7 @@ func TestClosureHistoryAndAccountForUpdate(t *testing.T) {
 		ctx := context.Background()
 		a, b := account(t, db), account(t, db)
 		now := clk.Now()
-		c := &purse.ClosureRequest{ID: purse.NewID(), AccountID: a, Policy: "strict", PolicyJSON: []byte(`{"name":"strict"}`),
-			State: purse.ClosureRights, Factors: []string{"sms_code"}, CreatedAt: now, UpdatedAt: now,
-			ExpiresAt: now.Add(time.Hour), Deadline: now.Add(48 * time.Hour)}
-		if err := db.Tx(ctx, func(tx purse.Tx) error { return tx.InsertClosure(ctx, c) }); err != nil {
-			t.Fatal(err)
-		}
+		c := rightsRequest(t, db, a, now)
 		read := func(lock bool) (got, want []*purse.ClosureEvent) {
 			t.Helper()
 			err := db.Tx(ctx, func(tx purse.Tx) error {
@@ -123,4 +112,16 @@ func TestClosureHistoryAndAccountForUpdate(t *testing.T) {
 			}
 		}
 	})
+}
+
+// rightsRequest stores a request of the account on its rights page, as a step would find it.
+func rightsRequest(t *testing.T, db *sqlstore.DB, accountID string, now time.Time) *purse.ClosureRequest {
+	t.Helper()
+	c := &purse.ClosureRequest{ID: purse.NewID(), AccountID: accountID, Policy: "strict", PolicyJSON: []byte(`{"name":"strict"}`),
+		State: purse.ClosureRights, Factors: []string{"sms_code"}, CreatedAt: now, UpdatedAt: now,
+		ExpiresAt: now.Add(time.Hour), Deadline: now.Add(48 * time.Hour)}
+	if err := db.Tx(context.Background(), func(tx purse.Tx) error { return tx.InsertClosure(context.Background(), c) }); err != nil {
+		t.Fatal(err)
+	}
+	return c
 }
