@@ -109,8 +109,10 @@ func (t *tx) ClosureForUpdate(ctx context.Context, id, accountID string) (*purse
 // Its first placeholder is the account's id again, for its lookup row (accountColumnsByID): the
 // executor then starts one partition of account_lookups, not sixteen.
 var (
-	selectClosureAccount = `SELECT ` + prefixed("c.", closureColumns) + `, ` + accountColumnsFinding("a", "?") + `
-		FROM closures c JOIN accounts a ON a.id = c.account_id WHERE c.id = ? AND c.account_id = ?`
+	closureAccountColumns = prefixed("c.", closureColumns) + `, ` + accountColumnsFinding("a", "?")
+	closureAccountWhere   = ` FROM closures c JOIN accounts a ON a.id = c.account_id WHERE c.id = ? AND c.account_id = ?`
+
+	selectClosureAccount       = `SELECT ` + closureAccountColumns + closureAccountWhere
 	selectClosureAccountLocked = selectClosureAccount + ` FOR UPDATE OF c`
 	selectClosureBothLocked    = selectClosureAccount + ` FOR UPDATE OF c, a`
 )
@@ -120,13 +122,19 @@ func (t *tx) ClosureAndAccountForUpdate(ctx context.Context, id, accountID strin
 	if lockAccount {
 		q = selectClosureBothLocked
 	}
-	// The request's columns come first: scanClosure hands its destinations to the account's scan,
-	// which puts them before its own.
+	return t.closureAndAccount(ctx, q, id, accountID)
+}
+
+// closureAndAccount runs one of the statements above (or selectClosureAccountHistory) and scans
+// the request, then the account, then into after any columns that follow them. The request's
+// columns come first: scanClosure hands its destinations to the account's scan, which puts them
+// before its own.
+func (t *tx) closureAndAccount(ctx context.Context, q, id, accountID string, after ...any) (*purse.ClosureRequest, *purse.AccountRecord, error) {
 	row := t.queryRowHot(ctx, q, accountID, id, accountID)
 	var a *purse.AccountRecord
 	c, err := scanClosure(scanFunc(func(dest ...any) error {
 		var err error
-		a, err = scanAccount(spliceScanner{row: row, before: dest})
+		a, err = scanAccount(spliceScanner{row: row, before: dest, after: after})
 		return err
 	}))
 	if err != nil {

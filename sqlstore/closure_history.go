@@ -27,38 +27,28 @@ func closureHistoryColumn(postgres bool) string {
 // account's, indexed [postgres][lockAccount].
 var selectClosureAccountHistory = func() (q [2][2]string) {
 	for i, postgres := range []bool{false, true} {
-		base := `SELECT ` + prefixed("c.", closureColumns) + `, ` + accountColumnsFinding("a", "?") + `, ` +
-			closureHistoryColumn(postgres) + ` FROM closures c JOIN accounts a ON a.id = c.account_id WHERE c.id = ? AND c.account_id = ?`
+		base := `SELECT ` + closureAccountColumns + `, ` + closureHistoryColumn(postgres) + closureAccountWhere
 		q[i][0], q[i][1] = base+` FOR UPDATE OF c`, base+` FOR UPDATE OF c, a`
 	}
 	return q
 }()
 
 func (t *tx) ClosureHistoryAndAccountForUpdate(ctx context.Context, id, accountID string, lockAccount bool) (*purse.ClosureRequest, *purse.AccountRecord, []*purse.ClosureEvent, error) {
-	lock := 0
+	lock, postgres := 0, 0
 	if lockAccount {
 		lock = 1
 	}
-	var postgres int
 	if t.db.dialect.Name == "postgres" {
 		postgres = 1
 	}
-	row := t.queryRowHot(ctx, selectClosureAccountHistory[postgres][lock], accountID, id, accountID)
-	var a *purse.AccountRecord
 	var history *string
-	c, err := scanClosure(scanFunc(func(dest ...any) error {
-		var err error
-		a, err = scanAccount(spliceScanner{row: row, before: dest, after: []any{&history}})
-		return err
-	}))
-	if err != nil {
-		return nil, nil, nil, t.notFound(err)
+	c, a, err := t.closureAndAccount(ctx, selectClosureAccountHistory[postgres][lock], id, accountID, &history)
+	if err != nil || history == nil {
+		return c, a, nil, err
 	}
-	var events []*purse.ClosureEvent
-	if history != nil {
-		if events, err = parseClosureHistory(c.ID, *history); err != nil {
-			return nil, nil, nil, fmt.Errorf("storage: closure history of %s: %w", c.ID, err)
-		}
+	events, err := parseClosureHistory(c.ID, *history)
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("storage: closure history of %s: %w", c.ID, err)
 	}
 	return c, a, events, nil
 }
